@@ -1,0 +1,72 @@
+/** Appending to a tenant's audit chain from a Worker: one TenantObject per tenant. */
+import { newId } from "../ids";
+import { ProblemError } from "../errors";
+import type { AuditEvent, AuditEventInput, AuditOutcome } from "./event";
+
+export interface AuditEnv {
+  TENANT: DurableObjectNamespace<import("../../../durable-objects/tenant-object").TenantObject>;
+}
+
+/** Who acts and where the request came from; the same for every event of one request. */
+export interface AuditScope {
+  tenantId: string;
+  actor: string;
+  requestId: string | null;
+  clientIp: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  resource?: Record<string, string>;
+  outcome?: AuditOutcome;
+  details?: Record<string, unknown>;
+}
+
+export function tenantObject(env: AuditEnv, tenantId: string) {
+  return env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+}
+
+export function toEventInput(scope: AuditScope, entry: AuditEntry, eventId = newId("evt")): AuditEventInput {
+  return {
+    event_id: eventId,
+    time: new Date().toISOString(),
+    actor: scope.actor,
+    action: entry.action,
+    resource: { tenant_id: scope.tenantId, ...(entry.resource ?? {}) },
+    outcome: entry.outcome ?? "success",
+    request_id: scope.requestId,
+    client_ip: scope.clientIp,
+    details: entry.details ?? {},
+  };
+}
+
+/**
+ * Appends events durably or throws a 503: a request whose audit event cannot be stored
+ * must not go on to change anything.
+ */
+export async function appendAudit(env: AuditEnv, scope: AuditScope, ...entries: AuditEntry[]): Promise<AuditEvent[]> {
+  try {
+    return await tenantObject(env, scope.tenantId).append(entries.map((e) => toEventInput(scope, e)));
+  } catch (cause) {
+    throw new ProblemError(503, "audit-unavailable", {
+      detail: "The audit log could not record this request, so nothing was changed. Retry later.",
+      cause,
+    });
+  }
+}
+
+/**
+ * Runs `change` after its audit event is stored. If the change then fails, an `error`
+ * event for the same action follows, so the chain never claims a change that did not
+ * happen without saying so.
+ */
+export async function audited<T>(env: AuditEnv, scope: AuditScope, entry: AuditEntry, change: () => Promise<T>): Promise<T> {
+  await appendAudit(env, scope, entry);
+  try {
+    return await change();
+  } catch (err) {
+    const reason = err instanceof ProblemError ? err.slug : "internal";
+    await appendAudit(env, scope, { ...entry, outcome: "error", details: { ...(entry.details ?? {}), reason } }).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+/** AES-256-GCM with a random 96-bit IV and associated data; the IV travels in front of the ciphertext. */
+import { ProblemError } from "../errors";
+
+export const IV_BYTES = 12;
+const encoder = new TextEncoder();
+
+/** Associated data from labelled parts, e.g. aad("record", tenantId, datasetId, recordId, "3"). */
+export function aad(...parts: (string | number)[]): Uint8Array {
+  // A length prefix per part keeps ("ab","c") and ("a","bc") apart.
+  return encoder.encode(parts.map((p) => `${String(p).length}:${p}`).join("|"));
+}
+
+/** Encrypts and returns iv || ciphertext || tag. */
+export async function seal(key: CryptoKey, plaintext: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array> {
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, plaintext);
+  const out = new Uint8Array(IV_BYTES + ct.byteLength);
+  out.set(iv, 0);
+  out.set(new Uint8Array(ct), IV_BYTES);
+  return out;
+}
+
+/** The error for every failed decryption: it says nothing about why, which would help an attacker. */
+export class DecryptionError extends ProblemError {
+  constructor(detail = "The ciphertext could not be decrypted.") {
+    super(400, "decryption-failed", { detail });
+  }
+}
+
+/** Decrypts iv || ciphertext || tag; any tampering, wrong key or wrong associated data throws DecryptionError. */
+export async function open(key: CryptoKey, sealed: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array> {
+  if (sealed.byteLength < IV_BYTES + 16) throw new DecryptionError();
+  try {
+    const pt = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: sealed.subarray(0, IV_BYTES), additionalData },
+      key,
+      sealed.subarray(IV_BYTES),
+    );
+    return new Uint8Array(pt);
+  } catch {
+    throw new DecryptionError();
+  }
+}

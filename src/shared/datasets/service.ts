@@ -1,0 +1,146 @@
+/** The datasets catalog in D1: create, read, update with optimistic concurrency, soft delete, list. */
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { db, schema } from "../db/client";
+import { conflict, notFound, preconditionFailed, validationFailed } from "../errors";
+import { newId } from "../ids";
+import { checkJsonSchema } from "../json-schema/check-schema";
+import { decodeCursor } from "../pagination";
+import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
+import { page } from "../tenants/service";
+
+type DatasetRow = typeof schema.datasets.$inferSelect;
+
+export const toDataset = (r: DatasetRow): Dataset => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  schema: r.schema === null ? null : JSON.parse(r.schema),
+  version: r.version,
+  record_count: r.recordCount,
+  bytes: r.bytes,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
+
+/** A strong ETag from the metadata version. */
+export const datasetEtag = (d: { id: string; version: number }) => `"${d.id}.v${d.version}"`;
+
+const live = (tenantId: string, id: string) =>
+  and(eq(schema.datasets.id, id), eq(schema.datasets.tenantId, tenantId), isNull(schema.datasets.deletedAt));
+
+function assertSchemaUsable(value: unknown): void {
+  if (value === undefined || value === null) return;
+  const errors = checkJsonSchema(value);
+  if (errors.length) throw validationFailed(errors, "The dataset schema is not a valid JSON Schema (draft 2020-12).");
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const text = String(err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : err);
+  return /UNIQUE constraint failed/i.test(text);
+}
+
+const nameTaken = (name: string) => conflict(`A dataset named '${name}' already exists in this tenant.`);
+
+/** Checks everything that can be checked before a write, so audit-then-write rarely fails. */
+export async function prepareCreate(d1: D1Database, tenantId: string, input: CreateDataset): Promise<DatasetRow> {
+  assertSchemaUsable(input.schema);
+  const taken = await db(d1)
+    .select({ id: schema.datasets.id })
+    .from(schema.datasets)
+    .where(and(eq(schema.datasets.tenantId, tenantId), eq(schema.datasets.name, input.name), isNull(schema.datasets.deletedAt)))
+    .get();
+  if (taken) throw nameTaken(input.name);
+  const now = new Date().toISOString();
+  return {
+    id: newId("ds"),
+    tenantId,
+    name: input.name,
+    description: input.description ?? null,
+    schema: input.schema === undefined ? null : JSON.stringify(input.schema),
+    piiPolicy: null,
+    version: 1,
+    recordCount: 0,
+    bytes: 0,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
+}
+
+export async function insertDataset(d1: D1Database, row: DatasetRow): Promise<Dataset> {
+  try {
+    await db(d1).insert(schema.datasets).values(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(row.name);
+    throw err;
+  }
+  return toDataset(row);
+}
+
+/** One D1 query: the tenant scope is part of the lookup, so another tenant's id is simply absent. */
+export async function getDatasetRow(d1: D1Database, tenantId: string, id: string): Promise<DatasetRow> {
+  const row = await db(d1).select().from(schema.datasets).where(live(tenantId, id)).get();
+  if (!row) throw notFound("The dataset");
+  return row;
+}
+
+export async function listDatasets(d1: D1Database, tenantId: string, limit: number, cursor?: string) {
+  const after = cursor ? decodeCursor(cursor, { id: "string" }).id : "";
+  const rows = await db(d1)
+    .select()
+    .from(schema.datasets)
+    .where(and(eq(schema.datasets.tenantId, tenantId), isNull(schema.datasets.deletedAt), gt(schema.datasets.id, after)))
+    .orderBy(asc(schema.datasets.id))
+    .limit(limit + 1)
+    .all();
+  return page(rows, limit, toDataset);
+}
+
+/** Parses `If-Match`: the dataset's ETag, or `*`. */
+export function matchesEtag(ifMatch: string, current: string): boolean {
+  return ifMatch
+    .split(",")
+    .map((t) => t.trim().replace(/^W\//, ""))
+    .some((t) => t === "*" || t === current);
+}
+
+export function prepareUpdate(current: DatasetRow, ifMatch: string, input: UpdateDataset): Partial<DatasetRow> {
+  if (!matchesEtag(ifMatch, datasetEtag(current))) {
+    throw preconditionFailed(`The dataset has changed since you read it; its ETag is now ${datasetEtag(current)}.`);
+  }
+  assertSchemaUsable(input.schema);
+  const changes: Partial<DatasetRow> = {};
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.description !== undefined) changes.description = input.description;
+  if (input.schema !== undefined) changes.schema = input.schema === null ? null : JSON.stringify(input.schema);
+  return changes;
+}
+
+/**
+ * Applies the update only if the version is still the one the caller saw (compare and
+ * swap in the WHERE clause), so two racing writers cannot both win.
+ */
+export async function applyUpdate(d1: D1Database, current: DatasetRow, changes: Partial<DatasetRow>): Promise<Dataset> {
+  let row: DatasetRow | undefined;
+  try {
+    row = await db(d1)
+      .update(schema.datasets)
+      .set({ ...changes, version: current.version + 1, updatedAt: new Date().toISOString() })
+      .where(and(live(current.tenantId, current.id), eq(schema.datasets.version, current.version)))
+      .returning()
+      .get();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(changes.name ?? current.name);
+    throw err;
+  }
+  if (!row) throw preconditionFailed("The dataset changed while this update was applied; read it again.");
+  return toDataset(row);
+}
+
+export async function softDeleteDataset(d1: D1Database, current: DatasetRow): Promise<void> {
+  const now = new Date().toISOString();
+  await db(d1)
+    .update(schema.datasets)
+    .set({ deletedAt: now, updatedAt: now, version: sql`${schema.datasets.version} + 1` })
+    .where(live(current.tenantId, current.id));
+}

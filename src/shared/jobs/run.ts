@@ -1,0 +1,59 @@
+/** Runs one chunk of a queued job and enqueues the next chunk until the job is done. */
+import { and, eq } from "drizzle-orm";
+import { db, schema } from "../db/client";
+import type { JobMessage } from "../queue/messages";
+
+export interface JobEnv {
+  DB: D1Database;
+  JOBS: Queue;
+}
+
+/** What one chunk of a job kind did: where to continue (null when finished) and counters to add. */
+export interface ChunkResult {
+  next: string | null;
+  progress: Record<string, number>;
+}
+
+export type JobHandler<E extends JobEnv = JobEnv> = (
+  env: E,
+  job: typeof schema.jobs.$inferSelect,
+  cursor: string | null,
+) => Promise<ChunkResult>;
+
+const handlers = new Map<string, JobHandler<never>>();
+
+/** Registers the handler of a job kind (each kind's module calls this once). */
+export function registerJobKind<E extends JobEnv>(kind: string, handler: JobHandler<E>): void {
+  handlers.set(kind, handler as JobHandler<never>);
+}
+
+export async function runJobChunk<E extends JobEnv>(env: E, message: Extract<JobMessage, { type: "job.chunk" }>): Promise<void> {
+  const d = db(env.DB);
+  const job = await d
+    .select()
+    .from(schema.jobs)
+    .where(and(eq(schema.jobs.id, message.job_id), eq(schema.jobs.tenantId, message.tenant_id)))
+    .get();
+  // Finished, cancelled or unknown jobs: a redelivered message has nothing left to do.
+  if (!job || job.status === "succeeded" || job.status === "failed" || job.status === "cancelled") return;
+  const now = () => new Date().toISOString();
+  const handler = handlers.get(job.kind) as JobHandler<E> | undefined;
+  if (!handler) {
+    await d.update(schema.jobs).set({ status: "failed", error: `unknown job kind '${job.kind}'`, updatedAt: now(), finishedAt: now() }).where(eq(schema.jobs.id, job.id));
+    return;
+  }
+  const result = await handler(env, job, message.cursor);
+  const progress = JSON.parse(job.progress) as Record<string, number>;
+  for (const [k, v] of Object.entries(result.progress)) progress[k] = (progress[k] ?? 0) + v;
+  const done = result.next === null;
+  await d
+    .update(schema.jobs)
+    .set({
+      status: done ? "succeeded" : "running",
+      progress: JSON.stringify(progress),
+      updatedAt: now(),
+      finishedAt: done ? now() : null,
+    })
+    .where(eq(schema.jobs.id, job.id));
+  if (!done) await env.JOBS.send({ type: "job.chunk", job_id: job.id, tenant_id: job.tenantId, cursor: result.next } satisfies JobMessage);
+}

@@ -1,0 +1,58 @@
+/** Schemas shared by every resource: problem documents, ids, pagination. */
+import { z } from "@hono/zod-openapi";
+import { ID_PATTERN } from "../ids";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://llm-data-vault.dev/problems/validation-failed" }),
+    title: z.string().openapi({ example: "Unprocessable Content" }),
+    status: z.number().int().openapi({ example: 422 }),
+    detail: z.string().optional(),
+    request_id: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().openapi({ example: "$.name" }),
+          message: z.string(),
+          index: z.number().int().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .passthrough()
+  .openapi("Problem");
+
+export const idParam = (prefix: string, name = "id") =>
+  z
+    .string()
+    .regex(ID_PATTERN, "not a valid id")
+    .openapi({ param: { name, in: "path" }, example: `${prefix}_01JD0Z5W3K8Q4V2M7N6P5R4S3T` });
+
+export const MAX_PAGE_LIMIT = 1000;
+export const DEFAULT_PAGE_LIMIT = 100;
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_LIMIT)
+    .default(DEFAULT_PAGE_LIMIT)
+    .openapi({ param: { name: "limit", in: "query" }, example: 100 }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "Opaque cursor from the previous page's next_cursor." }),
+});
+
+export const pageOf = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+    })
+    .openapi(name);
+
+/** A JSON value of any shape (records, schemas). */
+export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({ type: "object", additionalProperties: true });

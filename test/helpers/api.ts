@@ -1,0 +1,71 @@
+/** Calling the real API worker from tests, and seeding tenants and keys through it. */
+import { env, exports } from "cloudflare:workers";
+
+export const BASE = "https://vault.test";
+export const OPERATOR = { Authorization: `Bearer ${env.OPERATOR_TOKEN}` };
+
+export interface CallInit {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  /** A raw body, sent as-is (for malformed JSON and other content types). */
+  raw?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+export async function call(path: string, init: CallInit = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  let body: BodyInit | undefined = init.raw;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  return exports.default.fetch(new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body }));
+}
+
+/** Calls and parses JSON, failing with the body in the message when the status is not the expected one. */
+export async function callJson<T = any>(path: string, init: CallInit = {}, expected?: number): Promise<{ status: number; body: T; res: Response }> {
+  const res = await call(path, init);
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : undefined;
+  if (expected !== undefined && res.status !== expected) {
+    throw new Error(`${init.method ?? "GET"} ${path}: expected ${expected}, got ${res.status}: ${text}`);
+  }
+  return { status: res.status, body, res };
+}
+
+export async function createTenant(name = `tenant-${crypto.randomUUID().slice(0, 8)}`) {
+  const { body } = await callJson("/api/v1/tenants", { token: env.OPERATOR_TOKEN, body: { name } }, 201);
+  return body as { id: string; name: string; status: string };
+}
+
+export async function createKey(tenantId: string, scopes: string[] = ["*"], name = "test key") {
+  const { body } = await callJson(`/api/v1/tenants/${tenantId}/keys`, { token: env.OPERATOR_TOKEN, body: { name, scopes } }, 201);
+  return body as { id: string; key: string; scopes: string[] };
+}
+
+/** A fresh tenant with one all-scopes key. */
+export async function newTenant(scopes: string[] = ["*"]) {
+  const tenant = await createTenant();
+  const key = await createKey(tenant.id, scopes);
+  return { tenant, key, token: key.key };
+}
+
+export async function createDataset(token: string, body: Record<string, unknown> = {}) {
+  const { body: ds } = await callJson("/api/v1/datasets", { token, body: { name: `ds-${crypto.randomUUID().slice(0, 8)}`, ...body } }, 201);
+  return ds as { id: string; name: string; version: number; schema: unknown };
+}
+
+export async function expectProblem(res: Response, status: number) {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text}`);
+  if (!res.headers.get("content-type")?.startsWith("application/problem+json")) {
+    throw new Error(`expected a problem document, got ${res.headers.get("content-type")}: ${text}`);
+  }
+  const body = JSON.parse(text);
+  if (body.status !== status || typeof body.type !== "string" || typeof body.title !== "string" || typeof body.request_id !== "string") {
+    throw new Error(`not a complete problem document: ${text}`);
+  }
+  return body as { type: string; title: string; status: number; detail?: string; request_id: string; errors?: { path: string; message: string; index?: number }[] };
+}

@@ -1,0 +1,27 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Benchmarks inside workerd (bench/*.bench.ts). workerd's clock is coarse (whole ms,
+// advancing on I/O), so read hz and throughput over many iterations, not per-iteration
+// percentiles. Pure CPU code is benched under Node too (vitest.bench.node.config.mts).
+const TEST_MASTER_KEYS = "1:" + Buffer.alloc(32, 1).toString("base64");
+
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      main: "./test/entry.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations("migrations"),
+          MASTER_KEYS: TEST_MASTER_KEYS,
+          OPERATOR_TOKEN: "bench-operator-token-0123456789abcdef",
+        },
+      },
+    }),
+  ],
+  test: {
+    setupFiles: ["./test/setup.ts"],
+    benchmark: { include: ["bench/*.bench.ts"] },
+  },
+}));

@@ -1,0 +1,34 @@
+/** The Hono context of the API worker: bindings plus what middleware attaches. */
+import type { Principal } from "../../src/shared/auth/principal";
+import type { AuditScope } from "../../src/shared/audit/append";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    principal?: Principal;
+    /** Set by the first body guard that ran, so the app-wide default does not run twice. */
+    bodyGuarded?: boolean;
+  };
+}
+
+import type { Context } from "hono";
+export type AppContext = Context<AppEnv>;
+
+/** The tenant principal set by the tenant auth middleware. */
+export function tenantOf(c: AppContext): { tenantId: string; keyId: string; scopes: readonly string[] } {
+  const p = c.get("principal");
+  if (!p || p.kind !== "key") throw new Error("tenant route reached without a tenant principal");
+  return p;
+}
+
+/** Audit attribution for this request. */
+export function auditScope(c: AppContext, tenantId?: string): AuditScope {
+  const p = c.get("principal");
+  return {
+    tenantId: tenantId ?? tenantOf(c).tenantId,
+    actor: !p ? "anonymous" : p.kind === "operator" ? "operator" : p.keyId,
+    requestId: c.get("requestId") ?? null,
+    clientIp: c.req.header("cf-connecting-ip") ?? null,
+  };
+}

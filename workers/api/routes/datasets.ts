@@ -1,0 +1,114 @@
+/** Datasets: create, read, update (If-Match), soft delete, list. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { audited } from "../../../src/shared/audit/append";
+import * as datasets from "../../../src/shared/datasets/service";
+import { preconditionRequired } from "../../../src/shared/errors";
+import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
+import { CreateDatasetSchema, DatasetSchema, UpdateDatasetSchema } from "../../../src/shared/schema/datasets";
+import { auditScope, tenantOf } from "../context";
+import { requireScope, tenantAuth } from "../middleware/auth";
+import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+
+const Params = z.object({ id: idParam("ds") });
+const etagHeader = z.object({ etag: z.string().openapi({ description: "Pass as If-Match to update" }) });
+const read = { security: tenantSecurity, tags: ["datasets"], middleware: [tenantAuth, requireScope("datasets:read")]  };
+const write = { security: tenantSecurity, tags: ["datasets"], middleware: [tenantAuth, requireScope("datasets:write")]  };
+
+const createDataset = createRoute({
+  ...write,
+  method: "post",
+  path: "/",
+  summary: "Create a dataset",
+  request: { body: jsonBody(CreateDatasetSchema) },
+  responses: { 201: jsonResponse(DatasetSchema, "The dataset", etagHeader), ...pick(400, 401, 403, 409, 413, 415, 422, 503) },
+});
+
+const listDatasets = createRoute({
+  ...read,
+  method: "get",
+  path: "/",
+  summary: "List the tenant's datasets",
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonResponse(pageOf(DatasetSchema, "DatasetPage"), "A page of datasets"), ...pick(400, 401, 403, 422) },
+});
+
+const getDataset = createRoute({
+  ...read,
+  method: "get",
+  path: "/{id}",
+  summary: "Get a dataset",
+  request: { params: Params },
+  responses: { 200: jsonResponse(DatasetSchema, "The dataset", etagHeader), ...pick(401, 403, 404, 422) },
+});
+
+const updateDataset = createRoute({
+  ...write,
+  method: "put",
+  path: "/{id}",
+  summary: "Update a dataset's metadata (If-Match required)",
+  request: {
+    params: Params,
+    headers: z.object({ "if-match": z.string().max(200).optional().openapi({ description: "The ETag from GET" }) }),
+    body: jsonBody(UpdateDatasetSchema),
+  },
+  responses: { 200: jsonResponse(DatasetSchema, "The dataset", etagHeader), ...pick(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 503) },
+});
+
+const deleteDataset = createRoute({
+  ...write,
+  method: "delete",
+  path: "/{id}",
+  summary: "Soft-delete a dataset (its name becomes free)",
+  request: { params: Params },
+  responses: { 204: { description: "Deleted" }, ...pick(401, 403, 404, 422, 503) },
+});
+
+export const datasetRoutes = router()
+  .openapi(createDataset, async (c) => {
+    const { tenantId } = tenantOf(c);
+    const row = await datasets.prepareCreate(c.env.DB, tenantId, c.req.valid("json"));
+    const dataset = await audited(
+      c.env,
+      auditScope(c),
+      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
+      () => datasets.insertDataset(c.env.DB, row),
+    );
+    c.header("ETag", datasets.datasetEtag(dataset));
+    c.header("Location", `/api/v1/datasets/${dataset.id}`);
+    return c.json(dataset, 201);
+  })
+  .openapi(listDatasets, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await datasets.listDatasets(c.env.DB, tenantOf(c).tenantId, limit, cursor), 200);
+  })
+  .openapi(getDataset, async (c) => {
+    const row = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
+    c.header("ETag", datasets.datasetEtag(row));
+    return c.json(datasets.toDataset(row), 200);
+  })
+  .openapi(updateDataset, async (c) => {
+    const ifMatch = c.req.valid("header")["if-match"];
+    if (!ifMatch) throw preconditionRequired("Send If-Match with the ETag from GET /api/v1/datasets/{id}.");
+    const current = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
+    const input = c.req.valid("json");
+    const changes = datasets.prepareUpdate(current, ifMatch, input);
+    const dataset = await audited(
+      c.env,
+      auditScope(c),
+      {
+        action: "dataset.update",
+        resource: { dataset_id: current.id },
+        details: { fields: Object.keys(input), schema_changed: input.schema !== undefined },
+      },
+      () => datasets.applyUpdate(c.env.DB, current, changes),
+    );
+    c.header("ETag", datasets.datasetEtag(dataset));
+    return c.json(dataset, 200);
+  })
+  .openapi(deleteDataset, async (c) => {
+    const current = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
+    await audited(c.env, auditScope(c), { action: "dataset.delete", resource: { dataset_id: current.id } }, () =>
+      datasets.softDeleteDataset(c.env.DB, current),
+    );
+    return c.body(null, 204);
+  });

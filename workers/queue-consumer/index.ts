@@ -1,0 +1,35 @@
+/**
+ * Queue consumer: runs bulk jobs one chunk per message. Delivery is at least once, so
+ * every handler is idempotent: a chunk re-run after a crash redoes work without doubling it.
+ */
+import { JobMessageSchema, type JobMessage } from "../../src/shared/queue/messages";
+import { runJobChunk } from "../../src/shared/jobs/run";
+
+export default {
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    for (const message of batch.messages) {
+      const parsed = JobMessageSchema.safeParse(message.body);
+      if (!parsed.success) {
+        // A message no version of this consumer can read will never succeed: drop it loudly.
+        console.error(JSON.stringify({ level: "error", msg: "unreadable queue message", id: message.id, issues: parsed.error.issues.length }));
+        message.ack();
+        continue;
+      }
+      try {
+        await handle(parsed.data, env);
+        message.ack();
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", msg: "job chunk failed", id: message.id, error: err instanceof Error ? err.message : String(err) }));
+        message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+      }
+    }
+  },
+} satisfies ExportedHandler<Env>;
+
+async function handle(message: JobMessage, env: Env): Promise<void> {
+  switch (message.type) {
+    case "job.chunk":
+      await runJobChunk(env, message);
+      return;
+  }
+}
