@@ -1,0 +1,181 @@
+/**
+ * Detection over free text and JSON: the single-pass built-in scan, tenant recognizers,
+ * deny and allow lists, context and field-name scoring, entity and score filters, and
+ * overlap resolution.
+ *
+ * Overlap rule: among findings whose spans overlap, the higher score wins; on equal
+ * scores the longer span wins, then the more specific entity (entityRank: SECRETS,
+ * CREDIT_CARD, US_SSN, ... before PERSON, LOCATION, DATE_TIME), then the earlier start.
+ * A losing finding is dropped whole, never trimmed. Filters (entities, min score, allow
+ * list) apply BEFORE resolution, so a finding the caller did not ask for never hides one
+ * they did.
+ */
+import { validationFailed } from "../errors";
+import { scoreWithContext } from "./context";
+import { entityRank } from "./entities";
+import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
+import { builtinScanner } from "./recognizers/index";
+import { CUSTOM_WINDOW } from "./safe-regex";
+import { DEFAULT_MIN_SCORE, type Candidate, type CompiledRecognizer, type DetectOptions, type Finding } from "./types";
+
+/** DetectOptions prepared once per request (sets, the deny-list regex). */
+export interface PreparedOptions {
+  entities: ReadonlySet<string> | null;
+  minScore: number;
+  allow: ReadonlySet<string> | null;
+  deny: RegExp | null;
+  custom: readonly CompiledRecognizer[];
+  returnText: boolean;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export function prepareOptions(opts: DetectOptions = {}): PreparedOptions {
+  const deny = (opts.deny ?? []).map((d) => d.trim()).filter(Boolean);
+  return {
+    entities: opts.entities ? new Set(opts.entities) : null,
+    minScore: opts.minScore ?? DEFAULT_MIN_SCORE,
+    allow: opts.allow?.length ? new Set(opts.allow.map((a) => a.trim().toLowerCase())) : null,
+    deny: deny.length
+      ? new RegExp(`(?<![\\w])(?:${deny.sort((a, b) => b.length - a.length).map(escapeRegex).join("|")})(?![\\w])`, "gi")
+      : null,
+    custom: opts.custom ?? [],
+    returnText: opts.returnText ?? false,
+  };
+}
+
+/** Runs a tenant recognizer window by window, so no single regex run sees more than CUSTOM_WINDOW characters. */
+function runCustom(rec: CompiledRecognizer, text: string, out: Candidate[]): void {
+  const re = rec.regex;
+  for (let from = 0; from < text.length; ) {
+    let to = Math.min(text.length, from + CUSTOM_WINDOW);
+    if (to < text.length) {
+      // Cut at whitespace so a window edge rarely splits a match.
+      const ws = text.lastIndexOf(" ", to);
+      if (ws > from + CUSTOM_WINDOW / 2) to = ws;
+    }
+    const window = to - from < text.length ? text.slice(from, to) : text;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(window)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      out.push({ type: rec.entity, start: from + m.index, end: from + m.index + m[0].length, score: rec.score, recognizer: rec.name, context: rec.context });
+    }
+    from = to;
+  }
+}
+
+/** Keeps the best of each group of overlapping candidates (see the module comment). */
+export function resolveOverlaps(cands: Candidate[]): Candidate[] {
+  if (cands.length <= 1) return cands;
+  cands.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Candidate[] = [];
+  let cluster: Candidate[] = [];
+  let clusterEnd = -1;
+  const flush = () => {
+    if (cluster.length === 1) kept.push(cluster[0]);
+    else if (cluster.length > 1) {
+      cluster.sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || entityRank(a.type) - entityRank(b.type) || a.start - b.start);
+      const chosen: Candidate[] = [];
+      for (const c of cluster) if (chosen.every((k) => c.end <= k.start || c.start >= k.end)) chosen.push(c);
+      chosen.sort((a, b) => a.start - b.start);
+      kept.push(...chosen);
+    }
+    cluster = [];
+  };
+  for (const c of cands) {
+    if (c.start >= clusterEnd) {
+      flush();
+      clusterEnd = c.end;
+    } else clusterEnd = Math.max(clusterEnd, c.end);
+    cluster.push(c);
+  }
+  flush();
+  return kept;
+}
+
+/** Candidates of one string, scored and filtered but not yet resolved. */
+function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | undefined, key: string | undefined): Candidate[] {
+  const raw: Candidate[] = [];
+  builtinScanner.scan(text, raw);
+  for (const rec of opts.custom) runCustom(rec, text, raw);
+  if (opts.deny) {
+    const re = opts.deny;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) raw.push({ type: "DENY_LIST", start: m.index, end: m.index + m[0].length, score: 1, recognizer: "deny_list" });
+  }
+  if (hints?.whole && key !== undefined) {
+    const s = wholeValueScore(hints.whole, text, key);
+    if (s > 0) {
+      const lead = text.length - text.trimStart().length;
+      raw.push({ type: hints.whole, start: lead, end: text.trimEnd().length, score: s, recognizer: "field_name" });
+    }
+  }
+  const boost = hints?.boost.size ? hints.boost : undefined;
+  const out: Candidate[] = [];
+  for (const c of raw) {
+    scoreWithContext(c, text, boost);
+    if (c.score < opts.minScore) continue;
+    if (opts.entities && !opts.entities.has(c.type)) continue;
+    if (opts.allow && opts.allow.has(text.slice(c.start, c.end).trim().toLowerCase())) continue;
+    out.push(c);
+  }
+  return out;
+}
+
+function toFinding(c: Candidate, text: string, opts: PreparedOptions, path?: string): Finding {
+  const f: Finding = { type: c.type, start: c.start, end: c.end, score: c.score, recognizer: c.recognizer };
+  if (path !== undefined) f.path = path;
+  if (opts.returnText) f.text = text.slice(c.start, c.end);
+  return f;
+}
+
+/**
+ * Findings in a text, ordered by start. Offsets are UTF-16 code units.
+ * @example detectText("Call 415-555-2671", prepareOptions()) // [{ type: "PHONE", start: 5, end: 17, ... }]
+ */
+export function detectText(text: string, opts: PreparedOptions, hints?: FieldHints, path?: string, key?: string): Finding[] {
+  return resolveOverlaps(candidatesOf(text, opts, hints, key)).map((c) => toFinding(c, text, opts, path));
+}
+
+/** Deepest JSON nesting accepted (deeper input is refused rather than risking the stack). */
+export const MAX_JSON_DEPTH = 64;
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+/** JSON path segment in the style of validation errors: `$.a.b`, `$.items[0]`, `$["odd key"]`. */
+export const pathSegment = (parent: string, key: string | number) =>
+  typeof key === "number" ? `${parent}[${key}]` : IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+
+/** Visits every string (and, under a telling field name, every number) of a JSON value. */
+export function walkJson(
+  value: unknown,
+  visit: (text: string, path: string, hints: FieldHints | undefined, key: string | undefined, original: string | number) => void,
+  path = "$",
+  hints?: FieldHints,
+  key?: string,
+  depth = 0,
+): void {
+  if (depth > MAX_JSON_DEPTH) throw validationFailed([{ path, message: `Nesting deeper than ${MAX_JSON_DEPTH} levels.` }], "The JSON value is nested too deeply.");
+  if (typeof value === "string") visit(value, path, hints, key, value);
+  else if (typeof value === "number") {
+    // A number is scanned only when its field name suggests PII (ssn, phone, age, zip...).
+    if (hints?.boost.size && Number.isFinite(value)) visit(String(value), path, hints, key, value);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walkJson(value[i], visit, pathSegment(path, i), hints, key, depth + 1);
+  } else if (value !== null && typeof value === "object") {
+    for (const k of Object.keys(value)) walkJson((value as Record<string, unknown>)[k], visit, pathSegment(path, k), fieldHints(k), k, depth + 1);
+  }
+}
+
+/** Findings in every string value of a JSON document, each with its JSON path. */
+export function detectJson(data: unknown, opts: PreparedOptions): Finding[] {
+  const out: Finding[] = [];
+  walkJson(data, (text, path, hints, key) => {
+    for (const c of resolveOverlaps(candidatesOf(text, opts, hints, key))) out.push(toFinding(c, text, opts, path));
+  });
+  return out;
+}

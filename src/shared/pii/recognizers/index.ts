@@ -1,0 +1,42 @@
+/**
+ * The ordered list of built-in scanner alternatives and the one scanner built from it.
+ * Order matters: at a position, earlier alternatives win, so the most specific patterns
+ * (keys, URLs, e-mails, checksummed identifiers) come before the generic ones (digit
+ * runs, capitalised words). See scanner.ts for how rejected matches fall through.
+ */
+import { buildScanner, type Alternative } from "../scanner";
+import { clockTime, numericDate, writtenDate } from "./dates";
+import { creditCard, cryptoWallet, iban } from "./financial";
+import { nameRun, streetAddress } from "./names";
+import { domain, email, ipv4, ipv6, mac, url } from "./network";
+import { alnumCode, digitRun, phoneIntl, phoneNanp, ssn } from "./numbers";
+import { awsSecretKey, credentialAssignment, jwt, pem, prefixedToken } from "./secrets";
+
+export const BUILTIN_ALTERNATIVES: readonly Alternative[] = [
+  pem,
+  url,
+  email,
+  jwt,
+  prefixedToken,
+  credentialAssignment,
+  iban,
+  cryptoWallet,
+  streetAddress,
+  numericDate,
+  writtenDate,
+  mac,
+  ipv6,
+  ipv4,
+  clockTime,
+  creditCard,
+  ssn,
+  phoneIntl,
+  phoneNanp,
+  alnumCode,
+  awsSecretKey,
+  digitRun,
+  domain,
+  nameRun,
+];
+
+export const builtinScanner = buildScanner(BUILTIN_ALTERNATIVES);

@@ -1,0 +1,238 @@
+/**
+ * Scanner alternatives for street addresses, person names and places, without a model:
+ * a building number followed by capitalised words and a USPS street suffix is an
+ * address; a run of capitalised words is scored as a person from the gazetteer (known
+ * first names and surnames), titles (Mr., Dr.) and name suffixes, or as a place when it
+ * spells a city, country or US state. Context words then decide close calls.
+ */
+import { contextRule } from "../context";
+import { FIRST, foldKey, LAST, MAX_PLACE_WORDS, placeKey, placeKind, STATE_ABBR } from "../gazetteer";
+import { AMBIGUOUS_NAMES, NAME_SUFFIXES, ORG_SUFFIXES, STOP_WORDS, STREET_SUFFIXES, TITLES } from "../lexicon";
+import type { Alternative } from "../scanner";
+import type { Candidate } from "../types";
+
+export const PERSON_CTX = contextRule(
+  "name named names mr mrs ms miss dr prof dear hi hello hey thanks regards sincerely said says told asked met meet contact patient customer client employee user by with wrote author signed cc attn attention manager ceo spoke called according i am son daughter wife husband mother father brother sister friend colleague",
+  { boost: 0.35, negative: "inc llc ltd corp company university street avenue road hospital bank", penalty: 0.2 },
+);
+export const LOCATION_CTX = contextRule(
+  "in at from to near city town country state lives live living located based visit visited visiting moved born travel traveled travelled trip province region capital headquartered headquarters near around across",
+  { boost: 0.2 },
+);
+const ADDRESS_CTX = contextRule("address addr street lives live living located ship shipping deliver delivery mail mailing home residence resides billing send", { boost: 0.15 });
+
+const UPPER = String.raw`A-ZÀ-ÖØ-Þ\u0100-\u017F`;
+const LOWER = String.raw`a-zß-öø-ÿ\u0100-\u017F`;
+const LETTER = String.raw`A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u017F`;
+/** A capitalised word (internal capitals, apostrophes and hyphens allowed), or an initial. */
+const CAP = String.raw`(?:[${UPPER}][${LETTER}'’-]*[${LOWER}]|[A-Z]\.)`;
+const TITLE = `(?:${TITLES.join("|")})\\.?`;
+const PARTICLE = "(?:van|von|der|den|de|del|della|da|di|du|la|le|bin|ibn|al|dos|das|do|st\\.|y)";
+const NAME_SUFFIX = `(?:${NAME_SUFFIXES.join("|")})\\.?`;
+
+// ---------------------------------------------------------------------------------------
+// Street addresses
+
+const SUFFIX_ALT = [...STREET_SUFFIXES].sort((a, b) => b.length - a.length).join("|");
+const DIRECTION = String.raw`(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?`;
+const STREET_WORD = String.raw`(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'’.-]*[a-z]|[A-Z])`;
+const SECONDARY = String.raw`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Fl|Floor|Rm|Room|#)\.? ?#?[A-Za-z0-9-]{1,6}(?![\w]))`;
+const CITY_TAIL = String.raw`(?:,? ?\n?[ \t]*(?:[A-Z][A-Za-z'’.-]*[a-z] ){0,2}[A-Z][A-Za-z'’.-]*[a-z],? [A-Z]{2}(?: \d{5}(?:-\d{4})?)?(?![\w]))`;
+const STREET_CORE = String.raw`\d{1,6}(?:-\d{1,5})?[A-Za-z]?(?: ${DIRECTION})?(?: ${STREET_WORD}){1,4} (?:${SUFFIX_ALT})\.?(?![\w])(?: ${DIRECTION}(?![\w]))?`;
+
+const coreRe = new RegExp(`^${STREET_CORE}${SECONDARY}?`);
+
+export const streetAddress: Alternative = {
+  name: "street_address",
+  source: String.raw`(?<![\w.-])${STREET_CORE}${SECONDARY}?${CITY_TAIL}?`,
+  handle(m, start, _text, out) {
+    const core = coreRe.exec(m)![0];
+    let end = start + m.length;
+    let score = 0.75;
+    if (m.length > core.length) {
+      // A city tail must end in a real state abbreviation, else give it back.
+      const state = /,? ([A-Z]{2})(?: \d{5}(?:-\d{4})?)?$/.exec(m);
+      if (state && STATE_ABBR.has(state[1])) score = 0.9;
+      else end = start + core.length;
+    }
+    if (/\d (?:Apt|Apartment|Suite|Ste|Unit|#)/.test(m) || SECONDARY_RE.test(core)) score = Math.max(score, 0.85);
+    out.push({ type: "STREET_ADDRESS", start, end, score, recognizer: "street_address", context: ADDRESS_CTX });
+    return end;
+  },
+};
+const SECONDARY_RE = new RegExp(SECONDARY + "$");
+
+// ---------------------------------------------------------------------------------------
+// Persons and places
+
+interface Token {
+  text: string;
+  key: string;
+  start: number;
+  end: number;
+  title: boolean;
+  suffix: boolean;
+  initial: boolean;
+  particle: boolean;
+  stop: boolean;
+  first: boolean;
+  last: boolean;
+}
+
+const TITLE_SET = new Set(TITLES.map((t) => t.toLowerCase()));
+const SUFFIX_SET = new Set(NAME_SUFFIXES.map((t) => t.toLowerCase()));
+const PARTICLE_RE = new RegExp(`^${PARTICLE}$`);
+
+function tokenize(m: string, offset: number): Token[] {
+  const out: Token[] = [];
+  const re = /[^\s,]+/g;
+  let t: RegExpExecArray | null;
+  while ((t = re.exec(m)) !== null) {
+    const text = t[0];
+    const key = foldKey(text).replace(/\.$/, "");
+    const parts = key.split(/[-'’]/);
+    out.push({
+      text,
+      key,
+      start: offset + t.index,
+      end: offset + t.index + text.length,
+      title: TITLE_SET.has(key),
+      suffix: SUFFIX_SET.has(key) && out.length > 0,
+      initial: /^[A-Z]\.$/.test(text),
+      particle: PARTICLE_RE.test(text),
+      stop: STOP_WORDS.has(key),
+      first: FIRST.has(key) || (parts.length > 1 && FIRST.has(parts[0])),
+      last: LAST.has(key) || (parts.length > 1 && parts.some((p) => LAST.has(p))),
+    });
+  }
+  return out;
+}
+
+const LOCATION_SCORE = { country: 0.8, state: 0.75, city: 0.7 } as const;
+
+/** Places inside a run of tokens, longest first; returns the token indexes they cover. */
+function findPlaces(run: Token[], text: string, out: Candidate[]): Set<number> {
+  // Title tokens never start or join a place.
+  const covered = new Set<number>();
+  for (let i = 0; i < run.length; i++) {
+    for (let len = Math.min(MAX_PLACE_WORDS, run.length - i); len >= 1; len--) {
+      const slice = run.slice(i, i + len);
+      if (slice[0].particle || slice[len - 1].particle || slice.some((t) => t.title || t.suffix)) continue;
+      const kind = placeKind(placeKey(text.slice(slice[0].start, slice[len - 1].end)));
+      if (!kind) continue;
+      let end = slice[len - 1].end;
+      let score: number = LOCATION_SCORE[kind];
+      // "Springfield, IL" names the state: a strong sign of a place.
+      const st = /^,[ \t]*([A-Z]{2})(?![\w])/.exec(text.slice(end, end + 6));
+      if (kind === "city" && st && STATE_ABBR.has(st[1])) {
+        end += st[0].length;
+        score = 0.85;
+      }
+      out.push({ type: "LOCATION", start: slice[0].start, end, score, recognizer: "gazetteer_location", context: LOCATION_CTX });
+      for (let k = i; k < i + len; k++) covered.add(k);
+      i += len - 1;
+      break;
+    }
+  }
+  return covered;
+}
+
+/** Scores a run of name-like tokens (no stop words) as a person. */
+function scorePerson(run: Token[], titled: boolean): number {
+  const core = run.filter((t) => !t.suffix && !t.initial && !t.particle);
+  if (core.length === 0) return 0;
+  if (run.some((t) => ORG_SUFFIXES.has(t.key))) return 0;
+  const firstTok = core[0];
+  const lastTok = core[core.length - 1];
+  if (titled) return firstTok.first || lastTok.last ? 0.9 : 0.8;
+  if (core.length >= 2) {
+    if (firstTok.first && lastTok.last) return 0.9;
+    if (firstTok.first) return AMBIGUOUS_NAMES.has(firstTok.key) ? 0.6 : 0.8;
+    if (lastTok.last) return 0.65;
+    if (core.some((t) => t.first || t.last)) return 0.5;
+    return core.length <= 3 ? 0.3 : 0;
+  }
+  const only = core[0];
+  if (AMBIGUOUS_NAMES.has(only.key)) return 0.2;
+  if (only.first) return 0.45;
+  if (only.last) return 0.35;
+  return 0;
+}
+
+/** Place names with lower-case connectors after a run: " and Herzegovina", " of Man". */
+const CONNECTED = new RegExp(String.raw`[ \t]+(?:and|of|of the|and the|du|de|da|d')[ \t]*${CAP}(?:[ \t]+(?:(?:and|of|the)[ \t]+)?${CAP}){0,3}`, "y");
+
+export const nameRun: Alternative = {
+  name: "name_run",
+  source: String.raw`(?<![\w'’\u00C0-\u017F-])(?:${TITLE}[ \t]+)?${CAP}(?:[ \t]+(?:${PARTICLE}[ \t]+)*${CAP}){0,5}(?:,?[ \t]+${NAME_SUFFIX}(?![\w]))?`,
+  handle(m, start, text, out) {
+    const end = start + m.length;
+    const tokens = tokenize(m, start);
+    CONNECTED.lastIndex = end;
+    const ext = CONNECTED.exec(text);
+    if (ext) {
+      // Longest extension first: "Saint Vincent and the Grenadines".
+      const ends: number[] = [];
+      const word = /\S+/g;
+      let w: RegExpExecArray | null;
+      while ((w = word.exec(ext[0])) !== null) if (/^[A-ZÀ-Þ]/.test(w[0])) ends.push(end + w.index + w[0].length);
+      for (const extEnd of ends.reverse()) {
+        for (let i = 0; i < tokens.length; i++) {
+          if (placeKind(placeKey(text.slice(tokens[i].start, extEnd)))) {
+            analyseTokens(tokens.slice(0, i), text, out);
+            out.push({ type: "LOCATION", start: tokens[i].start, end: extEnd, score: 0.8, recognizer: "gazetteer_location", context: LOCATION_CTX });
+            return extEnd;
+          }
+        }
+      }
+    }
+    analyseTokens(tokens, text, out);
+    return end;
+  },
+};
+
+/**
+ * Places are looked up over all tokens (a place may contain a stop word: "New York",
+ * "United States"); persons over runs split at stop words, a title opening a run of its own.
+ */
+function analyseTokens(tokens: Token[], text: string, out: Candidate[]): void {
+  const covered = findPlaces(tokens, text, out);
+  let run: Token[] = [];
+  let runIdx: number[] = [];
+  let titled = false;
+  const flush = () => {
+    if (run.length) analyseRun(run, runIdx.every((i) => covered.has(i)), titled, out);
+    run = [];
+    runIdx = [];
+    titled = false;
+  };
+  tokens.forEach((t, i) => {
+    if (t.title && !t.first) {
+      flush();
+      titled = true;
+      return;
+    }
+    if (t.stop && !t.first && !t.last) {
+      flush();
+      return;
+    }
+    run.push(t);
+    runIdx.push(i);
+  });
+  flush();
+}
+
+function analyseRun(run: Token[], wholePlace: boolean, titled: boolean, out: Candidate[]): void {
+  // A run ending in a particle or an initial, or starting with a suffix, is trimmed.
+  while (run.length && (run[run.length - 1].particle || run[run.length - 1].initial)) run = run.slice(0, -1);
+  while (run.length && (run[0].particle || run[0].suffix)) run = run.slice(1);
+  if (!run.length) return;
+  const score = scorePerson(run, titled);
+  if (score <= 0) return;
+  // A run that is wholly a place is a person only with a title or a known first name and more.
+  if (wholePlace && !titled && !(run[0].first && run.length > 1)) {
+    if (run.length === 1 && run[0].first) out.push({ type: "PERSON", start: run[0].start, end: run[0].end, score: Math.min(score, 0.4), recognizer: "gazetteer_person", context: PERSON_CTX });
+    return;
+  }
+  out.push({ type: "PERSON", start: run[0].start, end: run[run.length - 1].end, score, recognizer: "gazetteer_person", context: PERSON_CTX });
+}

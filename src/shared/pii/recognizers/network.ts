@@ -1,0 +1,134 @@
+/** Scanner alternatives for URLs, e-mail addresses, IPv4/IPv6 and MAC addresses. */
+import { contextRule } from "../context";
+import type { Alternative } from "../scanner";
+
+const URL_CTX = contextRule("url link website site visit see href page homepage web domain", { boost: 0.2 });
+const EMAIL_CTX = contextRule("email mail e mailto contact address reach write", { boost: 0.1 });
+const IP_CTX = contextRule("ip ipv4 ipv6 address addr server host client gateway router dns subnet node remote proxy connected from", {
+  negative: "version ver v release build firmware sdk",
+  penalty: 0.4,
+});
+const MAC_CTX = contextRule("mac hardware ethernet wifi wlan device nic bssid address");
+
+const SECRET_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+const WEBHOOK = /^https:\/\/(?:hooks\.slack\.com\/services\/|discord(?:app)?\.com\/api\/webhooks\/|[a-z0-9-]+\.webhook\.office\.com\/)/i;
+
+/** Gives back trailing punctuation that ends the sentence rather than the URL. */
+function trimUrl(url: string): string {
+  let end = url.length;
+  for (;;) {
+    const c = url[end - 1];
+    if (".,;:!?'\"*".includes(c)) end--;
+    else if (c === ")" || c === "]" || c === "}") {
+      const open = c === ")" ? "(" : c === "]" ? "[" : "{";
+      const s = url.slice(0, end);
+      if (s.split(open).length >= s.split(c).length) break;
+      end--;
+    } else break;
+  }
+  return url.slice(0, end);
+}
+
+const SCHEMES = String.raw`(?:https?|ftps?|sftp|wss?|ssh|git|s3|file|postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|jdbc:[a-z]+)://`;
+const TLDS = "com|org|net|io|dev|ai|co|edu|gov|info|biz|app|cloud|uk|de|fr|nl|ca|au|jp|cn|ru|br|es|ch|se|eu|tv|xyz|me|ly|gg|sh";
+
+export const url: Alternative = {
+  name: "url",
+  source: String.raw`(?<![\w@./-])(?:${SCHEMES}|www\.)[^\s<>"'${"`"}{}|\\^]{2,2048}`,
+  handle(m, start, _text, out) {
+    const u = trimUrl(m);
+    if (u.length < 8 || !/[a-z0-9]\.[a-z0-9]|localhost|\d:\d/i.test(u)) return -1;
+    const end = start + u.length;
+    if (SECRET_URL.test(u)) out.push({ type: "SECRETS", start, end, score: 0.9, recognizer: "url_credentials" });
+    else if (WEBHOOK.test(u)) out.push({ type: "SECRETS", start, end, score: 0.9, recognizer: "webhook_url" });
+    else out.push({ type: "URL", start, end, score: u.startsWith("www.") ? 0.6 : 0.7, recognizer: "url", context: URL_CTX });
+    return end;
+  },
+};
+
+/** Bare domains with a common TLD ("example.com/path"), lower case only. */
+export const domain: Alternative = {
+  name: "domain",
+  source: String.raw`(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:${TLDS})(?:/[^\s<>"'${"`"}]*)?(?![\w@-])`,
+  handle(m, start, _text, out) {
+    const u = trimUrl(m);
+    out.push({ type: "URL", start, end: start + u.length, score: 0.5, recognizer: "domain", context: URL_CTX });
+    return start + u.length;
+  },
+};
+
+export const email: Alternative = {
+  name: "email",
+  source: String.raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])`,
+  handle(m, start, _text, out) {
+    const local = m.slice(0, m.indexOf("@"));
+    if (local.includes("..") || local.endsWith(".")) return -1;
+    out.push({ type: "EMAIL", start, end: start + m.length, score: 0.9, recognizer: "email", context: EMAIL_CTX });
+    return start + m.length;
+  },
+};
+
+const OCTET = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+export function ipv4Valid(s: string): boolean {
+  const parts = s.split(".");
+  return parts.length === 4 && parts.every((p) => OCTET.test(p));
+}
+
+export function ipv6Valid(candidate: string): boolean {
+  let addr = candidate;
+  const pct = addr.indexOf("%");
+  if (pct >= 0) addr = addr.slice(0, pct);
+  const lastColon = addr.lastIndexOf(":");
+  const tail = addr.slice(lastColon + 1);
+  let groupsForTail = 0;
+  if (tail.includes(".")) {
+    if (!ipv4Valid(tail)) return false;
+    addr = addr.slice(0, lastColon + 1) + "0";
+    groupsForTail = 1; // the dotted quad is two groups; "0" stands for one of them
+  }
+  const halves = addr.split("::");
+  if (halves.length > 2) return false;
+  const groups = (p: string) => (p === "" ? [] : p.split(":"));
+  const head = groups(halves[0]);
+  const rest = halves.length === 2 ? groups(halves[1]) : [];
+  for (const g of [...head, ...rest]) if (!/^[0-9A-Fa-f]{1,4}$/.test(g)) return false;
+  const n = head.length + rest.length + groupsForTail;
+  if (halves.length === 2) return n >= 1 && n <= 7;
+  return n === 8;
+}
+
+export const mac: Alternative = {
+  name: "mac",
+  source: String.raw`(?<![\w:.-])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]|\.[0-9A-Fa-f])`,
+  handle(m, start, _text, out) {
+    const hexLetters = /[A-Fa-f]/.test(m);
+    // Cisco dotted form and all-digit dashed groups look like other numbers: score them lower.
+    const score = m.includes(":") || hexLetters ? 0.8 : 0.4;
+    out.push({ type: "MAC_ADDRESS", start, end: start + m.length, score, recognizer: "mac_address", context: MAC_CTX });
+    return start + m.length;
+  },
+};
+
+export const ipv6: Alternative = {
+  name: "ipv6",
+  source: String.raw`(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[A-Za-z0-9]{1,16})?(?![\w:.])`,
+  handle(m, start, _text, out) {
+    if (!ipv6Valid(m)) return -1;
+    const full = !m.includes("::");
+    const digits = m.replace(/[^0-9A-Fa-f]/g, "").length;
+    if (digits < 2) return -1;
+    out.push({ type: "IP_ADDRESS", start, end: start + m.length, score: full ? 0.8 : 0.65, recognizer: "ipv6", context: IP_CTX });
+    return start + m.length;
+  },
+};
+
+export const ipv4: Alternative = {
+  name: "ipv4",
+  source: String.raw`(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)`,
+  handle(m, start, _text, out) {
+    if (!ipv4Valid(m)) return -1;
+    out.push({ type: "IP_ADDRESS", start, end: start + m.length, score: 0.6, recognizer: "ipv4", context: IP_CTX });
+    return start + m.length;
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * Scanner alternatives for numbers and short codes: SSNs, phone numbers (international
+ * through libphonenumber-js, North American by NANP rules), bare digit runs (which may be
+ * an SSN, a routing number, a passport or licence number, an age or a ZIP code, decided
+ * by checksums and context), and letter+digit codes (passports, state driver licences).
+ */
+import { parsePhoneNumberFromString } from "libphonenumber-js/min";
+import { abaValid, digitsOf, ssnVerdict } from "../checksums";
+import { contextRule } from "../context";
+import { STATE_ABBR } from "../gazetteer";
+import type { Alternative } from "../scanner";
+import type { Candidate } from "../types";
+
+export const SSN_CTX = contextRule("ssn ssns social security ss ssa taxpayer tin itin", { boost: 0.35 });
+const PHONE_CTX = contextRule("phone phones tel telephone mobile cell cellphone call called calling fax contact whatsapp sms text reach number dial ring landline hotline", {
+  negative: "order invoice account isbn serial tracking",
+  penalty: 0.3,
+});
+const ROUTING_CTX = contextRule("routing aba rtn transit bank ach wire abartn", { boost: 0.4 });
+const PASSPORT_CTX = contextRule("passport passports travel visa", { boost: 0.4 });
+const DL_CTX = contextRule("driver drivers driving license licence licenses dl dln dmv permit", { boost: 0.4 });
+const ZIP_CTX = contextRule("zip zipcode postal postcode code", { boost: 0.35 });
+
+const SEP_END = String.raw`(?![\w-]|[.,]\d)`;
+
+export const ssn: Alternative = {
+  name: "us_ssn",
+  source: String.raw`(?<![\w.-])\d{3}(?:-\d{2}-| \d{2} |\.\d{2}\.)\d{4}${SEP_END}`,
+  handle(m, start, _text, out) {
+    const verdict = ssnVerdict(digitsOf(m));
+    if (verdict === "invalid") return -1;
+    out.push({ type: "US_SSN", start, end: start + m.length, score: verdict === "valid" ? 0.6 : 0.3, recognizer: "us_ssn", context: SSN_CTX });
+    return start + m.length;
+  },
+};
+
+const EXT = String.raw`(?: ?(?:x|ext\.?|extension) ?\d{1,6})?`;
+
+/** International numbers (leading +), checked by libphonenumber-js. */
+export const phoneIntl: Alternative = {
+  name: "phone_international",
+  source: String.raw`(?<![\w+])\+\d[\d \-.()]{5,22}\d${EXT}(?![\w])`,
+  handle(m, start, _text, out) {
+    // The class may have swallowed a following number; give groups back until it parses.
+    let candidate = m;
+    for (let tries = 0; tries < 3; tries++) {
+      const p = parsePhoneNumberFromString(candidate.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
+      if (p && (p.isValid() || p.isPossible())) {
+        out.push({ type: "PHONE", start, end: start + candidate.length, score: p.isValid() ? 0.75 : 0.5, recognizer: "phone", context: PHONE_CTX });
+        return start + candidate.length;
+      }
+      const cut = candidate.search(/[ .\-()]+\d+$/);
+      if (cut <= 0) break;
+      candidate = candidate.slice(0, cut).replace(/[ .\-(]+$/, "");
+    }
+    return -1;
+  },
+};
+
+/** North American numbers: (NXX) NXX-XXXX with optional 1 prefix and extension. */
+export const phoneNanp: Alternative = {
+  name: "phone_nanp",
+  source: String.raw`(?<![\w+.-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}${EXT}${SEP_END}`,
+  handle(m, start, _text, out) {
+    let d = digitsOf(m.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
+    if (d.length === 11) {
+      if (d[0] !== "1") return -1;
+      d = d.slice(1);
+    }
+    if (d.length !== 10 || d[0] < "2" || d[3] < "2") return -1;
+    if (d.slice(1, 3) === "11" || /^(\d)\1+$/.test(d)) return -1;
+    const formatted = /[^\d]/.test(m.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
+    const valid = parsePhoneNumberFromString(d, "US")?.isValid() ?? false;
+    out.push({ type: "PHONE", start, end: start + m.length, score: (formatted ? 0.6 : 0.35) + (valid ? 0.1 : 0), recognizer: "phone", context: PHONE_CTX });
+    return start + m.length;
+  },
+};
+
+const AGE_AFTER = /^[ \t-]*(?:years?|yrs?)[ \t-]*(?:old|of age)\b|^[ \t]*(?:yo|y\/o|y\.o\.)(?![\w])/i;
+const AGE_BEFORE = /\b(?:age[ds]?|aged)[ \t]*(?:[:=]|is|of)?[ \t]*$/i;
+
+function pushNineDigit(d: string, start: number, end: number, out: Candidate[]): void {
+  const verdict = ssnVerdict(d);
+  if (verdict !== "invalid") out.push({ type: "US_SSN", start, end, score: verdict === "valid" ? 0.3 : 0.2, recognizer: "us_ssn", context: SSN_CTX });
+  if (abaValid(d)) out.push({ type: "US_BANK_ROUTING", start, end, score: 0.3, recognizer: "aba_routing", context: ROUTING_CTX });
+  out.push({ type: "US_PASSPORT", start, end, score: 0.2, recognizer: "us_passport", context: PASSPORT_CTX });
+  out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
+}
+
+/** Bare digit runs and ZIP+4: what they are depends on length, checksums and context. */
+export const digitRun: Alternative = {
+  name: "digit_run",
+  source: String.raw`(?<![\w.,+-])(?:\d{5}-\d{4}|\d{1,19})(?![\w]|[.,]\d|-\d)`,
+  handle(m, start, text, out) {
+    const end = start + m.length;
+    const n = m.length;
+    if (n <= 3) {
+      const value = Number(m);
+      if (value > 0 && value <= 130 && (AGE_AFTER.test(text.slice(end, end + 20)) || AGE_BEFORE.test(text.slice(Math.max(0, start - 16), start)))) {
+        out.push({ type: "AGE", start, end, score: 0.7, recognizer: "age" });
+      }
+    } else if (n === 5 || (n === 10 && m[5] === "-")) {
+      const before = text.slice(Math.max(0, start - 4), start);
+      const afterState = /(?:^|[\s,])([A-Z]{2})[ \t]+$/.exec(before);
+      const score = afterState && STATE_ABBR.has(afterState[1]) ? 0.6 : 0.2;
+      out.push({ type: "ZIP_CODE", start, end, score, recognizer: "us_zip", context: ZIP_CTX });
+    } else if (n === 9) {
+      pushNineDigit(m, start, end, out);
+    } else if (n === 7 || n === 8 || (n >= 10 && n <= 13)) {
+      // TX, PA (8), WA/MN (7, 12), NY old formats...: only with licence context.
+      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
+    }
+    return end;
+  },
+};
+
+/** Letter+digit codes: passports (A12345678) and the common state driver licence formats. */
+export const alnumCode: Alternative = {
+  name: "alnum_code",
+  source: String.raw`(?<![\w-])(?:[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|[A-Z]\d{3}-\d{4}-\d{4}|[A-Z]\d{4} \d{5} \d{5}|[A-Z]{1,2}\d{5,14}|WDL[A-Z0-9]{9})(?![\w-])`,
+  handle(m, start, _text, out) {
+    const end = start + m.length;
+    if (m.includes("-") || m.includes(" ") || m.startsWith("WDL")) {
+      // Florida / Illinois / New Jersey dashed forms, Washington WDL: distinctive enough alone.
+      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.55, recognizer: "us_driver_license", context: DL_CTX });
+      return end;
+    }
+    const letters = /^[A-Z]+/.exec(m)![0].length;
+    const digits = m.length - letters;
+    if (letters === 1 && digits === 8) {
+      out.push({ type: "US_PASSPORT", start, end, score: 0.35, recognizer: "us_passport", context: PASSPORT_CTX });
+      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.2, recognizer: "us_driver_license", context: DL_CTX });
+    } else if ((letters === 1 && [7, 11, 12, 14].includes(digits)) || (letters === 2 && digits === 6)) {
+      // CA/NY (A1234567), IL (A12345678901), FL/MI/MD/MN (A123456789012), NJ (A12345678901234), OH (AB123456).
+      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.3, recognizer: "us_driver_license", context: DL_CTX });
+    } else {
+      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
+    }
+    return end;
+  },
+};
