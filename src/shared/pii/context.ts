@@ -23,14 +23,14 @@ export function contextRule(
   };
 }
 
-/** Lower-case ASCII words of text[from, to). */
+/** Lower-case ASCII words and numbers of text[from, to). */
 export function wordsIn(text: string, from: number, to: number): string[] {
   const out: string[] = [];
   let word = "";
   for (let i = Math.max(0, from); i < Math.min(text.length, to); i++) {
     let c = text.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
-    if ((c >= 97 && c <= 122) || (word && c >= 48 && c <= 57)) word += String.fromCharCode(c);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) word += String.fromCharCode(c);
     else if (word) {
       out.push(word);
       word = "";
@@ -41,7 +41,7 @@ export function wordsIn(text: string, from: number, to: number): string[] {
 }
 
 /** The words around a match: the window stops at a line break, which usually ends a thought. */
-export function contextWords(text: string, start: number, end: number): string[] {
+export function contextWords(text: string, start: number, end: number): { before: string[]; after: string[] } {
   let from = Math.max(0, start - CONTEXT_BEFORE);
   const nl = text.lastIndexOf("\n", start - 1);
   if (nl >= from) from = nl + 1;
@@ -51,8 +51,12 @@ export function contextWords(text: string, start: number, end: number): string[]
   // Drop the partial word the window cut into.
   const before = wordsIn(text, from, start);
   if (from > 0 && before.length && /\w/.test(text[from - 1] ?? "")) before.shift();
-  return [...before, ...wordsIn(text, end, to)];
+  return { before, after: wordsIn(text, end, to) };
 }
+
+/** How close a retype word must be: "born on <date>", "DOB: <date>", "<date> (date of birth)". */
+const RETYPE_BEFORE = 3;
+const RETYPE_AFTER = 3;
 
 /**
  * Applies a candidate's context rule in place: +boost once if any context word is near,
@@ -61,10 +65,11 @@ export function contextWords(text: string, start: number, end: number): string[]
  */
 export function scoreWithContext(c: Candidate, text: string, hints: ReadonlySet<string> | undefined): void {
   const rule = c.context;
-  let words: string[] | undefined;
   if (rule) {
-    words = contextWords(text, c.start, c.end);
-    if (rule.retype && (words.some((w) => rule.retype!.words.has(w)) || hints?.has(rule.retype.entity))) {
+    const { before, after } = contextWords(text, c.start, c.end);
+    const words = before.concat(after);
+    const near = (set: ReadonlySet<string>) => before.slice(-RETYPE_BEFORE).some((w) => set.has(w)) || after.slice(0, RETYPE_AFTER).some((w) => set.has(w));
+    if (rule.retype && (near(rule.retype.words) || hints?.has(rule.retype.entity))) {
       c.type = rule.retype.entity;
       c.score += rule.retype.boost;
     } else if (words.some((w) => rule.words.has(w))) {

@@ -27,6 +27,7 @@ Rapids Rest Ridge Ridges River Road Rd Roads Route Rte Row Rue Run Shoal Shoals 
 Spring Springs Spur Spurs Square Sq Squares Station Sta Stravenue Stream Street St Streets Summit
 Terrace Ter Throughway Trace Track Trafficway Trail Trl Tunnel Turnpike Tpke Underpass Union Unions
 Valley Valleys Via Viaduct View Views Village Villages Ville Vista Walk Walks Wall Way Ways Well Wells
+Close Rise Vale Parade Chase Croft Gate Yard Wharf Quay Embankment Grange Approach Hey Wynd
 `);
 
 /** A word after a capitalised run that makes it an organisation, not a person. */

@@ -11,6 +11,10 @@ export const DATE_CTX = contextRule("date time on at when day scheduled due sinc
   boost: 0.1,
   retype: { words: "born birth birthday birthdate dob bday natal", entity: "DATE_OF_BIRTH", boost: 0.2 },
 });
+/** For dates that cannot be a birth date (in the future, or before 1900). */
+const DATE_CTX_NOT_DOB = contextRule("date time on at when day scheduled due since until dated", { boost: 0.1 });
+const couldBeBirth = (y: number) => y >= 1900 && y <= new Date().getUTCFullYear();
+
 const TIME_CTX = contextRule("at time am pm clock until from by starts start ends end meeting call", { boost: 0.2 });
 
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -41,10 +45,13 @@ export const numericDate: Alternative = {
   name: "numeric_date",
   source: String.raw`(?<![\w.:/-])(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT))?)?|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})${TIME})(?![\w/]|[.:-]\d)`,
   handle(m, start, _text, out) {
-    if (!parseNumericDate(m)) return -1;
+    const ymd = parseNumericDate(m);
+    if (!ymd) return -1;
     const twoDigitYear = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)/.test(m);
+    // d.m.yy is as often a version number ("9.2.13") as a date.
+    if (twoDigitYear && m.includes(".")) return -1;
     const score = /^\d{4}/.test(m) ? 0.85 : twoDigitYear ? 0.55 : m.includes(".") ? 0.65 : 0.75;
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: DATE_CTX });
+    out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: couldBeBirth(ymd[0]) ? DATE_CTX : DATE_CTX_NOT_DOB });
     return start + m.length;
   },
 };
@@ -61,7 +68,9 @@ export const writtenDate: Alternative = {
     const day = /\d{1,2}/.exec(m.replace(/\d{4}.*/, ""));
     if (day && Number(day[0]) > 31) return -1;
     const score = full ? 0.85 : /\d{4}/.test(m) ? 0.6 : 0.5;
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: DATE_CTX });
+    const year = /\d{4}/.exec(m);
+    const ctx = !year || couldBeBirth(Number(year[0])) ? DATE_CTX : DATE_CTX_NOT_DOB;
+    out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: ctx });
     return start + m.length;
   },
 };

@@ -12,7 +12,7 @@ import type { Alternative } from "../scanner";
 import type { Candidate } from "../types";
 
 export const PERSON_CTX = contextRule(
-  "name named names mr mrs ms miss dr prof dear hi hello hey thanks regards sincerely said says told asked met meet contact patient customer client employee user by with wrote author signed cc attn attention manager ceo spoke called according i am son daughter wife husband mother father brother sister friend colleague",
+  "name named names dear hi hello hey thanks regards sincerely said says told asked met meet contact patient customer client employee user by with wrote author signed cc attn attention manager ceo spoke called according i am son daughter wife husband mother father brother sister friend colleague",
   { boost: 0.35, negative: "inc llc ltd corp company university street avenue road hospital bank", penalty: 0.2 },
 );
 export const LOCATION_CTX = contextRule(
@@ -110,13 +110,19 @@ function tokenize(m: string, offset: number): Token[] {
 
 const LOCATION_SCORE = { country: 0.8, state: 0.75, city: 0.7 } as const;
 
-/** Places inside a run of tokens, longest first; returns the token indexes they cover. */
-function findPlaces(run: Token[], text: string, out: Candidate[]): Set<number> {
-  // Title tokens never start or join a place.
-  const covered = new Set<number>();
-  for (let i = 0; i < run.length; i++) {
-    for (let len = Math.min(MAX_PLACE_WORDS, run.length - i); len >= 1; len--) {
-      const slice = run.slice(i, i + len);
+interface Place {
+  from: number;
+  to: number;
+  candidate: Candidate;
+}
+
+/** Gazetteer places among the tokens, longest first; token indexes [from, to). */
+function findPlaces(tokens: Token[], text: string): Place[] {
+  const places: Place[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    for (let len = Math.min(MAX_PLACE_WORDS, tokens.length - i); len >= 1; len--) {
+      const slice = tokens.slice(i, i + len);
+      // Titles and name suffixes never start or join a place.
       if (slice[0].particle || slice[len - 1].particle || slice.some((t) => t.title || t.suffix)) continue;
       const kind = placeKind(placeKey(text.slice(slice[0].start, slice[len - 1].end)));
       if (!kind) continue;
@@ -128,13 +134,41 @@ function findPlaces(run: Token[], text: string, out: Candidate[]): Set<number> {
         end += st[0].length;
         score = 0.85;
       }
-      out.push({ type: "LOCATION", start: slice[0].start, end, score, recognizer: "gazetteer_location", context: LOCATION_CTX });
-      for (let k = i; k < i + len; k++) covered.add(k);
+      places.push({ from: i, to: i + len, candidate: { type: "LOCATION", start: slice[0].start, end, score, recognizer: "gazetteer_location", context: LOCATION_CTX } });
       i += len - 1;
       break;
     }
   }
-  return covered;
+  return places;
+}
+
+/** Words that open English place names ("Port Eula", "West Brook", "Santa Monica"). */
+const PLACE_PREFIX = new Set(["north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "mt", "saint", "st", "san", "santa", "los", "las", "el", "great", "little", "upper", "lower", "old", "glen", "point", "palm", "cape"]);
+/** Endings of English place names (Jacksonville, Pittsburgh, Portsmouth, Hillarystead). */
+const PLACE_SUFFIX = /(?:ville|burg|burgh|boro|borough|bury|berg|town|stad|stead|view|land|mouth|port|chester|cester|field|ford|haven|side|worth|shire|furt|hampton|dale|polis|fort|ton|ham|wick|caster|by)$/;
+
+/** Places by word shape where the gazetteer knows none: prefix + name, or a place-like ending. */
+function morphologyPlaces(tokens: Token[], taken: (i: number) => boolean): Place[] {
+  const out: Place[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken(i)) continue;
+    const t = tokens[i];
+    if (t.title || t.suffix || t.particle || t.initial) continue;
+    if (PLACE_PREFIX.has(t.key.replace(/\.$/, "")) && i + 1 < tokens.length && !taken(i + 1) && !tokens[i + 1].stop && !tokens[i + 1].title) {
+      let j = i + 2;
+      if (j < tokens.length && !taken(j) && PLACE_SUFFIX.test(tokens[j].key) && !tokens[j].stop) j++;
+      out.push({ from: i, to: j, candidate: { type: "LOCATION", start: t.start, end: tokens[j - 1].end, score: 0.55, recognizer: "place_morphology", context: LOCATION_CTX } });
+      i = j - 1;
+      continue;
+    }
+    // Hyphenated: "Wintheiser-Watersmouth" is judged by its last part.
+    const lastPart = t.key.split("-").pop()!;
+    const named = t.key.includes("-") ? FIRST.has(lastPart) || LAST.has(lastPart) : t.first || t.last;
+    if (!t.stop && !named && lastPart.length >= 6 && PLACE_SUFFIX.test(lastPart)) {
+      out.push({ from: i, to: i + 1, candidate: { type: "LOCATION", start: t.start, end: t.end, score: 0.5, recognizer: "place_morphology", context: LOCATION_CTX } });
+    }
+  }
+  return out;
 }
 
 /** Scores a run of name-like tokens (no stop words) as a person. */
@@ -196,14 +230,16 @@ export const nameRun: Alternative = {
  * "United States"); persons over runs split at stop words, a title opening a run of its own.
  */
 function analyseTokens(tokens: Token[], text: string, out: Candidate[]): void {
-  const covered = findPlaces(tokens, text, out);
-  let run: Token[] = [];
-  let runIdx: number[] = [];
+  const places = findPlaces(tokens, text);
+  const placeAt = new Map<number, Place>();
+  for (const p of places) for (let k = p.from; k < p.to; k++) placeAt.set(k, p);
+  const morph = morphologyPlaces(tokens, (i) => placeAt.has(i));
+  for (const p of morph) for (let k = p.from; k < p.to; k++) placeAt.set(k, p);
+  let run: number[] = [];
   let titled = false;
   const flush = () => {
-    if (run.length) analyseRun(run, runIdx.every((i) => covered.has(i)), titled, out);
+    if (run.length) analyseRun(run.map((i) => tokens[i]), run, placeAt, titled, out);
     run = [];
-    runIdx = [];
     titled = false;
   };
   tokens.forEach((t, i) => {
@@ -216,23 +252,37 @@ function analyseTokens(tokens: Token[], text: string, out: Candidate[]): void {
       flush();
       return;
     }
-    run.push(t);
-    runIdx.push(i);
+    run.push(i);
   });
   flush();
+  for (const p of [...places, ...morph]) out.push(p.candidate);
 }
 
-function analyseRun(run: Token[], wholePlace: boolean, titled: boolean, out: Candidate[]): void {
+function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, titled: boolean, out: Candidate[]): void {
   // A run ending in a particle or an initial, or starting with a suffix, is trimmed.
-  while (run.length && (run[run.length - 1].particle || run[run.length - 1].initial)) run = run.slice(0, -1);
-  while (run.length && (run[0].particle || run[0].suffix)) run = run.slice(1);
-  if (!run.length) return;
-  const score = scorePerson(run, titled);
-  if (score <= 0) return;
-  // A run that is wholly a place is a person only with a title or a known first name and more.
-  if (wholePlace && !titled && !(run[0].first && run.length > 1)) {
-    if (run.length === 1 && run[0].first) out.push({ type: "PERSON", start: run[0].start, end: run[0].end, score: Math.min(score, 0.4), recognizer: "gazetteer_person", context: PERSON_CTX });
-    return;
+  let from = 0;
+  let to = run.length;
+  while (to > from && (run[to - 1].particle || run[to - 1].initial)) to--;
+  while (from < to && (run[from].particle || run[from].suffix)) from++;
+  if (from >= to) return;
+  const tokens = run.slice(from, to);
+  const ids = idx.slice(from, to);
+  const inPlace = ids.filter((i) => placeAt.has(i));
+  // A place that is only part of a longer name ("Bowie de Corte") is probably not a place.
+  if (inPlace.length && inPlace.length < ids.length && !titled) {
+    const extra = ids.filter((i) => !placeAt.has(i)).map((i) => run[idx.indexOf(i)]);
+    if (extra.some((t) => !t.particle && !t.suffix)) for (const i of inPlace) placeAt.get(i)!.candidate.score -= 0.25;
   }
-  out.push({ type: "PERSON", start: run[0].start, end: run[run.length - 1].end, score, recognizer: "gazetteer_person", context: PERSON_CTX });
+  let score = scorePerson(tokens, titled);
+  if (score <= 0) return;
+  const wholePlace = inPlace.length === ids.length;
+  // (A known first name followed by more words wins over a place it starts: "Georgia Smith".)
+  const onePlace = wholePlace && placeAt.get(ids[0]) === placeAt.get(ids[ids.length - 1]);
+  if (wholePlace && !titled && (onePlace || !(tokens[0].first && tokens.length > 1))) {
+    // A run that is wholly a place is a person only with a title or a known first name and more.
+    if (tokens.length === 1 && tokens[0].first) score = Math.min(score, 0.4);
+    else return;
+  }
+  if (PLACE_PREFIX.has(tokens[0].key.replace(/\.$/, "")) && !titled) score -= 0.2;
+  out.push({ type: "PERSON", start: tokens[0].start, end: tokens[tokens.length - 1].end, score, recognizer: "gazetteer_person", context: PERSON_CTX });
 }

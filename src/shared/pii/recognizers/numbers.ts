@@ -68,10 +68,12 @@ export const phoneNanp: Alternative = {
       d = d.slice(1);
     }
     if (d.length !== 10 || d[0] < "2" || d[3] < "2") return -1;
-    if (d.slice(1, 3) === "11" || /^(\d)\1+$/.test(d)) return -1;
+    if (/^(\d)\1+$/.test(d)) return -1;
+    // N11 codes (211...911) are service codes, never area codes: plausible only with context.
+    const n11 = d.slice(1, 3) === "11";
     const formatted = /[^\d]/.test(m.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
     const valid = parsePhoneNumberFromString(d, "US")?.isValid() ?? false;
-    out.push({ type: "PHONE", start, end: start + m.length, score: (formatted ? 0.6 : 0.35) + (valid ? 0.1 : 0), recognizer: "phone", context: PHONE_CTX });
+    out.push({ type: "PHONE", start, end: start + m.length, score: (formatted ? 0.6 : 0.35) + (valid ? 0.1 : 0) - (n11 ? 0.25 : 0), recognizer: "phone", context: PHONE_CTX });
     return start + m.length;
   },
 };
