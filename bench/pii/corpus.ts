@@ -46,7 +46,8 @@ const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 function b58check(version: number, payload: Uint8Array): string {
   const body = new Uint8Array([version, ...payload]);
   const full = new Uint8Array([...body, ...sha256(sha256(body)).subarray(0, 4)]);
-  let n = BigInt("0x" + Buffer.from(full).toString("hex"));
+  let n = 0n;
+  for (const b of full) n = (n << 8n) | BigInt(b);
   let out = "";
   while (n > 0n) {
     out = B58[Number(n % 58n)] + out;
@@ -101,7 +102,7 @@ function luhnOk(d: string): boolean {
 }
 
 function b64url(s: string): string {
-  return Buffer.from(s).toString("base64url");
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** Builds the corpus; the same seed always gives the same items. */

@@ -23,50 +23,61 @@ export function contextRule(
   };
 }
 
+const WORD = /[a-z0-9]+/g;
+
 /** Lower-case ASCII words and numbers of text[from, to). */
 export function wordsIn(text: string, from: number, to: number): string[] {
-  const out: string[] = [];
-  let word = "";
-  for (let i = Math.max(0, from); i < Math.min(text.length, to); i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) word += String.fromCharCode(c);
-    else if (word) {
-      out.push(word);
-      word = "";
-    }
-  }
-  if (word) out.push(word);
-  return out;
+  if (to <= from) return [];
+  return text.slice(Math.max(0, from), Math.min(text.length, to)).toLowerCase().match(WORD) ?? [];
 }
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** The words around a match: the window stops at a line break, which usually ends a thought. */
 export function contextWords(text: string, start: number, end: number): { before: string[]; after: string[] } {
-  let from = Math.max(0, start - CONTEXT_BEFORE);
-  const nl = text.lastIndexOf("\n", start - 1);
-  if (nl >= from) from = nl + 1;
-  let to = Math.min(text.length, end + CONTEXT_AFTER);
-  const nl2 = text.indexOf("\n", end);
-  if (nl2 !== -1 && nl2 < to) to = nl2;
-  // Drop the partial word the window cut into.
-  const before = wordsIn(text, from, start);
-  if (from > 0 && before.length && /\w/.test(text[from - 1] ?? "")) before.shift();
-  return { before, after: wordsIn(text, end, to) };
+  // Scan only the window for line breaks: lastIndexOf would walk the whole text.
+  let from = start;
+  const floor = Math.max(0, start - CONTEXT_BEFORE);
+  while (from > floor && text.charCodeAt(from - 1) !== 10) from--;
+  // Start at a word boundary: drop the partial word the window cut into.
+  while (from > 0 && from < start && isWordChar(text.charCodeAt(from - 1)) && isWordChar(text.charCodeAt(from))) from++;
+  let to = end;
+  const ceiling = Math.min(text.length, end + CONTEXT_AFTER);
+  while (to < ceiling && text.charCodeAt(to) !== 10) to++;
+  return { before: wordsIn(text, from, start), after: wordsIn(text, end, to) };
 }
 
 /** How close a retype word must be: "born on <date>", "DOB: <date>", "<date> (date of birth)". */
 const RETYPE_BEFORE = 3;
 const RETYPE_AFTER = 3;
 
+/** The last span's context words, reused while consecutive candidates share the span. */
+export interface ContextCache {
+  start: number;
+  end: number;
+  words?: { before: string[]; after: string[] };
+}
+
 /**
  * Applies a candidate's context rule in place: +boost once if any context word is near,
  * -penalty once if a negative word is, and a retype when its words are near.
  * `hinted` says that a JSON field name already vouches for the type (the same boost).
  */
-export function scoreWithContext(c: Candidate, text: string, hints: ReadonlySet<string> | undefined): void {
+export function scoreWithContext(c: Candidate, text: string, hints: ReadonlySet<string> | undefined, cache?: ContextCache): void {
   const rule = c.context;
   if (rule) {
-    const { before, after } = contextWords(text, c.start, c.end);
+    // Several readings of one span (a 9-digit number) share its words.
+    let ctx: { before: string[]; after: string[] };
+    if (cache && cache.start === c.start && cache.end === c.end && cache.words) ctx = cache.words;
+    else {
+      ctx = contextWords(text, c.start, c.end);
+      if (cache) {
+        cache.start = c.start;
+        cache.end = c.end;
+        cache.words = ctx;
+      }
+    }
+    const { before, after } = ctx;
     const words = before.concat(after);
     const near = (set: ReadonlySet<string>) => before.slice(-RETYPE_BEFORE).some((w) => set.has(w)) || after.slice(0, RETYPE_AFTER).some((w) => set.has(w));
     if (rule.retype && (near(rule.retype.words) || hints?.has(rule.retype.entity))) {

@@ -11,7 +11,7 @@
  * they did.
  */
 import { validationFailed } from "../errors";
-import { scoreWithContext } from "./context";
+import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
 import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
 import { builtinScanner } from "./recognizers/index";
@@ -97,10 +97,13 @@ export function resolveOverlaps(cands: Candidate[]): Candidate[] {
   return kept;
 }
 
+const LOWER_WORDS = /^[a-z \t]*$/;
+
 /** Candidates of one string, scored and filtered but not yet resolved. */
 function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | undefined, key: string | undefined): Candidate[] {
   const raw: Candidate[] = [];
-  builtinScanner.scan(text, raw);
+  // Lower-case words alone cannot match a built-in pattern ("active", "pending"): skip the scan.
+  if (!LOWER_WORDS.test(text)) builtinScanner.scan(text, raw);
   for (const rec of opts.custom) runCustom(rec, text, raw);
   if (opts.deny) {
     const re = opts.deny;
@@ -117,8 +120,9 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   }
   const boost = hints?.boost.size ? hints.boost : undefined;
   const out: Candidate[] = [];
+  const cache: ContextCache = { start: -1, end: -1 };
   for (const c of raw) {
-    scoreWithContext(c, text, boost);
+    scoreWithContext(c, text, boost, cache);
     if (c.score < opts.minScore) continue;
     if (opts.entities && !opts.entities.has(c.type)) continue;
     if (opts.allow && opts.allow.has(text.slice(c.start, c.end).trim().toLowerCase())) continue;
@@ -150,24 +154,30 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
 export const pathSegment = (parent: string, key: string | number) =>
   typeof key === "number" ? `${parent}[${key}]` : IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 
-/** Visits every string (and, under a telling field name, every number) of a JSON value. */
+/**
+ * Visits every string (and, under a telling field name, every number) of a JSON value.
+ * `path()` builds the JSON path on demand: most values have no findings and never need it.
+ */
 export function walkJson(
   value: unknown,
-  visit: (text: string, path: string, hints: FieldHints | undefined, key: string | undefined, original: string | number) => void,
-  path = "$",
+  visit: (text: string, path: () => string, hints: FieldHints | undefined, key: string | undefined, original: string | number) => void,
+  path: () => string = () => "$",
   hints?: FieldHints,
   key?: string,
   depth = 0,
 ): void {
-  if (depth > MAX_JSON_DEPTH) throw validationFailed([{ path, message: `Nesting deeper than ${MAX_JSON_DEPTH} levels.` }], "The JSON value is nested too deeply.");
+  if (depth > MAX_JSON_DEPTH) throw validationFailed([{ path: path(), message: `Nesting deeper than ${MAX_JSON_DEPTH} levels.` }], "The JSON value is nested too deeply.");
   if (typeof value === "string") visit(value, path, hints, key, value);
   else if (typeof value === "number") {
     // A number is scanned only when its field name suggests PII (ssn, phone, age, zip...).
     if (hints?.boost.size && Number.isFinite(value)) visit(String(value), path, hints, key, value);
   } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walkJson(value[i], visit, pathSegment(path, i), hints, key, depth + 1);
+    for (let i = 0; i < value.length; i++) walkJson(value[i], visit, () => pathSegment(path(), i), hints, key, depth + 1);
   } else if (value !== null && typeof value === "object") {
-    for (const k of Object.keys(value)) walkJson((value as Record<string, unknown>)[k], visit, pathSegment(path, k), fieldHints(k), k, depth + 1);
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      walkJson((value as Record<string, unknown>)[k], visit, () => pathSegment(path(), k), fieldHints(k), k, depth + 1);
+    }
   }
 }
 
@@ -175,7 +185,10 @@ export function walkJson(
 export function detectJson(data: unknown, opts: PreparedOptions): Finding[] {
   const out: Finding[] = [];
   walkJson(data, (text, path, hints, key) => {
-    for (const c of resolveOverlaps(candidatesOf(text, opts, hints, key))) out.push(toFinding(c, text, opts, path));
+    const found = candidatesOf(text, opts, hints, key);
+    if (!found.length) return;
+    const p = path();
+    for (const c of resolveOverlaps(found)) out.push(toFinding(c, text, opts, p));
   });
   return out;
 }

@@ -37,6 +37,10 @@ for (const alias of ["usa", "united states", "uk", "britain", "great britain", "
   COUNTRY.add(alias);
 }
 
+/** First words of multi-word places: only these can start a phrase longer than one word. */
+export const PLACE_HEADS = new Set<string>();
+for (const set of [CITY, COUNTRY, STATE]) for (const p of set) if (p.includes(" ")) PLACE_HEADS.add(p.slice(0, p.indexOf(" ")));
+
 /** Longest place phrase, in words. */
 export const MAX_PLACE_WORDS = 8;
 

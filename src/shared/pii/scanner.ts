@@ -20,6 +20,12 @@ export interface Alternative {
   /** Regex source; must not contain capturing groups (use `(?:...)`). */
   source: string;
   /**
+   * True when the pattern can only start after a non-word character (its own lookbehind
+   * excludes \w). Such alternatives share one leading lookbehind, so inside a word the
+   * combined regex fails with one check instead of one per alternative.
+   */
+  wordStart?: boolean;
+  /**
    * Validates `match` found at `start` and pushes candidates. Returns the index where
    * scanning resumes (usually start + match.length; less to give back a suffix), or -1
    * to reject the match so later alternatives can try the same position.
@@ -41,8 +47,24 @@ export function buildScanner(alternatives: readonly Alternative[]): Scanner {
   for (const a of alternatives) {
     if (countGroups(a.source) !== 0) throw new Error(`alternative ${a.name} has a capturing group`);
   }
-  const combined = (from: number, flags: string) =>
-    new RegExp(alternatives.slice(from).map((a) => `(${a.source})`).join("|"), flags);
+  const combined = (from: number, flags: string) => {
+    // Consecutive word-start alternatives are grouped under one lookbehind; order is kept.
+    const parts: string[] = [];
+    let group: string[] = [];
+    const flush = () => {
+      if (group.length) parts.push(`(?<![A-Za-z0-9_])(?:${group.join("|")})`);
+      group = [];
+    };
+    for (const a of alternatives.slice(from)) {
+      if (a.wordStart) group.push(`(${a.source})`);
+      else {
+        flush();
+        parts.push(`(${a.source})`);
+      }
+    }
+    flush();
+    return new RegExp(parts.join("|"), flags);
+  };
   const main = combined(0, "g");
   // Sticky regexes of alternatives k+1.., built on first use: rejections are rare.
   const tails: (RegExp | undefined)[] = [];

@@ -12,8 +12,12 @@ import { domain, email, ipv4, ipv6, mac, url } from "./network";
 import { alnumCode, digitRun, phoneIntl, phoneNanp, ssn } from "./numbers";
 import { awsSecretKey, credentialAssignment, jwt, pem, prefixedToken } from "./secrets";
 
+/** Every alternative but the PEM block excludes a word character before its start. */
+const wordStart = (...alts: Alternative[]) => alts.map((a) => ({ ...a, wordStart: true }));
+
 export const BUILTIN_ALTERNATIVES: readonly Alternative[] = [
   pem,
+  ...wordStart(
   url,
   email,
   jwt,
@@ -37,6 +41,7 @@ export const BUILTIN_ALTERNATIVES: readonly Alternative[] = [
   digitRun,
   domain,
   nameRun,
+  ),
 ];
 
 export const builtinScanner = buildScanner(BUILTIN_ALTERNATIVES);

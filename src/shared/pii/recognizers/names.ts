@@ -6,7 +6,7 @@
  * spells a city, country or US state. Context words then decide close calls.
  */
 import { contextRule } from "../context";
-import { FIRST, foldKey, LAST, MAX_PLACE_WORDS, placeKey, placeKind, STATE_ABBR } from "../gazetteer";
+import { FIRST, foldKey, LAST, MAX_PLACE_WORDS, PLACE_HEADS, placeKey, placeKind, STATE_ABBR } from "../gazetteer";
 import { AMBIGUOUS_NAMES, NAME_SUFFIXES, ORG_SUFFIXES, STOP_WORDS, STREET_SUFFIXES, TITLES } from "../lexicon";
 import type { Alternative } from "../scanner";
 import type { Candidate } from "../types";
@@ -81,28 +81,37 @@ interface Token {
 
 const TITLE_SET = new Set(TITLES.map((t) => t.toLowerCase()));
 const SUFFIX_SET = new Set(NAME_SUFFIXES.map((t) => t.toLowerCase()));
-const PARTICLE_RE = new RegExp(`^${PARTICLE}$`);
+
+const PARTICLES = new Set(["van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "dos", "das", "do", "st.", "y"]);
+const TOKEN = /[^\s,]+/g;
 
 function tokenize(m: string, offset: number): Token[] {
   const out: Token[] = [];
-  const re = /[^\s,]+/g;
+  TOKEN.lastIndex = 0;
   let t: RegExpExecArray | null;
-  while ((t = re.exec(m)) !== null) {
+  while ((t = TOKEN.exec(m)) !== null) {
     const text = t[0];
-    const key = foldKey(text).replace(/\.$/, "");
-    const parts = key.split(/[-'’]/);
+    let key = foldKey(text);
+    if (key.charCodeAt(key.length - 1) === 46) key = key.slice(0, -1);
+    let first = FIRST.has(key);
+    let last = LAST.has(key);
+    if (!first && !last && (key.includes("-") || key.includes("'") || key.includes("’"))) {
+      const parts = key.split(/[-'’]/);
+      first = FIRST.has(parts[0]);
+      last = parts.some((p) => LAST.has(p));
+    }
     out.push({
       text,
       key,
       start: offset + t.index,
       end: offset + t.index + text.length,
       title: TITLE_SET.has(key),
-      suffix: SUFFIX_SET.has(key) && out.length > 0,
-      initial: /^[A-Z]\.$/.test(text),
-      particle: PARTICLE_RE.test(text),
+      suffix: out.length > 0 && SUFFIX_SET.has(key),
+      initial: text.length === 2 && text.charCodeAt(1) === 46,
+      particle: PARTICLES.has(text),
       stop: STOP_WORDS.has(key),
-      first: FIRST.has(key) || (parts.length > 1 && FIRST.has(parts[0])),
-      last: LAST.has(key) || (parts.length > 1 && parts.some((p) => LAST.has(p))),
+      first,
+      last,
     });
   }
   return out;
@@ -120,11 +129,12 @@ interface Place {
 function findPlaces(tokens: Token[], text: string): Place[] {
   const places: Place[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    for (let len = Math.min(MAX_PLACE_WORDS, tokens.length - i); len >= 1; len--) {
+    const maxLen = PLACE_HEADS.has(tokens[i].key) ? Math.min(MAX_PLACE_WORDS, tokens.length - i) : 1;
+    for (let len = maxLen; len >= 1; len--) {
       const slice = tokens.slice(i, i + len);
       // Titles and name suffixes never start or join a place.
       if (slice[0].particle || slice[len - 1].particle || slice.some((t) => t.title || t.suffix)) continue;
-      const kind = placeKind(placeKey(text.slice(slice[0].start, slice[len - 1].end)));
+      const kind = placeKind(len === 1 ? slice[0].key : placeKey(text.slice(slice[0].start, slice[len - 1].end)));
       if (!kind) continue;
       let end = slice[len - 1].end;
       let score: number = LOCATION_SCORE[kind];
@@ -154,17 +164,18 @@ function morphologyPlaces(tokens: Token[], taken: (i: number) => boolean): Place
     if (taken(i)) continue;
     const t = tokens[i];
     if (t.title || t.suffix || t.particle || t.initial) continue;
-    if (PLACE_PREFIX.has(t.key.replace(/\.$/, "")) && i + 1 < tokens.length && !taken(i + 1) && !tokens[i + 1].stop && !tokens[i + 1].title) {
+    if (PLACE_PREFIX.has(t.key) && i + 1 < tokens.length && !taken(i + 1) && !tokens[i + 1].stop && !tokens[i + 1].title) {
       let j = i + 2;
       if (j < tokens.length && !taken(j) && PLACE_SUFFIX.test(tokens[j].key) && !tokens[j].stop) j++;
       out.push({ from: i, to: j, candidate: { type: "LOCATION", start: t.start, end: tokens[j - 1].end, score: 0.55, recognizer: "place_morphology", context: LOCATION_CTX } });
       i = j - 1;
       continue;
     }
+    if (t.stop || t.key.length < 6 || !PLACE_SUFFIX.test(t.key)) continue;
     // Hyphenated: "Wintheiser-Watersmouth" is judged by its last part.
-    const lastPart = t.key.split("-").pop()!;
-    const named = t.key.includes("-") ? FIRST.has(lastPart) || LAST.has(lastPart) : t.first || t.last;
-    if (!t.stop && !named && lastPart.length >= 6 && PLACE_SUFFIX.test(lastPart)) {
+    const lastPart = t.key.includes("-") ? t.key.slice(t.key.lastIndexOf("-") + 1) : t.key;
+    const named = lastPart !== t.key ? FIRST.has(lastPart) || LAST.has(lastPart) : t.first || t.last;
+    if (!named && lastPart.length >= 6) {
       out.push({ from: i, to: i + 1, candidate: { type: "LOCATION", start: t.start, end: t.end, score: 0.5, recognizer: "place_morphology", context: LOCATION_CTX } });
     }
   }
@@ -201,6 +212,8 @@ export const nameRun: Alternative = {
   source: String.raw`(?<![\w'’\u00C0-\u017F-])(?:${TITLE}[ \t]+)?${CAP}(?:[ \t]+(?:${PARTICLE}[ \t]+)*${CAP}){0,5}(?:,?[ \t]+${NAME_SUFFIX}(?![\w]))?`,
   handle(m, start, text, out) {
     const end = start + m.length;
+    // Fast path: a lone capitalised common word ("The", "Please") that no place name continues.
+    if (!/\s/.test(m) && STOP_WORDS.has(m.toLowerCase()) && !PLACE_HEADS.has(m.toLowerCase()) && text.charCodeAt(end) !== 32) return end;
     const tokens = tokenize(m, start);
     CONNECTED.lastIndex = end;
     const ext = CONNECTED.exec(text);
@@ -283,6 +296,6 @@ function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, ti
     if (tokens.length === 1 && tokens[0].first) score = Math.min(score, 0.4);
     else return;
   }
-  if (PLACE_PREFIX.has(tokens[0].key.replace(/\.$/, "")) && !titled) score -= 0.2;
+  if (PLACE_PREFIX.has(tokens[0].key) && !titled) score -= 0.2;
   out.push({ type: "PERSON", start: tokens[0].start, end: tokens[tokens.length - 1].end, score, recognizer: "gazetteer_person", context: PERSON_CTX });
 }

@@ -45,8 +45,10 @@ export const phoneIntl: Alternative = {
     let candidate = m;
     for (let tries = 0; tries < 3; tries++) {
       const p = parsePhoneNumberFromString(candidate.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
-      if (p && (p.isValid() || p.isPossible())) {
-        out.push({ type: "PHONE", start, end: start + candidate.length, score: p.isValid() ? 0.75 : 0.5, recognizer: "phone", context: PHONE_CTX });
+      // isPossible (country code + per-country lengths) and not isValid (per-range patterns):
+      // isValid costs as much again as parsing and adds little for numbers written with "+".
+      if (p && p.isPossible()) {
+        out.push({ type: "PHONE", start, end: start + candidate.length, score: 0.65, recognizer: "phone", context: PHONE_CTX });
         return start + candidate.length;
       }
       const cut = candidate.search(/[ .\-()]+\d+$/);
@@ -72,8 +74,8 @@ export const phoneNanp: Alternative = {
     // N11 codes (211...911) are service codes, never area codes: plausible only with context.
     const n11 = d.slice(1, 3) === "11";
     const formatted = /[^\d]/.test(m.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
-    const valid = parsePhoneNumberFromString(d, "US")?.isValid() ?? false;
-    out.push({ type: "PHONE", start, end: start + m.length, score: (formatted ? 0.6 : 0.35) + (valid ? 0.1 : 0) - (n11 ? 0.25 : 0), recognizer: "phone", context: PHONE_CTX });
+    // NANP rules only: libphonenumber's per-area validation costs more than it adds here.
+    out.push({ type: "PHONE", start, end: start + m.length, score: (formatted ? 0.65 : 0.4) - (n11 ? 0.25 : 0), recognizer: "phone", context: PHONE_CTX });
     return start + m.length;
   },
 };
