@@ -5,8 +5,10 @@ import { onError, onNotFound } from "./middleware/errors";
 import { registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
+import { anonymizeRoutes } from "./routes/anonymize";
 import { datasetRoutes } from "./routes/datasets";
 import { healthRoutes } from "./routes/health";
+import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
 
 const app = router();
@@ -18,7 +20,9 @@ app.use("/api/*", bodyGuard());
 const routes = app
   .route("/", healthRoutes)
   .route("/api/v1/tenants", tenantRoutes)
-  .route("/api/v1/datasets", datasetRoutes);
+  .route("/api/v1/datasets", datasetRoutes)
+  .route("/api/v1/pii", piiRoutes)
+  .route("/api/v1", anonymizeRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",

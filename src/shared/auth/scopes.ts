@@ -7,6 +7,7 @@ export const SCOPES = [
   "records:read",
   "records:write",
   "pii:detect",
+  "pii:admin",
   "anonymize",
   "deanonymize",
   "crypto:encrypt",

@@ -7,6 +7,7 @@ import { checkJsonSchema } from "../json-schema/check-schema";
 import { decodeCursor } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { page } from "../tenants/service";
+import { validatePolicy } from "../pii/policy";
 
 type DatasetRow = typeof schema.datasets.$inferSelect;
 
@@ -15,6 +16,7 @@ export const toDataset = (r: DatasetRow): Dataset => ({
   name: r.name,
   description: r.description,
   schema: r.schema === null ? null : JSON.parse(r.schema),
+  pii_policy: r.piiPolicy === null ? null : JSON.parse(r.piiPolicy),
   version: r.version,
   record_count: r.recordCount,
   bytes: r.bytes,
@@ -44,6 +46,7 @@ const nameTaken = (name: string) => conflict(`A dataset named '${name}' already 
 /** Checks everything that can be checked before a write, so audit-then-write rarely fails. */
 export async function prepareCreate(d1: D1Database, tenantId: string, input: CreateDataset): Promise<DatasetRow> {
   assertSchemaUsable(input.schema);
+  await validatePolicy(d1, tenantId, input.pii_policy);
   const taken = await db(d1)
     .select({ id: schema.datasets.id })
     .from(schema.datasets)
@@ -57,7 +60,7 @@ export async function prepareCreate(d1: D1Database, tenantId: string, input: Cre
     name: input.name,
     description: input.description ?? null,
     schema: input.schema === undefined ? null : JSON.stringify(input.schema),
-    piiPolicy: null,
+    piiPolicy: input.pii_policy === undefined ? null : JSON.stringify(input.pii_policy),
     version: 1,
     recordCount: 0,
     bytes: 0,
@@ -104,6 +107,7 @@ export function matchesEtag(ifMatch: string, current: string): boolean {
     .some((t) => t === "*" || t === current);
 }
 
+/** Checks the If-Match and the schema; the caller validates a new PII policy (validatePolicy, async). */
 export function prepareUpdate(current: DatasetRow, ifMatch: string, input: UpdateDataset): Partial<DatasetRow> {
   if (!matchesEtag(ifMatch, datasetEtag(current))) {
     throw preconditionFailed(`The dataset has changed since you read it; its ETag is now ${datasetEtag(current)}.`);
@@ -113,6 +117,7 @@ export function prepareUpdate(current: DatasetRow, ifMatch: string, input: Updat
   if (input.name !== undefined) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
   if (input.schema !== undefined) changes.schema = input.schema === null ? null : JSON.stringify(input.schema);
+  if (input.pii_policy !== undefined) changes.piiPolicy = input.pii_policy === null ? null : JSON.stringify(input.pii_policy);
   return changes;
 }
 

@@ -65,7 +65,10 @@ export const STOP_WORDS = new Set(
   prof sir madam miss mx inc llc ltd corp co company group bank university college school hospital church
   state city country county region province district capital island islands republic kingdom united federal
   national international global world internet web online mail postal zip code post box center centre
-  happy birthday congratulations welcome goodbye bye sorry excuse thanks`),
+  happy birthday congratulations welcome goodbye bye sorry excuse thanks
+  ask tell send give get make take visit meet reach thank check review add remove try find follow join pay ship
+  bring show help inform notify forward invite remind confirm write read sign submit approve ping text message
+  book schedule cancel email mail text per via ask asked told met spoke called emailed wrote`),
 );
 
 /** Names that are also ordinary capitalised words: alone, they need context to count. */

@@ -1,5 +1,6 @@
 /** Datasets: the catalog entries that own records, a schema and a PII policy. */
 import { z } from "@hono/zod-openapi";
+import { PiiPolicySchema } from "./pii";
 
 export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -12,6 +13,7 @@ export const CreateDatasetSchema = z
     name: z.string().regex(DATASET_NAME_PATTERN, "1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit"),
     description: z.string().max(2000).optional(),
     schema: JsonSchemaDocument.optional(),
+    pii_policy: PiiPolicySchema.optional(),
   })
   .strict()
   .openapi("CreateDataset");
@@ -21,6 +23,7 @@ export const UpdateDatasetSchema = z
     name: z.string().regex(DATASET_NAME_PATTERN).optional(),
     description: z.string().max(2000).nullable().optional(),
     schema: JsonSchemaDocument.nullable().optional(),
+    pii_policy: PiiPolicySchema.nullable().optional(),
   })
   .strict()
   .openapi("UpdateDataset");
@@ -31,6 +34,7 @@ export const DatasetSchema = z
     name: z.string(),
     description: z.string().nullable(),
     schema: z.unknown().nullable().openapi({ description: "The JSON Schema, or null" }),
+    pii_policy: PiiPolicySchema.nullable().openapi({ description: "The PII policy applied to every record write, or null" }),
     version: z.number().int().openapi({ description: "Metadata version; the ETag is derived from it." }),
     record_count: z.number().int(),
     bytes: z.number().int(),

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audited } from "../../../src/shared/audit/append";
 import * as datasets from "../../../src/shared/datasets/service";
+import { validatePolicy } from "../../../src/shared/pii/policy";
 import { preconditionRequired } from "../../../src/shared/errors";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
 import { CreateDatasetSchema, DatasetSchema, UpdateDatasetSchema } from "../../../src/shared/schema/datasets";
@@ -70,7 +71,7 @@ export const datasetRoutes = router()
     const dataset = await audited(
       c.env,
       auditScope(c),
-      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
+      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null, has_pii_policy: row.piiPolicy !== null } },
       () => datasets.insertDataset(c.env.DB, row),
     );
     c.header("ETag", datasets.datasetEtag(dataset));
@@ -92,13 +93,14 @@ export const datasetRoutes = router()
     const current = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
     const input = c.req.valid("json");
     const changes = datasets.prepareUpdate(current, ifMatch, input);
+    await validatePolicy(c.env.DB, current.tenantId, input.pii_policy);
     const dataset = await audited(
       c.env,
       auditScope(c),
       {
         action: "dataset.update",
         resource: { dataset_id: current.id },
-        details: { fields: Object.keys(input), schema_changed: input.schema !== undefined },
+        details: { fields: Object.keys(input), schema_changed: input.schema !== undefined, pii_policy_changed: input.pii_policy !== undefined },
       },
       () => datasets.applyUpdate(c.env.DB, current, changes),
     );

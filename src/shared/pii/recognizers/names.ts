@@ -278,6 +278,9 @@ function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, ti
   while (to > from && (run[to - 1].particle || run[to - 1].initial)) to--;
   while (from < to && (run[from].particle || run[from].suffix)) from++;
   if (from >= to) return;
+  // A capitalised word the gazetteer does not know, before a known first name, is usually
+  // a sentence start ("Ask John Smith"), not part of the name.
+  if (to - from >= 2 && !titled && !run[from].first && !run[from].last && run[from + 1].first && !placeAt.has(idx[from])) from++;
   const tokens = run.slice(from, to);
   const ids = idx.slice(from, to);
   const inPlace = ids.filter((i) => placeAt.has(i));

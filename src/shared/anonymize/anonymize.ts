@@ -1,0 +1,94 @@
+/**
+ * Anonymizing a text or a JSON value given its findings: each finding's span is replaced
+ * by its operator's output, and every change is reported with its offsets in the OUTPUT
+ * (UTF-16 code units), its JSON path and the operator that was applied.
+ */
+import { pathSegment } from "../pii/detect";
+import type { Finding } from "../pii/types";
+import { applyOperator, operatorFor, type OperatorContext, type OperatorMap } from "./operators";
+
+export interface ChangedItem {
+  type: string;
+  path?: string;
+  start: number;
+  end: number;
+  operator: string;
+}
+
+/** Replaces the (non-overlapping) findings of one string. */
+export async function anonymizeString(
+  text: string,
+  findings: readonly Finding[],
+  operators: OperatorMap | undefined,
+  ctx: OperatorContext,
+  path?: string,
+): Promise<{ text: string; items: ChangedItem[] }> {
+  const sorted = [...findings].sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  const items: ChangedItem[] = [];
+  for (const f of sorted) {
+    if (f.start < at) continue; // overlapping input: the earlier finding already covers it
+    const op = operatorFor(f.type, operators);
+    const applied = await applyOperator(op, f.type, text.slice(f.start, f.end), ctx);
+    out += text.slice(at, f.start);
+    if (applied.operator !== "keep") {
+      items.push({ type: f.type, ...(path !== undefined ? { path } : {}), start: out.length, end: out.length + applied.text.length, operator: applied.operator });
+    }
+    out += applied.text;
+    at = f.end;
+  }
+  out += text.slice(at);
+  return { text: out, items };
+}
+
+/** Findings grouped by JSON path. */
+function byPath(findings: readonly Finding[]): Map<string, Finding[]> {
+  const m = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = f.path ?? "$";
+    let list = m.get(key);
+    if (!list) m.set(key, (list = []));
+    list.push(f);
+  }
+  return m;
+}
+
+/**
+ * A copy of `data` with every string (or scanned number) that has findings anonymized.
+ * A number with findings becomes a string. The record is passed to the operators so that
+ * date_shift's `subject_field` can key one person's dates to move together.
+ */
+export async function anonymizeJson(
+  data: unknown,
+  findings: readonly Finding[],
+  operators: OperatorMap | undefined,
+  ctx: OperatorContext,
+): Promise<{ data: unknown; items: ChangedItem[] }> {
+  ctx = { ...ctx, record: data };
+  const groups = byPath(findings);
+  const items: ChangedItem[] = [];
+  const visit = async (value: unknown, path: string): Promise<unknown> => {
+    if (typeof value === "string" || typeof value === "number") {
+      const found = groups.get(path);
+      if (!found) return value;
+      const r = await anonymizeString(String(value), found, operators, ctx, path);
+      items.push(...r.items);
+      return r.items.length ? r.text : value;
+    }
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) out.push(await visit(value[i], pathSegment(path, i)));
+      return out;
+    }
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      // defineProperty: a "__proto__" key must stay a plain key, not set the prototype.
+      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: await visit(v, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return value;
+  };
+  if (!groups.size) return { data, items };
+  return { data: await visit(data, "$"), items };
+}

@@ -1,0 +1,139 @@
+/**
+ * Dataset PII policies, applied to every record written to the dataset. For each entity
+ * type the policy says: allow it, reject the write (422 naming the type and JSON path,
+ * never the value), anonymize it with an operator, or encrypt the whole field it sits in.
+ * Types without a rule are not scanned.
+ */
+import { anonymizeString, type ChangedItem } from "../anonymize/anonymize";
+import { OperatorKeys } from "../anonymize/keys";
+import { checkOperators, type OperatorContext, type OperatorMap } from "../anonymize/operators";
+import { encryptField, TokenVault } from "../anonymize/vault";
+import type { KeyEnv } from "../crypto/tenant-kek";
+import { ProblemError, validationFailed, type FieldError } from "../errors";
+import type { PiiPolicy } from "../schema/pii";
+import { detectJson, pathSegment, prepareOptions } from "./detect";
+import { isBuiltinEntity } from "./entities";
+import { loadRecognizers } from "./recognizer-store";
+import type { CompiledRecognizer, Finding } from "./types";
+
+const activeRules = (policy: PiiPolicy) => Object.entries(policy.rules).filter(([, r]) => r.action !== "allow");
+
+/**
+ * Checks a policy before it is stored: operators must fit their types, and every entity
+ * must be built in or produced by one of the tenant's recognizers. Errors are reported
+ * under `root` (the policy's path in the request).
+ */
+export async function validatePolicy(d1: D1Database, tenantId: string, policy: PiiPolicy | null | undefined, root = "$.pii_policy"): Promise<void> {
+  if (!policy) return;
+  const operators: OperatorMap = {};
+  for (const [type, rule] of Object.entries(policy.rules)) if (rule.action === "anonymize") operators[type] = rule.operator;
+  checkOperators(operators, `${root}.rules`);
+  const custom = Object.keys(policy.rules).some((t) => !isBuiltinEntity(t)) ? await loadRecognizers(d1, tenantId) : [];
+  const known = new Set(custom.map((r) => r.entity));
+  const errors: FieldError[] = [];
+  for (const type of Object.keys(policy.rules)) {
+    if (!isBuiltinEntity(type) && !known.has(type)) errors.push({ path: `${root}.rules.${type}`, message: `Unknown entity type '${type}'.` });
+  }
+  if (errors.length) throw validationFailed(errors, "The PII policy names unknown entity types.");
+}
+
+export interface PolicyResult {
+  data: unknown;
+  /** What was changed: anonymized spans (offsets in the output) and encrypted fields. */
+  items: ChangedItem[];
+}
+
+/** The 422 for rejected PII: entity types and JSON paths only, never the values. */
+function rejection(found: Finding[]): ProblemError {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const f of found) {
+    const key = `${f.type}@${f.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push({ path: f.path ?? "$", message: `${f.type} detected; the dataset's PII policy rejects it.` });
+  }
+  const types = [...new Set(found.map((f) => f.type))];
+  return new ProblemError(422, "pii-rejected", {
+    detail: `The record contains ${types.join(", ")}, which the dataset's PII policy rejects (${errors.map((e) => e.path).join(", ")}).`,
+    errors,
+    extensions: { entities: types },
+  });
+}
+
+/**
+ * Applies a dataset policy to one record and returns the transformed record with the list
+ * of changes, or throws the 422 `pii-rejected` problem. Tokens created by `tokenize`
+ * operators are written to the vault before it returns.
+ */
+export async function applyPiiPolicyDetailed(env: KeyEnv, tenantId: string, policy: PiiPolicy | null | undefined, data: unknown): Promise<PolicyResult> {
+  if (!policy) return { data, items: [] };
+  const rules = activeRules(policy);
+  if (!rules.length) return { data, items: [] };
+  const custom: CompiledRecognizer[] = rules.some(([t]) => !isBuiltinEntity(t)) ? await loadRecognizers(env.DB, tenantId) : [];
+  const findings = detectJson(
+    data,
+    prepareOptions({ entities: rules.map(([t]) => t), minScore: policy.min_score, allow: policy.allow, deny: policy.deny, custom }),
+  );
+  if (!findings.length) return { data, items: [] };
+  const ruleOf = new Map(rules);
+  const rejected = findings.filter((f) => ruleOf.get(f.type)?.action === "reject");
+  if (rejected.length) throw rejection(rejected);
+
+  const encryptPaths = new Map<string, string>();
+  const anonymize = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const rule = ruleOf.get(f.type)!;
+    if (rule.action === "encrypt") encryptPaths.set(f.path!, f.type);
+    else if (rule.action === "anonymize") {
+      let list = anonymize.get(f.path!);
+      if (!list) anonymize.set(f.path!, (list = []));
+      list.push(f);
+    }
+  }
+  const operators: OperatorMap = {};
+  for (const [type, rule] of rules) if (rule.action === "anonymize") operators[type] = rule.operator;
+  const keys = new OperatorKeys(env, tenantId);
+  const ctx: OperatorContext = { keys, vault: new TokenVault(keys), record: data };
+  const items: ChangedItem[] = [];
+
+  const visit = async (value: unknown, path: string): Promise<unknown> => {
+    if (typeof value === "string" || typeof value === "number") {
+      const encType = encryptPaths.get(path);
+      if (encType) {
+        const sealed = await encryptField(keys, value);
+        items.push({ type: encType, path, start: 0, end: sealed.length, operator: "encrypt" });
+        return sealed;
+      }
+      const found = anonymize.get(path);
+      if (!found) return value;
+      const r = await anonymizeString(String(value), found, operators, ctx, path);
+      items.push(...r.items);
+      return r.items.length ? r.text : value;
+    }
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length; i++) out.push(await visit(value[i], pathSegment(path, i)));
+      return out;
+    }
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: await visit(v, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return value;
+  };
+  const out = await visit(data, "$");
+  await ctx.vault.flush(env.DB);
+  return { data: out, items };
+}
+
+/**
+ * Applies a dataset's PII policy to a record: returns the record to store (anonymized
+ * and/or with encrypted fields), or throws a 422 ProblemError (`pii-rejected`) naming
+ * the entity types and JSON paths it rejects.
+ * @example const stored = await applyPiiPolicy(env, tenantId, dataset.pii_policy, record.data);
+ */
+export async function applyPiiPolicy(env: KeyEnv, tenantId: string, policy: PiiPolicy | null | undefined, data: unknown): Promise<unknown> {
+  return (await applyPiiPolicyDetailed(env, tenantId, policy, data)).data;
+}

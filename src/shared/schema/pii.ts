@@ -1,0 +1,206 @@
+/** Request and response schemas of the PII endpoints, the operators and the dataset PII policy. */
+import { z } from "@hono/zod-openapi";
+import { ENTITY_NAME_PATTERN } from "../pii/entities";
+import { JsonValueSchema } from "./common";
+
+export const EntityNameSchema = z
+  .string()
+  .regex(ENTITY_NAME_PATTERN, "an entity type: upper-case letters, digits and '_', 2-48 characters")
+  .openapi({ example: "US_SSN" });
+
+/** Longest text accepted (characters); the body limit (1 MiB) usually binds first. */
+export const MAX_TEXT_CHARS = 1_048_576;
+export const MAX_LIST_ITEMS = 1000;
+
+const listOfValues = (what: string) =>
+  z.array(z.string().min(1).max(256)).max(MAX_LIST_ITEMS).openapi({ description: what });
+
+/** Options shared by detect, anonymize and dataset policies. */
+const detectionOptions = {
+  entities: z.array(EntityNameSchema).max(100).optional().openapi({ description: "Entity types to report (default: all built-in and custom)." }),
+  min_score: z.number().min(0).max(1).optional().openapi({ description: "Findings below this score are dropped (default 0.5)." }),
+  allow: listOfValues("Values never reported (exact, case-insensitive).").optional(),
+  deny: listOfValues("Values always reported as DENY_LIST (case-insensitive, on word boundaries).").optional(),
+};
+
+const oneOfTextOrData = <T extends { text?: unknown; data?: unknown }>(v: T, ctx: z.RefinementCtx) => {
+  if ((v.text === undefined) === (v.data === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["text"], message: "Send exactly one of 'text' or 'data'." });
+  }
+};
+
+export const DetectRequestSchema = z
+  .object({
+    text: z.string().max(MAX_TEXT_CHARS).optional().openapi({ description: "Free text to scan." }),
+    data: JsonValueSchema.optional().openapi({ description: "A JSON value; every string in it is scanned." }),
+    ...detectionOptions,
+    return_text: z.boolean().optional().openapi({ description: "Include the matched text in each finding (default false)." }),
+  })
+  .strict()
+  .superRefine(oneOfTextOrData)
+  .openapi("DetectRequest");
+
+export const FindingSchema = z
+  .object({
+    type: z.string().openapi({ example: "EMAIL" }),
+    start: z.number().int().openapi({ description: "UTF-16 code unit offset of the first character" }),
+    end: z.number().int().openapi({ description: "UTF-16 code unit offset after the last character" }),
+    score: z.number(),
+    recognizer: z.string(),
+    path: z.string().optional().openapi({ description: "JSON path of the string (data input only)", example: "$.user.email" }),
+    text: z.string().optional().openapi({ description: "The matched text (only with return_text)" }),
+  })
+  .openapi("Finding");
+
+export const DetectResponseSchema = z.object({ findings: z.array(FindingSchema) }).openapi("DetectResponse");
+
+// ---------------------------------------------------------------------------------------
+// Operators
+
+export const OperatorSchema = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("keep") }).strict(),
+    z.object({ type: z.literal("redact") }).strict(),
+    z.object({ type: z.literal("replace"), value: z.string().max(256).optional().openapi({ description: "Default `<ENTITY_TYPE>`" }) }).strict(),
+    z
+      .object({
+        type: z.literal("mask"),
+        char: z.string().length(1).optional().openapi({ description: "Default `*`" }),
+        count: z.number().int().min(0).max(10_000).optional().openapi({ description: "Mask at most this many characters" }),
+        keep: z.number().int().min(0).max(10_000).optional().openapi({ description: "Leave this many characters unmasked at the far end" }),
+        from_end: z.boolean().optional().openapi({ description: "Mask from the end instead of the start" }),
+      })
+      .strict(),
+    z.object({ type: z.literal("hash") }).strict(),
+    z.object({ type: z.literal("pseudonymize"), length: z.number().int().min(6).max(32).optional().openapi({ description: "Hex characters (default 8)" }) }).strict(),
+    z.object({ type: z.literal("tokenize") }).strict(),
+    z.object({ type: z.literal("fpe") }).strict(),
+    z
+      .object({
+        type: z.literal("date_shift"),
+        max_days: z.number().int().min(1).max(3650).optional().openapi({ description: "Largest shift either way (default 365)" }),
+        subject: z.string().min(1).max(256).optional().openapi({ description: "The subject whose dates shift together (text input)" }),
+        subject_field: z.string().min(1).max(256).optional().openapi({ description: "Top-level field whose value names the subject (data input)" }),
+      })
+      .strict(),
+    z.object({ type: z.literal("generalize"), bucket: z.number().int().min(2).max(100).optional().openapi({ description: "Age range width (default 10)" }) }).strict(),
+    z.object({ type: z.literal("surrogate") }).strict(),
+  ])
+  .openapi("Operator");
+
+export type Operator = z.infer<typeof OperatorSchema>;
+export type OperatorType = Operator["type"];
+
+export const OperatorsSchema = z
+  .record(z.union([EntityNameSchema, z.literal("DEFAULT")]), OperatorSchema)
+  .openapi({ description: "Operator per entity type; `DEFAULT` applies to types not listed. Each type has a default (replace, or mask for cards)." });
+
+export const AnonymizeRequestSchema = z
+  .object({
+    text: z.string().max(MAX_TEXT_CHARS).optional(),
+    data: JsonValueSchema.optional(),
+    operators: OperatorsSchema.optional(),
+    ...detectionOptions,
+  })
+  .strict()
+  .superRefine(oneOfTextOrData)
+  .openapi("AnonymizeRequest");
+
+export const ChangedItemSchema = z
+  .object({
+    type: z.string(),
+    path: z.string().optional(),
+    start: z.number().int().openapi({ description: "Offset in the OUTPUT string (UTF-16 code units)" }),
+    end: z.number().int(),
+    operator: z.string(),
+  })
+  .openapi("ChangedItem");
+
+export const AnonymizeResponseSchema = z
+  .object({
+    text: z.string().optional(),
+    data: z.unknown().optional(),
+    items: z.array(ChangedItemSchema),
+  })
+  .openapi("AnonymizeResponse");
+
+export const DeanonymizeRequestSchema = z
+  .object({
+    text: z.string().max(MAX_TEXT_CHARS).optional(),
+    data: JsonValueSchema.optional(),
+    items: z
+      .array(ChangedItemSchema)
+      .max(100_000)
+      .optional()
+      .openapi({ description: "The `items` of the anonymize response: entries with operator `fpe` are decrypted in place." }),
+    fpe_entities: z.array(EntityNameSchema).max(20).optional().openapi({ description: "Decrypt every detected value of these types as FPE output." }),
+  })
+  .strict()
+  .superRefine(oneOfTextOrData)
+  .openapi("DeanonymizeRequest");
+
+export const DeanonymizeResponseSchema = z
+  .object({
+    text: z.string().optional(),
+    data: z.unknown().optional(),
+    restored: z.object({ tokens: z.number().int(), fpe: z.number().int(), encrypted: z.number().int() }),
+  })
+  .openapi("DeanonymizeResponse");
+
+// ---------------------------------------------------------------------------------------
+// Custom recognizers
+
+export const RECOGNIZER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+export const RecognizerInputSchema = z
+  .object({
+    name: z.string().regex(RECOGNIZER_NAME_PATTERN, "1-64 characters: lower-case letters, digits, '_' or '-', starting with a letter"),
+    entity: EntityNameSchema,
+    pattern: z.string().min(1).max(512).openapi({ description: "A JavaScript regular expression; patterns that could backtrack catastrophically are refused." }),
+    flags: z.string().regex(/^[imsu]{0,4}$/, "only i, m, s and u").optional(),
+    context: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, "a lower-case word")).max(20).optional().openapi({ description: "Words that raise the score when near a match" }),
+    score: z.number().min(0.01).max(1),
+  })
+  .strict()
+  .openapi("RecognizerInput");
+
+export const RecognizerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    entity: z.string(),
+    pattern: z.string(),
+    flags: z.string(),
+    context: z.array(z.string()),
+    score: z.number(),
+    created_at: z.string(),
+  })
+  .openapi("Recognizer");
+
+export type RecognizerInput = z.infer<typeof RecognizerInputSchema>;
+export type Recognizer = z.infer<typeof RecognizerSchema>;
+
+// ---------------------------------------------------------------------------------------
+// Dataset PII policy
+
+export const PolicyRuleSchema = z
+  .discriminatedUnion("action", [
+    z.object({ action: z.literal("allow") }).strict(),
+    z.object({ action: z.literal("reject") }).strict(),
+    z.object({ action: z.literal("anonymize"), operator: OperatorSchema }).strict(),
+    z.object({ action: z.literal("encrypt") }).strict(),
+  ])
+  .openapi("PiiPolicyRule");
+
+export const PiiPolicySchema = z
+  .object({
+    rules: z.record(EntityNameSchema, PolicyRuleSchema).openapi({ description: "What to do with each entity type found in a record; types not listed are not scanned." }),
+    min_score: z.number().min(0).max(1).optional(),
+    allow: listOfValues("Values never treated as PII.").optional(),
+    deny: listOfValues("Values always treated as PII (type DENY_LIST).").optional(),
+  })
+  .strict()
+  .openapi("PiiPolicy");
+
+export type PiiPolicy = z.infer<typeof PiiPolicySchema>;
+export type PolicyRule = z.infer<typeof PolicyRuleSchema>;

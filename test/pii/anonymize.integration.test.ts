@@ -1,0 +1,102 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+
+const K6_BODY = { data: { name: "John Doe", ssn: "123-45-6789", email: "john@example.com" } };
+
+async function auditEvents(tenantId: string, action: string) {
+  const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+  return runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql.exec<{ action: string; details: string; outcome: string }>("SELECT action, details, outcome FROM audit_events WHERE action = ? ORDER BY seq", action).toArray(),
+  );
+}
+
+describe("POST /api/v1/anonymize", () => {
+  it("removes every value of the k6 body and lists what changed", async () => {
+    const { token } = await newTenant();
+    const { body } = await callJson("/api/v1/anonymize", { token, body: K6_BODY }, 200);
+    const out = JSON.stringify(body);
+    for (const v of ["John Doe", "John", "Doe", "123-45-6789", "john@example.com"]) expect(out).not.toContain(v);
+    expect(body.data).toEqual({ name: "<PERSON>", ssn: "<US_SSN>", email: "<EMAIL>" });
+    expect(body.items).toEqual(
+      expect.arrayContaining([
+        { type: "PERSON", path: "$.name", start: 0, end: 8, operator: "replace" },
+        { type: "US_SSN", path: "$.ssn", start: 0, end: 8, operator: "replace" },
+        { type: "EMAIL", path: "$.email", start: 0, end: 7, operator: "replace" },
+      ]),
+    );
+  });
+
+  it("reports offsets in the output text", async () => {
+    const { token } = await newTenant();
+    const text = "Mail jane.roe@example.org or call (415) 555-2671.";
+    const { body } = await callJson("/api/v1/anonymize", { token, body: { text, operators: { EMAIL: { type: "redact" }, PHONE: { type: "mask", keep: 4 } } } }, 200);
+    expect(body.text).toBe("Mail  or call (***) ***-2671.");
+    for (const item of body.items) {
+      const piece = body.text.slice(item.start, item.end);
+      if (item.type === "PHONE") expect(piece).toBe("(***) ***-2671");
+      if (item.type === "EMAIL") expect(piece).toBe("");
+    }
+  });
+
+  it("pseudonyms are stable within a tenant and differ across tenants", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const body = { text: "Ask John Smith.", operators: { PERSON: { type: "pseudonymize" } } };
+    const a1 = (await callJson("/api/v1/anonymize", { token: a.token, body }, 200)).body.text;
+    const a2 = (await callJson("/api/v1/anonymize", { token: a.token, body }, 200)).body.text;
+    const b1 = (await callJson("/api/v1/anonymize", { token: b.token, body }, 200)).body.text;
+    expect(a1).toMatch(/^Ask PERSON_[0-9a-f]{8}\.$/);
+    expect(a2).toBe(a1);
+    expect(b1).toMatch(/^Ask PERSON_[0-9a-f]{8}\.$/);
+    expect(b1).not.toBe(a1);
+  });
+
+  it("tokenizes reversibly, and only the owning tenant can restore", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const text = "SSN 536-22-8174, card 4111 1111 1111 1111.";
+    const { body } = await callJson("/api/v1/anonymize", { token: a.token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } }, 200);
+    expect(body.text).toMatch(/^SSN TOK_US_SSN_[0-9A-Z]{20}, card TOK_CREDIT_CARD_[0-9A-Z]{20}\.$/);
+    const again = await callJson("/api/v1/anonymize", { token: a.token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } }, 200);
+    expect(again.body.text).toBe(body.text);
+
+    const back = await callJson("/api/v1/deanonymize", { token: a.token, body: { text: body.text } }, 200);
+    expect(back.body.text).toBe(text);
+    expect(back.body.restored).toEqual({ tokens: 2, fpe: 0, encrypted: 0 });
+
+    const other = await callJson("/api/v1/deanonymize", { token: b.token, body: { text: body.text } }, 200);
+    expect(other.body.text).toBe(body.text);
+    expect(other.body.restored.tokens).toBe(0);
+
+    const events = await auditEvents(a.tenant.id, "pii.deanonymize");
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e.details).not.toContain("536-22-8174");
+    const tokenize = await auditEvents(a.tenant.id, "pii.tokenize");
+    expect(JSON.parse(tokenize[0].details)).toEqual({ tokens: 2 });
+  });
+
+  it("format-preserving encryption keeps shapes and round-trips through items or fpe_entities", async () => {
+    const { token } = await newTenant();
+    const data = { card: "4111 1111 1111 1111", ssn: "536-22-8174", note: "call +44 20 7946 0958 today" };
+    const { body } = await callJson("/api/v1/anonymize", { token, body: { data, operators: { CREDIT_CARD: { type: "fpe" }, US_SSN: { type: "fpe" }, PHONE: { type: "fpe" } } } }, 200);
+    expect(body.data.card).toMatch(/^4\d{3} \d{4} \d{4} \d{4}$/);
+    expect(body.data.card).not.toBe(data.card);
+    expect(body.data.ssn).toMatch(/^\d{3}-\d{2}-\d{4}$/);
+    expect(body.data.note).toMatch(/^call \+44 20 \d{4} \d{4} today$/);
+    const viaItems = await callJson("/api/v1/deanonymize", { token, body: { data: body.data, items: body.items } }, 200);
+    expect(viaItems.body.data).toEqual(data);
+    expect(viaItems.body.restored.fpe).toBe(3);
+    const viaTypes = await callJson("/api/v1/deanonymize", { token, body: { data: body.data, fpe_entities: ["CREDIT_CARD", "US_SSN"] } }, 200);
+    expect(viaTypes.body.data.card).toBe(data.card);
+    expect(viaTypes.body.data.ssn).toBe(data.ssn);
+  });
+
+  it("deanonymize needs its own scope", async () => {
+    const { token } = await newTenant(["anonymize", "pii:detect"]);
+    const res = await call("/api/v1/deanonymize", { token, body: { text: "TOK_EMAIL_0123456789ABCDEFGHJK" } });
+    const p = await expectProblem(res, 403);
+    expect(p.detail).toContain("deanonymize");
+  });
+});
