@@ -39,7 +39,7 @@ export function parseNumericDate(s: string): [number, number, number] | null {
   return null;
 }
 
-const TIME = String.raw`(?:,? (?:at )?\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp]\.?[Mm]\.?)?)?`;
+const TIME = String.raw`(?:,? (?:at )?\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp](?:\.[Mm]\.|[Mm]))?)?`;
 
 export const numericDate: Alternative = {
   name: "numeric_date",
@@ -77,7 +77,7 @@ export const writtenDate: Alternative = {
 
 export const clockTime: Alternative = {
   name: "clock_time",
-  source: String.raw`(?<![\w:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?[AaPp]\.?[Mm]\.?| ?(?:UTC|GMT))?(?![\w:]|\.\d)`,
+  source: String.raw`(?<![\w:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?[AaPp](?:\.[Mm]\.|[Mm])| ?(?:UTC|GMT))?(?![\w:]|\.\d)`,
   handle(m, start, _text, out) {
     const meridiem = /[AaPp]\.?[Mm]\.?$|UTC|GMT/.test(m);
     if (meridiem && Number(m.split(":")[0]) > 12 && /[AaPp]/.test(m)) return -1;

@@ -7,7 +7,7 @@
  */
 import { contextRule } from "../context";
 import { FIRST, foldKey, LAST, MAX_PLACE_WORDS, PLACE_HEADS, placeKey, placeKind, STATE_ABBR } from "../gazetteer";
-import { AMBIGUOUS_NAMES, NAME_SUFFIXES, ORG_SUFFIXES, STOP_WORDS, STREET_SUFFIXES, TITLES } from "../lexicon";
+import { AMBIGUOUS_NAMES, MONTH_ABBR, MONTHS, NAME_SUFFIXES, ORG_SUFFIXES, STOP_WORDS, STREET_SUFFIXES, TITLES } from "../lexicon";
 import type { Alternative } from "../scanner";
 import type { Candidate } from "../types";
 
@@ -204,12 +204,15 @@ function scorePerson(run: Token[], titled: boolean): number {
   return 0;
 }
 
+const DATE_MONTH = String.raw`(?:${[...MONTHS, ...MONTH_ABBR].join("|")})\.? \d`;
+
 /** Place names with lower-case connectors after a run: " and Herzegovina", " of Man". */
 const CONNECTED = new RegExp(String.raw`[ \t]+(?:and|of|of the|and the|du|de|da|d')[ \t]*${CAP}(?:[ \t]+(?:(?:and|of|the)[ \t]+)?${CAP}){0,3}`, "y");
 
 export const nameRun: Alternative = {
   name: "name_run",
-  source: String.raw`(?<![\w'’\u00C0-\u017F-])(?:${TITLE}[ \t]+)?${CAP}(?:[ \t]+(?:${PARTICLE}[ \t]+)*${CAP}){0,5}(?:,?[ \t]+${NAME_SUFFIX}(?![\w]))?`,
+  // A run stops before a month that starts a date ("Due March 3, 2021"), left to the date pattern.
+  source: String.raw`(?<![\w'’\u00C0-\u017F-])(?:${TITLE}[ \t]+)?${CAP}(?:[ \t]+(?!${DATE_MONTH})(?:${PARTICLE}[ \t]+)*${CAP}){0,5}(?:,?[ \t]+${NAME_SUFFIX}(?![\w]))?`,
   handle(m, start, text, out) {
     const end = start + m.length;
     // Fast path: a lone capitalised common word ("The", "Please") that no place name continues.

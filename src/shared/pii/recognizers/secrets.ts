@@ -85,7 +85,7 @@ const NOT_SECRET_WORDS = new Set([
   "label", "required", "size", "format", "prefix", "header", "env", "var", "usage", "budget", "index", "tokenizer",
   "strength", "confirm", "changed", "at", "date", "time", "version", "encoding", "algorithm", "alg",
 ]);
-const PLACEHOLDERS = /^(?:null|none|nil|undefined|true|false|\*+|x+|\.+|-+|<[^>]*>|\[[^\]]*\]|\{\{.*\}\}|\$\{.*\}|\$[A-Z_]+|%[A-Z_]+%|process\.env.*|os\.environ.*|env\(.*|getenv.*|redacted|hidden|secret|password|changeme|your[_-]?\w*|example\w*|placeholder|\.\.\.)$/i;
+const PLACEHOLDERS = /^(?:null|none|nil|undefined|true|false|\*+|x+|\.+|-+|<[^>]*>|\[[^\]]*\]|\{\{.*|\$\{.*|\$[A-Z_]+|%[A-Z_]+%|process\.env.*|os\.environ.*|env\(.*|getenv.*|redacted|hidden|secret|password|changeme|your[_-]?\w*|example\w*|placeholder|\.\.\.)$/i;
 
 function identifierTokens(id: string): string[] {
   return id
