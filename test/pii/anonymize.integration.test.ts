@@ -99,4 +99,82 @@ describe("POST /api/v1/anonymize", () => {
     const p = await expectProblem(res, 403);
     expect(p.detail).toContain("deanonymize");
   });
+
+  it("applies every operator", async () => {
+    const { token } = await newTenant();
+    const text = "Jane Roe, jane@example.com, born 03/04/1990, 47 years old, ip 192.168.10.24, key AKIAIOSFODNN7EXAMPLE";
+    const operators = {
+      PERSON: { type: "surrogate" },
+      EMAIL: { type: "hash" },
+      DATE_OF_BIRTH: { type: "date_shift", subject: "patient-7", max_days: 30 },
+      AGE: { type: "generalize" },
+      IP_ADDRESS: { type: "generalize" },
+      SECRETS: { type: "replace", value: "[secret]" },
+    };
+    const { body } = await callJson("/api/v1/anonymize", { token, body: { text, operators } }, 200);
+    const parts = body.text.split(", ");
+    expect(parts[0]).not.toBe("Jane Roe");
+    expect(parts[0]).toMatch(/^\S+ \S+$/);
+    expect(parts[1]).toMatch(/^[0-9a-f]{64}$/);
+    expect(parts[2]).toMatch(/^born \d{2}\/\d{2}\/\d{4}$/);
+    expect(parts[2]).not.toBe("born 03/04/1990");
+    const shifted = new Date(parts[2].slice(5));
+    expect(Math.abs(shifted.getTime() - new Date("03/04/1990").getTime()) / 86_400_000).toBeLessThanOrEqual(31);
+    expect(parts[3]).toBe("40-49 years old");
+    expect(parts[4]).toBe("ip 192.168.10.0/24");
+    expect(parts[5]).toBe("key [secret]");
+    expect(body.items.map((i: any) => i.operator)).toEqual(["surrogate", "hash", "date_shift", "generalize", "generalize", "replace"]);
+    for (const i of body.items) expect(i.end).toBeLessThanOrEqual(body.text.length);
+
+    // Keyed operators are consistent within a tenant.
+    const again = await callJson("/api/v1/anonymize", { token, body: { text, operators } }, 200);
+    expect(again.body.text).toBe(body.text);
+    // And a hash is the same for another spelling of the same address.
+    const other = await callJson("/api/v1/anonymize", { token, body: { text: "JANE@EXAMPLE.COM", operators: { EMAIL: { type: "hash" } } } }, 200);
+    expect(other.body.text).toBe(parts[1]);
+  });
+
+  it("shifts one subject's dates together, keyed by a record field", async () => {
+    const { token } = await newTenant();
+    const operators = { DATE_TIME: { type: "date_shift", subject_field: "patient" }, DATE_OF_BIRTH: { type: "date_shift", subject_field: "patient" } };
+    const rec = (patient: string) => ({ patient, dob: "1990-01-10", visit: "2020-01-10" });
+    const a = (await callJson("/api/v1/anonymize", { token, body: { data: rec("p-1"), operators } }, 200)).body.data;
+    const days = (x: string, y: string) => (new Date(x).getTime() - new Date(y).getTime()) / 86_400_000;
+    expect(days(a.dob, "1990-01-10")).toBe(days(a.visit, "2020-01-10"));
+    expect(days(a.dob, "1990-01-10")).not.toBe(0);
+  });
+
+  it("rejects operators that cannot apply and bad bodies", async () => {
+    const { token } = await newTenant();
+    const cases: [unknown, string][] = [
+      [{ text: "a", operators: { PERSON: { type: "fpe" } } }, "$.operators.PERSON"],
+      [{ text: "a", operators: { PERSON: { type: "explode" } } }, "$.operators.PERSON.type"],
+      [{ text: "a", operators: { NOT_A_TYPE: { type: "redact" } } }, "$.operators.NOT_A_TYPE"],
+      [{ text: "a", operators: { PERSON: { type: "mask", char: "**" } } }, "$.operators.PERSON.char"],
+      [{ data: { a: 1 }, text: "x" }, "$.text"],
+    ];
+    for (const [body, path] of cases) {
+      const p = await expectProblem(await call("/api/v1/anonymize", { token, body }), 422);
+      expect(p.errors?.map((e) => e.path)).toContain(path);
+    }
+    await expectProblem(await call("/api/v1/anonymize", { token, raw: "{", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(await call("/api/v1/anonymize", { token, body: { text: "x".repeat(1100 * 1024) } }), 413);
+    await expectProblem(await call("/api/v1/anonymize", { body: K6_BODY }), 401);
+    const reader = await newTenant(["pii:detect"]);
+    await expectProblem(await call("/api/v1/anonymize", { token: reader.token, body: K6_BODY }), 403);
+  });
+
+  it("deanonymize validates its items", async () => {
+    const { token } = await newTenant();
+    const p = await expectProblem(await call("/api/v1/deanonymize", { token, body: { data: { a: "x" }, items: [{ type: "US_SSN", path: "$.b", start: 0, end: 3, operator: "fpe" }] } }), 422);
+    expect(p.errors?.[0].path).toBe("$.items[0].path");
+    const q = await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "abc", items: [{ type: "US_SSN", start: 0, end: 30, operator: "fpe" }] } }), 422);
+    expect(q.errors?.[0].path).toBe("$.items[0]");
+    await expectProblem(await call("/api/v1/deanonymize", { token, body: {} }), 422);
+    await expectProblem(await call("/api/v1/deanonymize", { body: { text: "a" } }), 401);
+    // Unknown tokens are left as they are.
+    const { body } = await callJson("/api/v1/deanonymize", { token, body: { text: "TOK_EMAIL_0123456789ABCDEFGHJK" } }, 200);
+    expect(body).toEqual({ text: "TOK_EMAIL_0123456789ABCDEFGHJK", restored: { tokens: 0, fpe: 0, encrypted: 0 } });
+  });
 });
+
