@@ -1,0 +1,4 @@
+// PII detection throughput inside workerd (coarse clock: read hz over many iterations).
+import { definePiiBenches } from "./pii/cases";
+
+definePiiBenches("workerd");
