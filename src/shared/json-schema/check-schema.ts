@@ -5,11 +5,14 @@ import { META_SCHEMA_2020_12 } from "./meta-schema";
 
 const metaValidator = new Validator(META_SCHEMA_2020_12, "2020-12", false);
 
-/** Turns a JSON pointer like `#/properties/age` into `$.properties.age` under `root`. */
+/**
+ * Turns a JSON pointer like `#/properties/age` into `$.properties.age` under `root`.
+ * @cfworker/json-schema gives URI-fragment pointers, so segments are percent-decoded.
+ */
 export function pointerToPath(pointer: string, root = "$"): string {
   const parts = pointer.replace(/^#?\/?/, "").split("/").filter((p) => p !== "");
   return parts.reduce((path, part) => {
-    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    const key = safeDecode(part).replace(/~1/g, "/").replace(/~0/g, "~");
     return /^\d+$/.test(key) ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
   }, root);
 }
