@@ -71,3 +71,11 @@ function tryRegex(source: string, path: string, out: FieldError[]): void {
     out.push({ path, message: "Not a valid regular expression." });
   }
 }
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
