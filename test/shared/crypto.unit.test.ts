@@ -6,6 +6,7 @@ import { base64Encode } from "../../src/shared/ids";
 
 const b64 = (fill: number) => base64Encode(new Uint8Array(32).fill(fill));
 const text = new TextEncoder();
+const aesKey = () => crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]) as Promise<CryptoKey>;
 
 describe("master key set", () => {
   it("parses versions and picks the highest as current", async () => {
@@ -25,7 +26,7 @@ describe("master key set", () => {
 
 describe("AES-GCM with associated data", () => {
   it("round-trips, and any change to ciphertext or associated data fails", async () => {
-    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    const key = await aesKey();
     const sealed = await seal(key, text.encode("hello"), aad("record", "t1", "d1", "r1", 1));
     expect(new TextDecoder().decode(await open(key, sealed, aad("record", "t1", "d1", "r1", 1)))).toBe("hello");
 
@@ -41,7 +42,7 @@ describe("AES-GCM with associated data", () => {
   });
 
   it("uses a fresh IV each time", async () => {
-    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    const key = await aesKey();
     const a = await seal(key, text.encode("same"), aad("x"));
     const b = await seal(key, text.encode("same"), aad("x"));
     expect(a.subarray(0, 12)).not.toEqual(b.subarray(0, 12));
