@@ -57,3 +57,12 @@ export async function runJobChunk<E extends JobEnv>(env: E, message: Extract<Job
     .where(eq(schema.jobs.id, job.id));
   if (!done) await env.JOBS.send({ type: "job.chunk", job_id: job.id, tenant_id: job.tenantId, cursor: result.next } satisfies JobMessage);
 }
+
+/** Marks a job failed (after its chunk has exhausted its retries). The reason must not carry record content. */
+export async function failJob(env: JobEnv, message: Extract<JobMessage, { type: "job.chunk" }>, reason: string): Promise<void> {
+  const now = new Date().toISOString();
+  await db(env.DB)
+    .update(schema.jobs)
+    .set({ status: "failed", error: reason.slice(0, 500), updatedAt: now, finishedAt: now })
+    .where(and(eq(schema.jobs.id, message.job_id), eq(schema.jobs.tenantId, message.tenant_id)));
+}
