@@ -7,6 +7,7 @@ import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
 import { datasetRoutes } from "./routes/datasets";
 import { healthRoutes } from "./routes/health";
+import { jobRoutes } from "./routes/jobs";
 import { tenantRoutes } from "./routes/tenants";
 
 const app = router();
@@ -18,7 +19,8 @@ app.use("/api/*", bodyGuard());
 const routes = app
   .route("/", healthRoutes)
   .route("/api/v1/tenants", tenantRoutes)
-  .route("/api/v1/datasets", datasetRoutes);
+  .route("/api/v1/datasets", datasetRoutes)
+  .route("/api/v1/jobs", jobRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",
