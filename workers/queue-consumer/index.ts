@@ -4,6 +4,8 @@
  */
 import { JobMessageSchema, type JobMessage } from "../../src/shared/queue/messages";
 import { runJobChunk } from "../../src/shared/jobs/run";
+// Job kinds register themselves on import.
+import "../../src/shared/records/report";
 
 export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
