@@ -37,6 +37,18 @@ describe("records round trip", () => {
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
   });
 
+  it("keeps every key as sent, including __proto__ and unicode, and numbers in canonical form", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token);
+    const raw = '{"data":{"__proto__":{"x":1},"constructor":"c","ünï":"😀","n":1.50,"big":1e21,"arr":[{"b":1,"a":2}]}}';
+    const res = await call(recordsPath(ds.id), { token, raw, headers: { "Content-Type": "application/json" } });
+    expect(res.status).toBe(201);
+    const { id } = await res.json<{ id: string }>();
+    const got = await call(`${recordsPath(ds.id)}/${id}`, { token });
+    const text = await got.text();
+    expect(text).toContain('"data":{"__proto__":{"x":1},"arr":[{"a":2,"b":1}],"big":1e+21,"constructor":"c","n":1.5,"ünï":"😀"}');
+  });
+
   it("PUT needs If-Match (428), refuses a stale version (412 with the current ETag) and accepts *", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);

@@ -3,8 +3,10 @@ import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "../ids";
 import { MAX_BATCH_RECORDS } from "../records/limits";
 
+// z.custom passes the parsed value through untouched: z.record would copy it and silently
+// drop a "__proto__" key (JSON.parse keeps it as an ordinary own property).
 export const RecordDataSchema = z
-  .record(z.string(), z.unknown())
+  .custom<Record<string, unknown>>((v) => v !== null && typeof v === "object" && !Array.isArray(v), { message: "A record's data must be a JSON object." })
   .openapi({ description: "The record: a JSON object, at most 1 MiB as canonical JSON.", type: "object", additionalProperties: true, example: { prompt: "Hello", completion: "Hi!" } });
 
 export const WriteRecordSchema = z.object({ data: RecordDataSchema }).strict().openapi("WriteRecord");
