@@ -4,6 +4,8 @@
  */
 import { JobMessageSchema, type JobMessage } from "../../src/shared/queue/messages";
 import { failJob, runJobChunk } from "../../src/shared/jobs/run";
+// Job kinds register themselves on import.
+import "../../src/shared/records/report";
 
 /** Deliveries of one chunk before its job is marked failed (matches max_retries in wrangler.toml). */
 export const MAX_ATTEMPTS = 5;
