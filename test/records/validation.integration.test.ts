@@ -159,8 +159,10 @@ describe("schema changes and the validation report", () => {
     const rest = await callJson(`/api/v1/datasets/${ds.id}/validation-report?limit=1&cursor=${paged.body.next_cursor}`, { token }, 200);
     expect(rest.body.items[0].seq).toBe(3);
 
-    const actions = (await auditEvents(tenant.id)).map((e) => e.action);
-    expect(actions).toContain("dataset.validation_report.start");
+    const events = await auditEvents(tenant.id);
+    const actions = events.map((e) => e.action);
+    expect(events.find((e) => e.action === "job.create")?.details).toMatchObject({ kind: "dataset.validate" });
+    expect(actions).toContain("job.finish");
     expect(actions).toContain("dataset.validation_report.read");
   });
 

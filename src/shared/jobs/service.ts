@@ -29,15 +29,21 @@ export const toJob = (r: JobRow): Job => ({
   finished_at: r.finishedAt,
 });
 
+export interface NewJob {
+  kind: string;
+  datasetId?: string | null;
+  params?: Record<string, unknown>;
+  /** Extra audit details for the job.create event (counts and names only). */
+  details?: Record<string, unknown>;
+  /** Runs after the job row exists and before its first chunk is enqueued (e.g. to set up state the chunks need). */
+  prepare?: (jobId: string) => Promise<void>;
+}
+
 /**
- * Creates a job, audits it and enqueues its first chunk. If the enqueue fails the job is
- * marked failed rather than left looking queued.
+ * Creates a job, audits it and enqueues its first chunk. If preparing or enqueueing
+ * fails, the job is marked failed rather than left looking queued.
  */
-export async function createJob(
-  env: JobsEnv,
-  scope: AuditScope,
-  input: { kind: string; datasetId?: string | null; params?: Record<string, unknown> },
-): Promise<Job> {
+export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob): Promise<Job> {
   const now = new Date().toISOString();
   const row: JobRow = {
     id: newId("job"),
@@ -56,13 +62,18 @@ export async function createJob(
   await appendAudit(env, scope, {
     action: "job.create",
     resource: { job_id: row.id, ...(row.datasetId ? { dataset_id: row.datasetId } : {}) },
-    details: { kind: row.kind },
+    details: { kind: row.kind, ...(input.details ?? {}) },
   });
   await db(env.DB).insert(schema.jobs).values(row);
   try {
+    await input.prepare?.(row.id);
     await env.JOBS.send({ type: "job.chunk", job_id: row.id, tenant_id: row.tenantId, cursor: null } satisfies JobMessage);
   } catch (err) {
-    await db(env.DB).update(schema.jobs).set({ status: "failed", error: "could not enqueue the job", finishedAt: now }).where(eq(schema.jobs.id, row.id));
+    const failedAt = new Date().toISOString();
+    await db(env.DB)
+      .update(schema.jobs)
+      .set({ status: "failed", error: "the job could not be started", updatedAt: failedAt, finishedAt: failedAt })
+      .where(eq(schema.jobs.id, row.id));
     throw err;
   }
   return toJob(row);

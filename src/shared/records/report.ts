@@ -6,13 +6,12 @@
  * dataset's DEK, since schema error messages can quote record values.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { appendAudit, audited, type AuditScope } from "../audit/append";
+import { appendAudit, type AuditScope } from "../audit/append";
 import { db, schema } from "../db/client";
 import { conflict, ProblemError, type FieldError } from "../errors";
-import { newId } from "../ids";
 import { registerJobKind, type ChunkResult, type JobEnv } from "../jobs/run";
+import { createJob } from "../jobs/service";
 import { decodeCursor, encodeCursor } from "../pagination";
-import type { JobMessage } from "../queue/messages";
 import { datasetObject, refOf } from "./object";
 import { unwrap } from "./wire";
 
@@ -47,32 +46,17 @@ export async function startValidationReport(
 ) {
   if (dataset.schema === null) throw conflict("The dataset has no JSON Schema, so there is nothing to validate against.");
   const schemaText = dataset.schema;
-  const jobId = newId("job");
-  const now = new Date().toISOString();
   const ref = refOf(dataset);
-  await audited(env, scope, { action: "dataset.validation_report.start", resource: { dataset_id: dataset.id, job_id: jobId } }, async () => {
-    await db(env.DB).insert(schema.jobs).values({
-      id: jobId,
-      tenantId: dataset.tenantId,
-      datasetId: dataset.id,
-      kind: VALIDATION_JOB_KIND,
-      status: "queued",
-      params: JSON.stringify({ dataset_id: dataset.id }),
-      progress: "{}",
-      createdBy: scope.actor,
-      createdAt: now,
-      updatedAt: now,
-    });
-    try {
+  const job = await createJob(env, scope, {
+    kind: VALIDATION_JOB_KIND,
+    datasetId: dataset.id,
+    params: { dataset_id: dataset.id },
+    // The object snapshots the schema as it is now, so a later change does not mix two schemas in one report.
+    prepare: async (jobId) => {
       unwrap(await datasetObject(env, ref).startReport(ref, jobId, schemaText));
-      await env.JOBS.send({ type: "job.chunk", job_id: jobId, tenant_id: dataset.tenantId, cursor: null } satisfies JobMessage);
-    } catch (err) {
-      const failedAt = new Date().toISOString();
-      await db(env.DB).update(schema.jobs).set({ status: "failed", error: "the report could not be started", updatedAt: failedAt, finishedAt: failedAt }).where(eq(schema.jobs.id, jobId));
-      throw err;
-    }
+    },
   });
-  return { job_id: jobId, status: "queued" as const, created_at: now };
+  return { job_id: job.id, status: "queued" as const, created_at: job.created_at };
 }
 
 /** The dataset's latest report with a page of its failures; reading it is audited. */
