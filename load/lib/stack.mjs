@@ -1,0 +1,73 @@
+// The load target: checks it is on this machine, finds it answering, or starts the local stack.
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { isIP } from "node:net";
+import { join } from "node:path";
+
+/** Only loopback targets: load tests never leave this machine. */
+export function assertLoopback(base) {
+  const url = new URL(base);
+  if (url.protocol !== "http:") throw new Error(`target ${base}: only http:// is supported`);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+  if (!loopback) throw new Error(`target ${base} is not a loopback address (127.0.0.0/8, localhost, [::1]); refusing to send load there`);
+  return url.origin;
+}
+
+/** True when GET /healthz answers 2xx within a second. */
+export async function isHealthy(base) {
+  try {
+    const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Spawns `node scripts/start.mjs` (migrations, then wrangler dev) on the target's port with its
+ * output in `logFile`, and waits for /healthz. Returns a stop() that ends the process group it started.
+ */
+export async function startStack({ root, base, logFile, timeoutMs = 180_000, log }) {
+  const url = new URL(base);
+  mkdirSync(join(logFile, ".."), { recursive: true });
+  const out = createWriteStream(logFile);
+  await new Promise((r) => out.on("open", r));
+  // Its own process group, so stop() reaches wrangler and workerd too, and only them.
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: root,
+    env: { ...process.env, PORT: url.port || "80", HOST: url.hostname.replace(/^\[|\]$/g, "") },
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const stop = async () => {
+    if (exited) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    const ok = await Promise.race([gone.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+    if (!ok) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+    out.end();
+  };
+  const deadline = Date.now() + timeoutMs;
+  let lastNote = Date.now();
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`the local stack exited before answering /healthz; see ${logFile}`);
+    if (await isHealthy(base)) return { stop, pid: child.pid };
+    if (Date.now() - lastNote > 15_000) {
+      lastNote = Date.now();
+      log(`  still waiting for ${base}/healthz ...`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`the local stack did not answer ${base}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
+}
