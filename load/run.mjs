@@ -12,7 +12,7 @@ import { evaluateThresholds, Recorder } from "./lib/metrics.mjs";
 import { PROFILES, planFor } from "./lib/profiles.mjs";
 import { busyPercent, cpuTimes, loadavg, machine, markdown, tableRows, textTable } from "./lib/report.mjs";
 import { operatorToken, seedTenant } from "./lib/seed.mjs";
-import { assertLoopback, isHealthy, startStack } from "./lib/stack.mjs";
+import { assertLoopback, groupCpuSeconds, isHealthy, startStack } from "./lib/stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scenarioDir = join(root, "load", "scenarios");
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     profile: { type: "string", default: "quick" },
     scenario: { type: "string", multiple: true },
     list: { type: "boolean", default: false },
+    vus: { type: "string" },
+    duration: { type: "string" },
     base: { type: "string" },
     out: { type: "string", default: join(root, "bench-results") },
     help: { type: "boolean", short: "h", default: false },
@@ -37,6 +39,9 @@ if (args.help) {
               seed: ${PROFILES.seed.describe}
   --scenario  run only these scenarios (repeat or comma-separate); default: all
   --list      list the scenarios and exit
+  --vus N --duration D
+              instead of the profile's stages: N VUs for D (e.g. 20s), as k6's --vus/--duration; the
+              profile still sets the think time
   --base      target base URL, loopback only (default: $API_BASE, else http://127.0.0.1:$PORT, PORT defaulting to 8815).
               If nothing answers there, the runner starts the local stack on that port and stops it afterwards.
   --out       where the JSON and markdown summaries go (default: bench-results/)`);
@@ -57,6 +62,9 @@ const unknown = wanted.filter((w) => !scenarios.some((s) => s.meta.name === w));
 if (unknown.length) fail(`unknown scenario(s): ${unknown.join(", ")} (see --list)`);
 const selected = wanted.length ? scenarios.filter((s) => wanted.includes(s.meta.name)) : scenarios;
 if (!PROFILES[args.profile]) fail(`unknown profile '${args.profile}' (quick or seed)`);
+if ((args.vus === undefined) !== (args.duration === undefined)) fail("--vus and --duration go together");
+if (args.vus !== undefined && !(Number.isInteger(Number(args.vus)) && Number(args.vus) > 0)) fail(`--vus must be a positive integer (got ${args.vus})`);
+if (args.duration !== undefined) parseDuration(args.duration);
 
 const base = assertLoopback(args.base ?? process.env.API_BASE ?? `http://127.0.0.1:${process.env.PORT ?? 8815}`);
 const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace(/Z$/, "");
@@ -84,7 +92,7 @@ try {
     log(`Local stack is up (pid ${stack.pid}).`);
   }
 
-  log("Seeding a tenant and an API key through the operator endpoints (OPERATOR_TOKEN from .dev.vars)...");
+  log("Seeding a tenant and an API key through the operator endpoints (OPERATOR_TOKEN from $OPERATOR_TOKEN or .dev.vars)...");
   const { tenantId, key } = await seedTenant(base, operatorToken(root), `load-${runId}`);
   log(`Tenant ${tenantId} with an all-scopes key.`);
 
@@ -115,7 +123,7 @@ process.exit(process.exitCode ?? 0);
 
 async function runScenario(s, { base, key }) {
   const meta = s.meta;
-  const plan = planFor(args.profile, meta);
+  const plan = planFor(args.profile, meta, { vus: args.vus, duration: args.duration });
   const notes = [];
   const ctx = { runId, profile: args.profile, note: (n) => notes.push(n) };
   const result = { name: meta.name, description: meta.description, plan, notes };
@@ -136,6 +144,7 @@ async function runScenario(s, { base, key }) {
     const cpu0 = cpuTimes();
     const gen0 = process.cpuUsage();
     const load0 = loadavg()[0];
+    const stack0 = stack ? groupCpuSeconds(stack.pid) : null;
     const run = await runStages({
       stages: plan.stages,
       thinkTimeMs: parseDuration(plan.thinkTime),
@@ -150,6 +159,7 @@ async function runScenario(s, { base, key }) {
         log(`  ${Math.round(elapsedMs / 1000)}s/${Math.round(totalMs / 1000)}s  vus ${vus}  iterations ${iterations}  requests ${recorder.count}`),
     });
     const gen = process.cpuUsage(gen0);
+    const stack1 = stack ? groupCpuSeconds(stack.pid) : null;
     const summary = recorder.summary();
     const thresholds = evaluateThresholds(meta.thresholds, summary);
     Object.assign(result, {
@@ -163,13 +173,15 @@ async function runScenario(s, { base, key }) {
       cpu: {
         machineBusyPct: busyPercent(cpu0, cpuTimes()),
         generatorPct: (100 * (gen.user + gen.system)) / 1000 / run.durationMs,
+        // Only known for a stack this run started (its process group).
+        stackPct: stack0 === null || stack1 === null ? null : (100 * (stack1 - stack0) * 1000) / run.durationMs,
         loadavg1Before: load0,
         loadavg1After: loadavg()[0],
       },
     });
     log(`  ${result.verdict.toUpperCase()}: ${summary.total.count} requests in ${(run.durationMs / 1000).toFixed(0)} s` +
       `${iterationErrors ? `, ${iterationErrors} iteration errors (first: ${firstError})` : ""}`);
-    for (const t of thresholds) log(`    ${t.ok ? "ok  " : "FAIL"} ${t.metric} ${t.expr} (actual ${Number.isFinite(t.actual) ? t.actual.toFixed(t.metric.startsWith("http_req_failed") ? 4 : 1) : "no data"})`);
+    for (const t of thresholds) log(`    ${t.ok ? "ok  " : "FAIL"} ${t.metric} ${t.expr} (actual ${Number.isFinite(t.actual) ? t.actual.toFixed(t.metric.startsWith("http_req_failed") ? 4 : 2) : "no data"})`);
   } catch (err) {
     if (err instanceof EndpointUnavailable) {
       Object.assign(result, { status: "skipped", verdict: "skipped", reason: "endpoint not available", detail: err.message });

@@ -32,9 +32,20 @@ export const PROFILES = {
   },
 };
 
-/** The stages for `profile`, with the scenario's own settings for that profile (e.g. quick VUs). */
-export function planFor(profile, scenario) {
+/**
+ * The stages for `profile`, with the scenario's own settings for that profile (e.g. quick VUs).
+ * `override.vus` and `override.duration` replace the stages with that many VUs for that long.
+ */
+export function planFor(profile, scenario, override = {}) {
   const p = PROFILES[profile];
   if (!p) throw new Error(`unknown profile '${profile}' (known: ${Object.keys(PROFILES).join(", ")})`);
-  return p.build(scenario.profiles?.[profile]);
+  const plan = p.build(scenario.profiles?.[profile]);
+  if (override.vus !== undefined) {
+    // A zero-length stage jumps straight to the target, as k6's constant-vus executor starts.
+    plan.stages = [
+      { duration: "0s", target: Number(override.vus) },
+      { duration: override.duration, target: Number(override.vus) },
+    ];
+  }
+  return plan;
 }

@@ -53,11 +53,14 @@ export function tableRows(results) {
       continue;
     }
     const secs = r.run.durationMs / 1000;
-    for (const [name, s] of Object.entries(r.summary.endpoints)) {
-      rows.push([r.name, name, String(s.count), fmt(s.count / secs), fmt(s.med), fmt(s.p95), fmt(s.p99), fmt(s.max), pct(s.failed_rate), verdicts(r, name)]);
-    }
+    const endpoints = Object.entries(r.summary.endpoints);
     const overall = verdicts(r, undefined);
-    if (overall) rows.push([r.name, "(all requests)", String(r.summary.total.count), fmt(r.summary.total.count / secs), fmt(r.summary.total.med), fmt(r.summary.total.p95), fmt(r.summary.total.p99), fmt(r.summary.total.max), pct(r.summary.total.failed_rate), overall]);
+    for (const [name, s] of endpoints) {
+      // With one endpoint its row is the whole scenario: the scenario-wide verdicts go on it too.
+      const v = endpoints.length === 1 ? [verdicts(r, name), overall].filter(Boolean).join(", ") : verdicts(r, name);
+      rows.push([r.name, name, String(s.count), fmt(s.count / secs), fmt(s.med), fmt(s.p95), fmt(s.p99), fmt(s.max), pct(s.failed_rate), v]);
+    }
+    if (endpoints.length !== 1 && overall) rows.push([r.name, "(all requests)", String(r.summary.total.count), fmt(r.summary.total.count / secs), fmt(r.summary.total.med), fmt(r.summary.total.p95), fmt(r.summary.total.p99), fmt(r.summary.total.max), pct(r.summary.total.failed_rate), overall]);
   }
   return rows;
 }
@@ -88,7 +91,7 @@ export function markdown(run, results) {
     lines.push(
       `- ${r.name}: ${r.verdict.toUpperCase()}; up to ${r.run.maxVUs} VUs, ${fmt(r.run.durationMs / 1000, 0)} s, ${r.run.iterations} iterations` +
         `${r.run.interrupted ? ` (${r.run.interrupted} interrupted)` : ""}, think time ${r.plan.thinkTime}; ` +
-        `machine CPU busy ${busy}, load generator ${fmt(r.cpu.generatorPct, 0)}% of one core` +
+        `CPU: machine ${busy} busy (all cores), stack ${r.cpu.stackPct === null ? "n/a" : fmt(r.cpu.stackPct, 0) + "%"} and load generator ${fmt(r.cpu.generatorPct, 0)}% of one core, load average ${fmt(r.cpu.loadavg1Before, 2)} before / ${fmt(r.cpu.loadavg1After, 2)} after` +
         `${r.iterationErrors ? `; ${r.iterationErrors} iteration errors (first: ${r.firstError})` : ""}` +
         `${r.notes.length ? `; ${r.notes.join("; ")}` : ""}`,
     );

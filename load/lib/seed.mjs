@@ -2,8 +2,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** The OPERATOR_TOKEN from .dev.vars (scripts/start.mjs creates the file on first start). */
+/** $OPERATOR_TOKEN, else the one in .dev.vars (scripts/start.mjs creates the file on first start). */
 export function operatorToken(root) {
+  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
   const file = join(root, ".dev.vars");
   if (!existsSync(file)) throw new Error(`${file} not found: start the stack once with scripts/start.mjs, which creates it`);
   const token = /^OPERATOR_TOKEN=(.*)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim();

@@ -1,6 +1,6 @@
 // The load target: checks it is on this machine, finds it answering, or starts the local stack.
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join } from "node:path";
 
@@ -37,7 +37,9 @@ export async function startStack({ root, base, logFile, timeoutMs = 180_000, log
   // Its own process group, so stop() reaches wrangler and workerd too, and only them.
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: root,
-    env: { ...process.env, PORT: url.port || "80", HOST: url.hostname.replace(/^\[|\]$/g, "") },
+    // WRANGLER_LOG=warn drops wrangler's two log lines per request (its own and the worker's request
+    // log), which would otherwise cost the shared cores more than some of the requests measured.
+    env: { WRANGLER_LOG: "warn", ...process.env, PORT: url.port || "80", HOST: url.hostname.replace(/^\[|\]$/g, "") },
     stdio: ["ignore", out, out],
     detached: true,
   });
@@ -70,4 +72,32 @@ export async function startStack({ root, base, logFile, timeoutMs = 180_000, log
   }
   await stop();
   throw new Error(`the local stack did not answer ${base}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+let ticksPerSecond;
+
+/**
+ * CPU seconds (user + system) used so far by the live processes of process group `pgid`: the
+ * stack the runner started (node, wrangler, workerd). Null where /proc is not there.
+ */
+export function groupCpuSeconds(pgid) {
+  try {
+    ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    let ticks = 0;
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      // Fields after the parenthesised command name: state ppid pgrp ... utime(14) stime(15).
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / ticksPerSecond;
+  } catch {
+    return null;
+  }
 }
