@@ -12,7 +12,7 @@ import { evaluateThresholds, Recorder } from "./lib/metrics.mjs";
 import { PROFILES, planFor } from "./lib/profiles.mjs";
 import { busyPercent, cpuTimes, loadavg, machine, markdown, tableRows, textTable } from "./lib/report.mjs";
 import { operatorToken, seedTenant } from "./lib/seed.mjs";
-import { assertLoopback, groupCpuSeconds, isHealthy, startStack } from "./lib/stack.mjs";
+import { assertLoopback, groupCpuSeconds, isHealthy, startStack, stopStartedStack } from "./lib/stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scenarioDir = join(root, "load", "scenarios");
@@ -44,6 +44,7 @@ if (args.help) {
               profile still sets the think time
   --base      target base URL, loopback only (default: $API_BASE, else http://127.0.0.1:$PORT, PORT defaulting to 8815).
               If nothing answers there, the runner starts the local stack on that port and stops it afterwards.
+              A tenant and key are seeded with $OPERATOR_TOKEN or .dev.vars' token, unless $API_KEY is set.
   --out       where the JSON and markdown summaries go (default: bench-results/)`);
   process.exit(0);
 }
@@ -76,7 +77,7 @@ let stack = null;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, async () => {
     log(`\n${signal}: stopping.`);
-    if (stack) await stack.stop();
+    await stopStartedStack();
     process.exit(130);
   });
 }
@@ -92,9 +93,14 @@ try {
     log(`Local stack is up (pid ${stack.pid}).`);
   }
 
-  log("Seeding a tenant and an API key through the operator endpoints (OPERATOR_TOKEN from $OPERATOR_TOKEN or .dev.vars)...");
-  const { tenantId, key } = await seedTenant(base, operatorToken(root), `load-${runId}`);
-  log(`Tenant ${tenantId} with an all-scopes key.`);
+  let key = process.env.API_KEY;
+  if (key) log("Using the API key in $API_KEY (it needs every scope the scenarios use).");
+  else {
+    log("Seeding a tenant and an API key through the operator endpoints (OPERATOR_TOKEN from $OPERATOR_TOKEN or .dev.vars)...");
+    const seeded = await seedTenant(base, operatorToken(root), `load-${runId}`);
+    key = seeded.key;
+    log(`Tenant ${seeded.tenantId} with an all-scopes key.`);
+  }
 
   for (const s of selected) results.push(await runScenario(s, { base, key }));
 } catch (err) {

@@ -25,6 +25,13 @@ export async function isHealthy(base) {
   }
 }
 
+let activeStop = null;
+
+/** Stops a stack startStack() spawned, even one still starting (for Ctrl-C); a no-op otherwise. */
+export async function stopStartedStack() {
+  if (activeStop) await activeStop();
+}
+
 /**
  * Spawns `node scripts/start.mjs` (migrations, then wrangler dev) on the target's port with its
  * output in `logFile`, and waits for /healthz. Returns a stop() that ends the process group it started.
@@ -45,6 +52,7 @@ export async function startStack({ root, base, logFile, timeoutMs = 180_000, log
   });
   let exited = false;
   child.on("exit", () => (exited = true));
+  activeStop = () => stop();
   const stop = async () => {
     if (exited) return;
     const gone = new Promise((r) => child.once("exit", r));
@@ -58,6 +66,7 @@ export async function startStack({ root, base, logFile, timeoutMs = 180_000, log
       } catch {}
     }
     out.end();
+    activeStop = null;
   };
   const deadline = Date.now() + timeoutMs;
   let lastNote = Date.now();
