@@ -5,6 +5,7 @@ import { onError, onNotFound } from "./middleware/errors";
 import { registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
+import { auditRoutes } from "./routes/audit";
 import { datasetRoutes } from "./routes/datasets";
 import { healthRoutes } from "./routes/health";
 import { tenantRoutes } from "./routes/tenants";
@@ -18,7 +19,8 @@ app.use("/api/*", bodyGuard());
 const routes = app
   .route("/", healthRoutes)
   .route("/api/v1/tenants", tenantRoutes)
-  .route("/api/v1/datasets", datasetRoutes);
+  .route("/api/v1/datasets", datasetRoutes)
+  .route("/api/v1/audit", auditRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",
