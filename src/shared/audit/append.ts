@@ -73,17 +73,23 @@ async function appendWithRetry(env: AuditEnv, tenantId: string, inputs: AuditEve
 }
 
 /**
- * Runs `change` after its audit event is stored. If the change then fails, an `error`
- * event for the same action follows, so the chain never claims a change that did not
- * happen without saying so.
+ * Runs `change` after its audit event is stored: no change without its event, and a
+ * request whose event cannot be stored changes nothing (503). The stored event records
+ * the authorized attempt; if the change then fails, an `error` event for the same action
+ * follows, naming the attempt (`details.attempt_event_id`) and the reason, so the chain
+ * never claims a change that did not happen without saying so.
  */
 export async function audited<T>(env: AuditEnv, scope: AuditScope, entry: AuditEntry, change: () => Promise<T>): Promise<T> {
-  await appendAudit(env, scope, entry);
+  const [attempt] = await appendAudit(env, scope, entry);
   try {
     return await change();
   } catch (err) {
     const reason = err instanceof ProblemError ? err.slug : "internal";
-    await appendAudit(env, scope, { ...entry, outcome: "error", details: { ...(entry.details ?? {}), reason } }).catch(() => undefined);
+    await appendAudit(env, scope, {
+      ...entry,
+      outcome: "error",
+      details: { ...(entry.details ?? {}), reason, attempt_event_id: attempt.event_id },
+    }).catch(() => undefined);
     throw err;
   }
 }
