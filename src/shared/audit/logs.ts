@@ -31,7 +31,7 @@ export async function listAuditEvents(env: AuditEnv, tenantId: string, query: Au
   let afterSeq: number | undefined;
   if (query.cursor) {
     const c = decodeCursor(query.cursor, { s: "number", f: "string" });
-    if (c.f !== f) throw badRequest("The cursor belongs to another query; repeat the filters and order it was made with.", [{ path: "$query.cursor", message: "cursor does not match the query" }]);
+    if (c.f !== f) throw badRequest("The cursor belongs to another query; repeat the filters and order it was made with.", [{ path: "$.cursor", message: "cursor does not match the query" }]);
     afterSeq = c.s;
   }
   const page = await tenantObject(env, tenantId).logs({ filter, order: query.order, limit: query.limit, afterSeq });
