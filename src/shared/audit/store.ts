@@ -208,13 +208,12 @@ function seqRange(sql: SqlStorage, from?: string, to?: string): [number, number]
 }
 
 /**
- * One page of events matching `filter`, in seq order. Each filter is served by an index
- * that is already in seq order, so a page costs O(limit · log n) whatever the log size
- * (combined filters walk one index and test the others row by row).
+ * The SQL of one logs page over a seq range. Each filter is served by an index already
+ * in seq order ((column, seq) or audit_resources (id, seq)), so SQLite walks it and
+ * stops after limit + 1 rows: no scan, no sort, whatever the log size. Combined filters
+ * walk one index and test the others row by row. Exported for the query-plan test.
  */
-export function queryEvents(sql: SqlStorage, req: AuditPageRequest): { events: AuditEvent[]; more: boolean } {
-  const range = seqRange(sql, req.filter.from, req.filter.to);
-  if (!range) return { events: [], more: false };
+export function logsQuery(req: AuditPageRequest, range: [number, number]): { sql: string; params: SqlStorageValue[] } {
   const f = req.filter;
   // With a resource filter, walk audit_resources (id, seq) and join the events.
   const byResource = f.datasetId ?? f.resourceId;
@@ -249,13 +248,19 @@ export function queryEvents(sql: SqlStorage, req: AuditPageRequest): { events: A
   const cols = COLUMNS.split(", ")
     .map((c) => `e.${c}`)
     .join(", ");
-  const rows = sql
-    .exec<EventRow>(
-      `SELECT ${cols} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${s} ${req.order === "asc" ? "ASC" : "DESC"} LIMIT ?`,
-      ...params,
-      req.limit + 1,
-    )
-    .toArray();
+  params.push(req.limit + 1);
+  return {
+    sql: `SELECT ${cols} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${s} ${req.order === "asc" ? "ASC" : "DESC"} LIMIT ?`,
+    params,
+  };
+}
+
+/** One page of events matching `filter`, in seq order, and whether more follow. */
+export function queryEvents(sql: SqlStorage, req: AuditPageRequest): { events: AuditEvent[]; more: boolean } {
+  const range = seqRange(sql, req.filter.from, req.filter.to);
+  if (!range) return { events: [], more: false };
+  const q = logsQuery(req, range);
+  const rows = sql.exec<EventRow>(q.sql, ...q.params).toArray();
   const more = rows.length > req.limit;
   return { events: (more ? rows.slice(0, req.limit) : rows).map(toEvent), more };
 }
