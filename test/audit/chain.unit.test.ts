@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { TenantObject } from "../../durable-objects/tenant-object";
+import canonicalize from "canonicalize";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appendAudit } from "../../src/shared/audit/append";
 import { chainHash, GENESIS_HASH, canonicalEvent } from "../../src/shared/audit/event";
@@ -42,6 +44,40 @@ describe("audit chain: sequencing and hashing", () => {
     const both = await stubOf(t).append([input(t), a]);
     expect(both.map((e) => e.seq)).toEqual([3, 1]);
     expect(await withChainSql(t, (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_events").one().n)).toBe(3);
+  });
+
+  it("the same event id twice in one batch is stored once", async () => {
+    const t = freshTenantId();
+    const a = input(t);
+    const stored = await stubOf(t).append([a, input(t), a]);
+    expect(stored.map((e) => e.seq)).toEqual([1, 2, 1]);
+    expect((await stubOf(t).chainHead()).seq).toBe(2);
+  });
+
+  it("the canonical form equals canonicalize() of the hashed fields, for any event", () => {
+    const json = fc.jsonValue({ maxDepth: 3 });
+    const text = fc.string({ unit: "binary", maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          event_id: text,
+          time: text,
+          actor: text,
+          action: text,
+          resource: fc.dictionary(text, text),
+          outcome: fc.constantFrom("success" as const, "denied" as const, "error" as const),
+          request_id: fc.option(text),
+          client_ip: fc.option(text),
+          details: fc.dictionary(text, json),
+        }),
+        (e) => {
+          const { seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details } = e;
+          expect(canonicalEvent(e)).toBe(canonicalize({ seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details }));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it("a batch is stored whole or not at all", async () => {

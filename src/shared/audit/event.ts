@@ -100,23 +100,24 @@ export function normalizeEventInput(input: AuditEventInput): AuditEventInput {
   };
 }
 
-/** The hashed part of an event: everything but the hashes themselves. */
+/**
+ * The hashed part of an event (everything but the hashes) in RFC 8785 form. The top
+ * level has fixed keys, written here in their sorted order; strings and numbers are
+ * serialized as RFC 8785 prescribes (ECMAScript JSON.stringify), and the free-form
+ * `resource` and `details` go through `canonicalize`. Equal to
+ * `canonicalize({seq, event_id, time, actor, action, resource, outcome, request_id,
+ * client_ip, details})` (a property test checks it), about twice as fast.
+ */
 export function canonicalEvent(e: AuditEventInput & { seq: number }): string {
-  const body = {
-    seq: e.seq,
-    event_id: e.event_id,
-    time: e.time,
-    actor: e.actor,
-    action: e.action,
-    resource: e.resource,
-    outcome: e.outcome,
-    request_id: e.request_id,
-    client_ip: e.client_ip,
-    details: e.details,
-  };
-  const text = canonicalize(body);
-  if (text === undefined) throw new InvalidAuditEvent("cannot be canonicalized");
-  return text;
+  const resource = canonicalize(e.resource);
+  const details = canonicalize(e.details);
+  if (resource === undefined || details === undefined || !Number.isSafeInteger(e.seq)) throw new InvalidAuditEvent("cannot be canonicalized");
+  const s = JSON.stringify;
+  return (
+    `{"action":${s(e.action)},"actor":${s(e.actor)},"client_ip":${s(e.client_ip)},"details":${details},` +
+    `"event_id":${s(e.event_id)},"outcome":${s(e.outcome)},"request_id":${s(e.request_id)},"resource":${resource},` +
+    `"seq":${e.seq},"time":${s(e.time)}}`
+  );
 }
 
 /**

@@ -13,7 +13,7 @@
  *
  * It cannot recognize PII or record content in general: that stays the producer's duty.
  */
-import canonicalize from "canonicalize";
+const encoder = new TextEncoder();
 
 export const REDACTED = "[redacted]";
 export const MAX_DETAILS_BYTES = 8 * 1024;
@@ -51,13 +51,20 @@ const SECRET_NAMES = new Set([
   "kek",
 ]);
 
-const CREDENTIAL_PATTERNS: RegExp[] = [
-  /\bldv\.[a-z]{2,4}_[0-9A-Z]{26}\.\S+/, // this vault's API keys
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/,
-  /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/, // JWT
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key id
-  /^\s*(?:bearer|basic)\s+\S{8,}/i,
-];
+/** One pass per string (details are checked on every append, so this stays cheap). */
+const CREDENTIAL = new RegExp(
+  [
+    String.raw`\bldv\.[a-z]{2,4}_[0-9A-Z]{26}\.\S+`, // this vault's API keys
+    String.raw`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`,
+    String.raw`\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*`, // JWT
+    String.raw`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`, // AWS access key id
+    String.raw`^\s*(?:[Bb]earer|[Bb]asic|BEARER|BASIC)\s+\S{8,}`,
+  ].join("|"),
+);
+
+/** Field names repeat across events: remember the verdicts (bounded). */
+const nameVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 4096;
 
 /** A producer bug: the event cannot go into the chain as it is. */
 export class InvalidAuditEvent extends Error {
@@ -79,14 +86,17 @@ function segments(name: string): string[] {
 
 /** True when a field name says it holds a secret. */
 export function isSecretFieldName(name: string): boolean {
+  const known = nameVerdicts.get(name);
+  if (known !== undefined) return known;
   const parts = segments(name);
-  if (SECRET_NAMES.has(name.toLowerCase()) || SECRET_NAMES.has(parts.join("_"))) return true;
-  return parts.some((s) => SECRET_SEGMENTS.has(s));
+  const verdict = SECRET_NAMES.has(name.toLowerCase()) || SECRET_NAMES.has(parts.join("_")) || parts.some((s) => SECRET_SEGMENTS.has(s));
+  if (nameVerdicts.size < MAX_REMEMBERED_NAMES) nameVerdicts.set(name, verdict);
+  return verdict;
 }
 
 /** True when a string value has the shape of a credential. */
 export function looksLikeCredential(value: string): boolean {
-  return CREDENTIAL_PATTERNS.some((p) => p.test(value));
+  return CREDENTIAL.test(value);
 }
 
 function walk(value: unknown, path: string, depth: number): unknown {
@@ -122,7 +132,8 @@ function walk(value: unknown, path: string, depth: number): unknown {
 export function guardDetails(details: unknown): Record<string, unknown> {
   if (!details || typeof details !== "object" || Array.isArray(details)) throw unsafe("must be an object");
   const out = walk(details, "details", 0) as Record<string, unknown>;
-  const size = new TextEncoder().encode(canonicalize(out) ?? "").length;
+  // JSON.stringify has the same bytes as the canonical form, in another order.
+  const size = encoder.encode(JSON.stringify(out)).length;
   if (size > MAX_DETAILS_BYTES) throw unsafe(`are ${size} bytes; the limit is ${MAX_DETAILS_BYTES}`);
   return out;
 }

@@ -104,6 +104,33 @@ function toEvent(r: EventRow): AuditEvent {
   };
 }
 
+/** Local SQLite accepts more, but production caps bound parameters per statement at 100. */
+const MAX_PARAMS = 100;
+const EVENT_COLUMNS = 12;
+const EVENTS_PER_INSERT = Math.floor(MAX_PARAMS / EVENT_COLUMNS);
+const RESOURCES_PER_INSERT = Math.floor(MAX_PARAMS / 3);
+
+/** Stored events among `ids`, by event_id (one query per 100 ids). */
+function storedByEventId(sql: SqlStorage, ids: string[]): Map<string, AuditEvent> {
+  const found = new Map<string, AuditEvent>();
+  for (let i = 0; i < ids.length; i += MAX_PARAMS) {
+    const chunk = ids.slice(i, i + MAX_PARAMS);
+    const rows = sql.exec<EventRow>(`SELECT ${COLUMNS} FROM audit_events WHERE event_id IN (${chunk.map(() => "?").join(",")})`, ...chunk);
+    for (const r of rows) found.set(r.event_id, toEvent(r));
+  }
+  return found;
+}
+
+/** Multi-row INSERTs, chunked to the parameter limit: far fewer calls into SQLite than one per row. */
+function insertRows(sql: SqlStorage, head: string, columns: number, perStatement: number, values: SqlStorageValue[]): void {
+  const rows = values.length / columns;
+  const tuple = `(${Array(columns).fill("?").join(",")})`;
+  for (let i = 0; i < rows; i += perStatement) {
+    const n = Math.min(perStatement, rows - i);
+    sql.exec(`${head} VALUES ${Array(n).fill(tuple).join(",")}`, ...values.slice(i * columns, (i + n) * columns));
+  }
+}
+
 /**
  * Appends events in order inside one transaction, so a batch is stored whole or not at
  * all. The head is read from storage inside the transaction. An event whose event_id is
@@ -118,10 +145,6 @@ export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventIn
   const sql = storage.sql;
   return storage.transactionSync(() => {
     let tenantId = getMeta(sql, "tenant_id");
-    const head = readHead(sql);
-    let { seq, hash } = head;
-    let lastMs = head.time ? Date.parse(head.time) : 0;
-    const out: AuditEvent[] = [];
     for (const input of events) {
       const owner = input.resource.tenant_id;
       if (tenantId === null) {
@@ -130,19 +153,28 @@ export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventIn
       } else if (owner !== tenantId) {
         throw new InvalidAuditEvent(`event for tenant ${owner} sent to the chain of ${tenantId}`);
       }
-      const existing = sql.exec<EventRow>(`SELECT ${COLUMNS} FROM audit_events WHERE event_id = ?`, input.event_id).toArray()[0];
+    }
+    const stored = storedByEventId(sql, events.map((e) => e.event_id));
+    const head = readHead(sql);
+    let { seq, hash } = head;
+    let lastMs = head.time ? Date.parse(head.time) : 0;
+    const eventValues: SqlStorageValue[] = [];
+    const resourceValues: SqlStorageValue[] = [];
+    const out: AuditEvent[] = [];
+    for (const input of events) {
+      const existing = stored.get(input.event_id);
       if (existing) {
-        out.push(toEvent(existing));
+        out.push(existing);
         continue;
       }
       const timeMs = Math.max(nowMs, lastMs);
       const time = new Date(timeMs).toISOString();
-      const details =
-        Date.parse(input.time) < timeMs - OCCURRED_AT_SLACK_MS ? { ...input.details, occurred_at: input.time } : input.details;
+      const details = (
+        Date.parse(input.time) < timeMs - OCCURRED_AT_SLACK_MS ? { ...input.details, occurred_at: input.time } : input.details
+      ) as AuditEvent["details"]; // normalized: plain JSON
       const event = { ...input, time, details, seq: seq + 1 };
       const next = chainHash(hash, event);
-      sql.exec(
-        `INSERT INTO audit_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      eventValues.push(
         event.seq,
         event.event_id,
         time,
@@ -157,14 +189,18 @@ export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventIn
         next,
       );
       for (const [kind, id] of Object.entries(event.resource)) {
-        if (kind !== "tenant_id") sql.exec("INSERT OR IGNORE INTO audit_resources (id, seq, kind) VALUES (?, ?, ?)", id, event.seq, kind);
+        if (kind !== "tenant_id") resourceValues.push(id, event.seq, kind);
       }
-      // Normalized details are plain JSON (see normalizeEventInput).
-      out.push({ ...event, details: details as AuditEvent["details"], prev_hash: hash, hash: next });
+      const appended: AuditEvent = { ...event, prev_hash: hash, hash: next };
+      out.push(appended);
+      // The same event id twice in one batch is stored once.
+      stored.set(event.event_id, appended);
       seq = event.seq;
       hash = next;
       lastMs = timeMs;
     }
+    insertRows(sql, `INSERT INTO audit_events (${COLUMNS})`, EVENT_COLUMNS, EVENTS_PER_INSERT, eventValues);
+    insertRows(sql, "INSERT OR IGNORE INTO audit_resources (id, seq, kind)", 3, RESOURCES_PER_INSERT, resourceValues);
     return out;
   });
 }
