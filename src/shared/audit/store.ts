@@ -3,7 +3,7 @@
  * verification and export pages. Plain functions over DurableObjectStorage so the
  * object itself stays a thin RPC surface.
  */
-import { chainHash, GENESIS_HASH, InvalidAuditEvent, normalizeEventInput, OCCURRED_AT_SLACK_MS } from "./event";
+import { canonicalFromParts, canonicalText, GENESIS_HASH, hashCanonical, InvalidAuditEvent, normalizeEventInput, OCCURRED_AT_SLACK_MS } from "./event";
 import type { AuditEvent, AuditEventInput, AuditOutcome } from "./event";
 
 /** The newest stored event, or seq 0 with the genesis hash. Always read from storage. */
@@ -173,18 +173,21 @@ export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventIn
         Date.parse(input.time) < timeMs - OCCURRED_AT_SLACK_MS ? { ...input.details, occurred_at: input.time } : input.details
       ) as AuditEvent["details"]; // normalized: plain JSON
       const event = { ...input, time, details, seq: seq + 1 };
-      const next = chainHash(hash, event);
+      // Stored as canonical text: what is hashed is byte for byte what is stored.
+      const resourceText = canonicalText(event.resource);
+      const detailsText = canonicalText(details);
+      const next = hashCanonical(hash, canonicalFromParts(event, resourceText, detailsText));
       eventValues.push(
         event.seq,
         event.event_id,
         time,
         event.actor,
         event.action,
-        JSON.stringify(event.resource),
+        resourceText,
         event.outcome,
         event.request_id,
         event.client_ip,
-        JSON.stringify(details),
+        detailsText,
         hash,
         next,
       );
@@ -351,13 +354,8 @@ export function verifyPage(sql: SqlStorage, start: { nextSeq: number; prevHash: 
     rows++;
     if (row.seq !== expected) return fault(expected, "missing");
     if (prevHash !== null && row.prev_hash !== prevHash) return fault(row.seq, "prev_hash_mismatch");
-    let recomputed: string | null;
-    try {
-      recomputed = chainHash(row.prev_hash, toEvent(row));
-    } catch {
-      recomputed = null; // unparseable or non-canonicalizable row: it was edited
-    }
-    if (recomputed !== row.hash) return fault(row.seq, "hash_mismatch");
+    // resource and details are stored as the canonical text that was hashed.
+    if (hashCanonical(row.prev_hash, canonicalFromParts(row, row.resource, row.details)) !== row.hash) return fault(row.seq, "hash_mismatch");
     prevHash = row.hash;
     expected++;
     checked++;
