@@ -47,6 +47,13 @@ describe("audit append through one TenantObject", () => {
   }, { time: 4000 });
 });
 
+describe("audit append through 4 TenantObjects at once (aggregate)", () => {
+  const tenants = Array.from({ length: 4 }, (_, i) => `tnt_AGG${i}${crypto.randomUUID().replace(/-/g, "").slice(0, 18).toUpperCase()}`);
+  bench("4 × batch of 1000 events, concurrently", async () => {
+    await Promise.all(tenants.map((t) => tenantObject(env, t).append(events(1000, t))));
+  }, { time: 4000 });
+});
+
 describe("audit verify", () => {
   const verifyTenant = `tnt_VERIFY${crypto.randomUUID().replace(/-/g, "").slice(0, 20).toUpperCase()}`;
   const CHAIN = 20_000;
