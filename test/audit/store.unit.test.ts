@@ -82,4 +82,22 @@ describe("checkpoint cadence", () => {
     const rows = await env.DB.prepare("SELECT seq FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq").bind(t).all<{ seq: number }>();
     expect(rows.results.map((r) => r.seq)).toEqual([3, 4]);
   });
+
+  it("a checkpoint that D1 refuses is retried by a later alarm", async () => {
+    const t = freshTenantId();
+    await stubOf(t).append([input(t), input(t)]);
+    await env.DB.exec("ALTER TABLE audit_checkpoints RENAME TO audit_checkpoints_away");
+    let retryAt: number | null;
+    try {
+      const before = Date.now();
+      expect(await runDurableObjectAlarm(stubOf(t))).toBe(true);
+      retryAt = await runInDurableObject(stubOf(t), (_i, state) => state.storage.getAlarm());
+      expect(retryAt).toBeGreaterThanOrEqual(before + CHECKPOINT_EVERY_MS);
+    } finally {
+      await env.DB.exec("ALTER TABLE audit_checkpoints_away RENAME TO audit_checkpoints");
+    }
+    expect(await latestCheckpoint(env.DB, t)).toBeNull();
+    expect(await runDurableObjectAlarm(stubOf(t))).toBe(true);
+    expect(await latestCheckpoint(env.DB, t)).toMatchObject({ seq: 2 });
+  });
 });
