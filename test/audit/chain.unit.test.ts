@@ -154,6 +154,45 @@ describe("audit details guard", () => {
     expect(() => guardDetails({ many: Array.from({ length: 20 }, () => "y".repeat(500)) })).toThrow(/limit is 8192/);
   });
 
+  it("appendAudit retries a retryable failure once with the same event ids, and answers 503 otherwise", async () => {
+    const t = freshTenantId();
+    const scope = { tenantId: t, actor: "key_x", requestId: null, clientIp: null };
+    // The TENANT binding with a connection that breaks on the first call (as the runtime
+    // reports one: an Error with retryable = true); later calls reach the real object.
+    const flaky = (failures: { retryable?: boolean; overloaded?: boolean }[]) => {
+      const sent: string[][] = [];
+      const ns = {
+        idFromName: (n: string) => env.TENANT.idFromName(n),
+        get: (id: DurableObjectId) => ({
+          append: async (events: { event_id: string }[]) => {
+            sent.push(events.map((e) => e.event_id));
+            const f = failures.shift();
+            if (f) throw Object.assign(new Error("Network connection lost."), f);
+            return env.TENANT.get(id).append(events as never);
+          },
+        }),
+      };
+      return { env: { TENANT: ns as unknown as typeof env.TENANT }, sent };
+    };
+    const ok = flaky([{ retryable: true }]);
+    const [stored] = await appendAudit(ok.env, scope, { action: "test.retried" });
+    expect(ok.sent).toHaveLength(2);
+    expect(ok.sent[1]).toEqual(ok.sent[0]);
+    expect(stored).toMatchObject({ seq: 1, event_id: ok.sent[0][0] });
+    for (const failure of [{}, { retryable: true, overloaded: true }, { retryable: true }]) {
+      const bad = flaky([failure, failure]);
+      await expect(appendAudit(bad.env, scope, { action: "test.failed" })).rejects.toMatchObject({ status: 503, slug: "audit-unavailable" });
+      expect(bad.sent).toHaveLength(failure.retryable && !("overloaded" in failure) ? 2 : 1);
+    }
+    expect((await stubOf(t).chainHead()).seq).toBe(1);
+  });
+
+  it("the scope's tenant wins over a tenant_id in the entry's resource", async () => {
+    const t = freshTenantId();
+    const [stored] = await appendAudit(env, { tenantId: t, actor: "key_x", requestId: null, clientIp: null }, { action: "test.x", resource: { tenant_id: "tnt_other", dataset_id: "ds_1" } });
+    expect(stored.resource).toEqual({ tenant_id: t, dataset_id: "ds_1" });
+  });
+
   it("appendAudit refuses a secret-named field before anything is stored", async () => {
     const t = freshTenantId();
     const scope = { tenantId: t, actor: "key_x", requestId: null, clientIp: null };

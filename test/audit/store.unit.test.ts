@@ -87,11 +87,10 @@ describe("checkpoint cadence", () => {
     const t = freshTenantId();
     await stubOf(t).append([input(t), input(t)]);
     await env.DB.exec("ALTER TABLE audit_checkpoints RENAME TO audit_checkpoints_away");
-    let retryAt: number | null;
     try {
       const before = Date.now();
       expect(await runDurableObjectAlarm(stubOf(t))).toBe(true);
-      retryAt = await runInDurableObject(stubOf(t), (_i, state) => state.storage.getAlarm());
+      const retryAt = await runInDurableObject(stubOf(t), (_i, state) => state.storage.getAlarm());
       expect(retryAt).toBeGreaterThanOrEqual(before + CHECKPOINT_EVERY_MS);
     } finally {
       await env.DB.exec("ALTER TABLE audit_checkpoints_away RENAME TO audit_checkpoints");

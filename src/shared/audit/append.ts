@@ -34,7 +34,8 @@ export function toEventInput(scope: AuditScope, entry: AuditEntry, eventId = new
     time: new Date().toISOString(),
     actor: scope.actor,
     action: entry.action,
-    resource: { tenant_id: scope.tenantId, ...(entry.resource ?? {}) },
+    // The scope's tenant always wins: an event cannot name another tenant's chain.
+    resource: { ...(entry.resource ?? {}), tenant_id: scope.tenantId },
     outcome: entry.outcome ?? "success",
     request_id: scope.requestId,
     client_ip: scope.clientIp,
