@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { toEventInput } from "../../src/shared/audit/append";
 import { encodeCursor } from "../../src/shared/pagination";
 import { createVerifier } from "../../scripts/lib/audit-chain.mjs";
@@ -154,7 +154,12 @@ describe("GET /api/v1/audit/export", () => {
   it("streams the chain as NDJSON that the offline verifier accepts", async () => {
     const { tenant, token } = await newTenant();
     await seed(tenant.id, 2500); // more than two export pages
-    await runDurableObjectAlarm(stubOf(tenant.id));
+    // The runtime may already be running a checkpoint alarm (1000 events were pending); run
+    // alarms until the head is checkpointed.
+    await vi.waitFor(async () => {
+      await runDurableObjectAlarm(stubOf(tenant.id));
+      expect((await verify(token)).checkpoint?.seq).toBe(2502);
+    }, { timeout: 5000, interval: 100 });
     const { res, lines } = await exportText(token);
     expect(res.headers.get("content-type")).toBe("application/x-ndjson");
     expect(lines).toHaveLength(2502);
