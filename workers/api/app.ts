@@ -7,6 +7,7 @@ import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
 import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../src/shared/records/limits";
 import { datasetMaintenanceRoutes } from "./routes/dataset-maintenance";
+import { auditRoutes } from "./routes/audit";
 import { datasetRoutes } from "./routes/datasets";
 import { recordRoutes } from "./routes/records";
 import { tenantKeyRoutes } from "./routes/tenant-keys";
@@ -34,7 +35,8 @@ const routes = app
   .route("/api/v1/datasets", recordRoutes)
   .route("/api/v1/datasets", datasetMaintenanceRoutes)
   .route("/api/v1/validate", validateRoutes)
-  .route("/api/v1/jobs", jobRoutes);
+  .route("/api/v1/jobs", jobRoutes)
+  .route("/api/v1/audit", auditRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",
