@@ -1,24 +1,36 @@
 /**
  * TenantObject: one per tenant. Sequences the tenant's audit events into a hash chain in
- * its SQLite storage; every append is durable before the call returns.
+ * its SQLite storage (every append is durable before the call returns), serves pages,
+ * verification and export of the chain, and checkpoints the chain head into D1 from its
+ * alarm. The chain logic lives in src/shared/audit/store.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import { chainHash, GENESIS_HASH, type AuditEvent, type AuditEventInput } from "../src/shared/audit/event";
-
-interface Head {
-  seq: number;
-  hash: string;
-}
+import { CHECKPOINT_EVERY_EVENTS, CHECKPOINT_EVERY_MS, checkpointFault, latestCheckpoint, writeCheckpoint } from "../src/shared/audit/checkpoint";
+import type { AuditEvent, AuditEventInput } from "../src/shared/audit/event";
+import {
+  appendEvents,
+  eventsBetween,
+  getMeta,
+  hashAt,
+  migrateAuditStore,
+  queryEvents,
+  readHead,
+  setMeta,
+  verifyPage,
+  type AuditPageRequest,
+  type ChainHead,
+  type VerifyProgress,
+} from "../src/shared/audit/store";
 
 export class TenantObject extends DurableObject<Env> {
-  private head: Head = { seq: 0, hash: GENESIS_HASH };
+  /** Highest seq written to D1 as a checkpoint: only decides when the alarm is due. */
+  private checkpointedSeq = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.migrate();
-      const row = this.sql.exec<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").toArray()[0];
-      if (row) this.head = { seq: row.seq, hash: row.hash };
+      migrateAuditStore(this.sql);
+      this.checkpointedSeq = Number(getMeta(this.sql, "checkpoint_seq") ?? 0);
     });
   }
 
@@ -26,74 +38,73 @@ export class TenantObject extends DurableObject<Env> {
     return this.ctx.storage.sql;
   }
 
-  private migrate(): void {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS audit_events (
-        seq INTEGER PRIMARY KEY,
-        event_id TEXT NOT NULL UNIQUE,
-        time TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        resource TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        request_id TEXT,
-        client_ip TEXT,
-        details TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS audit_events_action_idx ON audit_events(action, seq);
-      CREATE INDEX IF NOT EXISTS audit_events_actor_idx ON audit_events(actor, seq);
-      CREATE INDEX IF NOT EXISTS audit_events_time_idx ON audit_events(time, seq);
-    `);
-  }
-
   /**
-   * Appends events in order, in one transaction. An event whose event_id is already stored
-   * is skipped, so forwarding the same event twice stores it once. Returns the stored
-   * events (new or existing) in input order.
+   * Appends events in order, in one transaction; an event_id already stored is not
+   * stored again. Returns the stored events (new or existing) in input order.
    */
   async append(events: AuditEventInput[]): Promise<AuditEvent[]> {
-    return this.ctx.storage.transactionSync(() => {
-      let head = this.head;
-      const out: AuditEvent[] = [];
-      for (const input of events) {
-        const existing = this.sql
-          .exec<{ seq: number; prev_hash: string; hash: string }>("SELECT seq, prev_hash, hash FROM audit_events WHERE event_id = ?", input.event_id)
-          .toArray()[0];
-        if (existing) {
-          out.push({ ...input, ...existing });
-          continue;
-        }
-        const seq = head.seq + 1;
-        const hash = chainHash(head.hash, { ...input, seq });
-        this.sql.exec(
-          `INSERT INTO audit_events (seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          seq,
-          input.event_id,
-          input.time,
-          input.actor,
-          input.action,
-          JSON.stringify(input.resource),
-          input.outcome,
-          input.request_id,
-          input.client_ip,
-          JSON.stringify(input.details),
-          head.hash,
-          hash,
-        );
-        out.push({ ...input, seq, prev_hash: head.hash, hash });
-        head = { seq, hash };
-      }
-      // Only move the in-memory head once the transaction body has succeeded.
-      this.head = head;
-      return out;
-    });
+    const stored = appendEvents(this.ctx.storage, events);
+    await this.scheduleCheckpoint();
+    return stored;
   }
 
-  /** The newest seq and hash. */
-  async chainHead(): Promise<Head> {
-    return this.head;
+  /** The newest seq and hash, read from storage. */
+  async chainHead(): Promise<ChainHead> {
+    return readHead(this.sql);
+  }
+
+  /** One page of GET /audit/logs. */
+  async logs(req: AuditPageRequest): Promise<{ events: AuditEvent[]; more: boolean }> {
+    return queryEvents(this.sql, req);
+  }
+
+  /** One page of verification; the Worker carries the progress between pages. */
+  async verify(start: { nextSeq: number; prevHash: string | null; toSeq: number; limit: number }): Promise<VerifyProgress> {
+    return verifyPage(this.sql, start);
+  }
+
+  /** The stored hash at one seq (compared with a checkpoint). */
+  async hashAt(seq: number): Promise<string | null> {
+    return hashAt(this.sql, seq);
+  }
+
+  /** Events with seq in [fromSeq, toSeq], oldest first (export pages). */
+  async exportPage(fromSeq: number, toSeq: number, limit: number): Promise<AuditEvent[]> {
+    return eventsBetween(this.sql, fromSeq, toSeq, limit);
+  }
+
+  /** Writes the head to D1 `audit_checkpoints`, unless the chain contradicts the last checkpoint. */
+  override async alarm(): Promise<void> {
+    const tenantId = getMeta(this.sql, "tenant_id");
+    if (!tenantId) return;
+    const head = readHead(this.sql);
+    try {
+      const cp = await latestCheckpoint(this.env.DB, tenantId);
+      const fault = checkpointFault(head, cp ? hashAt(this.sql, cp.seq) : null, cp);
+      if (fault) {
+        // Never attest a chain that contradicts what was attested before; verify reports it.
+        console.error(JSON.stringify({ level: "error", message: "audit chain contradicts its checkpoint", tenant_id: tenantId, ...fault }));
+        return;
+      }
+      if (!cp || cp.seq < head.seq) await writeCheckpoint(this.env.DB, tenantId, head);
+      this.checkpointedSeq = head.seq;
+      setMeta(this.sql, "checkpoint_seq", String(head.seq));
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", message: "audit checkpoint failed", tenant_id: tenantId, error: String(err) }));
+      await this.ctx.storage.setAlarm(Date.now() + CHECKPOINT_EVERY_MS);
+      return;
+    }
+    // Events appended while D1 was being written.
+    await this.scheduleCheckpoint();
+  }
+
+  /** Due in T, or now once N events are uncovered; never pushes an earlier alarm later. */
+  private async scheduleCheckpoint(): Promise<void> {
+    const pending = readHead(this.sql).seq - this.checkpointedSeq;
+    if (pending <= 0) return;
+    const now = Date.now();
+    const due = pending >= CHECKPOINT_EVERY_EVENTS ? now : now + CHECKPOINT_EVERY_MS;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
   }
 }

@@ -67,5 +67,13 @@ export async function expectProblem(res: Response, status: number) {
   if (body.status !== status || typeof body.type !== "string" || typeof body.title !== "string" || typeof body.request_id !== "string") {
     throw new Error(`not a complete problem document: ${text}`);
   }
-  return body as { type: string; title: string; status: number; detail?: string; request_id: string; errors?: { path: string; message: string; index?: number }[] };
+  return body as {
+    type: string;
+    title: string;
+    status: number;
+    detail?: string;
+    request_id: string;
+    errors?: { path: string; message: string; index?: number }[];
+    [extension: string]: unknown;
+  };
 }

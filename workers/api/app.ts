@@ -5,9 +5,16 @@ import { onError, onNotFound } from "./middleware/errors";
 import { registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
+import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../src/shared/records/limits";
 import { anonymizeRoutes } from "./routes/anonymize";
+import { datasetMaintenanceRoutes } from "./routes/dataset-maintenance";
+import { auditRoutes } from "./routes/audit";
 import { datasetRoutes } from "./routes/datasets";
+import { recordRoutes } from "./routes/records";
+import { tenantKeyRoutes } from "./routes/tenant-keys";
+import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
+import { jobRoutes } from "./routes/jobs";
 import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
 
@@ -15,12 +22,23 @@ const app = router();
 
 app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
 app.use("*", requestLog);
+// Record bodies have their own limits (src/shared/records/limits.ts); the first guard wins.
+app.use("/api/v1/datasets/:id/records/batch", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
+app.use("/api/v1/validate", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
+app.use("/api/v1/datasets/:id/records", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
+app.use("/api/v1/datasets/:id/records/:recordId", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
 app.use("/api/*", bodyGuard());
 
 const routes = app
   .route("/", healthRoutes)
   .route("/api/v1/tenants", tenantRoutes)
+  .route("/api/v1/tenants", tenantKeyRoutes)
   .route("/api/v1/datasets", datasetRoutes)
+  .route("/api/v1/datasets", recordRoutes)
+  .route("/api/v1/datasets", datasetMaintenanceRoutes)
+  .route("/api/v1/validate", validateRoutes)
+  .route("/api/v1/jobs", jobRoutes)
+  .route("/api/v1/audit", auditRoutes)
   .route("/api/v1/pii", piiRoutes)
   .route("/api/v1", anonymizeRoutes);
 

@@ -3,7 +3,12 @@
  * every handler is idempotent: a chunk re-run after a crash redoes work without doubling it.
  */
 import { JobMessageSchema, type JobMessage } from "../../src/shared/queue/messages";
-import { runJobChunk } from "../../src/shared/jobs/run";
+import { failJob, runJobChunk } from "../../src/shared/jobs/run";
+// Job kinds register themselves on import.
+import "../../src/shared/records/report";
+
+/** Deliveries of one chunk before its job is marked failed (matches max_retries in wrangler.toml). */
+export const MAX_ATTEMPTS = 5;
 
 export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -19,8 +24,15 @@ export default {
         await handle(parsed.data, env);
         message.ack();
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", msg: "job chunk failed", id: message.id, error: err instanceof Error ? err.message : String(err) }));
-        message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+        const reason = err instanceof Error ? err.message : String(err);
+        console.error(JSON.stringify({ level: "error", msg: "job chunk failed", id: message.id, attempts: message.attempts, error: reason }));
+        if (message.attempts >= MAX_ATTEMPTS) {
+          // Out of retries: record the failure so the job does not look queued forever.
+          await failJob(env, parsed.data, reason).catch(() => undefined);
+          message.ack();
+        } else {
+          message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+        }
       }
     }
   },

@@ -1,7 +1,7 @@
 /** Appending to a tenant's audit chain from a Worker: one TenantObject per tenant. */
 import { newId } from "../ids";
 import { ProblemError } from "../errors";
-import type { AuditEvent, AuditEventInput, AuditOutcome } from "./event";
+import { normalizeEventInput, type AuditEvent, type AuditEventInput, type AuditOutcome } from "./event";
 
 export interface AuditEnv {
   TENANT: DurableObjectNamespace<import("../../../durable-objects/tenant-object").TenantObject>;
@@ -22,17 +22,20 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The stub of a tenant's TenantObject (its audit chain). */
 export function tenantObject(env: AuditEnv, tenantId: string) {
   return env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
 }
 
+/** Builds the event a request raises; the TenantObject adds seq, chain time and hashes. */
 export function toEventInput(scope: AuditScope, entry: AuditEntry, eventId = newId("evt")): AuditEventInput {
   return {
     event_id: eventId,
     time: new Date().toISOString(),
     actor: scope.actor,
     action: entry.action,
-    resource: { tenant_id: scope.tenantId, ...(entry.resource ?? {}) },
+    // The scope's tenant always wins: an event cannot name another tenant's chain.
+    resource: { ...(entry.resource ?? {}), tenant_id: scope.tenantId },
     outcome: entry.outcome ?? "success",
     request_id: scope.requestId,
     client_ip: scope.clientIp,
@@ -42,11 +45,15 @@ export function toEventInput(scope: AuditScope, entry: AuditEntry, eventId = new
 
 /**
  * Appends events durably or throws a 503: a request whose audit event cannot be stored
- * must not go on to change anything.
+ * must not go on to change anything. A failure the runtime marks retryable (a broken
+ * connection to the object) is retried once with the same event ids, which the
+ * TenantObject stores at most once. An invalid event (a producer bug, e.g. a field
+ * named `password` in details) throws InvalidAuditEvent before anything is sent.
  */
 export async function appendAudit(env: AuditEnv, scope: AuditScope, ...entries: AuditEntry[]): Promise<AuditEvent[]> {
+  const inputs = entries.map((e) => normalizeEventInput(toEventInput(scope, e)));
   try {
-    return await tenantObject(env, scope.tenantId).append(entries.map((e) => toEventInput(scope, e)));
+    return await appendWithRetry(env, scope.tenantId, inputs);
   } catch (cause) {
     throw new ProblemError(503, "audit-unavailable", {
       detail: "The audit log could not record this request, so nothing was changed. Retry later.",
@@ -55,18 +62,35 @@ export async function appendAudit(env: AuditEnv, scope: AuditScope, ...entries: 
   }
 }
 
+async function appendWithRetry(env: AuditEnv, tenantId: string, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+  try {
+    return await tenantObject(env, tenantId).append(inputs);
+  } catch (err) {
+    const e = err as { retryable?: boolean; overloaded?: boolean };
+    if (!e?.retryable || e.overloaded) throw err;
+    // A fresh stub: a stub whose connection broke stays broken.
+    return await tenantObject(env, tenantId).append(inputs);
+  }
+}
+
 /**
- * Runs `change` after its audit event is stored. If the change then fails, an `error`
- * event for the same action follows, so the chain never claims a change that did not
- * happen without saying so.
+ * Runs `change` after its audit event is stored: no change without its event, and a
+ * request whose event cannot be stored changes nothing (503). The stored event records
+ * the authorized attempt; if the change then fails, an `error` event for the same action
+ * follows, naming the attempt (`details.attempt_event_id`) and the reason, so the chain
+ * never claims a change that did not happen without saying so.
  */
 export async function audited<T>(env: AuditEnv, scope: AuditScope, entry: AuditEntry, change: () => Promise<T>): Promise<T> {
-  await appendAudit(env, scope, entry);
+  const [attempt] = await appendAudit(env, scope, entry);
   try {
     return await change();
   } catch (err) {
     const reason = err instanceof ProblemError ? err.slug : "internal";
-    await appendAudit(env, scope, { ...entry, outcome: "error", details: { ...(entry.details ?? {}), reason } }).catch(() => undefined);
+    await appendAudit(env, scope, {
+      ...entry,
+      outcome: "error",
+      details: { ...(entry.details ?? {}), reason, attempt_event_id: attempt.event_id },
+    }).catch(() => undefined);
     throw err;
   }
 }

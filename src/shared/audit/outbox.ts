@@ -3,9 +3,15 @@
  * its own SQLite storage in the same transaction as the change they describe, then
  * forwarded to the TenantObject. Forwarding is idempotent (the TenantObject skips event
  * ids it already holds), so a restart between the two steps loses and duplicates nothing.
- * The owning object calls `flushOutbox` after each change and from its alarm until empty.
+ *
+ * Wiring in the owning object:
+ * - in the change's transactionSync: `enqueueOutbox(sql, toEventInput(scope, entry))`;
+ * - after the change: `await forwardOutbox(ctx.storage, env)` (forwards now, or leaves
+ *   the rows and schedules an alarm when the TenantObject cannot be reached);
+ * - in `alarm()`: `await forwardOutbox(ctx.storage, env)` (it reschedules itself while
+ *   rows remain). An object with other alarm work runs both from its one alarm.
  */
-import type { AuditEventInput } from "./event";
+import { normalizeEventInput, type AuditEventInput } from "./event";
 import type { AuditEnv } from "./append";
 import { tenantObject } from "./append";
 
@@ -13,6 +19,7 @@ const MAX_FORWARD_BATCH = 200;
 /** Delay before an alarm retries a failed forward. */
 export const OUTBOX_RETRY_MS = 5_000;
 
+/** Creates the outbox table (idempotent); call from the owning object's migration. */
 export function createOutboxTable(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS audit_outbox (
     pos INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -22,13 +29,18 @@ export function createOutboxTable(sql: SqlStorage): void {
   )`);
 }
 
-/** Call inside the transaction that makes the change. */
-export function enqueueOutbox(sql: SqlStorage, event: AuditEventInput): void {
+/**
+ * Stores an event; call inside the transaction that makes the change. The event is
+ * validated here (InvalidAuditEvent aborts the change), so a bad event can never sit in
+ * the outbox blocking the ones behind it.
+ */
+export function enqueueOutbox(sql: SqlStorage, input: AuditEventInput): void {
+  const event = normalizeEventInput(input);
   const tenantId = event.resource.tenant_id;
-  if (!tenantId) throw new Error("audit event without resource.tenant_id");
   sql.exec("INSERT INTO audit_outbox (event_id, tenant_id, event) VALUES (?, ?, ?)", event.event_id, tenantId, JSON.stringify(event));
 }
 
+/** Events not yet forwarded. */
 export function outboxSize(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n;
 }
@@ -51,5 +63,23 @@ export async function flushOutbox(sql: SqlStorage, env: AuditEnv): Promise<numbe
     const last = batch[batch.length - 1].pos;
     sql.exec("DELETE FROM audit_outbox WHERE tenant_id = ? AND pos <= ?", tenantId, last);
     forwarded += batch.length;
+  }
+}
+
+/**
+ * Forwards what is pending; when the TenantObject cannot take it, keeps the rows and
+ * makes sure an alarm retries within OUTBOX_RETRY_MS (an earlier alarm is left alone).
+ * Returns the number forwarded, or null when a retry was scheduled. Never throws for a
+ * forwarding failure: the change it follows is already committed with its event.
+ */
+export async function forwardOutbox(storage: DurableObjectStorage, env: AuditEnv): Promise<number | null> {
+  try {
+    return await flushOutbox(storage.sql, env);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", message: "audit outbox forward failed; retrying from the alarm", pending: outboxSize(storage.sql), error: String(err) }));
+    const due = Date.now() + OUTBOX_RETRY_MS;
+    const current = await storage.getAlarm();
+    if (current === null || current > due) await storage.setAlarm(due);
+    return null;
   }
 }

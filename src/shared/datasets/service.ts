@@ -3,7 +3,9 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db, schema } from "../db/client";
 import { conflict, notFound, preconditionFailed, validationFailed } from "../errors";
 import { newId } from "../ids";
+import type { KeyEnv } from "../crypto/tenant-kek";
 import { checkJsonSchema } from "../json-schema/check-schema";
+import { newDatasetKey } from "../records/keys";
 import { decodeCursor } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { page } from "../tenants/service";
@@ -70,9 +72,12 @@ export async function prepareCreate(d1: D1Database, tenantId: string, input: Cre
   };
 }
 
-export async function insertDataset(d1: D1Database, row: DatasetRow): Promise<Dataset> {
+/** Inserts the dataset and its first data-encryption key in one D1 batch (atomic). */
+export async function insertDataset(env: KeyEnv, row: DatasetRow): Promise<Dataset> {
+  const dek = await newDatasetKey(env, row.tenantId, row.id, 1, row.createdAt);
+  const d = db(env.DB);
   try {
-    await db(d1).insert(schema.datasets).values(row);
+    await d.batch([d.insert(schema.datasets).values(row), d.insert(schema.datasetKeys).values(dek.row)]);
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(row.name);
     throw err;

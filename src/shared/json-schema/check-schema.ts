@@ -1,36 +1,17 @@
 /** Checks that a dataset's JSON Schema is itself a valid draft 2020-12 schema. */
-import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { Validator, type Schema } from "@cfworker/json-schema";
 import type { FieldError } from "../errors";
+import { schemaErrorList } from "./errors";
+
+export { pointerToPath } from "./errors";
 import { META_SCHEMA_2020_12 } from "./meta-schema";
 
 const metaValidator = new Validator(META_SCHEMA_2020_12, "2020-12", false);
 
-/** Turns a JSON pointer like `#/properties/age` into `$.properties.age` under `root`. */
-export function pointerToPath(pointer: string, root = "$"): string {
-  const parts = pointer.replace(/^#?\/?/, "").split("/").filter((p) => p !== "");
-  return parts.reduce((path, part) => {
-    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-    return /^\d+$/.test(key) ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-  }, root);
-}
-
-/**
- * The leaf errors of a @cfworker/json-schema result: the summary units ("Property x does
- * not match schema") repeat their children, so only the deepest unit per location is kept.
- */
-export function leafErrors(errors: OutputUnit[], root: string): FieldError[] {
-  const byLocation = new Map<string, OutputUnit>();
-  for (const e of errors) byLocation.set(e.instanceLocation, e);
-  const locations = [...byLocation.keys()];
-  return locations
-    .filter((loc) => !locations.some((other) => other !== loc && other.startsWith(loc + "/")))
-    .map((loc) => ({ path: pointerToPath(loc, root), message: byLocation.get(loc)!.error }));
-}
-
 /** Field errors, empty when `schema` is a usable JSON Schema. `root` prefixes every path. */
 export function checkJsonSchema(schema: unknown, root = "$.schema"): FieldError[] {
   const result = metaValidator.validate(schema);
-  if (!result.valid) return leafErrors(result.errors, root);
+  if (!result.valid) return schemaErrorList(result.errors, root);
   const errors: FieldError[] = [];
   collectRegexErrors(schema, root, errors);
   if (errors.length) return errors;
@@ -68,3 +49,4 @@ function tryRegex(source: string, path: string, out: FieldError[]): void {
     out.push({ path, message: "Not a valid regular expression." });
   }
 }
+

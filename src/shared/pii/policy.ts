@@ -61,12 +61,23 @@ function rejection(found: Finding[]): ProblemError {
   });
 }
 
+export interface PolicyRunOptions {
+  /** A vault shared by several records; the caller flushes it (once) when the write goes ahead. */
+  vault?: TokenVault;
+}
+
 /**
  * Applies a dataset policy to one record and returns the transformed record with the list
  * of changes, or throws the 422 `pii-rejected` problem. Tokens created by `tokenize`
- * operators are written to the vault before it returns.
+ * operators are written to the vault before it returns, unless `options.vault` is given.
  */
-export async function applyPiiPolicyDetailed(env: KeyEnv, tenantId: string, policy: PiiPolicy | null | undefined, data: unknown): Promise<PolicyResult> {
+export async function applyPiiPolicyDetailed(
+  env: KeyEnv,
+  tenantId: string,
+  policy: PiiPolicy | null | undefined,
+  data: unknown,
+  options: PolicyRunOptions = {},
+): Promise<PolicyResult> {
   if (!policy) return { data, items: [] };
   const rules = activeRules(policy);
   if (!rules.length) return { data, items: [] };
@@ -94,7 +105,7 @@ export async function applyPiiPolicyDetailed(env: KeyEnv, tenantId: string, poli
   const operators: OperatorMap = {};
   for (const [type, rule] of rules) if (rule.action === "anonymize") operators[type] = rule.operator;
   const keys = new OperatorKeys(env, tenantId);
-  const ctx: OperatorContext = { keys, vault: new TokenVault(keys), record: data };
+  const ctx: OperatorContext = { keys, vault: options.vault ?? new TokenVault(keys), record: data };
   const items: ChangedItem[] = [];
 
   const visit = async (value: unknown, path: string): Promise<unknown> => {
@@ -124,7 +135,7 @@ export async function applyPiiPolicyDetailed(env: KeyEnv, tenantId: string, poli
     return value;
   };
   const out = await visit(data, "$");
-  await ctx.vault.flush(env.DB);
+  if (!options.vault) await ctx.vault.flush(env.DB);
   return { data: out, items };
 }
 
@@ -136,4 +147,44 @@ export async function applyPiiPolicyDetailed(env: KeyEnv, tenantId: string, poli
  */
 export async function applyPiiPolicy(env: KeyEnv, tenantId: string, policy: PiiPolicy | null | undefined, data: unknown): Promise<unknown> {
   return (await applyPiiPolicyDetailed(env, tenantId, policy, data)).data;
+}
+
+/**
+ * The policy step of a (batch) record write: applies the policy to every record, and
+ * rejects with ONE 422 listing every record's rejected entities, with paths under each
+ * record's root (`$.data`, `$.records[3].data`) and, for batches, the record index.
+ * Tokens are collected and written only by `flush()`, which the write path calls once
+ * the whole write has passed its checks.
+ */
+export async function applyPiiPolicyToRecords(
+  env: KeyEnv,
+  tenantId: string,
+  policy: PiiPolicy | null | undefined,
+  records: readonly unknown[],
+  rootOf: (i: number) => string,
+  batch: boolean,
+): Promise<{ values: unknown[]; flush: () => Promise<number> }> {
+  if (!policy || !activeRules(policy).length) return { values: [...records], flush: async () => 0 };
+  const vault = new TokenVault(new OperatorKeys(env, tenantId));
+  const values: unknown[] = [];
+  const errors: FieldError[] = [];
+  const types = new Set<string>();
+  for (let i = 0; i < records.length; i++) {
+    try {
+      values.push((await applyPiiPolicyDetailed(env, tenantId, policy, records[i], { vault })).data);
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.slug !== "pii-rejected") throw err;
+      for (const e of err.errors ?? []) errors.push({ ...e, path: rootOf(i) + e.path.slice(1), ...(batch ? { index: i } : {}) });
+      for (const t of (err.extensions?.entities as string[] | undefined) ?? []) types.add(t);
+      values.push(undefined);
+    }
+  }
+  if (errors.length) {
+    throw new ProblemError(422, "pii-rejected", {
+      detail: `${batch ? "Some records contain" : "The record contains"} ${[...types].join(", ")}, which the dataset's PII policy rejects.`,
+      errors,
+      extensions: { entities: [...types] },
+    });
+  }
+  return { values, flush: () => vault.flush(env.DB) };
 }

@@ -4,6 +4,7 @@ import { audited } from "../../../src/shared/audit/append";
 import * as datasets from "../../../src/shared/datasets/service";
 import { validatePolicy } from "../../../src/shared/pii/policy";
 import { preconditionRequired } from "../../../src/shared/errors";
+import { purgeDataset } from "../../../src/shared/records/lifecycle";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
 import { CreateDatasetSchema, DatasetSchema, UpdateDatasetSchema } from "../../../src/shared/schema/datasets";
 import { auditScope, tenantOf } from "../context";
@@ -59,8 +60,17 @@ const deleteDataset = createRoute({
   ...write,
   method: "delete",
   path: "/{id}",
-  summary: "Soft-delete a dataset (its name becomes free)",
-  request: { params: Params },
+  summary: "Soft-delete a dataset (its name becomes free), or purge it with ?purge=true",
+  description:
+    "Without `purge` the dataset and its records are hidden (404) but kept. With `purge=true` (also on an already " +
+    "soft-deleted dataset) its wrapped data-encryption keys are destroyed (crypto-shredding), its DatasetObject's " +
+    "storage and its R2 blobs are deleted; any copy of its ciphertext is unreadable from then on.",
+  request: {
+    params: Params,
+    query: z.object({
+      purge: z.enum(["true", "false"]).optional().openapi({ param: { name: "purge", in: "query" }, description: "Destroy the records and keys" }),
+    }),
+  },
   responses: { 204: { description: "Deleted" }, ...pick(401, 403, 404, 422, 503) },
 });
 
@@ -72,7 +82,7 @@ export const datasetRoutes = router()
       c.env,
       auditScope(c),
       { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null, has_pii_policy: row.piiPolicy !== null } },
-      () => datasets.insertDataset(c.env.DB, row),
+      () => datasets.insertDataset(c.env, row),
     );
     c.header("ETag", datasets.datasetEtag(dataset));
     c.header("Location", `/api/v1/datasets/${dataset.id}`);
@@ -108,6 +118,10 @@ export const datasetRoutes = router()
     return c.json(dataset, 200);
   })
   .openapi(deleteDataset, async (c) => {
+    if (c.req.valid("query").purge === "true") {
+      await purgeDataset(c.env, auditScope(c), tenantOf(c).tenantId, c.req.valid("param").id);
+      return c.body(null, 204);
+    }
     const current = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
     await audited(c.env, auditScope(c), { action: "dataset.delete", resource: { dataset_id: current.id } }, () =>
       datasets.softDeleteDataset(c.env.DB, current),

@@ -1,0 +1,34 @@
+/** R2 storage of record ciphertexts too large for a Durable Object row. */
+
+/** All of a dataset's blobs share this prefix, so purge can find them without the object's rows. */
+export const datasetBlobPrefix = (tenantId: string, datasetId: string) => `records/${tenantId}/${datasetId}/`;
+
+/** One object per record version: an update writes a new object before the old one is removed. */
+export const recordBlobKey = (tenantId: string, datasetId: string, recordId: string, version: number) =>
+  `${datasetBlobPrefix(tenantId, datasetId)}${recordId}/v${version}`;
+
+/** Reads a blob's bytes, or null when it is missing. */
+export async function getBlob(bucket: R2Bucket, key: string): Promise<Uint8Array | null> {
+  const obj = await bucket.get(key);
+  if (!obj) return null;
+  return new Uint8Array(await obj.arrayBuffer());
+}
+
+/** Deletes keys in batches of R2's limit (1000 per call). */
+export async function deleteBlobs(bucket: R2Bucket, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
+}
+
+/** Deletes every object under a prefix; returns how many there were. */
+export async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor, limit: 1000 });
+    const keys = page.objects.map((o) => o.key);
+    if (keys.length) await bucket.delete(keys);
+    deleted += keys.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}

@@ -1,0 +1,59 @@
+/** Dataset key rotation and purge (crypto-shredding), both audited before they act. */
+import { and, eq } from "drizzle-orm";
+import { audited, type AuditScope } from "../audit/append";
+import { softDeleteDataset } from "../datasets/service";
+import { db, schema } from "../db/client";
+import { notFound } from "../errors";
+import { shredStatement } from "./keys";
+import { datasetObject, refOf } from "./object";
+import { unwrap } from "./wire";
+
+export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS">;
+
+/** Adds a new DEK version through the dataset's object, which seals new writes with it. */
+export async function rotateRecordKey(env: LifecycleEnv, scope: AuditScope, dataset: { id: string; tenantId: string }) {
+  const ref = refOf(dataset);
+  const rotated = await audited(env, scope, { action: "dataset.rotate_key", resource: { dataset_id: dataset.id } }, async () =>
+    unwrap(await datasetObject(env, ref).rotateKey(ref)),
+  );
+  return { dataset_id: dataset.id, ...rotated };
+}
+
+/**
+ * Purges a dataset, live or soft-deleted: hides it, wipes its object and R2 blobs, then
+ * destroys its wrapped DEKs in D1. Each step can be retried: the keys go last, and a
+ * dataset without keys counts as purged (404). Once the keys are gone, any copy of a
+ * ciphertext taken earlier is unreadable.
+ */
+export async function purgeDataset(env: LifecycleEnv, scope: AuditScope, tenantId: string, datasetId: string) {
+  const d = db(env.DB);
+  const row = await d
+    .select()
+    .from(schema.datasets)
+    .where(and(eq(schema.datasets.id, datasetId), eq(schema.datasets.tenantId, tenantId)))
+    .get();
+  const key = row
+    ? await d
+        .select({ version: schema.datasetKeys.version })
+        .from(schema.datasetKeys)
+        .where(and(eq(schema.datasetKeys.datasetId, datasetId), eq(schema.datasetKeys.tenantId, tenantId)))
+        .limit(1)
+        .get()
+    : undefined;
+  if (!row || !key) throw notFound("The dataset");
+  const ref = refOf(row);
+  return audited(
+    env,
+    scope,
+    { action: "dataset.purge", resource: { dataset_id: datasetId }, details: { records: row.recordCount, bytes: row.bytes } },
+    async () => {
+      if (!row.deletedAt) await softDeleteDataset(env.DB, row);
+      const wiped = unwrap(await datasetObject(env, ref).purge(ref));
+      await d.batch([
+        shredStatement(env.DB, tenantId, datasetId),
+        d.update(schema.datasets).set({ recordCount: 0, bytes: 0 }).where(and(eq(schema.datasets.id, datasetId), eq(schema.datasets.tenantId, tenantId))),
+      ]);
+      return wiped;
+    },
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * The DatasetObject's SQLite tables and the statements over them. Callers run the
+ * writing functions inside `ctx.storage.transactionSync`, so a change, its counters,
+ * its idempotency entry and its audit outbox row commit together or not at all.
+ */
+import type { DatasetRef, RecordMeta } from "./wire";
+
+export type RecordRow = {
+  seq: number;
+  id: string;
+  version: number;
+  key_version: number;
+  created_at: string;
+  updated_at: string;
+  size: number;
+  sha256: string;
+  /** iv || ciphertext || tag, or null when the ciphertext is in R2. */
+  ciphertext: ArrayBuffer | null;
+  /** R2 key of the ciphertext when it is too large for the row. */
+  blob_key: string | null;
+};
+
+export function migrateRecordStore(sql: SqlStorage): void {
+  sql.exec(`
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS records (
+      seq INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      version INTEGER NOT NULL,
+      key_version INTEGER NOT NULL,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      ciphertext BLOB,
+      blob_key TEXT,
+      CHECK ((ciphertext IS NULL) <> (blob_key IS NULL))
+    );
+    CREATE TABLE IF NOT EXISTS idempotency (
+      key TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,
+      response TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS idempotency_created_idx ON idempotency(created_at);
+    CREATE TABLE IF NOT EXISTS validation_report (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      job_id TEXT NOT NULL,
+      schema TEXT NOT NULL,
+      status TEXT NOT NULL,
+      through_seq INTEGER NOT NULL,
+      checked INTEGER NOT NULL,
+      invalid INTEGER NOT NULL,
+      key_version INTEGER NOT NULL,
+      started_at TEXT NOT NULL,
+      finished_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS validation_failures (
+      seq INTEGER PRIMARY KEY,
+      record_id TEXT NOT NULL,
+      sealed_errors BLOB NOT NULL
+    );
+  `);
+}
+
+/** Values of the meta table. */
+export function metaGet<T extends string | number>(sql: SqlStorage, key: string): T | undefined {
+  const row = sql.exec<{ value: T }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+  return row?.value;
+}
+
+export function metaSet(sql: SqlStorage, key: string, value: string | number): void {
+  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+}
+
+/** The dataset this object was first written for, if it has been written to. */
+export function storedRef(sql: SqlStorage): DatasetRef | null {
+  const tenantId = metaGet<string>(sql, "tenant_id");
+  const datasetId = metaGet<string>(sql, "dataset_id");
+  return tenantId && datasetId ? { tenantId, datasetId } : null;
+}
+
+export function storeRef(sql: SqlStorage, ref: DatasetRef): void {
+  metaSet(sql, "tenant_id", ref.tenantId);
+  metaSet(sql, "dataset_id", ref.datasetId);
+}
+
+export interface Stats {
+  recordCount: number;
+  bytes: number;
+}
+
+export function stats(sql: SqlStorage): Stats {
+  return { recordCount: metaGet<number>(sql, "record_count") ?? 0, bytes: metaGet<number>(sql, "bytes") ?? 0 };
+}
+
+/** Adjusts the counters kept beside the rows (counting rows would cost a scan per write). */
+export function addStats(sql: SqlStorage, records: number, bytes: number): void {
+  const s = stats(sql);
+  metaSet(sql, "record_count", s.recordCount + records);
+  metaSet(sql, "bytes", s.bytes + bytes);
+}
+
+/** Takes the next `n` sequence numbers. Inside a transaction: a rolled-back write leaves no gap. */
+export function takeSeqs(sql: SqlStorage, n: number): number {
+  const first = metaGet<number>(sql, "next_seq") ?? 1;
+  metaSet(sql, "next_seq", first + n);
+  return first;
+}
+
+export function insertRecord(sql: SqlStorage, r: RecordRow): void {
+  sql.exec(
+    `INSERT INTO records (seq, id, version, key_version, created_at, updated_at, size, sha256, ciphertext, blob_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    r.seq,
+    r.id,
+    r.version,
+    r.key_version,
+    r.created_at,
+    r.updated_at,
+    r.size,
+    r.sha256,
+    r.ciphertext,
+    r.blob_key,
+  );
+}
+
+export function getRecordRow(sql: SqlStorage, id: string): RecordRow | undefined {
+  return sql.exec<RecordRow>("SELECT * FROM records WHERE id = ?", id).toArray()[0] as RecordRow | undefined;
+}
+
+/** Rows after `afterSeq` in sequence order, at most `limit`. */
+export function recordRowsAfter(sql: SqlStorage, afterSeq: number, limit: number): RecordRow[] {
+  return sql.exec<RecordRow>("SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit).toArray() as RecordRow[];
+}
+
+/** Replaces a record's content if its version is still `fromVersion`; false when it moved on. */
+export function replaceRecord(sql: SqlStorage, fromVersion: number, r: RecordRow): boolean {
+  const cursor = sql.exec(
+    `UPDATE records SET version = ?, key_version = ?, updated_at = ?, size = ?, sha256 = ?, ciphertext = ?, blob_key = ?
+     WHERE id = ? AND version = ?`,
+    r.version,
+    r.key_version,
+    r.updated_at,
+    r.size,
+    r.sha256,
+    r.ciphertext,
+    r.blob_key,
+    r.id,
+    fromVersion,
+  );
+  return cursor.rowsWritten > 0;
+}
+
+export function deleteRecordRow(sql: SqlStorage, id: string): RecordRow | undefined {
+  return sql.exec<RecordRow>("DELETE FROM records WHERE id = ? RETURNING *", id).toArray()[0] as RecordRow | undefined;
+}
+
+export const toMeta = (r: RecordRow): RecordMeta => ({
+  id: r.id,
+  seq: r.seq,
+  version: r.version,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+  size: r.size,
+  sha256: r.sha256,
+});
+
+/** A stored reply for an Idempotency-Key, or undefined. */
+export function idempotencyEntry(sql: SqlStorage, key: string): { fingerprint: string; response: string } | undefined {
+  return sql.exec<{ fingerprint: string; response: string }>("SELECT fingerprint, response FROM idempotency WHERE key = ?", key).toArray()[0];
+}
+
+export function rememberIdempotency(sql: SqlStorage, key: string, fingerprint: string, response: string, now: number): void {
+  sql.exec("INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)", key, fingerprint, response, now);
+}
+
+export function pruneIdempotency(sql: SqlStorage, olderThan: number): void {
+  sql.exec("DELETE FROM idempotency WHERE created_at < ?", olderThan);
+}
+
+/** An ArrayBuffer holding exactly the view's bytes, as SQLite bindings need. */
+export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+}

@@ -1,0 +1,69 @@
+/**
+ * What crosses the RPC boundary between routes and the DatasetObject. Errors travel as
+ * values: a ProblemError thrown inside the object would reach the caller as a bare Error
+ * without its status, so the object returns `{ ok: false, problem }` and the caller
+ * rethrows it as the same ProblemError.
+ */
+import { ProblemError, type FieldError, type ProblemSlug } from "../errors";
+
+/** Which dataset an object serves; every call names it, and the object checks it. */
+export interface DatasetRef {
+  tenantId: string;
+  datasetId: string;
+}
+
+export interface WireProblem {
+  status: number;
+  slug: ProblemSlug;
+  detail?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  extensions?: Record<string, unknown>;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: WireProblem };
+
+export function toWire(err: ProblemError): WireProblem {
+  return { status: err.status, slug: err.slug, detail: err.detail, errors: err.errors, headers: err.headers, extensions: err.extensions };
+}
+
+/** The value of an outcome, or its problem thrown as a ProblemError. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  const p = outcome.problem;
+  throw new ProblemError(p.status, p.slug, { detail: p.detail, errors: p.errors, headers: p.headers, extensions: p.extensions });
+}
+
+/** The reply to a create: what POST returns per record. */
+export interface CreatedRecord {
+  id: string;
+  seq: number;
+  version: number;
+  created_at: string;
+}
+
+export interface RecordMeta extends CreatedRecord {
+  updated_at: string;
+  size: number;
+  sha256: string;
+}
+
+/** A decrypted record; `data` is its canonical JSON text. */
+export interface OpenedRecord extends RecordMeta {
+  data: string;
+}
+
+/** An Idempotency-Key and the fingerprint of the request it was first used with. */
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+}
+
+export interface CreateResult {
+  items: CreatedRecord[];
+  /** True when the reply is the stored one of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/** What If-Match asked for: any version, or one of a list. */
+export type VersionMatch = "*" | number[];

@@ -1,0 +1,70 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createJob } from "../../src/shared/jobs/service";
+import { registerJobKind } from "../../src/shared/jobs/run";
+import { call, callJson, createKey, expectProblem, newTenant } from "../helpers/api";
+
+// A kind that never finishes on its own, so there is something to cancel.
+registerJobKind("test.forever", async (_env, _job, cursor) => ({ next: String(Number(cursor ?? 0) + 1), progress: { chunks: 1 } }));
+registerJobKind("test.once", async () => ({ next: null, progress: { items: 5 } }));
+
+const scopeOf = (tenantId: string) => ({ tenantId, actor: "test", requestId: null, clientIp: null });
+
+async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < 100 && !done(v); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await read();
+  }
+  return v;
+}
+
+describe("jobs API", () => {
+  it("shows a job run to completion by the consumer, with its progress and a finish event", async () => {
+    const { tenant, token } = await newTenant();
+    const job = await createJob(env, scopeOf(tenant.id), { kind: "test.once", params: { note: "n" } });
+    const final = await waitFor(
+      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      (j) => j.status === "succeeded",
+    );
+    expect(final).toMatchObject({ id: job.id, kind: "test.once", status: "succeeded", params: { note: "n" }, progress: { items: 5 } });
+    expect(final.finished_at).not.toBeNull();
+    const head = await env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`)).chainHead();
+    expect(head.seq).toBeGreaterThanOrEqual(4); // tenant.create, key.create, job.create, job.finish
+  });
+
+  it("cancels a running job; the consumer stops, and a second cancel is a 409", async () => {
+    const { tenant, token } = await newTenant();
+    const job = await createJob(env, scopeOf(tenant.id), { kind: "test.forever" });
+    const cancelled = await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
+    expect(cancelled.body.status).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
+    await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }), 409);
+  });
+
+  it("lists newest first with a cursor", async () => {
+    const { tenant, token } = await newTenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await createJob(env, scopeOf(tenant.id), { kind: "test.once" })).id);
+    const first = await callJson("/api/v1/jobs?limit=2", { token }, 200);
+    const second = await callJson(`/api/v1/jobs?limit=2&cursor=${first.body.next_cursor}`, { token }, 200);
+    expect([...first.body.items, ...second.body.items].map((j: { id: string }) => j.id)).toEqual(ids.reverse());
+    expect(second.body.next_cursor).toBeNull();
+  });
+
+  it("isolates tenants and checks scopes", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const job = await createJob(env, scopeOf(a.tenant.id), { kind: "test.once" });
+    await expectProblem(await call(`/api/v1/jobs/${job.id}`, { token: b.token }), 404);
+    await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: b.token }), 404);
+    expect((await callJson("/api/v1/jobs", { token: b.token }, 200)).body.items).toHaveLength(0);
+    const reader = await createKey(a.tenant.id, ["jobs:read"]);
+    await callJson(`/api/v1/jobs/${job.id}`, { token: reader.key }, 200);
+    await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: reader.key }), 403);
+    await expectProblem(await call(`/api/v1/jobs/${job.id}`), 401);
+    await expectProblem(await call(`/api/v1/jobs/not-a-job`, { token: a.token }), 422);
+    await expectProblem(await call(`/api/v1/jobs?cursor=zzz`, { token: a.token }), 400);
+  });
+});

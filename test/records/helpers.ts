@@ -1,0 +1,58 @@
+/** Helpers for the records tests: writing records through the API and looking inside the objects. */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { callJson } from "../helpers/api";
+
+export const recordsPath = (datasetId: string) => `/api/v1/datasets/${datasetId}/records`;
+
+export async function postRecord(token: string, datasetId: string, data: unknown, headers: Record<string, string> = {}) {
+  const { body } = await callJson(recordsPath(datasetId), { token, body: { data }, headers }, 201);
+  return body as { id: string; seq: number; version: number; created_at: string };
+}
+
+export async function postBatch(token: string, datasetId: string, data: unknown[], headers: Record<string, string> = {}) {
+  const { body } = await callJson(`${recordsPath(datasetId)}/batch`, { token, body: { records: data.map((d) => ({ data: d })) }, headers }, 201);
+  return body.items as { id: string; seq: number; version: number; created_at: string }[];
+}
+
+export function datasetStub(tenantId: string, datasetId: string) {
+  return env.DATASET.get(env.DATASET.idFromName(`${tenantId}:${datasetId}`));
+}
+
+/** Runs SQL inside a dataset's object (to read or tamper with its rows). */
+export function inObject<T>(tenantId: string, datasetId: string, fn: (sql: SqlStorage, state: DurableObjectState) => T | Promise<T>): Promise<T> {
+  return runInDurableObject(datasetStub(tenantId, datasetId), (_instance, state) => fn(state.storage.sql, state));
+}
+
+export interface RawRow {
+  seq: number;
+  id: string;
+  version: number;
+  key_version: number;
+  size: number;
+  sha256: string;
+  ciphertext: ArrayBuffer | null;
+  blob_key: string | null;
+}
+
+export function rawRow(tenantId: string, datasetId: string, recordId: string): Promise<RawRow> {
+  return inObject(tenantId, datasetId, (sql) => sql.exec("SELECT * FROM records WHERE id = ?", recordId).one() as unknown as RawRow);
+}
+
+/** The dataset's D1 counters. */
+export async function datasetCounters(datasetId: string) {
+  return env.DB.prepare("SELECT record_count, bytes FROM datasets WHERE id = ?").bind(datasetId).first<{ record_count: number; bytes: number }>();
+}
+
+/** Audit events of a tenant, read from its TenantObject's chain. */
+export async function auditEvents(tenantId: string) {
+  const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+  return runInDurableObject(stub, (_i, state) =>
+    state.storage.sql
+      .exec<{ seq: number; action: string; resource: string; details: string; outcome: string; actor: string }>("SELECT seq, action, resource, details, outcome, actor FROM audit_events ORDER BY seq")
+      .toArray()
+      .map((r) => ({ ...r, resource: JSON.parse(r.resource) as Record<string, string>, details: JSON.parse(r.details) as Record<string, unknown> })),
+  );
+}
+
+export const utf8Bytes = (s: string) => new TextEncoder().encode(s).byteLength;
