@@ -98,12 +98,13 @@ export function resolveOverlaps(cands: Candidate[]): Candidate[] {
 }
 
 const LOWER_WORDS = /^[a-z \t]*$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Candidates of one string, scored and filtered but not yet resolved. */
 function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | undefined, key: string | undefined): Candidate[] {
   const raw: Candidate[] = [];
-  // Lower-case words alone cannot match a built-in pattern ("active", "pending"): skip the scan.
-  if (!LOWER_WORDS.test(text)) builtinScanner.scan(text, raw);
+  // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
+  if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
   for (const rec of opts.custom) runCustom(rec, text, raw);
   if (opts.deny) {
     const re = opts.deny;
