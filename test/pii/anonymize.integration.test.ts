@@ -171,6 +171,10 @@ describe("POST /api/v1/anonymize", () => {
     const q = await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "abc", items: [{ type: "US_SSN", start: 0, end: 30, operator: "fpe" }] } }), 422);
     expect(q.errors?.[0].path).toBe("$.items[0]");
     await expectProblem(await call("/api/v1/deanonymize", { token, body: {} }), 422);
+    await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: 42 } }), 422);
+    await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "a", fpe_entities: ["nope"] } }), 422);
+    await expectProblem(await call("/api/v1/deanonymize", { token, raw: "{]", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "x".repeat(1100 * 1024) } }), 413);
     await expectProblem(await call("/api/v1/deanonymize", { body: { text: "a" } }), 401);
     // Unknown tokens are left as they are.
     const { body } = await callJson("/api/v1/deanonymize", { token, body: { text: "TOK_EMAIL_0123456789ABCDEFGHJK" } }, 200);

@@ -81,7 +81,7 @@ export const datasetRoutes = router()
     const dataset = await audited(
       c.env,
       auditScope(c),
-      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null, has_pii_policy: row.piiPolicy !== null } },
+      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
       () => datasets.insertDataset(c.env, row),
     );
     c.header("ETag", datasets.datasetEtag(dataset));
@@ -110,7 +110,7 @@ export const datasetRoutes = router()
       {
         action: "dataset.update",
         resource: { dataset_id: current.id },
-        details: { fields: Object.keys(input), schema_changed: input.schema !== undefined, pii_policy_changed: input.pii_policy !== undefined },
+        details: { fields: Object.keys(input), schema_changed: input.schema !== undefined },
       },
       () => datasets.applyUpdate(c.env.DB, current, changes),
     );
