@@ -8,17 +8,27 @@ import { router } from "./openapi";
 import { datasetRoutes } from "./routes/datasets";
 import { healthRoutes } from "./routes/health";
 import { tenantRoutes } from "./routes/tenants";
+import { transitRoutes } from "./routes/transit";
+import { transitKeyRoutes } from "./routes/transit-keys";
+import { RAW_CIPHERTEXT_LIMIT_BYTES, RAW_PLAINTEXT_LIMIT_BYTES, TRANSIT_JSON_LIMIT_BYTES } from "../../src/shared/transit/raw";
 
 const app = router();
 
 app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
 app.use("*", requestLog);
+// Transit: raw octet-stream bodies up to 10 MiB of plaintext (framed ciphertext for
+// decrypt), and room for 1000-item batches on the JSON operations.
+app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
+app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
+for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
 app.use("/api/*", bodyGuard());
 
 const routes = app
   .route("/", healthRoutes)
   .route("/api/v1/tenants", tenantRoutes)
-  .route("/api/v1/datasets", datasetRoutes);
+  .route("/api/v1/datasets", datasetRoutes)
+  .route("/api/v1/keys", transitKeyRoutes)
+  .route("/api/v1", transitRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",
