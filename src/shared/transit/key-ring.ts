@@ -66,10 +66,10 @@ async function readRing(d1: D1Database, tenantId: string, name: string): Promise
 export function loadRing(env: RingEnv, tenantId: string, name: string, options: { fresh?: boolean } = {}): Promise<KeyRing> {
   const k = cacheKey(tenantId, name);
   const now = Date.now();
-  const hit = rings.get(k);
-  if (hit && !options.fresh && hit.expiresAt > now) return hit.ring;
-  const ring = readRing(env.DB, tenantId, name);
   const ttl = ringTtlMs(env.TRANSIT_KEY_CACHE_TTL_SECONDS);
+  const hit = rings.get(k);
+  if (hit && ttl > 0 && !options.fresh && hit.expiresAt > now) return hit.ring;
+  const ring = readRing(env.DB, tenantId, name);
   if (ttl > 0) {
     if (!hit && rings.size >= MAX_RINGS) {
       const oldest = rings.keys().next().value;
