@@ -72,10 +72,7 @@ describe("batch operations", () => {
     expect(dec.batch_results[2].error).toMatchObject({ status: 400, type: "https://llm-data-vault.dev/problems/decryption-failed" });
     expect(dec.batch_results[3].error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].context" }] });
     const events = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.decrypt");
-    expect(events.map((e) => [e.outcome, e.details.items, e.details.failed])).toEqual([
-      ["success", 4, undefined],
-      ["error", 4, 3],
-    ]);
+    expect(events.map((e) => [e.outcome, e.details.mode, e.details.items, e.details.failed])).toEqual([["success", "batch", 4, 3]]);
   });
 
   it("refuses versions below min_decryption_version per item", async () => {

@@ -227,7 +227,7 @@ describe("rewrap", () => {
     // Tampered input is refused like decrypt.
     await expectProblem(await call("/api/v1/rewrap", { token, body: { key: name, ciphertext: body.ciphertext.slice(0, -4) + "AAAA" } }), 400);
     const events = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.rewrap");
-    expect(events.map((e) => e.outcome)).toEqual(["success", "success", "error"]);
+    expect(events.map((e) => e.outcome)).toEqual(["success", "error"]);
   });
 });
 
@@ -272,8 +272,8 @@ describe("decrypt audit", () => {
     await callJson("/api/v1/datakey", { token, body: { key: name } }, 200);
     const events = await auditEvents(tenant.id);
     const decrypts = events.filter((e) => e.action === "transit.decrypt");
-    expect(decrypts.map((e) => e.outcome)).toEqual(["success", "success", "error"]);
-    expect(decrypts[2].details.reason).toBe("decryption-failed");
+    expect(decrypts.map((e) => e.outcome)).toEqual(["success", "error"]);
+    expect(decrypts[1].details.reason).toBe("decryption-failed");
     expect(decrypts[0].resource.transit_key).toBe(name);
     expect(events.some((e) => e.action === "transit.datakey")).toBe(true);
     for (const e of events) {

@@ -1,10 +1,11 @@
 /**
  * Transit operations (encryption as a service, Vault's transit engine as the model):
  * encrypt, decrypt, rewrap (each single or batch, JSON), raw octet-stream encrypt and
- * decrypt, data keys, hashing and HMAC. Decryption is audited before plaintext leaves.
+ * decrypt, data keys, hashing and HMAC. Decryption is audited before plaintext leaves
+ * (src/shared/transit/audit.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { appendAudit, audited } from "../../../src/shared/audit/append";
+import { auditedRelease } from "../../../src/shared/transit/audit";
 import { ProblemError } from "../../../src/shared/errors";
 import {
   DataKeyRequestSchema,
@@ -158,11 +159,16 @@ export const transitRoutes = router()
     key.assertEncryptionKey();
     const entry = { action: "transit.decrypt", resource: resource(name), details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 } };
     if (batch_input) {
-      const { batch_results, failed } = await audited(c.env, auditScope(c), entry, () => runBatch(batch_input, (item, path) => decryptItem(key, item, path)));
-      if (failed) await appendAudit(c.env, auditScope(c), { ...entry, outcome: "error", details: { ...entry.details, failed, reason: "items-failed" } });
+      const { batch_results } = await auditedRelease(
+        c.env,
+        auditScope(c),
+        entry,
+        () => runBatch(batch_input, (item, path) => decryptItem(key, item, path)),
+        (r) => ({ failed: r.failed }),
+      );
       return c.json({ batch_results }, 200);
     }
-    return c.json(await audited(c.env, auditScope(c), entry, () => decryptItem(key, { ciphertext: single.ciphertext!, context: single.context, associated_data: single.associated_data })), 200);
+    return c.json(await auditedRelease(c.env, auditScope(c), entry, () => decryptItem(key, { ciphertext: single.ciphertext!, context: single.context, associated_data: single.associated_data })), 200);
   })
   .openapi(rewrap, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
@@ -170,11 +176,16 @@ export const transitRoutes = router()
     key.assertEncryptionKey();
     const entry = { action: "transit.rewrap", resource: resource(name), details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 } };
     if (batch_input) {
-      const { batch_results, failed } = await audited(c.env, auditScope(c), entry, () => runBatch(batch_input, (item, path) => rewrapItem(key, item, path)));
-      if (failed) await appendAudit(c.env, auditScope(c), { ...entry, outcome: "error", details: { ...entry.details, failed, reason: "items-failed" } });
+      const { batch_results } = await auditedRelease(
+        c.env,
+        auditScope(c),
+        entry,
+        () => runBatch(batch_input, (item, path) => rewrapItem(key, item, path)),
+        (r) => ({ failed: r.failed }),
+      );
       return c.json({ batch_results }, 200);
     }
-    return c.json(await audited(c.env, auditScope(c), entry, () => rewrapItem(key, { ...single, ciphertext: single.ciphertext! })), 200);
+    return c.json(await auditedRelease(c.env, auditScope(c), entry, () => rewrapItem(key, { ...single, ciphertext: single.ciphertext! })), 200);
   })
   .openapi(datakey, async (c) => {
     const req = c.req.valid("json");
@@ -182,7 +193,7 @@ export const transitRoutes = router()
     key.assertEncryptionKey();
     // A plaintext data key is key material leaving the vault: recorded like a decrypt.
     const entry = { action: "transit.datakey", resource: resource(req.key), details: { plaintext: req.plaintext, bits: req.bits } };
-    return c.json(await audited(c.env, auditScope(c), entry, () => dataKey(key, req)), 200);
+    return c.json(await auditedRelease(c.env, auditScope(c), entry, () => dataKey(key, req)), 200);
   })
   .openapi(encryptStream, async (c) => {
     assertOctetStream(c);
@@ -194,7 +205,7 @@ export const transitRoutes = router()
     assertOctetStream(c);
     const { name } = c.req.valid("param");
     const key = await openKey(c, name);
-    const plaintext = await audited(c.env, auditScope(c), { action: "transit.decrypt", resource: resource(name), details: { mode: "raw", items: 1 } }, () =>
+    const plaintext = await auditedRelease(c.env, auditScope(c), { action: "transit.decrypt", resource: resource(name), details: { mode: "raw", items: 1 } }, () =>
       decryptRaw(key, c.req.raw.body, c.req.valid("query")),
     );
     return c.body(plaintext, 200, { "Content-Type": OCTET_STREAM });
