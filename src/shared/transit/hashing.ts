@@ -24,6 +24,7 @@ export async function digest(algorithm: HashAlgorithm, bytes: Uint8Array): Promi
   return new Uint8Array(await crypto.subtle.digest(algorithm === "sha256" ? "SHA-256" : "SHA-512", bytes));
 }
 
+/** A digest as lowercase hex or standard base64. */
 export const encodeDigest = (bytes: Uint8Array, format: "hex" | "base64") => (format === "hex" ? hex(bytes) : toBase64(bytes));
 
 /** HMAC-SHA-256 of `bytes` as `ldv:v<version>:<base64>`. */

@@ -15,8 +15,10 @@ import { algorithmFor, newVersionMaterial } from "./material";
 export type TransitKeyRow = typeof schema.transitKeys.$inferSelect;
 export type TransitKeyVersionRow = typeof schema.transitKeyVersions.$inferSelect;
 
+/** The one 404 for a key that does not exist in this tenant (another tenant's included). */
 export const keyNotFound = () => notFound("The transit key");
 
+/** API shape of a key without its version list (list pages). */
 export const toSummary = (r: TransitKeyRow): TransitKeySummary => ({
   name: r.name,
   type: r.type,
@@ -30,6 +32,7 @@ export const toSummary = (r: TransitKeyRow): TransitKeySummary => ({
   updated_at: r.updatedAt,
 });
 
+/** API shape of a key with its versions and their creation times; never material. */
 export const toKey = (r: TransitKeyRow, versions: Pick<TransitKeyVersionRow, "version" | "createdAt">[]): TransitKey => ({
   ...toSummary(r),
   versions: versions.map((v) => ({ version: v.version, created_at: v.createdAt })).sort((a, b) => a.version - b.version),
