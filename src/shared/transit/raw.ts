@@ -10,7 +10,7 @@ import { DecryptionError } from "../crypto/aes-gcm";
 import { badRequest, ProblemError } from "../errors";
 import type { TransitKeyHandle } from "./key-handle";
 import { decodeField } from "./operations";
-import { decryptingStream, encryptingStream, framedLength, readAll, streamBindings } from "./stream";
+import { decryptingStream, encryptingStream, framedLength, inChunksOf, readAll, SEGMENT_BYTES, SEGMENT_OVERHEAD, streamBindings } from "./stream";
 
 /** JSON bodies of encrypt, decrypt and rewrap: a 1 MiB payload in base64, or a 1000-item batch. */
 export const TRANSIT_JSON_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -42,7 +42,7 @@ export async function encryptRaw(key: TransitKeyHandle, body: ReadableStream<Uin
   const { context, associatedData } = prepare(key, q);
   const version = await key.encryptionVersion(q.key_version, "$query.key_version");
   const { aes } = await key.keys(version, context);
-  const stream = (body ?? emptyBody()).pipeThrough(encryptingStream(aes, version, streamBindings(key.tenantId, key.name, version, associatedData)));
+  const stream = inChunksOf(body ?? emptyBody(), SEGMENT_BYTES).pipeThrough(encryptingStream(aes, version, streamBindings(key.tenantId, key.name, version, associatedData)));
   return { stream, version };
 }
 
@@ -56,7 +56,7 @@ export async function decryptRaw(key: TransitKeyHandle, body: ReadableStream<Uin
     return { key: aes, bindings: streamBindings(key.tenantId, key.name, version, associatedData) };
   };
   try {
-    return await readAll((body ?? emptyBody()).pipeThrough(decryptingStream(resolve)));
+    return await readAll(inChunksOf(body ?? emptyBody(), SEGMENT_BYTES + SEGMENT_OVERHEAD).pipeThrough(decryptingStream(resolve)));
   } catch (err) {
     if (err instanceof ProblemError) throw err;
     throw new DecryptionError();

@@ -186,6 +186,31 @@ export function decryptingStream(resolve: StreamKeyResolver): TransformStream<Ui
   });
 }
 
+/**
+ * The same bytes re-read in chunks of at least `size` bytes (all but the last), using
+ * workerd's BYOB `readAtLeast` on native byte streams. Request bodies arrive in 4 KiB
+ * chunks and every chunk through a JS TransformStream has a fixed cost: reading whole
+ * segments cut that cost from ~50 ms to a few ms per 10 MB. Other streams pass unchanged.
+ */
+export function inChunksOf(body: ReadableStream<Uint8Array>, size: number): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = body.getReader({ mode: "byob" });
+  } catch {
+    return body; // not a byte stream
+  }
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.readAtLeast(size, new Uint8Array(size));
+      if (value?.byteLength) controller.enqueue(value);
+      if (done) controller.close();
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
 /** Reads a stream to one buffer; errors from the stream (e.g. DecryptionError) propagate. */
 export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array<ArrayBuffer>[] = [];
