@@ -10,7 +10,7 @@ import { healthRoutes } from "./routes/health";
 import { tenantRoutes } from "./routes/tenants";
 import { transitRoutes } from "./routes/transit";
 import { transitKeyRoutes } from "./routes/transit-keys";
-import { RAW_CIPHERTEXT_LIMIT_BYTES, RAW_PLAINTEXT_LIMIT_BYTES, TRANSIT_JSON_LIMIT_BYTES } from "../../src/shared/transit/raw";
+import { RAW_CIPHERTEXT_LIMIT_BYTES, RAW_PLAINTEXT_LIMIT_BYTES, TRANSIT_JSON_LIMIT_BYTES } from "../../src/shared/transit/limits";
 
 const app = router();
 

@@ -10,14 +10,7 @@ import { DecryptionError } from "../crypto/aes-gcm";
 import { badRequest, ProblemError } from "../errors";
 import type { TransitKeyHandle } from "./key-handle";
 import { decodeField } from "./operations";
-import { decryptingStream, encryptingStream, framedLength, inChunksOf, readAll, SEGMENT_BYTES, SEGMENT_OVERHEAD, streamBindings } from "./stream";
-
-/** JSON bodies of encrypt, decrypt and rewrap: a 1 MiB payload in base64, or a 1000-item batch. */
-export const TRANSIT_JSON_LIMIT_BYTES = 4 * 1024 * 1024;
-/** Largest raw plaintext accepted (10 MiB). */
-export const RAW_PLAINTEXT_LIMIT_BYTES = 10 * 1024 * 1024;
-/** Largest raw ciphertext accepted: the framing of the largest plaintext. */
-export const RAW_CIPHERTEXT_LIMIT_BYTES = framedLength(RAW_PLAINTEXT_LIMIT_BYTES);
+import { decryptingStream, encryptingStream, inChunksOf, readAll, SEGMENT_BYTES, SEGMENT_OVERHEAD, streamBindings } from "./stream";
 
 export interface RawOptions {
   context?: string;
