@@ -17,6 +17,9 @@ import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
 import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
+import { transitRoutes } from "./routes/transit";
+import { transitKeyRoutes } from "./routes/transit-keys";
+import { RAW_CIPHERTEXT_LIMIT_BYTES, RAW_PLAINTEXT_LIMIT_BYTES, TRANSIT_JSON_LIMIT_BYTES } from "../../src/shared/transit/limits";
 
 const app = router();
 
@@ -27,6 +30,11 @@ app.use("/api/v1/datasets/:id/records/batch", bodyGuard({ maxBytes: MAX_BATCH_BY
 app.use("/api/v1/validate", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
 app.use("/api/v1/datasets/:id/records", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
 app.use("/api/v1/datasets/:id/records/:recordId", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
+// Transit: raw octet-stream bodies up to 10 MiB of plaintext (framed ciphertext for
+// decrypt), and room for 1000-item batches on the JSON operations.
+app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
+app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
+for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
 app.use("/api/*", bodyGuard());
 
 const routes = app
@@ -40,7 +48,9 @@ const routes = app
   .route("/api/v1/jobs", jobRoutes)
   .route("/api/v1/audit", auditRoutes)
   .route("/api/v1/pii", piiRoutes)
-  .route("/api/v1", anonymizeRoutes);
+  .route("/api/v1", anonymizeRoutes)
+  .route("/api/v1/keys", transitKeyRoutes)
+  .route("/api/v1", transitRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",

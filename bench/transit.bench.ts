@@ -1,0 +1,134 @@
+/**
+ * Transit throughput through the API worker's HTTP handler (the default export's fetch,
+ * the function the runtime calls for every request), next to an echo handler that only
+ * moves the same bytes: a plain fetch handler defined here (no test route in production
+ * code) that reads the body and returns it, called with the same Request. MB/s = hz ×
+ * payload size; `node bench/transit-table.mjs <outputJson>` prints the BENCHMARKS.md table.
+ *
+ * The handler is called directly rather than through `exports.default.fetch`: under
+ * @cloudflare/vitest-pool-workers every call through that loopback gets slower as calls
+ * accumulate in the workerd instance (measured here: /healthz 2.4 ms → 430 ms after
+ * ~2,000 calls; cloudflare/workers-sdk#15446), so it would measure the harness, not us.
+ *
+ * JSON bodies carry base64 plaintext (limit 4 MiB, so up to 1 MB); raw bodies are
+ * application/octet-stream through the chunked framing (limit 10 MiB).
+ */
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { bench, describe } from "vitest";
+import worker from "../workers/api/index";
+
+const BASE = "https://vault.test";
+const KB = 1000;
+const SIZES: [string, number][] = [
+  ["1 KB", 1 * KB],
+  ["100 KB", 100 * KB],
+  ["1 MB", 1000 * KB],
+  ["10 MB", 10_000 * KB],
+];
+const JSON_SIZES = SIZES.filter(([, n]) => n <= 1000 * KB);
+
+/** The API worker's HTTP handler, as the runtime invokes it. */
+const handler = { fetch: (request: Request) => worker.fetch(request, env, createExecutionContext()) };
+
+const echo = {
+  async fetch(request: Request): Promise<Response> {
+    return new Response(await request.arrayBuffer(), { headers: { "Content-Type": request.headers.get("content-type") ?? "application/octet-stream" } });
+  },
+};
+
+async function api(path: string, token: string, body: unknown): Promise<any> {
+  const res = await handler.fetch(
+    new Request(BASE + path, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+  );
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const tenant = await api("/api/v1/tenants", env.OPERATOR_TOKEN, { name: "bench" });
+const { key: token } = await api(`/api/v1/tenants/${tenant.id}/keys`, env.OPERATOR_TOKEN, { name: "bench", scopes: ["*"] });
+await api("/api/v1/keys", token, { name: "bench" });
+
+function payload(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+}
+const toB64 = (b: Uint8Array) => (b as unknown as { toBase64(): string }).toBase64();
+
+// Content-Length as an HTTP client sends it (a Request built from a buffer has none, and
+// without it the body guard must count the body while buffering it).
+const jsonRequest = (path: string, body: string) =>
+  new Request(BASE + path, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": String(body.length) },
+    body,
+  });
+const rawRequest = (path: string, body: Uint8Array) =>
+  new Request(BASE + path, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream", "Content-Length": String(body.byteLength) },
+    body,
+  });
+
+async function drain(res: Response): Promise<void> {
+  if (res.status !== 200) throw new Error(`status ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+const inputs = new Map<number, { plain: Uint8Array; encryptJson: string; decryptJson: string; framed: Uint8Array }>();
+for (const [, n] of SIZES) {
+  const plain = payload(n);
+  const framed = new Uint8Array(await (await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))).arrayBuffer());
+  let encryptJson = "";
+  let decryptJson = "";
+  if (n <= 1000 * KB) {
+    encryptJson = JSON.stringify({ key: "bench", plaintext: toB64(plain) });
+    const { ciphertext } = await api("/api/v1/encrypt", token, JSON.parse(encryptJson));
+    decryptJson = JSON.stringify({ key: "bench", ciphertext });
+  }
+  inputs.set(n, { plain, encryptJson, decryptJson, framed });
+}
+
+const options = (n: number) => (n >= 10_000 * KB ? { time: 1500, iterations: 8, warmupIterations: 2 } : { time: 600, warmupIterations: 5 });
+// The echo of small payloads would run tens of thousands of times in the same time
+// budget; the garbage (Requests and Responses with native bodies) measurably slowed the
+// benches after it, so its iterations are capped instead.
+const echoOptions = (n: number) => (n <= 100 * KB ? { time: 0, iterations: 400, warmupIterations: 20 } : options(n));
+
+describe("HTTP dispatch floor", () => {
+  // What every request through the handler costs before any work: GET /healthz.
+  bench("healthz", async () => drain(await handler.fetch(new Request(BASE + "/healthz"))), { time: 600, warmupIterations: 5 });
+});
+
+describe("transit JSON encrypt (base64 plaintext)", () => {
+  for (const [label, n] of JSON_SIZES) {
+    const { encryptJson } = inputs.get(n)!;
+    bench(`encrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson))), options(n));
+    bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson))), echoOptions(n));
+  }
+});
+
+describe("transit JSON decrypt (audited)", () => {
+  for (const [label, n] of JSON_SIZES) {
+    const { decryptJson } = inputs.get(n)!;
+    bench(`decrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson))), options(n));
+    bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson))), echoOptions(n));
+  }
+});
+
+describe("transit raw encrypt (octet-stream, 64 KiB segments)", () => {
+  for (const [label, n] of SIZES) {
+    const { plain } = inputs.get(n)!;
+    bench(`encrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))), options(n));
+    bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain))), echoOptions(n));
+  }
+});
+
+describe("transit raw decrypt (octet-stream, audited)", () => {
+  for (const [label, n] of SIZES) {
+    const { framed } = inputs.get(n)!;
+    bench(`decrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed))), options(n));
+    bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed))), echoOptions(n));
+  }
+});

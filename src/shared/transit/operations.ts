@@ -1,0 +1,115 @@
+/**
+ * Transit operations on JSON bodies: encrypt, decrypt, rewrap and data keys, one item or
+ * a batch. A batch item that cannot be processed gets its own problem document in
+ * `batch_results` while the others succeed (Vault's batch semantics); a request whose
+ * shape is wrong was already refused whole by validation.
+ */
+import { ProblemError, validationFailed } from "../errors";
+import type { DataKeyRequest, DecryptItem, EncryptItem, RewrapItem } from "../schema/transit";
+import { fromBase64, toBase64 } from "./base64";
+import { openPayload, sealPayload } from "./cipher";
+import { parseCiphertext, type PayloadFormat } from "./envelope";
+import type { TransitKeyHandle } from "./key-handle";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+export interface CiphertextResult {
+  ciphertext: string;
+  key_version: number;
+}
+export type PlaintextResult = { plaintext: string } | { data: unknown };
+
+/** Decodes an optional base64 field, naming it on failure. */
+export function decodeField(value: string | undefined, path: string): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const bytes = fromBase64(value);
+  if (!bytes) throw validationFailed([{ path, message: "Not valid base64." }]);
+  return bytes;
+}
+
+function payloadOf(item: EncryptItem, path: string): { format: PayloadFormat; bytes: Uint8Array } {
+  if (item.plaintext !== undefined) return { format: "bytes", bytes: decodeField(item.plaintext, `${path}.plaintext`)! };
+  return { format: "json", bytes: encoder.encode(JSON.stringify(item.data)) };
+}
+
+/** Encrypts one item; `path` is where its fields sit in the request (`$` or `$.batch_input[i]`). */
+export async function encryptItem(key: TransitKeyHandle, item: EncryptItem, path = "$"): Promise<CiphertextResult> {
+  const context = decodeField(item.context, `${path}.context`);
+  key.checkContext(context, `${path}.context`);
+  const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
+  const { format, bytes } = payloadOf(item, path);
+  const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
+  const ciphertext = await sealPayload(key.ref(version), await key.keys(version, context), format, bytes, associatedData);
+  return { ciphertext, key_version: version };
+}
+
+/** Opens one ciphertext to its format and bytes. */
+async function openItem(key: TransitKeyHandle, item: DecryptItem, path: string) {
+  const context = decodeField(item.context, `${path}.context`);
+  key.checkContext(context, `${path}.context`);
+  const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
+  const parsed = parseCiphertext(item.ciphertext);
+  await key.decryptionVersion(parsed.version);
+  const bytes = await openPayload(key.ref(parsed.version), await key.keys(parsed.version, context), parsed, associatedData);
+  return { format: parsed.format, bytes, context, associatedData };
+}
+
+/** Decrypts one item to base64 `plaintext`, or to `data` when JSON was encrypted. */
+export async function decryptItem(key: TransitKeyHandle, item: DecryptItem, path = "$"): Promise<PlaintextResult> {
+  const { format, bytes } = await openItem(key, item, path);
+  if (format === "bytes") return { plaintext: toBase64(bytes) };
+  // Authenticated bytes we sealed as JSON always parse; anything else would be a bug.
+  return { data: JSON.parse(decoder.decode(bytes)) };
+}
+
+/** Re-encrypts under the newest (or a chosen) version without the plaintext leaving the vault. */
+export async function rewrapItem(key: TransitKeyHandle, item: RewrapItem, path = "$"): Promise<CiphertextResult> {
+  const { format, bytes, context, associatedData } = await openItem(key, item, path);
+  const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
+  const ciphertext = await sealPayload(key.ref(version), await key.keys(version, context), format, bytes, associatedData);
+  bytes.fill(0);
+  return { ciphertext, key_version: version };
+}
+
+/**
+ * A fresh random data key for client-side envelope encryption, encrypted under the
+ * transit key; POST /decrypt of `ciphertext` gives the same bytes back.
+ */
+export async function dataKey(key: TransitKeyHandle, req: DataKeyRequest): Promise<CiphertextResult & { plaintext?: string }> {
+  const context = decodeField(req.context, "$.context");
+  key.checkContext(context, "$.context");
+  const version = await key.encryptionVersion(req.key_version, "$.key_version");
+  const raw = crypto.getRandomValues(new Uint8Array(req.bits / 8));
+  const ciphertext = await sealPayload(key.ref(version), await key.keys(version, context), "bytes", raw);
+  const result = { ciphertext, key_version: version, ...(req.plaintext ? { plaintext: toBase64(raw) } : {}) };
+  raw.fill(0);
+  return result;
+}
+
+export type BatchResult<T> = (T & { reference?: string }) | { error: ReturnType<ProblemError["toProblem"]>; reference?: string };
+
+/**
+ * Runs `op` on every item. Problems (bad base64, a context the key does not take,
+ * a version the policy refuses, a ciphertext that does not open) become that item's
+ * `error`; anything else (storage down) fails the whole request.
+ */
+export async function runBatch<I extends { reference?: string }, T>(
+  items: I[],
+  op: (item: I, path: string) => Promise<T>,
+): Promise<{ batch_results: BatchResult<T>[]; failed: number }> {
+  let failed = 0;
+  const batch_results = await Promise.all(
+    items.map(async (item, i): Promise<BatchResult<T>> => {
+      const reference = item.reference !== undefined ? { reference: item.reference } : {};
+      try {
+        return { ...(await op(item, `$.batch_input[${i}]`)), ...reference };
+      } catch (err) {
+        if (!(err instanceof ProblemError)) throw err;
+        failed++;
+        return { error: err.toProblem(undefined), ...reference };
+      }
+    }),
+  );
+  return { batch_results, failed };
+}

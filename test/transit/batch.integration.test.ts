@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { auditEvents, createTransitKey, encrypt, patchKey, rotate, utf8b64 } from "./helpers";
+
+describe("batch operations", () => {
+  it("encrypts, decrypts and rewraps batches in order, echoing references", async () => {
+    const { token } = await newTenant();
+    const { name } = await createTransitKey(token);
+    const items = Array.from({ length: 50 }, (_, i) => (i % 2 ? { plaintext: utf8b64(`item-${i}`), reference: `r${i}` } : { data: { i } }));
+    const { body: enc } = await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: items } }, 200);
+    expect(enc.batch_results).toHaveLength(50);
+    expect(enc.batch_results[1]).toMatchObject({ key_version: 1, reference: "r1" });
+    expect(enc.batch_results[0]).not.toHaveProperty("reference");
+    const { body: dec } = await callJson(
+      "/api/v1/decrypt",
+      { token, body: { key: name, batch_input: enc.batch_results.map((r: { ciphertext: string }, i: number) => ({ ciphertext: r.ciphertext, reference: `d${i}` })) } },
+      200,
+    );
+    expect(dec.batch_results[0]).toEqual({ data: { i: 0 }, reference: "d0" });
+    expect(dec.batch_results[1]).toEqual({ plaintext: utf8b64("item-1"), reference: "d1" });
+    await rotate(token, name);
+    const { body: rw } = await callJson("/api/v1/rewrap", { token, body: { key: name, batch_input: enc.batch_results.map((r: { ciphertext: string }) => ({ ciphertext: r.ciphertext })) } }, 200);
+    expect(rw.batch_results.every((r: { key_version: number; ciphertext: string }) => r.key_version === 2 && r.ciphertext.startsWith("ldv:v2:"))).toBe(true);
+  });
+
+  it("reports per-item errors while the other items succeed", async () => {
+    const { token, tenant } = await newTenant();
+    const { name } = await createTransitKey(token, { derived: true });
+    const ctx = utf8b64("ctx");
+    const good = await encrypt(token, { key: name, plaintext: utf8b64("ok"), context: ctx });
+    const { body: enc } = await callJson(
+      "/api/v1/encrypt",
+      {
+        token,
+        body: {
+          key: name,
+          batch_input: [
+            { plaintext: utf8b64("a"), context: ctx },
+            { plaintext: "***", context: ctx, reference: "bad-b64" },
+            { plaintext: utf8b64("c") },
+            { plaintext: utf8b64("d"), context: ctx, key_version: 7 },
+          ],
+        },
+      },
+      200,
+    );
+    const [ok, badB64, noCtx, noVersion] = enc.batch_results;
+    expect(ok.ciphertext).toMatch(/^ldv:v1:/);
+    expect(badB64).toMatchObject({ reference: "bad-b64", error: { status: 422, errors: [{ path: "$.batch_input[1].plaintext" }] } });
+    expect(noCtx.error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[2].context" }] });
+    expect(noVersion.error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].key_version" }] });
+    expect(badB64.error.type).toBe("https://llm-data-vault.dev/problems/validation-failed");
+
+    const { body: dec } = await callJson(
+      "/api/v1/decrypt",
+      {
+        token,
+        body: {
+          key: name,
+          batch_input: [
+            { ciphertext: good.ciphertext, context: ctx },
+            { ciphertext: good.ciphertext, context: utf8b64("wrong") },
+            { ciphertext: "garbage", context: ctx },
+            { ciphertext: good.ciphertext },
+          ],
+        },
+      },
+      200,
+    );
+    expect(dec.batch_results[0]).toEqual({ plaintext: utf8b64("ok") });
+    expect(dec.batch_results[1].error).toMatchObject({ status: 400, type: "https://llm-data-vault.dev/problems/decryption-failed", detail: "The ciphertext could not be decrypted." });
+    expect(dec.batch_results[2].error).toMatchObject({ status: 400, type: "https://llm-data-vault.dev/problems/decryption-failed" });
+    expect(dec.batch_results[3].error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].context" }] });
+    const events = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.decrypt");
+    expect(events.map((e) => [e.outcome, e.details.mode, e.details.items, e.details.failed])).toEqual([["success", "batch", 4, 3]]);
+  });
+
+  it("refuses versions below min_decryption_version per item", async () => {
+    const { token } = await newTenant();
+    const { name } = await createTransitKey(token);
+    const old = await encrypt(token, { key: name, plaintext: utf8b64("old") });
+    await rotate(token, name);
+    const fresh = await encrypt(token, { key: name, plaintext: utf8b64("new") });
+    await patchKey(token, name, { min_decryption_version: 2 });
+    const { body } = await callJson("/api/v1/decrypt", { token, body: { key: name, batch_input: [{ ciphertext: old.ciphertext }, { ciphertext: fresh.ciphertext }] } }, 200);
+    expect(body.batch_results[0].error.detail).toMatch(/min_decryption_version/);
+    expect(body.batch_results[1]).toEqual({ plaintext: utf8b64("new") });
+  });
+
+  it("takes up to 1000 items and refuses more, empty batches and mixed shapes with 422", async () => {
+    const { token } = await newTenant();
+    const { name } = await createTransitKey(token);
+    const thousand = Array.from({ length: 1000 }, (_, i) => ({ plaintext: utf8b64(String(i)) }));
+    const { body } = await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: thousand } }, 200);
+    expect(body.batch_results).toHaveLength(1000);
+    const cases: [unknown, string][] = [
+      [{ key: name, batch_input: [...thousand, { plaintext: "" }] }, "$.batch_input"],
+      [{ key: name, batch_input: [] }, "$.batch_input"],
+      [{ key: name, batch_input: [{ plaintext: "" }], plaintext: "" }, "$.plaintext"],
+      [{ key: name, batch_input: [{}] }, "$.batch_input[0].plaintext"],
+      [{ key: name, batch_input: [{ plaintext: 1 }] }, "$.batch_input[0].plaintext"],
+      [{ key: name, batch_input: [{ plaintext: "", extra: 1 }] }, "$.batch_input[0].extra"],
+      [{ key: name, batch_input: "nope" }, "$.batch_input"],
+    ];
+    for (const [b, path] of cases) {
+      const p = await expectProblem(await call("/api/v1/encrypt", { token, body: b }), 422);
+      expect(p.errors?.map((e) => e.path), JSON.stringify(b).slice(0, 100)).toContain(path);
+    }
+    const p = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, batch_input: [{ ciphertext: 5 }] } }), 422);
+    expect(p.errors?.[0].path).toBe("$.batch_input[0].ciphertext");
+  });
+});
