@@ -192,7 +192,7 @@ export const transitRoutes = router()
     const key = await openKey(c, req.key);
     key.assertEncryptionKey();
     // A plaintext data key is key material leaving the vault: recorded like a decrypt.
-    const entry = { action: "transit.datakey", resource: resource(req.key), details: { plaintext: req.plaintext, bits: req.bits } };
+    const entry = { action: "transit.datakey", resource: resource(req.key), details: { form: req.plaintext ? "wrapped_and_plain" : "wrapped_only", bits: req.bits } };
     return c.json(await auditedRelease(c.env, auditScope(c), entry, () => dataKey(key, req)), 200);
   })
   .openapi(encryptStream, async (c) => {
