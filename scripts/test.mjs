@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm test`: type check, bundle check, the vitest suite inside workerd, and the load
+// runner's own tests under Node; ends with one plain line "tests: N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const results = join(root, "bench-results");
+mkdirSync(results, { recursive: true });
+
+function step(title, command, args) {
+  console.log(`\n> ${title}`);
+  const r = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  return r.status ?? 1;
+}
+
+let failedSteps = 0;
+const extra = process.argv.slice(2); // e.g. a test file filter for vitest
+if (step("type check", bin("tsc"), ["--noEmit"]) !== 0) process.exit(1);
+if (step("bundle check (wrangler deploy --dry-run)", "npm", ["run", "--silent", "check:deploy"]) !== 0) process.exit(1);
+const vitestJson = join(results, "vitest.json");
+failedSteps += step("vitest inside workerd", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${vitestJson}`, ...extra]) === 0 ? 0 : 1;
+const tap = join(results, "load-runner.tap");
+if (extra.length === 0) {
+  failedSteps += step("load runner tests (node --test)", process.execPath, [
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=tap",
+    `--test-reporter-destination=${tap}`,
+    "load/test/",
+  ]) === 0 ? 0 : 1;
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  const v = JSON.parse(readFileSync(vitestJson, "utf8"));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests;
+} catch {
+  failed += 1;
+}
+if (extra.length === 0) {
+  try {
+    const t = readFileSync(tap, "utf8");
+    passed += Number(/^# pass (\d+)/m.exec(t)?.[1] ?? 0);
+    failed += Number(/^# fail (\d+)/m.exec(t)?.[1] ?? 1);
+  } catch {
+    failed += 1;
+  }
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(failedSteps > 0 || failed > 0 || passed === 0 ? 1 : 0);
