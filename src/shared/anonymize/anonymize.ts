@@ -3,7 +3,7 @@
  * by its operator's output, and every change is reported with its offsets in the OUTPUT
  * (UTF-16 code units), its JSON path and the operator that was applied.
  */
-import { pathSegment } from "../pii/detect";
+import { mapJsonLeaves } from "../pii/detect";
 import type { Finding } from "../pii/types";
 import { applyOperator, operatorFor, type OperatorContext, type OperatorMap } from "./operators";
 
@@ -76,19 +76,8 @@ export async function anonymizeJson(
       items.push(...r.items);
       return r.items.length ? r.text : value;
     }
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (let i = 0; i < value.length; i++) out.push(await visit(value[i], pathSegment(path, i)));
-      return out;
-    }
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      // defineProperty: a "__proto__" key must stay a plain key, not set the prototype.
-      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: await visit(v, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
-      return out;
-    }
     return value;
   };
   if (!groups.size) return { data, items };
-  return { data: await visit(data, "$"), items };
+  return { data: await mapJsonLeaves(data, visit), items };
 }

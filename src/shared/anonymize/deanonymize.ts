@@ -6,7 +6,7 @@
  */
 import { DecryptionError } from "../crypto/aes-gcm";
 import { validationFailed, type FieldError } from "../errors";
-import { detectText, pathSegment, prepareOptions } from "../pii/detect";
+import { detectText, mapJsonLeaves, pathSegment, prepareOptions } from "../pii/detect";
 import type { ChangedItem } from "./anonymize";
 import { fpe, FpeUnsupported } from "./fpe";
 import type { OperatorKeys } from "./keys";
@@ -160,17 +160,7 @@ export async function deanonymize(d1: D1Database, keys: OperatorKeys, input: Dea
       }
       return restoreInline(s, tokens, keys, restored);
     }
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (let i = 0; i < value.length; i++) out.push(await visit(value[i], pathSegment(path, i)));
-      return out;
-    }
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: await visit(v, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
-      return out;
-    }
     return value;
   };
-  return { data: await visit(input.data, "$"), restored };
+  return { data: await mapJsonLeaves(input.data, visit), restored };
 }

@@ -156,6 +156,28 @@ export const pathSegment = (parent: string, key: string | number) =>
   typeof key === "number" ? `${parent}[${key}]` : IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 
 /**
+ * Rebuilds a JSON value with each scalar leaf (string, number, boolean, null) replaced by
+ * what `leaf` returns for it, given the leaf's JSON path. Objects and arrays are copied.
+ * @example await mapJsonLeaves({ a: ["x"] }, async (v, path) => (path === "$.a[0]" ? "y" : v)) // { a: ["y"] }
+ */
+export async function mapJsonLeaves(value: unknown, leaf: (value: unknown, path: string) => Promise<unknown>, path = "$"): Promise<unknown> {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(await mapJsonLeaves(value[i], leaf, pathSegment(path, i)));
+    return out;
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    // defineProperty: a "__proto__" key must stay a plain key, not set the prototype.
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: await mapJsonLeaves(v, leaf, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return leaf(value, path);
+}
+
+/**
  * Visits every string (and, under a telling field name, every number) of a JSON value.
  * `path()` builds the JSON path on demand: most values have no findings and never need it.
  */

@@ -11,7 +11,7 @@ import { encryptField, TokenVault } from "../anonymize/vault";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { ProblemError, validationFailed, type FieldError } from "../errors";
 import type { PiiPolicy } from "../schema/pii";
-import { detectJson, pathSegment, prepareOptions } from "./detect";
+import { detectJson, mapJsonLeaves, prepareOptions } from "./detect";
 import { isBuiltinEntity } from "./entities";
 import { loadRecognizers } from "./recognizer-store";
 import type { CompiledRecognizer, Finding } from "./types";
@@ -122,19 +122,9 @@ export async function applyPiiPolicyDetailed(
       items.push(...r.items);
       return r.items.length ? r.text : value;
     }
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (let i = 0; i < value.length; i++) out.push(await visit(value[i], pathSegment(path, i)));
-      return out;
-    }
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: await visit(v, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
-      return out;
-    }
     return value;
   };
-  const out = await visit(data, "$");
+  const out = await mapJsonLeaves(data, visit);
   if (!options.vault) await ctx.vault.flush(env.DB);
   return { data: out, items };
 }
