@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { chainHash } from "../../src/shared/audit/event";
+import type { EventRow } from "../../src/shared/audit/store";
 import { call, callJson, createDataset, createKey, newTenant, OPERATOR } from "../helpers/api";
 import { allEvents, stubOf, verify, withChainSql } from "./helpers";
 
@@ -13,21 +14,7 @@ async function chainOf(datasets: number) {
   return t;
 }
 
-interface Row {
-  seq: number;
-  event_id: string;
-  time: string;
-  actor: string;
-  action: string;
-  resource: string;
-  outcome: string;
-  request_id: string | null;
-  client_ip: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-  [k: string]: SqlStorageValue;
-}
+type Row = EventRow;
 
 const rowEvent = (r: Row) => ({ ...r, resource: JSON.parse(r.resource), details: JSON.parse(r.details), outcome: r.outcome as "success" });
 

@@ -14,7 +14,8 @@ export interface ChainHead {
   time: string | null;
 }
 
-interface EventRow {
+/** An audit event as its row in the TenantObject's SQLite storage. */
+export interface EventRow {
   seq: number;
   event_id: string;
   time: string;

@@ -1,6 +1,6 @@
 /** Audit API schemas: stored events, the logs filters, verification and export parameters. */
 import { z } from "@hono/zod-openapi";
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./common";
+import { PageQuerySchema } from "./common";
 
 const HASH = z.string().openapi({ example: "9f2c…", description: "SHA-256, lowercase hex" });
 
@@ -48,14 +48,7 @@ export const AuditLogsQuerySchema = z
     from: isoTime("from", "Events at or after this time"),
     to: isoTime("to", "Events before this time"),
     order: z.enum(["asc", "desc"]).default("desc").openapi(q("order", "By seq: `desc` (newest first, default) or `asc`")),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PAGE_LIMIT)
-      .default(DEFAULT_PAGE_LIMIT)
-      .openapi(q("limit", `Page size, 1-${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`)),
-    cursor: z.string().max(512).optional().openapi(q("cursor", "Opaque cursor from the previous page's next_cursor")),
+    ...PageQuerySchema.shape,
   })
   .strict()
   .refine((v) => !v.from || !v.to || v.from < v.to, { message: "from must be before to", path: ["to"] });
