@@ -2,7 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { registerJobKind } from "../../src/shared/jobs/run";
-import consumer, { MAX_ATTEMPTS } from "../../workers/queue-consumer/index";
+import { MAX_ATTEMPTS } from "../../src/shared/jobs/run";
+import consumer from "../../workers/queue-consumer/index";
 import { createTenant } from "../helpers/api";
 
 async function insertJob(tenantId: string, kind: string, status = "queued") {

@@ -3,12 +3,12 @@
  * every handler is idempotent: a chunk re-run after a crash redoes work without doubling it.
  */
 import { JobMessageSchema, type JobMessage } from "../../src/shared/queue/messages";
-import { failJob, runJobChunk } from "../../src/shared/jobs/run";
+import { failJob, MAX_ATTEMPTS, runJobChunk } from "../../src/shared/jobs/run";
 // Job kinds register themselves on import.
 import "../../src/shared/records/report";
 
-/** Deliveries of one chunk before its job is marked failed (matches max_retries in wrangler.toml). */
-export const MAX_ATTEMPTS = 5;
+// A worker's main module may export only handlers and classes (workerd treats every
+// named export as an entrypoint), so constants live in src/shared.
 
 export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -11,6 +11,9 @@ export interface JobEnv extends AuditEnv {
 
 type JobRow = typeof schema.jobs.$inferSelect;
 
+/** Deliveries of one chunk before its job is marked failed; not above max_retries in the consumer's wrangler.toml, so the job fails before the queue drops the message. */
+export const MAX_ATTEMPTS = 5;
+
 /** Jobs finish with an audit event by the `system` actor. */
 function auditFinish(env: JobEnv, job: Pick<JobRow, "id" | "tenantId" | "datasetId" | "kind">, outcome: "success" | "error", details: Record<string, unknown>) {
   return appendAudit(
