@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type check, bundle check, the vitest suite inside workerd, and the load
-// runner's own tests under Node; ends with one plain line "tests: N passed, N failed".
+// `npm test`: type check, bundle check, the vitest suite inside workerd, then under Node the
+// load runner's tests and a smoke test of the stack `npm start` runs (both workers in one
+// wrangler dev); ends with one plain line "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,13 +26,14 @@ const vitestJson = join(results, "vitest.json");
 failedSteps += step("vitest inside workerd", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${vitestJson}`, ...extra]) === 0 ? 0 : 1;
 const tap = join(results, "load-runner.tap");
 if (extra.length === 0) {
-  failedSteps += step("load runner tests (node --test)", process.execPath, [
+  failedSteps += step("load runner and local stack tests (node --test)", process.execPath, [
     "--test",
     "--test-reporter=spec",
     "--test-reporter-destination=stdout",
     "--test-reporter=tap",
     `--test-reporter-destination=${tap}`,
     "load/test/",
+    "test/stack/",
   ]) === 0 ? 0 : 1;
 }
 
