@@ -1,0 +1,155 @@
+// Bad input and tenant isolation on every route, driven by the OpenAPI document, so a
+// route added later is covered without anyone remembering to write these cases.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+
+interface Operation {
+  method: string;
+  path: string;
+  hasJsonBody: boolean;
+  /** A body of another media type (raw octet-stream transit routes). */
+  hasRawBody: boolean;
+  operator: boolean;
+}
+
+interface Fixture {
+  token: string;
+  tenantId: string;
+  keyId: string;
+  datasetId: string;
+  recordId: string;
+  jobId: string;
+  recognizerId: string;
+  transitKey: string;
+  hmacKey: string;
+}
+
+/** A tenant with one resource of every kind, made through the API. */
+async function fixture(): Promise<Fixture> {
+  const { tenant, key, token } = await newTenant();
+  const ds = await createDataset(token, { schema: { type: "object" } });
+  const rec = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { text: "x" } } }, 201);
+  const job = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
+  const recognizer = await callJson("/api/v1/pii/recognizers", { token, body: { name: "ticket", entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 } }, 201);
+  const transitKey = `k-${crypto.randomUUID().slice(0, 8)}`;
+  const hmacKey = `h-${crypto.randomUUID().slice(0, 8)}`;
+  await callJson("/api/v1/keys", { token, body: { name: transitKey, type: "aes256-gcm" } }, 201);
+  await callJson("/api/v1/keys", { token, body: { name: hmacKey, type: "hmac-sha256" } }, 201);
+  return {
+    token,
+    tenantId: tenant.id,
+    keyId: key.id,
+    datasetId: ds.id,
+    recordId: rec.body.id,
+    jobId: job.body.job_id,
+    recognizerId: recognizer.body.id,
+    transitKey,
+    hmacKey,
+  };
+}
+
+/** Fills an OpenAPI path template with the fixture's ids. */
+function concrete(path: string, f: Fixture): string {
+  return path
+    .replace(/^\/api\/v1\/tenants\/\{id\}/, `/api/v1/tenants/${f.tenantId}`)
+    .replace(/^\/api\/v1\/datasets\/\{id\}/, `/api/v1/datasets/${f.datasetId}`)
+    .replace(/^\/api\/v1\/jobs\/\{id\}/, `/api/v1/jobs/${f.jobId}`)
+    .replace(/^\/api\/v1\/pii\/recognizers\/\{id\}/, `/api/v1/pii/recognizers/${f.recognizerId}`)
+    .replace(/^\/api\/v1\/hmac\/\{name\}/, `/api/v1/hmac/${f.hmacKey}`)
+    .replace(/\{name\}/, f.transitKey)
+    .replace(/\{keyId\}/, f.keyId)
+    .replace(/\{recordId\}/, f.recordId);
+}
+
+let operations: Operation[] = [];
+let owner: Fixture;
+let other: Fixture;
+
+beforeAll(async () => {
+  const doc = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
+  operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      hasJsonBody: Boolean(op.requestBody?.content?.["application/json"]),
+      hasRawBody: Boolean(op.requestBody && !op.requestBody.content?.["application/json"]),
+      operator: (op.security ?? []).some((s: Record<string, unknown>) => "operatorToken" in s),
+    })),
+  );
+  owner = await fixture();
+  other = await fixture();
+});
+
+const tokenFor = (op: Operation, f: Fixture) => (op.operator ? env.OPERATOR_TOKEN : f.token);
+const label = (op: Operation) => `${op.method} ${op.path}`;
+
+describe("every route with a JSON body", () => {
+  // Over every JSON limit of the API (the largest is 10 MiB for record batches).
+  const oversized = JSON.stringify({ data: "x".repeat(11 * 1024 * 1024) });
+
+  it("covers a meaningful set of routes", () => {
+    expect(operations.filter((o) => o.hasJsonBody).length).toBeGreaterThan(20);
+  });
+
+  it("answers malformed JSON with 400", async () => {
+    for (const op of operations.filter((o) => o.hasJsonBody)) {
+      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: '{"oops": ', headers: { "Content-Type": "application/json", "If-Match": "*" } });
+      const p = await expectProblem(res, 400).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+      expect(p.type, label(op)).toMatch(/malformed-json$/);
+    }
+  });
+
+  it("answers a body of the wrong JSON type with 422 listing the problem", async () => {
+    for (const op of operations.filter((o) => o.hasJsonBody)) {
+      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), body: [1, 2, 3], headers: { "If-Match": "*" } });
+      const p = await expectProblem(res, 422).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+      expect(p.errors?.length, label(op)).toBeGreaterThan(0);
+    }
+  });
+
+  it("answers a non-JSON media type with 415", async () => {
+    for (const op of operations.filter((o) => o.hasJsonBody)) {
+      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: "a=b", headers: { "Content-Type": "text/plain", "If-Match": "*" } });
+      await expectProblem(res, 415).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+    }
+  });
+
+  it("answers an oversized body with 413 naming the limit", async () => {
+    for (const op of operations.filter((o) => o.hasJsonBody)) {
+      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: oversized, headers: { "Content-Type": "application/json", "If-Match": "*" } });
+      const p = await expectProblem(res, 413).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+      expect(p.limit_bytes, label(op)).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("every tenant route", () => {
+  it("answers 401 without credentials", async () => {
+    for (const op of operations.filter((o) => o.path.startsWith("/api/"))) {
+      const res = await call(concrete(op.path, owner), { method: op.method });
+      await expectProblem(res, 401).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+    }
+  });
+
+  it("answers another tenant's ids with 404 and changes nothing (routes without a body)", async () => {
+    const scoped = operations.filter((o) => !o.operator && !o.hasJsonBody && /\{/.test(o.path));
+    expect(scoped.length).toBeGreaterThan(8);
+    for (const op of scoped) {
+      // The owner's ids, the other tenant's key.
+      const raw: { raw?: BodyInit; headers: Record<string, string> } = op.hasRawBody
+        ? { raw: new Uint8Array(64), headers: { "Content-Type": "application/octet-stream" } }
+        : { headers: { "If-Match": "*" } };
+      const res = await call(concrete(op.path, owner), { method: op.method, token: other.token, ...raw });
+      await expectProblem(res, 404).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+    }
+    // Everything the owner has is still there and unchanged.
+    await callJson(`/api/v1/datasets/${owner.datasetId}`, { token: owner.token }, 200);
+    await callJson(`/api/v1/datasets/${owner.datasetId}/records/${owner.recordId}`, { token: owner.token }, 200);
+    await callJson(`/api/v1/pii/recognizers/${owner.recognizerId}`, { token: owner.token }, 200);
+    const key = await callJson(`/api/v1/keys/${owner.transitKey}`, { token: owner.token }, 200);
+    expect(key.body.latest_version).toBe(1);
+    const job = await callJson(`/api/v1/jobs/${owner.jobId}`, { token: owner.token }, 200);
+    expect(job.body.status).not.toBe("cancelled");
+  });
+});
