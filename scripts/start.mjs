@@ -28,9 +28,7 @@ function ensureDevVars() {
   // The consumer worker reads its own .dev.vars beside its wrangler.toml.
   const consumerVars = join(root, "workers", "queue-consumer", ".dev.vars");
   writeFileSync(consumerVars, readFileSync(file), { mode: 0o600 });
-  const token = /^OPERATOR_TOKEN=(.*)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim();
-  if (!token) throw new Error(".dev.vars has no OPERATOR_TOKEN; delete it and run npm start again");
-  return token;
+  if (!/^OPERATOR_TOKEN=./m.test(readFileSync(file, "utf8"))) throw new Error(".dev.vars has no OPERATOR_TOKEN; delete it and run npm start again");
 }
 
 function applyMigrations() {
@@ -55,7 +53,7 @@ async function waitForHealth(url, child) {
   return false;
 }
 
-const operatorToken = ensureDevVars();
+ensureDevVars();
 applyMigrations();
 
 const child = spawn(
@@ -71,11 +69,12 @@ if (await waitForHealth(`${base}/healthz`, child)) {
   console.log(`
 llm-data-vault is running at ${base}  (OpenAPI: ${base}/openapi.json)
 
-Create a tenant and an API key (the operator token is in .dev.vars):
+Create a tenant, an API key and a dataset (the operator token stays in .dev.vars):
 
-  TENANT=$(curl -s ${base}/api/v1/tenants -H 'Authorization: Bearer ${operatorToken}' \\
+  OP=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
+  TENANT=$(curl -s ${base}/api/v1/tenants -H "Authorization: Bearer $OP" \\
     -H 'Content-Type: application/json' -d '{"name":"acme"}' | sed -E 's/.*"id":"([^"]+)".*/\\1/')
-  KEY=$(curl -s ${base}/api/v1/tenants/$TENANT/keys -H 'Authorization: Bearer ${operatorToken}' \\
+  KEY=$(curl -s ${base}/api/v1/tenants/$TENANT/keys -H "Authorization: Bearer $OP" \\
     -H 'Content-Type: application/json' -d '{"name":"dev","scopes":["*"]}' | sed -E 's/.*"key":"([^"]+)".*/\\1/')
   curl -s ${base}/api/v1/datasets -H "Authorization: Bearer $KEY" \\
     -H 'Content-Type: application/json' -d '{"name":"chats","schema":{"type":"object"}}'
