@@ -28,3 +28,19 @@ export function decodeCursor<T extends Record<string, "string" | "number">>(
   }
   return value as { [K in keyof T]: T[K] extends "string" ? string : number };
 }
+
+/**
+ * One page of keyset pagination from rows fetched with `limit + 1`: the extra row only
+ * says there is more. The cursor holds the last returned row's `key` column.
+ * @example keysetPage(rows, 100, toDataset) // { items, next_cursor }
+ */
+export function keysetPage<R extends Record<K, string>, T, K extends string = "id">(
+  rows: R[],
+  limit: number,
+  map: (r: R) => T,
+  key: K = "id" as K,
+): { items: T[]; next_cursor: string | null } {
+  const more = rows.length > limit;
+  const items = (more ? rows.slice(0, limit) : rows).map(map);
+  return { items, next_cursor: more ? encodeCursor({ [key]: rows[limit - 1][key] }) : null };
+}

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newTenant } from "../helpers/api";
 import { sealPayload } from "../../src/shared/transit/cipher";
-import { evictRing, loadRing, ringTtlMs } from "../../src/shared/transit/key-ring";
+import { cacheTtlMs } from "../../src/shared/cache-ttl";
+import { evictRing, loadRing } from "../../src/shared/transit/key-ring";
 import { TransitKeyHandle } from "../../src/shared/transit/key-handle";
 import { getKeyRow, prepareRotate } from "../../src/shared/transit/keys";
 import { algorithmFor, unwrapVersion } from "../../src/shared/transit/material";
@@ -11,11 +12,11 @@ import { createTransitKey, encrypt, utf8b64 } from "./helpers";
 
 describe("transit key ring cache", () => {
   it("bounds the TTL: default 30 s, at most 60 s, 0 disables", () => {
-    expect(ringTtlMs(undefined)).toBe(30_000);
-    expect(ringTtlMs("5")).toBe(5_000);
-    expect(ringTtlMs("3600")).toBe(60_000);
-    expect(ringTtlMs("0")).toBe(0);
-    expect(ringTtlMs("nonsense")).toBe(30_000);
+    expect(cacheTtlMs(undefined)).toBe(30_000);
+    expect(cacheTtlMs("5")).toBe(5_000);
+    expect(cacheTtlMs("3600")).toBe(60_000);
+    expect(cacheTtlMs("0")).toBe(0);
+    expect(cacheTtlMs("nonsense")).toBe(30_000);
   });
 
   it("serves a ring from the cache until evicted, and never caches a missing key", async () => {

@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { db, schema } from "../db/client";
 import { forbidden, ProblemError, unauthorized } from "../errors";
 import { digestsEqual, hashSecret, parseApiKey, secretsEqual } from "./api-key";
-import { cacheTtlMs, getCachedKey, putCachedKey, type CachedKey } from "./key-cache";
+import { cacheTtlMs } from "../cache-ttl";
+import { getCachedKey, putCachedKey, type CachedKey } from "./key-cache";
 import type { Principal } from "./principal";
 
 export interface AuthEnv {

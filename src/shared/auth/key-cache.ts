@@ -17,13 +17,6 @@ export interface CachedKey {
 const MAX_ENTRIES = 10_000;
 const entries = new Map<string, CachedKey>();
 
-export const MAX_AUTH_CACHE_TTL_SECONDS = 60;
-
-export function cacheTtlMs(setting: string | undefined): number {
-  const n = Number(setting ?? "30");
-  const seconds = Number.isFinite(n) && n >= 0 ? Math.min(n, MAX_AUTH_CACHE_TTL_SECONDS) : 30;
-  return seconds * 1000;
-}
 
 export function getCachedKey(keyId: string, now = Date.now()): CachedKey | undefined {
   const hit = entries.get(keyId);

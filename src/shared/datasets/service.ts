@@ -1,14 +1,14 @@
 /** The datasets catalog in D1: create, read, update with optimistic concurrency, soft delete, list. */
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db, schema } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { conflict, notFound, preconditionFailed, validationFailed } from "../errors";
 import { newId } from "../ids";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { checkJsonSchema } from "../json-schema/check-schema";
 import { newDatasetKey } from "../records/keys";
-import { decodeCursor } from "../pagination";
+import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
-import { page } from "../tenants/service";
 import { validatePolicy } from "../pii/policy";
 
 type DatasetRow = typeof schema.datasets.$inferSelect;
@@ -36,11 +36,6 @@ function assertSchemaUsable(value: unknown): void {
   if (value === undefined || value === null) return;
   const errors = checkJsonSchema(value);
   if (errors.length) throw validationFailed(errors, "The dataset schema is not a valid JSON Schema (draft 2020-12).");
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const text = String(err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : err);
-  return /UNIQUE constraint failed/i.test(text);
 }
 
 const nameTaken = (name: string) => conflict(`A dataset named '${name}' already exists in this tenant.`);
@@ -101,7 +96,7 @@ export async function listDatasets(d1: D1Database, tenantId: string, limit: numb
     .orderBy(asc(schema.datasets.id))
     .limit(limit + 1)
     .all();
-  return page(rows, limit, toDataset);
+  return keysetPage(rows, limit, toDataset);
 }
 
 /** Parses `If-Match`: the dataset's ETag, or `*`. */

@@ -4,7 +4,7 @@ import { appendAudit, type AuditEnv, type AuditScope } from "../audit/append";
 import { db, schema } from "../db/client";
 import { conflict, notFound } from "../errors";
 import { newId } from "../ids";
-import { decodeCursor, encodeCursor } from "../pagination";
+import { decodeCursor, keysetPage } from "../pagination";
 import type { JobMessage } from "../queue/messages";
 import type { Job } from "../schema/jobs";
 
@@ -91,9 +91,7 @@ export async function listJobs(d1: D1Database, tenantId: string, limit: number, 
     ? and(eq(schema.jobs.tenantId, tenantId), lt(schema.jobs.id, decodeCursor(cursor, { id: "string" }).id))
     : eq(schema.jobs.tenantId, tenantId);
   const rows = await db(d1).select().from(schema.jobs).where(where).orderBy(desc(schema.jobs.id)).limit(limit + 1).all();
-  const more = rows.length > limit;
-  const items = (more ? rows.slice(0, limit) : rows).map(toJob);
-  return { items, next_cursor: more ? encodeCursor({ id: rows[limit - 1].id }) : null };
+  return keysetPage(rows, limit, toJob);
 }
 
 /** Cancels a queued or running job; the consumer skips chunks of cancelled jobs. */

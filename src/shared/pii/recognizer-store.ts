@@ -4,11 +4,11 @@
  */
 import { and, asc, count, eq, gt } from "drizzle-orm";
 import { db, schema } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { conflict, notFound, validationFailed } from "../errors";
 import { newId } from "../ids";
-import { decodeCursor } from "../pagination";
+import { decodeCursor, keysetPage } from "../pagination";
 import type { Recognizer, RecognizerInput } from "../schema/pii";
-import { page } from "../tenants/service";
 import { CONTEXT_BOOST } from "./context";
 import { compileSafePattern, UnsafePatternError } from "./safe-regex";
 import type { CompiledRecognizer } from "./types";
@@ -54,7 +54,6 @@ export function checkPattern(input: RecognizerInput): void {
   if (input.entity === "DENY_LIST") throw validationFailed([{ path: "$.entity", message: "DENY_LIST is reserved for deny lists." }]);
 }
 
-const isUnique = (err: unknown) => /UNIQUE constraint failed/i.test(String(err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : err));
 const nameTaken = (name: string) => conflict(`A recognizer named '${name}' already exists in this tenant.`);
 
 const cache = new Map<string, { at: number; list: Promise<CompiledRecognizer[]> }>();
@@ -92,7 +91,7 @@ export async function insertRecognizer(d1: D1Database, row: Row): Promise<Recogn
   try {
     await db(d1).insert(schema.piiRecognizers).values(row);
   } catch (err) {
-    if (isUnique(err)) throw nameTaken(row.name);
+    if (isUniqueViolation(err)) throw nameTaken(row.name);
     throw err;
   }
   forget(row.tenantId);
@@ -119,7 +118,7 @@ export async function listRecognizers(d1: D1Database, tenantId: string, limit: n
     .orderBy(asc(schema.piiRecognizers.id))
     .limit(limit + 1)
     .all();
-  return page(rows, limit, toRecognizer);
+  return keysetPage(rows, limit, toRecognizer);
 }
 
 /** Replaces every field but the id and creation time. */
@@ -141,7 +140,7 @@ export async function replaceRecognizer(d1: D1Database, current: Row, input: Rec
       .returning()
       .get();
   } catch (err) {
-    if (isUnique(err)) throw nameTaken(input.name);
+    if (isUniqueViolation(err)) throw nameTaken(input.name);
     throw err;
   }
   if (!row) throw notFound("The recognizer");

@@ -6,7 +6,7 @@ import { newTenantKek, type KeyEnv } from "../crypto/tenant-kek";
 import { db, schema } from "../db/client";
 import { notFound } from "../errors";
 import { newId } from "../ids";
-import { decodeCursor, encodeCursor } from "../pagination";
+import { decodeCursor, keysetPage } from "../pagination";
 import type { ApiKey, Tenant } from "../schema/tenants";
 
 type TenantRow = typeof schema.tenants.$inferSelect;
@@ -54,7 +54,7 @@ export async function listTenants(env: KeyEnv, limit: number, cursor?: string) {
     .orderBy(asc(schema.tenants.id))
     .limit(limit + 1)
     .all();
-  return page(rows, limit, toTenant);
+  return keysetPage(rows, limit, toTenant);
 }
 
 export async function setTenantStatus(env: KeyEnv, id: string, status: Tenant["status"]): Promise<Tenant> {
@@ -95,7 +95,7 @@ export async function listApiKeys(env: KeyEnv, tenantId: string, limit: number, 
     .orderBy(asc(schema.apiKeys.id))
     .limit(limit + 1)
     .all();
-  return page(rows, limit, toApiKey);
+  return keysetPage(rows, limit, toApiKey);
 }
 
 /** Revokes a key; revoking twice keeps the first revocation time. */
@@ -112,11 +112,4 @@ export async function revokeApiKey(env: KeyEnv, tenantId: string, keyId: string)
     .returning()
     .get();
   return toApiKey(updated!);
-}
-
-/** Keyset pagination over rows fetched with limit + 1: the extra row says there is more. */
-export function page<R extends { id: string }, T>(rows: R[], limit: number, map: (r: R) => T) {
-  const more = rows.length > limit;
-  const items = (more ? rows.slice(0, limit) : rows).map(map);
-  return { items, next_cursor: more ? encodeCursor({ id: rows[limit - 1].id }) : null };
 }

@@ -12,6 +12,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { KeyEnv } from "../crypto/tenant-kek";
+import { cacheTtlMs } from "../cache-ttl";
 import { db, schema } from "../db/client";
 import { notFound } from "../errors";
 import { toBase64 } from "./base64";
@@ -32,8 +33,6 @@ export interface KeyRing {
   derived: Map<string, Promise<ItemKeys>>;
 }
 
-export const DEFAULT_RING_TTL_SECONDS = 30;
-export const MAX_RING_TTL_SECONDS = 60;
 const MAX_RINGS = 10_000;
 /** Derived keys kept per ring; contexts beyond this are derived per request. */
 const MAX_DERIVED_PER_RING = 1024;
@@ -42,12 +41,6 @@ const MAX_CACHED_CONTEXT_BYTES = 256;
 
 const rings = new Map<string, { ring: Promise<KeyRing>; expiresAt: number }>();
 const cacheKey = (tenantId: string, name: string) => `${tenantId}\u0000${name}`;
-
-export function ringTtlMs(setting: string | undefined): number {
-  const n = Number(setting ?? DEFAULT_RING_TTL_SECONDS);
-  const seconds = Number.isFinite(n) && n >= 0 ? Math.min(n, MAX_RING_TTL_SECONDS) : DEFAULT_RING_TTL_SECONDS;
-  return seconds * 1000;
-}
 
 async function readRing(d1: D1Database, tenantId: string, name: string): Promise<KeyRing> {
   const d = db(d1);
@@ -66,7 +59,7 @@ async function readRing(d1: D1Database, tenantId: string, name: string): Promise
 export function loadRing(env: RingEnv, tenantId: string, name: string, options: { fresh?: boolean } = {}): Promise<KeyRing> {
   const k = cacheKey(tenantId, name);
   const now = Date.now();
-  const ttl = ringTtlMs(env.TRANSIT_KEY_CACHE_TTL_SECONDS);
+  const ttl = cacheTtlMs(env.TRANSIT_KEY_CACHE_TTL_SECONDS);
   const hit = rings.get(k);
   if (hit && ttl > 0 && !options.fresh && hit.expiresAt > now) return hit.ring;
   const ring = readRing(env.DB, tenantId, name);

@@ -6,8 +6,9 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { db, schema } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { conflict, notFound, validationFailed, type FieldError } from "../errors";
-import { decodeCursor, encodeCursor } from "../pagination";
+import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateTransitKey, TransitKey, TransitKeySummary, UpdateTransitKey } from "../schema/transit";
 import { evictRing } from "./key-ring";
 import { algorithmFor, newVersionMaterial } from "./material";
@@ -71,17 +72,11 @@ export async function listKeys(d1: D1Database, tenantId: string, limit: number, 
     .orderBy(asc(schema.transitKeys.name))
     .limit(limit + 1)
     .all();
-  const more = rows.length > limit;
-  const items = (more ? rows.slice(0, limit) : rows).map(toSummary);
-  return { items, next_cursor: more ? encodeCursor({ name: rows[limit - 1].name }) : null };
+  return keysetPage(rows, limit, toSummary, "name");
 }
 
 const nameTaken = (name: string) => conflict(`A transit key named '${name}' already exists in this tenant.`);
 
-function isUniqueViolation(err: unknown): boolean {
-  const text = String(err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : err);
-  return /UNIQUE constraint failed|PRIMARY KEY/i.test(text);
-}
 
 export interface PreparedKey {
   row: TransitKeyRow;
