@@ -9,6 +9,8 @@ describe("custom recognizers", () => {
   it("create, read, list, replace, delete", async () => {
     const { token } = await newTenant();
     const { body: rec, res } = await callJson(BASE, { token, body: EMPLOYEE }, 201);
+    // Recognizer ids are not mistakable for record ids (rec_…).
+    expect(rec.id).toMatch(/^rcg_/);
     expect(rec).toMatchObject({ ...EMPLOYEE, flags: "" });
     expect(res.headers.get("location")).toBe(`${BASE}/${rec.id}`);
     expect((await callJson(`${BASE}/${rec.id}`, { token }, 200)).body).toEqual(rec);

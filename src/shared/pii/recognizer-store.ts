@@ -58,33 +58,40 @@ const nameTaken = (name: string) => conflict(`A recognizer named '${name}' alrea
 
 const cache = new Map<string, { at: number; list: Promise<CompiledRecognizer[]> }>();
 
+/** Recognizer ids are `rcg_…`, apart from records' `rec_…`. */
+export const RECOGNIZER_ID_PREFIX = "rcg";
+
 function forget(tenantId: string) {
   cache.delete(tenantId);
 }
 
-/** Validates and builds a new row (checks the quota and the name) without writing it. */
-export async function prepareRecognizer(d1: D1Database, tenantId: string, input: RecognizerInput): Promise<Row> {
-  checkPattern(input);
-  const d = db(d1);
-  const [{ n }] = await d.select({ n: count() }).from(schema.piiRecognizers).where(eq(schema.piiRecognizers.tenantId, tenantId));
-  if (n >= MAX_RECOGNIZERS_PER_TENANT) throw conflict(`A tenant may have at most ${MAX_RECOGNIZERS_PER_TENANT} recognizers.`);
-  const taken = await d
-    .select({ id: schema.piiRecognizers.id })
-    .from(schema.piiRecognizers)
-    .where(and(eq(schema.piiRecognizers.tenantId, tenantId), eq(schema.piiRecognizers.name, input.name)))
-    .get();
-  if (taken) throw nameTaken(input.name);
+/** The stored columns of a recognizer's input (score in thousandths, context as JSON). */
+function storedFields(input: RecognizerInput) {
   return {
-    id: newId("rec"),
-    tenantId,
     name: input.name,
     entity: input.entity,
     pattern: input.pattern,
     flags: input.flags ?? "",
     context: JSON.stringify(input.context ?? []),
     score: Math.round(input.score * 1000),
-    createdAt: new Date().toISOString(),
   };
+}
+
+/** Validates and builds a new row (checks the quota and the name) without writing it. */
+export async function prepareRecognizer(d1: D1Database, tenantId: string, input: RecognizerInput): Promise<Row> {
+  checkPattern(input);
+  const d = db(d1);
+  // One round trip for both checks.
+  const [[{ n }], taken] = await d.batch([
+    d.select({ n: count() }).from(schema.piiRecognizers).where(eq(schema.piiRecognizers.tenantId, tenantId)),
+    d
+      .select({ id: schema.piiRecognizers.id })
+      .from(schema.piiRecognizers)
+      .where(and(eq(schema.piiRecognizers.tenantId, tenantId), eq(schema.piiRecognizers.name, input.name))),
+  ]);
+  if (n >= MAX_RECOGNIZERS_PER_TENANT) throw conflict(`A tenant may have at most ${MAX_RECOGNIZERS_PER_TENANT} recognizers.`);
+  if (taken.length) throw nameTaken(input.name);
+  return { id: newId(RECOGNIZER_ID_PREFIX), tenantId, ...storedFields(input), createdAt: new Date().toISOString() };
 }
 
 export async function insertRecognizer(d1: D1Database, row: Row): Promise<Recognizer> {
@@ -128,14 +135,7 @@ export async function replaceRecognizer(d1: D1Database, current: Row, input: Rec
   try {
     row = await db(d1)
       .update(schema.piiRecognizers)
-      .set({
-        name: input.name,
-        entity: input.entity,
-        pattern: input.pattern,
-        flags: input.flags ?? "",
-        context: JSON.stringify(input.context ?? []),
-        score: Math.round(input.score * 1000),
-      })
+      .set(storedFields(input))
       .where(and(eq(schema.piiRecognizers.id, current.id), eq(schema.piiRecognizers.tenantId, current.tenantId)))
       .returning()
       .get();

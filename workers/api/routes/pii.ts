@@ -9,7 +9,7 @@ import { auditScope, tenantOf } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
 
-const Params = z.object({ id: idParam("rec") });
+const Params = z.object({ id: idParam(recognizers.RECOGNIZER_ID_PREFIX) });
 const detectAccess = { security: tenantSecurity, tags: ["pii"], middleware: [tenantAuth, requireScope("pii:detect")] };
 const adminAccess = { security: tenantSecurity, tags: ["pii"], middleware: [tenantAuth, requireScope("pii:admin")] };
 
