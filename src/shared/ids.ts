@@ -80,8 +80,14 @@ export function base64UrlDecode(text: string): Uint8Array {
   return base64Decode(padded + "===".slice((padded.length + 3) % 4));
 }
 
-/** Standard base64; chunked so that multi-megabyte buffers do not overflow the call stack. */
+// The runtime's one-pass Uint8Array.prototype.toBase64 / Uint8Array.fromBase64 where it has
+// them (newer V8, so workerd), a binary-string fallback otherwise (Node 20).
+const nativeBase64 = Uint8Array as unknown as { fromBase64?: (text: string, options?: { lastChunkHandling?: "loose" }) => Uint8Array };
+const hasToBase64 = typeof (Uint8Array.prototype as unknown as { toBase64?: unknown }).toBase64 === "function";
+
+/** Standard base64; the fallback is chunked so that multi-megabyte buffers do not overflow the call stack. */
 export function base64Encode(bytes: Uint8Array): string {
+  if (hasToBase64) return (bytes as unknown as { toBase64(): string }).toBase64();
   let binary = "";
   const CHUNK = 0x8000;
   for (let i = 0; i < bytes.length; i += CHUNK) {
@@ -90,8 +96,9 @@ export function base64Encode(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Throws a TypeError on characters outside the base64 alphabet. */
+/** Throws on characters outside the base64 alphabet. */
 export function base64Decode(text: string): Uint8Array {
+  if (nativeBase64.fromBase64) return nativeBase64.fromBase64(text, { lastChunkHandling: "loose" });
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);

@@ -22,16 +22,7 @@ export interface RecordView extends RecordMeta {
   data: Record<string, unknown>;
 }
 
-const toView = (r: OpenedRecord): RecordView => ({
-  id: r.id,
-  seq: r.seq,
-  version: r.version,
-  created_at: r.created_at,
-  updated_at: r.updated_at,
-  size: r.size,
-  sha256: r.sha256,
-  data: JSON.parse(r.data) as Record<string, unknown>,
-});
+const toView = ({ data, ...meta }: OpenedRecord): RecordView => ({ ...meta, data: JSON.parse(data) as Record<string, unknown> });
 
 export interface CreateOptions {
   batch: boolean;
