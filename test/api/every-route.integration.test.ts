@@ -124,6 +124,21 @@ describe("every route with a JSON body", () => {
   });
 });
 
+/**
+ * A valid body for each tenant route that takes both an id and a JSON body, so the
+ * cross-tenant check reaches the lookup. A new route of that kind must be added here.
+ */
+const VALID_BODIES: Record<string, unknown> = {
+  "PUT /api/v1/datasets/{id}": { description: "changed" },
+  "POST /api/v1/datasets/{id}/records": { data: { text: "x" } },
+  "POST /api/v1/datasets/{id}/records/batch": { records: [{ data: { text: "x" } }] },
+  "PUT /api/v1/datasets/{id}/records/{recordId}": { data: { text: "changed" } },
+  "PUT /api/v1/pii/recognizers/{id}": { name: "ticket2", entity: "TICKET_ID", pattern: "TCK-[0-9]{7}", score: 0.5 },
+  "PATCH /api/v1/keys/{name}": { deletion_allowed: true },
+  "POST /api/v1/hmac/{name}": { input: "aGVsbG8=", format: "base64" },
+  "POST /api/v1/hmac/{name}/verify": { input: "aGVsbG8=", format: "base64", hmac: `ldv:v1:${"A".repeat(44)}` },
+};
+
 describe("every tenant route", () => {
   it("answers 401 without credentials", async () => {
     for (const op of operations.filter((o) => o.path.startsWith("/api/"))) {
@@ -151,5 +166,22 @@ describe("every tenant route", () => {
     expect(key.body.latest_version).toBe(1);
     const job = await callJson(`/api/v1/jobs/${owner.jobId}`, { token: owner.token }, 200);
     expect(job.body.status).not.toBe("cancelled");
+  });
+
+  it("answers another tenant's ids with 404 and changes nothing (routes with a JSON body)", async () => {
+    const scoped = operations.filter((o) => !o.operator && o.hasJsonBody && /\{/.test(o.path));
+    expect(scoped.map(label).sort()).toEqual(Object.keys(VALID_BODIES).sort());
+    for (const op of scoped) {
+      const res = await call(concrete(op.path, owner), { method: op.method, token: other.token, body: VALID_BODIES[label(op)], headers: { "If-Match": "*" } });
+      await expectProblem(res, 404).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+    }
+    const ds = await callJson(`/api/v1/datasets/${owner.datasetId}`, { token: owner.token }, 200);
+    expect(ds.body).toMatchObject({ description: null, record_count: 1 });
+    const rec = await callJson(`/api/v1/datasets/${owner.datasetId}/records/${owner.recordId}`, { token: owner.token }, 200);
+    expect(rec.body).toMatchObject({ version: 1, data: { text: "x" } });
+    const recognizer = await callJson(`/api/v1/pii/recognizers/${owner.recognizerId}`, { token: owner.token }, 200);
+    expect(recognizer.body.name).toBe("ticket");
+    const key = await callJson(`/api/v1/keys/${owner.transitKey}`, { token: owner.token }, 200);
+    expect(key.body.deletion_allowed).toBe(false);
   });
 });
