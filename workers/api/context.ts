@@ -1,5 +1,6 @@
 /** The Hono context of the API worker: bindings plus what middleware attaches. */
-import type { Principal } from "../../src/shared/auth/principal";
+import type { Context } from "hono";
+import { actorOf, type Principal } from "../../src/shared/auth/principal";
 import type { AuditScope } from "../../src/shared/audit/append";
 
 export interface AppEnv {
@@ -12,7 +13,6 @@ export interface AppEnv {
   };
 }
 
-import type { Context } from "hono";
 export type AppContext = Context<AppEnv>;
 
 /** The tenant principal set by the tenant auth middleware. */
@@ -24,10 +24,9 @@ export function tenantOf(c: AppContext): { tenantId: string; keyId: string; scop
 
 /** Audit attribution for this request. */
 export function auditScope(c: AppContext, tenantId?: string): AuditScope {
-  const p = c.get("principal");
   return {
     tenantId: tenantId ?? tenantOf(c).tenantId,
-    actor: !p ? "anonymous" : p.kind === "operator" ? "operator" : p.keyId,
+    actor: actorOf(c.get("principal")),
     requestId: c.get("requestId") ?? null,
     clientIp: c.req.header("cf-connecting-ip") ?? null,
   };
