@@ -64,7 +64,9 @@ applyMigrations();
 const child = spawn(
   process.execPath,
   [wranglerJs, "dev", "-c", "wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml", "--port", String(port), "--ip", host, "--persist-to", persist, "--show-interactive-dev-session=false"],
-  { cwd: root, stdio: "inherit" },
+  // Miniflare would fetch a sample `Request.cf` from the network on every start and print a
+  // stack trace offline; the API reads nothing from `request.cf`, so the placeholder serves.
+  { cwd: root, stdio: "inherit", env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env } },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
