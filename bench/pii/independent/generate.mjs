@@ -191,7 +191,9 @@ function makeContext(r, P) {
         // Hard negatives: [null, value, kind, types tolerated on it].
         case "ORG": return [null, once(slot, () => r.pick(P.org)), "org", ["LOCATION"]];
         case "PRODUCT": return [null, once(slot, () => r.pick(P.product)), "product", []];
-        case "SONG": case "SONG2": return [null, once(slot, () => r.pick(P.song)), "song", []];
+        case "SONG": return [null, once(slot, () => r.pick(P.song)), "song", []];
+        case "SONG2": return [null, once(slot, () => r.pick(P.song.filter((x) => x !== cache.get("SONG")))), "song", []];
+        case "ROLEMAIL": return ["EMAIL", once(slot, () => `${r.pick(["billing", "support", "hr", "info", "kontakt"])}@${r.pick(["example.com", "example.org", "example.de"])}`)];
         case "MONTH": return [null, once(slot, () => r.pick(P.month)), "month", ["DATE_TIME"]];
         case "TITLE": return [null, once(slot, () => r.pick(P.title)), "title", []];
         case "VERSION": return [null, once(slot, () => r.pick([`v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}`, `${r.int(1, 4)}.${r.int(0, 12)}`, `${r.int(1, 3)}.0.0-rc.${r.int(1, 5)}`, `build ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(100, 999)}`])), "version", []];

@@ -21,7 +21,7 @@ export const DEV = [
   // emails and letters
   { id: "d-mail-1", reg: "email", t: "Dear {NAME},\n\nThank you for your letter of {DATE}. We have updated your address to {ADDRESS}.\n\nKind regards,\n{NAME2}\n{TITLE}, {ORG}" },
   { id: "d-mail-2", reg: "email", t: "Hello {GIVEN},\nyour appointment is confirmed for {DATE}. If you cannot make it, reply to this mail or phone {PHONE}.\nBest, {GIVEN2}" },
-  { id: "d-mail-3", reg: "email", t: "From: {NAME} <{EMAIL}>\nTo: billing@example.com\nSubject: Refund\n\nPlease refund to IBAN {IBAN}. Thanks!" },
+  { id: "d-mail-3", reg: "email", t: "From: {NAME} <{EMAIL}>\nTo: {ROLEMAIL}\nSubject: Refund\n\nPlease refund to IBAN {IBAN}. Thanks!" },
   { id: "d-mail-4", reg: "email", t: "Hi all, {NAME} from our {CITY} office joins on {DATE}. She was at {ORG} before. Say hello!" },
   { id: "d-mail-5", reg: "letter", t: "{NAME}\n{ADDRESS}\n\n{CITY}, {DATE}\n\nRe: your application\n\nDear Ms {SURNAME}, we will get back to you in {MONTH}." },
   { id: "d-mail-6", reg: "email", t: "Sehr geehrte Frau {SURNAME},\nvielen Dank für Ihre Nachricht vom {DATE}. Ihre neue Anschrift lautet {ADDRESS}.\nMit freundlichen Grüßen" },

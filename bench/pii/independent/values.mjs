@@ -301,11 +301,11 @@ export function notCard(r) {
 /** IBAN layouts: country, BBAN shape (d digit, A upper letter, c alphanumeric). */
 const IBAN_BBAN = {
   DE: "dddddddddddddddddd", GB: "AAAAdddddddddddddd", FR: "ddddddddddcccccccccccdd", ES: "dddddddddddddddddddd",
-  IT: "Adddddddddddcccccccccccc", NL: "AAAAdddddddddd", BE: "dddddddddddd", CH: "dddddccccccccccccc",
+  IT: "Addddddddddcccccccccccc", NL: "AAAAdddddddddd", BE: "dddddddddddd", CH: "dddddcccccccccccc",
   AT: "dddddddddddddddd", PL: "dddddddddddddddddddddddd", PT: "ddddddddddddddddddddd", SE: "dddddddddddddddddddd",
   FI: "dddddddddddddd", NO: "ddddddddddd", DK: "dddddddddddddd", IE: "AAAAdddddddddddddd",
-  TR: "dddddddcccccccccccccccc", BR: "dddddddddddddddddddddddAc", SA: "ddcccccccccccccccccc", AE: "ddddddddddddddddddd",
-  IL: "ddddddddddddddddddd", GR: "dddddddccccccccccccccccc", RO: "AAAAcccccccccccccccc", HU: "dddddddddddddddddddddddd",
+  TR: "ddddddcccccccccccccccc", BR: "dddddddddddddddddddddddAc", SA: "ddcccccccccccccccccc", AE: "ddddddddddddddddddd",
+  IL: "ddddddddddddddddddd", GR: "dddddddcccccccccccccccc", RO: "AAAAcccccccccccccccc", HU: "dddddddddddddddddddddddd",
 };
 export const IBAN_OF_REGION = { gb: "GB", de: "DE", fr: "FR", es: "ES", it: "IT", nl: "NL", br: "BR", fi: "FI",
   se: "SE", no: "NO", dk: "DK", pl: "PL", tr: "TR", mena: "AE" };

@@ -1,0 +1,208 @@
+/**
+ * Scores PII findings against the independent corpus (bench/pii/independent/README.md,
+ * "Scoring"). Pure: no I/O and no import of the detector, so the vitest suite can check the
+ * scorer on hand-made cases inside workerd.
+ *
+ * Overlap match: a label is found when a finding of its type overlaps it; a finding is a
+ * true positive when it overlaps a label of its type. Findings strictly inside an address,
+ * email or URL label of another type, and findings on a hard negative whose type is
+ * tolerated there, are ignored.
+ * Exact match: same type, same start and end. Leak: a label no finding of any type overlaps.
+ */
+
+/** A labelled span, in UTF-16 code units of the example's text. */
+export interface Span {
+  start: number;
+  end: number;
+  type: string;
+}
+
+/** A hard negative: findings on it are false positives unless their type is in `allow`. */
+export interface Negative {
+  start: number;
+  end: number;
+  kind: string;
+  allow: string[];
+}
+
+export interface Example {
+  id: string;
+  text: string;
+  format: "text" | "json";
+  spans: Span[];
+  negatives: Negative[];
+}
+
+/** A finding located in the example's raw text (JSON findings mapped back by the runner). */
+export interface Predicted {
+  start: number;
+  end: number;
+  type: string;
+}
+
+export interface Counts {
+  /** Labelled spans of this type. */
+  labels: number;
+  /** Findings of this type that were scored (not ignored). */
+  findings: number;
+  /** Findings overlapping a label of their type. */
+  tp: number;
+  /** Labels a finding of their type overlaps. */
+  found: number;
+  /** Findings that exactly match a label (type, start, end); also the exactly found labels. */
+  exact: number;
+  /** Labels that no finding of any type overlaps. */
+  leaked: number;
+}
+
+export interface Rates {
+  precision: number;
+  recall: number;
+  f1: number;
+  exactPrecision: number;
+  exactRecall: number;
+  exactF1: number;
+}
+
+export type TypeScore = Counts & Rates & { type: string };
+
+export interface Report {
+  examples: number;
+  perType: TypeScore[];
+  micro: Counts & Rates;
+  leak: { labels: number; leaked: number; rate: number; chars: number; leakedChars: number; charRate: number };
+  hardNegatives: { spans: number; hitSpans: number; falsePositives: number; byKind: Record<string, { spans: number; hit: number }> };
+  ignored: number;
+}
+
+/** Types that count as one another: the detector retypes a date near "born" to DATE_OF_BIRTH. */
+const SAME_AS: Record<string, string> = { DATE_OF_BIRTH: "DATE_TIME" };
+export const normType = (t: string): string => SAME_AS[t] ?? t;
+
+/**
+ * Labels made of parts: a finding strictly inside one (a LOCATION in an address, a PERSON in
+ * an email) redacts part of it; it is neither rewarded nor penalised.
+ */
+const CONTAINERS = new Set(["STREET_ADDRESS", "EMAIL", "URL"]);
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+const inside = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start >= b.start && a.end <= b.end;
+
+const ratio = (n: number, d: number) => (d ? n / d : n === 0 ? 1 : 0);
+const f1 = (p: number, r: number) => (p + r ? (2 * p * r) / (p + r) : 0);
+
+function rates(c: Counts): Rates {
+  const precision = ratio(c.tp, c.findings);
+  const recall = ratio(c.found, c.labels);
+  const exactPrecision = ratio(c.exact, c.findings);
+  const exactRecall = ratio(c.exact, c.labels);
+  return { precision, recall, f1: f1(precision, recall), exactPrecision, exactRecall, exactF1: f1(exactPrecision, exactRecall) };
+}
+
+const zero = (): Counts => ({ labels: 0, findings: 0, tp: 0, found: 0, exact: 0, leaked: 0 });
+
+/**
+ * Scores predictions (one array per example, same order) against the examples' labels.
+ * @throws Error when the two arrays differ in length or a finding lies outside its text.
+ */
+export function score(examples: readonly Example[], predictions: readonly (readonly Predicted[])[]): Report {
+  if (examples.length !== predictions.length) throw new Error(`${examples.length} examples but ${predictions.length} predictions`);
+  const byType = new Map<string, Counts>();
+  const stat = (t: string) => byType.get(t) ?? (byType.set(t, zero()), byType.get(t)!);
+  const leak = { labels: 0, leaked: 0, chars: 0, leakedChars: 0 };
+  const hard = { spans: 0, hitSpans: 0, falsePositives: 0, byKind: {} as Record<string, { spans: number; hit: number }> };
+  let ignored = 0;
+
+  examples.forEach((ex, i) => {
+    const preds = predictions[i].map((p) => ({ ...p, type: normType(p.type) }));
+    for (const p of preds) {
+      if (!(p.start >= 0 && p.end <= ex.text.length && p.start < p.end)) throw new Error(`${ex.id}: finding ${p.start}-${p.end} outside the text`);
+    }
+    for (const l of ex.spans) {
+      const s = stat(l.type);
+      s.labels++;
+      if (preds.some((p) => p.type === l.type && overlaps(p, l))) s.found++;
+      if (!preds.some((p) => overlaps(p, l))) {
+        s.leaked++;
+        leak.leaked++;
+      }
+      leak.labels++;
+      leak.chars += l.end - l.start;
+      for (let c = l.start; c < l.end; c++) if (!preds.some((p) => p.start <= c && c < p.end)) leak.leakedChars++;
+    }
+    const hitNegatives = new Set<Negative>();
+    for (const p of preds) {
+      if (ex.spans.some((l) => l.type === p.type && overlaps(p, l))) {
+        const s = stat(p.type);
+        s.findings++;
+        s.tp++;
+        if (ex.spans.some((l) => l.type === p.type && l.start === p.start && l.end === p.end)) s.exact++;
+        continue;
+      }
+      if (ex.spans.some((l) => CONTAINERS.has(l.type) && inside(p, l) && (p.start > l.start || p.end < l.end))) {
+        ignored++;
+        continue;
+      }
+      const negs = ex.negatives.filter((n) => overlaps(p, n));
+      if (negs.length && negs.every((n) => n.allow.includes(p.type))) {
+        ignored++;
+        continue;
+      }
+      stat(p.type).findings++;
+      if (negs.length) {
+        hard.falsePositives++;
+        for (const n of negs) if (!n.allow.includes(p.type)) hitNegatives.add(n);
+      }
+    }
+    for (const n of ex.negatives) {
+      const k = (hard.byKind[n.kind] ??= { spans: 0, hit: 0 });
+      k.spans++;
+      hard.spans++;
+      if (hitNegatives.has(n)) {
+        k.hit++;
+        hard.hitSpans++;
+      }
+    }
+  });
+
+  const perType = [...byType.entries()]
+    .map(([type, c]) => ({ type, ...c, ...rates(c) }))
+    .sort((a, b) => b.labels - a.labels || a.type.localeCompare(b.type));
+  const total = zero();
+  for (const c of byType.values()) for (const k of Object.keys(total) as (keyof Counts)[]) total[k] += c[k];
+  return {
+    examples: examples.length,
+    perType,
+    micro: { ...total, ...rates(total) },
+    leak: { ...leak, rate: ratio(leak.leaked, leak.labels), charRate: ratio(leak.leakedChars, leak.chars) },
+    hardNegatives: hard,
+    ignored,
+  };
+}
+
+const pct = (x: number) => (x * 100).toFixed(1);
+
+/** The report as markdown: per-type table, micro row, leak rate and hard negatives. */
+export function formatReport(title: string, r: Report, extra: string[] = []): string {
+  const row = (name: string, s: Counts & Rates) =>
+    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} | ${pct(s.exactPrecision)} | ${pct(s.exactRecall)} | ${pct(s.exactF1)} | ${s.labels ? pct(s.leaked / s.labels) : "-"} |`;
+  const kinds = Object.entries(r.hardNegatives.byKind).sort(([a], [b]) => a.localeCompare(b));
+  return [
+    `#### ${title}`,
+    "",
+    `${r.examples} examples, ${r.leak.labels} labelled spans. **Leak rate ${pct(r.leak.rate)} %** of spans ` +
+      `(${r.leak.leaked} not overlapped by any finding), ${pct(r.leak.charRate)} % of labelled characters. ` +
+      `Micro F1 ${pct(r.micro.f1)} % (overlap), ${pct(r.micro.exactF1)} % (exact span).`,
+    ...extra,
+    "",
+    "| type | labels | findings | P % | R % | F1 % | exact P % | exact R % | exact F1 % | leak % |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...r.perType.map((s) => row(s.type, s)),
+    row("**micro**", r.micro),
+    "",
+    `Hard negatives: ${r.hardNegatives.hitSpans} of ${r.hardNegatives.spans} reported ` +
+      `(${r.hardNegatives.falsePositives} false-positive findings): ` +
+      kinds.map(([k, v]) => `${k} ${v.hit}/${v.spans}`).join(", ") +
+      `. Ignored findings (parts of an address, email or URL label, or tolerated on a negative): ${r.ignored}.`,
+  ].join("\n");
+}
