@@ -9,7 +9,7 @@
 import { build } from "esbuild";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,7 +37,7 @@ try {
     const runtime = `Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}`;
     const { markdown, results } = main(inputs, args, runtime);
     console.log(markdown);
-    const out = join(root, opt("--out", "bench-results"));
+    const out = resolve(root, opt("--out", "bench-results"));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "pii-eval.md"), markdown);
     writeFileSync(join(out, "pii-eval.json"), JSON.stringify({ runtime, date: new Date().toISOString(), ...results }, null, 2) + "\n");
