@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Generates the independent PII evaluation corpus: bench/pii/independent/{dev,test}.jsonl.
 // Templates (templates.mjs) x hand-written pools (pools.mjs) x value makers (values.mjs),
-// seeded, so `node bench/pii/independent/generate.mjs` rebuilds the same files byte for byte.
+// seeded, so `node bench/pii/independent/generate.mjs` rebuilds the same files byte for byte
+// (`--check` only compares them with the committed files).
 // DEV and TEST use disjoint templates and disjoint name, place and street pools (checked
 // below). Nothing here imports the detector (src/shared/pii) or @faker-js/faker.
 //
@@ -9,7 +10,7 @@
 // negatives}. spans: [{start, end, type}] in UTF-16 code units of `text`; negatives: hard
 // negatives [{start, end, kind, allow}] where a finding of a type not in `allow` is a false
 // positive. For format "json", `text` is the JSON document and offsets point into it.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CITIES, COUNTRIES, HARD_NEGATIVES, NAMES, NATIVE_NAMES, STREETS, WORD_NAME_SURNAMES, WORD_NAMES } from "./pools.mjs";
@@ -288,9 +289,14 @@ function main() {
     if (ids.has(t.id) || devTexts.has(t.t ?? JSON.stringify(t.json))) throw new Error(`template shared: ${t.id}`);
   }
   const { dev, test } = splitPools();
+  const checkOnly = process.argv.includes("--check");
   for (const [split, tpls, pools, seed] of [["dev", DEV, dev, 0xd3f], ["test", TEST, test, 0x7e57]]) {
     const rows = generate(split, tpls, pools, seed);
-    writeFileSync(join(here, `${split}.jsonl`), rows.map((x) => JSON.stringify(x)).join("\n") + "\n");
+    const file = join(here, `${split}.jsonl`);
+    const body = rows.map((x) => JSON.stringify(x)).join("\n") + "\n";
+    if (checkOnly) {
+      if (readFileSync(file, "utf8") !== body) throw new Error(`${file} differs from what generate.mjs makes; regenerate it`);
+    } else writeFileSync(file, body);
     const spans = rows.reduce((a, x) => a + x.spans.length, 0);
     const negs = rows.reduce((a, x) => a + x.negatives.length, 0);
     console.log(`${split}: ${rows.length} examples, ${spans} labelled spans, ${negs} hard-negative spans, ${tpls.length} templates`);

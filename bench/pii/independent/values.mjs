@@ -96,6 +96,7 @@ export function postcode(r, region) {
   }
 }
 
+const ORD = (d) => d + (d % 10 === 1 && d !== 11 ? "st" : d % 10 === 2 && d !== 12 ? "nd" : d % 10 === 3 && d !== 13 ? "rd" : "th");
 const US_SUFFIX = ["Street", "St.", "Avenue", "Ave", "Road", "Rd.", "Lane", "Drive", "Dr", "Court", "Blvd", "Way"];
 const GB_SUFFIX = ["Road", "Street", "Lane", "Close", "Gardens", "Terrace", "Avenue", "Crescent", "Way"];
 
@@ -154,7 +155,9 @@ export function address(r, region, street, city, full = true) {
       return full ? `${line}, ${postcode(r, region)} ${c}` : line;
     }
     case "in": {
-      const line = `${r.pick(["Flat", "House No.", "Plot"])} ${n}, ${r.int(1, 12)}${r.pick(["st", "nd", "rd", "th"])} Cross, ${street}`;
+      const cross = r.int(1, 12);
+      r.next(); // a draw kept so the committed corpus did not shift when the ordinal was fixed
+      const line = `${r.pick(["Flat", "House No.", "Plot"])} ${n}, ${ORD(cross)} Cross, ${street}`;
       return full ? `${line}, ${c} ${postcode(r, region)}` : line;
     }
     case "jp": {
@@ -186,7 +189,6 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
   "November", "December"];
 const MON = MONTHS.map((m) => m.slice(0, 3));
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const ORD = (d) => d + (d % 10 === 1 && d !== 11 ? "st" : d % 10 === 2 && d !== 12 ? "nd" : d % 10 === 3 && d !== 13 ? "rd" : "th");
 const DE_MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
   "November", "Dezember"];
 const FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
