@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { stringOffsets, toRaw } from "../../bench/pii/independent/json-offsets";
 import { predict } from "../../bench/pii/independent/predict";
-import { type Example, formatReport, score } from "../../bench/pii/independent/score";
+import { type Example, formatBreakdown, formatReport, labelOutcomes, score } from "../../bench/pii/independent/score";
 import { prepareOptions } from "../../src/shared/pii/detect";
 
 // "Call Kelsey Moran on 212-555-0187 about Jolene." — PERSON 5-17, PHONE 21-33, negative "Jolene" 40-46.
@@ -88,6 +88,18 @@ describe("eval harness scoring", () => {
   it("refuses mismatched inputs and findings outside the text", () => {
     expect(() => score([ex], [])).toThrow(/1 examples but 0 predictions/);
     expect(() => score([ex], [[{ start: 40, end: 99, type: "PERSON" }]])).toThrow(/outside the text/);
+  });
+
+  it("reports each label's outcome and scores groups of examples separately", () => {
+    const out = labelOutcomes([ex], [[{ start: 5, end: 17, type: "LOCATION" }]]);
+    expect(out).toEqual([
+      { id: "t1", type: "PERSON", value: "Kelsey Moran", found: false, covered: true },
+      { id: "t1", type: "PHONE", value: "212-555-0187", found: false, covered: false },
+    ]);
+    const lower: Example = { ...ex, id: "t1l", text: text.toLowerCase(), case: "lower" };
+    const md = formatBreakdown([{ ...ex, case: "as_is" }, lower], [ex.spans, []], (e) => e.case!, "case");
+    expect(md).toContain("| as_is | 1 | 2 | 100.0 | 100.0 | 100.0 | 0.0 |");
+    expect(md).toContain("| lower | 1 | 2 | 100.0 | 0.0 | 0.0 | 100.0 |");
   });
 
   it("prints the leak rate and micro F1 in its markdown", () => {

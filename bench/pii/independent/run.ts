@@ -1,12 +1,15 @@
 /**
  * Entry of `npm run pii:eval` (bundled for Node by scripts/pii-eval.mjs, which does the file
  * I/O): runs the detector at its default options on the independent corpus splits and
- * returns the markdown tables and the raw figures. `--errors` adds misses and false
+ * returns the markdown tables, the raw figures and each label's outcome. `--breakdown` adds
+ * micro scores by register, letter case and region; `--errors` adds misses and false
  * positives of the DEV split only (the test split is report-only).
  */
 import { prepareOptions } from "../../../src/shared/pii/detect";
 import { detectOnly, predict } from "./predict";
-import { type Example, type Predicted, type Report, formatReport, normType, score } from "./score";
+import {
+  type Example, type LabelOutcome, type Predicted, type Report, formatBreakdown, formatReport, labelOutcomes, normType, score,
+} from "./score";
 
 const parse = (jsonl: string): Example[] =>
   jsonl
@@ -57,10 +60,15 @@ export interface SplitInput {
 export type SplitResult = Report & { recordsPerSecond: number; avgBytes: number };
 
 /** Scores each split and formats the report; `runtime` names the machine and Node version. */
-export function main(inputs: SplitInput[], args: string[], runtime: string): { markdown: string; results: Record<string, SplitResult> } {
+export function main(
+  inputs: SplitInput[],
+  args: string[],
+  runtime: string,
+): { markdown: string; results: Record<string, SplitResult>; outcomes: Record<string, LabelOutcome[]> } {
   const opts = prepareOptions();
   const sections: string[] = [];
   const results: Record<string, SplitResult> = {};
+  const outcomes: Record<string, LabelOutcome[]> = {};
   for (const { split, jsonl } of inputs) {
     const examples = parse(jsonl);
     const preds = examples.map((ex) => predict(ex, opts));
@@ -70,6 +78,12 @@ export function main(inputs: SplitInput[], args: string[], runtime: string): { m
     results[split] = { ...report, recordsPerSecond: rps, avgBytes };
     const title = `${split.toUpperCase()} split (bench/pii/independent/${split}.jsonl)${split === "test" ? " — report only, never tune on it" : ""}`;
     sections.push(formatReport(title, report, [`Speed: ${Math.round(rps).toLocaleString("en-US")} records/s (avg ${avgBytes} B, one core, best of 5 passes).`]));
+    outcomes[split] = labelOutcomes(examples, preds);
+    if (args.includes("--breakdown")) {
+      sections.push(formatBreakdown(examples, preds, (ex) => ex.register ?? "?", "register"));
+      sections.push(formatBreakdown(examples, preds, (ex) => ex.case ?? "?", "letter case"));
+      sections.push(formatBreakdown(examples, preds, (ex) => ex.region ?? "?", "region"));
+    }
     if (args.includes("--errors")) {
       if (split === "dev") sections.push("```\n" + errors(examples, preds).join("\n") + "\n```");
       else sections.push("(errors of the test split are not listed: it is report-only)");
@@ -80,5 +94,5 @@ export function main(inputs: SplitInput[], args: string[], runtime: string): { m
     "",
     ...sections.flatMap((s) => [s, ""]),
   ].join("\n");
-  return { markdown, results };
+  return { markdown, results, outcomes };
 }

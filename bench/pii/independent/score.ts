@@ -31,6 +31,10 @@ export interface Example {
   format: "text" | "json";
   spans: Span[];
   negatives: Negative[];
+  /** Corpus metadata used for breakdowns: chat, email, log, csv, json...; as_is, lower, upper; region. */
+  register?: string;
+  case?: string;
+  region?: string;
 }
 
 /** A finding located in the example's raw text (JSON findings mapped back by the runner). */
@@ -180,7 +184,50 @@ export function score(examples: readonly Example[], predictions: readonly (reado
   };
 }
 
+/** What became of one label: found by a finding of its type, or at least covered by any finding. */
+export interface LabelOutcome {
+  id: string;
+  type: string;
+  value: string;
+  found: boolean;
+  covered: boolean;
+}
+
+/** Per-label outcomes under overlap match, for breakdowns the report does not make itself. */
+export function labelOutcomes(examples: readonly Example[], predictions: readonly (readonly Predicted[])[]): LabelOutcome[] {
+  return examples.flatMap((ex, i) =>
+    ex.spans.map((l) => ({
+      id: ex.id,
+      type: l.type,
+      value: ex.text.slice(l.start, l.end),
+      found: predictions[i].some((p) => normType(p.type) === l.type && overlaps(p, l)),
+      covered: predictions[i].some((p) => overlaps(p, l)),
+    })),
+  );
+}
+
 const pct = (x: number) => (x * 100).toFixed(1);
+
+/** Micro scores and leak rate per group of examples (by register, letter case...), as markdown rows. */
+export function formatBreakdown(
+  examples: readonly Example[],
+  predictions: readonly (readonly Predicted[])[],
+  by: (ex: Example) => string,
+  heading: string,
+): string {
+  const groups = new Map<string, number[]>();
+  examples.forEach((ex, i) => {
+    const g = by(ex);
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  const rows = [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([g, idx]) => {
+      const r = score(idx.map((i) => examples[i]), idx.map((i) => predictions[i]));
+      return `| ${g} | ${idx.length} | ${r.micro.labels} | ${pct(r.micro.precision)} | ${pct(r.micro.recall)} | ${pct(r.micro.f1)} | ${pct(r.leak.rate)} |`;
+    });
+  return [`| ${heading} | examples | labels | P % | R % | F1 % | leak % |`, "|---|---|---|---|---|---|---|", ...rows].join("\n");
+}
 
 /** The report as markdown: per-type table, micro row, leak rate and hard negatives. */
 export function formatReport(title: string, r: Report, extra: string[] = []): string {
