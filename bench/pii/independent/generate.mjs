@@ -201,6 +201,10 @@ function makeContext(r, P) {
         case "ORDER": return [null, once(slot, () => r.pick([notCard(r), shape(r, "ORD-20dd-ddddd"), "INC" + shape(r, "00ddddd"), shape(r, "A-dddd-ddd"), shape(r, "dddddd")])), "order", []];
         case "BIGNUM": return [null, once(slot, () => r.pick([shape(r, "Z,ddd,ddd"), shape(r, "Zd,ddd"), shape(r, "Zdddd"), shape(r, "Zdd")])), "number", []];
         case "REQID": return [null, once(slot, () => r.pick([shape(r, "usr_ddddddd"), [...Array(12)].map(() => r.pick("0123456789abcdef")).join(""), shape(r, "Zdddd")])), "id", []];
+        case "CLOCK": case "CLOCK2": {
+          const t = `${r.int(8, 20)}:${pad2(r.int(0, 59))}`;
+          return [null, t, "log_timestamp", ["DATE_TIME"]];
+        }
         case "TS": {
           const d = calendarDay(r, 2023, 2026);
           const t = `${pad2(r.int(0, 23))}:${pad2(r.int(0, 59))}:${pad2(r.int(0, 59))}`;
@@ -213,16 +217,21 @@ function makeContext(r, P) {
   };
 }
 
-const SLOT = /\{([A-Z0-9]+)\}/g;
+/** A slot `{NAME}`, or `[[will]]`: template text marked as a hard negative (a name-like word used as a word). */
+const SLOT = /\{([A-Z0-9]+)\}|\[\[([^\]]+)\]\]/g;
 
 function fillString(w, tpl, ctx) {
   let at = 0;
   for (const m of tpl.matchAll(SLOT)) {
     w.lit(tpl.slice(at, m.index));
+    at = m.index + m[0].length;
+    if (m[2]) {
+      w.neg(m[2], "word", []);
+      continue;
+    }
     const [type, value, kind, allow] = ctx.fill(m[1]);
     if (type) w.label(value, type);
     else w.neg(value, kind, allow);
-    at = m.index + m[0].length;
   }
   w.lit(tpl.slice(at));
 }

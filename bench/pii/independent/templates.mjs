@@ -4,18 +4,19 @@
 //   PII (labelled): NAME NAME2 GIVEN GIVEN2 SURNAME WNAME WGIVEN NATIVE CITY CITY2 COUNTRY ADDRESS
 //     STREET POBOX PHONE PHONE2 DATE DATE2 DOB YEAR EMAIL EMAIL2 IBAN CARD EXP SSN IP4 IP6 URL ABA
 //   hard negatives (must not be reported): ORG PRODUCT SONG MONTH TITLE VERSION ORDER BIGNUM REQID
-//   log timestamps (TS): not labelled; only a DATE_TIME finding on them is tolerated.
+//   log timestamps (TS) and chat clock times (CLOCK CLOCK2): not labelled; only a DATE_TIME
+//   finding on them is tolerated.
 // Text in templates that is not a slot is never PII; ordinary words such as "will", "hope",
-// "mark", "bill", "may" appear in it on purpose.
+// "mark", "bill", "may" appear in it on purpose, marked [[will]] to count as hard negatives.
 
 export const DEV = [
   // support chats
-  { id: "d-chat-1", reg: "chat", t: "Agent: Hi, who am I speaking with?\nCustomer: This is {NAME}, I will need help with my {PRODUCT}." },
+  { id: "d-chat-1", reg: "chat", t: "Agent: Hi, who am I speaking with?\nCustomer: This is {NAME}, I [[will]] need help with my {PRODUCT}." },
   { id: "d-chat-2", reg: "chat", t: "[{TS}] {GIVEN}: my new number is {PHONE}, please update it\n[{TS}] support: done, anything else?" },
-  { id: "d-chat-3", reg: "chat", t: "Hey, it's {WGIVEN}. Could you resend the invoice to {EMAIL}? I hope it arrives before {MONTH}." },
+  { id: "d-chat-3", reg: "chat", t: "Hey, it's {WGIVEN}. Could you resend the invoice to {EMAIL}? I [[hope]] it arrives before {MONTH}." },
   { id: "d-chat-4", reg: "chat", t: "{GIVEN}: ok so the parcel should go to {ADDRESS}\n{GIVEN2}: noted, shipping tomorrow" },
-  { id: "d-chat-5", reg: "chat", t: "user> can you ask {GIVEN} to call me back on {PHONE}? will be around until 6" },
-  { id: "d-chat-6", reg: "chat", t: "Thanks {WNAME}! Mark the ticket as solved once the refund to {IBAN} is booked." },
+  { id: "d-chat-5", reg: "chat", t: "user> can you ask {GIVEN} to call me back on {PHONE}? [[will]] be around until 6" },
+  { id: "d-chat-6", reg: "chat", t: "Thanks {WNAME}! [[Mark]] the ticket as solved once the refund to {IBAN} is booked." },
   { id: "d-chat-7", reg: "chat", t: "My card {CARD} (exp {EXP}) was charged twice for {PRODUCT}, can someone look?" },
   { id: "d-chat-8", reg: "chat", t: "{NATIVE}: 你好, please call me at {PHONE}" },
   // emails and letters
@@ -23,7 +24,7 @@ export const DEV = [
   { id: "d-mail-2", reg: "email", t: "Hello {GIVEN},\nyour appointment is confirmed for {DATE}. If you cannot make it, reply to this mail or phone {PHONE}.\nBest, {GIVEN2}" },
   { id: "d-mail-3", reg: "email", t: "From: {NAME} <{EMAIL}>\nTo: {ROLEMAIL}\nSubject: Refund\n\nPlease refund to IBAN {IBAN}. Thanks!" },
   { id: "d-mail-4", reg: "email", t: "Hi all, {NAME} from our {CITY} office joins on {DATE}. She was at {ORG} before. Say hello!" },
-  { id: "d-mail-5", reg: "letter", t: "{NAME}\n{ADDRESS}\n\n{CITY}, {DATE}\n\nRe: your application\n\nDear Ms {SURNAME}, we will get back to you in {MONTH}." },
+  { id: "d-mail-5", reg: "letter", t: "{NAME}\n{ADDRESS}\n\n{CITY}, {DATE}\n\nRe: your application\n\nDear Ms {SURNAME}, we [[will]] get back to you in {MONTH}." },
   { id: "d-mail-6", reg: "email", t: "Sehr geehrte Frau {SURNAME},\nvielen Dank für Ihre Nachricht vom {DATE}. Ihre neue Anschrift lautet {ADDRESS}.\nMit freundlichen Grüßen" },
   { id: "d-mail-7", reg: "email", t: "Bonjour {GIVEN}, votre colis part de {CITY} demain. Contact : {PHONE}. Cordialement" },
   { id: "d-mail-8", reg: "email", t: "Hola {NAME}: te escribo desde {CITY}, {COUNTRY}. Mi móvil es {PHONE}. Un abrazo" },
@@ -47,15 +48,15 @@ export const DEV = [
   { id: "d-csv-5", reg: "csv", t: "\"{NAME}\",\"{EMAIL}\",\"{COUNTRY}\",{BIGNUM}" },
   // meeting notes and tickets
   { id: "d-note-1", reg: "notes", t: "Attendees: {NAME}, {NAME2}, {WNAME}\nAction: {GIVEN} to send the {PRODUCT} quote by {DATE}." },
-  { id: "d-note-2", reg: "notes", t: "- called {SURNAME} re: contract, she will sign on {DATE}\n- next sync in {MONTH}" },
+  { id: "d-note-2", reg: "notes", t: "- called {SURNAME} re: contract, she [[will]] sign on {DATE}\n- next sync in {MONTH}" },
   { id: "d-ticket-1", reg: "ticket", t: "TICKET {ORDER}: customer {NAME} reports that {PRODUCT} {VERSION} crashes. Reach at {EMAIL}." },
   { id: "d-ticket-2", reg: "ticket", t: "Assigned to {GIVEN}. Reporter lives in {CITY} and asked for a visit at {ADDRESS} on {DATE}." },
   { id: "d-ticket-3", reg: "ticket", t: "Bug: server {IP4} returns 500 when user {GIVEN} uploads a file. Repro on {VERSION}." },
   // prose with hard negatives
   { id: "d-neg-1", reg: "prose", t: "The {ORG} announced a partnership; {PRODUCT} {VERSION} ships in {MONTH}. Order {ORDER} total {BIGNUM}." },
-  { id: "d-neg-2", reg: "prose", t: "Playlist for the party: {SONG}, {SONG2}. Will we hope for sunshine in {MONTH}?" },
+  { id: "d-neg-2", reg: "prose", t: "Playlist for the party: {SONG}, {SONG2}. [[Will]] we [[hope]] for sunshine in {MONTH}?" },
   { id: "d-neg-3", reg: "prose", t: "Our {TITLE} met the team from {ORG} to discuss the {PRODUCT} roll-out." },
-  { id: "d-neg-4", reg: "prose", t: "Refund reference {ORDER} was booked; please mark it in {PRODUCT} before {MONTH}." },
+  { id: "d-neg-4", reg: "prose", t: "Refund reference {ORDER} was booked; please [[mark]] it in {PRODUCT} before {MONTH}." },
   // mixed prose
   { id: "d-prose-1", reg: "prose", t: "{NAME} moved from {CITY} to {CITY2} in {YEAR} and now works as a nurse." },
   { id: "d-prose-2", reg: "prose", t: "I met {WGIVEN} at the {ORG} gala; she said to ask {GIVEN} about the flat at {STREET}." },
@@ -66,7 +67,7 @@ export const DEV = [
   { id: "d-json-1", reg: "json", json: { name: "{NAME}", email: "{EMAIL}", phone: "{PHONE}", plan: "{PRODUCT}" } },
   { id: "d-json-2", reg: "json", json: { customer: { first_name: "{GIVEN}", last_name: "{SURNAME}", dob: "{DOB}" }, address: "{ADDRESS}" } },
   { id: "d-json-3", reg: "json", json: { event: "payment", card: "{CARD}", iban: "{IBAN}", note: "paid by {NAME} on {DATE}", order: "{ORDER}" } },
-  { id: "d-json-4", reg: "json", json: { messages: [{ role: "user", content: "Hi, I'm {GIVEN} from {CITY}. Please call {PHONE}." }, { role: "assistant", content: "Sure, we will call you." }] } },
+  { id: "d-json-4", reg: "json", json: { messages: [{ role: "user", content: "Hi, I'm {GIVEN} from {CITY}. Please call {PHONE}." }, { role: "assistant", content: "Sure, we [[will]] call you." }] } },
   { id: "d-json-5", reg: "json", json: { ssn: "{SSN}", routing: "{ABA}", ip: "{IP4}", client: "{VERSION}" } },
   { id: "d-json-6", reg: "json", json: { author: "{NATIVE}", city: "{CITY}", country: "{COUNTRY}", org: "{ORG}" } },
 ];
@@ -75,14 +76,14 @@ export const TEST = [
   // support chats
   { id: "t-chat-1", reg: "chat", t: "Customer: hello, my name is {NAME} and my order never arrived.\nBot: Sorry to hear that!" },
   { id: "t-chat-2", reg: "chat", t: "{GIVEN}: can u text me at {PHONE} when the engineer is on the way" },
-  { id: "t-chat-3", reg: "chat", t: "Operator (15:02): Thanks, {WNAME}. I may need your postcode too.\nYou (15:03): it's {ADDRESS}" },
+  { id: "t-chat-3", reg: "chat", t: "Operator ({CLOCK}): Thanks, {WNAME}. I [[may]] need your postcode too.\nYou ({CLOCK2}): it's {ADDRESS}" },
   { id: "t-chat-4", reg: "chat", t: "> {SURNAME} says the {PRODUCT} keeps rebooting\n> forwarded to {EMAIL}" },
   { id: "t-chat-5", reg: "chat", t: "Please ring my partner {GIVEN} on {PHONE} or me on {PHONE2}." },
   { id: "t-chat-6", reg: "chat", t: "visitor: im {WGIVEN}, the refund should go to {IBAN} thx" },
   { id: "t-chat-7", reg: "chat", t: "Support: Which card? Client: the one ending... actually full number {CARD}, expiry {EXP}" },
   { id: "t-chat-8", reg: "chat", t: "Message from {NATIVE} ({PHONE}): 明天见" },
   // emails and letters
-  { id: "t-mail-1", reg: "email", t: "To whom it may concern,\n\nI, {NAME}, residing at {ADDRESS}, authorise {NAME2} to collect my documents.\n\nSigned {DATE}" },
+  { id: "t-mail-1", reg: "email", t: "To whom it [[may]] concern,\n\nI, {NAME}, residing at {ADDRESS}, authorise {NAME2} to collect my documents.\n\nSigned {DATE}" },
   { id: "t-mail-2", reg: "email", t: "Hi {GIVEN} -- quick reminder that the invoice is due {DATE}. Questions? Call {PHONE}. Cheers, {GIVEN2}" },
   { id: "t-mail-3", reg: "email", t: "Reply-To: {EMAIL}\n\nGood morning,\nplease wire the deposit to {IBAN} (account holder {NAME}).\nRegards" },
   { id: "t-mail-4", reg: "email", t: "Team, please welcome {NAME}, who relocates from {CITY} to our {CITY2} site on {DATE}. She spent years at {ORG}." },
@@ -109,19 +110,19 @@ export const TEST = [
   { id: "t-csv-4", reg: "csv", t: "last;first;birthdate;ssn\n{SURNAME};{GIVEN};{DOB};{SSN}" },
   { id: "t-csv-5", reg: "csv", t: "{IBAN},{NAME},{BIGNUM}" },
   // meeting notes and tickets
-  { id: "t-note-1", reg: "notes", t: "Minutes {DATE}. Present: {NAME}, {NAME2}. Apologies: {WNAME}. {GIVEN} will bill the client." },
+  { id: "t-note-1", reg: "notes", t: "Minutes {DATE}. Present: {NAME}, {NAME2}. Apologies: {WNAME}. {GIVEN} [[will]] [[bill]] the client." },
   { id: "t-note-2", reg: "notes", t: "* {SURNAME} to review {PRODUCT} {VERSION}\n* {GIVEN} out until {DATE}" },
   { id: "t-ticket-1", reg: "ticket", t: "#{ORDER} [open] Reporter: {NAME} <{EMAIL}> — cannot log in since {DATE}." },
   { id: "t-ticket-2", reg: "ticket", t: "Field visit: {ADDRESS}. Contact on site: {GIVEN} ({PHONE})." },
   { id: "t-ticket-3", reg: "ticket", t: "Incident: {IP4} flooded the gateway; owner {NAME} notified via {URL}." },
   // prose with hard negatives
   { id: "t-neg-1", reg: "prose", t: "Shares of {ORG} rose after {PRODUCT} sales beat forecasts; release {VERSION} is due in {MONTH}." },
-  { id: "t-neg-2", reg: "prose", t: "Tonight the band plays {SONG} and {SONG2}, then an encore. Joy all round, we hope." },
+  { id: "t-neg-2", reg: "prose", t: "Tonight the band plays {SONG} and {SONG2}, then an encore. [[Joy]] all round, we [[hope]]." },
   { id: "t-neg-3", reg: "prose", t: "The {TITLE} of {ORG} will present {BIGNUM} units sold in {MONTH}." },
-  { id: "t-neg-4", reg: "prose", t: "Invoice {ORDER}: {BIGNUM} EUR, payable in {MONTH}. Grace period of 10 days applies." },
+  { id: "t-neg-4", reg: "prose", t: "Invoice {ORDER}: {BIGNUM} EUR, payable in {MONTH}. [[Grace]] period of 10 days applies." },
   // mixed prose
   { id: "t-prose-1", reg: "prose", t: "Born in {CITY} in {YEAR}, {NAME} studied in {COUNTRY} before joining {ORG}." },
-  { id: "t-prose-2", reg: "prose", t: "We will ask {WGIVEN} whether {GIVEN} still rents the room on {STREET}." },
+  { id: "t-prose-2", reg: "prose", t: "We [[will]] ask {WGIVEN} whether {GIVEN} still rents the room on {STREET}." },
   { id: "t-prose-3", reg: "prose", t: "Profile: {URL}; mail {EMAIL}; last seen from {IP6}." },
   { id: "t-prose-4", reg: "prose", t: "says {SURNAME}" },
   { id: "t-prose-5", reg: "prose", t: "On {DATE} {NAME} called from {PHONE} about the flat at {ADDRESS}." },
