@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { stringOffsets, toRaw } from "../../bench/pii/independent/json-offsets";
 import { predict } from "../../bench/pii/independent/predict";
-import { type Example, formatBreakdown, formatReport, labelOutcomes, score } from "../../bench/pii/independent/score";
+import { type Example, bootstrap, formatBreakdown, formatReport, labelOutcomes, score } from "../../bench/pii/independent/score";
 import { prepareOptions } from "../../src/shared/pii/detect";
 
 // "Call Kelsey Moran on 212-555-0187 about Jolene." — PERSON 5-17, PHONE 21-33, negative "Jolene" 40-46.
@@ -100,6 +100,20 @@ describe("eval harness scoring", () => {
     const md = formatBreakdown([{ ...ex, case: "as_is" }, lower], [ex.spans, []], (e) => e.case!, "case");
     expect(md).toContain("| as_is | 1 | 2 | 100.0 | 100.0 | 100.0 | 0.0 |");
     expect(md).toContain("| lower | 1 | 2 | 100.0 | 0.0 | 0.0 | 100.0 |");
+  });
+
+  it("bootstraps over templates: no spread when templates agree, a spread when they do not", () => {
+    const same = [0, 1, 2, 3].map((k) => ({ ...ex, id: `s${k}`, template: `t${k}` }));
+    const flat = bootstrap(same, same.map((e) => e.spans), (e) => e.template!, 200);
+    expect(flat.microF1).toEqual([1, 1]);
+    expect(flat.leakRate).toEqual([0, 0]);
+    // Two templates found perfectly, two not at all: F1 over draws spans from 0 to 1.
+    const mixed = bootstrap(same, same.map((e, k) => (k < 2 ? e.spans : [])), (e) => e.template!, 500);
+    expect(mixed.leakRate[0]).toBeLessThan(0.5);
+    expect(mixed.leakRate[1]).toBeGreaterThan(0.5);
+    expect(mixed.f1.PERSON[0]).toBeLessThan(mixed.f1.PERSON[1]);
+    // Same seed, same interval.
+    expect(bootstrap(same, same.map((e, k) => (k < 2 ? e.spans : [])), (e) => e.template!, 500)).toEqual(mixed);
   });
 
   it("prints the leak rate and micro F1 in its markdown", () => {

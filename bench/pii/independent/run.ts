@@ -8,7 +8,8 @@
 import { prepareOptions } from "../../../src/shared/pii/detect";
 import { detectOnly, predict } from "./predict";
 import {
-  type Example, type LabelOutcome, type Predicted, type Report, formatBreakdown, formatReport, labelOutcomes, normType, score,
+  type Example, type Intervals, type LabelOutcome, type Predicted, type Report, bootstrap, formatBreakdown, formatReport, labelOutcomes, normType,
+  score,
 } from "./score";
 
 const parse = (jsonl: string): Example[] =>
@@ -57,7 +58,7 @@ export interface SplitInput {
   jsonl: string;
 }
 
-export type SplitResult = Report & { recordsPerSecond: number; avgBytes: number };
+export type SplitResult = Report & { recordsPerSecond: number; avgBytes: number; intervals?: Intervals };
 
 /** Scores each split and formats the report; `runtime` names the machine and Node version. */
 export function main(
@@ -77,7 +78,9 @@ export function main(
     const avgBytes = Math.round(examples.reduce((a, ex) => a + new TextEncoder().encode(ex.text).length, 0) / examples.length);
     results[split] = { ...report, recordsPerSecond: rps, avgBytes };
     const title = `${split.toUpperCase()} split (bench/pii/independent/${split}.jsonl)${split === "test" ? " — report only, never tune on it" : ""}`;
-    sections.push(formatReport(title, report, [`Speed: ${Math.round(rps).toLocaleString("en-US")} records/s (avg ${avgBytes} B, one core, best of 5 passes).`]));
+    const ci = bootstrap(examples, preds, (ex) => ex.template ?? ex.id);
+    results[split].intervals = ci;
+    sections.push(formatReport(title, report, [`Speed: ${Math.round(rps).toLocaleString("en-US")} records/s (avg ${avgBytes} B, one core, best of 5 passes).`], ci));
     outcomes[split] = labelOutcomes(examples, preds);
     if (args.includes("--breakdown")) {
       sections.push(formatBreakdown(examples, preds, (ex) => ex.register ?? "?", "register"));

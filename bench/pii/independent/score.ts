@@ -27,6 +27,8 @@ export interface Negative {
 
 export interface Example {
   id: string;
+  /** Template id; examples of one template are resampled together by bootstrap(). */
+  template?: string;
   text: string;
   format: "text" | "json";
   spans: Span[];
@@ -184,6 +186,86 @@ export function score(examples: readonly Example[], predictions: readonly (reado
   };
 }
 
+/** A 95 % interval [low, high]. */
+export type Interval = [number, number];
+
+export interface Intervals {
+  microF1: Interval;
+  leakRate: Interval;
+  /** Overlap F1 per labelled type. */
+  f1: Record<string, Interval>;
+}
+
+/**
+ * 95 % percentile intervals of micro F1, leak rate and per-type F1 by a bootstrap over
+ * groups of examples (templates: examples of one template are not independent draws), with
+ * a seeded generator so a run is reproducible.
+ */
+export function bootstrap(
+  examples: readonly Example[],
+  predictions: readonly (readonly Predicted[])[],
+  groupOf: (ex: Example) => string,
+  rounds = 1000,
+  seed = 12,
+): Intervals {
+  const groups = new Map<string, Report[]>();
+  examples.forEach((ex, i) => {
+    const g = groupOf(ex);
+    groups.set(g, [...(groups.get(g) ?? []), score([ex], [predictions[i]])]);
+  });
+  // Per group: summed counts per type, so a round only adds a few numbers.
+  const sums = [...groups.values()].map((reports) => {
+    const byType = new Map<string, Counts>();
+    for (const r of reports) {
+      for (const t of r.perType) {
+        const c = byType.get(t.type) ?? (byType.set(t.type, zero()), byType.get(t.type)!);
+        for (const k of Object.keys(c) as (keyof Counts)[]) c[k] += t[k];
+      }
+    }
+    return byType;
+  });
+  const types = [...new Set(examples.flatMap((ex) => ex.spans.map((l) => l.type)))];
+  let state = seed >>> 0;
+  const next = () => {
+    // xorshift32: enough for resampling indices.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const micro: number[] = [];
+  const leak: number[] = [];
+  const perType = new Map<string, number[]>(types.map((t) => [t, []]));
+  for (let round = 0; round < rounds; round++) {
+    const total = zero();
+    const byType = new Map<string, Counts>(types.map((t) => [t, zero()]));
+    for (let k = 0; k < sums.length; k++) {
+      const g = sums[Math.floor(next() * sums.length)];
+      for (const [t, c] of g) {
+        const into = byType.get(t) ?? (byType.set(t, zero()), byType.get(t)!);
+        for (const key of Object.keys(c) as (keyof Counts)[]) {
+          into[key] += c[key];
+          total[key] += c[key];
+        }
+      }
+    }
+    micro.push(rates(total).f1);
+    leak.push(ratio(total.leaked, total.labels));
+    // A draw without any label of a type says nothing about it (F1 would read 1 or 0).
+    for (const t of types) if (byType.get(t)!.labels) perType.get(t)!.push(rates(byType.get(t)!).f1);
+  }
+  const interval = (xs: number[]): Interval => {
+    if (!xs.length) return [Number.NaN, Number.NaN];
+    const sorted = [...xs].sort((a, b) => a - b);
+    return [sorted[Math.floor(0.025 * (sorted.length - 1))], sorted[Math.ceil(0.975 * (sorted.length - 1))]];
+  };
+  return {
+    microF1: interval(micro),
+    leakRate: interval(leak),
+    f1: Object.fromEntries(types.map((t) => [t, interval(perType.get(t)!)])),
+  };
+}
+
 /** What became of one label: found by a finding of its type, or at least covered by any finding. */
 export interface LabelOutcome {
   id: string;
@@ -230,9 +312,10 @@ export function formatBreakdown(
 }
 
 /** The report as markdown: per-type table, micro row, leak rate and hard negatives. */
-export function formatReport(title: string, r: Report, extra: string[] = []): string {
-  const row = (name: string, s: Counts & Rates) =>
-    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} | ${pct(s.exactPrecision)} | ${pct(s.exactRecall)} | ${pct(s.exactF1)} | ${s.labels ? pct(s.leaked / s.labels) : "-"} |`;
+export function formatReport(title: string, r: Report, extra: string[] = [], ci?: Intervals): string {
+  const range = (x: Interval | undefined) => (x ? `${pct(x[0])}–${pct(x[1])}` : "-");
+  const row = (name: string, s: Counts & Rates, f1ci?: Interval) =>
+    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} |${ci ? ` ${range(f1ci)} |` : ""} ${pct(s.exactPrecision)} | ${pct(s.exactRecall)} | ${pct(s.exactF1)} | ${s.labels ? pct(s.leaked / s.labels) : "-"} |`;
   const kinds = Object.entries(r.hardNegatives.byKind).sort(([a], [b]) => a.localeCompare(b));
   return [
     `#### ${title}`,
@@ -240,12 +323,13 @@ export function formatReport(title: string, r: Report, extra: string[] = []): st
     `${r.examples} examples, ${r.leak.labels} labelled spans. **Leak rate ${pct(r.leak.rate)} %** of spans ` +
       `(${r.leak.leaked} not overlapped by any finding), ${pct(r.leak.charRate)} % of labelled characters. ` +
       `Micro F1 ${pct(r.micro.f1)} % (overlap), ${pct(r.micro.exactF1)} % (exact span).`,
+    ...(ci ? [`95 % intervals (bootstrap over templates): leak rate ${range(ci.leakRate)} %, micro F1 ${range(ci.microF1)} %.`] : []),
     ...extra,
     "",
-    "| type | labels | findings | P % | R % | F1 % | exact P % | exact R % | exact F1 % | leak % |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...r.perType.map((s) => row(s.type, s)),
-    row("**micro**", r.micro),
+    `| type | labels | findings | P % | R % | F1 % |${ci ? " F1 95 % CI |" : ""} exact P % | exact R % | exact F1 % | leak % |`,
+    `|---|---|---|---|---|---|${ci ? "---|" : ""}---|---|---|---|`,
+    ...r.perType.map((s) => row(s.type, s, ci?.f1[s.type])),
+    row("**micro**", r.micro, ci?.microF1),
     "",
     `Hard negatives: ${r.hardNegatives.hitSpans} of ${r.hardNegatives.spans} reported ` +
       `(${r.hardNegatives.falsePositives} false-positive findings): ` +
