@@ -120,6 +120,9 @@ describe("eval harness scoring", () => {
     const md = formatReport("tiny", score([ex], [[]]));
     expect(md).toContain("**Leak rate 100.0 %**");
     expect(md).toMatch(/\| \*\*micro\*\* \| 2 \| 0 \|/);
+    // A type reported but never labelled shows its precision only.
+    const zip = formatReport("zip", score([ex], [[...ex.spans, { start: 0, end: 4, type: "ZIP_CODE" }]]));
+    expect(zip).toContain("| ZIP_CODE | 0 | 1 | 0.0 | - | - | 0.0 | - | - | - |");
   });
 });
 

@@ -163,6 +163,13 @@ function makeContext(r, P) {
         case "CITY2": return ["LOCATION", once(slot, () => r.pick(cities.filter((c) => c !== city))[0])];
         case "COUNTRY": return ["LOCATION", once(slot, () => r.pick(P.countries))];
         case "ADDRESS": return ["STREET_ADDRESS", once(slot, () => address(r, region, r.pick(P.streets[reg.streets]), city, true))];
+        case "MLADDRESS": return ["STREET_ADDRESS", once(slot, () => {
+          // The same address written over lines, as on an envelope: still one span.
+          const a = address(r, region, r.pick(P.streets[reg.streets]), city, true);
+          if (region === "us") return a.replace(/, /, "\n"); // street line / "City, ST 12345"
+          if (region === "br") return a.replace(/ - /, "\n");
+          return a.replace(/, (?=[^,]*$)/, "\n");
+        })];
         case "STREET": return ["STREET_ADDRESS", once(slot, () => address(r, region, r.pick(P.streets[reg.streets]), city, false))];
         case "POBOX": return ["STREET_ADDRESS", once(slot, () => poBox(r, region, city))];
         case "PHONE": case "PHONE2": return ["PHONE", once(slot, () => phone(r, region))];

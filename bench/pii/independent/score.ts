@@ -313,9 +313,12 @@ export function formatBreakdown(
 
 /** The report as markdown: per-type table, micro row, leak rate and hard negatives. */
 export function formatReport(title: string, r: Report, extra: string[] = [], ci?: Intervals): string {
-  const range = (x: Interval | undefined) => (x ? `${pct(x[0])}–${pct(x[1])}` : "-");
+  const range = (x: Interval | undefined) => (x && !Number.isNaN(x[0]) ? `${pct(x[0])}–${pct(x[1])}` : "-");
+  // A type with findings but no labels (e.g. ZIP_CODE) has a precision and nothing else.
+  const lab = (s: Counts, x: number) => (s.labels ? pct(x) : "-");
   const row = (name: string, s: Counts & Rates, f1ci?: Interval) =>
-    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} |${ci ? ` ${range(f1ci)} |` : ""} ${pct(s.exactPrecision)} | ${pct(s.exactRecall)} | ${pct(s.exactF1)} | ${s.labels ? pct(s.leaked / s.labels) : "-"} |`;
+    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${lab(s, s.recall)} | ${lab(s, s.f1)} |${ci ? ` ${range(f1ci)} |` : ""} ` +
+    `${pct(s.exactPrecision)} | ${lab(s, s.exactRecall)} | ${lab(s, s.exactF1)} | ${lab(s, s.leaked / Math.max(1, s.labels))} |`;
   const kinds = Object.entries(r.hardNegatives.byKind).sort(([a], [b]) => a.localeCompare(b));
   return [
     `#### ${title}`,
