@@ -23,16 +23,23 @@ async function memorisationReport(outcomes) {
   const { fakerNameWords, gazetteer, words } = await import("../bench/pii/independent/known-names.mjs");
   const faker = fakerNameWords().any;
   const gaz = gazetteer(root).person;
-  const lines = ["", "PERSON recall (overlap) by whether the name has a word in a known list:", "",
-    "| split | in faker's name lists | not in faker's lists | in the gazetteer | not in the gazetteer |", "|---|---|---|---|---|"];
+  const lines = [
+    "",
+    "PERSON recall (overlap) by whether the name has a word in a known list:",
+    "",
+    "| split | in faker's name lists | not in faker's lists | in the gazetteer | not in the gazetteer |",
+    "|---|---|---|---|---|",
+  ];
   for (const [split, list] of Object.entries(outcomes)) {
     const persons = list.filter((o) => o.type === "PERSON");
     const cell = (keep) => {
       const sel = persons.filter(keep);
-      return `${sel.length ? ((100 * sel.filter((o) => o.found).length) / sel.length).toFixed(1) : "-"} % of ${sel.length}`;
+      const rate = sel.length ? ((100 * sel.filter((o) => o.found).length) / sel.length).toFixed(1) : "-";
+      return `${rate} % of ${sel.length}`;
     };
     const has = (set) => (o) => words(o.value).some((w) => set.has(w));
-    lines.push(`| ${split} | ${cell(has(faker))} | ${cell((o) => !has(faker)(o))} | ${cell(has(gaz))} | ${cell((o) => !has(gaz)(o))} |`);
+    const cells = [cell(has(faker)), cell((o) => !has(faker)(o)), cell(has(gaz)), cell((o) => !has(gaz)(o))];
+    lines.push(`| ${split} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -56,7 +63,8 @@ try {
     const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
     const which = opt("--split", "both");
     const splits = which === "both" ? ["dev", "test"] : [which];
-    const inputs = splits.map((split) => ({ split, jsonl: readFileSync(join(root, "bench/pii/independent", `${split}.jsonl`), "utf8") }));
+    const corpus = (split) => readFileSync(join(root, "bench/pii/independent", `${split}.jsonl`), "utf8");
+    const inputs = splits.map((split) => ({ split, jsonl: corpus(split) }));
     const runtime = `Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}`;
     const { markdown, results, outcomes } = main(inputs, args, runtime);
     const memo = await memorisationReport(outcomes);
@@ -64,7 +72,8 @@ try {
     const out = resolve(root, opt("--out", "bench-results"));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "pii-eval.md"), markdown + memo);
-    writeFileSync(join(out, "pii-eval.json"), JSON.stringify({ runtime, date: new Date().toISOString(), ...results }, null, 2) + "\n");
+    const json = { runtime, date: new Date().toISOString(), ...results };
+    writeFileSync(join(out, "pii-eval.json"), JSON.stringify(json, null, 2) + "\n");
     console.log(`Written: ${join(out, "pii-eval.md")} and pii-eval.json`);
   }
 } finally {

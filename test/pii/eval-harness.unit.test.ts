@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { stringOffsets, toRaw } from "../../bench/pii/independent/json-offsets";
 import { predict } from "../../bench/pii/independent/predict";
-import { type Example, bootstrap, formatBreakdown, formatReport, labelOutcomes, score } from "../../bench/pii/independent/score";
+import {
+  type Example, bootstrap, formatBreakdown, formatReport, labelOutcomes, score,
+} from "../../bench/pii/independent/score";
 import { prepareOptions } from "../../src/shared/pii/detect";
 
 // "Call Kelsey Moran on 212-555-0187 about Jolene." — PERSON 5-17, PHONE 21-33, negative "Jolene" 40-46.
@@ -23,7 +25,8 @@ const ex: Example = {
 describe("eval harness scoring", () => {
   it("gives 1 everywhere and no leak for a perfect prediction", () => {
     const r = score([ex], [ex.spans.map((s) => ({ ...s }))]);
-    expect(r.micro).toMatchObject({ labels: 2, findings: 2, tp: 2, found: 2, exact: 2, precision: 1, recall: 1, f1: 1, exactF1: 1 });
+    expect(r.micro).toMatchObject({ labels: 2, findings: 2, tp: 2, found: 2, exact: 2 });
+    expect(r.micro).toMatchObject({ precision: 1, recall: 1, f1: 1, exactF1: 1 });
     expect(r.leak).toMatchObject({ leaked: 0, rate: 0, leakedChars: 0, charRate: 0 });
     expect(r.hardNegatives).toMatchObject({ spans: 1, hitSpans: 0, falsePositives: 0 });
   });
@@ -68,7 +71,8 @@ describe("eval harness scoring", () => {
     expect(r.ignored).toBe(2);
     expect(r.micro).toMatchObject({ findings: 1, tp: 1, precision: 1 });
     const hit = score([mail], [[{ start: 33, end: 36, type: "PERSON" }]]);
-    expect(hit.hardNegatives).toMatchObject({ hitSpans: 1, falsePositives: 1, byKind: { month: { spans: 1, hit: 1 } } });
+    expect(hit.hardNegatives).toMatchObject({ hitSpans: 1, falsePositives: 1 });
+    expect(hit.hardNegatives.byKind).toEqual({ month: { spans: 1, hit: 1 } });
     expect(hit.micro.precision).toBe(0);
   });
 
@@ -79,7 +83,8 @@ describe("eval harness scoring", () => {
   });
 
   it("counts DATE_OF_BIRTH as DATE_TIME", () => {
-    const dob: Example = { id: "t3", text: "born 1972", format: "text", spans: [{ start: 5, end: 9, type: "DATE_TIME" }], negatives: [] };
+    const spans = [{ start: 5, end: 9, type: "DATE_TIME" }];
+    const dob: Example = { id: "t3", text: "born 1972", format: "text", spans, negatives: [] };
     const r = score([dob], [[{ start: 5, end: 9, type: "DATE_OF_BIRTH" }]]);
     expect(r.perType).toHaveLength(1);
     expect(r.perType[0]).toMatchObject({ type: "DATE_TIME", exact: 1, f1: 1 });

@@ -13,7 +13,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CITIES, COUNTRIES, HARD_NEGATIVES, NAMES, NATIVE_NAMES, STREETS, WORD_NAME_SURNAMES, WORD_NAMES } from "./pools.mjs";
+import {
+  CITIES, COUNTRIES, HARD_NEGATIVES, NAMES, NATIVE_NAMES, STREETS, WORD_NAME_SURNAMES, WORD_NAMES,
+} from "./pools.mjs";
 import { DEV, TEST } from "./templates.mjs";
 import {
   IBAN_OF_REGION, aba, abaValid, address, asciiSlug, calendarDay, card, dateText, email, iban, ibanValid, ipv4, ipv6,
@@ -82,7 +84,10 @@ function splitPools() {
     test.streets[k] = h.test;
     sets.push(test.streets[k]);
   }
-  for (const [name, src] of [["native", NATIVE_NAMES], ["wordNames", WORD_NAMES], ["wordSurnames", WORD_NAME_SURNAMES], ["countries", COUNTRIES]]) {
+  const lists = [
+    ["native", NATIVE_NAMES], ["wordNames", WORD_NAMES], ["wordSurnames", WORD_NAME_SURNAMES], ["countries", COUNTRIES],
+  ];
+  for (const [name, src] of lists) {
     const h = take(src);
     dev[name] = h.dev;
     test[name] = h.test;
@@ -146,6 +151,7 @@ function makeContext(r, P) {
   // A second person never shares the first one's given name or surname.
   let p2 = person();
   while (p2.given === p1.given || p2.surname === p1.surname) p2 = person();
+  const street = () => r.pick(P.streets[reg.streets]);
   const wname = () => once("wname", () => ({ given: r.pick(P.wordNames), surname: r.pick(P.wordSurnames) }));
   return {
     region,
@@ -156,21 +162,24 @@ function makeContext(r, P) {
         case "GIVEN": return ["PERSON", p1.given];
         case "GIVEN2": return ["PERSON", p2.given];
         case "SURNAME": return ["PERSON", p1.surname];
-        case "WNAME": return ["PERSON", once("WNAME", () => (r.chance(0.5) ? `${wname().given} ${wname().surname}` : wname().given))];
+        case "WNAME": {
+          const full = () => (r.chance(0.5) ? `${wname().given} ${wname().surname}` : wname().given);
+          return ["PERSON", once("WNAME", full)];
+        }
         case "WGIVEN": return ["PERSON", wname().given];
         case "NATIVE": return ["PERSON", once("NATIVE", () => r.pick(P.native).name)];
         case "CITY": return ["LOCATION", city[0]];
         case "CITY2": return ["LOCATION", once(slot, () => r.pick(cities.filter((c) => c !== city))[0])];
         case "COUNTRY": return ["LOCATION", once(slot, () => r.pick(P.countries))];
-        case "ADDRESS": return ["STREET_ADDRESS", once(slot, () => address(r, region, r.pick(P.streets[reg.streets]), city, true))];
+        case "ADDRESS": return ["STREET_ADDRESS", once(slot, () => address(r, region, street(), city, true))];
         case "MLADDRESS": return ["STREET_ADDRESS", once(slot, () => {
           // The same address written over lines, as on an envelope: still one span.
-          const a = address(r, region, r.pick(P.streets[reg.streets]), city, true);
+          const a = address(r, region, street(), city, true);
           if (region === "us") return a.replace(/, /, "\n"); // street line / "City, ST 12345"
           if (region === "br") return a.replace(/ - /, "\n");
           return a.replace(/, (?=[^,]*$)/, "\n");
         })];
-        case "STREET": return ["STREET_ADDRESS", once(slot, () => address(r, region, r.pick(P.streets[reg.streets]), city, false))];
+        case "STREET": return ["STREET_ADDRESS", once(slot, () => address(r, region, street(), city, false))];
         case "POBOX": return ["STREET_ADDRESS", once(slot, () => poBox(r, region, city))];
         case "PHONE": case "PHONE2": return ["PHONE", once(slot, () => phone(r, region))];
         case "DATE": case "DATE2": return ["DATE_TIME", once(slot, () => dateText(r, region))];
@@ -183,10 +192,14 @@ function makeContext(r, P) {
           }
         })];
         case "YEAR": return ["DATE_TIME", once(slot, () => String(r.int(1938, 2015)))];
-        case "EXP": return ["DATE_TIME", once(slot, () => `${pad2(r.int(1, 12))}/${r.chance(0.8) ? r.int(25, 33) : r.int(2025, 2033)}`)];
+        case "EXP": return ["DATE_TIME", once(slot, () => {
+          const month = pad2(r.int(1, 12));
+          return `${month}/${r.chance(0.8) ? r.int(25, 33) : r.int(2025, 2033)}`;
+        })];
         case "EMAIL": {
           const native = cache.has("NATIVE") || !p1.given;
-          return ["EMAIL", once(slot, () => email(r, native ? "user" + r.int(10, 999) : p1.given, native ? "" : p1.surname))];
+          const make = () => (native ? email(r, "user" + r.int(10, 999), "") : email(r, p1.given, p1.surname));
+          return ["EMAIL", once(slot, make)];
         }
         case "EMAIL2": return ["EMAIL", once(slot, () => email(r, p2.given, p2.surname))];
         case "IBAN": return ["IBAN", once(slot, () => iban(r, IBAN_OF_REGION[region]))];
@@ -200,14 +213,33 @@ function makeContext(r, P) {
         case "ORG": return [null, once(slot, () => r.pick(P.org)), "org", ["LOCATION"]];
         case "PRODUCT": return [null, once(slot, () => r.pick(P.product)), "product", []];
         case "SONG": return [null, once(slot, () => r.pick(P.song)), "song", []];
-        case "SONG2": return [null, once(slot, () => r.pick(P.song.filter((x) => x !== cache.get("SONG")))), "song", []];
-        case "ROLEMAIL": return ["EMAIL", once(slot, () => `${r.pick(["billing", "support", "hr", "info", "kontakt"])}@${r.pick(["example.com", "example.org", "example.de"])}`)];
+        case "SONG2": {
+          const other = () => r.pick(P.song.filter((x) => x !== cache.get("SONG")));
+          return [null, once(slot, other), "song", []];
+        }
+        case "ROLEMAIL": return ["EMAIL", once(slot, () => {
+          const role = r.pick(["billing", "support", "hr", "info", "kontakt"]);
+          return `${role}@${r.pick(["example.com", "example.org", "example.de"])}`;
+        })];
         case "MONTH": return [null, once(slot, () => r.pick(P.month)), "month", ["DATE_TIME"]];
         case "TITLE": return [null, once(slot, () => r.pick(P.title)), "title", []];
-        case "VERSION": return [null, once(slot, () => r.pick([`v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}`, `${r.int(1, 4)}.${r.int(0, 12)}`, `${r.int(1, 3)}.0.0-rc.${r.int(1, 5)}`, `build ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(100, 999)}`])), "version", []];
-        case "ORDER": return [null, once(slot, () => r.pick([notCard(r), shape(r, "ORD-20dd-ddddd"), "INC" + shape(r, "00ddddd"), shape(r, "A-dddd-ddd"), shape(r, "dddddd")])), "order", []];
-        case "BIGNUM": return [null, once(slot, () => r.pick([shape(r, "Z,ddd,ddd"), shape(r, "Zd,ddd"), shape(r, "Zdddd"), shape(r, "Zdd")])), "number", []];
-        case "REQID": return [null, once(slot, () => r.pick([shape(r, "usr_ddddddd"), [...Array(12)].map(() => r.pick("0123456789abcdef")).join(""), shape(r, "Zdddd")])), "id", []];
+        // Every candidate is drawn before the pick, so the draw count does not depend on it.
+        case "VERSION": return [null, once(slot, () => r.pick([
+          `v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}`,
+          `${r.int(1, 4)}.${r.int(0, 12)}`,
+          `${r.int(1, 3)}.0.0-rc.${r.int(1, 5)}`,
+          `build ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(100, 999)}`,
+        ])), "version", []];
+        case "ORDER": return [null, once(slot, () => r.pick([
+          notCard(r), shape(r, "ORD-20dd-ddddd"), "INC" + shape(r, "00ddddd"), shape(r, "A-dddd-ddd"),
+          shape(r, "dddddd"),
+        ])), "order", []];
+        case "BIGNUM": return [null, once(slot, () => r.pick([
+          shape(r, "Z,ddd,ddd"), shape(r, "Zd,ddd"), shape(r, "Zdddd"), shape(r, "Zdd"),
+        ])), "number", []];
+        case "REQID": return [null, once(slot, () => r.pick([
+          shape(r, "usr_ddddddd"), [...Array(12)].map(() => r.pick("0123456789abcdef")).join(""), shape(r, "Zdddd"),
+        ])), "id", []];
         case "CLOCK": case "CLOCK2": {
           const t = `${r.int(8, 20)}:${pad2(r.int(0, 59))}`;
           return [null, t, "log_timestamp", ["DATE_TIME"]];
@@ -216,7 +248,13 @@ function makeContext(r, P) {
           const d = calendarDay(r, 2023, 2026);
           const t = `${pad2(r.int(0, 23))}:${pad2(r.int(0, 59))}:${pad2(r.int(0, 59))}`;
           const ymd = `${d.y}-${pad2(d.m)}-${pad2(d.d)}`;
-          return [null, r.pick([`${ymd}T${t}.${r.int(100, 999)}Z`, `${ymd} ${t},${r.int(100, 999)}`, `${pad2(d.d)}/${MON3[d.m - 1]}/${d.y}:${t} +0000`, t]), "log_timestamp", ["DATE_TIME"]];
+          const forms = [
+            `${ymd}T${t}.${r.int(100, 999)}Z`,
+            `${ymd} ${t},${r.int(100, 999)}`,
+            `${pad2(d.d)}/${MON3[d.m - 1]}/${d.y}:${t} +0000`,
+            t,
+          ];
+          return [null, r.pick(forms), "log_timestamp", ["DATE_TIME"]];
         }
         default: throw new Error(`unknown slot ${slot}`);
       }
@@ -257,7 +295,11 @@ function writeJson(w, node, ctx) {
     w.lit("]", true);
   } else if (node && typeof node === "object") {
     w.lit("{", true);
-    Object.entries(node).forEach(([k, v], i) => { if (i) w.lit(", ", true); w.lit(JSON.stringify(k) + ": ", true); writeJson(w, v, ctx); });
+    Object.entries(node).forEach(([k, v], i) => {
+      if (i) w.lit(", ", true);
+      w.lit(JSON.stringify(k) + ": ", true);
+      writeJson(w, v, ctx);
+    });
     w.lit("}", true);
   } else w.lit(JSON.stringify(node), true);
 }
@@ -274,7 +316,9 @@ function check(ex) {
     if (s.type === "US_BANK_ROUTING" && !abaValid(v)) throw new Error(`${ex.id}: aba ${v}`);
   }
   const all = [...ex.spans, ...ex.negatives].sort((a, b) => a.start - b.start);
-  for (let i = 1; i < all.length; i++) if (all[i].start < all[i - 1].end) throw new Error(`${ex.id}: overlapping spans`);
+  for (let i = 1; i < all.length; i++) {
+    if (all[i].start < all[i - 1].end) throw new Error(`${ex.id}: overlapping spans`);
+  }
   if (ex.format === "json") JSON.parse(ex.text);
 }
 
@@ -290,7 +334,8 @@ export function generate(split, templates, pools, seed, n = PER_SPLIT) {
     else fillString(w, tpl.t, ctx);
     const ex = {
       id: `${split}-${String(i).padStart(4, "0")}`, split, template: tpl.id, register: tpl.reg,
-      format: tpl.json ? "json" : "text", region: ctx.region, case: c, text: w.text, spans: w.spans, negatives: w.negatives,
+      format: tpl.json ? "json" : "text", region: ctx.region, case: c,
+      text: w.text, spans: w.spans, negatives: w.negatives,
     };
     check(ex);
     out.push(ex);
@@ -311,11 +356,12 @@ function main() {
     const file = join(here, `${split}.jsonl`);
     const body = rows.map((x) => JSON.stringify(x)).join("\n") + "\n";
     if (checkOnly) {
-      if (readFileSync(file, "utf8") !== body) throw new Error(`${file} differs from what generate.mjs makes; regenerate it`);
+      if (readFileSync(file, "utf8") !== body) throw new Error(`${file} differs from what generate.mjs makes`);
     } else writeFileSync(file, body);
     const spans = rows.reduce((a, x) => a + x.spans.length, 0);
     const negs = rows.reduce((a, x) => a + x.negatives.length, 0);
-    console.log(`${split}: ${rows.length} examples, ${spans} labelled spans, ${negs} hard-negative spans, ${tpls.length} templates`);
+    console.log(`${split}: ${rows.length} examples, ${spans} labelled spans, ${negs} hard-negative spans, ` +
+      `${tpls.length} templates`);
   }
 }
 

@@ -6,8 +6,11 @@
  */
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
-const segment = (parent: string, key: string | number) =>
-  typeof key === "number" ? `${parent}[${key}]` : IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+function segment(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 /**
  * For every string value: `at[i]` is the raw offset of decoded UTF-16 unit i, and
@@ -37,7 +40,7 @@ export function stringOffsets(raw: string): Map<string, number[]> {
           ch = String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
           i += 6;
         } else {
-          ch = ({ '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[esc] ?? fail("bad escape");
+          ch = ESCAPES[esc] ?? fail("bad escape");
           i += 2;
         }
         at.push(start);
@@ -98,7 +101,12 @@ export function stringOffsets(raw: string): Map<string, number[]> {
  * Maps a finding inside the string value at `path` to raw-text offsets.
  * @throws Error when the path has no string value (the runner must not drop findings).
  */
-export function toRaw(offsets: Map<string, number[]>, path: string, start: number, end: number): { start: number; end: number } {
+export function toRaw(
+  offsets: Map<string, number[]>,
+  path: string,
+  start: number,
+  end: number,
+): { start: number; end: number } {
   const at = offsets.get(path);
   if (!at) throw new Error(`no string value at ${path}`);
   if (end > at.length - 1) throw new Error(`finding ${start}-${end} beyond the value at ${path}`);

@@ -37,7 +37,9 @@ export function fakerNameWords() {
 export function fakerPlaces() {
   const out = new Set();
   for (const def of Object.values(allLocales)) {
-    for (const k of ["city_name", "country", "state"]) for (const s of strings(def.location?.[k])) out.add(s.toLowerCase());
+    for (const k of ["city_name", "country", "state"]) {
+      for (const s of strings(def.location?.[k])) out.add(s.toLowerCase());
+    }
   }
   return out;
 }
@@ -45,7 +47,8 @@ export function fakerPlaces() {
 /** The gazetteer's lists (lower case): person words and place names. */
 export function gazetteer(root) {
   const src = readFileSync(join(root, "src/shared/pii/gazetteer-data.ts"), "utf8");
-  const list = (name) => new RegExp(`export const ${name} = "([^"]*)"`).exec(src)[1].split("|").map((s) => s.toLowerCase());
+  const list = (name) =>
+    new RegExp(`export const ${name} = "([^"]*)"`).exec(src)[1].split("|").map((s) => s.toLowerCase());
   return {
     person: new Set([...list("FIRST_NAMES"), ...list("SURNAMES")]),
     place: new Set([...list("CITIES"), ...list("COUNTRIES"), ...list("US_STATES")]),

@@ -112,7 +112,8 @@ export const NATIVE_NAMES = [
   { name: "سارة منصور", script: "Arabic" }, { name: "प्रिया शर्मा", script: "Devanagari" },
   { name: "राहुल वर्मा", script: "Devanagari" }, { name: "अनीता देसाई", script: "Devanagari" },
   { name: "संजय मिश्रा", script: "Devanagari" }, { name: "Γιώργος Παπαδόπουλος", script: "Greek" },
-  { name: "Ελένη Οικονόμου", script: "Greek" }, { name: "דוד כהן", script: "Hebrew" }, { name: "מיכל לוי", script: "Hebrew" },
+  { name: "Ελένη Οικονόμου", script: "Greek" }, { name: "דוד כהן", script: "Hebrew" },
+  { name: "מיכל לוי", script: "Hebrew" },
 ];
 
 /** Given names that are also ordinary English words. */

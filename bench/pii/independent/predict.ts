@@ -12,7 +12,10 @@ import type { Example, Predicted } from "./score";
 export function predict(ex: Pick<Example, "text" | "format">, opts: PreparedOptions): Predicted[] {
   if (ex.format === "text") return detectText(ex.text, opts).map((f) => ({ start: f.start, end: f.end, type: f.type }));
   const offsets = stringOffsets(ex.text);
-  return detectJson(JSON.parse(ex.text), opts).map((f) => ({ ...toRaw(offsets, f.path ?? "$", f.start, f.end), type: f.type }));
+  return detectJson(JSON.parse(ex.text), opts).map((f) => ({
+    ...toRaw(offsets, f.path ?? "$", f.start, f.end),
+    type: f.type,
+  }));
 }
 
 /** Detection alone, for timing (JSON.parse included for JSON records). */

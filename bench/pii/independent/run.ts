@@ -8,7 +8,17 @@
 import { prepareOptions } from "../../../src/shared/pii/detect";
 import { detectOnly, predict } from "./predict";
 import {
-  type Example, type Intervals, type LabelOutcome, type Predicted, type Report, bootstrap, formatBreakdown, formatReport, labelOutcomes, normType,
+  type Example,
+  type Intervals,
+  type LabelOutcome,
+  type Predicted,
+  type Report,
+  bootstrap,
+  classify,
+  formatBreakdown,
+  formatReport,
+  labelOutcomes,
+  normType,
   score,
 } from "./score";
 
@@ -31,22 +41,26 @@ function throughput(examples: Example[], opts: Opts): number {
   return best;
 }
 
+const near = (t: string, s: number, e: number) => JSON.stringify(t.slice(Math.max(0, s - 25), e + 25));
+
+/** Misses and false positives, one line each, by the same rules as score(). */
 function errors(examples: Example[], preds: Predicted[][]): string[] {
   const out: string[] = [];
-  const ctx = (t: string, s: number, e: number) => JSON.stringify(t.slice(Math.max(0, s - 25), e + 25));
   examples.forEach((ex, i) => {
+    const found = preds[i].map((p) => ({ ...p, type: normType(p.type) }));
     for (const l of ex.spans) {
-      if (!preds[i].some((p) => normType(p.type) === l.type && p.start < l.end && l.start < p.end)) {
-        const other = preds[i].find((p) => p.start < l.end && l.start < p.end);
-        out.push(`MISS ${l.type.padEnd(16)} ${JSON.stringify(ex.text.slice(l.start, l.end))}${other ? ` (found as ${other.type})` : ""}  ${ex.id} ${ctx(ex.text, l.start, l.end)}`);
-      }
+      if (found.some((p) => p.type === l.type && p.start < l.end && l.start < p.end)) continue;
+      const other = found.find((p) => p.start < l.end && l.start < p.end);
+      const value = JSON.stringify(ex.text.slice(l.start, l.end));
+      const as = other ? ` (found as ${other.type})` : "";
+      out.push(`MISS ${l.type.padEnd(16)} ${value}${as}  ${ex.id} ${near(ex.text, l.start, l.end)}`);
     }
-    for (const p of preds[i]) {
-      const t = normType(p.type);
-      if (ex.spans.some((l) => (l.type === t && p.start < l.end && l.start < p.end) || (p.start >= l.start && p.end <= l.end))) continue;
-      const neg = ex.negatives.find((n) => p.start < n.end && n.start < p.end);
-      if (neg && neg.allow.includes(t)) continue;
-      out.push(`FP   ${p.type.padEnd(16)} ${JSON.stringify(ex.text.slice(p.start, p.end))}${neg ? ` (hard negative: ${neg.kind})` : ""}  ${ex.id} ${ctx(ex.text, p.start, p.end)}`);
+    for (const p of found) {
+      const c = classify(ex, p);
+      if (c.kind !== "fp") continue;
+      const value = JSON.stringify(ex.text.slice(p.start, p.end));
+      const neg = c.negatives.length ? ` (hard negative: ${c.negatives.map((n) => n.kind).join(", ")})` : "";
+      out.push(`FP   ${p.type.padEnd(16)} ${value}${neg}  ${ex.id} ${near(ex.text, p.start, p.end)}`);
     }
   });
   return out;
@@ -75,12 +89,16 @@ export function main(
     const preds = examples.map((ex) => predict(ex, opts));
     const report = score(examples, preds);
     const rps = throughput(examples, opts);
-    const avgBytes = Math.round(examples.reduce((a, ex) => a + new TextEncoder().encode(ex.text).length, 0) / examples.length);
+    const bytes = examples.reduce((a, ex) => a + new TextEncoder().encode(ex.text).length, 0);
+    const avgBytes = Math.round(bytes / examples.length);
     results[split] = { ...report, recordsPerSecond: rps, avgBytes };
-    const title = `${split.toUpperCase()} split (bench/pii/independent/${split}.jsonl)${split === "test" ? " — report only, never tune on it" : ""}`;
+    const title = `${split.toUpperCase()} split (bench/pii/independent/${split}.jsonl)` +
+      (split === "test" ? " — report only, never tune on it" : "");
     const ci = bootstrap(examples, preds, (ex) => ex.template ?? ex.id);
     results[split].intervals = ci;
-    sections.push(formatReport(title, report, [`Speed: ${Math.round(rps).toLocaleString("en-US")} records/s (avg ${avgBytes} B, one core, best of 5 passes).`], ci));
+    const rate = Math.round(rps).toLocaleString("en-US");
+    const speed = `Speed: ${rate} records/s (avg ${avgBytes} B, one core, best of 5 passes).`;
+    sections.push(formatReport(title, report, [speed], ci));
     outcomes[split] = labelOutcomes(examples, preds);
     if (args.includes("--breakdown")) {
       sections.push(formatBreakdown(examples, preds, (ex) => ex.register ?? "?", "register"));

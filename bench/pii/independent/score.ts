@@ -72,12 +72,21 @@ export interface Rates {
 
 export type TypeScore = Counts & Rates & { type: string };
 
+export interface HardNegatives {
+  /** Hard-negative spans, and how many of them some false-positive finding touched. */
+  spans: number;
+  hitSpans: number;
+  /** Findings counted as false positives because they touch a hard negative. */
+  falsePositives: number;
+  byKind: Record<string, { spans: number; hit: number }>;
+}
+
 export interface Report {
   examples: number;
   perType: TypeScore[];
   micro: Counts & Rates;
   leak: { labels: number; leaked: number; rate: number; chars: number; leakedChars: number; charRate: number };
-  hardNegatives: { spans: number; hitSpans: number; falsePositives: number; byKind: Record<string, { spans: number; hit: number }> };
+  hardNegatives: HardNegatives;
   ignored: number;
 }
 
@@ -91,8 +100,9 @@ export const normType = (t: string): string => SAME_AS[t] ?? t;
  */
 const CONTAINERS = new Set(["STREET_ADDRESS", "EMAIL", "URL"]);
 
-const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-const inside = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start >= b.start && a.end <= b.end;
+type Range = { start: number; end: number };
+const overlaps = (a: Range, b: Range) => a.start < b.end && b.start < a.end;
+const inside = (a: Range, b: Range) => a.start >= b.start && a.end <= b.end;
 
 const ratio = (n: number, d: number) => (d ? n / d : n === 0 ? 1 : 0);
 const f1 = (p: number, r: number) => (p + r ? (2 * p * r) / (p + r) : 0);
@@ -102,27 +112,52 @@ function rates(c: Counts): Rates {
   const recall = ratio(c.found, c.labels);
   const exactPrecision = ratio(c.exact, c.findings);
   const exactRecall = ratio(c.exact, c.labels);
-  return { precision, recall, f1: f1(precision, recall), exactPrecision, exactRecall, exactF1: f1(exactPrecision, exactRecall) };
+  const exactF1 = f1(exactPrecision, exactRecall);
+  return { precision, recall, f1: f1(precision, recall), exactPrecision, exactRecall, exactF1 };
 }
 
 const zero = (): Counts => ({ labels: 0, findings: 0, tp: 0, found: 0, exact: 0, leaked: 0 });
+
+/**
+ * How one finding (type already normalised) counts: `tp` when it overlaps a label of its
+ * type (`exact` when it also has that label's span), `ignored` when it is a part of an
+ * address, email or URL label or is tolerated on every hard negative it touches, else `fp`
+ * with the hard negatives it hit.
+ */
+export function classify(
+  ex: Example,
+  p: Predicted,
+): { kind: "tp"; exact: boolean } | { kind: "ignored" } | { kind: "fp"; negatives: Negative[] } {
+  if (ex.spans.some((l) => l.type === p.type && overlaps(p, l))) {
+    return { kind: "tp", exact: ex.spans.some((l) => l.type === p.type && l.start === p.start && l.end === p.end) };
+  }
+  const part = (l: Span) => CONTAINERS.has(l.type) && inside(p, l) && (p.start > l.start || p.end < l.end);
+  if (ex.spans.some(part)) return { kind: "ignored" };
+  const touched = ex.negatives.filter((n) => overlaps(p, n));
+  if (touched.length && touched.every((n) => n.allow.includes(p.type))) return { kind: "ignored" };
+  return { kind: "fp", negatives: touched.filter((n) => !n.allow.includes(p.type)) };
+}
 
 /**
  * Scores predictions (one array per example, same order) against the examples' labels.
  * @throws Error when the two arrays differ in length or a finding lies outside its text.
  */
 export function score(examples: readonly Example[], predictions: readonly (readonly Predicted[])[]): Report {
-  if (examples.length !== predictions.length) throw new Error(`${examples.length} examples but ${predictions.length} predictions`);
+  if (examples.length !== predictions.length) {
+    throw new Error(`${examples.length} examples but ${predictions.length} predictions`);
+  }
   const byType = new Map<string, Counts>();
   const stat = (t: string) => byType.get(t) ?? (byType.set(t, zero()), byType.get(t)!);
   const leak = { labels: 0, leaked: 0, chars: 0, leakedChars: 0 };
-  const hard = { spans: 0, hitSpans: 0, falsePositives: 0, byKind: {} as Record<string, { spans: number; hit: number }> };
+  const hard: HardNegatives = { spans: 0, hitSpans: 0, falsePositives: 0, byKind: {} };
   let ignored = 0;
 
   examples.forEach((ex, i) => {
     const preds = predictions[i].map((p) => ({ ...p, type: normType(p.type) }));
     for (const p of preds) {
-      if (!(p.start >= 0 && p.end <= ex.text.length && p.start < p.end)) throw new Error(`${ex.id}: finding ${p.start}-${p.end} outside the text`);
+      if (!(p.start >= 0 && p.end <= ex.text.length && p.start < p.end)) {
+        throw new Error(`${ex.id}: finding ${p.start}-${p.end} outside the text`);
+      }
     }
     for (const l of ex.spans) {
       const s = stat(l.type);
@@ -138,26 +173,19 @@ export function score(examples: readonly Example[], predictions: readonly (reado
     }
     const hitNegatives = new Set<Negative>();
     for (const p of preds) {
-      if (ex.spans.some((l) => l.type === p.type && overlaps(p, l))) {
-        const s = stat(p.type);
-        s.findings++;
+      const c = classify(ex, p);
+      if (c.kind === "ignored") {
+        ignored++;
+        continue;
+      }
+      const s = stat(p.type);
+      s.findings++;
+      if (c.kind === "tp") {
         s.tp++;
-        if (ex.spans.some((l) => l.type === p.type && l.start === p.start && l.end === p.end)) s.exact++;
-        continue;
-      }
-      if (ex.spans.some((l) => CONTAINERS.has(l.type) && inside(p, l) && (p.start > l.start || p.end < l.end))) {
-        ignored++;
-        continue;
-      }
-      const negs = ex.negatives.filter((n) => overlaps(p, n));
-      if (negs.length && negs.every((n) => n.allow.includes(p.type))) {
-        ignored++;
-        continue;
-      }
-      stat(p.type).findings++;
-      if (negs.length) {
+        if (c.exact) s.exact++;
+      } else if (c.negatives.length) {
         hard.falsePositives++;
-        for (const n of negs) if (!n.allow.includes(p.type)) hitNegatives.add(n);
+        for (const n of c.negatives) hitNegatives.add(n);
       }
     }
     for (const n of ex.negatives) {
@@ -276,7 +304,10 @@ export interface LabelOutcome {
 }
 
 /** Per-label outcomes under overlap match, for breakdowns the report does not make itself. */
-export function labelOutcomes(examples: readonly Example[], predictions: readonly (readonly Predicted[])[]): LabelOutcome[] {
+export function labelOutcomes(
+  examples: readonly Example[],
+  predictions: readonly (readonly Predicted[])[],
+): LabelOutcome[] {
   return examples.flatMap((ex, i) =>
     ex.spans.map((l) => ({
       id: ex.id,
@@ -306,9 +337,12 @@ export function formatBreakdown(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([g, idx]) => {
       const r = score(idx.map((i) => examples[i]), idx.map((i) => predictions[i]));
-      return `| ${g} | ${idx.length} | ${r.micro.labels} | ${pct(r.micro.precision)} | ${pct(r.micro.recall)} | ${pct(r.micro.f1)} | ${pct(r.leak.rate)} |`;
+      const m = r.micro;
+      const cells = [g, idx.length, m.labels, pct(m.precision), pct(m.recall), pct(m.f1), pct(r.leak.rate)];
+      return `| ${cells.join(" | ")} |`;
     });
-  return [`| ${heading} | examples | labels | P % | R % | F1 % | leak % |`, "|---|---|---|---|---|---|---|", ...rows].join("\n");
+  const head = `| ${heading} | examples | labels | P % | R % | F1 % | leak % |`;
+  return [head, "|---|---|---|---|---|---|---|", ...rows].join("\n");
 }
 
 /** The report as markdown: per-type table, micro row, leak rate and hard negatives. */
@@ -317,8 +351,10 @@ export function formatReport(title: string, r: Report, extra: string[] = [], ci?
   // A type with findings but no labels (e.g. ZIP_CODE) has a precision and nothing else.
   const lab = (s: Counts, x: number) => (s.labels ? pct(x) : "-");
   const row = (name: string, s: Counts & Rates, f1ci?: Interval) =>
-    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${lab(s, s.recall)} | ${lab(s, s.f1)} |${ci ? ` ${range(f1ci)} |` : ""} ` +
-    `${pct(s.exactPrecision)} | ${lab(s, s.exactRecall)} | ${lab(s, s.exactF1)} | ${lab(s, s.leaked / Math.max(1, s.labels))} |`;
+    `| ${name} | ${s.labels} | ${s.findings} | ${pct(s.precision)} | ${lab(s, s.recall)} | ${lab(s, s.f1)} |` +
+    (ci ? ` ${range(f1ci)} |` : "") +
+    ` ${pct(s.exactPrecision)} | ${lab(s, s.exactRecall)} | ${lab(s, s.exactF1)} |` +
+    ` ${lab(s, s.leaked / Math.max(1, s.labels))} |`;
   const kinds = Object.entries(r.hardNegatives.byKind).sort(([a], [b]) => a.localeCompare(b));
   return [
     `#### ${title}`,
@@ -326,10 +362,14 @@ export function formatReport(title: string, r: Report, extra: string[] = [], ci?
     `${r.examples} examples, ${r.leak.labels} labelled spans. **Leak rate ${pct(r.leak.rate)} %** of spans ` +
       `(${r.leak.leaked} not overlapped by any finding), ${pct(r.leak.charRate)} % of labelled characters. ` +
       `Micro F1 ${pct(r.micro.f1)} % (overlap), ${pct(r.micro.exactF1)} % (exact span).`,
-    ...(ci ? [`95 % intervals (bootstrap over templates): leak rate ${range(ci.leakRate)} %, micro F1 ${range(ci.microF1)} %.`] : []),
+    ...(ci
+      ? [`95 % intervals (bootstrap over templates): leak rate ${range(ci.leakRate)} %, ` +
+          `micro F1 ${range(ci.microF1)} %.`]
+      : []),
     ...extra,
     "",
-    `| type | labels | findings | P % | R % | F1 % |${ci ? " F1 95 % CI |" : ""} exact P % | exact R % | exact F1 % | leak % |`,
+    `| type | labels | findings | P % | R % | F1 % |${ci ? " F1 95 % CI |" : ""}` +
+      " exact P % | exact R % | exact F1 % | leak % |",
     `|---|---|---|---|---|---|${ci ? "---|" : ""}---|---|---|---|`,
     ...r.perType.map((s) => row(s.type, s, ci?.f1[s.type])),
     row("**micro**", r.micro, ci?.microF1),

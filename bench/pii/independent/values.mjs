@@ -96,7 +96,10 @@ export function postcode(r, region) {
   }
 }
 
-const ORD = (d) => d + (d % 10 === 1 && d !== 11 ? "st" : d % 10 === 2 && d !== 12 ? "nd" : d % 10 === 3 && d !== 13 ? "rd" : "th");
+function ORD(d) {
+  if (d % 100 >= 11 && d % 100 <= 13) return `${d}th`;
+  return d + ({ 1: "st", 2: "nd", 3: "rd" }[d % 10] ?? "th");
+}
 const US_SUFFIX = ["Street", "St.", "Avenue", "Ave", "Road", "Rd.", "Lane", "Drive", "Dr", "Court", "Blvd", "Way"];
 const GB_SUFFIX = ["Road", "Street", "Lane", "Close", "Gardens", "Terrace", "Avenue", "Crescent", "Way"];
 
@@ -109,8 +112,11 @@ export function address(r, region, street, city, full = true) {
   const c = city[0];
   switch (region) {
     case "us": {
-      const unit = r.chance(0.35) ? `, ${r.pick(["Apt", "Apt.", "Suite", "Unit", "#"])} ${r.chance(0.5) ? r.int(1, 40) + r.pick(["A", "B", "C", ""]) : r.int(100, 2400)}` : "";
-      const line = `${r.int(10, 9800)} ${r.chance(0.2) ? r.pick(["N.", "S.", "E.", "W."]) + " " : ""}${street} ${r.pick(US_SUFFIX)}${unit}`;
+      const unitNo = () => (r.chance(0.5) ? r.int(1, 40) + r.pick(["A", "B", "C", ""]) : r.int(100, 2400));
+      const unit = r.chance(0.35) ? `, ${r.pick(["Apt", "Apt.", "Suite", "Unit", "#"])} ${unitNo()}` : "";
+      const houseNo = r.int(10, 9800);
+      const dir = r.chance(0.2) ? r.pick(["N.", "S.", "E.", "W."]) + " " : "";
+      const line = `${houseNo} ${dir}${street} ${r.pick(US_SUFFIX)}${unit}`;
       return full ? `${line}, ${c}, ${city[1]} ${postcode(r, region)}` : line;
     }
     case "gb": {
@@ -123,7 +129,9 @@ export function address(r, region, street, city, full = true) {
       return full ? `${line}, ${postcode(r, region)} ${c}` : line;
     }
     case "fi": {
-      const line = r.chance(0.3) ? `${n} ${street} ${r.int(1, 40)}` : `${street} ${n}${r.chance(0.4) ? ` ${r.pick(["A", "B", "C"])} ${r.int(1, 40)}` : ""}`;
+      // Sometimes the flat number first ("14 Koivukatu 9"), usually the stairway and flat after.
+      const stair = () => (r.chance(0.4) ? ` ${r.pick(["A", "B", "C"])} ${r.int(1, 40)}` : "");
+      const line = r.chance(0.3) ? `${n} ${street} ${r.int(1, 40)}` : `${street} ${n}${stair()}`;
       return full ? `${line}, ${postcode(r, region)} ${c}` : line;
     }
     case "fr": {
@@ -136,7 +144,9 @@ export function address(r, region, street, city, full = true) {
     }
     case "it": {
       const line = `${street} ${n}${r.chance(0.15) ? "/" + r.pick(["A", "B"]) : ""}`;
-      return full ? `${line}, ${postcode(r, region)} ${c}${r.chance(0.5) ? ` (${c.slice(0, 2).toUpperCase()})` : ""}` : line;
+      if (!full) return line;
+      const code = postcode(r, region);
+      return `${line}, ${code} ${c}${r.chance(0.5) ? ` (${c.slice(0, 2).toUpperCase()})` : ""}`;
     }
     case "br": {
       const line = `${street}, ${n * 7}${r.chance(0.3) ? `, apto ${r.int(11, 1204)}` : ""}`;
@@ -173,7 +183,10 @@ export function address(r, region, street, city, full = true) {
 
 export function poBox(r, region, city) {
   switch (region) {
-    case "us": return `${r.pick(["PO Box", "P.O. Box", "P. O. Box"])} ${r.int(10, 99999)}, ${city[0]}, ${city[1]} ${postcode(r, region)}`;
+    case "us": {
+      const box = `${r.pick(["PO Box", "P.O. Box", "P. O. Box"])} ${r.int(10, 99999)}`;
+      return `${box}, ${city[0]}, ${city[1]} ${postcode(r, region)}`;
+    }
     case "gb": return `PO Box ${r.int(10, 9999)}, ${city[0]} ${postcode(r, region)}`;
     case "de": return `Postfach ${r.int(10, 99999)}, ${postcode(r, region)} ${city[0]}`;
     case "fr": return `BP ${r.int(10, 999)}, ${postcode(r, region)} ${city[0]}`;
@@ -228,7 +241,10 @@ export function dateText(r, region, day = calendarDay(r)) {
     () => `${d} ${MON[m - 1]}. ${y}`,
     () => `${y}/${pad(m, 2)}/${pad(d, 2)}`,
     () => `${y}-${pad(m, 2)}-${pad(d, 2)} ${pad(r.int(7, 19), 2)}:${pad(r.pick([0, 15, 30, 45]), 2)}`,
-    () => `${d} ${MONTHS[m - 1]} at ${r.int(1, 12)}:${pad(r.pick([0, 15, 30, 45]), 2)} ${r.pick(["am", "pm", "AM", "PM"])}`,
+    () => {
+      const time = `${r.int(1, 12)}:${pad(r.pick([0, 15, 30, 45]), 2)}`;
+      return `${d} ${MONTHS[m - 1]} at ${time} ${r.pick(["am", "pm", "AM", "PM"])}`;
+    },
   ];
   const local = {
     de: [() => `${d}. ${DE_MONTHS[m - 1]} ${y}`, () => `${pad(d, 2)}.${pad(m, 2)}.${y}`],
@@ -263,7 +279,9 @@ const ISSUERS = [
   { name: "Diners", prefixes: ["300", "305", "36", "38", "39"], lengths: [14, 16] },
   { name: "JCB", prefixes: ["3528", "3566", "3589"], lengths: [16, 17, 18, 19] },
   { name: "UnionPay", prefixes: ["62", "6212", "6282"], lengths: [16, 17, 18, 19] },
-  { name: "Maestro", prefixes: ["5018", "5020", "5038", "6304", "6759", "6761", "6763"], lengths: [12, 13, 16, 18, 19] },
+  {
+    name: "Maestro", prefixes: ["5018", "5020", "5038", "6304", "6759", "6761", "6763"], lengths: [12, 13, 16, 18, 19],
+  },
   { name: "Mir", prefixes: ["2200", "2201", "2204"], lengths: [16] },
   { name: "RuPay", prefixes: ["60", "6521", "8172", "508"], lengths: [16] },
   { name: "Troy", prefixes: ["9792"], lengths: [16] },
@@ -396,7 +414,10 @@ const MAIL_DOMAINS = ["posteo.de", "web.de", "orange.fr", "libero.it", "telenet.
 export function email(r, given, surname) {
   const g = asciiSlug(given || "info");
   const s = asciiSlug(surname || "");
-  const local = !s ? g : r.pick([`${g}.${s}`, `${g[0]}${s}`, `${g}_${s}`, `${s}${r.int(1, 99)}`, `${g}.${s}+${r.pick(["news", "shop", "work"])}`, `${g}${s[0] ?? ""}${r.int(70, 99)}`]);
+  const local = !s ? g : r.pick([
+    `${g}.${s}`, `${g[0]}${s}`, `${g}_${s}`, `${s}${r.int(1, 99)}`, `${g}.${s}+${r.pick(["news", "shop", "work"])}`,
+    `${g}${s[0] ?? ""}${r.int(70, 99)}`,
+  ]);
   return `${local.replace(/\.+/g, ".")}@${r.pick(MAIL_DOMAINS)}`;
 }
 
@@ -404,6 +425,8 @@ const URL_HOSTS = ["www.example.co.il", "shop.example.com.au", "blog.example.co.
   "files.example.com.br", "www.example.co.jp", "intranet.example.io", "example.net", "docs.example.fr"];
 export function url(r, slug) {
   const host = r.pick(URL_HOSTS);
-  const path = r.pick([`/u/${slug}`, `/profile?id=${r.int(1000, 99999)}`, `/${slug}/cv.pdf`, `/orders/${r.int(100, 9999)}`, "", "/"]);
+  const path = r.pick([
+    `/u/${slug}`, `/profile?id=${r.int(1000, 99999)}`, `/${slug}/cv.pdf`, `/orders/${r.int(100, 9999)}`, "", "/",
+  ]);
   return `${r.pick(["https://", "http://", "https://"])}${host}${path}`;
 }
