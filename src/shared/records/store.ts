@@ -1,7 +1,8 @@
 /**
- * The DatasetObject's SQLite tables and the statements over them. Callers run the
- * writing functions inside `ctx.storage.transactionSync`, so a change, its counters,
- * its idempotency entry and its audit outbox row commit together or not at all.
+ * The DatasetObject's record rows, its meta table (dataset ref, next seq) and the
+ * statements over them. Callers run the writing functions inside
+ * `ctx.storage.transactionSync`, so a change, its counters (counters.ts), its idempotency
+ * entry (idempotency-store.ts) and its audit outbox row commit together or not at all.
  */
 import type { DatasetRef, RecordMeta } from "./wire";
 
@@ -85,22 +86,6 @@ export function storeRef(sql: SqlStorage, ref: DatasetRef): void {
   metaSet(sql, "dataset_id", ref.datasetId);
 }
 
-export interface Stats {
-  recordCount: number;
-  bytes: number;
-}
-
-export function stats(sql: SqlStorage): Stats {
-  return { recordCount: metaGet<number>(sql, "record_count") ?? 0, bytes: metaGet<number>(sql, "bytes") ?? 0 };
-}
-
-/** Adjusts the counters kept beside the rows (counting rows would cost a scan per write). */
-export function addStats(sql: SqlStorage, records: number, bytes: number): void {
-  const s = stats(sql);
-  metaSet(sql, "record_count", s.recordCount + records);
-  metaSet(sql, "bytes", s.bytes + bytes);
-}
-
 /** Takes the next `n` sequence numbers. Inside a transaction: a rolled-back write leaves no gap. */
 export function takeSeqs(sql: SqlStorage, n: number): number {
   const first = metaGet<number>(sql, "next_seq") ?? 1;
@@ -165,19 +150,6 @@ export const toMeta = (r: RecordRow): RecordMeta => ({
   size: r.size,
   sha256: r.sha256,
 });
-
-/** A stored reply for an Idempotency-Key, or undefined. */
-export function idempotencyEntry(sql: SqlStorage, key: string): { fingerprint: string; response: string } | undefined {
-  return sql.exec<{ fingerprint: string; response: string }>("SELECT fingerprint, response FROM idempotency WHERE key = ?", key).toArray()[0];
-}
-
-export function rememberIdempotency(sql: SqlStorage, key: string, fingerprint: string, response: string, now: number): void {
-  sql.exec("INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)", key, fingerprint, response, now);
-}
-
-export function pruneIdempotency(sql: SqlStorage, olderThan: number): void {
-  sql.exec("DELETE FROM idempotency WHERE created_at < ?", olderThan);
-}
 
 /** An ArrayBuffer holding exactly the view's bytes, as SQLite bindings need. */
 export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
