@@ -120,7 +120,12 @@ export class DatasetObject extends DurableObject<Env> {
   }
 
   /** Deletes a record (if its version matches, when a match is given). */
-  async remove(ref: DatasetRef, scope: AuditScope, recordId: string, match: VersionMatch | null): Promise<Outcome<null>> {
+  async remove(
+    ref: DatasetRef,
+    scope: AuditScope,
+    recordId: string,
+    match: VersionMatch | null,
+  ): Promise<Outcome<null>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
       return removeRecord(this.records, ref, scope, recordId, match);

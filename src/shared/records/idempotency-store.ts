@@ -14,7 +14,13 @@ export function idempotencyEntry(sql: SqlStorage, key: string): { fingerprint: s
     .toArray()[0];
 }
 
-export function rememberIdempotency(sql: SqlStorage, key: string, fingerprint: string, response: string, now: number): void {
+export function rememberIdempotency(
+  sql: SqlStorage,
+  key: string,
+  fingerprint: string,
+  response: string,
+  now: number,
+): void {
   sql.exec(
     "INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
     key,

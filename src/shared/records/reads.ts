@@ -18,7 +18,12 @@ import type { DatasetRef, OpenedRecord } from "./wire";
  * @throws ProblemError 500 `decryption-failed` (after auditing `record.integrity_failure`) when
  *   the ciphertext is missing, altered, moved or sealed under a key that no longer opens it.
  */
-export async function openRow(ctx: DatasetObjectContext, ref: DatasetRef, scope: AuditScope, row: store.RecordRow): Promise<string> {
+export async function openRow(
+  ctx: DatasetObjectContext,
+  ref: DatasetRef,
+  scope: AuditScope,
+  row: store.RecordRow,
+): Promise<string> {
   try {
     const sealed = row.ciphertext
       ? new Uint8Array(row.ciphertext)
@@ -46,7 +51,12 @@ export async function openRow(ctx: DatasetObjectContext, ref: DatasetRef, scope:
 }
 
 /** One decrypted record; 404 problem when there is none with this id. */
-export async function getRecord(ctx: DatasetObjectContext, ref: DatasetRef, scope: AuditScope, recordId: string): Promise<OpenedRecord> {
+export async function getRecord(
+  ctx: DatasetObjectContext,
+  ref: DatasetRef,
+  scope: AuditScope,
+  recordId: string,
+): Promise<OpenedRecord> {
   const row = store.getRecordRow(ctx.storage.sql, recordId);
   if (!row) throw notFound("The record");
   return { ...store.toMeta(row), data: await openRow(ctx, ref, scope, row) };

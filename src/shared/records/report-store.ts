@@ -44,7 +44,12 @@ const failureAad = (ref: DatasetRef, jobId: string, seq: number) =>
   aad("validation-failure", ref.tenantId, ref.datasetId, jobId, seq);
 
 /** Starts a validation report of every stored record against `schemaText`, replacing any earlier one. */
-export async function startReport(ctx: DatasetObjectContext, ref: DatasetRef, jobId: string, schemaText: string): Promise<null> {
+export async function startReport(
+  ctx: DatasetObjectContext,
+  ref: DatasetRef,
+  jobId: string,
+  schemaText: string,
+): Promise<null> {
   const { version } = await ctx.keys.current(ref);
   const sql = ctx.storage.sql;
   ctx.storage.transactionSync(() => {
@@ -74,7 +79,9 @@ export async function validateChunk(
 ): Promise<ValidationChunk> {
   const sql = ctx.storage.sql;
   const report = reportRow(sql);
-  if (!report || report.job_id !== jobId || report.status !== "running") return { done: true, checked: 0, invalid: 0 };
+  if (!report || report.job_id !== jobId || report.status !== "running") {
+    return { done: true, checked: 0, invalid: 0 };
+  }
   const rows = store.recordRowsAfter(sql, report.through_seq, REPORT_CHUNK_RECORDS);
   const validator = validatorFor(report.schema);
   const key = await ctx.keys.version(ref, report.key_version);
@@ -128,7 +135,12 @@ export async function validateChunk(
  * The latest validation report, with a page of its failures (decrypted) after `afterSeq`.
  * @throws ProblemError 404 when no report was started.
  */
-export async function reportPage(ctx: DatasetObjectContext, ref: DatasetRef, afterSeq: number, limit: number): Promise<ValidationReport> {
+export async function reportPage(
+  ctx: DatasetObjectContext,
+  ref: DatasetRef,
+  afterSeq: number,
+  limit: number,
+): Promise<ValidationReport> {
   const sql = ctx.storage.sql;
   const report = reportRow(sql);
   if (!report) throw notFound("A validation report of this dataset");

@@ -27,7 +27,10 @@ export function toWire(err: ProblemError): WireProblem {
   return { status: err.status, slug: err.slug, detail: err.detail, errors: err.errors, headers: err.headers, extensions: err.extensions };
 }
 
-/** Runs an RPC body, returning ProblemErrors as values (they do not survive RPC as exceptions); other errors throw. */
+/**
+ * Runs an RPC body, returning ProblemErrors as values (they do not survive RPC as
+ * exceptions); any other error is thrown.
+ */
 export async function outcomeOf<T>(body: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await body() };
