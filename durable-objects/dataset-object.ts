@@ -4,11 +4,12 @@
  * purged, and delegates to the store modules in src/shared/records (see its README):
  * writes.ts / reads.ts (records), dek-cache.ts (DEKs), blobs.ts (R2), idempotency-store.ts,
  * after-commit.ts (audit outbox forwarding), counters.ts (D1 counters), report-store.ts
- * (validation reports) and wipe.ts (purge). Problems travel back as values (wire.ts).
+ * (validation reports) and wipe.ts (purge). Problems travel back as values (wire.ts). Its
+ * schema is the migration list in migrations/dataset-object.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { AuditScope } from "../src/shared/audit/append";
-import { createOutboxTable } from "../src/shared/audit/outbox";
+import { migrateObject } from "../src/shared/db/object-migrations";
 import { notFound } from "../src/shared/errors";
 import { AfterCommit } from "../src/shared/records/after-commit";
 import { CounterSync } from "../src/shared/records/counters";
@@ -32,6 +33,7 @@ import {
   type VersionMatch,
 } from "../src/shared/records/wire";
 import { createRecords, removeRecord, updateRecord } from "../src/shared/records/writes";
+import { DATASET_OBJECT_MIGRATIONS } from "./migrations/dataset-object";
 
 export class DatasetObject extends DurableObject<Env> {
   private ref: DatasetRef | null = null;
@@ -50,8 +52,7 @@ export class DatasetObject extends DurableObject<Env> {
       afterCommit: new AfterCommit(ctx.storage, env, counters),
     };
     ctx.blockConcurrencyWhile(async () => {
-      store.migrateRecordStore(this.sql);
-      createOutboxTable(this.sql);
+      migrateObject(ctx.storage, DATASET_OBJECT_MIGRATIONS);
       this.ref = store.storedRef(this.sql);
     });
   }

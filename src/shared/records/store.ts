@@ -21,49 +21,6 @@ export type RecordRow = {
   blob_key: string | null;
 };
 
-export function migrateRecordStore(sql: SqlStorage): void {
-  sql.exec(`
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS records (
-      seq INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      version INTEGER NOT NULL,
-      key_version INTEGER NOT NULL,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
-      size INTEGER NOT NULL,
-      sha256 TEXT NOT NULL,
-      ciphertext BLOB,
-      blob_key TEXT,
-      CHECK ((ciphertext IS NULL) <> (blob_key IS NULL))
-    );
-    CREATE TABLE IF NOT EXISTS idempotency (
-      key TEXT PRIMARY KEY,
-      fingerprint TEXT NOT NULL,
-      response TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS idempotency_created_idx ON idempotency(created_at);
-    CREATE TABLE IF NOT EXISTS validation_report (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      job_id TEXT NOT NULL,
-      schema TEXT NOT NULL,
-      status TEXT NOT NULL,
-      through_seq INTEGER NOT NULL,
-      checked INTEGER NOT NULL,
-      invalid INTEGER NOT NULL,
-      key_version INTEGER NOT NULL,
-      started_at TEXT NOT NULL,
-      finished_at TEXT
-    );
-    CREATE TABLE IF NOT EXISTS validation_failures (
-      seq INTEGER PRIMARY KEY,
-      record_id TEXT NOT NULL,
-      sealed_errors BLOB NOT NULL
-    );
-  `);
-}
-
 /** Values of the meta table. */
 export function metaGet<T extends string | number>(sql: SqlStorage, key: string): T | undefined {
   const row = sql.exec<{ value: T }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
