@@ -54,6 +54,7 @@ export class DatasetObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       migrateObject(ctx.storage, DATASET_OBJECT_MIGRATIONS);
       this.ref = store.storedRef(this.sql);
+      await this.records.afterCommit.resumePending();
     });
   }
 

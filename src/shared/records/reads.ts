@@ -5,7 +5,6 @@
 import type { AuditScope } from "../audit/append";
 import { DecryptionError } from "../crypto/aes-gcm";
 import { notFound, ProblemError } from "../errors";
-import { auditInTransaction } from "./after-commit";
 import { getBlob } from "./blobs";
 import { openRecord } from "./cipher";
 import { MAX_PAGE_BYTES } from "./limits";
@@ -36,7 +35,7 @@ export async function openRow(
   } catch (err) {
     if (!(err instanceof DecryptionError)) throw err;
     ctx.storage.transactionSync(() =>
-      auditInTransaction(ctx.storage.sql, scope, {
+      ctx.afterCommit.auditInTransaction(scope, {
         action: "record.integrity_failure",
         outcome: "error",
         resource: { dataset_id: ref.datasetId, record_id: row.id },

@@ -6,7 +6,6 @@
 import type { AuditScope } from "../audit/append";
 import { notFound, preconditionFailed, ProblemError } from "../errors";
 import { newId } from "../ids";
-import { auditInTransaction } from "./after-commit";
 import { discardBlobs, putBlobs, recordBlobKey } from "./blobs";
 import { sealRecord } from "./cipher";
 import { addStats } from "./counters";
@@ -84,9 +83,7 @@ export async function createRecords(
       const bytes = sealed.reduce((n, s) => n + s.item.size, 0);
       addStats(sql, out.length, bytes);
       const last = out[out.length - 1];
-      auditInTransaction(
-        sql,
-        scope,
+      ctx.afterCommit.auditInTransaction(scope,
         batch
           ? {
               action: "record.batch_create",
@@ -162,7 +159,7 @@ export async function updateRecord(
         throw stale(now);
       }
       addStats(sql, 0, item.size - row.size);
-      auditInTransaction(sql, scope, {
+      ctx.afterCommit.auditInTransaction(scope, {
         action: "record.update",
         resource: { dataset_id: ref.datasetId, record_id: recordId },
         details: { version, bytes: item.size },
@@ -195,7 +192,7 @@ export async function removeRecord(
     if (match) checkMatch(current, match);
     store.deleteRecordRow(sql, recordId);
     addStats(sql, -1, -current.size);
-    auditInTransaction(sql, scope, {
+    ctx.afterCommit.auditInTransaction(scope, {
       action: "record.delete",
       resource: { dataset_id: ref.datasetId, record_id: recordId },
       details: { version: current.version },
