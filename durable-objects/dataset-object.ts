@@ -183,7 +183,11 @@ export class DatasetObject extends DurableObject<Env> {
 
   // ---- alarm -------------------------------------------------------------------------
 
-  /** Retries what could not be done right after a change: forwarding audit events and the D1 counters. */
+  /**
+   * Finishes what a change could not (or, after a crash, did not): forwarding audit events and
+   * copying the D1 counters. after-commit.ts arms and deletes this alarm; a new concern that
+   * needs the alarm (job cursors, index upkeep) must be run from here and keep it armed itself.
+   */
   override async alarm(): Promise<void> {
     if (this.purged) return;
     await this.records.afterCommit.run();
