@@ -83,7 +83,8 @@ export async function createRecords(
       const bytes = sealed.reduce((n, s) => n + s.item.size, 0);
       addStats(sql, out.length, bytes);
       const last = out[out.length - 1];
-      ctx.afterCommit.auditInTransaction(scope,
+      ctx.afterCommit.auditInTransaction(
+        scope,
         batch
           ? {
               action: "record.batch_create",
