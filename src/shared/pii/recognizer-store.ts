@@ -10,12 +10,12 @@ import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { Recognizer, RecognizerInput } from "../schema/pii";
 import { CONTEXT_BOOST } from "./context";
-import { compileSafePattern, UnsafePatternError } from "./safe-regex";
+import { compileTenantPattern, RefusedPatternError } from "./tenant-pattern";
 import type { CompiledRecognizer } from "./types";
 
 type Row = typeof schema.piiRecognizers.$inferSelect;
 
-/** Recognizers a tenant may keep; each one is an extra regex pass over every text. */
+/** Recognizers a tenant may keep, and so run in one request; each one is an extra RE2 pass over every text. */
 export const MAX_RECOGNIZERS_PER_TENANT = 50;
 /** Seconds another isolate may keep using a recognizer list after it changed. */
 export const RECOGNIZER_CACHE_SECONDS = 30;
@@ -31,24 +31,24 @@ export const toRecognizer = (r: Row): Recognizer => ({
   created_at: r.createdAt,
 });
 
-/** Compiles a stored or submitted recognizer; throws UnsafePatternError for a refused pattern. */
+/** Compiles a stored or submitted recognizer for RE2; throws RefusedPatternError for a refused pattern. */
 export function compileRecognizer(r: Pick<Recognizer, "id" | "name" | "entity" | "pattern" | "flags" | "context" | "score">): CompiledRecognizer {
   return {
     id: r.id,
     name: r.name,
     entity: r.entity,
-    regex: compileSafePattern(r.pattern, r.flags),
+    pattern: compileTenantPattern(r.pattern, r.flags),
     score: r.score,
     context: r.context.length ? { words: new Set(r.context), boost: CONTEXT_BOOST } : undefined,
   };
 }
 
-/** 422 naming `$.pattern` when the pattern is invalid or unsafe. */
+/** 422 naming `$.pattern` when the pattern is invalid or uses a feature RE2 cannot run. */
 export function checkPattern(input: RecognizerInput): void {
   try {
-    compileSafePattern(input.pattern, input.flags ?? "");
+    compileTenantPattern(input.pattern, input.flags ?? "");
   } catch (err) {
-    if (err instanceof UnsafePatternError) throw validationFailed([{ path: "$.pattern", message: err.message }], "The pattern was refused.");
+    if (err instanceof RefusedPatternError) throw validationFailed([{ path: "$.pattern", message: err.message }], `The pattern was refused: ${err.message}.`);
     throw err;
   }
   if (input.entity === "DENY_LIST") throw validationFailed([{ path: "$.entity", message: "DENY_LIST is reserved for deny lists." }]);
