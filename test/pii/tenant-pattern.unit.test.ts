@@ -1,5 +1,6 @@
 // Tenant patterns on RE2: refused features are named, accepted ones find what JavaScript's
 // own RegExp finds (native RegExp is the oracle), offsets in UTF-16 code units.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileTenantPattern, MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE, RefusedPatternError } from "../../src/shared/pii/tenant-pattern";
 import { SCAN_WINDOW, ScanBudget, scanTenantPattern, TENANT_MAX_MATCHES } from "../../src/shared/pii/tenant-scan";
@@ -119,14 +120,39 @@ describe("accepted patterns find what JavaScript's RegExp finds", () => {
 });
 
 describe("scanTenantPattern", () => {
-  it("finds matches in every window of a long text, and none across a window end", () => {
-    const words = Array.from({ length: 2000 }, (_, i) => (i % 10 === 3 ? `EMP-${100000 + i}` : "lorem"));
+  it("finds every match in a long text, wherever the windows fall", () => {
+    const words = Array.from({ length: 3000 }, (_, i) => (i % 7 === 3 ? `EMP-${100000 + i}` : i % 11 === 5 ? "do not share" : ["lorem", "ipsum", "x"][i % 3]));
     const text = words.join(" ");
-    const found = re2Matches("\\bEMP-\\d{6}\\b", "", text);
-    expect(found.map(([s, e]) => text.slice(s, e))).toEqual(words.filter((w) => w.startsWith("EMP")));
-    // `$` and `\b` never take a window's end for the end of the text.
+    for (const [pattern, flags] of [["\\bEMP-\\d{6}\\b", ""], ["DO NOT SHARE|ipsum x", "i"], ["\\w+(?: \\w+){2}", ""], ["[^ ]{3}[ -]\\d+", ""]]) {
+      expect(re2Matches(pattern, flags, text), pattern).toEqual(nativeMatches(pattern, flags, text));
+    }
+  });
+
+  it("reports matches up to a window long where they are, and longer ones not at all (nor their tails)", () => {
+    for (const length of [1, SCAN_WINDOW / 2, SCAN_WINDOW - 1]) {
+      for (const at of [0, 7, SCAN_WINDOW - 3, SCAN_WINDOW * 2 + 100]) {
+        const text = `${"y".repeat(at)}${"z".repeat(length)}y ${"z".repeat(length)}`;
+        expect(re2Matches("z+", "", text), `${length}@${at}`).toEqual(nativeMatches("z+", "", text));
+      }
+    }
+    const tooLong = "z".repeat(SCAN_WINDOW * 3 + 5);
+    expect(re2Matches("z+", "", `ab ${tooLong} zz ${tooLong}`)).toEqual([[tooLong.length + 4, tooLong.length + 6]]);
+  });
+
+  it("finds what native RegExp finds on random texts several windows long (property)", () => {
+    const patterns = ["[ab]+", "a b|ba+", "\\bz\\w*", "(?:ab)+$", "^b+", "z(?:a|b)*z", "\\w+\\s+\\w+"];
+    fc.assert(
+      fc.property(fc.constantFrom(...patterns), fc.string({ unit: fc.constantFrom("a", "b", "z", " ", "\n"), maxLength: SCAN_WINDOW * 6 }), (pattern, text) => {
+        expect(re2Matches(pattern, "", text)).toEqual(nativeMatches(pattern, "", text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never takes a window's end for the end of the text ($, \\b)", () => {
     expect(re2Matches("(a+)+$", "", "a".repeat(SCAN_WINDOW * 8) + "!")).toEqual([]);
     expect(re2Matches("a+\\b", "", "a".repeat(SCAN_WINDOW * 3) + "b")).toEqual([]);
+    expect(re2Matches("a+$", "", "b" + "a".repeat(SCAN_WINDOW - 1))).toEqual([[1, SCAN_WINDOW]]);
   });
 
   it("refuses with 413 past the work budget or the match limit, before running out of time", () => {

@@ -6,10 +6,17 @@
  * to end a leftmost-first match it may read to the end of the input (`a[^x]*y|a` on
  * "aaaa…" reads the rest of the text for every `a`), so n matches over n characters cost
  * n². So:
- * - each search reads one window of at most SCAN_WINDOW code units (ended just after
- *   whitespace when its second half has some): a tenant match lies inside one window;
- * - a match that runs into a window's end, when more text follows, is not reported:
- *   the engine took that end for the end of the text (`$`, `\b`) or cut the match short;
+ * - each search reads one window of at most SCAN_WINDOW code units. Windows overlap by
+ *   half, and a window keeps only the matches that start in its first half; the engine
+ *   sees all the text before a window (for `^` and `\b`);
+ * - a match that runs into a window's end, when more text follows, is not trusted (the
+ *   engine took that end for the end of the text, for `$` and `\b`, or cut the match
+ *   short): the window starts again at the search position (or the match), and if it
+ *   already started at the match, the match is longer than a window and is not
+ *   reported, nor its tail.
+ * So every match of up to SCAN_WINDOW code units is found as in the whole text, unless a
+ * longer reading the pattern prefers would have run past the window (`a[^x]*y|a` finds
+ * "a" where "a…y" is further than a window away); longer matches are not reported.
  * - every search is charged what it may cost at most, the rest of its window times the
  *   pattern's program size (RE2's work per character is bounded by it), against
  *   TENANT_SCAN_BUDGET per request, and at most TENANT_MAX_MATCHES matches are kept; a
@@ -19,7 +26,7 @@
 import { MatcherInput, type RE2JS } from "re2js";
 import { ProblemError } from "../errors";
 
-/** Code units one search of a tenant pattern may read; a tenant match is shorter. */
+/** Code units one search of a tenant pattern may read: the longest match reported. */
 export const SCAN_WINDOW = 256;
 /**
  * Work tenant patterns may do per request, in characters read times program size (2^26),
@@ -61,17 +68,6 @@ export class ScanBudget {
   }
 }
 
-/** End of the window starting at `from`: SCAN_WINDOW on, or just after whitespace in its second half. */
-export function windowEnd(text: string, from: number): number {
-  const to = from + SCAN_WINDOW;
-  if (to >= text.length) return text.length;
-  for (let i = to - 1; i > from + SCAN_WINDOW / 2; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) return i + 1;
-  }
-  return to;
-}
-
 /**
  * Calls `emit(start, end)` for each non-empty match of `pattern` in `text`, in order,
  * offsets in UTF-16 code units (see the module comment for windows and limits).
@@ -81,20 +77,32 @@ export function scanTenantPattern(pattern: RE2JS, name: string, text: string, bu
   const re2 = pattern.re2();
   const size = pattern.programSize();
   const input = MatcherInput.utf16(text);
+  // Where the tail of a match too long to report would start, so that it is not reported either.
+  let tailAt = -1;
   for (let from = 0; from < text.length; ) {
-    const to = windowEnd(text, from);
-    for (let pos = from; pos < to; ) {
+    const to = Math.min(text.length, from + SCAN_WINDOW);
+    // Matches starting from here on belong to the next window, which starts here.
+    const keepBefore = to === text.length ? to : to - SCAN_WINDOW / 2;
+    let pos = from;
+    let next = -1;
+    while (pos < keepBefore) {
       budget.charge((to - pos) * size, name);
       const [found, groups] = re2.matchWithGroup(input, pos, to, UNANCHORED, 1) as [boolean, number[] | null];
       if (!found || !groups) break;
       const [start, end] = groups;
-      if (end === to && to < text.length) break;
-      if (end > start) {
+      if (start >= keepBefore) break;
+      if (end === to && to < text.length) {
+        if (start > from) next = pos > from ? pos : start; // give the match a whole window
+        else [tailAt, next] = [to, to]; // longer than a window: skip it and its tail
+        break;
+      }
+      if (start === tailAt) tailAt = -1;
+      else if (end > start) {
         budget.match(name);
         emit(start, end);
       }
       pos = end > start ? end : start + 1;
     }
-    from = to;
+    from = next >= 0 ? next : Math.max(keepBefore, pos);
   }
 }
