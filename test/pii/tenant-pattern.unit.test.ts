@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileTenantPattern, MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE, RefusedPatternError } from "../../src/shared/pii/tenant-pattern";
-import { SCAN_WINDOW, ScanBudget, scanTenantPattern, TENANT_MAX_MATCHES } from "../../src/shared/pii/tenant-scan";
+import { releaseLargeDfa, SCAN_WINDOW, ScanBudget, scanTenantPattern, TENANT_MAX_MATCHES } from "../../src/shared/pii/tenant-scan";
 import { ProblemError } from "../../src/shared/errors";
 
 const refusal = (pattern: string, flags = "") => {
@@ -153,6 +153,20 @@ describe("scanTenantPattern", () => {
     expect(re2Matches("(a+)+$", "", "a".repeat(SCAN_WINDOW * 8) + "!")).toEqual([]);
     expect(re2Matches("a+\\b", "", "a".repeat(SCAN_WINDOW * 3) + "b")).toEqual([]);
     expect(re2Matches("a+$", "", "b" + "a".repeat(SCAN_WINDOW - 1))).toEqual([[1, SCAN_WINDOW]]);
+  });
+
+  it("keeps a small lazy DFA between scans and drops a large one (re2js internals, pinned)", () => {
+    type Dfa = { maxMem: number; memBudget: number };
+    const internals = (p: ReturnType<typeof compileTenantPattern>) => p.re2() as unknown as { lazyDFA: Dfa | null };
+    const p = compileTenantPattern("[A-Z]{2}\\d{6}x");
+    scanTenantPattern(p, "t", "lorem AB123456x ".repeat(1000), new ScanBudget(), () => {});
+    const dfa = internals(p).lazyDFA;
+    expect(dfa).not.toBeNull();
+    expect(dfa!.maxMem).toBe(8 * 1024 * 1024);
+    // As if the scan had built 100 KB of states (a state-exploding pattern on adversarial text).
+    dfa!.memBudget = dfa!.maxMem - 100_000;
+    releaseLargeDfa(p);
+    expect(internals(p).lazyDFA).toBeNull();
   });
 
   it("refuses with 413 past the work budget or the match limit, before running out of time", () => {

@@ -17,6 +17,9 @@
  * So every match of up to SCAN_WINDOW code units is found as in the whole text, unless a
  * longer reading the pattern prefers would have run past the window (`a[^x]*y|a` finds
  * "a" where "a…y" is further than a window away); longer matches are not reported.
+ * - before the (slower) capturing engines look at a window, RE2's DFA answers whether
+ *   any match lies in a span starting there; spans without one are skipped, and the span
+ *   doubles (up to MAX_SKIP_SPAN) while nothing is found;
  * - every search is charged what it may cost at most, the rest of its window times the
  *   pattern's program size (RE2's work per character is bounded by it), against
  *   TENANT_SCAN_BUDGET per request, and at most TENANT_MAX_MATCHES matches are kept; a
@@ -35,6 +38,11 @@ export const SCAN_WINDOW = 256;
 export const TENANT_SCAN_BUDGET = 67_108_864;
 /** Matches of tenant patterns kept per request, over all its strings and recognizers. */
 export const TENANT_MAX_MATCHES = 100_000;
+
+/** Longest span one "is there a match at all" DFA search covers while skipping text. */
+export const MAX_SKIP_SPAN = 64 * SCAN_WINDOW;
+/** A pattern's lazy DFA may keep this much (re2js's own estimate, bytes) between scans. */
+const DFA_KEEP_BYTES = 64 * 1024;
 
 const UNANCHORED = 0;
 
@@ -79,7 +87,18 @@ export function scanTenantPattern(pattern: RE2JS, name: string, text: string, bu
   const input = MatcherInput.utf16(text);
   // Where the tail of a match too long to report would start, so that it is not reported either.
   let tailAt = -1;
+  let span = 2 * SCAN_WINDOW;
   for (let from = 0; from < text.length; ) {
+    // No match inside [from, spanEnd): none of up to a window starts before spanEnd - SCAN_WINDOW.
+    const spanEnd = Math.min(text.length, from + span);
+    budget.charge((spanEnd - from) * size, name);
+    if (!re2.matchWithGroup(input, from, spanEnd, UNANCHORED, 0)[0]) {
+      if (spanEnd === text.length) break;
+      from = spanEnd - SCAN_WINDOW;
+      span = Math.min(2 * span, MAX_SKIP_SPAN);
+      continue;
+    }
+    span = 2 * SCAN_WINDOW;
     const to = Math.min(text.length, from + SCAN_WINDOW);
     // Matches starting from here on belong to the next window, which starts here.
     const keepBefore = to === text.length ? to : to - SCAN_WINDOW / 2;
@@ -105,4 +124,16 @@ export function scanTenantPattern(pattern: RE2JS, name: string, text: string, bu
     }
     from = next >= 0 ? next : Math.max(keepBefore, pos);
   }
+  releaseLargeDfa(pattern);
+}
+
+/**
+ * Drops a pattern's lazy DFA when it has grown past DFA_KEEP_BYTES, so that compiled
+ * patterns kept in the recognizer cache do not each hold up to re2js's 8 MB DFA budget
+ * between requests. `lazyDFA` is re2js internals (pinned version; a test checks it).
+ */
+export function releaseLargeDfa(pattern: RE2JS): void {
+  const re2 = pattern.re2() as unknown as { lazyDFA: { maxMem: number; memBudget: number } | null };
+  const dfa = re2.lazyDFA;
+  if (dfa && dfa.maxMem - dfa.memBudget > DFA_KEEP_BYTES) re2.lazyDFA = null;
 }
