@@ -4,14 +4,16 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? "127.0.0.1";
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
-const persist = join(root, ".wrangler", "state");
+// Local D1, R2, Durable Object and queue data. Tests point PERSIST_TO at a folder of their own,
+// so they never write into the developer's database.
+const persist = process.env.PERSIST_TO ? resolve(process.env.PERSIST_TO) : join(root, ".wrangler", "state");
 
 function ensureDevVars() {
   const file = join(root, ".dev.vars");
