@@ -158,7 +158,7 @@ export async function deleteRecognizer(d1: D1Database, current: Row): Promise<vo
 /**
  * The tenant's recognizers, compiled, cached per isolate for RECOGNIZER_CACHE_SECONDS
  * (changes made through this isolate apply at once). A stored pattern that no longer
- * compiles is skipped rather than failing every request.
+ * compiles is skipped (and logged) rather than failing every request.
  */
 export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now()): Promise<CompiledRecognizer[]> {
   const hit = cache.get(tenantId);
@@ -169,8 +169,11 @@ export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now
     for (const r of rows) {
       try {
         out.push(compileRecognizer(toRecognizer(r)));
-      } catch {
-        // Refused by a stricter checker than the one that stored it: ignore, never crash detection.
+      } catch (err) {
+        // Stored under an older checker (e.g. a lookahead, accepted before tenant patterns moved to
+        // RE2): skipped rather than failing every request; logged by id, never by pattern.
+        if (!(err instanceof RefusedPatternError)) throw err;
+        console.error(JSON.stringify({ level: "warn", msg: "stored recognizer no longer compiles; skipped", tenant_id: tenantId, recognizer_id: r.id }));
       }
     }
     return out;
