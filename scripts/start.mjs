@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensurePinnedNode } from "./pinned-node.mjs";
 
@@ -16,7 +16,9 @@ const host = process.env.HOST ?? "127.0.0.1";
 // wrangler runs on this script's Node (the pinned Node 24 under npm scripts), never on whatever
 // `node` comes first in PATH: wrangler 4.1xx needs Node >= 22.12.
 const wranglerJs = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-const persist = join(root, ".wrangler", "state");
+// Local D1, R2, Durable Object and queue data. Tests point PERSIST_TO at a folder of their own,
+// so they never write into the developer's database.
+const persist = process.env.PERSIST_TO ? resolve(process.env.PERSIST_TO) : join(root, ".wrangler", "state");
 
 function ensureDevVars() {
   const file = join(root, ".dev.vars");

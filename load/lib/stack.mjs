@@ -34,9 +34,10 @@ export async function stopStartedStack() {
 
 /**
  * Spawns `node scripts/start.mjs` (migrations, then wrangler dev) on the target's port with its
- * output in `logFile`, and waits for /healthz. Returns a stop() that ends the process group it started.
+ * output in `logFile`, and waits for /healthz. `persistTo` is the local state folder (default:
+ * `npm start`'s `.wrangler/state`). Returns a stop() that ends the process group it started.
  */
-export async function startStack({ root, base, logFile, timeoutMs = 180_000, log }) {
+export async function startStack({ root, base, logFile, timeoutMs = 180_000, log, persistTo }) {
   const url = new URL(base);
   mkdirSync(join(logFile, ".."), { recursive: true });
   const out = createWriteStream(logFile);
@@ -46,7 +47,13 @@ export async function startStack({ root, base, logFile, timeoutMs = 180_000, log
     cwd: root,
     // WRANGLER_LOG=warn drops wrangler's two log lines per request (its own and the worker's request
     // log), which would otherwise cost the shared cores more than some of the requests measured.
-    env: { WRANGLER_LOG: "warn", ...process.env, PORT: url.port || "80", HOST: url.hostname.replace(/^\[|\]$/g, "") },
+    env: {
+      WRANGLER_LOG: "warn",
+      ...process.env,
+      PORT: url.port || "80",
+      HOST: url.hostname.replace(/^\[|\]$/g, ""),
+      ...(persistTo ? { PERSIST_TO: persistTo } : {}),
+    },
     stdio: ["ignore", out, out],
     detached: true,
   });

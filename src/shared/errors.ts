@@ -49,6 +49,7 @@ export type ProblemSlug =
   | "precondition-failed"
   | "precondition-required"
   | "payload-too-large"
+  | "scan-limit-exceeded"
   | "unsupported-media-type"
   | "schema-invalid"
   | "pii-rejected"

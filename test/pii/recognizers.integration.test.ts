@@ -35,14 +35,93 @@ describe("custom recognizers", () => {
     expect(selected.body.findings).toHaveLength(1);
   });
 
-  it("refuses patterns that could backtrack catastrophically, and invalid ones", async () => {
+  it("refuses, with the feature's name, what the linear-time engine cannot run, and invalid patterns", async () => {
     const { token } = await newTenant();
-    for (const pattern of ["(a+)+$", "(\\w|\\d)*x", "\\d+\\d+", "(\\w)\\1", "(?<=x)y", "[unclosed", "a*"]) {
+    const cases: [string, RegExp][] = [
+      ["(\\w)\\1", /backreferences/],
+      ["(?<n>x)\\k<n>", /named backreferences/],
+      ["(?=\\d{9})\\d+", /lookahead/],
+      ["x(?!y)", /lookahead/],
+      ["(?<=x)y", /lookbehind/],
+      ["\\d++", /possessive/],
+      ["(?>ab|a)c", /atomic groups/],
+      ["[unclosed", /unterminated character class/],
+      ["(unclosed", /not a valid regular expression/],
+      ["a*", /empty string/],
+    ];
+    for (const [pattern, reason] of cases) {
       const p = await expectProblem(await call(BASE, { token, body: { ...EMPLOYEE, name: "bad", pattern } }), 422);
       expect(p.errors?.[0].path).toBe("$.pattern");
+      expect(p.errors?.[0].message, pattern).toMatch(reason);
+      expect(p.detail).toMatch(reason);
     }
+    // The same check on replace.
+    const { body: rec } = await callJson(BASE, { token, body: EMPLOYEE }, 201);
+    const p = await expectProblem(await call(`${BASE}/${rec.id}`, { token, method: "PUT", body: { ...EMPLOYEE, pattern: "(?<=x)y" } }), 422);
+    expect(p.errors?.[0].message).toMatch(/lookbehind/);
     const { body } = await callJson(BASE, { token }, 200);
-    expect(body.items).toEqual([]);
+    expect(body.items.map((r: any) => r.pattern)).toEqual([EMPLOYEE.pattern]);
+  });
+
+  describe("patterns that backtrack catastrophically in JavaScript complete, with the right answer", () => {
+    const detect = async (token: string, text: string, entity: string) =>
+      (await callJson("/api/v1/pii/detect", { token, body: { text, entities: [entity], return_text: true } }, 200)).body.findings.map((f: any) => [f.start, f.end, f.text]);
+
+    it("[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*# on 2,000+ letters (the pattern of issue 9)", async () => {
+      const { token } = await newTenant();
+      await callJson(BASE, { token, body: { name: "tag", entity: "TAG", pattern: "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#", score: 0.9 } }, 201);
+      const letters = "abcdefghij".repeat(250);
+      expect(await detect(token, letters, "TAG")).toEqual([]);
+      const text = `${letters} ab1cd2ef# ${letters}`;
+      const at = letters.length + 1;
+      expect(await detect(token, text, "TAG")).toEqual([[at, at + 9, "ab1cd2ef#"]]);
+      // And /healthz answers meanwhile.
+      expect((await call("/healthz")).status).toBe(200);
+    });
+
+    it("(a+)+$, (a|aa)+$ and (.*a){20} on long inputs", async () => {
+      const { token } = await newTenant();
+      await callJson(BASE, { token, body: { name: "nested", entity: "NESTED", pattern: "(a+)+$", score: 0.9 } }, 201);
+      await callJson(BASE, { token, body: { name: "alternation", entity: "ALTERNATION", pattern: "(a|aa)+$", score: 0.9 } }, 201);
+      await callJson(BASE, { token, body: { name: "star", entity: "STAR", pattern: "(.*a){20}", score: 0.9 } }, 201);
+      const as = "a".repeat(50_000);
+      expect(await detect(token, as + "!", "NESTED")).toEqual([]);
+      expect(await detect(token, as + "!", "ALTERNATION")).toEqual([]);
+      expect(await detect(token, "x aaaa", "NESTED")).toEqual([[2, 6, "aaaa"]]);
+      expect(await detect(token, "x aaaa", "ALTERNATION")).toEqual([[2, 6, "aaaa"]]);
+      // (.*a){20}: no line has twenty a's, except the last one.
+      const lines = Array.from({ length: 3000 }, () => "b".repeat(10) + "a".repeat(19)).join("\n");
+      const last = "c" + "a".repeat(20);
+      expect(await detect(token, lines, "STAR")).toEqual([]);
+      expect(await detect(token, `${lines}\n${last}`, "STAR")).toEqual([[lines.length + 1, lines.length + 1 + last.length, last]]);
+    });
+
+    it("a request whose tenant patterns would read too much is refused with 413, and nothing else waits", async () => {
+      const { token } = await newTenant();
+      // Ends every leftmost-first match only at the end of the text: n² work without the budget.
+      await callJson(BASE, { token, body: { name: "quadratic", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } }, 201);
+      const p = await expectProblem(await call("/api/v1/pii/detect", { token, body: { text: "a".repeat(500_000) } }), 413);
+      expect(p.type).toMatch(/scan-limit-exceeded$/);
+      expect(p.detail).toMatch(/quadratic/);
+      // A smaller text passes, with the right (windowed) answer: one finding per 'a'.
+      const small = await callJson("/api/v1/pii/detect", { token, body: { text: "a".repeat(100) + "y", entities: ["QUAD"] } }, 200);
+      expect(small.body.findings.map((f: any) => [f.start, f.end])).toEqual([[0, 101]]);
+    });
+  });
+
+  it("custom findings overlapping each other and built-in ones still resolve to one per span", async () => {
+    const { token } = await newTenant();
+    await callJson(BASE, { token, body: { name: "wide", entity: "WIDE_ID", pattern: "ID-\\d{4}-\\d{4}", score: 0.7 } }, 201);
+    await callJson(BASE, { token, body: { name: "narrow", entity: "NARROW_ID", pattern: "\\d{4}-\\d{4}", score: 0.6 } }, 201);
+    await callJson(BASE, { token, body: { name: "mail", entity: "MAIL_USER", pattern: "[a-z]+@", score: 0.99 } }, 201);
+    const text = "ref ID-1234-5678 and écrivez à zoë.ünal@example.com 😀";
+    const { body } = await callJson("/api/v1/pii/detect", { token, body: { text, return_text: true } }, 200);
+    const found = body.findings.map((f: any) => [f.type, f.text, text.slice(f.start, f.end)]);
+    expect(found).toContainEqual(["WIDE_ID", "ID-1234-5678", "ID-1234-5678"]);
+    expect(found.some((f: any) => f[0] === "NARROW_ID")).toBe(false);
+    // "ünal@" scores 0.99 and beats the e-mail's overlapping span; offsets are UTF-16 (after 'ë').
+    expect(found).toContainEqual(["MAIL_USER", "nal@", "nal@"]);
+    for (let i = 1; i < body.findings.length; i++) expect(body.findings[i].start).toBeGreaterThanOrEqual(body.findings[i - 1].end);
   });
 
   it("validates every field", async () => {

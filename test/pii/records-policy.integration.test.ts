@@ -10,6 +10,21 @@ const tokenRows = async (tenantId: string) => (await env.DB.prepare("SELECT coun
 const RECORD = { name: "John Smith", ssn: "536-22-8174", email: "john@example.com", card: "4111 1111 1111 1111", prompt: "call (415) 555-2671" };
 
 describe("dataset PII policy on ingest", () => {
+  it("tenant patterns share one scan budget per request: a batch past it is a 413 and stores nothing", async () => {
+    const { token } = await newTenant();
+    // Each leftmost-first match of this pattern reads to the end of its window: the most costly kind.
+    await callJson("/api/v1/pii/recognizers", { token, body: { name: "quad", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } }, 201);
+    const ds = await createDataset(token, { pii_policy: { rules: { QUAD: { action: "reject" } } } });
+    // Each record alone is well within the budget; ten in one request are not.
+    const data = { text: "a".repeat(30_000) };
+    const p = await expectProblem(await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: Array.from({ length: 10 }, () => ({ data })) } }), 413);
+    expect(p.type).toMatch(/scan-limit-exceeded$/);
+    expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
+    // The same record alone is scanned and rejected by the policy, as it should be.
+    const one = await expectProblem(await call(recordsPath(ds.id), { token, body: { data } }), 422);
+    expect(one.type).toMatch(/pii-rejected$/);
+  });
+
   it("allow stores values as sent", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { pii_policy: { rules: { EMAIL: { action: "allow" }, PERSON: { action: "allow" } } } });

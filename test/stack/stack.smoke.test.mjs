@@ -2,8 +2,9 @@
 // goes API worker → queue → consumer worker → the API worker's DatasetObject (script_name),
 // which only this end-to-end run exercises. Run by `npm test` under `node --test`.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -22,16 +23,34 @@ const freePort = () =>
     });
   });
 
+/** Every file under `dir` with its size and modification time (empty when there is no `dir`). */
+function snapshot(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => `${f} ${statSync(f).size} ${statSync(f).mtimeMs}`)
+    .sort();
+}
+
+// The developer's local database (`npm start`'s state folder) is never touched: the smoke stack
+// gets a folder of its own, deleted afterwards.
+const developerState = join(root, ".wrangler", "state");
+let developerBefore;
+let state;
 let base;
 let stack;
 
 before(async () => {
+  developerBefore = snapshot(developerState);
+  state = mkdtempSync(join(tmpdir(), "ldv-smoke-state-"));
   base = `http://127.0.0.1:${await freePort()}`;
-  stack = await startStack({ root, base, logFile: join(root, "bench-results", "smoke-stack.log"), timeoutMs: 240_000, log: console.log });
+  stack = await startStack({ root, base, logFile: join(root, "bench-results", "smoke-stack.log"), timeoutMs: 240_000, log: console.log, persistTo: state });
 });
 
 after(async () => {
   await stack?.stop();
+  if (state) rmSync(state, { recursive: true, force: true });
 });
 
 async function api(path, { token, method, body, expect } = {}) {
@@ -74,4 +93,8 @@ test("npm start's stack serves the API and runs a queued job in the consumer wor
   const verify = await api("/api/v1/audit/verify", { token: key, expect: 200 });
   assert.equal(verify.ok, true);
   assert.ok(verify.head_seq >= 5);
+
+  // The data went to the test's own folder, and npm start's folder is exactly as it was.
+  assert.ok(snapshot(state).some((f) => f.includes(".sqlite ")), "the smoke stack stored its D1 data in its own folder");
+  assert.deepEqual(snapshot(developerState), developerBefore);
 });

@@ -15,7 +15,7 @@ import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
 import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
 import { builtinScanner } from "./recognizers/index";
-import { CUSTOM_WINDOW } from "./safe-regex";
+import { ScanBudget, scanTenantPattern } from "./tenant-scan";
 import { DEFAULT_MIN_SCORE, type Candidate, type CompiledRecognizer, type DetectOptions, type Finding } from "./types";
 
 /** DetectOptions prepared once per request (sets, the deny-list regex). */
@@ -25,6 +25,7 @@ export interface PreparedOptions {
   allow: ReadonlySet<string> | null;
   deny: RegExp | null;
   custom: readonly CompiledRecognizer[];
+  budget: ScanBudget;
   returnText: boolean;
 }
 
@@ -32,40 +33,27 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function prepareOptions(opts: DetectOptions = {}): PreparedOptions {
   const deny = (opts.deny ?? []).map((d) => d.trim()).filter(Boolean);
+  const entities = opts.entities ? new Set(opts.entities) : null;
+  const custom = opts.custom ?? [];
   return {
-    entities: opts.entities ? new Set(opts.entities) : null,
+    entities,
     minScore: opts.minScore ?? DEFAULT_MIN_SCORE,
     allow: opts.allow?.length ? new Set(opts.allow.map((a) => a.trim().toLowerCase())) : null,
     deny: deny.length
       ? new RegExp(`(?<![\\w])(?:${deny.sort((a, b) => b.length - a.length).map(escapeRegex).join("|")})(?![\\w])`, "gi")
       : null,
-    custom: opts.custom ?? [],
+    // A recognizer whose entity was not asked for would only spend the scan budget.
+    custom: entities ? custom.filter((r) => entities.has(r.entity)) : custom,
+    budget: opts.budget ?? new ScanBudget(),
     returnText: opts.returnText ?? false,
   };
 }
 
-/** Runs a tenant recognizer window by window, so no single regex run sees more than CUSTOM_WINDOW characters. */
-function runCustom(rec: CompiledRecognizer, text: string, out: Candidate[]): void {
-  const re = rec.regex;
-  for (let from = 0; from < text.length; ) {
-    let to = Math.min(text.length, from + CUSTOM_WINDOW);
-    if (to < text.length) {
-      // Cut at whitespace so a window edge rarely splits a match.
-      const ws = text.lastIndexOf(" ", to);
-      if (ws > from + CUSTOM_WINDOW / 2) to = ws;
-    }
-    const window = to - from < text.length ? text.slice(from, to) : text;
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(window)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      out.push({ type: rec.entity, start: from + m.index, end: from + m.index + m[0].length, score: rec.score, recognizer: rec.name, context: rec.context });
-    }
-    from = to;
-  }
+/** Runs a tenant recognizer on RE2, within the request's scan budget (see tenant-scan.ts). */
+function runCustom(rec: CompiledRecognizer, text: string, budget: ScanBudget, out: Candidate[]): void {
+  scanTenantPattern(rec.pattern, rec.name, text, budget, (start, end) =>
+    out.push({ type: rec.entity, start, end, score: rec.score, recognizer: rec.name, context: rec.context }),
+  );
 }
 
 /** Keeps the best of each group of overlapping candidates (see the module comment). */
@@ -105,7 +93,7 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   const raw: Candidate[] = [];
   // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
   if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
-  for (const rec of opts.custom) runCustom(rec, text, raw);
+  for (const rec of opts.custom) runCustom(rec, text, opts.budget, raw);
   if (opts.deny) {
     const re = opts.deny;
     re.lastIndex = 0;

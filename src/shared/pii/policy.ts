@@ -14,6 +14,7 @@ import type { PiiPolicy } from "../schema/pii";
 import { detectJson, mapJsonLeaves, prepareOptions } from "./detect";
 import { isBuiltinEntity } from "./entities";
 import { loadRecognizers } from "./recognizer-store";
+import { ScanBudget } from "./tenant-scan";
 import type { CompiledRecognizer, Finding } from "./types";
 
 const activeRules = (policy: PiiPolicy) => Object.entries(policy.rules).filter(([, r]) => r.action !== "allow");
@@ -64,6 +65,8 @@ function rejection(found: Finding[]): ProblemError {
 export interface PolicyRunOptions {
   /** A vault shared by several records; the caller flushes it (once) when the write goes ahead. */
   vault?: TokenVault;
+  /** The scan budget of tenant patterns, shared by every record of one request. */
+  budget?: ScanBudget;
 }
 
 /**
@@ -84,7 +87,7 @@ export async function applyPiiPolicyDetailed(
   const custom: CompiledRecognizer[] = rules.some(([t]) => !isBuiltinEntity(t)) ? await loadRecognizers(env.DB, tenantId) : [];
   const findings = detectJson(
     data,
-    prepareOptions({ entities: rules.map(([t]) => t), minScore: policy.min_score, allow: policy.allow, deny: policy.deny, custom }),
+    prepareOptions({ entities: rules.map(([t]) => t), minScore: policy.min_score, allow: policy.allow, deny: policy.deny, custom, budget: options.budget }),
   );
   if (!findings.length) return { data, items: [] };
   const ruleOf = new Map(rules);
@@ -156,12 +159,13 @@ export async function applyPiiPolicyToRecords(
 ): Promise<{ values: unknown[]; flush: () => Promise<number> }> {
   if (!policy || !activeRules(policy).length) return { values: [...records], flush: async () => 0 };
   const vault = new TokenVault(new OperatorKeys(env, tenantId));
+  const budget = new ScanBudget();
   const values: unknown[] = [];
   const errors: FieldError[] = [];
   const types = new Set<string>();
   for (let i = 0; i < records.length; i++) {
     try {
-      values.push((await applyPiiPolicyDetailed(env, tenantId, policy, records[i], { vault })).data);
+      values.push((await applyPiiPolicyDetailed(env, tenantId, policy, records[i], { vault, budget })).data);
     } catch (err) {
       if (!(err instanceof ProblemError) || err.slug !== "pii-rejected") throw err;
       for (const e of err.errors ?? []) errors.push({ ...e, path: rootOf(i) + e.path.slice(1), ...(batch ? { index: i } : {}) });

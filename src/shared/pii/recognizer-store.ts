@@ -10,12 +10,12 @@ import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { Recognizer, RecognizerInput } from "../schema/pii";
 import { CONTEXT_BOOST } from "./context";
-import { compileSafePattern, UnsafePatternError } from "./safe-regex";
+import { compileTenantPattern, RefusedPatternError } from "./tenant-pattern";
 import type { CompiledRecognizer } from "./types";
 
 type Row = typeof schema.piiRecognizers.$inferSelect;
 
-/** Recognizers a tenant may keep; each one is an extra regex pass over every text. */
+/** Recognizers a tenant may keep, and so run in one request; each one is an extra RE2 pass over every text. */
 export const MAX_RECOGNIZERS_PER_TENANT = 50;
 /** Seconds another isolate may keep using a recognizer list after it changed. */
 export const RECOGNIZER_CACHE_SECONDS = 30;
@@ -31,24 +31,24 @@ export const toRecognizer = (r: Row): Recognizer => ({
   created_at: r.createdAt,
 });
 
-/** Compiles a stored or submitted recognizer; throws UnsafePatternError for a refused pattern. */
+/** Compiles a stored or submitted recognizer for RE2; throws RefusedPatternError for a refused pattern. */
 export function compileRecognizer(r: Pick<Recognizer, "id" | "name" | "entity" | "pattern" | "flags" | "context" | "score">): CompiledRecognizer {
   return {
     id: r.id,
     name: r.name,
     entity: r.entity,
-    regex: compileSafePattern(r.pattern, r.flags),
+    pattern: compileTenantPattern(r.pattern, r.flags),
     score: r.score,
     context: r.context.length ? { words: new Set(r.context), boost: CONTEXT_BOOST } : undefined,
   };
 }
 
-/** 422 naming `$.pattern` when the pattern is invalid or unsafe. */
+/** 422 naming `$.pattern` when the pattern is invalid or uses a feature RE2 cannot run. */
 export function checkPattern(input: RecognizerInput): void {
   try {
-    compileSafePattern(input.pattern, input.flags ?? "");
+    compileTenantPattern(input.pattern, input.flags ?? "");
   } catch (err) {
-    if (err instanceof UnsafePatternError) throw validationFailed([{ path: "$.pattern", message: err.message }], "The pattern was refused.");
+    if (err instanceof RefusedPatternError) throw validationFailed([{ path: "$.pattern", message: err.message }], `The pattern was refused: ${err.message}.`);
     throw err;
   }
   if (input.entity === "DENY_LIST") throw validationFailed([{ path: "$.entity", message: "DENY_LIST is reserved for deny lists." }]);
@@ -158,7 +158,7 @@ export async function deleteRecognizer(d1: D1Database, current: Row): Promise<vo
 /**
  * The tenant's recognizers, compiled, cached per isolate for RECOGNIZER_CACHE_SECONDS
  * (changes made through this isolate apply at once). A stored pattern that no longer
- * compiles is skipped rather than failing every request.
+ * compiles is skipped (and logged) rather than failing every request.
  */
 export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now()): Promise<CompiledRecognizer[]> {
   const hit = cache.get(tenantId);
@@ -169,8 +169,11 @@ export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now
     for (const r of rows) {
       try {
         out.push(compileRecognizer(toRecognizer(r)));
-      } catch {
-        // Refused by a stricter checker than the one that stored it: ignore, never crash detection.
+      } catch (err) {
+        // Stored under an older checker (e.g. a lookahead, accepted before tenant patterns moved to
+        // RE2): skipped rather than failing every request; logged by id, never by pattern.
+        if (!(err instanceof RefusedPatternError)) throw err;
+        console.error(JSON.stringify({ level: "warn", msg: "stored recognizer no longer compiles; skipped", tenant_id: tenantId, recognizer_id: r.id }));
       }
     }
     return out;

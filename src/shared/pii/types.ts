@@ -1,4 +1,6 @@
 /** Shapes shared by the detection engine: candidates, findings, context rules, options. */
+import type { RE2JS } from "re2js";
+import type { ScanBudget } from "./tenant-scan";
 
 /**
  * One detected entity. Offsets are UTF-16 code units, as JavaScript strings index them
@@ -52,8 +54,10 @@ export interface DetectOptions {
   allow?: readonly string[];
   /** Values always reported, as DENY_LIST with score 1 (matched case-insensitively, on word boundaries). */
   deny?: readonly string[];
-  /** Tenant recognizers, compiled by compileRecognizer. */
+  /** Tenant recognizers, compiled by compileRecognizer; only those of the requested entities run. */
   custom?: readonly CompiledRecognizer[];
+  /** What tenant patterns may still do in this request; several calls of one request share it. */
+  budget?: ScanBudget;
   /** Include the matched text in each finding. */
   returnText?: boolean;
 }
@@ -63,7 +67,8 @@ export interface CompiledRecognizer {
   id: string;
   name: string;
   entity: string;
-  regex: RegExp;
+  /** The pattern on RE2 (linear time); see tenant-pattern.ts. */
+  pattern: RE2JS;
   score: number;
   context: ContextRule | undefined;
 }

@@ -156,8 +156,17 @@ export const RecognizerInputSchema = z
   .object({
     name: z.string().regex(RECOGNIZER_NAME_PATTERN, "1-64 characters: lower-case letters, digits, '_' or '-', starting with a letter"),
     entity: EntityNameSchema,
-    pattern: z.string().min(1).max(512).openapi({ description: "A JavaScript regular expression; patterns that could backtrack catastrophically are refused." }),
-    flags: z.string().regex(/^[imsu]{0,4}$/, "only i, m, s and u").optional(),
+    pattern: z
+      .string()
+      .min(1)
+      .max(512)
+      .openapi({
+        description:
+          "A JavaScript regular expression, run on RE2 (linear time). Refused (422, naming the feature): backreferences, " +
+          "lookahead, lookbehind, possessive quantifiers, atomic groups, octal escapes, lone surrogates, patterns " +
+          "matching the empty string. A match lies within one 256-character window.",
+      }),
+    flags: z.string().regex(/^[imsu]{0,4}$/, "only i, m, s and u").optional().openapi({ description: "i, m, s, u, each at most once" }),
     context: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, "a lower-case word")).max(20).optional().openapi({ description: "Words that raise the score when near a match" }),
     score: z.number().min(0.01).max(1),
   })
