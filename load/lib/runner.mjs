@@ -224,6 +224,35 @@ export async function runScript({ script, env = {}, extra = () => ({}), log = ()
   }
 }
 
+/**
+ * Loads `script` as the runner would (init code with `env` as __ENV) without sending anything:
+ * returns its exports' names and the scenarios it would run; throws on options, executors,
+ * thresholds or exec functions the runner does not implement (like `k6 inspect`, plus those checks).
+ */
+export async function inspectScript({ script, env = {} }) {
+  if (!hooksRegistered) {
+    register("./k6/hooks.mjs", import.meta.url);
+    hooksRegistered = true;
+  }
+  defineGlobals();
+  const registry = new Registry();
+  for (const [name, [type, contains]] of Object.entries(BUILTIN)) registry.get(name, type, contains);
+  setRun({ registry, checks: new Checks(), iterationErrors: new Map() });
+  globalThis.__ENV = { ...env };
+  try {
+    const mod = await import(`${pathToFileURL(resolvePath(script)).href}?inspect=${++runCount}`);
+    const options = mod.options ?? {};
+    const scenarios = scenariosOf(options);
+    validateThresholds(options.thresholds, registry);
+    for (const [name, s] of Object.entries(scenarios)) {
+      if (typeof mod[s.exec ?? "default"] !== "function") throw new Error(`scenario ${name}: the script exports no function '${s.exec ?? "default"}'`);
+    }
+    return { exports: Object.keys(mod), options, scenarios };
+  } finally {
+    setRun(null);
+  }
+}
+
 async function runIteration(run, vu, sc, exec, data, scheduledAt) {
   const store = { vu, sc, group: "", scheduledAt };
   const begun = performance.now();
