@@ -48,7 +48,7 @@ if (args.help || (!args.list && !args.compare && positionals.length !== 1)) {
               if nothing answers there the runner starts the local stack on it and stops it afterwards
   --out       where summaries go (default bench-results/)
   --compare   part 3 of issue 15: each one-endpoint script right after /healthz, per profile, one table
-  --direct    with --compare: serve the app from Miniflare directly, without wrangler dev's proxy`);
+  --direct    serve the API worker from Miniflare directly (load/direct-server.mjs), without wrangler dev's proxy`);
   process.exit(args.help ? 0 : 2);
 }
 
@@ -81,10 +81,11 @@ function scriptEnv(extra = {}) {
 
 let exitCode = 0;
 try {
-  if (args.compare && args.direct) {
-    const { startDirect } = await import("./lib/direct.mjs");
-    log(`Starting the app on Miniflare directly (no wrangler dev proxy) at ${base}...`);
-    stack = await startDirect({ root, base, log });
+  if (args.direct) {
+    if (await isHealthy(base)) fail(`--direct starts its own server, but something already answers ${base}`);
+    const logFile = join(args.out, `load-direct-${stamp}.log`);
+    log(`Starting the API worker on Miniflare directly (load/direct-server.mjs, no wrangler dev proxy); log in ${logFile}`);
+    stack = await startStack({ root, base, logFile, log, script: "load/direct-server.mjs" });
   } else if (await isHealthy(base)) {
     log(`Target answers ${base}/healthz: using the running stack (its CPU is not measured).`);
   } else {

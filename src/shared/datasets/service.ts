@@ -10,8 +10,9 @@ import { newDatasetKey } from "../records/keys";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../pii/policy";
+import { datasetCacheTtlMs, evictDataset, getCachedDataset, putCachedDataset, type DatasetCacheEnv } from "./cache";
 
-type DatasetRow = typeof schema.datasets.$inferSelect;
+export type DatasetRow = typeof schema.datasets.$inferSelect;
 
 export const toDataset = (r: DatasetRow): Dataset => ({
   id: r.id,
@@ -87,6 +88,20 @@ export async function getDatasetRow(d1: D1Database, tenantId: string, id: string
   return row;
 }
 
+/**
+ * getDatasetRow through the isolate's dataset cache (./cache.ts): for reads and record routes,
+ * which may see a change made through another isolate up to DATASET_CACHE_TTL_SECONDS late.
+ * `counters: true` (GET /datasets/{id}) re-reads a row whose record counters a record write
+ * through this isolate made stale. Updates and deletes read with getDatasetRow, never from here.
+ */
+export async function cachedDatasetRow(env: DatasetCacheEnv, tenantId: string, id: string, opts: { counters?: boolean } = {}): Promise<DatasetRow> {
+  const hit = getCachedDataset<DatasetRow>(tenantId, id, opts.counters ?? false);
+  if (hit) return hit;
+  const row = await getDatasetRow(env.DB, tenantId, id);
+  putCachedDataset(tenantId, id, row, datasetCacheTtlMs(env));
+  return row;
+}
+
 export async function listDatasets(d1: D1Database, tenantId: string, limit: number, cursor?: string) {
   const after = cursor ? decodeCursor(cursor, { id: "string" }).id : "";
   const rows = await db(d1)
@@ -138,11 +153,13 @@ export async function applyUpdate(d1: D1Database, current: DatasetRow, changes: 
     if (isUniqueViolation(err)) throw nameTaken(changes.name ?? current.name);
     throw err;
   }
+  evictDataset(current.tenantId, current.id);
   if (!row) throw preconditionFailed("The dataset changed while this update was applied; read it again.");
   return toDataset(row);
 }
 
 export async function softDeleteDataset(d1: D1Database, current: DatasetRow): Promise<void> {
+  evictDataset(current.tenantId, current.id);
   const now = new Date().toISOString();
   await db(d1)
     .update(schema.datasets)
