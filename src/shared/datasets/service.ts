@@ -6,7 +6,7 @@ import { conflict, notFound, preconditionFailed, validationFailed } from "../err
 import { newId } from "../ids";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { checkJsonSchema } from "../json-schema/check-schema";
-import { newDatasetKey } from "../records/keys";
+import { newDatasetKey, type DatasetKeyRow } from "../records/keys";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../pii/policy";
@@ -41,19 +41,34 @@ function assertSchemaUsable(value: unknown): void {
 
 const nameTaken = (name: string) => conflict(`A dataset named '${name}' already exists in this tenant.`);
 
-/** Checks everything that can be checked before a write, so audit-then-write rarely fails. */
-export async function prepareCreate(d1: D1Database, tenantId: string, input: CreateDataset): Promise<DatasetRow> {
+/** A dataset ready to insert: its row and its first wrapped data-encryption key. */
+export interface PreparedDataset {
+  row: DatasetRow;
+  dek: DatasetKeyRow;
+}
+
+/**
+ * Checks everything that can be checked before a write, so audit-then-write rarely fails, and
+ * makes the dataset's first key. The policy check, the name check and the key (a D1 read of
+ * the tenant's newest KEK) are independent reads, so they run at once: one D1 round trip on
+ * the create path instead of three in a row. Nothing is written here.
+ */
+export async function prepareCreate(env: KeyEnv, tenantId: string, input: CreateDataset): Promise<PreparedDataset> {
   assertSchemaUsable(input.schema);
-  await validatePolicy(d1, tenantId, input.pii_policy);
-  const taken = await db(d1)
-    .select({ id: schema.datasets.id })
-    .from(schema.datasets)
-    .where(and(eq(schema.datasets.tenantId, tenantId), eq(schema.datasets.name, input.name), isNull(schema.datasets.deletedAt)))
-    .get();
-  if (taken) throw nameTaken(input.name);
+  const id = newId("ds");
   const now = new Date().toISOString();
-  return {
-    id: newId("ds"),
+  const [, taken, dek] = await Promise.all([
+    validatePolicy(env.DB, tenantId, input.pii_policy),
+    db(env.DB)
+      .select({ id: schema.datasets.id })
+      .from(schema.datasets)
+      .where(and(eq(schema.datasets.tenantId, tenantId), eq(schema.datasets.name, input.name), isNull(schema.datasets.deletedAt)))
+      .get(),
+    newDatasetKey(env, tenantId, id, 1, now),
+  ]);
+  if (taken) throw nameTaken(input.name);
+  const row: DatasetRow = {
+    id,
     tenantId,
     name: input.name,
     description: input.description ?? null,
@@ -66,14 +81,14 @@ export async function prepareCreate(d1: D1Database, tenantId: string, input: Cre
     updatedAt: now,
     deletedAt: null,
   };
+  return { row, dek: dek.row };
 }
 
 /** Inserts the dataset and its first data-encryption key in one D1 batch (atomic). */
-export async function insertDataset(env: KeyEnv, row: DatasetRow): Promise<Dataset> {
-  const dek = await newDatasetKey(env, row.tenantId, row.id, 1, row.createdAt);
-  const d = db(env.DB);
+export async function insertDataset(d1: D1Database, { row, dek }: PreparedDataset): Promise<Dataset> {
+  const d = db(d1);
   try {
-    await d.batch([d.insert(schema.datasets).values(row), d.insert(schema.datasetKeys).values(dek.row)]);
+    await d.batch([d.insert(schema.datasets).values(row), d.insert(schema.datasetKeys).values(dek)]);
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(row.name);
     throw err;

@@ -78,13 +78,18 @@ const deleteDataset = createRoute({
 export const datasetRoutes = router()
   .openapi(createDataset, async (c) => {
     const { tenantId } = tenantOf(c);
-    const row = await wrapTime(c, "prepare", datasets.prepareCreate(c.env.DB, tenantId, c.req.valid("json")));
-    const dataset = await wrapTime(c, "audited-insert", audited(
-      c.env,
-      auditScope(c),
-      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
-      () => datasets.insertDataset(c.env, row),
-    ));
+    const prepared = await wrapTime(c, "prepare", datasets.prepareCreate(c.env, tenantId, c.req.valid("json")));
+    const { row } = prepared;
+    const dataset = await wrapTime(
+      c,
+      "audited-insert",
+      audited(
+        c.env,
+        auditScope(c),
+        { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
+        () => datasets.insertDataset(c.env.DB, prepared),
+      ),
+    );
     c.header("ETag", datasets.datasetEtag(dataset));
     c.header("Location", `/api/v1/datasets/${dataset.id}`);
     return c.json(dataset, 201);
