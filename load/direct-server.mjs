@@ -3,8 +3,9 @@
 // proxy worker in front: for measuring the app rather than the dev proxy (npm run load --
 // --compare --direct). Same bundle as a deploy (wrangler deploy --dry-run), same bindings
 // (wrangler's own unstable_getMiniflareWorkerOptions reads wrangler.toml and .dev.vars), its
-// own local state under .wrangler/direct-state with the D1 migrations applied. The queue
-// consumer is not run: the endpoints measured do not enqueue.
+// own local state with the D1 migrations applied: .wrangler/direct-state, or $STATE_DIR (e.g. a
+// tmpfs such as /dev/shm, so that writes measure the app rather than this machine's fsync).
+// The queue consumer is not run: the endpoints measured do not enqueue.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
-const persist = join(root, ".wrangler", "direct-state");
+const persist = process.env.STATE_DIR ?? join(root, ".wrangler", "direct-state");
 const outdir = join(root, "dist", "direct-api");
 const run = (args) => {
   const r = spawnSync(wrangler, args, { cwd: root, stdio: "inherit", env: { ...process.env, CI: "true" } });

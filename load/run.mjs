@@ -28,6 +28,7 @@ const { values: args, positionals } = parseArgs({
     duration: { type: "string", default: "5s" },
     only: { type: "string" },
     direct: { type: "boolean", default: false },
+    "state-dir": { type: "string" },
     list: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -48,7 +49,8 @@ if (args.help || (!args.list && !args.compare && positionals.length !== 1)) {
               if nothing answers there the runner starts the local stack on it and stops it afterwards
   --out       where summaries go (default bench-results/)
   --compare   part 3 of issue 15: each one-endpoint script right after /healthz, per profile, one table
-  --direct    serve the API worker from Miniflare directly (load/direct-server.mjs), without wrangler dev's proxy`);
+  --direct    serve the API worker from Miniflare directly (load/direct-server.mjs), without wrangler dev's proxy
+  --state-dir with --direct: where its local D1/R2/Durable Object state lives (e.g. /dev/shm/ldv: no disk fsync)`);
   process.exit(args.help ? 0 : 2);
 }
 
@@ -85,6 +87,7 @@ try {
     if (await isHealthy(base)) fail(`--direct starts its own server, but something already answers ${base}`);
     const logFile = join(args.out, `load-direct-${stamp}.log`);
     log(`Starting the API worker on Miniflare directly (load/direct-server.mjs, no wrangler dev proxy); log in ${logFile}`);
+    if (args["state-dir"]) process.env.STATE_DIR = args["state-dir"];
     stack = await startStack({ root, base, logFile, log, script: "load/direct-server.mjs" });
   } else if (await isHealthy(base)) {
     log(`Target answers ${base}/healthz: using the running stack (its CPU is not measured).`);
@@ -105,7 +108,11 @@ try {
       stack,
       out: args.out,
       stamp,
-      mode: args.direct ? "Miniflare directly (no dev proxy)" : stack ? "wrangler dev (through its proxy)" : "a stack already running",
+      mode: args.direct
+        ? `Miniflare directly (no dev proxy), state in ${args["state-dir"] ?? ".wrangler/direct-state"}`
+        : stack
+          ? "wrangler dev (through its proxy)"
+          : "a stack already running",
       log,
     });
     log(`Comparison: ${file}`);

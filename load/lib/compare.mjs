@@ -52,10 +52,16 @@ export async function compare({ scriptDir, scripts, profiles, duration, env, sta
     const tag = ENDPOINT_TAGS[script];
     if (!tag) throw new Error(`${script} is not a one-endpoint script (${ENDPOINT_SCRIPTS.join(", ")})`);
     for (const profile of profiles) {
-      // /healthz right before each endpoint: the reference moves with the machine's load.
-      const health = await measure({ scriptDir, script: "healthz", tag: "GET /healthz", profile, duration, env, stack, log });
-      const ep = await measure({ scriptDir, script, tag, profile, duration, env, stack, log });
-      rows.push({ script, tag, profile, health, ep });
+      try {
+        // /healthz right before each endpoint: the reference moves with the machine's load.
+        const health = await measure({ scriptDir, script: "healthz", tag: "GET /healthz", profile, duration, env, stack, log });
+        const ep = await measure({ scriptDir, script, tag, profile, duration, env, stack, log });
+        rows.push({ script, tag, profile, health, ep });
+      } catch (err) {
+        // One endpoint's failure (e.g. its setup) is reported in the table; the others still run.
+        log(`  ${profile} ${tag}: ${err.message}`);
+        rows.push({ script, tag, profile, error: err.message.split("\n")[0].slice(0, 160) });
+      }
     }
   }
   const m = machine();
@@ -70,6 +76,10 @@ export async function compare({ scriptDir, scripts, profiles, duration, env, sta
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
   ];
   for (const r of rows) {
+    if (r.error) {
+      lines.push(`| ${r.tag} | ${r.profile} | error: ${r.error.replace(/\|/g, "/")} | | | | | | | | | |`);
+      continue;
+    }
     lines.push(
       `| ${r.tag} | ${r.profile} | ${f(r.ep.rps, 0)} | ${f(r.health.rps, 0)} | ${f(r.ep.rps / r.health.rps, 2)} | ${f(r.ep.p50)} | ${f(r.ep.p99)} | ${f(r.health.p99)} | ` +
         `${SEED_LATENCY[r.tag]?.p50 ?? "-"} | ${f(100 * r.ep.failed, 2)} % | ${cpu(r.ep.cpu)} | ${cpu(r.health.cpu)} |`,
