@@ -59,7 +59,7 @@ test("constant-arrival-rate keeps its schedule and times requests from their sch
     assert.ok(d["p(80)"] >= 50, `p(80) ${d["p(80)"]}: the late starts are missing from the latency`);
     assert.ok(data.metrics.http_req_blocked.values.max >= 250);
     // The server itself answered at once: the latency is the generator's lateness.
-    assert.ok(d.min < 50, `min ${d.min}`);
+    assert.ok(d.min < 200, `min ${d.min}`);
   } finally {
     server.close();
   }

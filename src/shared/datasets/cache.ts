@@ -26,10 +26,16 @@ const entries = new Map<string, Entry<unknown>>();
 const keyOf = (tenantId: string, id: string) => `${tenantId}:${id}`;
 
 /** Milliseconds an entry lives, from DATASET_CACHE_TTL_SECONDS (0: the cache is off). */
-export const datasetCacheTtlMs = (env: DatasetCacheEnv) => cacheTtlMs(env.DATASET_CACHE_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
+export const datasetCacheTtlMs = (env: DatasetCacheEnv) =>
+  cacheTtlMs(env.DATASET_CACHE_TTL_SECONDS ?? DEFAULT_TTL_SECONDS);
 
 /** A fresh cached row, or undefined; with `counters`, not one whose counters are stale. */
-export function getCachedDataset<Row>(tenantId: string, id: string, counters: boolean, now = Date.now()): Row | undefined {
+export function getCachedDataset<Row>(
+  tenantId: string,
+  id: string,
+  counters: boolean,
+  now = Date.now(),
+): Row | undefined {
   const hit = entries.get(keyOf(tenantId, id));
   if (!hit || hit.expiresAt <= now || (counters && hit.countersStale)) return undefined;
   return hit.row as Row;

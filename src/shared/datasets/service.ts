@@ -62,7 +62,9 @@ export async function prepareCreate(env: KeyEnv, tenantId: string, input: Create
     db(env.DB)
       .select({ id: schema.datasets.id })
       .from(schema.datasets)
-      .where(and(eq(schema.datasets.tenantId, tenantId), eq(schema.datasets.name, input.name), isNull(schema.datasets.deletedAt)))
+      .where(
+        and(eq(schema.datasets.tenantId, tenantId), eq(schema.datasets.name, input.name), isNull(schema.datasets.deletedAt)),
+      )
       .get(),
     newDatasetKey(env, tenantId, id, 1, now),
   ]);
@@ -109,7 +111,12 @@ export async function getDatasetRow(d1: D1Database, tenantId: string, id: string
  * `counters: true` (GET /datasets/{id}) re-reads a row whose record counters a record write
  * through this isolate made stale. Updates and deletes read with getDatasetRow, never from here.
  */
-export async function cachedDatasetRow(env: DatasetCacheEnv, tenantId: string, id: string, opts: { counters?: boolean } = {}): Promise<DatasetRow> {
+export async function cachedDatasetRow(
+  env: DatasetCacheEnv,
+  tenantId: string,
+  id: string,
+  opts: { counters?: boolean } = {},
+): Promise<DatasetRow> {
   const hit = getCachedDataset<DatasetRow>(tenantId, id, opts.counters ?? false);
   if (hit) return hit;
   const row = await getDatasetRow(env.DB, tenantId, id);

@@ -62,7 +62,13 @@ export async function getRecord(env: RecordsEnv, scope: AuditScope, dataset: Rec
  * which JSON.stringify reproduces) is spliced in as it is: parsing a thousand records only to
  * serialise them again was a third of the request's time. Same bytes as c.json of the views.
  */
-export async function listRecordsJson(env: RecordsEnv, scope: AuditScope, dataset: RecordsDataset, limit: number, cursor?: string): Promise<string> {
+export async function listRecordsJson(
+  env: RecordsEnv,
+  scope: AuditScope,
+  dataset: RecordsDataset,
+  limit: number,
+  cursor?: string,
+): Promise<string> {
   const after = cursor ? decodeCursor(cursor, { seq: "number" }).seq : 0;
   const ref = refOf(dataset);
   const page = unwrap(await datasetObject(env, ref).list(ref, scope, after, limit));

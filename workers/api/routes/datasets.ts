@@ -86,7 +86,11 @@ export const datasetRoutes = router()
       audited(
         c.env,
         auditScope(c),
-        { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
+        {
+          action: "dataset.create",
+          resource: { dataset_id: row.id },
+          details: { name: row.name, has_schema: row.schema !== null },
+        },
         () => datasets.insertDataset(c.env.DB, prepared),
       ),
     );
@@ -99,7 +103,8 @@ export const datasetRoutes = router()
     return c.json(await datasets.listDatasets(c.env.DB, tenantOf(c).tenantId, limit, cursor), 200);
   })
   .openapi(getDataset, async (c) => {
-    const row = await wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, c.req.valid("param").id, { counters: true }));
+    const id = c.req.valid("param").id;
+    const row = await wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id, { counters: true }));
     c.header("ETag", datasets.datasetEtag(row));
     return c.json(datasets.toDataset(row), 200);
   })

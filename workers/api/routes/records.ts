@@ -96,7 +96,8 @@ const deleteRecord = createRoute({
 });
 
 /** The live dataset of the path, looked up with the caller's tenant: 404 for anyone else's or a deleted one. */
-const datasetOf = (c: AppContext, id: string) => wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id));
+const datasetOf = (c: AppContext, id: string) =>
+  wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id));
 
 /** A record write changed the dataset's counters: GET /datasets/{id} reads them again. */
 const countersChanged = (c: AppContext, id: string) => markCountersStale(tenantOf(c).tenantId, id);
@@ -113,7 +114,11 @@ export const recordRoutes = router()
     const result = await wrapTime(
       c,
       "records",
-      records.createRecords(c.env, auditScope(c), dataset, [body], { batch: false, idempotencyKey: c.req.valid("header")["idempotency-key"], body }),
+      records.createRecords(c.env, auditScope(c), dataset, [body], {
+        batch: false,
+        idempotencyKey: c.req.valid("header")["idempotency-key"],
+        body,
+      }),
     ).finally(() => countersChanged(c, id));
     const created = result.items[0];
     markReplay(c, result.replayed);
@@ -126,7 +131,11 @@ export const recordRoutes = router()
     const body = c.req.valid("json");
     const dataset = await datasetOf(c, id);
     const result = await records
-      .createRecords(c.env, auditScope(c), dataset, body.records, { batch: true, idempotencyKey: c.req.valid("header")["idempotency-key"], body })
+      .createRecords(c.env, auditScope(c), dataset, body.records, {
+        batch: true,
+        idempotencyKey: c.req.valid("header")["idempotency-key"],
+        body,
+      })
       .finally(() => countersChanged(c, id));
     markReplay(c, result.replayed);
     return c.json({ items: result.items }, 201);
@@ -136,7 +145,8 @@ export const recordRoutes = router()
     const dataset = await datasetOf(c, c.req.valid("param").id);
     const page = await wrapTime(c, "records", records.listRecordsJson(c.env, auditScope(c), dataset, limit, cursor));
     // The text is already the JSON of a RecordPage (listRecordsJson), so it is sent as it is.
-    return c.body(page, 200, { "Content-Type": "application/json" }) as unknown as RouteConfigToTypedResponse<typeof listRecords>;
+    const res = c.body(page, 200, { "Content-Type": "application/json" });
+    return res as unknown as RouteConfigToTypedResponse<typeof listRecords>;
   })
   .openapi(getRecord, async (c) => {
     const { id, recordId } = c.req.valid("param");
@@ -157,6 +167,8 @@ export const recordRoutes = router()
   .openapi(deleteRecord, async (c) => {
     const { id, recordId } = c.req.valid("param");
     const dataset = await datasetOf(c, id);
-    await records.deleteRecord(c.env, auditScope(c), dataset, recordId, c.req.valid("header")["if-match"]).finally(() => countersChanged(c, id));
+    await records
+      .deleteRecord(c.env, auditScope(c), dataset, recordId, c.req.valid("header")["if-match"])
+      .finally(() => countersChanged(c, id));
     return c.body(null, 204);
   });
