@@ -33,17 +33,17 @@ export async function stopStartedStack() {
 }
 
 /**
- * Spawns `node scripts/start.mjs` (migrations, then wrangler dev) on the target's port with its
- * output in `logFile`, and waits for /healthz. `persistTo` is the local state folder (default:
- * `npm start`'s `.wrangler/state`). Returns a stop() that ends the process group it started.
+ * Spawns `node scripts/start.mjs` (migrations, then wrangler dev), or another `script`, on the target's port with
+ * its output in `logFile`, and waits for /healthz. `persistTo` is the local state folder (default: `npm start`'s
+ * `.wrangler/state`). Returns a stop() that ends the process group it started.
  */
-export async function startStack({ root, base, logFile, timeoutMs = 180_000, log, persistTo }) {
+export async function startStack({ root, base, logFile, timeoutMs = 180_000, log, persistTo, script = "scripts/start.mjs" }) {
   const url = new URL(base);
   mkdirSync(join(logFile, ".."), { recursive: true });
   const out = createWriteStream(logFile);
   await new Promise((r) => out.on("open", r));
   // Its own process group, so stop() reaches wrangler and workerd too, and only them.
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+  const child = spawn(process.execPath, [script], {
     cwd: root,
     // WRANGLER_LOG=warn drops wrangler's two log lines per request (its own and the worker's request
     // log), which would otherwise cost the shared cores more than some of the requests measured.

@@ -1,5 +1,6 @@
 /** The API worker's Hono app: middleware, resource routers, OpenAPI document, error handling. */
 import { requestId } from "hono/request-id";
+import { timing } from "hono/timing";
 import { bodyGuard } from "./middleware/body-guard";
 import { onError, onNotFound } from "./middleware/errors";
 import { registerRoutes } from "./middleware/allowed-methods";
@@ -25,6 +26,9 @@ const app = router();
 
 app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
 app.use("*", requestLog);
+// Phases (auth, dataset lookup, object calls) are always timed, cheaply; the header is only
+// sent with SERVER_TIMING=1 (load tests), since it tells a client where its request spent time.
+app.use("*", timing({ enabled: (c) => c.env.SERVER_TIMING === "1", totalDescription: "app" }));
 // Record bodies have their own limits (src/shared/records/limits.ts); the first guard wins.
 app.use("/api/v1/datasets/:id/records/batch", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
 app.use("/api/v1/validate", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));

@@ -4,7 +4,11 @@ import { actorOf, type Principal } from "../../src/shared/auth/principal";
 import type { AuditScope } from "../../src/shared/audit/append";
 
 export interface AppEnv {
-  Bindings: Env;
+  /**
+   * Optional vars beyond wrangler.toml's: SERVER_TIMING = "1" adds a Server-Timing header with the
+   * request's phases; DATASET_CACHE_TTL_SECONDS (default 5) bounds src/shared/datasets/cache.ts.
+   */
+  Bindings: Env & { SERVER_TIMING?: string; DATASET_CACHE_TTL_SECONDS?: string };
   Variables: {
     requestId: string;
     principal?: Principal;

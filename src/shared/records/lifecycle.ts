@@ -1,6 +1,7 @@
 /** Dataset key rotation and purge (crypto-shredding), both audited before they act. */
 import { and, eq } from "drizzle-orm";
 import { audited, type AuditScope } from "../audit/append";
+import { evictDataset } from "../datasets/cache";
 import { softDeleteDataset } from "../datasets/service";
 import { db, schema } from "../db/client";
 import { notFound } from "../errors";
@@ -41,6 +42,7 @@ export async function purgeDataset(env: LifecycleEnv, scope: AuditScope, tenantI
         .get()
     : undefined;
   if (!row || !key) throw notFound("The dataset");
+  evictDataset(tenantId, datasetId);
   const ref = refOf(row);
   return audited(
     env,

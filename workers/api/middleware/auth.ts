@@ -1,5 +1,6 @@
 /** Authentication (operator token or tenant API key) and per-route scope checks. */
 import { createMiddleware } from "hono/factory";
+import { wrapTime } from "hono/timing";
 import { appendAudit } from "../../../src/shared/audit/append";
 import { authenticateKey, authenticateOperator, KeyAuthFailure } from "../../../src/shared/auth/authenticate";
 import { hasScope, type Scope } from "../../../src/shared/auth/scopes";
@@ -13,7 +14,7 @@ export const operatorAuth = createMiddleware<AppEnv>(async (c, next) => {
 
 export const tenantAuth = createMiddleware<AppEnv>(async (c, next) => {
   try {
-    c.set("principal", await authenticateKey(c.env, c.req.header("authorization")));
+    c.set("principal", await wrapTime(c, "auth", authenticateKey(c.env, c.req.header("authorization"))));
   } catch (err) {
     if (err instanceof KeyAuthFailure) {
       // A failure that names a real key belongs in that tenant's audit trail.

@@ -7,6 +7,7 @@ import { preconditionRequired } from "../../../src/shared/errors";
 import { purgeDataset } from "../../../src/shared/records/lifecycle";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
 import { CreateDatasetSchema, DatasetSchema, UpdateDatasetSchema } from "../../../src/shared/schema/datasets";
+import { wrapTime } from "hono/timing";
 import { auditScope, tenantOf } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
@@ -77,12 +78,21 @@ const deleteDataset = createRoute({
 export const datasetRoutes = router()
   .openapi(createDataset, async (c) => {
     const { tenantId } = tenantOf(c);
-    const row = await datasets.prepareCreate(c.env.DB, tenantId, c.req.valid("json"));
-    const dataset = await audited(
-      c.env,
-      auditScope(c),
-      { action: "dataset.create", resource: { dataset_id: row.id }, details: { name: row.name, has_schema: row.schema !== null } },
-      () => datasets.insertDataset(c.env, row),
+    const prepared = await wrapTime(c, "prepare", datasets.prepareCreate(c.env, tenantId, c.req.valid("json")));
+    const { row } = prepared;
+    const dataset = await wrapTime(
+      c,
+      "audited-insert",
+      audited(
+        c.env,
+        auditScope(c),
+        {
+          action: "dataset.create",
+          resource: { dataset_id: row.id },
+          details: { name: row.name, has_schema: row.schema !== null },
+        },
+        () => datasets.insertDataset(c.env.DB, prepared),
+      ),
     );
     c.header("ETag", datasets.datasetEtag(dataset));
     c.header("Location", `/api/v1/datasets/${dataset.id}`);
@@ -93,7 +103,8 @@ export const datasetRoutes = router()
     return c.json(await datasets.listDatasets(c.env.DB, tenantOf(c).tenantId, limit, cursor), 200);
   })
   .openapi(getDataset, async (c) => {
-    const row = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
+    const id = c.req.valid("param").id;
+    const row = await wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id, { counters: true }));
     c.header("ETag", datasets.datasetEtag(row));
     return c.json(datasets.toDataset(row), 200);
   })

@@ -1,5 +1,6 @@
 /** Records of a dataset: create (single and batch, idempotent), list in order, read, replace (If-Match), delete. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z, type RouteConfigToTypedResponse } from "@hono/zod-openapi";
+import { markCountersStale } from "../../../src/shared/datasets/cache";
 import * as datasets from "../../../src/shared/datasets/service";
 import { recordEtag } from "../../../src/shared/records/etag";
 import { IdempotencyKeySchema } from "../../../src/shared/records/idempotency";
@@ -13,6 +14,7 @@ import {
   RecordSchema,
   WriteRecordSchema,
 } from "../../../src/shared/schema/records";
+import { wrapTime } from "hono/timing";
 import { auditScope, tenantOf, type AppContext } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
@@ -94,7 +96,11 @@ const deleteRecord = createRoute({
 });
 
 /** The live dataset of the path, looked up with the caller's tenant: 404 for anyone else's or a deleted one. */
-const datasetOf = (c: AppContext, id: string) => datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, id);
+const datasetOf = (c: AppContext, id: string) =>
+  wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id));
+
+/** A record write changed the dataset's counters: GET /datasets/{id} reads them again. */
+const countersChanged = (c: AppContext, id: string) => markCountersStale(tenantOf(c).tenantId, id);
 
 const markReplay = (c: AppContext, replayed: boolean) => {
   if (replayed) c.header("Idempotent-Replayed", "true");
@@ -105,11 +111,15 @@ export const recordRoutes = router()
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const dataset = await datasetOf(c, id);
-    const result = await records.createRecords(c.env, auditScope(c), dataset, [body], {
-      batch: false,
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
-      body,
-    });
+    const result = await wrapTime(
+      c,
+      "records",
+      records.createRecords(c.env, auditScope(c), dataset, [body], {
+        batch: false,
+        idempotencyKey: c.req.valid("header")["idempotency-key"],
+        body,
+      }),
+    ).finally(() => countersChanged(c, id));
     const created = result.items[0];
     markReplay(c, result.replayed);
     c.header("Location", `/api/v1/datasets/${id}/records/${created.id}`);
@@ -120,18 +130,23 @@ export const recordRoutes = router()
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const dataset = await datasetOf(c, id);
-    const result = await records.createRecords(c.env, auditScope(c), dataset, body.records, {
-      batch: true,
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
-      body,
-    });
+    const result = await records
+      .createRecords(c.env, auditScope(c), dataset, body.records, {
+        batch: true,
+        idempotencyKey: c.req.valid("header")["idempotency-key"],
+        body,
+      })
+      .finally(() => countersChanged(c, id));
     markReplay(c, result.replayed);
     return c.json({ items: result.items }, 201);
   })
   .openapi(listRecords, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const dataset = await datasetOf(c, c.req.valid("param").id);
-    return c.json(await records.listRecords(c.env, auditScope(c), dataset, limit, cursor), 200);
+    const page = await wrapTime(c, "records", records.listRecordsJson(c.env, auditScope(c), dataset, limit, cursor));
+    // The text is already the JSON of a RecordPage (listRecordsJson), so it is sent as it is.
+    const res = c.body(page, 200, { "Content-Type": "application/json" });
+    return res as unknown as RouteConfigToTypedResponse<typeof listRecords>;
   })
   .openapi(getRecord, async (c) => {
     const { id, recordId } = c.req.valid("param");
@@ -143,13 +158,17 @@ export const recordRoutes = router()
   .openapi(replaceRecord, async (c) => {
     const { id, recordId } = c.req.valid("param");
     const dataset = await datasetOf(c, id);
-    const meta = await records.updateRecord(c.env, auditScope(c), dataset, recordId, c.req.valid("header")["if-match"], c.req.valid("json"));
+    const meta = await records
+      .updateRecord(c.env, auditScope(c), dataset, recordId, c.req.valid("header")["if-match"], c.req.valid("json"))
+      .finally(() => countersChanged(c, id));
     c.header("ETag", recordEtag(meta.version));
     return c.json(meta, 200);
   })
   .openapi(deleteRecord, async (c) => {
     const { id, recordId } = c.req.valid("param");
     const dataset = await datasetOf(c, id);
-    await records.deleteRecord(c.env, auditScope(c), dataset, recordId, c.req.valid("header")["if-match"]);
+    await records
+      .deleteRecord(c.env, auditScope(c), dataset, recordId, c.req.valid("header")["if-match"])
+      .finally(() => countersChanged(c, id));
     return c.body(null, 204);
   });

@@ -1,0 +1,50 @@
+// The isolate's dataset cache (src/shared/datasets/cache.ts) through the real routes: reads are
+// served from it, changes made through this isolate are seen at once, tenants stay apart.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+
+const postRecord = (token: string, id: string, data: unknown) => call(`/api/v1/datasets/${id}/records`, { token, body: { data } });
+
+/** A change made behind the API's back, as another isolate's write looks from this one. */
+const changeInD1 = (id: string, description: string) => env.DB.prepare("UPDATE datasets SET description = ? WHERE id = ?").bind(description, id).run();
+
+describe("dataset cache", () => {
+  it("serves GET /datasets/{id} from the isolate until this isolate changes the dataset", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, { description: "first" });
+    const first = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
+    await changeInD1(ds.id, "changed elsewhere");
+    // Within DATASET_CACHE_TTL_SECONDS the cached row answers: no D1 query was made.
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.description).toBe("first");
+    // An update through this isolate reads D1 itself and evicts the row.
+    const etag = first.res.headers.get("etag")!;
+    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": etag }, body: { name: "renamed" } }, 200);
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body).toMatchObject({ name: "renamed", description: "changed elsewhere", version: 2 });
+    // A delete through this isolate is a 404 at once, for reads and record routes alike.
+    expect((await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token })).status).toBe(204);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token }), 404);
+    await expectProblem(await postRecord(token, ds.id, { a: 1 }), 404);
+  });
+
+  it("re-reads the record counters after a record write, and keeps using the row for record routes", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token);
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(0);
+    expect((await postRecord(token, ds.id, { n: 1 })).status).toBe(201);
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(1);
+    expect((await postRecord(token, ds.id, { n: 2 })).status).toBe(201);
+    expect((await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200)).body.items.map((r: { data: unknown }) => r.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(2);
+  });
+
+  it("never answers one tenant from another tenant's cached row", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const ds = await createDataset(a.token);
+    await callJson(`/api/v1/datasets/${ds.id}`, { token: a.token }, 200);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token: b.token }), 404);
+    await expectProblem(await postRecord(b.token, ds.id, { a: 1 }), 404);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/records`, { token: b.token }), 404);
+  });
+});
