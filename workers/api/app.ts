@@ -1,6 +1,7 @@
 /** The API worker's Hono app: middleware, resource routers, OpenAPI document, error handling. */
 import { requestId } from "hono/request-id";
 import { bodyGuard } from "./middleware/body-guard";
+import { jsonBody } from "./middleware/json-body";
 import { onError, onNotFound } from "./middleware/errors";
 import { registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
@@ -36,6 +37,8 @@ app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES
 app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
 app.use("/api/*", bodyGuard());
+// Every JSON body is read once, under the I-JSON rules, after its guard allowed it.
+app.use("/api/*", jsonBody);
 
 const routes = app
   .route("/", healthRoutes)

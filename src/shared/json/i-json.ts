@@ -1,0 +1,302 @@
+/**
+ * The one JSON reader of the vault: I-JSON (RFC 7493) over RFC 8259 text. Every JSON body
+ * of the API goes through `readJsonBody` (workers/api/middleware/json-body.ts) before any
+ * route sees it, so a route added later gets the same rules.
+ *
+ * `scanIJson` is a single iterative pass (an explicit stack, no recursion, so no input can
+ * overflow the call stack) that checks what `JSON.parse` silently gets wrong:
+ *
+ * | input                                                  | answer                              |
+ * |--------------------------------------------------------|-------------------------------------|
+ * | not RFC 8259 JSON                                      | 400 `malformed-json`                |
+ * | a member name twice in one object (RFC 7493 §2.3)      | 400 `malformed-json`, path          |
+ * | a number an IEEE 754 double cannot hold exactly as     | 422 `validation-failed`, path       |
+ * |   written (§2.2): `1e400`, `1e-400`, `2^53 + 1`,       |                                     |
+ * |   `1.0000000000000001`                                 |                                     |
+ * | a lone surrogate escape, e.g. `"\ud800"` (§2.1)        | 422 `validation-failed`, path       |
+ * | objects/arrays nested deeper than MAX_JSON_DEPTH       | 422 `validation-failed`, path       |
+ *
+ * A number is accepted when it round-trips: the shortest decimal form of the double it
+ * parses to (what the vault writes back, ECMAScript Number::toString) has the same value
+ * as the text. `1.0`, `1e2`, `-0` and `0.1` pass (they come back as `1`, `100`, `0`,
+ * `0.1`: the same value, in shortest form); `10000000000000001` does not (it would come
+ * back as `10000000000000000`), nor `1.0000000000000001` (→ `1`), `1e400` (→ infinite),
+ * `1e-400` (→ `0`). Only the text is checked here; the value is then built by
+ * `JSON.parse`, which agrees with the scan on everything the scan accepts.
+ */
+import { ProblemError, type FieldError } from "../errors";
+import { MAX_JSON_DEPTH, MAX_JSON_ISSUES } from "./limits";
+
+export interface ScanOptions {
+  /** Deepest nesting of objects and arrays, counting the outermost value as 1. */
+  maxDepth?: number;
+  /** Path prefix of reported paths; `$` is the whole text. */
+  root?: string;
+}
+
+/** The first syntax or duplicate-name error (400), or the value errors found (422), or ok. */
+export type ScanResult = { ok: true } | { ok: false; status: 400 | 422; detail: string; errors: FieldError[] };
+
+interface Frame {
+  /** An object (with the names seen so far) or an array. */
+  names: Set<string> | null;
+  /** Current member name (objects) or index (arrays). */
+  at: string | number;
+}
+
+const enum Mode {
+  Value,
+  Name,
+  After,
+}
+
+const STRING_RUN = /[^"\\\u0000-\u001f]*/y;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const HEX4 = /[0-9a-fA-F]{4}/y;
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// Without the u flag a regex sees UTF-16 code units, so this finds unpaired surrogates.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when a string holds a surrogate code unit without its pair (not well-formed Unicode). */
+export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
+
+/** JSON path segment for a member name or array index, as in every FieldError of the API. */
+export function pathSegment(parent: string, at: string | number): string {
+  if (typeof at === "number") return `${parent}[${at}]`;
+  return IDENTIFIER.test(at) ? `${parent}.${at}` : `${parent}[${JSON.stringify(at)}]`;
+}
+
+/**
+ * Checks JSON text against RFC 8259 and I-JSON in one pass, without building the value.
+ * @example scanIJson('{"n": 1e400}') // { ok: false, status: 422, errors: [{ path: "$.n", … }] }
+ */
+export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const root = options.root ?? "$";
+  // Raw (unescaped) lone surrogates only exist in text that did not come from UTF-8 bytes.
+  const rawSurrogates = hasLoneSurrogate(text);
+  const stack: Frame[] = [];
+  const issues: FieldError[] = [];
+  /** Path of the current value, or of member `name` of the innermost object. */
+  const path = (name?: string) => {
+    let p = root;
+    const last = name === undefined ? stack.length : stack.length - 1;
+    for (let k = 0; k < last; k++) p = pathSegment(p, stack[k].at);
+    return name === undefined ? p : pathSegment(p, name);
+  };
+  const syntax = (at: number, what: string): ScanResult => ({
+    ok: false,
+    status: 400,
+    detail: `The request body is not valid JSON: ${what} at character ${at}.`,
+    errors: [{ path: path(), message: `${what} at character ${at}.` }],
+  });
+  const issue = (p: string, message: string) => {
+    if (issues.length < MAX_JSON_ISSUES) issues.push({ path: p, message });
+  };
+
+  /** End index (after the closing quote) of the string starting at `start`, or -1; sets `escaped`. */
+  let escaped = false;
+  const stringEnd = (start: number): number => {
+    escaped = false;
+    let j = start + 1;
+    for (;;) {
+      STRING_RUN.lastIndex = j;
+      STRING_RUN.test(text);
+      j = STRING_RUN.lastIndex;
+      const c = text.charCodeAt(j);
+      if (c === 0x22) return j + 1;
+      if (c !== 0x5c) return -1; // a control character or the end of the text
+      const e = text.charCodeAt(j + 1);
+      if (e === 0x75) {
+        HEX4.lastIndex = j + 2;
+        if (!HEX4.test(text)) return -1;
+        j += 6;
+      } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        j += 2;
+      } else {
+        return -1;
+      }
+      escaped = true;
+    }
+  };
+
+  let i = 0;
+  let mode: Mode = Mode.Value;
+  const n = text.length;
+  for (;;) {
+    while (i < n) {
+      const w = text.charCodeAt(i);
+      if (w !== 0x20 && w !== 0x0a && w !== 0x0d && w !== 0x09) break;
+      i++;
+    }
+    const c = text.charCodeAt(i);
+    if (mode === Mode.Value) {
+      if (c === 0x7b || c === 0x5b) {
+        if (stack.length >= maxDepth) {
+          issue(path(), `Nesting is deeper than ${maxDepth} levels of objects and arrays.`);
+          return { ok: false, status: 422, detail: "The request body is not acceptable I-JSON (RFC 7493).", errors: issues };
+        }
+        stack.push({ names: c === 0x7b ? new Set() : null, at: 0 });
+        i++;
+        mode = c === 0x7b ? Mode.Name : Mode.Value;
+        // An empty container closes at once.
+        while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+        if (text.charCodeAt(i) === (c === 0x7b ? 0x7d : 0x5d)) {
+          stack.pop();
+          i++;
+          mode = Mode.After;
+        }
+        continue;
+      }
+      if (c === 0x22) {
+        const end = stringEnd(i);
+        if (end < 0) return syntax(i, "Unterminated or invalid string");
+        if ((escaped || rawSurrogates) && hasLoneSurrogate(JSON.parse(text.slice(i, end)) as string)) {
+          issue(path(), "Lone surrogate in a string: I-JSON (RFC 7493 §2.1) needs well-formed Unicode.");
+        }
+        i = end;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        NUMBER.lastIndex = i;
+        if (!NUMBER.test(text)) return syntax(i, "Invalid number");
+        const end = NUMBER.lastIndex;
+        const problem = numberProblem(text.slice(i, end));
+        if (problem) issue(path(), problem);
+        i = end;
+      } else if (text.startsWith("true", i)) i += 4;
+      else if (text.startsWith("false", i)) i += 5;
+      else if (text.startsWith("null", i)) i += 4;
+      else return syntax(i, i >= n ? "Unexpected end of input" : "Unexpected character");
+      mode = Mode.After;
+    } else if (mode === Mode.Name) {
+      if (c !== 0x22) return syntax(i, "Expected a member name");
+      const end = stringEnd(i);
+      if (end < 0) return syntax(i, "Unterminated or invalid member name");
+      const name = escaped || rawSurrogates ? (JSON.parse(text.slice(i, end)) as string) : text.slice(i + 1, end - 1);
+      const frame = stack[stack.length - 1];
+      if (frame.names!.has(name)) {
+        return {
+          ok: false,
+          status: 400,
+          detail: "The request body is not I-JSON (RFC 7493 §2.3): a member name appears twice in one object.",
+          errors: [{ path: path(name), message: "Duplicate member name." }],
+        };
+      }
+      frame.names!.add(name);
+      frame.at = name;
+      if (hasLoneSurrogate(name)) issue(path(), "Lone surrogate in a member name: I-JSON (RFC 7493 §2.1) needs well-formed Unicode.");
+      i = end;
+      while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+      if (text.charCodeAt(i) !== 0x3a) return syntax(i, "Expected ':'");
+      i++;
+      mode = Mode.Value;
+    } else {
+      if (stack.length === 0) {
+        if (i < n) return syntax(i, "Unexpected text after the JSON value");
+        break;
+      }
+      const frame = stack[stack.length - 1];
+      if (c === 0x2c) {
+        i++;
+        if (frame.names) mode = Mode.Name;
+        else {
+          frame.at = (frame.at as number) + 1;
+          mode = Mode.Value;
+        }
+      } else if (c === (frame.names ? 0x7d : 0x5d)) {
+        stack.pop();
+        i++;
+      } else {
+        return syntax(i, i >= n ? "Unexpected end of input" : frame.names ? "Expected ',' or '}'" : "Expected ',' or ']'");
+      }
+    }
+  }
+  if (issues.length) return { ok: false, status: 422, detail: "The request body is not acceptable I-JSON (RFC 7493).", errors: issues };
+  return { ok: true };
+}
+
+/**
+ * Why a JSON number literal cannot be held exactly by an IEEE 754 double, or null when it can
+ * (the double's shortest decimal form has the same value as the literal).
+ */
+export function numberProblem(literal: string): string | null {
+  // At most 15 significant digits and no exponent: always exact (DBL_DIG = 15).
+  if (literal.length <= 15 && !/[eE]/.test(literal)) return null;
+  const value = Number(literal);
+  if (!Number.isFinite(value)) return "This number is too large for an IEEE 754 double (RFC 7493 §2.2); send it as a string.";
+  if (decimalKey(literal) === decimalKey(String(value))) return null;
+  if (value === 0) return "This number is too small for an IEEE 754 double and would become 0 (RFC 7493 §2.2); send it as a string.";
+  return `This number cannot be held exactly by an IEEE 754 double and would become ${String(value)} (RFC 7493 §2.2); send it as a string.`;
+}
+
+/** A normal form of a decimal literal's value: sign, significant digits, exponent. */
+function decimalKey(literal: string): string {
+  const m = DECIMAL.exec(literal);
+  if (!m) return literal;
+  const fraction = m[3] ?? "";
+  let digits = (m[2] + fraction).replace(/^0+/, "");
+  if (!digits) return "0";
+  let exponent = Number(m[4] ?? "0") - fraction.length;
+  const trimmed = digits.replace(/0+$/, "");
+  exponent += digits.length - trimmed.length;
+  digits = trimmed;
+  return `${m[1]}${digits}e${exponent}`;
+}
+
+/**
+ * Parses JSON text that passed every I-JSON rule, or throws the problem (400 or 422).
+ * @example parseIJson('{"a":1}') // { a: 1 }
+ */
+export function parseIJson(text: string, options: ScanOptions = {}): unknown {
+  const result = scanIJson(text, options);
+  if (!result.ok) throw jsonProblem(result);
+  return JSON.parse(text);
+}
+
+/** The ProblemError of a failed scan. */
+export function jsonProblem(result: Extract<ScanResult, { ok: false }>): ProblemError {
+  return new ProblemError(result.status, result.status === 400 ? "malformed-json" : "validation-failed", {
+    detail: result.detail,
+    errors: result.errors,
+  });
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * UTF-8 bytes to text, refusing invalid sequences (400 `malformed-json`) instead of turning
+ * them into U+FFFD. A leading byte order mark is dropped (RFC 8259 §8.1 allows ignoring it).
+ */
+export function decodeUtf8Strict(bytes: ArrayBuffer | Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const at = firstInvalidUtf8(view);
+    throw new ProblemError(400, "malformed-json", {
+      detail: `The request body is not valid UTF-8 (RFC 8259 §8.1, RFC 7493 §2.1): invalid byte sequence at byte ${at}.`,
+    });
+  }
+}
+
+/** Offset of the first byte that does not start a valid UTF-8 sequence (for the error message only). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let lo = 0;
+  let hi = b.length;
+  // Binary search over prefixes: a streaming decoder accepts a prefix that ends inside a
+  // valid sequence, so "decodes" is monotone up to the first bad byte.
+  const ok = (end: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(b.subarray(0, end), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
