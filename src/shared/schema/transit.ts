@@ -85,7 +85,14 @@ const oneOfPlaintextOrData = (v: { plaintext?: unknown; data?: unknown }, ctx: z
   if (hasPlain === hasData) ctx.addIssue({ code: "custom", path: [...path, hasPlain ? "data" : "plaintext"], message: "Send exactly one of plaintext (base64) or data (JSON)." });
 };
 
-export const EncryptItemSchema = z.object({ ...encryptItemShape, reference }).strict().superRefine((v, ctx) => oneOfPlaintextOrData(v, ctx)).openapi("EncryptItem");
+/**
+ * A batch item. "Exactly one of plaintext and data" is not part of its schema: an item with
+ * neither or both gets its own error in batch_results, like an item with bad base64.
+ */
+export const EncryptItemSchema = z
+  .object({ ...encryptItemShape, reference })
+  .strict()
+  .openapi("EncryptItem", { description: "Exactly one of plaintext and data; an item with neither or both gets its own error in batch_results." });
 
 const ciphertext = z.string().max(64 * 1024 * 1024).openapi({ example: "ldv:v1:AQ3k...", description: "ldv:v<version>:<base64>" });
 
