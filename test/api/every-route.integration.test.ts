@@ -124,6 +124,27 @@ describe("every route with a JSON body", () => {
   });
 });
 
+describe("every path", () => {
+  it("answers a method it does not document with 405 and an Allow header listing exactly the documented ones", async () => {
+    const byPath = new Map<string, Set<string>>();
+    for (const op of operations) byPath.set(op.path, (byPath.get(op.path) ?? new Set()).add(op.method));
+    let checked = 0;
+    for (const [path, methods] of byPath) {
+      const allow = new Set(methods);
+      if (allow.has("GET")) allow.add("HEAD");
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !methods.has(m))) {
+        // With a valid-looking JSON body, so no body rule can answer first.
+        const body = method === "GET" ? undefined : {};
+        const res = await call(concrete(path, owner), { method, token: owner.token, body, headers: { "If-Match": "*" } });
+        await expectProblem(res, 405).catch((e) => Promise.reject(new Error(`${method} ${path}: ${e.message}`)));
+        expect(res.headers.get("allow")?.split(", ").sort(), `${method} ${path}`).toEqual([...allow].sort());
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
 /** What I-JSON (RFC 7493) forbids, as raw bytes, and the answer every JSON route must give. */
 interface BadBody {
   what: string;

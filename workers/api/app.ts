@@ -3,7 +3,7 @@ import { requestId } from "hono/request-id";
 import { bodyGuard } from "./middleware/body-guard";
 import { jsonBody } from "./middleware/json-body";
 import { onError, onNotFound } from "./middleware/errors";
-import { registerRoutes } from "./middleware/allowed-methods";
+import { methodGuard, registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
 import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../src/shared/records/limits";
@@ -26,6 +26,8 @@ const app = router();
 
 app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
 app.use("*", requestLog);
+// A path that exists answers 405 with Allow for any other method, before a route can misread it.
+app.use("*", methodGuard);
 // Record bodies have their own limits (src/shared/records/limits.ts); the first guard wins.
 app.use("/api/v1/datasets/:id/records/batch", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
 app.use("/api/v1/validate", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
