@@ -2,6 +2,11 @@
 import { z } from "@hono/zod-openapi";
 
 export const TRANSIT_KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Highest key version a request may name. Versions count rotations from 1; a larger
+ * number cannot exist, so it is refused by the schema (and says so in the document).
+ */
+export const MAX_KEY_VERSION = 2 ** 31 - 1;
 /** Items per batch request, as in Vault's batch_input. */
 export const MAX_BATCH_ITEMS = 1000;
 
@@ -15,6 +20,15 @@ export const TransitKeyNameSchema = z
 export const KeyNameParams = z.object({
   name: TransitKeyNameSchema.openapi({ param: { name: "name", in: "path" } }),
 });
+
+// The same two rules for the document (if/then is JSON Schema 2020-12, outside the 3.0-shaped
+// metadata type): convergent needs derived; hmac keys are never derived.
+const createKeyDoc = {
+  allOf: [
+    { if: { properties: { convergent: { const: true } }, required: ["convergent"] }, then: { properties: { derived: { const: true } }, required: ["derived"] } },
+    { if: { properties: { type: { const: "hmac-sha256" } }, required: ["type"] }, then: { properties: { derived: { const: false } } } },
+  ],
+} as Record<string, unknown>;
 
 export const CreateTransitKeySchema = z
   .object({
@@ -31,17 +45,17 @@ export const CreateTransitKeySchema = z
     if (v.convergent && !v.derived) ctx.addIssue({ code: "custom", path: ["convergent"], message: "Convergent encryption needs derived: true (the IV is bound to the context)." });
     if (v.type === "hmac-sha256" && v.derived) ctx.addIssue({ code: "custom", path: ["derived"], message: "hmac-sha256 keys cannot be derived." });
   })
-  .openapi("CreateTransitKey");
+  .openapi("CreateTransitKey", createKeyDoc);
 
 export const UpdateTransitKeySchema = z
   .object({
-    min_decryption_version: z.number().int().min(1).optional().openapi({ description: "Ciphertexts (and HMACs) of older versions are refused." }),
-    min_encryption_version: z.number().int().min(0).optional().openapi({ description: "0 = any version up to latest; otherwise the lowest version encrypt may use." }),
+    min_decryption_version: z.number().int().min(1).max(MAX_KEY_VERSION).optional().openapi({ description: "Ciphertexts (and HMACs) of older versions are refused." }),
+    min_encryption_version: z.number().int().min(0).max(MAX_KEY_VERSION).optional().openapi({ description: "0 = any version up to latest; otherwise the lowest version encrypt may use." }),
     deletion_allowed: z.boolean().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "Send at least one of min_decryption_version, min_encryption_version, deletion_allowed." })
-  .openapi("UpdateTransitKey");
+  .openapi("UpdateTransitKey", { minProperties: 1 });
 
 export const TransitKeyVersionSchema = z.object({ version: z.number().int(), created_at: z.string() }).openapi("TransitKeyVersion");
 
@@ -67,7 +81,7 @@ export const TransitKeySchema = TransitKeySummarySchema.extend({
 // ---- operations ------------------------------------------------------------------
 
 const b64 = (description: string) => z.string().openapi({ description, format: "byte" });
-const keyVersion = z.number().int().min(1).optional().openapi({ description: "Key version to use; default the latest." });
+const keyVersion = z.number().int().min(1).max(MAX_KEY_VERSION).optional().openapi({ description: "Key version to use; default the latest." });
 const reference = z.string().max(256).optional().openapi({ description: "Echoed back in the batch result, to match items." });
 
 /** Fields of one encrypt item; exactly one of plaintext and data. */
@@ -114,6 +128,14 @@ export const RewrapItemSchema = z
 const batchOf = <T extends z.ZodTypeAny>(item: T) =>
   z.array(item).min(1).max(MAX_BATCH_ITEMS).openapi({ description: `Up to ${MAX_BATCH_ITEMS} items; each succeeds or fails on its own.` });
 
+/**
+ * singleOrBatch's rule for the document: exactly one of the single forms or batch_input,
+ * and no item field beside batch_input.
+ */
+const singleOrBatchDoc = (singleForms: string[], itemFields: string[]) => ({
+  oneOf: [...singleForms.map((m) => ({ required: [m] })), { required: ["batch_input"], not: { anyOf: itemFields.map((f) => ({ required: [f] })) } }],
+});
+
 /** A body is either one item (fields at the top level) or `batch_input`, never both. */
 function singleOrBatch<S extends z.ZodRawShape, I extends z.ZodTypeAny>(single: S, item: I, requireOne?: (v: Record<string, unknown>, ctx: z.RefinementCtx) => void) {
   return z
@@ -131,7 +153,10 @@ function singleOrBatch<S extends z.ZodRawShape, I extends z.ZodTypeAny>(single: 
     });
 }
 
-export const EncryptRequestSchema = singleOrBatch(encryptItemShape, EncryptItemSchema, (v, ctx) => oneOfPlaintextOrData(v, ctx)).openapi("EncryptRequest");
+export const EncryptRequestSchema = singleOrBatch(encryptItemShape, EncryptItemSchema, (v, ctx) => oneOfPlaintextOrData(v, ctx)).openapi(
+  "EncryptRequest",
+  singleOrBatchDoc(["plaintext", "data"], Object.keys(encryptItemShape)),
+);
 
 export const DecryptRequestSchema = singleOrBatch(
   { ciphertext: ciphertext.optional(), context: encryptItemShape.context, associated_data: encryptItemShape.associated_data },
@@ -139,7 +164,7 @@ export const DecryptRequestSchema = singleOrBatch(
   (v, ctx) => {
     if (v.ciphertext === undefined) ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "Send ciphertext, or batch_input." });
   },
-).openapi("DecryptRequest");
+).openapi("DecryptRequest", singleOrBatchDoc(["ciphertext"], ["ciphertext", "context", "associated_data"]));
 
 export const RewrapRequestSchema = singleOrBatch(
   { ciphertext: ciphertext.optional(), context: encryptItemShape.context, associated_data: encryptItemShape.associated_data, key_version: keyVersion },
@@ -147,7 +172,7 @@ export const RewrapRequestSchema = singleOrBatch(
   (v, ctx) => {
     if (v.ciphertext === undefined) ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "Send ciphertext, or batch_input." });
   },
-).openapi("RewrapRequest");
+).openapi("RewrapRequest", singleOrBatchDoc(["ciphertext"], ["ciphertext", "context", "associated_data", "key_version"]));
 
 export const CiphertextResultSchema = z.object({ ciphertext: z.string(), key_version: z.number().int() }).openapi("CiphertextResult");
 export const PlaintextResultSchema = z
