@@ -24,7 +24,7 @@ export default defineConfig(async () => {
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
             AUTH_CACHE_TTL_SECONDS: "1",
             // The OpenAPI fuzz pass (test/fuzz): time budget in seconds, and a seed to replay a run.
-            FUZZ_SECONDS: process.env.FUZZ_SECONDS ?? "20",
+            FUZZ_SECONDS: process.env.FUZZ_SECONDS ?? "30",
             FUZZ_SEED: process.env.FUZZ_SEED ?? "",
           },
           queueConsumers: {

@@ -2,7 +2,7 @@
 // operation of the document it sends requests generated from the document (valid ones and
 // mutated ones) through the real worker, and checks each answer against the document.
 // Pass condition: no 5xx, no undocumented status, no response that breaks its schema or
-// media type. Bounded in time: FUZZ_SECONDS (default 20) and FUZZ_SEED to replay, e.g.
+// media type. Bounded in time: FUZZ_SECONDS (default 30) and FUZZ_SEED to replay, e.g.
 //   FUZZ_SECONDS=600 npx vitest run test/fuzz
 import { Validator } from "@cfworker/json-schema";
 import { env } from "cloudflare:workers";
@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call, callJson, createDataset, newTenant } from "../helpers/api";
 import { invalid, valid, type JsonSchema, type OpenApiDocument } from "./schema-arbitrary";
 
-const BUDGET_SECONDS = Number(env.FUZZ_SECONDS ?? "20") || 20;
+const BUDGET_SECONDS = Number(env.FUZZ_SECONDS ?? "30") || 30;
 const SEED = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : Date.now() % 2 ** 31;
 
 interface Parameter {

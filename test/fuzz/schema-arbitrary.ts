@@ -47,13 +47,35 @@ export function valid(doc: OpenApiDocument, schema: JsonSchema, depth = 0): fc.A
   const branches = s.oneOf ?? s.anyOf;
   if (Array.isArray(branches)) {
     const { oneOf: _o, anyOf: _a, ...base } = s;
-    const merged = branches.map((b: JsonSchema) => (s.properties && typeof b === "object" && !b.$ref ? mergeObject(base, b) : b));
+    const merged = branches.map((b: JsonSchema, i: number) => (s.properties && typeof b === "object" && !b.$ref ? branchOf(base, branches, i, !!s.oneOf) : b));
     return fc.oneof(...merged.map((b: JsonSchema) => valid(doc, b, depth + 1)));
   }
   if (Array.isArray(s.allOf)) return valid(doc, s.allOf.reduce((a: any, b: any) => mergeObject(a, resolve(doc, b)), {}), depth);
   const types: string[] = Array.isArray(s.type) ? s.type : s.type ? [s.type] : s.properties ? ["object"] : [];
   if (!types.length) return depth > 3 ? fc.constant(null) : fc.jsonValue({ maxDepth: 2 });
   return fc.oneof(...types.map((t) => ofType(doc, s, t, depth)));
+}
+
+/**
+ * Branch `i` of an object-level oneOf made of `required` sets: its members required, the
+ * members only other branches require (oneOf) or its `not` names left out.
+ */
+function branchOf(base: any, branches: any[], i: number, exclusive: boolean): any {
+  const own: string[] = branches[i].required ?? [];
+  const others = exclusive ? branches.flatMap((b, j) => (j === i ? [] : (b.required ?? []))) : [];
+  const forbidden: string[] = (branches[i].not?.anyOf ?? []).flatMap((b: any) => b.required ?? []);
+  const drop = new Set([...others, ...forbidden].filter((m) => !own.includes(m)));
+  const properties = Object.fromEntries(Object.entries(base.properties ?? {}).filter(([k]) => !drop.has(k)));
+  return { ...base, properties, required: [...new Set([...(base.required ?? []), ...own])] };
+}
+
+/** Member names under `propertyNames` (a pattern, a const, or anyOf of those). */
+function namesOf(names: any): fc.Arbitrary<string> {
+  if (!names) return anyString(1, 12);
+  if (Array.isArray(names.anyOf)) return fc.oneof(...(names.anyOf as unknown[]).map(namesOf));
+  if (names.const !== undefined) return fc.constant(names.const);
+  if (names.pattern) return fc.stringMatching(new RegExp(names.pattern, "u"));
+  return anyString(1, 12);
 }
 
 function mergeObject(a: any, b: any): any {
@@ -107,7 +129,7 @@ function ofType(doc: OpenApiDocument, s: any, type: string, depth: number): fc.A
       const extra = s.additionalProperties;
       const hasExtra = extra !== undefined && extra !== false && Object.keys(props).length === 0;
       const value = hasExtra
-        ? fc.dictionary(anyString(1, 12), extra === true || (typeof extra === "object" && !Object.keys(extra).length) ? fc.jsonValue({ maxDepth: 2 }) : valid(doc, extra, depth + 1), {
+        ? fc.dictionary(namesOf(s.propertyNames), extra === true || (typeof extra === "object" && !Object.keys(extra).length) ? fc.jsonValue({ maxDepth: 2 }) : valid(doc, extra, depth + 1), {
             minKeys: s.minProperties ?? 0,
             maxKeys: Math.min(s.maxProperties ?? 4, (s.minProperties ?? 0) + 4),
           })

@@ -216,6 +216,8 @@ export const DataKeyResponseSchema = z
   .openapi("DataKey");
 
 const inputFormat = z.enum(["base64", "utf8"]).default("base64").openapi({ description: "How `input` is encoded." });
+/** For the document: `input` is base64 unless format is utf8 (the server checks it when decoding). */
+const inputIsBase64Unless = { allOf: [{ if: { properties: { format: { const: "utf8" } }, required: ["format"] }, else: { properties: { input: { format: "byte" } } } }] } as Record<string, unknown>;
 
 export const HashRequestSchema = z
   .object({
@@ -225,24 +227,34 @@ export const HashRequestSchema = z
     output_format: z.enum(["hex", "base64"]).default("hex"),
   })
   .strict()
-  .openapi("HashRequest");
+  .openapi("HashRequest", inputIsBase64Unless);
 
 export const HashResponseSchema = z.object({ sum: z.string(), algorithm: z.string() }).openapi("HashResult");
 
-export const HmacRequestSchema = z.object({ input: z.string(), format: inputFormat, key_version: keyVersion }).strict().openapi("HmacRequest");
+export const HmacRequestSchema = z.object({ input: z.string(), format: inputFormat, key_version: keyVersion }).strict().openapi("HmacRequest", inputIsBase64Unless);
 export const HmacResponseSchema = z.object({ hmac: z.string().openapi({ example: "ldv:v1:3q2+7w==" }), key_version: z.number().int() }).openapi("HmacResult");
 
 export const HmacVerifyRequestSchema = z
   .object({ input: z.string(), format: inputFormat, hmac: z.string().max(1024).openapi({ example: "ldv:v1:3q2+7w==" }) })
   .strict()
-  .openapi("HmacVerifyRequest");
+  .openapi("HmacVerifyRequest", inputIsBase64Unless);
 export const HmacVerifyResponseSchema = z.object({ valid: z.boolean() }).openapi("HmacVerifyResult");
+
+/**
+ * Unpadded base64url, as the document states it for query parameters (the decoder also takes
+ * padding and the standard alphabet; the document names the one form to send).
+ */
+const BASE64URL_PATTERN = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
 
 /** Query of the raw (application/octet-stream) encrypt and decrypt routes. */
 export const RawQuerySchema = z
   .object({
-    context: z.string().max(4096).optional().openapi({ param: { name: "context", in: "query" }, description: "Derivation context, base64url." }),
-    associated_data: z.string().max(4096).optional().openapi({ param: { name: "associated_data", in: "query" }, description: "Associated data, base64url." }),
+    context: z.string().max(4096).optional().openapi({ param: { name: "context", in: "query" }, description: "Derivation context, base64url.", pattern: BASE64URL_PATTERN.source }),
+    associated_data: z
+      .string()
+      .max(4096)
+      .optional()
+      .openapi({ param: { name: "associated_data", in: "query" }, description: "Associated data, base64url.", pattern: BASE64URL_PATTERN.source }),
     key_version: z.coerce.number().int().min(1).optional().openapi({ param: { name: "key_version", in: "query" } }),
   })
   .strict();
