@@ -38,8 +38,8 @@ export interface ScanOptions {
 export type ScanResult = { ok: true } | { ok: false; status: 400 | 422; detail: string; errors: FieldError[] };
 
 interface Frame {
-  /** An object (with the names seen so far) or an array. */
-  names: Set<string> | null;
+  /** An object (with the names seen so far: a list while short, then a set) or an array (null). */
+  names: string[] | Set<string> | null;
   /** Current member name (objects) or index (arrays). */
   at: string | number;
 }
@@ -50,8 +50,6 @@ const enum Mode {
   After,
 }
 
-const STRING_RUN = /[^"\\\u0000-\u001f]*/y;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const HEX4 = /[0-9a-fA-F]{4}/y;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -60,6 +58,20 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** True when a string holds a surrogate code unit without its pair (not well-formed Unicode). */
 export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
+
+/** Records `name` in an object frame; false when it was already there. Small objects use a list. */
+function addName(frame: Frame, name: string): boolean {
+  const names = frame.names!;
+  if (Array.isArray(names)) {
+    if (names.includes(name)) return false;
+    names.push(name);
+    if (names.length > 16) frame.names = new Set(names);
+    return true;
+  }
+  if (names.has(name)) return false;
+  names.add(name);
+  return true;
+}
 
 /** JSON path segment for a member name or array index, as in every FieldError of the API. */
 export function pathSegment(parent: string, at: string | number): string {
@@ -74,8 +86,6 @@ export function pathSegment(parent: string, at: string | number): string {
 export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const root = options.root ?? "$";
-  // Raw (unescaped) lone surrogates only exist in text that did not come from UTF-8 bytes.
-  const rawSurrogates = hasLoneSurrogate(text);
   const stack: Frame[] = [];
   const issues: FieldError[] = [];
   /** Path of the current value, or of member `name` of the innermost object. */
@@ -95,30 +105,88 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
     if (issues.length < MAX_JSON_ISSUES) issues.push({ path: p, message });
   };
 
-  /** End index (after the closing quote) of the string starting at `start`, or -1; sets `escaped`. */
+  /**
+   * End index (after the closing quote) of the string starting at `start`, or -1. Sets
+   * `escaped` when it has escapes (its value differs from its text), and `lone` when it
+   * holds a lone surrogate: raw ones are paired here, escaped ones checked on the decoded value.
+   */
   let escaped = false;
+  let lone = false;
   const stringEnd = (start: number): number => {
     escaped = false;
+    lone = false;
+    let surrogateEscape = false;
     let j = start + 1;
     for (;;) {
-      STRING_RUN.lastIndex = j;
-      STRING_RUN.test(text);
-      j = STRING_RUN.lastIndex;
       const c = text.charCodeAt(j);
-      if (c === 0x22) return j + 1;
-      if (c !== 0x5c) return -1; // a control character or the end of the text
-      const e = text.charCodeAt(j + 1);
-      if (e === 0x75) {
-        HEX4.lastIndex = j + 2;
-        if (!HEX4.test(text)) return -1;
-        j += 6;
-      } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-        j += 2;
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        const e = text.charCodeAt(j + 1);
+        if (e === 0x75) {
+          HEX4.lastIndex = j + 2;
+          if (!HEX4.test(text)) return -1;
+          const unit = parseInt(text.slice(j + 2, j + 6), 16);
+          if (unit >= 0xd800 && unit <= 0xdfff) surrogateEscape = true;
+          j += 6;
+        } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+          j += 2;
+        } else {
+          return -1;
+        }
+        escaped = true;
+      } else if (c < 0x20 || c !== c) {
+        return -1; // a control character, or the end of the text (NaN)
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = text.charCodeAt(j + 1);
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) j += 2;
+        else {
+          lone = true;
+          j++;
+        }
       } else {
-        return -1;
+        j++;
       }
-      escaped = true;
     }
+    // Escaped surrogates may pair with each other or with raw ones: decide on the value.
+    if (surrogateEscape) lone = hasLoneSurrogate(JSON.parse(text.slice(start, j + 1)) as string);
+    return j + 1;
+  };
+
+  /** End index of the number starting at `start`, or -1; sets `plainShort` for ≤ 15-character literals without exponent. */
+  let plainShort = false;
+  const digitsFrom = (j: number) => {
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d < 0x30 || d > 0x39) break;
+      j++;
+    }
+    return j;
+  };
+  const numberEnd = (start: number): number => {
+    let j = start;
+    if (text.charCodeAt(j) === 0x2d) j++;
+    const first = text.charCodeAt(j);
+    if (first === 0x30) j++;
+    else if (first >= 0x31 && first <= 0x39) j = digitsFrom(j + 1);
+    else return -1;
+    if (text.charCodeAt(j) === 0x2e) {
+      const k = digitsFrom(j + 1);
+      if (k === j + 1) return -1;
+      j = k;
+    }
+    let exponent = false;
+    const e = text.charCodeAt(j);
+    if (e === 0x65 || e === 0x45) {
+      exponent = true;
+      j++;
+      const sign = text.charCodeAt(j);
+      if (sign === 0x2b || sign === 0x2d) j++;
+      const k = digitsFrom(j);
+      if (k === j) return -1;
+      j = k;
+    }
+    plainShort = !exponent && j - start <= 15;
+    return j;
   };
 
   let i = 0;
@@ -137,7 +205,7 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
           issue(path(), `Nesting is deeper than ${maxDepth} levels of objects and arrays.`);
           return { ok: false, status: 422, detail: "The request body is not acceptable I-JSON (RFC 7493).", errors: issues };
         }
-        stack.push({ names: c === 0x7b ? new Set() : null, at: 0 });
+        stack.push({ names: c === 0x7b ? [] : null, at: 0 });
         i++;
         mode = c === 0x7b ? Mode.Name : Mode.Value;
         // An empty container closes at once.
@@ -152,16 +220,18 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
       if (c === 0x22) {
         const end = stringEnd(i);
         if (end < 0) return syntax(i, "Unterminated or invalid string");
-        if ((escaped || rawSurrogates) && hasLoneSurrogate(JSON.parse(text.slice(i, end)) as string)) {
+        if (lone) {
           issue(path(), "Lone surrogate in a string: I-JSON (RFC 7493 §2.1) needs well-formed Unicode.");
         }
         i = end;
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-        NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) return syntax(i, "Invalid number");
-        const end = NUMBER.lastIndex;
-        const problem = numberProblem(text.slice(i, end));
-        if (problem) issue(path(), problem);
+        const end = numberEnd(i);
+        if (end < 0) return syntax(i, "Invalid number");
+        // Up to 15 digits without exponent always round-trip; only longer literals are checked.
+        if (!plainShort) {
+          const problem = numberProblem(text.slice(i, end));
+          if (problem) issue(path(), problem);
+        }
         i = end;
       } else if (text.startsWith("true", i)) i += 4;
       else if (text.startsWith("false", i)) i += 5;
@@ -172,9 +242,9 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
       if (c !== 0x22) return syntax(i, "Expected a member name");
       const end = stringEnd(i);
       if (end < 0) return syntax(i, "Unterminated or invalid member name");
-      const name = escaped || rawSurrogates ? (JSON.parse(text.slice(i, end)) as string) : text.slice(i + 1, end - 1);
+      const name = escaped ? (JSON.parse(text.slice(i, end)) as string) : text.slice(i + 1, end - 1);
       const frame = stack[stack.length - 1];
-      if (frame.names!.has(name)) {
+      if (!addName(frame, name)) {
         return {
           ok: false,
           status: 400,
@@ -182,9 +252,8 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
           errors: [{ path: path(name), message: "Duplicate member name." }],
         };
       }
-      frame.names!.add(name);
       frame.at = name;
-      if (hasLoneSurrogate(name)) issue(path(), "Lone surrogate in a member name: I-JSON (RFC 7493 §2.1) needs well-formed Unicode.");
+      if (lone) issue(path(), "Lone surrogate in a member name: I-JSON (RFC 7493 §2.1) needs well-formed Unicode.");
       i = end;
       while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
       if (text.charCodeAt(i) !== 0x3a) return syntax(i, "Expected ':'");
