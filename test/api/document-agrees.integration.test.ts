@@ -84,4 +84,15 @@ describe("rules the document now states", () => {
     expect((await expectProblem(anonymize, 422)).errors?.[0].path).toMatch(/^\$\.operators/);
     expect(doc.AnonymizeRequest.properties.operators.propertyNames).toBeDefined();
   });
+
+  it("recognizer flags: the document's pattern and the server take each of i, m, s, u at most once, in any order", async () => {
+    const flags = new RegExp((await components()).RecognizerInput.properties.flags.pattern);
+    const { token } = await newTenant();
+    for (const [f, ok] of [["", true], ["i", true], ["ui", true], ["smiu", true], ["ii", false], ["iu u", false], ["g", false], ["imsuu", false]] as const) {
+      expect(flags.test(f), f).toBe(ok);
+      const res = await call("/api/v1/pii/recognizers", { token, body: { name: `f${crypto.randomUUID().slice(0, 8)}`, entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", flags: f, score: 0.5 } });
+      expect(res.status, f).toBe(ok ? 201 : 422);
+      await res.arrayBuffer();
+    }
+  });
 });

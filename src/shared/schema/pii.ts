@@ -158,12 +158,23 @@ export const DeanonymizeResponseSchema = z
 
 export const RECOGNIZER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 
+/**
+ * Regular expression flags from `allowed`, each at most once, in any order, as a pattern a
+ * document reader can use (no back-references): the alternation of every arrangement.
+ * @example flagsPattern("im") // /^(?:|i|m|im|mi)$/
+ */
+export function flagsPattern(allowed: string): RegExp {
+  const arrangements = (rest: string[]): string[] => ["", ...rest.flatMap((f, i) => arrangements(rest.filter((_, j) => j !== i)).map((tail) => f + tail))];
+  const all = [...new Set(arrangements([...allowed]))].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  return new RegExp(`^(?:${all.join("|")})$`);
+}
+
 export const RecognizerInputSchema = z
   .object({
     name: z.string().regex(RECOGNIZER_NAME_PATTERN, "1-64 characters: lower-case letters, digits, '_' or '-', starting with a letter"),
     entity: EntityNameSchema,
     pattern: z.string().min(1).max(512).openapi({ description: "A JavaScript regular expression; patterns that could backtrack catastrophically are refused." }),
-    flags: z.string().regex(/^[imsu]{0,4}$/, "only i, m, s and u").optional(),
+    flags: z.string().regex(flagsPattern("imsu"), "only i, m, s and u, each at most once").optional(),
     context: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, "a lower-case word")).max(20).optional().openapi({ description: "Words that raise the score when near a match" }),
     score: z.number().min(0.01).max(1),
   })

@@ -38,7 +38,10 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
       headers: { "Accept-Post": "application/json" },
     });
   }
-  const text = decodeUtf8Strict(await c.req.arrayBuffer());
+  const bytes = await c.req.arrayBuffer();
+  // A route that streams its body (raw transit) still finds it unread.
+  c.req.raw = new Request(c.req.raw, { body: bytes });
+  const text = decodeUtf8Strict(bytes);
   // An empty body is left to the route: one that needs a body answers 400 as before.
   if (text.length) {
     const result = scanIJson(text);
