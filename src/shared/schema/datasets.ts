@@ -9,7 +9,10 @@ export const JsonSchemaDocument = z
   .union([z.record(z.string(), z.unknown()), z.boolean()])
   .openapi({ description: "A JSON Schema (draft 2020-12) every record must match: an object, or true (anything) / false (nothing)." });
 
-/** The policy, or null for none; a union keeps the PiiPolicy component itself non-null. */
+/**
+ * The policy, or null for none. A union rather than .nullable(), which would make the shared
+ * PiiPolicy component itself nullable in the document.
+ */
 const nullablePolicy = z.union([PiiPolicySchema, z.null()]);
 
 export const CreateDatasetSchema = z
