@@ -53,6 +53,11 @@ const enum Mode {
 const HEX4 = /[0-9a-fA-F]{4}/y;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** 1 at the code of each character that may follow a backslash besides `u`: " \ / b f n r t. */
+const SIMPLE_ESCAPE = new Uint8Array(128);
+for (const ch of '"\\/bfnrt') SIMPLE_ESCAPE[ch.charCodeAt(0)] = 1;
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const NOT_I_JSON = "The request body is not acceptable I-JSON (RFC 7493).";
 // Without the u flag a regex sees UTF-16 code units, so this finds unpaired surrogates.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -128,7 +133,7 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
           const unit = parseInt(text.slice(j + 2, j + 6), 16);
           if (unit >= 0xd800 && unit <= 0xdfff) surrogateEscape = true;
           j += 6;
-        } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        } else if (SIMPLE_ESCAPE[e] === 1) {
           j += 2;
         } else {
           return -1;
@@ -152,7 +157,7 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
     return j + 1;
   };
 
-  /** End index of the number starting at `start`, or -1; sets `plainShort` for ≤ 15-character literals without exponent. */
+  /** End index of the number starting at `start`, or -1; `plainShort`: ≤ 15 characters, no exponent. */
   let plainShort = false;
   const digitsFrom = (j: number) => {
     while (j < n) {
@@ -193,23 +198,19 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
   let mode: Mode = Mode.Value;
   const n = text.length;
   for (;;) {
-    while (i < n) {
-      const w = text.charCodeAt(i);
-      if (w !== 0x20 && w !== 0x0a && w !== 0x0d && w !== 0x09) break;
-      i++;
-    }
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
     const c = text.charCodeAt(i);
     if (mode === Mode.Value) {
       if (c === 0x7b || c === 0x5b) {
         if (stack.length >= maxDepth) {
           issue(path(), `Nesting is deeper than ${maxDepth} levels of objects and arrays.`);
-          return { ok: false, status: 422, detail: "The request body is not acceptable I-JSON (RFC 7493).", errors: issues };
+          return { ok: false, status: 422, detail: NOT_I_JSON, errors: issues };
         }
         stack.push({ names: c === 0x7b ? [] : null, at: 0 });
         i++;
         mode = c === 0x7b ? Mode.Name : Mode.Value;
         // An empty container closes at once.
-        while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+        while (i < n && isSpace(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) === (c === 0x7b ? 0x7d : 0x5d)) {
           stack.pop();
           i++;
@@ -255,7 +256,7 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
       frame.at = name;
       if (lone) issue(path(), "Lone surrogate in a member name: I-JSON (RFC 7493 §2.1) needs well-formed Unicode.");
       i = end;
-      while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
       if (text.charCodeAt(i) !== 0x3a) return syntax(i, "Expected ':'");
       i++;
       mode = Mode.Value;
@@ -276,11 +277,12 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
         stack.pop();
         i++;
       } else {
-        return syntax(i, i >= n ? "Unexpected end of input" : frame.names ? "Expected ',' or '}'" : "Expected ',' or ']'");
+        const expected = frame.names ? "Expected ',' or '}'" : "Expected ',' or ']'";
+        return syntax(i, i >= n ? "Unexpected end of input" : expected);
       }
     }
   }
-  if (issues.length) return { ok: false, status: 422, detail: "The request body is not acceptable I-JSON (RFC 7493).", errors: issues };
+  if (issues.length) return { ok: false, status: 422, detail: NOT_I_JSON, errors: issues };
   return { ok: true };
 }
 
@@ -292,10 +294,11 @@ export function numberProblem(literal: string): string | null {
   // At most 15 significant digits and no exponent: always exact (DBL_DIG = 15).
   if (literal.length <= 15 && !/[eE]/.test(literal)) return null;
   const value = Number(literal);
-  if (!Number.isFinite(value)) return "This number is too large for an IEEE 754 double (RFC 7493 §2.2); send it as a string.";
+  const advice = "(RFC 7493 §2.2); send it as a string.";
+  if (!Number.isFinite(value)) return `This number is too large for an IEEE 754 double ${advice}`;
   if (decimalKey(literal) === decimalKey(String(value))) return null;
-  if (value === 0) return "This number is too small for an IEEE 754 double and would become 0 (RFC 7493 §2.2); send it as a string.";
-  return `This number cannot be held exactly by an IEEE 754 double and would become ${String(value)} (RFC 7493 §2.2); send it as a string.`;
+  if (value === 0) return `This number is too small for an IEEE 754 double and would become 0 ${advice}`;
+  return `This number cannot be held exactly by an IEEE 754 double and would become ${String(value)} ${advice}`;
 }
 
 /** A normal form of a decimal literal's value: sign, significant digits, exponent. */
@@ -343,7 +346,7 @@ export function decodeUtf8Strict(bytes: ArrayBuffer | Uint8Array): string {
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const at = firstInvalidUtf8(view);
     throw new ProblemError(400, "malformed-json", {
-      detail: `The request body is not valid UTF-8 (RFC 8259 §8.1, RFC 7493 §2.1): invalid byte sequence at byte ${at}.`,
+      detail: `The request body is not valid UTF-8 (RFC 8259 §8.1, RFC 7493 §2.1): invalid bytes at byte ${at}.`,
     });
   }
 }
