@@ -23,6 +23,9 @@ export default defineConfig(async () => {
             MASTER_KEYS: TEST_MASTER_KEYS,
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
             AUTH_CACHE_TTL_SECONDS: "1",
+            // The OpenAPI fuzz pass (test/fuzz): time budget in seconds, and a seed to replay a run.
+            FUZZ_SECONDS: process.env.FUZZ_SECONDS ?? "30",
+            FUZZ_SEED: process.env.FUZZ_SEED ?? "",
           },
           queueConsumers: {
             "llm-data-vault-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3 },

@@ -124,6 +124,86 @@ describe("every route with a JSON body", () => {
   });
 });
 
+describe("every path", () => {
+  it("answers a method it does not document with 405 and an Allow header listing exactly the documented ones", async () => {
+    const byPath = new Map<string, Set<string>>();
+    for (const op of operations) byPath.set(op.path, (byPath.get(op.path) ?? new Set()).add(op.method));
+    let checked = 0;
+    for (const [path, methods] of byPath) {
+      const allow = new Set(methods);
+      if (allow.has("GET")) allow.add("HEAD");
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !methods.has(m))) {
+        // With a valid-looking JSON body, so no body rule can answer first.
+        const body = method === "GET" ? undefined : {};
+        const res = await call(concrete(path, owner), { method, token: owner.token, body, headers: { "If-Match": "*" } });
+        await expectProblem(res, 405).catch((e) => Promise.reject(new Error(`${method} ${path}: ${e.message}`)));
+        expect(res.headers.get("allow")?.split(", ").sort(), `${method} ${path}`).toEqual([...allow].sort());
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
+/** What I-JSON (RFC 7493) forbids, as raw bytes, and the answer every JSON route must give. */
+interface BadBody {
+  what: string;
+  raw: Uint8Array;
+  contentType?: string;
+  status: number;
+  slug: string;
+  path?: string;
+}
+
+const DEPTH_LIMIT = 64;
+const bytes = (text: string) => new TextEncoder().encode(text);
+const BAD_BODIES: BadBody[] = [
+  { what: "invalid UTF-8", raw: new Uint8Array([...bytes('{"x":"'), 0xff, 0xfe, ...bytes('"}')]), status: 400, slug: "malformed-json" },
+  { what: "UTF-8-encoded surrogate", raw: new Uint8Array([...bytes('{"x":"'), 0xed, 0xa0, 0x80, ...bytes('"}')]), status: 400, slug: "malformed-json" },
+  { what: "a charset other than UTF-8", raw: new Uint8Array([...bytes('{"x":"'), 0xe9, ...bytes('"}')]), contentType: "application/json; charset=iso-8859-1", status: 415, slug: "unsupported-media-type" },
+  { what: "a duplicate member name", raw: bytes('{"x":1,"x":2}'), status: 400, slug: "malformed-json", path: "$.x" },
+  { what: "a duplicate name written with an escape", raw: bytes('{"y":[{"x":1,"\\u0078":2}]}'), status: 400, slug: "malformed-json", path: "$.y[0].x" },
+  { what: "an integer beyond 2^53", raw: bytes('{"x":10000000000000001}'), status: 422, slug: "validation-failed", path: "$.x" },
+  { what: "a number that overflows", raw: bytes('{"x":[1e400]}'), status: 422, slug: "validation-failed", path: "$.x[0]" },
+  { what: "a number that underflows to 0", raw: bytes('{"x":1e-400}'), status: 422, slug: "validation-failed", path: "$.x" },
+  { what: "a decimal a double rounds", raw: bytes('{"x":1.0000000000000001}'), status: 422, slug: "validation-failed", path: "$.x" },
+  { what: "a lone surrogate", raw: bytes('{"x":"a\\ud800"}'), status: 422, slug: "validation-failed", path: "$.x" },
+  {
+    what: `nesting over ${DEPTH_LIMIT} levels`,
+    raw: bytes(`{"x":${"[".repeat(DEPTH_LIMIT)}${"]".repeat(DEPTH_LIMIT)}}`),
+    status: 422,
+    slug: "validation-failed",
+    path: "$.x" + "[0]".repeat(DEPTH_LIMIT - 1),
+  },
+];
+
+describe("every route with a JSON body reads it as I-JSON (RFC 7493)", () => {
+  for (const bad of BAD_BODIES) {
+    it(`answers ${bad.what} with ${bad.status}${bad.path ? " naming its path" : ""}`, async () => {
+      for (const op of operations.filter((o) => o.hasJsonBody)) {
+        const headers = { "Content-Type": bad.contentType ?? "application/json", "If-Match": "*" };
+        const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: bad.raw, headers });
+        const p = await expectProblem(res, bad.status).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+        expect(p.type, label(op)).toMatch(new RegExp(`/${bad.slug}$`));
+        if (bad.path) expect(p.errors?.map((e) => e.path), label(op)).toEqual([bad.path]);
+      }
+    });
+  }
+
+  it("accepts charset=utf-8 in any case as if no charset were given", async () => {
+    for (const op of operations.filter((o) => o.hasJsonBody)) {
+      const statuses = [];
+      for (const contentType of ["application/json", "application/json; charset=UTF-8", 'application/json;charset="utf-8"']) {
+        const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: '{"zz":1}', headers: { "Content-Type": contentType, "If-Match": "*" } });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      expect(new Set(statuses).size, `${label(op)}: ${statuses}`).toBe(1);
+      expect(statuses[0], label(op)).not.toBe(415);
+    }
+  });
+});
+
 /**
  * A valid body for each tenant route that takes both an id and a JSON body, so the
  * cross-tenant check reaches the lookup. A new route of that kind must be added here.

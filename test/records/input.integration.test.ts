@@ -56,7 +56,7 @@ describe("records API: bad input", () => {
     const p = await expectProblem(await call(recordsPath(ds.id), { token, raw: `{"data":{"d":${deep}}}`, headers: JSON_HEADERS }), 422);
     expect(p.errors?.[0].path).toMatch(/^\$\.data\.d(\[0\])+$/);
     const infinite = await expectProblem(await call(recordsPath(ds.id), { token, raw: '{"data":{"n":-1e400}}', headers: JSON_HEADERS }), 422);
-    expect(infinite.errors).toEqual([{ path: "$.data.n", message: "Numbers must be finite." }]);
+    expect(infinite.errors).toEqual([{ path: "$.data.n", message: expect.stringContaining("too large for an IEEE 754 double") }]);
   });
 
   it("oversized bodies are a 413: single record body, record data, batch body", async () => {

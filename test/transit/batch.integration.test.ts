@@ -23,6 +23,32 @@ describe("batch operations", () => {
     expect(rw.batch_results.every((r: { key_version: number; ciphertext: string }) => r.key_version === 2 && r.ciphertext.startsWith("ldv:v2:"))).toBe(true);
   });
 
+  it("an item with neither or both of plaintext and data gets its own error; the rest are encrypted", async () => {
+    const { token } = await newTenant();
+    const { name } = await createTransitKey(token);
+    const { body: enc } = await callJson(
+      "/api/v1/encrypt",
+      {
+        token,
+        body: {
+          key: name,
+          batch_input: [{ reference: "none" }, { plaintext: utf8b64("x"), data: 1, reference: "both" }, { data: null }, { plaintext: utf8b64("y") }],
+        },
+      },
+      200,
+    );
+    const [none, both, nul, plain] = enc.batch_results;
+    expect(none).toMatchObject({ reference: "none", error: { status: 422, errors: [{ path: "$.batch_input[0].plaintext" }] } });
+    expect(both).toMatchObject({ reference: "both", error: { status: 422, errors: [{ path: "$.batch_input[1].data" }] } });
+    expect(nul.ciphertext).toMatch(/^ldv:v1:/);
+    expect(plain.ciphertext).toMatch(/^ldv:v1:/);
+    const { body: dec } = await callJson("/api/v1/decrypt", { token, body: { key: name, ciphertext: nul.ciphertext } }, 200);
+    expect(dec).toEqual({ data: null });
+    // A single request with neither is still refused whole.
+    const single = await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name } }), 422);
+    expect(single.errors?.[0].path).toBe("$.plaintext");
+  });
+
   it("reports per-item errors while the other items succeed", async () => {
     const { token, tenant } = await newTenant();
     const { name } = await createTransitKey(token, { derived: true });
@@ -87,7 +113,7 @@ describe("batch operations", () => {
     expect(body.batch_results[1]).toEqual({ plaintext: utf8b64("new") });
   });
 
-  it("takes up to 1000 items and refuses more, empty batches and mixed shapes with 422", async () => {
+  it("takes up to 1000 items and refuses more, empty batches, mixed shapes and mistyped items with 422", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
     const thousand = Array.from({ length: 1000 }, (_, i) => ({ plaintext: utf8b64(String(i)) }));
@@ -97,7 +123,6 @@ describe("batch operations", () => {
       [{ key: name, batch_input: [...thousand, { plaintext: "" }] }, "$.batch_input"],
       [{ key: name, batch_input: [] }, "$.batch_input"],
       [{ key: name, batch_input: [{ plaintext: "" }], plaintext: "" }, "$.plaintext"],
-      [{ key: name, batch_input: [{}] }, "$.batch_input[0].plaintext"],
       [{ key: name, batch_input: [{ plaintext: 1 }] }, "$.batch_input[0].plaintext"],
       [{ key: name, batch_input: [{ plaintext: "", extra: 1 }] }, "$.batch_input[0].extra"],
       [{ key: name, batch_input: "nope" }, "$.batch_input"],

@@ -2,8 +2,9 @@
 import { requestId } from "hono/request-id";
 import { timing } from "hono/timing";
 import { bodyGuard } from "./middleware/body-guard";
+import { jsonBody } from "./middleware/json-body";
 import { onError, onNotFound } from "./middleware/errors";
-import { registerRoutes } from "./middleware/allowed-methods";
+import { methodGuard, registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
 import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../src/shared/records/limits";
@@ -26,6 +27,8 @@ const app = router();
 
 app.use("*", requestId({ headerName: "X-Request-Id", limitLength: 128 }));
 app.use("*", requestLog);
+// A path that exists answers 405 with Allow for any other method, before a route can misread it.
+app.use("*", methodGuard);
 // Phases (auth, dataset lookup, object calls) are always timed, cheaply; the header is only
 // sent with SERVER_TIMING=1 (load tests), since it tells a client where its request spent time.
 app.use("*", timing({ enabled: (c) => c.env.SERVER_TIMING === "1", totalDescription: "app" }));
@@ -40,6 +43,8 @@ app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES
 app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
 app.use("/api/*", bodyGuard());
+// Every JSON body is read once, under the I-JSON rules, after its guard allowed it.
+app.use("/api/*", jsonBody);
 
 const routes = app
   .route("/", healthRoutes)

@@ -11,13 +11,28 @@ const TARGET_ROOT: Record<string, string> = { json: "$", query: "$query", param:
 const segment = (p: string, k: PropertyKey) =>
   typeof k === "number" ? `${p}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${p}.${String(k)}` : `${p}[${JSON.stringify(String(k))}]`;
 
+type Issue = ZodError["issues"][number];
+
+/**
+ * The branch of a failed union worth reporting: the only one whose value had the right type.
+ * For `policy | null` given an object, that is the policy branch with its own field errors.
+ */
+function relevantBranch(issue: Issue): Issue[] | undefined {
+  if (issue.code !== "invalid_union") return undefined;
+  const branches = (issue as { errors?: Issue[][] }).errors ?? [];
+  const typed = branches.filter((b) => !(b.length === 1 && b[0].code === "invalid_type" && b[0].path.length === 0));
+  return typed.length === 1 ? typed[0] : undefined;
+}
+
 /** One field error per zod issue; an unknown key is reported at its own path. */
-export function zodFieldErrors(error: ZodError, root = "$"): FieldError[] {
+export function zodFieldErrors(error: { issues: Issue[] }, root = "$"): FieldError[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.reduce<string>(segment, root);
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => ({ path: segment(path, k), message: "Unknown field." }));
     }
+    const branch = relevantBranch(issue);
+    if (branch) return zodFieldErrors({ issues: branch }, path);
     return [{ path, message: issue.message }];
   });
 }

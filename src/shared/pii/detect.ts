@@ -10,6 +10,7 @@
  * list) apply BEFORE resolution, so a finding the caller did not ask for never hides one
  * they did.
  */
+import { MAX_JSON_DEPTH } from "../json/limits";
 import { validationFailed } from "../errors";
 import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
@@ -135,8 +136,8 @@ export function detectText(text: string, opts: PreparedOptions, hints?: FieldHin
   return resolveOverlaps(candidatesOf(text, opts, hints, key)).map((c) => toFinding(c, text, opts, path));
 }
 
-/** Deepest JSON nesting accepted (deeper input is refused rather than risking the stack). */
-export const MAX_JSON_DEPTH = 64;
+/** Deepest JSON nesting accepted: the body reader's limit, checked again here because the walk recurses. */
+export { MAX_JSON_DEPTH };
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 /** JSON path segment in the style of validation errors: `$.a.b`, `$.items[0]`, `$["odd key"]`. */

@@ -1,41 +1,13 @@
-/** RFC 8785 canonical JSON of record data, the structural checks it needs, and SHA-256 over it. */
+/** RFC 8785 canonical JSON of record data and SHA-256 over it. */
 import canonicalize from "canonicalize";
-import type { FieldError } from "../errors";
 import { hex } from "../ids";
-import { MAX_DEPTH } from "./limits";
 
 const encoder = new TextEncoder();
 
 /**
- * Structural problems canonicalization and validation cannot handle: nesting deeper than
- * MAX_DEPTH and numbers that are not finite (JSON.parse turns `1e999` into Infinity).
- * Walks iteratively, so a hostile nesting cannot overflow the stack here.
- */
-export function structuralErrors(value: unknown, root: string, maxDepth = MAX_DEPTH): FieldError[] {
-  const errors: FieldError[] = [];
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root, depth: 0 }];
-  while (stack.length && errors.length < 20) {
-    const { v, path, depth } = stack.pop()!;
-    if (typeof v === "number" && !Number.isFinite(v)) {
-      errors.push({ path, message: "Numbers must be finite." });
-    } else if (v !== null && typeof v === "object") {
-      if (depth >= maxDepth) {
-        errors.push({ path, message: `Nesting is deeper than ${maxDepth} levels.` });
-        continue;
-      }
-      if (Array.isArray(v)) v.forEach((child, i) => stack.push({ v: child, path: `${path}[${i}]`, depth: depth + 1 }));
-      else for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: childPath(path, k), depth: depth + 1 });
-    }
-  }
-  return errors;
-}
-
-function childPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
-
-/**
- * The RFC 8785 canonical JSON text of a value that passed `structuralErrors`.
+ * The RFC 8785 canonical JSON text of a value read by the I-JSON reader (src/shared/json),
+ * which has already refused what canonicalization cannot hold: non-finite or inexact
+ * numbers, lone surrogates, nesting over MAX_JSON_DEPTH.
  * @example canonicalJson({ b: 1, a: [true] }) // '{"a":[true],"b":1}'
  */
 export function canonicalJson(value: unknown): string {

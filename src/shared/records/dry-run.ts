@@ -2,7 +2,7 @@
 import { getDatasetRow } from "../datasets/service";
 import { validationFailed, type FieldError } from "../errors";
 import { checkJsonSchema } from "../json-schema/check-schema";
-import { canonicalJson, structuralErrors, utf8 } from "./canonical";
+import { canonicalJson, utf8 } from "./canonical";
 import { MAX_RECORD_BYTES } from "./limits";
 import { schemaErrors, shapeErrors, validatorFor } from "./validate";
 
@@ -18,7 +18,7 @@ export interface DryRunResult {
 }
 
 /**
- * Validates each record as a write would (object shape, nesting, size, schema) and
+ * Validates each record as a write would (object shape, size, schema) and
  * reports per record, with paths relative to the record (`$` is the record itself).
  * The dataset's PII policy, which runs on writes, is not applied here.
  */
@@ -34,7 +34,6 @@ export async function dryRunValidate(d1: D1Database, tenantId: string, input: Dr
   const validator = schemaText === null ? null : validatorFor(schemaText);
   const results = input.records.map((value, index) => {
     let errors = shapeErrors(value, "$");
-    if (!errors.length) errors = structuralErrors(value, "$");
     if (!errors.length) {
       const size = utf8(canonicalJson(value)).byteLength;
       if (size > MAX_RECORD_BYTES) errors = [{ path: "$", message: `The record is ${size} bytes as canonical JSON; the limit is ${MAX_RECORD_BYTES}.` }];

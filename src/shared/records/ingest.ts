@@ -2,7 +2,8 @@
  * The write path's preparation step: every record write (single, batch, update) passes
  * through `prepareRecords` before it reaches the DatasetObject. The steps run in order:
  *
- *   1. shape: `data` is a JSON object, finite numbers, bounded nesting        → 422
+ *   1. shape: `data` is a JSON object (the body reader already refused what   → 422
+ *      I-JSON forbids: inexact numbers, lone surrogates, deep nesting)
  *   2. the dataset's PII policy (src/shared/pii/policy.ts): may anonymize or
  *      encrypt fields, or refuse the write; everything after sees its output  → 422
  *   3. RFC 8785 canonical JSON, per-record and per-batch size limits          → 413
@@ -15,7 +16,7 @@
 import { ProblemError, validationFailed, type FieldError } from "../errors";
 import { applyPiiPolicyToRecords } from "../pii/policy";
 import type { PiiPolicy } from "../schema/pii";
-import { canonicalJson, sha256Hex, structuralErrors, utf8 } from "./canonical";
+import { canonicalJson, sha256Hex, utf8 } from "./canonical";
 import { MAX_BATCH_BYTES, MAX_RECORD_BYTES } from "./limits";
 import { schemaErrors, shapeErrors, validatorFor } from "./validate";
 
@@ -63,10 +64,7 @@ export async function prepareRecords(
   const at = (i: number, errs: FieldError[]) => (options.batch ? errs.map((e) => ({ ...e, index: i })) : errs);
 
   // 1. shape
-  const shape = inputs.flatMap((input, i) => {
-    const own = shapeErrors(input.data, root(i));
-    return at(i, own.length ? own : structuralErrors(input.data, root(i)));
-  });
+  const shape = inputs.flatMap((input, i) => at(i, shapeErrors(input.data, root(i))));
   if (shape.length) throw validationFailed(shape, "Some records are not acceptable JSON objects.");
 
   // 2. dataset policy transforms: the PII policy may anonymize or encrypt fields, or

@@ -11,8 +11,6 @@ export const MAX_RECORD_BODY_BYTES = 2 * MiB;
 export const MAX_BATCH_RECORDS = 1000;
 /** Largest batch request body, and largest sum of canonical record sizes in one batch. */
 export const MAX_BATCH_BYTES = 10 * MiB;
-/** Deepest nesting of objects and arrays inside `data` (canonicalization and validation recurse). */
-export const MAX_DEPTH = 64;
 /**
  * Records whose ciphertext is larger than this go to R2; the row keeps a pointer. A Durable
  * Object SQLite row holds at most 2 MB, and small rows keep page reads fast.

@@ -54,5 +54,25 @@ export const pageOf = <T extends z.ZodTypeAny>(item: T, name: string) =>
     })
     .openapi(name);
 
+/**
+ * JSON Schema for "exactly one of these members", for the document: the server checks the
+ * same rule in a refine, and a fuzzer reading the document should know it.
+ * @example exactlyOneOf("text", "data") // [{ required: ["text"] }, { required: ["data"] }]
+ */
+export const exactlyOneOf = (...members: string[]) => members.map((m) => ({ required: [m] }));
+
+/**
+ * Free text a person reads back (tenant and API key names): 1-`max` characters, no control
+ * characters, no leading or trailing white space. Refused rather than trimmed, so nothing is
+ * silently changed and the length checked is the length stored.
+ */
+export const NAME_TEXT_PATTERN = /^[^\s\u0000-\u001f\u007f-\u009f](?:[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$/;
+export const nameText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(NAME_TEXT_PATTERN, "no control characters and no leading or trailing white space");
+
 /** A JSON value of any shape (records, schemas). */
 export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({ type: "object", additionalProperties: true });

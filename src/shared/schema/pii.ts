@@ -1,7 +1,7 @@
 /** Request and response schemas of the PII endpoints, the operators and the dataset PII policy. */
 import { z } from "@hono/zod-openapi";
 import { ENTITY_NAME_PATTERN } from "../pii/entities";
-import { JsonValueSchema } from "./common";
+import { exactlyOneOf, JsonValueSchema } from "./common";
 
 export const EntityNameSchema = z
   .string()
@@ -38,7 +38,7 @@ export const DetectRequestSchema = z
   })
   .strict()
   .superRefine(oneOfTextOrData)
-  .openapi("DetectRequest");
+  .openapi("DetectRequest", { oneOf: exactlyOneOf("text", "data") });
 
 export const FindingSchema = z
   .object({
@@ -91,9 +91,15 @@ export const OperatorSchema = z
 export type Operator = z.infer<typeof OperatorSchema>;
 export type OperatorType = Operator["type"];
 
+// propertyNames (JSON Schema 2020-12) is not in the metadata type, which follows OpenAPI 3.0.
+const operatorsDoc = {
+  description: "Operator per entity type; `DEFAULT` applies to types not listed. Each type has a default (replace, or mask for cards).",
+  propertyNames: { anyOf: [{ pattern: ENTITY_NAME_PATTERN.source }, { const: "DEFAULT" }] },
+};
+
 export const OperatorsSchema = z
   .record(z.union([EntityNameSchema, z.literal("DEFAULT")]), OperatorSchema)
-  .openapi({ description: "Operator per entity type; `DEFAULT` applies to types not listed. Each type has a default (replace, or mask for cards)." });
+  .openapi(operatorsDoc);
 
 export const AnonymizeRequestSchema = z
   .object({
@@ -104,7 +110,7 @@ export const AnonymizeRequestSchema = z
   })
   .strict()
   .superRefine(oneOfTextOrData)
-  .openapi("AnonymizeRequest");
+  .openapi("AnonymizeRequest", { oneOf: exactlyOneOf("text", "data") });
 
 export const ChangedItemSchema = z
   .object({
@@ -137,7 +143,7 @@ export const DeanonymizeRequestSchema = z
   })
   .strict()
   .superRefine(oneOfTextOrData)
-  .openapi("DeanonymizeRequest");
+  .openapi("DeanonymizeRequest", { oneOf: exactlyOneOf("text", "data") });
 
 export const DeanonymizeResponseSchema = z
   .object({
@@ -151,6 +157,17 @@ export const DeanonymizeResponseSchema = z
 // Custom recognizers
 
 export const RECOGNIZER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/**
+ * Regular expression flags from `allowed`, each at most once, in any order, as a pattern a
+ * document reader can use (no back-references): the alternation of every arrangement.
+ * @example flagsPattern("im") // /^(?:|i|m|im|mi)$/
+ */
+export function flagsPattern(allowed: string): RegExp {
+  const arrangements = (rest: string[]): string[] => ["", ...rest.flatMap((f, i) => arrangements(rest.filter((_, j) => j !== i)).map((tail) => f + tail))];
+  const all = [...new Set(arrangements([...allowed]))].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  return new RegExp(`^(?:${all.join("|")})$`);
+}
 
 export const RecognizerInputSchema = z
   .object({
@@ -166,7 +183,7 @@ export const RecognizerInputSchema = z
           "lookahead, lookbehind, possessive quantifiers, atomic groups, octal escapes, lone surrogates, patterns " +
           "matching the empty string. A match lies within one 256-character window.",
       }),
-    flags: z.string().regex(/^[imsu]{0,4}$/, "only i, m, s and u").optional().openapi({ description: "i, m, s, u, each at most once" }),
+    flags: z.string().regex(flagsPattern("imsu"), "only i, m, s and u, each at most once").optional().openapi({ description: "i, m, s, u, each at most once" }),
     context: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, "a lower-case word")).max(20).optional().openapi({ description: "Words that raise the score when near a match" }),
     score: z.number().min(0.01).max(1),
   })
@@ -201,9 +218,14 @@ export const PolicyRuleSchema = z
   ])
   .openapi("PiiPolicyRule");
 
+const rulesDoc = {
+  description: "What to do with each entity type found in a record; types not listed are not scanned.",
+  propertyNames: { pattern: ENTITY_NAME_PATTERN.source },
+};
+
 export const PiiPolicySchema = z
   .object({
-    rules: z.record(EntityNameSchema, PolicyRuleSchema).openapi({ description: "What to do with each entity type found in a record; types not listed are not scanned." }),
+    rules: z.record(EntityNameSchema, PolicyRuleSchema).openapi(rulesDoc),
     min_score: z.number().min(0).max(1).optional(),
     allow: listOfValues("Values never treated as PII.").optional(),
     deny: listOfValues("Values always treated as PII (type DENY_LIST).").optional(),

@@ -1,6 +1,8 @@
 /** Records: the request and response bodies of the records API and POST /validate. */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "../ids";
+import { exactlyOneOf } from "./common";
+import { JsonSchemaDocument } from "./datasets";
 import { MAX_BATCH_RECORDS } from "../records/limits";
 
 // z.custom passes the parsed value through untouched: z.record would copy it and silently
@@ -37,10 +39,7 @@ export const RecordSchema = RecordMetaSchema.extend({ data: RecordDataSchema }).
 
 export const ValidateRequestSchema = z
   .object({
-    schema: z
-      .union([z.record(z.string(), z.unknown()), z.boolean()])
-      .optional()
-      .openapi({ description: "A JSON Schema (draft 2020-12) to validate against.", type: "object", additionalProperties: true }),
+    schema: JsonSchemaDocument.optional().openapi({ description: "A JSON Schema (draft 2020-12) to validate against: an object, or true / false." }),
     dataset_id: z.string().regex(ID_PATTERN, "not a valid id").optional().openapi({ description: "Validate against this dataset's schema instead." }),
     records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS).openapi({ description: "Record data values (not wrapped in {data})." }),
   })
@@ -49,7 +48,7 @@ export const ValidateRequestSchema = z
     message: "Send exactly one of `schema` and `dataset_id`.",
     path: ["schema"],
   })
-  .openapi("ValidateRequest");
+  .openapi("ValidateRequest", { oneOf: exactlyOneOf("schema", "dataset_id") });
 
 const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 

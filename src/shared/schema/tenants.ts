@@ -1,11 +1,12 @@
 /** Tenants and their API keys (operator endpoints). */
 import { z } from "@hono/zod-openapi";
 import { ScopeSchema } from "../auth/scopes";
+import { nameText } from "./common";
 
 export const TenantStatusSchema = z.enum(["active", "suspended"]);
 
 export const CreateTenantSchema = z
-  .object({ name: z.string().trim().min(1).max(200) })
+  .object({ name: nameText(200) })
   .strict()
   .openapi("CreateTenant");
 
@@ -26,7 +27,7 @@ export const TenantSchema = z
 
 export const CreateApiKeySchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: nameText(200),
     scopes: z.array(ScopeSchema).min(1).max(32),
   })
   .strict()

@@ -2,6 +2,11 @@
 import { z } from "@hono/zod-openapi";
 
 export const TRANSIT_KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Highest key version a request may name. Versions count rotations from 1; a larger
+ * number cannot exist, so it is refused by the schema (and says so in the document).
+ */
+export const MAX_KEY_VERSION = 2 ** 31 - 1;
 /** Items per batch request, as in Vault's batch_input. */
 export const MAX_BATCH_ITEMS = 1000;
 
@@ -15,6 +20,15 @@ export const TransitKeyNameSchema = z
 export const KeyNameParams = z.object({
   name: TransitKeyNameSchema.openapi({ param: { name: "name", in: "path" } }),
 });
+
+// The same two rules for the document (if/then is JSON Schema 2020-12, outside the 3.0-shaped
+// metadata type): convergent needs derived; hmac keys are never derived.
+const createKeyDoc = {
+  allOf: [
+    { if: { properties: { convergent: { const: true } }, required: ["convergent"] }, then: { properties: { derived: { const: true } }, required: ["derived"] } },
+    { if: { properties: { type: { const: "hmac-sha256" } }, required: ["type"] }, then: { properties: { derived: { const: false } } } },
+  ],
+} as Record<string, unknown>;
 
 export const CreateTransitKeySchema = z
   .object({
@@ -31,17 +45,17 @@ export const CreateTransitKeySchema = z
     if (v.convergent && !v.derived) ctx.addIssue({ code: "custom", path: ["convergent"], message: "Convergent encryption needs derived: true (the IV is bound to the context)." });
     if (v.type === "hmac-sha256" && v.derived) ctx.addIssue({ code: "custom", path: ["derived"], message: "hmac-sha256 keys cannot be derived." });
   })
-  .openapi("CreateTransitKey");
+  .openapi("CreateTransitKey", createKeyDoc);
 
 export const UpdateTransitKeySchema = z
   .object({
-    min_decryption_version: z.number().int().min(1).optional().openapi({ description: "Ciphertexts (and HMACs) of older versions are refused." }),
-    min_encryption_version: z.number().int().min(0).optional().openapi({ description: "0 = any version up to latest; otherwise the lowest version encrypt may use." }),
+    min_decryption_version: z.number().int().min(1).max(MAX_KEY_VERSION).optional().openapi({ description: "Ciphertexts (and HMACs) of older versions are refused." }),
+    min_encryption_version: z.number().int().min(0).max(MAX_KEY_VERSION).optional().openapi({ description: "0 = any version up to latest; otherwise the lowest version encrypt may use." }),
     deletion_allowed: z.boolean().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "Send at least one of min_decryption_version, min_encryption_version, deletion_allowed." })
-  .openapi("UpdateTransitKey");
+  .openapi("UpdateTransitKey", { minProperties: 1 });
 
 export const TransitKeyVersionSchema = z.object({ version: z.number().int(), created_at: z.string() }).openapi("TransitKeyVersion");
 
@@ -67,7 +81,7 @@ export const TransitKeySchema = TransitKeySummarySchema.extend({
 // ---- operations ------------------------------------------------------------------
 
 const b64 = (description: string) => z.string().openapi({ description, format: "byte" });
-const keyVersion = z.number().int().min(1).optional().openapi({ description: "Key version to use; default the latest." });
+const keyVersion = z.number().int().min(1).max(MAX_KEY_VERSION).optional().openapi({ description: "Key version to use; default the latest." });
 const reference = z.string().max(256).optional().openapi({ description: "Echoed back in the batch result, to match items." });
 
 /** Fields of one encrypt item; exactly one of plaintext and data. */
@@ -85,7 +99,14 @@ const oneOfPlaintextOrData = (v: { plaintext?: unknown; data?: unknown }, ctx: z
   if (hasPlain === hasData) ctx.addIssue({ code: "custom", path: [...path, hasPlain ? "data" : "plaintext"], message: "Send exactly one of plaintext (base64) or data (JSON)." });
 };
 
-export const EncryptItemSchema = z.object({ ...encryptItemShape, reference }).strict().superRefine((v, ctx) => oneOfPlaintextOrData(v, ctx)).openapi("EncryptItem");
+/**
+ * A batch item. "Exactly one of plaintext and data" is not part of its schema: an item with
+ * neither or both gets its own error in batch_results, like an item with bad base64.
+ */
+export const EncryptItemSchema = z
+  .object({ ...encryptItemShape, reference })
+  .strict()
+  .openapi("EncryptItem", { description: "Exactly one of plaintext and data; an item with neither or both gets its own error in batch_results." });
 
 const ciphertext = z.string().max(64 * 1024 * 1024).openapi({ example: "ldv:v1:AQ3k...", description: "ldv:v<version>:<base64>" });
 
@@ -107,6 +128,14 @@ export const RewrapItemSchema = z
 const batchOf = <T extends z.ZodTypeAny>(item: T) =>
   z.array(item).min(1).max(MAX_BATCH_ITEMS).openapi({ description: `Up to ${MAX_BATCH_ITEMS} items; each succeeds or fails on its own.` });
 
+/**
+ * singleOrBatch's rule for the document: exactly one of the single forms or batch_input,
+ * and no item field beside batch_input.
+ */
+const singleOrBatchDoc = (singleForms: string[], itemFields: string[]) => ({
+  oneOf: [...singleForms.map((m) => ({ required: [m] })), { required: ["batch_input"], not: { anyOf: itemFields.map((f) => ({ required: [f] })) } }],
+});
+
 /** A body is either one item (fields at the top level) or `batch_input`, never both. */
 function singleOrBatch<S extends z.ZodRawShape, I extends z.ZodTypeAny>(single: S, item: I, requireOne?: (v: Record<string, unknown>, ctx: z.RefinementCtx) => void) {
   return z
@@ -124,7 +153,10 @@ function singleOrBatch<S extends z.ZodRawShape, I extends z.ZodTypeAny>(single: 
     });
 }
 
-export const EncryptRequestSchema = singleOrBatch(encryptItemShape, EncryptItemSchema, (v, ctx) => oneOfPlaintextOrData(v, ctx)).openapi("EncryptRequest");
+export const EncryptRequestSchema = singleOrBatch(encryptItemShape, EncryptItemSchema, (v, ctx) => oneOfPlaintextOrData(v, ctx)).openapi(
+  "EncryptRequest",
+  singleOrBatchDoc(["plaintext", "data"], Object.keys(encryptItemShape)),
+);
 
 export const DecryptRequestSchema = singleOrBatch(
   { ciphertext: ciphertext.optional(), context: encryptItemShape.context, associated_data: encryptItemShape.associated_data },
@@ -132,7 +164,7 @@ export const DecryptRequestSchema = singleOrBatch(
   (v, ctx) => {
     if (v.ciphertext === undefined) ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "Send ciphertext, or batch_input." });
   },
-).openapi("DecryptRequest");
+).openapi("DecryptRequest", singleOrBatchDoc(["ciphertext"], ["ciphertext", "context", "associated_data"]));
 
 export const RewrapRequestSchema = singleOrBatch(
   { ciphertext: ciphertext.optional(), context: encryptItemShape.context, associated_data: encryptItemShape.associated_data, key_version: keyVersion },
@@ -140,7 +172,7 @@ export const RewrapRequestSchema = singleOrBatch(
   (v, ctx) => {
     if (v.ciphertext === undefined) ctx.addIssue({ code: "custom", path: ["ciphertext"], message: "Send ciphertext, or batch_input." });
   },
-).openapi("RewrapRequest");
+).openapi("RewrapRequest", singleOrBatchDoc(["ciphertext"], ["ciphertext", "context", "associated_data", "key_version"]));
 
 export const CiphertextResultSchema = z.object({ ciphertext: z.string(), key_version: z.number().int() }).openapi("CiphertextResult");
 export const PlaintextResultSchema = z
@@ -184,6 +216,8 @@ export const DataKeyResponseSchema = z
   .openapi("DataKey");
 
 const inputFormat = z.enum(["base64", "utf8"]).default("base64").openapi({ description: "How `input` is encoded." });
+/** For the document: `input` is base64 unless format is utf8 (the server checks it when decoding). */
+const inputIsBase64Unless = { allOf: [{ if: { properties: { format: { const: "utf8" } }, required: ["format"] }, else: { properties: { input: { format: "byte" } } } }] } as Record<string, unknown>;
 
 export const HashRequestSchema = z
   .object({
@@ -193,24 +227,34 @@ export const HashRequestSchema = z
     output_format: z.enum(["hex", "base64"]).default("hex"),
   })
   .strict()
-  .openapi("HashRequest");
+  .openapi("HashRequest", inputIsBase64Unless);
 
 export const HashResponseSchema = z.object({ sum: z.string(), algorithm: z.string() }).openapi("HashResult");
 
-export const HmacRequestSchema = z.object({ input: z.string(), format: inputFormat, key_version: keyVersion }).strict().openapi("HmacRequest");
+export const HmacRequestSchema = z.object({ input: z.string(), format: inputFormat, key_version: keyVersion }).strict().openapi("HmacRequest", inputIsBase64Unless);
 export const HmacResponseSchema = z.object({ hmac: z.string().openapi({ example: "ldv:v1:3q2+7w==" }), key_version: z.number().int() }).openapi("HmacResult");
 
 export const HmacVerifyRequestSchema = z
   .object({ input: z.string(), format: inputFormat, hmac: z.string().max(1024).openapi({ example: "ldv:v1:3q2+7w==" }) })
   .strict()
-  .openapi("HmacVerifyRequest");
+  .openapi("HmacVerifyRequest", inputIsBase64Unless);
 export const HmacVerifyResponseSchema = z.object({ valid: z.boolean() }).openapi("HmacVerifyResult");
+
+/**
+ * Unpadded base64url, as the document states it for query parameters (the decoder also takes
+ * padding and the standard alphabet; the document names the one form to send).
+ */
+const BASE64URL_PATTERN = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
 
 /** Query of the raw (application/octet-stream) encrypt and decrypt routes. */
 export const RawQuerySchema = z
   .object({
-    context: z.string().max(4096).optional().openapi({ param: { name: "context", in: "query" }, description: "Derivation context, base64url." }),
-    associated_data: z.string().max(4096).optional().openapi({ param: { name: "associated_data", in: "query" }, description: "Associated data, base64url." }),
+    context: z.string().max(4096).optional().openapi({ param: { name: "context", in: "query" }, description: "Derivation context, base64url.", pattern: BASE64URL_PATTERN.source }),
+    associated_data: z
+      .string()
+      .max(4096)
+      .optional()
+      .openapi({ param: { name: "associated_data", in: "query" }, description: "Associated data, base64url.", pattern: BASE64URL_PATTERN.source }),
     key_version: z.coerce.number().int().min(1).optional().openapi({ param: { name: "key_version", in: "query" } }),
   })
   .strict();

@@ -28,8 +28,13 @@ export function decodeField(value: string | undefined, path: string): Uint8Array
   return bytes;
 }
 
+/** The bytes to seal; exactly one of plaintext and data (JSON null is data), else a 422 for this item. */
 function payloadOf(item: EncryptItem, path: string): { format: PayloadFormat; bytes: Uint8Array } {
-  if (item.plaintext !== undefined) return { format: "bytes", bytes: decodeField(item.plaintext, `${path}.plaintext`)! };
+  const hasPlain = item.plaintext !== undefined;
+  if (hasPlain === (item.data !== undefined)) {
+    throw validationFailed([{ path: `${path}.${hasPlain ? "data" : "plaintext"}`, message: "Send exactly one of plaintext (base64) or data (JSON)." }]);
+  }
+  if (hasPlain) return { format: "bytes", bytes: decodeField(item.plaintext, `${path}.plaintext`)! };
   return { format: "json", bytes: encoder.encode(JSON.stringify(item.data)) };
 }
 

@@ -3,7 +3,7 @@ import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ProblemError, type ProblemSlug } from "../../../src/shared/errors";
 import type { AppEnv } from "../context";
-import { allowedMethods } from "./allowed-methods";
+import { allowedMethods, methodNotAllowed } from "./allowed-methods";
 
 const PROBLEM_TYPE = "application/problem+json";
 
@@ -40,15 +40,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 export const onNotFound: NotFoundHandler<AppEnv> = (c) => {
   const requestId = c.get("requestId");
   const allow = allowedMethods(c.req.path);
-  if (allow.length) {
-    return problemResponse(
-      new ProblemError(405, "method-not-allowed", {
-        detail: `${c.req.method} is not allowed on ${c.req.path}.`,
-        headers: { Allow: allow.join(", ") },
-      }),
-      requestId,
-    );
-  }
+  if (allow.length) return problemResponse(methodNotAllowed(c.req.method, c.req.path, allow), requestId);
   return problemResponse(new ProblemError(404, "not-found", { detail: `No route for ${c.req.method} ${c.req.path}.` }), requestId);
 };
 
