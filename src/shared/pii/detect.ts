@@ -15,6 +15,7 @@ import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
 import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
 import { builtinScanner } from "./recognizers/index";
+import { tagCandidates } from "./tagger/candidates";
 import { CUSTOM_WINDOW } from "./safe-regex";
 import { DEFAULT_MIN_SCORE, type Candidate, type CompiledRecognizer, type DetectOptions, type Finding } from "./types";
 
@@ -105,6 +106,7 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   const raw: Candidate[] = [];
   // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
   if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
+  tagCandidates(text, raw, key);
   for (const rec of opts.custom) runCustom(rec, text, raw);
   if (opts.deny) {
     const re = opts.deny;

@@ -209,12 +209,16 @@ const DATE_MONTH = String.raw`(?:${[...MONTHS, ...MONTH_ABBR].join("|")})\.? \d`
 /** Place names with lower-case connectors after a run: " and Herzegovina", " of Man". */
 const CONNECTED = new RegExp(String.raw`[ \t]+(?:and|of|of the|and the|du|de|da|d')[ \t]*${CAP}(?:[ \t]+(?:(?:and|of|the)[ \t]+)?${CAP}){0,3}`, "y");
 
+export let NAME_MODE: "off" | "on" = "on";
+export const setNameMode = (m: "off" | "on") => (NAME_MODE = m);
+
 export const nameRun: Alternative = {
   name: "name_run",
   // A run stops before a month that starts a date ("Due March 3, 2021"), left to the date pattern.
   source: String.raw`(?<![\w'’\u00C0-\u017F-])(?:${TITLE}[ \t]+)?${CAP}(?:[ \t]+(?!${DATE_MONTH})(?:${PARTICLE}[ \t]+)*${CAP}){0,5}(?:,?[ \t]+${NAME_SUFFIX}(?![\w]))?`,
   handle(m, start, text, out) {
     const end = start + m.length;
+    if (NAME_MODE === "off") return end;
     // Fast path: a lone capitalised common word ("The", "Please") that no place name continues.
     if (!/\s/.test(m) && STOP_WORDS.has(m.toLowerCase()) && !PLACE_HEADS.has(m.toLowerCase()) && text.charCodeAt(end) !== 32) return end;
     const tokens = tokenize(m, start);
