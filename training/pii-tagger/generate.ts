@@ -5,7 +5,7 @@
  */
 import { Pools } from "./pools";
 import type { Rng } from "./rng";
-import { FIELDS, LOG_MESSAGES, LOG_PREFIXES, NEUTRAL_KEYS, PLAIN, PROSE } from "./templates";
+import { FIELDS, LOG_MESSAGES, LOG_PREFIXES, NEUTRAL_KEYS, PLAIN, PROSE, SHORT } from "./templates";
 
 export type SpanType = "PERSON" | "LOCATION" | "STREET_ADDRESS";
 export interface Span {
@@ -235,10 +235,16 @@ export class Generator {
     return b;
   }
 
+  private short(): Example {
+    const b = new Builder(this.mode(), this.rng);
+    this.fill(b, this.rng.pick(SHORT));
+    return b;
+  }
+
   /** One training example in a register chosen by weight. */
   example(): Example {
     const r = this.rng.next();
-    const ex = r < 0.55 ? this.prose() : r < 0.68 ? this.form() : r < 0.8 ? this.json() : r < 0.9 ? this.csv() : this.log();
+    const ex = r < 0.5 ? this.prose() : r < 0.63 ? this.form() : r < 0.75 ? this.json() : r < 0.85 ? this.csv() : r < 0.93 ? this.log() : this.short();
     return { text: ex.text, spans: ex.spans };
   }
 }

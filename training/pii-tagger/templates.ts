@@ -190,6 +190,15 @@ export const PROSE: string[] = [
   "Kids: {PF}, {PF} and {PF}",
   "Thanks to {PF}, {PF} and {PF} for the help!",
   "{PF} or {PF} will cover the {W} shift.",
+  "Ship to {A} by {W}.",
+  "Deliver to {A} on {D}, please.",
+  "Move-in at {A} before {W}.",
+  "Office: {A}",
+  "Visit us at {A} from Monday to Friday.",
+  "I bought {N} {PR} and {N} {PR}.",
+  "ordered {N} {PR} for the {W} team",
+  "{N} {W} {W} left in stock.",
+  "Room {N} {W} Wing, {O}",
 ];
 
 /** Field names of forms, JSON and CSV, per slot. */
@@ -256,4 +265,11 @@ export const PLAIN: string[] = [
   "Refund", "Invoice", "Subject: Refund", "Subject: Invoice {ID}", "Re: your request", "Fwd: Update",
 ];
 /** Field names whose values are prose, ids or things, not names. */
+/** Short label + value texts, as JSON values and form fields often are. */
+export const SHORT: string[] = [
+  "ssn {N}", "passport {N}", "badge {ID}", "order {ID}", "card {N}", "routing {N}", "account {N}", "invoice {ID}", "ticket {ID}",
+  "ref {ID}", "sku {ID}", "employee {ID}", "id {N}", "version {N}.{N}", "build {N}", "tracking {ID}", "policy {ID}", "member {ID}",
+  "phone {T}", "tel {T}", "email {E}", "dob {D}", "date {D}", "zip {N}", "room {N}", "gate {N}", "seat {N}", "flight {ID}",
+  "SSN {N}", "Order {ID}", "Ticket {ID}", "Invoice {ID}", "Badge {ID}", "Ref: {ID}", "Status: {W}", "Plan: {PR}", "Team {W}",
+];
 export const NEUTRAL_KEYS = ["content", "message", "note", "notes", "text", "comment", "description", "body", "summary", "title", "plan", "product", "status", "subject", "role", "client", "order", "source", "team", "category"];

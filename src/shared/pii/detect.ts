@@ -14,6 +14,7 @@ import { validationFailed } from "../errors";
 import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
 import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
+import { phoneRegion, validInRegion } from "./region";
 import { builtinScanner } from "./recognizers/index";
 import { tagCandidates } from "./tagger/candidates";
 import { CUSTOM_WINDOW } from "./safe-regex";
@@ -27,6 +28,8 @@ export interface PreparedOptions {
   deny: RegExp | null;
   custom: readonly CompiledRecognizer[];
   returnText: boolean;
+  /** Region national phone numbers are checked against (default_region or a language hint). */
+  region: string | null;
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -42,6 +45,7 @@ export function prepareOptions(opts: DetectOptions = {}): PreparedOptions {
       : null,
     custom: opts.custom ?? [],
     returnText: opts.returnText ?? false,
+    region: phoneRegion(opts.defaultRegion, opts.languages),
   };
 }
 
@@ -99,6 +103,8 @@ export function resolveOverlaps(cands: Candidate[]): Candidate[] {
 }
 
 const LOWER_WORDS = /^[a-z \t]*$/;
+/** A national number valid in the request's region scores as a "+"-written one. */
+const REGION_PHONE_SCORE = 0.65;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Candidates of one string, scored and filtered but not yet resolved. */
@@ -119,6 +125,12 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
     if (s > 0) {
       const lead = text.length - text.trimStart().length;
       raw.push({ type: hints.whole, start: lead, end: text.trimEnd().length, score: s, recognizer: "field_name" });
+    }
+  }
+  if (opts.region) {
+    // A national-format number that is valid in the caller's region needs no context word.
+    for (const c of raw) {
+      if (c.recognizer === "phone_national" && validInRegion(text.slice(c.start, c.end), opts.region)) c.score = Math.max(c.score, REGION_PHONE_SCORE);
     }
   }
   const boost = hints?.boost.size ? hints.boost : undefined;

@@ -209,16 +209,12 @@ const DATE_MONTH = String.raw`(?:${[...MONTHS, ...MONTH_ABBR].join("|")})\.? \d`
 /** Place names with lower-case connectors after a run: " and Herzegovina", " of Man". */
 const CONNECTED = new RegExp(String.raw`[ \t]+(?:and|of|of the|and the|du|de|da|d')[ \t]*${CAP}(?:[ \t]+(?:(?:and|of|the)[ \t]+)?${CAP}){0,3}`, "y");
 
-export let NAME_MODE: "off" | "on" = "on";
-export const setNameMode = (m: "off" | "on") => (NAME_MODE = m);
-
 export const nameRun: Alternative = {
   name: "name_run",
   // A run stops before a month that starts a date ("Due March 3, 2021"), left to the date pattern.
   source: String.raw`(?<![\w'’\u00C0-\u017F-])(?:${TITLE}[ \t]+)?${CAP}(?:[ \t]+(?!${DATE_MONTH})(?:${PARTICLE}[ \t]+)*${CAP}){0,5}(?:,?[ \t]+${NAME_SUFFIX}(?![\w]))?`,
   handle(m, start, text, out) {
     const end = start + m.length;
-    if (NAME_MODE === "off") return end;
     // Fast path: a lone capitalised common word ("The", "Please") that no place name continues.
     if (!/\s/.test(m) && STOP_WORDS.has(m.toLowerCase()) && !PLACE_HEADS.has(m.toLowerCase()) && text.charCodeAt(end) !== 32) return end;
     const tokens = tokenize(m, start);
@@ -307,5 +303,8 @@ function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, ti
     else return;
   }
   if (PLACE_PREFIX.has(tokens[0].key) && !titled) score -= 0.2;
-  out.push({ type: "PERSON", start: tokens[0].start, end: tokens[tokens.length - 1].end, score, recognizer: "gazetteer_person", context: PERSON_CTX });
+  // Persons come from the sequence tagger (tagger/): the run analysis only keeps a name from
+  // being read as a place ("Georgia Smith"). Measured on the independent dev split, list-based
+  // PERSON findings added recall but cost more precision than they gained (BENCHMARKS.md).
+  void score;
 }

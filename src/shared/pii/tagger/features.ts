@@ -60,10 +60,10 @@ export interface Tokens {
   docCase: number;
 }
 
-/** FNV-1a over UTF-16 code units, seeded. */
-export function fnv(s: string, seed = 0x811c9dc5): number {
+/** FNV-1a over the UTF-16 code units of s[from, to), seeded. */
+export function fnv(s: string, seed = 0x811c9dc5, from = 0, to = s.length): number {
   let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
@@ -151,22 +151,24 @@ export function tokenize(text: string): Tokens {
       if (lower !== s) hasUpper = true;
       if (s.toUpperCase() !== s) hasLower = true;
       const n = lower.length;
-      t.affix.push([
-        n > 2 ? fnv(lower.slice(0, 2), 1) : 0,
-        n > 3 ? fnv(lower.slice(0, 3), 2) : 0,
-        n > 4 ? fnv(lower.slice(0, 4), 3) : 0,
-        n > 2 ? fnv(lower.slice(-2), 4) : 0,
-        n > 3 ? fnv(lower.slice(-3), 5) : 0,
-        n > 4 ? fnv(lower.slice(-4), 6) : 0,
-      ]);
-      const key = foldKey(s);
-      if (FIRST.has(key)) gaz |= 1;
-      if (LAST.has(key)) gaz |= 2;
-      if (CITY.has(key) || COUNTRY.has(key) || STATE.has(key)) gaz |= 4;
+      t.affix.push(
+        n > 2
+          ? [
+              fnv(lower, 1, 0, 2),
+              n > 3 ? fnv(lower, 2, 0, 3) : 0,
+              n > 4 ? fnv(lower, 3, 0, 4) : 0,
+              fnv(lower, 4, n - 2, n),
+              n > 3 ? fnv(lower, 5, n - 3, n) : 0,
+              n > 4 ? fnv(lower, 6, n - 4, n) : 0,
+            ]
+          : NO_AFFIX,
+      );
+      gaz = gazetteerBits(s, lower);
     } else t.affix.push(NO_AFFIX);
     t.gaz.push(gaz);
-    const gap = text.slice(prevEnd, m.index);
-    t.lineStart.push(gap.includes("\n") || SENTENCE_END.has(prevTok));
+    let newline = false;
+    for (let c = prevEnd; c < m.index && !newline; c++) newline = text.charCodeAt(c) === 10;
+    t.lineStart.push(newline || SENTENCE_END.has(prevTok));
     prevEnd = m.index + s.length;
     prevTok = s;
   }
@@ -175,6 +177,15 @@ export function tokenize(text: string): Tokens {
 }
 
 const NO_AFFIX = [0, 0, 0, 0, 0, 0];
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Gazetteer bits of a word: 1 known first name, 2 surname, 4 city, country or state. */
+function gazetteerBits(word: string, lower: string): number {
+  const key = ASCII.test(lower) ? lower : foldKey(word);
+  return (FIRST.has(key) ? 1 : 0) | (LAST.has(key) ? 2 : 0) | (CITY.has(key) || COUNTRY.has(key) || STATE.has(key) ? 4 : 0);
+}
 const PAD_BEFORE = fnv("<s>");
 const PAD_AFTER = fnv("</s>");
 

@@ -74,8 +74,16 @@ function hasBreak(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** Margin (in dequantised weight units) that maps to a score of ~0.73. */
-const TEMPERATURE = 1;
+/**
+ * Mean margin over O → score: logistic((margin − m0) / temperature), per entity, set on the
+ * dev split so that spans the tagger barely prefers (margin below m0) fall under the
+ * default min_score of 0.5. Addresses have larger margins (numbers and street words add up).
+ */
+export const CALIBRATION: Record<TaggedSpan["type"], [m0: number, temperature: number]> = {
+  PERSON: [Number(globalThis.process?.env?.PM0 ?? 15), 25],
+  LOCATION: [Number(globalThis.process?.env?.LM0 ?? 15), 25],
+  STREET_ADDRESS: [Number(globalThis.process?.env?.AM0 ?? 500), 1500],
+};
 
 /**
  * Entity spans of a text, in order. A span is a run of B-/I- tags of one entity; its
@@ -106,7 +114,8 @@ export function tagText(text: string): TaggedSpan[] {
     let end = j;
     while (end > i + 1 && t.kinds[end - 1] === 2) end--;
     const m = sum / (j - i);
-    out.push({ type, start: t.starts[i], end: t.ends[end - 1], score: 1 / (1 + Math.exp(-m / TEMPERATURE)) });
+    const [m0, temp] = CALIBRATION[type];
+    out.push({ type, start: t.starts[i], end: t.ends[end - 1], score: 1 / (1 + Math.exp(-(m - m0) / temp)) });
     i = j;
   }
   return out;
