@@ -80,9 +80,9 @@ function hasBreak(text: string, from: number, to: number): boolean {
  * default min_score of 0.5. Addresses have larger margins (numbers and street words add up).
  */
 export const CALIBRATION: Record<TaggedSpan["type"], [m0: number, temperature: number]> = {
-  PERSON: [Number(globalThis.process?.env?.PM0 ?? 15), 25],
-  LOCATION: [Number(globalThis.process?.env?.LM0 ?? 15), 25],
-  STREET_ADDRESS: [Number(globalThis.process?.env?.AM0 ?? 500), 1500],
+  PERSON: [15, 25],
+  LOCATION: [15, 25],
+  STREET_ADDRESS: [500, 1500],
 };
 
 /**
