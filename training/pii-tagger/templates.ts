@@ -190,6 +190,13 @@ export const PROSE: string[] = [
   "Kids: {PF}, {PF} and {PF}",
   "Thanks to {PF}, {PF} and {PF} for the help!",
   "{PF} or {PF} will cover the {W} shift.",
+  "{TITLE} {P} gave a talk on {PR}.",
+  "{TITLE} {P} will see you now.",
+  "{P} gave a talk at {O}.",
+  "{TITLE} {P}, {J}",
+  "Appointment with {TITLE} {P} on {D}.",
+  "Contact {P} at {E}, SSN {N}-{N}-{N}.",
+  "{P}, {E}, born {D}, {N} years old, ip {N}.{N}.{N}.{N}, key {ID}",
   "Ship to {A} by {W}.",
   "Deliver to {A} on {D}, please.",
   "Move-in at {A} before {W}.",
@@ -270,6 +277,8 @@ export const SHORT: string[] = [
   "ssn {N}", "passport {N}", "badge {ID}", "order {ID}", "card {N}", "routing {N}", "account {N}", "invoice {ID}", "ticket {ID}",
   "ref {ID}", "sku {ID}", "employee {ID}", "id {N}", "version {N}.{N}", "build {N}", "tracking {ID}", "policy {ID}", "member {ID}",
   "phone {T}", "tel {T}", "email {E}", "dob {D}", "date {D}", "zip {N}", "room {N}", "gate {N}", "seat {N}", "flight {ID}",
+  "routing number {N}", "account number {N}", "card number {N}", "ABA {N} for wires", "key {ID} leaked", "token {ID}",
+  "IBAN {ID} please", "ip {N}.{N}.{N}.{N}", "SSN: {N}-{N}-{N}", "file {N} attached", "ref {N}", "Passport: {N}", "iban {ID}",
   "SSN {N}", "Order {ID}", "Ticket {ID}", "Invoice {ID}", "Badge {ID}", "Ref: {ID}", "Status: {W}", "Plan: {PR}", "Team {W}",
 ];
 export const NEUTRAL_KEYS = ["content", "message", "note", "notes", "text", "comment", "description", "body", "summary", "title", "plan", "product", "status", "subject", "role", "client", "order", "source", "team", "category"];

@@ -13,7 +13,7 @@
 import { validationFailed } from "../errors";
 import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
-import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
+import { fieldHints, keyTokens, wholeValueScore, type FieldHints } from "./fields";
 import { phoneRegion, validInRegion } from "./region";
 import { builtinScanner } from "./recognizers/index";
 import { tagCandidates } from "./tagger/candidates";
@@ -73,6 +73,26 @@ function runCustom(rec: CompiledRecognizer, text: string, out: Candidate[]): voi
   }
 }
 
+/**
+ * Tenant recognizers' matches that overlap (two recognizers, or two patterns of one entity)
+ * become one span covering both, with the best score and that match's entity and context,
+ * so no part of a matched value is left in clear when one of them wins.
+ */
+export function mergeOverlapping(cands: Candidate[], out: Candidate[]): void {
+  cands.sort((a, b) => a.start - b.start || b.end - a.end);
+  let cur: Candidate | undefined;
+  for (const c of cands) {
+    if (cur && c.start < cur.end) {
+      cur.end = Math.max(cur.end, c.end);
+      if (c.score > cur.score) Object.assign(cur, { type: c.type, score: c.score, recognizer: c.recognizer, context: c.context });
+      continue;
+    }
+    if (cur) out.push(cur);
+    cur = { ...c };
+  }
+  if (cur) out.push(cur);
+}
+
 /** Keeps the best of each group of overlapping candidates (see the module comment). */
 export function resolveOverlaps(cands: Candidate[]): Candidate[] {
   if (cands.length <= 1) return cands;
@@ -113,7 +133,11 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
   if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
   tagCandidates(text, raw, key);
-  for (const rec of opts.custom) runCustom(rec, text, raw);
+  if (opts.custom.length) {
+    const custom: Candidate[] = [];
+    for (const rec of opts.custom) runCustom(rec, text, custom);
+    mergeOverlapping(custom, raw);
+  }
   if (opts.deny) {
     const re = opts.deny;
     re.lastIndex = 0;
@@ -136,8 +160,9 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   const boost = hints?.boost.size ? hints.boost : undefined;
   const out: Candidate[] = [];
   const cache: ContextCache = { start: -1, end: -1 };
+  const keyWords = key !== undefined ? keyTokens(key) : undefined;
   for (const c of raw) {
-    scoreWithContext(c, text, boost, cache);
+    scoreWithContext(c, text, boost, cache, keyWords);
     if (c.score < opts.minScore) continue;
     if (opts.entities && !opts.entities.has(c.type)) continue;
     if (opts.allow && opts.allow.has(text.slice(c.start, c.end).trim().toLowerCase())) continue;

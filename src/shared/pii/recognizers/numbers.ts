@@ -103,10 +103,10 @@ export const phoneNanp: Alternative = {
  */
 export const phoneNational: Alternative = {
   name: "phone_national",
-  source: String.raw`(?<![\w+.,/:-])(?:\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){0,3}|\d{2,5}(?:[ .\-/]\d{2,8}){1,4}|0\d{8,11})(?![\w-]|[.,/:]\d)`,
+  source: String.raw`(?<![\w+.,/:-])(?:\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){0,3}|\d{2,5}(?:[ .\-/]\d{2,8}){1,4}|0\d{9,11})(?![\w-]|[.,/:]\d)`,
   handle(m, start, _text, out) {
     const d = digitsOf(m);
-    if (d.length < 8 || d.length > 13 || /^(\d)\1+$/.test(d)) return -1;
+    if (d.length < 8 || d.length > (d.startsWith("00") ? 17 : 13) || /^(\d)\1+$/.test(d)) return -1;
     const end = start + m.length;
     if (d.startsWith("00")) {
       const p = parsePhoneNumberFromString("+" + d.slice(2));
@@ -114,6 +114,8 @@ export const phoneNational: Alternative = {
       out.push({ type: "PHONE", start, end, score: 0.65, recognizer: "phone", context: PHONE_CTX });
       return end;
     }
+    // Written like a North American number that failed the NANP rules (123-456-7890): not a phone.
+    if (d[0] !== "0" && /^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$/.test(m)) return -1;
     const groups = m.split(/[ .\-/()]+/).filter(Boolean).length;
     let score = 0.3;
     if (m[0] === "0" || m[0] === "(") score += 0.15;

@@ -1,4 +1,6 @@
 /** The tagger's spans as detection candidates (PERSON, LOCATION, STREET_ADDRESS). */
+import { FIRST, foldKey } from "../gazetteer";
+import { AMBIGUOUS_NAMES, STOP_WORDS, STREET_SUFFIXES } from "../lexicon";
 import type { Candidate } from "../types";
 import { tagText } from "./tagger";
 
@@ -7,6 +9,32 @@ const NOTHING_TO_TAG = /^(?:[^\p{L}]*|[a-z]+)$/u;
 
 /** Pattern findings a tagger span must not cover: the checked pattern knows better. */
 const STRUCTURED = new Set(["EMAIL", "URL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "PHONE", "CRYPTO", "SECRETS", "MAC_ADDRESS", "DATE_TIME", "US_BANK_ROUTING"]);
+
+/** Labels of identifiers: before a number they are field names, never a person or a place. */
+const LABELS = new Set(
+  "key keys routing aba iban bic swift badge token ip ipv4 ipv6 url sku ref reference ticket invoice passport license licence id ids pin otp cvv exp expiry valid thru tel fax mobile dob zip postcode vat tax tin ein nhs nino policy member tracking serial imei mac host server port user username login password pwd".split(" "),
+);
+
+/** A one-word span that is a common word or a label, and no known given name: "SSN", "routing", "key". */
+function notAName(word: string): boolean {
+  const k = foldKey(word);
+  return (STOP_WORDS.has(k) || LABELS.has(k)) && !FIRST.has(k) && !AMBIGUOUS_NAMES.has(k);
+}
+
+/** Street words of many languages, besides the USPS suffixes: an address names a street or a box. */
+const STREET_WORDS = new Set([
+  ...STREET_SUFFIXES.map((w) => w.toLowerCase()),
+  ..."via viale vicolo piazza corso largo rue avenue boulevard chemin allée impasse quai calle avenida paseo plaza carrer rua travessa alameda praça estrada strasse straße str platz gasse weg allee ring damm ufer laan straat plein gracht kade dijk singel vej gade gatan vägen väg gata katu tie kuja polku ul al aleja plac sokak caddesi cad bulvarı mahallesi road cross main nagar marg flat box postfach apartado casella postale no nr plot house".split(" "),
+]);
+const STREET_ENDING = /(?:strasse|straße|str\.|gasse|weg|platz|gade|gatan|vägen|katu|tie|gracht|straat|laan|vej|veien|sokak|caddesi)$/;
+/** An address has a postcode-length number or a street word, and is not a list. */
+function looksLikeAddress(span: string): boolean {
+  // A list ("3 Green Apples and 2 pears") is not an address line.
+  if (/ (?:and|und|et|y|e|en|or) /i.test(span)) return false;
+  if (/\d{3,}/.test(span)) return true;
+  for (const w of span.toLowerCase().split(/[^\p{L}]+/u)) if (w && (STREET_WORDS.has(w) || STREET_ENDING.test(w))) return true;
+  return false;
+}
 
 const HAS_DIGIT = /\d/;
 const HAS_WORD = /\p{L}{2}/u;
@@ -26,10 +54,14 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
     const end = s.end - prefix.length;
     if (end <= start) continue;
     if (structured.some((c) => c.start < end && start < c.end)) continue;
+    if (s.type !== "STREET_ADDRESS" && !/\s/.test(text.slice(start, end)) && notAName(text.slice(start, end))) continue;
     // The street-address pattern (number, words, a street suffix) is surer than a name or place reading.
     if (s.type !== "STREET_ADDRESS" && addresses.some((c) => c.start < end && start < c.end)) continue;
     // An address has a number and a word; "139723719" or "Routing No" alone is not one.
-    if (s.type === "STREET_ADDRESS" && !(HAS_DIGIT.test(text.slice(start, end)) && HAS_WORD.test(text.slice(start, end)))) continue;
+    if (s.type === "STREET_ADDRESS") {
+      const span = text.slice(start, end);
+      if (!HAS_DIGIT.test(span) || !HAS_WORD.test(span) || !looksLikeAddress(span)) continue;
+    }
     const cand: Candidate = { type: s.type, start, end, score: s.score, recognizer: "tagger" };
     if (s.type === "STREET_ADDRESS") mergeAddresses(cand, out);
     out.push(cand);
@@ -38,11 +70,17 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
 
 /**
  * The tagger and the street-address pattern often each see part of an address ("Via Roma
- * 71" / "00184 Roma"): overlapping address candidates become one span, the best score.
+ * 71" / "00184 Roma"): overlapping address candidates become one span, the best score;
+ * places and postcodes inside it are dropped, as the address covers them.
  */
 function mergeAddresses(cand: Candidate, out: Candidate[]): void {
   for (let i = out.length - 1; i >= 0; i--) {
     const c = out[i];
+    // A city or postcode inside the address is part of it, not a finding of its own.
+    if ((c.type === "LOCATION" || c.type === "ZIP_CODE") && c.start >= cand.start && c.end <= cand.end) {
+      out.splice(i, 1);
+      continue;
+    }
     if (c.type !== "STREET_ADDRESS" || c.recognizer === "field_name" || c.end <= cand.start || cand.end <= c.start) continue;
     cand.start = Math.min(cand.start, c.start);
     cand.end = Math.max(cand.end, c.end);
