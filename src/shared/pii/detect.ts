@@ -132,7 +132,6 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   const raw: Candidate[] = [];
   // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
   if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
-  tagCandidates(text, raw, key);
   if (opts.custom.length) {
     const custom: Candidate[] = [];
     for (const rec of opts.custom) runCustom(rec, text, custom);
@@ -144,6 +143,7 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) raw.push({ type: "DENY_LIST", start: m.index, end: m.index + m[0].length, score: 1, recognizer: "deny_list" });
   }
+  tagCandidates(text, raw, key);
   if (hints?.whole && key !== undefined) {
     const s = wholeValueScore(hints.whole, text, key);
     if (s > 0) {

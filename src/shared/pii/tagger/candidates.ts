@@ -1,13 +1,14 @@
 /** The tagger's spans as detection candidates (PERSON, LOCATION, STREET_ADDRESS). */
 import { FIRST, foldKey } from "../gazetteer";
 import { AMBIGUOUS_NAMES, STOP_WORDS, STREET_SUFFIXES } from "../lexicon";
+import { isBuiltinEntity } from "../entities";
 import type { Candidate } from "../types";
 import { tagText } from "./tagger";
 
 /** Texts the tagger cannot find anything in: no letters, or one lower-case word. */
 const NOTHING_TO_TAG = /^(?:[^\p{L}]*|[a-z]+)$/u;
 
-/** Pattern findings a tagger span must not cover: the checked pattern knows better. */
+/** Pattern findings a tagger span must not overlap: the checked pattern knows better. */
 const STRUCTURED = new Set(["EMAIL", "URL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "PHONE", "CRYPTO", "SECRETS", "MAC_ADDRESS", "DATE_TIME", "US_BANK_ROUTING"]);
 
 /** Labels of identifiers: before a number they are field names, never a person or a place. */
@@ -22,8 +23,8 @@ function notAName(word: string): boolean {
 }
 
 /** Street words of many languages, besides the USPS suffixes: an address names a street or a box. */
+const USPS_SUFFIXES = new Set(STREET_SUFFIXES.map((w) => w.toLowerCase()));
 const STREET_WORDS = new Set([
-  ...STREET_SUFFIXES.map((w) => w.toLowerCase()),
   ..."via viale vicolo piazza corso largo rue avenue boulevard chemin allée impasse quai calle avenida paseo plaza carrer rua travessa alameda praça estrada strasse straße str platz gasse weg allee ring damm ufer laan straat plein gracht kade dijk singel vej gade gatan vägen väg gata katu tie kuja polku ul al aleja plac sokak caddesi cad bulvarı mahallesi road cross main nagar marg flat box postfach apartado casella postale no nr plot house".split(" "),
 ]);
 const STREET_ENDING = /(?:strasse|straße|str\.|gasse|weg|platz|gade|gatan|vägen|katu|tie|gracht|straat|laan|vej|veien|sokak|caddesi)$/;
@@ -33,7 +34,9 @@ function looksLikeAddress(span: string): boolean {
   if (/ (?:and|und|et|y|e|en|or) /i.test(span)) return false;
   if (/\d{3,}/.test(span)) return true;
   for (const w of span.toLowerCase().split(/[^\p{L}]+/u)) if (w && (STREET_WORDS.has(w) || STREET_ENDING.test(w))) return true;
-  return false;
+  // USPS suffixes are also plain words ("Green", "Park"): they count where a street name ends.
+  const m = /(\p{L}+)\.?(?:,|$)/u.exec(span);
+  return m !== null && USPS_SUFFIXES.has(m[1].toLowerCase());
 }
 
 const HAS_DIGIT = /\d/;
@@ -47,7 +50,8 @@ const HAS_WORD = /\p{L}{2}/u;
 export function tagCandidates(text: string, out: Candidate[], key?: string): void {
   if (NOTHING_TO_TAG.test(text)) return;
   const prefix = key !== undefined && key.length <= 64 ? `${key}: ` : "";
-  const structured = out.filter((c) => STRUCTURED.has(c.type) && c.score >= 0.3);
+  // Tenant recognizers and deny lists say what a span is: the tagger does not second-guess them.
+  const structured = out.filter((c) => (STRUCTURED.has(c.type) && c.score >= 0.3) || c.type === "DENY_LIST" || !isBuiltinEntity(c.type));
   const addresses = out.filter((c) => c.recognizer === "street_address");
   for (const s of tagText(prefix + text)) {
     const start = Math.max(0, s.start - prefix.length);
