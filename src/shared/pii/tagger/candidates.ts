@@ -52,23 +52,46 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
   const prefix = key !== undefined && key.length <= 64 ? `${key}: ` : "";
   // Tenant recognizers and deny lists say what a span is: the tagger does not second-guess them.
   const structured = out.filter((c) => (STRUCTURED.has(c.type) && c.score >= 0.3) || c.type === "DENY_LIST" || !isBuiltinEntity(c.type));
-  const addresses = out.filter((c) => c.recognizer === "street_address");
-  for (const s of tagText(prefix + text)) {
+  // A value that is one e-mail, URL, phone or date ("jane@x.org" under "email") has nothing left to tag.
+  const lead = text.length - text.trimStart().length;
+  const tail = text.trimEnd().length;
+  if (structured.some((c) => c.start <= lead && c.end >= tail)) return;
+  const spans = tagText(prefix + text);
+  if (!spans.length) return;
+  // Characters covered by a pattern finding (1) or by the street-address pattern (2): one pass
+  // over the text instead of comparing every span with every candidate.
+  const covered = new Uint8Array(text.length);
+  for (const c of structured) covered.fill(1, c.start, c.end);
+  const places: Candidate[] = [];
+  for (const c of out) {
+    if (c.recognizer === "street_address") covered.fill(2, c.start, c.end);
+    if (c.type === "STREET_ADDRESS" || c.type === "LOCATION" || c.type === "ZIP_CODE") places.push(c);
+  }
+  const dropped = new Set<Candidate>();
+  for (const s of spans) {
     const start = Math.max(0, s.start - prefix.length);
     const end = s.end - prefix.length;
     if (end <= start) continue;
-    if (structured.some((c) => c.start < end && start < c.end)) continue;
-    if (s.type !== "STREET_ADDRESS" && !/\s/.test(text.slice(start, end)) && notAName(text.slice(start, end))) continue;
-    // The street-address pattern (number, words, a street suffix) is surer than a name or place reading.
-    if (s.type !== "STREET_ADDRESS" && addresses.some((c) => c.start < end && start < c.end)) continue;
-    // An address has a number and a word; "139723719" or "Routing No" alone is not one.
-    if (s.type === "STREET_ADDRESS") {
-      const span = text.slice(start, end);
-      if (!HAS_DIGIT.test(span) || !HAS_WORD.test(span) || !looksLikeAddress(span)) continue;
+    let cover = 0;
+    for (let i = start; i < end; i++) cover |= covered[i];
+    if (cover & 1) continue;
+    const span = text.slice(start, end);
+    if (s.type !== "STREET_ADDRESS") {
+      if (!/\s/.test(span) && notAName(span)) continue;
+      // The street-address pattern (number, words, a street suffix) is surer than a name or place reading.
+      if (cover & 2) continue;
+    } else if (!HAS_DIGIT.test(span) || !HAS_WORD.test(span) || !looksLikeAddress(span)) {
+      // An address has a number and a word; "139723719" or "Routing No" alone is not one.
+      continue;
     }
     const cand: Candidate = { type: s.type, start, end, score: s.score, recognizer: "tagger" };
-    if (s.type === "STREET_ADDRESS") mergeAddresses(cand, out);
+    if (s.type === "STREET_ADDRESS") mergeAddresses(cand, places, dropped);
     out.push(cand);
+  }
+  if (dropped.size) {
+    let w = 0;
+    for (const c of out) if (!dropped.has(c)) out[w++] = c;
+    out.length = w;
   }
 }
 
@@ -77,18 +100,18 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
  * 71" / "00184 Roma"): overlapping address candidates become one span, the best score;
  * places and postcodes inside it are dropped, as the address covers them.
  */
-function mergeAddresses(cand: Candidate, out: Candidate[]): void {
-  for (let i = out.length - 1; i >= 0; i--) {
-    const c = out[i];
+function mergeAddresses(cand: Candidate, places: readonly Candidate[], dropped: Set<Candidate>): void {
+  for (const c of places) {
+    if (dropped.has(c) || c.end <= cand.start || cand.end <= c.start) continue;
     // A city or postcode inside the address is part of it, not a finding of its own.
-    if ((c.type === "LOCATION" || c.type === "ZIP_CODE") && c.start >= cand.start && c.end <= cand.end) {
-      out.splice(i, 1);
+    if (c.type !== "STREET_ADDRESS") {
+      if (c.start >= cand.start && c.end <= cand.end) dropped.add(c);
       continue;
     }
-    if (c.type !== "STREET_ADDRESS" || c.recognizer === "field_name" || c.end <= cand.start || cand.end <= c.start) continue;
+    if (c.recognizer === "field_name") continue;
     cand.start = Math.min(cand.start, c.start);
     cand.end = Math.max(cand.end, c.end);
     cand.score = Math.max(cand.score, c.score);
-    out.splice(i, 1);
+    dropped.add(c);
   }
 }

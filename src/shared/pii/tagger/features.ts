@@ -58,6 +58,7 @@ export interface Tokens {
   lineStart: boolean[];
   /** 0 mixed case text, 1 no upper-case letters, 2 no lower-case letters. */
   docCase: number;
+  info: WordInfo[];
 }
 
 /** FNV-1a over the UTF-16 code units of s[from, to), seeded. */
@@ -114,6 +115,60 @@ export function wordShape(w: string): string {
 
 const SENTENCE_END = new Set([".", "!", "?", ":", ";", "\"", "{", "[", "(", "|", ","]);
 
+/** What a token's own text gives, computed once per distinct token string (see WORDS). */
+export interface WordInfo {
+  kind: number;
+  lower: string;
+  wordHash: number;
+  shapeHash: number;
+  affix: number[];
+  gaz: number;
+  hasUpper: boolean;
+  hasLower: boolean;
+  /** Summed weights of the token's static features per document case (runtime cache, see decode.ts). */
+  statics?: (Float32Array | undefined)[];
+}
+
+/** Per-isolate cache of WordInfo by token text; cleared when it grows past WORDS_LIMIT. */
+const WORDS = new Map<string, WordInfo>();
+const WORDS_LIMIT = 50_000;
+
+function wordInfo(s: string, kind: number): WordInfo {
+  let info = WORDS.get(s);
+  if (info) return info;
+  const lower = kind === LINK ? (s.includes("@") ? "<email>" : "<url>") : s.toLowerCase();
+  const shape = kind === WORD ? wordShape(s) : kind === NUMBER ? (s.length > 4 ? "d+" : wordShape(s)) : kind === LINK ? lower : s;
+  let affix = NO_AFFIX;
+  let gaz = 0;
+  const n = lower.length;
+  if (kind === WORD) {
+    if (n > 2) {
+      affix = [
+        fnv(lower, 1, 0, 2),
+        n > 3 ? fnv(lower, 2, 0, 3) : 0,
+        n > 4 ? fnv(lower, 3, 0, 4) : 0,
+        fnv(lower, 4, n - 2, n),
+        n > 3 ? fnv(lower, 5, n - 3, n) : 0,
+        n > 4 ? fnv(lower, 6, n - 4, n) : 0,
+      ];
+    }
+    gaz = gazetteerBits(s, lower);
+  }
+  info = {
+    kind,
+    lower,
+    wordHash: fnv(kind === NUMBER ? (/^\d+$/.test(s) ? (s.length > 4 ? "<num>" : `<num${s.length}>`) : lower) : lower),
+    shapeHash: fnv(shape),
+    affix,
+    gaz,
+    hasUpper: kind === WORD && lower !== s,
+    hasLower: kind === WORD && s.toUpperCase() !== s,
+  };
+  if (WORDS.size >= WORDS_LIMIT) WORDS.clear();
+  WORDS.set(s, info);
+  return info;
+}
+
 /** Tokenises a text and precomputes each token's hashes. */
 export function tokenize(text: string): Tokens {
   const t: Tokens = {
@@ -128,49 +183,34 @@ export function tokenize(text: string): Tokens {
     gaz: [],
     lineStart: [],
     docCase: 0,
+    info: [],
   };
   let hasUpper = false;
   let hasLower = false;
   TOKEN_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   let prevEnd = 0;
-  let prevTok = "\n";
+  let prevEndsSentence = false;
   while ((m = TOKEN_RE.exec(text)) !== null) {
     const s = m[0];
     const kind = m[2] !== undefined ? WORD : m[3] !== undefined ? NUMBER : m[1] !== undefined ? LINK : PUNCT;
-    const lower = kind === LINK ? (s.includes("@") ? "<email>" : "<url>") : s.toLowerCase();
+    const info = wordInfo(s, kind);
     t.starts.push(m.index);
     t.ends.push(m.index + s.length);
     t.kinds.push(kind);
-    t.lower.push(lower);
-    t.wordHash.push(fnv(kind === NUMBER ? (/^\d+$/.test(s) ? (s.length > 4 ? "<num>" : `<num${s.length}>`) : lower) : lower));
-    const shape = kind === WORD ? wordShape(s) : kind === NUMBER ? (s.length > 4 ? "d+" : wordShape(s)) : kind === LINK ? lower : s;
-    t.shapeHash.push(fnv(shape));
-    let gaz = 0;
-    if (kind === WORD) {
-      if (lower !== s) hasUpper = true;
-      if (s.toUpperCase() !== s) hasLower = true;
-      const n = lower.length;
-      t.affix.push(
-        n > 2
-          ? [
-              fnv(lower, 1, 0, 2),
-              n > 3 ? fnv(lower, 2, 0, 3) : 0,
-              n > 4 ? fnv(lower, 3, 0, 4) : 0,
-              fnv(lower, 4, n - 2, n),
-              n > 3 ? fnv(lower, 5, n - 3, n) : 0,
-              n > 4 ? fnv(lower, 6, n - 4, n) : 0,
-            ]
-          : NO_AFFIX,
-      );
-      gaz = gazetteerBits(s, lower);
-    } else t.affix.push(NO_AFFIX);
-    t.gaz.push(gaz);
+    t.lower.push(info.lower);
+    t.wordHash.push(info.wordHash);
+    t.shapeHash.push(info.shapeHash);
+    t.affix.push(info.affix);
+    t.gaz.push(info.gaz);
+    t.info.push(info);
+    if (info.hasUpper) hasUpper = true;
+    if (info.hasLower) hasLower = true;
     let newline = false;
     for (let c = prevEnd; c < m.index && !newline; c++) newline = text.charCodeAt(c) === 10;
-    t.lineStart.push(newline || SENTENCE_END.has(prevTok));
+    t.lineStart.push(newline || prevEndsSentence);
     prevEnd = m.index + s.length;
-    prevTok = s;
+    prevEndsSentence = kind === PUNCT && SENTENCE_END.has(s);
   }
   t.docCase = hasUpper && hasLower ? 0 : hasUpper ? 2 : hasLower ? 1 : 0;
   return t;
@@ -193,10 +233,29 @@ const PAD_AFTER = fnv("</s>");
 export const MAX_FEATURES = 40;
 
 /**
- * Writes the bucket of every feature of token i into out[0..] and returns the count.
- * prev and prev2 are the tags decided for the two tokens before (0 = O or none).
+ * Features of token i that depend only on its own text and the document's case (bias, word,
+ * shape, affixes, gazetteer bits, length): the same for every occurrence of a word, so the
+ * runtime sums their weights once per word (decode.ts). Writes from out[k]; returns the new count.
  */
-export function features(t: Tokens, i: number, prev: number, prev2: number, out: Int32Array): number {
+export function staticFeatures(t: Tokens, i: number, out: Int32Array, k: number): number {
+  const s0 = t.shapeHash[i];
+  const a = t.affix[i];
+  const len = Math.min(t.lower[i].length, 12);
+  out[k++] = bucket(0, 0);
+  out[k++] = bucket(1, t.wordHash[i]);
+  out[k++] = bucket(2, s0);
+  for (let j = 0; j < 6; j++) if (a[j]) out[k++] = bucket(3 + j, a[j]);
+  out[k++] = bucket(20, t.gaz[i] | (t.docCase << 4));
+  out[k++] = bucket(24, s0 ^ Math.imul(len + 1, 0x27d4eb2d));
+  if (a[5]) out[k++] = bucket(30, a[5] ^ Math.imul(s0, 0x165667b1));
+  return k;
+}
+
+/**
+ * Features of token i that depend on its neighbours and on the tags decided before it.
+ * Writes from out[k]; returns the new count.
+ */
+export function contextFeatures(t: Tokens, i: number, prev: number, prev2: number, out: Int32Array, k: number): number {
   const n = t.starts.length;
   const w = t.wordHash;
   const sh = t.shapeHash;
@@ -207,16 +266,9 @@ export function features(t: Tokens, i: number, prev: number, prev2: number, out:
   const sm1 = i > 0 ? sh[i - 1] : PAD_BEFORE;
   const sp1 = i + 1 < n ? sh[i + 1] : PAD_AFTER;
   const s0 = sh[i];
-  const a = t.affix[i];
   const line = t.lineStart[i] ? 1 : 0;
   const gm1 = i > 0 ? t.gaz[i - 1] : 8;
   const gp1 = i + 1 < n ? t.gaz[i + 1] : 8;
-  const len = Math.min(t.lower[i].length, 12);
-  let k = 0;
-  out[k++] = bucket(0, 0);
-  out[k++] = bucket(1, w[i]);
-  out[k++] = bucket(2, s0);
-  for (let j = 0; j < 6; j++) if (a[j]) out[k++] = bucket(3 + j, a[j]);
   out[k++] = bucket(9, wm1);
   out[k++] = bucket(10, wp1);
   out[k++] = bucket(11, wm2);
@@ -228,17 +280,22 @@ export function features(t: Tokens, i: number, prev: number, prev2: number, out:
   out[k++] = bucket(17, prev * 7 + prev2);
   out[k++] = bucket(18, wm1 ^ Math.imul(s0, 0x165667b1));
   out[k++] = bucket(19, wm2 ^ Math.imul(wm1, 0x165667b1));
-  out[k++] = bucket(20, t.gaz[i] | (t.docCase << 4));
   out[k++] = bucket(21, gm1 * 16 + gp1);
   out[k++] = bucket(22, s0 ^ Math.imul(line + 1, 0x9e3779b1));
   out[k++] = bucket(23, s0 ^ Math.imul(sp1, 0x165667b1));
-  out[k++] = bucket(24, s0 ^ Math.imul(len + 1, 0x27d4eb2d));
   out[k++] = bucket(25, wp1 ^ Math.imul(s0, 0x165667b1));
   out[k++] = bucket(26, sm1 ^ Math.imul(s0, 0x27d4eb2d) ^ Math.imul(sp1, 0x165667b1));
   out[k++] = bucket(27, t.docCase * 64 + t.gaz[i] * 4 + prev);
   out[k++] = bucket(28, wp1 ^ Math.imul(wp2, 0x165667b1));
   out[k++] = bucket(29, w[i] ^ Math.imul(wm1, 0x27d4eb2d));
-  if (a[5]) out[k++] = bucket(30, a[5] ^ Math.imul(s0, 0x165667b1));
   out[k++] = bucket(31, line * 16 + t.gaz[i] + t.docCase * 32);
   return k;
+}
+
+/**
+ * Writes the bucket of every feature of token i into out[0..] and returns the count.
+ * prev and prev2 are the tags decided for the two tokens before (0 = O or none).
+ */
+export function features(t: Tokens, i: number, prev: number, prev2: number, out: Int32Array): number {
+  return contextFeatures(t, i, prev, prev2, out, staticFeatures(t, i, out, 0));
 }

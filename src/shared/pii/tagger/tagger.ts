@@ -30,6 +30,9 @@ export interface ShippedWeights {
 }
 
 let dense: Float32Array | undefined;
+// Reused across calls (a decode is synchronous): allocating typed arrays per text costs more than decoding.
+let tagBuf = new Uint8Array(256);
+let marginBuf = new Float64Array(256);
 
 /**
  * Expands shipped weights into one float per (bucket, tag). `data` is base64 of the varint
@@ -94,10 +97,14 @@ export function tagText(text: string): TaggedSpan[] {
   const t = tokenize(text);
   const n = t.starts.length;
   if (!n) return [];
-  const tags = new Uint8Array(n);
-  const margins = new Float64Array(n);
+  if (tagBuf.length < n) {
+    tagBuf = new Uint8Array(n * 2);
+    marginBuf = new Float64Array(n * 2);
+  }
+  const tags = tagBuf;
+  const margins = marginBuf;
   dense ??= expandWeights(WEIGHTS);
-  decode(t, dense, tags, margins);
+  decode(t, dense, tags, margins, true);
   const out: TaggedSpan[] = [];
   for (let i = 0; i < n; ) {
     const tag = tags[i];
