@@ -5,8 +5,11 @@ import { isBuiltinEntity } from "../entities";
 import type { Candidate } from "../types";
 import { tagText } from "./tagger";
 
-/** Texts the tagger cannot find anything in: no letters, or one lower-case word. */
-const NOTHING_TO_TAG = /^(?:[^\p{L}]*|[a-z]+)$/u;
+/**
+ * Texts the tagger cannot find anything in: no letters, one lower-case word, or one token
+ * with a digit (ids such as UUIDs, "usr_2102080", "A-4530-794": no name or place has digits).
+ */
+const NOTHING_TO_TAG = /^(?:[^\p{L}]*|[a-z]+|\s*[^\s]*\d[^\s]*\s*)$/u;
 
 /** Pattern findings a tagger span must not overlap: the checked pattern knows better. */
 const STRUCTURED = new Set(["EMAIL", "URL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "PHONE", "CRYPTO", "SECRETS", "MAC_ADDRESS", "DATE_TIME", "US_BANK_ROUTING"]);

@@ -3,7 +3,16 @@
  * tag with the highest summed weight among those allowed after the previous tag (BIO).
  * Shared by the runtime (int8 weights) and the trainer (float weights).
  */
-import { allowed, contextFeatures, features, LINK, MAX_FEATURES, N_TAGS, PUNCT, staticFeatures, type Tokens } from "./features";
+import { allowed, contextFeatures, features, LINK, MAX_FEATURES, N_TAGS, PUNCT, staticFeatures, WORD, type Tokens } from "./features";
+
+/** Whether token i begins with a lower-case letter. */
+function startsLower(t: Tokens, i: number): boolean {
+  const c = t.text.charCodeAt(t.starts[i]);
+  if (c >= 97 && c <= 122) return true;
+  if (c < 128) return false;
+  const ch = t.text[t.starts[i]];
+  return ch !== ch.toUpperCase();
+}
 
 const feats = new Int32Array(MAX_FEATURES);
 const scores = new Float64Array(N_TAGS);
@@ -35,8 +44,10 @@ export function decode(t: Tokens, weights: ArrayLike<number>, tags: Uint8Array, 
   const n = t.starts.length;
   for (let i = 0; i < n; i++) {
     const kind = t.kinds[i];
-    // Outside a span, punctuation, e-mails and URLs can only be O: no need to score them.
-    if ((kind === PUNCT && prev === 0) || kind === LINK) {
+    // Outside a span, punctuation, e-mails and URLs can only be O: no need to score them. At
+    // run time, in text that uses capitals, a word starting in lower case does not start a span
+    // either (names there are capitalised): most words of prose are skipped this way.
+    if ((kind === PUNCT && prev === 0) || kind === LINK || (cacheStatics && prev === 0 && t.docCase === 0 && kind === WORD && startsLower(t, i))) {
       tags[i] = 0;
       margins[i] = 0;
       prev2 = prev;

@@ -43,6 +43,7 @@ const TOKEN_RE =
 
 export interface Tokens {
   text: string;
+  /** Start offsets (UTF-16) of the tokens; the other arrays are parallel to it. */
   starts: number[];
   ends: number[];
   kinds: number[];
@@ -60,6 +61,9 @@ export interface Tokens {
   docCase: number;
   info: WordInfo[];
 }
+
+/** A Tokens to pass as `reuse`. */
+export const newTokens = (): Tokens => emptyTokens("");
 
 /** FNV-1a over the UTF-16 code units of s[from, to), seeded. */
 export function fnv(s: string, seed = 0x811c9dc5, from = 0, to = s.length): number {
@@ -169,22 +173,33 @@ function wordInfo(s: string, kind: number): WordInfo {
   return info;
 }
 
-/** Tokenises a text and precomputes each token's hashes. */
-export function tokenize(text: string): Tokens {
-  const t: Tokens = {
-    text,
-    starts: [],
-    ends: [],
-    kinds: [],
-    lower: [],
-    wordHash: [],
-    shapeHash: [],
-    affix: [],
-    gaz: [],
-    lineStart: [],
-    docCase: 0,
-    info: [],
-  };
+const emptyTokens = (text: string): Tokens => ({
+  text,
+  starts: [],
+  ends: [],
+  kinds: [],
+  lower: [],
+  wordHash: [],
+  shapeHash: [],
+  affix: [],
+  gaz: [],
+  lineStart: [],
+  docCase: 0,
+  info: [],
+});
+
+/**
+ * Tokenises a text and precomputes each token's hashes. With `reuse`, its arrays are
+ * emptied and refilled (the runtime tags one text at a time; fewer allocations).
+ */
+export function tokenize(text: string, reuse?: Tokens): Tokens {
+  let t: Tokens;
+  if (reuse) {
+    t = reuse;
+    t.text = text;
+    t.starts.length = t.ends.length = t.kinds.length = t.lower.length = t.wordHash.length = 0;
+    t.shapeHash.length = t.affix.length = t.gaz.length = t.lineStart.length = t.info.length = 0;
+  } else t = emptyTokens(text);
   let hasUpper = false;
   let hasLower = false;
   TOKEN_RE.lastIndex = 0;

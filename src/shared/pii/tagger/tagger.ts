@@ -5,7 +5,7 @@
  * Weights are expanded once per isolate on first use (2^18 buckets × 7 tags as float32: 7.3 MB).
  */
 import { decode } from "./decode";
-import { HASH_BITS, N_TAGS, TAG_ENTITY, tokenize } from "./features";
+import { HASH_BITS, N_TAGS, newTokens, TAG_ENTITY, tokenize } from "./features";
 import { WEIGHTS } from "./weights";
 
 /** One entity span found by the tagger; offsets in UTF-16 code units. */
@@ -32,6 +32,7 @@ export interface ShippedWeights {
 let dense: Float32Array | undefined;
 // Reused across calls (a decode is synchronous): allocating typed arrays per text costs more than decoding.
 let tagBuf = new Uint8Array(256);
+const shared = newTokens();
 let marginBuf = new Float64Array(256);
 
 /**
@@ -94,7 +95,7 @@ export const CALIBRATION: Record<TaggedSpan["type"], [m0: number, temperature: n
  * @example tagText("My name is Siiri") // [{ type: "PERSON", start: 11, end: 16, score: 0.9 }]
  */
 export function tagText(text: string): TaggedSpan[] {
-  const t = tokenize(text);
+  const t = tokenize(text, shared);
   const n = t.starts.length;
   if (!n) return [];
   if (tagBuf.length < n) {
