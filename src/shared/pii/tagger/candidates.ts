@@ -51,6 +51,7 @@ const HAS_WORD = /\p{L}{2}/u;
  * field name is context; offsets stay those of `text`.
  */
 export function tagCandidates(text: string, out: Candidate[], key?: string): void {
+  dropLabelPlaces(text, out);
   if (NOTHING_TO_TAG.test(text)) return;
   const prefix = key !== undefined && key.length <= 64 ? `${key}: ` : "";
   // Tenant recognizers and deny lists say what a span is: the tagger does not second-guess them.
@@ -80,7 +81,8 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
     if (cover & 1) continue;
     const span = text.slice(start, end);
     if (s.type !== "STREET_ADDRESS") {
-      if (!/\s/.test(span) && notAName(span)) continue;
+      // One letter ("b" of an HTML tag) or a label ("SSN") is no name or place.
+      if (span.length < 2 || (!/\s/.test(span) && notAName(span))) continue;
       // The street-address pattern (number, words, a street suffix) is surer than a name or place reading.
       if (cover & 2) continue;
     } else if (!HAS_DIGIT.test(span) || !HAS_WORD.test(span) || !looksLikeAddress(span)) {
@@ -116,5 +118,13 @@ function mergeAddresses(cand: Candidate, places: readonly Candidate[], dropped: 
     cand.end = Math.max(cand.end, c.end);
     cand.score = Math.max(cand.score, c.score);
     dropped.add(c);
+  }
+}
+
+/** Gazetteer places that are a label here ("Mobile +44 …", "Phone"): dropped like the tagger's. */
+function dropLabelPlaces(text: string, out: Candidate[]): void {
+  for (let i = out.length - 1; i >= 0; i--) {
+    const c = out[i];
+    if (c.recognizer === "gazetteer_location" && notAName(text.slice(c.start, c.end))) out.splice(i, 1);
   }
 }
