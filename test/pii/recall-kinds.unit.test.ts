@@ -88,6 +88,11 @@ describe("phones in national formats", () => {
     expect(typed(text, "PHONE")).toEqual([number]);
   });
 
+  it("finds every number of a comma-separated list, and context words in other languages", () => {
+    expect(typed("080-8235-4968,03-4919-2590", "PHONE")).toEqual(["080-8235-4968", "03-4919-2590"]);
+    expect(typed("Mi movil es 07841 660580. Un abrazo", "PHONE")).toEqual(["07841 660580"]);
+  });
+
   it("leaves amounts, years and versions alone", () => {
     expect(typed("total 1 234 567 in 2021, build 4.1.2", "PHONE")).toEqual([]);
     expect(typed("call 123-456-7890 now", "PHONE")).toEqual([]);

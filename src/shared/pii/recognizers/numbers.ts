@@ -13,10 +13,14 @@ import { YEAR_CTX, YEAR_CUE } from "./dates";
 import type { Candidate } from "../types";
 
 export const SSN_CTX = contextRule("ssn ssns social security ss ssa taxpayer tin itin", { boost: 0.35 });
-const PHONE_CTX = contextRule("phone phones tel telephone mobile cell cellphone call called calling fax contact whatsapp sms text reach number dial ring landline hotline", {
-  negative: "order invoice account isbn serial tracking",
-  penalty: 0.3,
-});
+const PHONE_CTX = contextRule(
+  "phone phones tel telephone mobile cell cellphone call called calling callback fax contact whatsapp sms text reach number dial ring landline hotline " +
+    "telefon telefono telefone movil celular cellulare handy portable numero nummer",
+  {
+    negative: "order invoice account isbn serial tracking",
+    penalty: 0.3,
+  },
+);
 const ROUTING_CTX = contextRule("routing aba rtn transit bank ach wire abartn", { boost: 0.4 });
 const PASSPORT_CTX = contextRule("passport passports travel visa", { boost: 0.4 });
 const DL_CTX = contextRule("driver drivers driving license licence licenses dl dln dmv permit", { boost: 0.4 });
@@ -103,7 +107,8 @@ export const phoneNanp: Alternative = {
  */
 export const phoneNational: Alternative = {
   name: "phone_national",
-  source: String.raw`(?<![\w+.,/:-])(?:\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){0,3}|\d{2,5}(?:[ .\-/]\d{2,8}){1,4}|0\d{9,11})(?![\w-]|[.,/:]\d)`,
+  // A comma on either side is a separator ("080-8235-4968,03-4919-2590"), as in CSV rows.
+  source: String.raw`(?<![\w+./:-])(?:\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){0,3}|\d{2,5}(?:[ .\-/]\d{2,8}){1,4}|0\d{9,11})(?![\w-]|[./:]\d)`,
   handle(m, start, _text, out) {
     const d = digitsOf(m);
     if (d.length < 8 || d.length > (d.startsWith("00") ? 17 : 13) || /^(\d)\1+$/.test(d)) return -1;
