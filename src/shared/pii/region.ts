@@ -10,8 +10,9 @@ const COUNTRIES = new Set<string>(getCountries());
 
 /** Languages whose speakers mostly write one country's numbers. English, Spanish, Arabic... imply none. */
 const LANGUAGE_REGION: Record<string, string> = {
-  de: "DE", fr: "FR", it: "IT", nl: "NL", pt: "PT", ja: "JP", ko: "KR", zh: "CN", sv: "SE", fi: "FI", da: "DK", nb: "NO",
-  no: "NO", pl: "PL", tr: "TR", cs: "CZ", hu: "HU", ro: "RO", el: "GR", he: "IL", uk: "UA", ru: "RU", hi: "IN", th: "TH",
+  de: "DE", fr: "FR", it: "IT", nl: "NL", pt: "PT", ja: "JP", ko: "KR", zh: "CN", sv: "SE", fi: "FI",
+  da: "DK", nb: "NO", no: "NO", pl: "PL", tr: "TR", cs: "CZ", hu: "HU", ro: "RO", el: "GR", he: "IL",
+  uk: "UA", ru: "RU", hi: "IN", th: "TH",
   vi: "VN", id: "ID",
 };
 
@@ -19,7 +20,10 @@ const LANGUAGE_REGION: Record<string, string> = {
 export const isPhoneRegion = (region: string): boolean => COUNTRIES.has(region);
 
 /** The phone region for a request, or null when neither the region nor a language implies one. */
-export function phoneRegion(defaultRegion: string | undefined, languages: readonly string[] | undefined): string | null {
+export function phoneRegion(
+  defaultRegion: string | undefined,
+  languages: readonly string[] | undefined,
+): string | null {
   if (defaultRegion && COUNTRIES.has(defaultRegion)) return defaultRegion;
   for (const tag of languages ?? []) {
     const [lang, ...rest] = tag.split(/[-_]/);

@@ -12,11 +12,19 @@ import { tagText } from "./tagger";
 const NOTHING_TO_TAG = /^(?:[^\p{L}]*|[a-z]+|\s*[^\s]*\d[^\s]*\s*)$/u;
 
 /** Pattern findings a tagger span must not overlap: the checked pattern knows better. */
-const STRUCTURED = new Set(["EMAIL", "URL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "PHONE", "CRYPTO", "SECRETS", "MAC_ADDRESS", "DATE_TIME", "US_BANK_ROUTING"]);
+const STRUCTURED = new Set([
+  "EMAIL", "URL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "PHONE", "CRYPTO", "SECRETS", "MAC_ADDRESS",
+  "DATE_TIME", "US_BANK_ROUTING",
+]);
 
 /** Labels of identifiers: before a number they are field names, never a person or a place. */
 const LABELS = new Set(
-  "key keys routing aba iban bic swift badge token ip ipv4 ipv6 url sku ref reference ticket invoice passport license licence id ids pin otp cvv exp expiry valid thru tel fax mobile dob zip postcode vat tax tin ein nhs nino policy member tracking serial imei mac host server port user username login password pwd".split(" "),
+  (
+    "key keys routing aba iban bic swift badge token ip ipv4 ipv6 url sku ref reference ticket invoice " +
+    "passport license licence id ids pin otp cvv exp expiry valid thru tel fax mobile dob zip postcode " +
+    "vat tax tin ein nhs nino policy member tracking serial imei mac host server port user username login " +
+    "password pwd"
+  ).split(" "),
 );
 
 /** A one-word span that is a common word or a label, and no known given name: "SSN", "routing", "key". */
@@ -28,15 +36,24 @@ function notAName(word: string): boolean {
 /** Street words of many languages, besides the USPS suffixes: an address names a street or a box. */
 const USPS_SUFFIXES = new Set(STREET_SUFFIXES.map((w) => w.toLowerCase()));
 const STREET_WORDS = new Set([
-  ..."via viale vicolo piazza corso largo rue avenue boulevard chemin allée impasse quai calle avenida paseo plaza carrer rua travessa alameda praça estrada strasse straße str platz gasse weg allee ring damm ufer laan straat plein gracht kade dijk singel vej gade gatan vägen väg gata katu tie kuja polku ul al aleja plac sokak caddesi cad bulvarı mahallesi road cross main nagar marg flat box postfach apartado casella postale no nr plot house".split(" "),
+  ...(
+    "via viale vicolo piazza corso largo rue avenue boulevard chemin allée impasse quai calle avenida " +
+    "paseo plaza carrer rua travessa alameda praça estrada strasse straße str platz gasse weg allee ring " +
+    "damm ufer laan straat plein gracht kade dijk singel vej gade gatan vägen väg gata katu tie kuja " +
+    "polku ul al aleja plac sokak caddesi cad bulvarı mahallesi road cross main nagar marg flat box " +
+    "postfach apartado casella postale no nr plot house"
+  ).split(" "),
 ]);
-const STREET_ENDING = /(?:strasse|straße|str\.|gasse|weg|platz|gade|gatan|vägen|katu|tie|gracht|straat|laan|vej|veien|sokak|caddesi)$/;
+const STREET_ENDING =
+  /(?:strasse|straße|str\.|gasse|weg|platz|gade|gatan|vägen|katu|tie|gracht|straat|laan|vej|veien|sokak|caddesi)$/;
 /** An address has a postcode-length number or a street word, and is not a list. */
 function looksLikeAddress(span: string): boolean {
   // A list ("3 Green Apples and 2 pears") is not an address line.
   if (/ (?:and|und|et|y|e|en|or) /i.test(span)) return false;
   if (/\d{3,}/.test(span)) return true;
-  for (const w of span.toLowerCase().split(/[^\p{L}]+/u)) if (w && (STREET_WORDS.has(w) || STREET_ENDING.test(w))) return true;
+  for (const w of span.toLowerCase().split(/[^\p{L}]+/u)) {
+    if (w && (STREET_WORDS.has(w) || STREET_ENDING.test(w))) return true;
+  }
   // USPS suffixes are also plain words ("Green", "Park"): they count where a street name ends.
   const m = /(\p{L}+)\.?(?:,|$)/u.exec(span);
   return m !== null && USPS_SUFFIXES.has(m[1].toLowerCase());
@@ -55,7 +72,9 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
   if (NOTHING_TO_TAG.test(text)) return;
   const prefix = key !== undefined && key.length <= 64 ? `${key}: ` : "";
   // Tenant recognizers and deny lists say what a span is: the tagger does not second-guess them.
-  const structured = out.filter((c) => (STRUCTURED.has(c.type) && c.score >= 0.3) || c.type === "DENY_LIST" || !isBuiltinEntity(c.type));
+  const structured = out.filter(
+    (c) => (STRUCTURED.has(c.type) && c.score >= 0.3) || c.type === "DENY_LIST" || !isBuiltinEntity(c.type),
+  );
   // A value that is one e-mail, URL, phone or date ("jane@x.org" under "email") has nothing left to tag.
   const lead = text.length - text.trimStart().length;
   const tail = text.trimEnd().length;

@@ -3,7 +3,18 @@
  * tag with the highest summed weight among those allowed after the previous tag (BIO).
  * Shared by the runtime (int8 weights) and the trainer (float weights).
  */
-import { allowed, contextFeatures, features, LINK, MAX_FEATURES, N_TAGS, PUNCT, staticFeatures, WORD, type Tokens } from "./features";
+import {
+  allowed,
+  contextFeatures,
+  features,
+  LINK,
+  MAX_FEATURES,
+  N_TAGS,
+  PUNCT,
+  staticFeatures,
+  WORD,
+  type Tokens,
+} from "./features";
 
 /** Whether token i begins with a lower-case letter. */
 function startsLower(t: Tokens, i: number): boolean {
@@ -38,7 +49,13 @@ function staticScores(t: Tokens, i: number, weights: ArrayLike<number>): Float32
  * With `cacheStatics` (fixed weights only: the runtime), the static features' sum is
  * computed once per distinct word and reused.
  */
-export function decode(t: Tokens, weights: ArrayLike<number>, tags: Uint8Array, margins: Float64Array, cacheStatics = false): void {
+export function decode(
+  t: Tokens,
+  weights: ArrayLike<number>,
+  tags: Uint8Array,
+  margins: Float64Array,
+  cacheStatics = false,
+): void {
   let prev = 0;
   let prev2 = 0;
   const n = t.starts.length;
@@ -47,7 +64,8 @@ export function decode(t: Tokens, weights: ArrayLike<number>, tags: Uint8Array, 
     // Outside a span, punctuation, e-mails and URLs can only be O: no need to score them. At
     // run time, in text that uses capitals, a word starting in lower case does not start a span
     // either (names there are capitalised): most words of prose are skipped this way.
-    if ((kind === PUNCT && prev === 0) || kind === LINK || (cacheStatics && prev === 0 && t.docCase === 0 && kind === WORD && startsLower(t, i))) {
+    const skipWord = cacheStatics && prev === 0 && t.docCase === 0 && kind === WORD && startsLower(t, i);
+    if ((kind === PUNCT && prev === 0) || kind === LINK || skipWord) {
       tags[i] = 0;
       margins[i] = 0;
       prev2 = prev;

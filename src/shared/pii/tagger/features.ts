@@ -7,7 +7,15 @@
 import { CITY, COUNTRY, FIRST, foldKey, LAST, STATE } from "../gazetteer";
 
 /** BIO tags over tokens. Index order is part of the weights' format. */
-export const TAGS = ["O", "B-PERSON", "I-PERSON", "B-LOCATION", "I-LOCATION", "B-STREET_ADDRESS", "I-STREET_ADDRESS"] as const;
+export const TAGS = [
+  "O",
+  "B-PERSON",
+  "I-PERSON",
+  "B-LOCATION",
+  "I-LOCATION",
+  "B-STREET_ADDRESS",
+  "I-STREET_ADDRESS",
+] as const;
 /** The entity of each tag (index), "" for O. */
 export const TAG_ENTITY = ["", "PERSON", "PERSON", "LOCATION", "LOCATION", "STREET_ADDRESS", "STREET_ADDRESS"] as const;
 
@@ -141,7 +149,8 @@ function wordInfo(s: string, kind: number): WordInfo {
   let info = WORDS.get(s);
   if (info) return info;
   const lower = kind === LINK ? (s.includes("@") ? "<email>" : "<url>") : s.toLowerCase();
-  const shape = kind === WORD ? wordShape(s) : kind === NUMBER ? (s.length > 4 ? "d+" : wordShape(s)) : kind === LINK ? lower : s;
+  const shape =
+    kind === WORD ? wordShape(s) : kind === NUMBER ? (s.length > 4 ? "d+" : wordShape(s)) : kind === LINK ? lower : s;
   let affix = NO_AFFIX;
   let gaz = 0;
   const n = lower.length;
@@ -239,7 +248,8 @@ const ASCII = /^[\x00-\x7f]*$/;
 /** Gazetteer bits of a word: 1 known first name, 2 surname, 4 city, country or state. */
 function gazetteerBits(word: string, lower: string): number {
   const key = ASCII.test(lower) ? lower : foldKey(word);
-  return (FIRST.has(key) ? 1 : 0) | (LAST.has(key) ? 2 : 0) | (CITY.has(key) || COUNTRY.has(key) || STATE.has(key) ? 4 : 0);
+  const place = CITY.has(key) || COUNTRY.has(key) || STATE.has(key);
+  return (FIRST.has(key) ? 1 : 0) | (LAST.has(key) ? 2 : 0) | (place ? 4 : 0);
 }
 const PAD_BEFORE = fnv("<s>");
 const PAD_AFTER = fnv("</s>");

@@ -117,7 +117,10 @@ export function tagText(text: string): TaggedSpan[] {
     let j = i + 1;
     let sum = margins[i];
     // A line break ends a span: a name on one line and a place on the next are two findings.
-    while (j < n && tags[j] !== 0 && tags[j] % 2 === 0 && TAG_ENTITY[tags[j]] === type && !hasBreak(text, t.ends[j - 1], t.starts[j])) sum += margins[j++];
+    while (j < n && tags[j] !== 0 && tags[j] % 2 === 0 && TAG_ENTITY[tags[j]] === type) {
+      if (hasBreak(text, t.ends[j - 1], t.starts[j])) break;
+      sum += margins[j++];
+    }
     // Punctuation never ends a span ("Smith," "Kuopio.").
     let end = j;
     while (end > i + 1 && t.kinds[end - 1] === 2) end--;
