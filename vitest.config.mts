@@ -23,9 +23,12 @@ export default defineConfig(async () => {
             MASTER_KEYS: TEST_MASTER_KEYS,
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
             AUTH_CACHE_TTL_SECONDS: "1",
+            // Failed chunks are retried at once in tests (production backs off from 2 s).
+            JOB_RETRY_BASE_SECONDS: "0",
           },
           queueConsumers: {
-            "llm-data-vault-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3 },
+            "llm-data-vault-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3, deadLetterQueue: "llm-data-vault-jobs-dlq" },
+            "llm-data-vault-jobs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3 },
           },
         },
       }),

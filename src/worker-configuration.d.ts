@@ -10,6 +10,7 @@ declare namespace Cloudflare {
 		BLOBS: R2Bucket;
 		DB: D1Database;
 		JOBS: Queue;
+		JOBS_DLQ: Queue;
 		AUTH_CACHE_TTL_SECONDS: "30";
 		TRANSIT_KEY_CACHE_TTL_SECONDS: "30";
 		MASTER_KEYS: string;
