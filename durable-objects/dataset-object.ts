@@ -21,6 +21,7 @@ import { datasetKeyRow, rotateDatasetKey, unwrapDatasetKey } from "../src/shared
 import { IDEMPOTENCY_TTL_MS, INLINE_CIPHERTEXT_BYTES, MAX_PAGE_BYTES } from "../src/shared/records/limits";
 import { recordEtag } from "../src/shared/records/etag";
 import * as store from "../src/shared/records/store";
+import * as bulk from "../src/shared/records/bulk-write";
 import { schemaErrors, validatorFor } from "../src/shared/records/validate";
 import {
   toWire,
@@ -64,6 +65,7 @@ export class DatasetObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       store.migrateRecordStore(this.sql);
       createOutboxTable(this.sql);
+      bulk.migrateBulkStore(this.sql);
       this.ref = store.storedRef(this.sql);
     });
   }
@@ -249,6 +251,35 @@ export class DatasetObject extends DurableObject<Env> {
       if (row.blob_key) await deleteBlobs(this.env.BLOBS, [row.blob_key]).catch(() => undefined);
       await this.afterChange();
       return null;
+    });
+  }
+
+  // ---- RPC: bulk import (logic in src/shared/records/bulk-write.ts) ------------------
+
+  /** Seals and stages an import's records, keyed by their position in the file. */
+  async stageImport(ref: DatasetRef, importId: string, items: bulk.StageItem[]): Promise<Outcome<{ staged: number; state: bulk.ImportState }>> {
+    return this.run(async () => {
+      this.bind(ref, true);
+      const { version, key } = await this.currentKey(ref);
+      return bulk.stage(this.ctx.storage, this.env.BLOBS, ref, key, version, importId, items);
+    });
+  }
+
+  /** Commits an import's staged records in file order (once). */
+  async commitImport(ref: DatasetRef, scope: AuditScope, importId: string, jobId: string): Promise<Outcome<bulk.CommitResult>> {
+    return this.run(async () => {
+      this.bind(ref, true);
+      const result = bulk.commit(this.ctx.storage, ref, scope, importId, jobId);
+      await this.afterChange();
+      return result;
+    });
+  }
+
+  /** Drops an import's staged records; later staging for it is refused. */
+  async discardImport(ref: DatasetRef, importId: string): Promise<Outcome<bulk.ImportState>> {
+    return this.run(async () => {
+      this.bind(ref, true);
+      return bulk.discard(this.ctx.storage, this.env.BLOBS, importId);
     });
   }
 

@@ -53,11 +53,12 @@ CREATE TABLE `imports` (
 CREATE INDEX `imports_tenant_idx` ON `imports` (`tenant_id`,`id`);--> statement-breakpoint
 CREATE TABLE `job_errors` (
 	`job_id` text NOT NULL,
+	`range_no` integer NOT NULL,
 	`line` integer NOT NULL,
 	`n` integer NOT NULL,
 	`path` text NOT NULL,
 	`reason` text NOT NULL,
-	PRIMARY KEY(`job_id`, `line`, `n`)
+	PRIMARY KEY(`job_id`, `range_no`, `line`, `n`)
 );
 --> statement-breakpoint
 CREATE TABLE `job_ranges` (

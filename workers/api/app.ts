@@ -15,6 +15,8 @@ import { tenantKeyRoutes } from "./routes/tenant-keys";
 import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
+import { IMPORT_BODY_TYPES, importRoutes } from "./routes/imports";
+import { MAX_REQUEST_BYTES } from "../../src/shared/imports/limits";
 import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
 import { transitRoutes } from "./routes/transit";
@@ -35,6 +37,9 @@ app.use("/api/v1/datasets/:id/records/:recordId", bodyGuard({ maxBytes: MAX_RECO
 app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
+// Imports: a file body (NDJSON, CSV, Parquet, maybe gzip) up to 100 MiB, streamed; parts likewise.
+app.use("/api/v1/datasets/:id/imports", bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: IMPORT_BODY_TYPES }));
+app.use("/api/v1/datasets/:id/imports/:importId/parts/:part", bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: /^application\/octet-stream/i }));
 app.use("/api/*", bodyGuard());
 
 const routes = app
@@ -44,6 +49,7 @@ const routes = app
   .route("/api/v1/datasets", datasetRoutes)
   .route("/api/v1/datasets", recordRoutes)
   .route("/api/v1/datasets", datasetMaintenanceRoutes)
+  .route("/api/v1/datasets", importRoutes)
   .route("/api/v1/validate", validateRoutes)
   .route("/api/v1/jobs", jobRoutes)
   .route("/api/v1/audit", auditRoutes)

@@ -246,18 +246,22 @@ export const jobRanges = sqliteTable(
   (t) => [primaryKey({ columns: [t.jobId, t.rangeNo] })],
 );
 
-/** Per-item errors of a job (an import's invalid lines): where and why, never the value. */
+/**
+ * Per-item errors of a job (an import's invalid lines): where and why, never the value.
+ * `line` counts within the range (1-based); the report adds the lines of earlier ranges.
+ */
 export const jobErrors = sqliteTable(
   "job_errors",
   {
     jobId: text("job_id").notNull(),
+    rangeNo: integer("range_no").notNull(),
     line: integer("line").notNull(),
     /** Position of the error among the line's errors. */
     n: integer("n").notNull(),
     path: text("path").notNull(),
     reason: text("reason").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.jobId, t.line, t.n] })],
+  (t) => [primaryKey({ columns: [t.jobId, t.rangeNo, t.line, t.n] })],
 );
 
 /**

@@ -16,7 +16,7 @@ export const FIRST_ERRORS = 5;
 export async function jobDetail(d1: D1Database, row: JobRow): Promise<JobDetail> {
   const [ranges, errors] = await d1.batch([
     d1.prepare("SELECT range_no, status, cursor, counters, attempts, error FROM job_ranges WHERE job_id = ? ORDER BY range_no").bind(row.id),
-    d1.prepare("SELECT line, path, reason FROM job_errors WHERE job_id = ? ORDER BY line, n LIMIT ?").bind(row.id, FIRST_ERRORS),
+    d1.prepare("SELECT range_no, line, path, reason FROM job_errors WHERE job_id = ? ORDER BY range_no, line, n LIMIT ?").bind(row.id, FIRST_ERRORS),
   ]);
   const rangeRows = ranges.results as { range_no: number; status: string; cursor: string | null; counters: string; attempts: number; error: string | null }[];
   const job = toJob(row);
@@ -44,6 +44,20 @@ export async function jobDetail(d1: D1Database, row: JobRow): Promise<JobDetail>
       attempts: r.attempts,
       error: r.error,
     })),
-    first_errors: errors.results as { line: number; path: string; reason: string }[],
+    first_errors: (errors.results as { range_no: number; line: number; path: string; reason: string }[]).map((e) => ({
+      line: absoluteLine(rangeRows, e.range_no, e.line),
+      path: e.path,
+      reason: e.reason,
+    })),
   };
+}
+
+/**
+ * A line number in the whole input from one counted within its range: ranges count their
+ * lines as they go (counter `lines`), so this is exact once the earlier ranges are done.
+ */
+export function absoluteLine(ranges: { range_no: number; counters: string }[], rangeNo: number, line: number): number {
+  let before = 0;
+  for (const r of ranges) if (r.range_no < rangeNo) before += (JSON.parse(r.counters) as Record<string, number>).lines ?? 0;
+  return before + line;
 }

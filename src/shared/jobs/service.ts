@@ -32,6 +32,8 @@ export const toJob = (r: JobRow): Job => ({
 });
 
 export interface NewJob {
+  /** A job id chosen beforehand (so a caller can record it first); a new one by default. */
+  id?: string;
   kind: string;
   datasetId?: string | null;
   params?: Record<string, unknown>;
@@ -48,7 +50,7 @@ export interface NewJob {
 export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob): Promise<Job> {
   const now = new Date().toISOString();
   const row: JobRow = {
-    id: newId("job"),
+    id: input.id ?? newId("job"),
     tenantId: scope.tenantId,
     datasetId: input.datasetId ?? null,
     kind: input.kind,
