@@ -283,6 +283,14 @@ export class DatasetObject extends DurableObject<Env> {
     });
   }
 
+  /** Lowest and highest seq and the record count, for planning an export. */
+  async seqBounds(ref: DatasetRef): Promise<Outcome<{ min: number | null; max: number | null; count: number }>> {
+    return this.run(async () => {
+      this.bind(ref, false);
+      return bulk.seqBounds(this.sql);
+    });
+  }
+
   // ---- RPC: keys and purge -----------------------------------------------------------
 
   /** Adds a DEK version; new writes use it, records sealed under older versions still open. */

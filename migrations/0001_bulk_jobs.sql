@@ -2,8 +2,11 @@ CREATE TABLE `export_parts` (
 	`export_id` text NOT NULL,
 	`first_seq` integer NOT NULL,
 	`records` integer NOT NULL,
+	`last_seq` integer NOT NULL,
 	`plain_bytes` integer NOT NULL,
 	`key_version` integer NOT NULL,
+	`object_key` text NOT NULL,
+	`hashes_key` text NOT NULL,
 	PRIMARY KEY(`export_id`, `first_seq`)
 );
 --> statement-breakpoint

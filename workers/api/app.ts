@@ -16,6 +16,7 @@ import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
 import { IMPORT_BODY_TYPES, importRoutes } from "./routes/imports";
+import { exportRoutes } from "./routes/exports";
 import { MAX_REQUEST_BYTES } from "../../src/shared/imports/limits";
 import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
@@ -50,6 +51,7 @@ const routes = app
   .route("/api/v1/datasets", recordRoutes)
   .route("/api/v1/datasets", datasetMaintenanceRoutes)
   .route("/api/v1/datasets", importRoutes)
+  .route("/api/v1", exportRoutes)
   .route("/api/v1/validate", validateRoutes)
   .route("/api/v1/jobs", jobRoutes)
   .route("/api/v1/audit", auditRoutes)

@@ -9,6 +9,7 @@ import { DEAD_LETTER_QUEUE, JobMessageSchema } from "../../src/shared/queue/mess
 import { deadLetter, describeFailure, noteFailure, runJobMessage } from "../../src/shared/jobs/run";
 // Job kinds register themselves on import.
 import "../../src/shared/imports/job";
+import "../../src/shared/exports/job";
 import "../../src/shared/records/report";
 
 // A worker's main module may export only handlers and classes (workerd treats every

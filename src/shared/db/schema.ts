@@ -335,8 +335,12 @@ export const exportParts = sqliteTable(
     exportId: text("export_id").notNull(),
     firstSeq: integer("first_seq").notNull(),
     records: integer("records").notNull(),
+    lastSeq: integer("last_seq").notNull(),
     plainBytes: integer("plain_bytes").notNull(),
     keyVersion: integer("key_version").notNull(),
+    /** R2 keys of the sealed piece and of its sealed `seq<TAB>sha256` lines. */
+    objectKey: text("object_key").notNull(),
+    hashesKey: text("hashes_key").notNull(),
   },
   (t) => [primaryKey({ columns: [t.exportId, t.firstSeq] })],
 );

@@ -194,3 +194,8 @@ export async function discard(storage: DurableObjectStorage, bucket: R2Bucket, i
 export function stagedCount(sql: SqlStorage, importId: string): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM import_staging WHERE import_id = ?", importId).one().n;
 }
+
+/** The lowest and highest seq stored and how many records there are (an export plans its ranges from them). */
+export function seqBounds(sql: SqlStorage): { min: number | null; max: number | null; count: number } {
+  return sql.exec<{ min: number | null; max: number | null; count: number }>("SELECT min(seq) AS min, max(seq) AS max, count(*) AS count FROM records").one();
+}
