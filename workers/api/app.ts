@@ -39,7 +39,9 @@ app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES
 app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
 // Imports: a file body (NDJSON, CSV, Parquet, maybe gzip) up to 100 MiB, streamed; parts likewise.
-app.use("/api/v1/datasets/:id/imports", bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: IMPORT_BODY_TYPES }));
+// (A JSON body there, the upload's options, keeps the default JSON limit.)
+const importFileGuard = bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: IMPORT_BODY_TYPES });
+app.use("/api/v1/datasets/:id/imports", (c, next) => (IMPORT_BODY_TYPES.test(c.req.header("content-type") ?? "") ? importFileGuard(c, next) : next()));
 app.use("/api/v1/datasets/:id/imports/:importId/parts/:part", bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: /^application\/octet-stream/i }));
 app.use("/api/*", bodyGuard());
 
