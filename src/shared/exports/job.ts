@@ -22,6 +22,7 @@ import { hex } from "../ids";
 import type { OperatorMap } from "../anonymize/operators";
 import { csvHeader, csvRow, project } from "./format";
 import { openPiece } from "./pieces";
+import { MAX_PARQUET_SOURCE_BYTES, toParquet } from "./parquet";
 
 export const EXPORT_JOB_KIND = "dataset.export";
 /** Records one chunk writes (a chunk also stops at 8 MiB of records). */
@@ -75,6 +76,24 @@ async function writePiece(env: ExportJobEnv, exp: ExportRow, firstSeq: number, l
   if (!res.meta.changes) await env.BLOBS.delete([objectKey, hashesKey]);
 }
 
+/** Builds the Parquet file from the export's NDJSON pieces and stores it as the piece with first seq -1. */
+async function writeParquet(env: ExportJobEnv, exp: ExportRow, options: ExportOptions) {
+  const parts = await db(env.DB)
+    .select()
+    .from(schema.exportParts)
+    .where(eq(schema.exportParts.exportId, exp.id))
+    .orderBy(asc(schema.exportParts.firstSeq))
+    .all();
+  if (parts.some((p) => p.firstSeq === -1)) return;
+  const records: Record<string, unknown>[] = [];
+  const decoder = new TextDecoder();
+  for (const p of parts) {
+    if (!p.records) continue;
+    for (const line of decoder.decode(await openPiece(env, exp, p, "data")).split("\n")) if (line) records.push(JSON.parse(line));
+  }
+  await writePiece(env, exp, -1, -1, 0, toParquet(records, options.fields), "");
+}
+
 registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
   async plan(env, job) {
     const { exp, ref, options } = await context(env, job);
@@ -113,6 +132,7 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
       const out = project(data, fields);
       const canonical = fields || exp.view === "anonymized" ? canonicalJson(out) : r.data;
       hashes += `${r.seq}\t${await sha256Hex(utf8(canonical))}\n`;
+      // Parquet exports keep NDJSON pieces; the finish turns them into the file.
       text += exp.format === "csv" ? csvRow(out, fields ?? []) : canonical + "\n";
     }
     const plain = utf8(text);
@@ -120,8 +140,14 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     return { next: done ? null : String(rows[rows.length - 1].seq), progress: { items: rows.length, bytes: plain.byteLength } };
   },
 
-  async finish(env, job) {
+  async finish(env, job, counters) {
     const { exp, options } = await context(env, job);
+    if (exp.format === "parquet") {
+      if ((counters.bytes ?? 0) > MAX_PARQUET_SOURCE_BYTES) {
+        return { status: "failed", error: `Parquet exports are limited to ${MAX_PARQUET_SOURCE_BYTES} bytes of records; export NDJSON or fewer fields.` };
+      }
+      await writeParquet(env, exp, options);
+    }
     if (exp.format === "csv") {
       const header = utf8(csvHeader(options.fields ?? []));
       await writePiece(env, exp, 0, 0, 0, header, "");
@@ -136,7 +162,8 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     let count = 0;
     let bytes = 0;
     for (const p of parts) {
-      bytes += p.plainBytes;
+      // Parquet is served from its one file (first seq -1); the NDJSON pieces only feed it and the hashes.
+      if (exp.format === "parquet" ? p.firstSeq === -1 : p.firstSeq >= 0) bytes += p.plainBytes;
       count += p.records;
       if (!p.records) continue;
       const lines = new TextDecoder().decode(await openPiece(env, exp, p, "hashes")).split("\n");

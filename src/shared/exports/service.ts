@@ -87,8 +87,10 @@ export async function getExport(env: ExportsEnv, tenantId: string, id: string): 
 async function finishedExport(env: ExportsEnv, tenantId: string, id: string) {
   const row = await exportRow(env.DB, tenantId, id);
   if (row.manifest === null || row.bytes === null) throw conflict("The export is not written yet; wait for its job to succeed.");
-  const parts = await db(env.DB).select().from(schema.exportParts).where(eq(schema.exportParts.exportId, id)).orderBy(asc(schema.exportParts.firstSeq)).all();
-  return { row, parts };
+  const all = await db(env.DB).select().from(schema.exportParts).where(eq(schema.exportParts.exportId, id)).orderBy(asc(schema.exportParts.firstSeq)).all();
+  // A Parquet export is served from its one file (first seq -1); its NDJSON pieces hold the hashes.
+  const parts = row.format === "parquet" ? all.filter((p) => p.firstSeq === -1) : all.filter((p) => p.firstSeq >= 0);
+  return { row, parts, all };
 }
 
 /** A byte range of the file: RFC 9110 `bytes=a-b`, `bytes=a-` or `bytes=-n` (one range); null when absent. */
@@ -154,7 +156,7 @@ export async function downloadExport(env: ExportsEnv, scope: AuditScope, id: str
 
 /** The full manifest as JSON, streamed: the summary, then `records: [{seq, sha256}, …]` in seq order. */
 export async function manifestStream(env: ExportsEnv, tenantId: string, id: string): Promise<ReadableStream<Uint8Array>> {
-  const { row, parts } = await finishedExport(env, tenantId, id);
+  const { row, all: parts } = await finishedExport(env, tenantId, id);
   const encoder = new TextEncoder();
   const summary = JSON.stringify(JSON.parse(row.manifest!));
   const withRecords = parts.filter((p) => p.records > 0);

@@ -4,7 +4,9 @@ import { OperatorsSchema } from "./pii";
 
 export const StartExportSchema = z
   .object({
-    format: z.enum(["ndjson", "csv"]).openapi({ description: "`ndjson`: canonical JSON per line; `csv`: RFC 4180 with a header row of `fields`" }),
+    format: z.enum(["ndjson", "csv", "parquet"]).openapi({
+      description: "`ndjson`: canonical JSON per line; `csv`: RFC 4180 with a header row of `fields`; `parquet`: a column per top-level field (up to 64 MiB of records)",
+    }),
     view: z.enum(["stored", "anonymized"]).default("stored").openapi({ description: "`stored`: records as stored; `anonymized`: PII replaced by `operators` (defaults as POST /anonymize)" }),
     fields: z.array(z.string().min(1).max(200)).min(1).max(1000).optional().openapi({ description: "Top-level fields to keep, in this order for CSV" }),
     operators: OperatorsSchema.optional(),
