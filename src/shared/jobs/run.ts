@@ -74,6 +74,8 @@ export interface JobKind<E extends JobEnv = JobEnv> {
 export const MAX_RANGES_PER_JOB = 8;
 /** Jobs of one tenant running at once; the start of another waits (re-queued with a delay). */
 export const MAX_RUNNING_JOBS_PER_TENANT = 4;
+/** How long one delivery keeps running chunks of its range before handing on to a new message. */
+export const CHUNK_TIME_BUDGET_MS = 2000;
 /** Seconds a start waits when the tenant is at its limit. */
 export const START_DELAY_SECONDS = 5;
 /**
@@ -199,13 +201,32 @@ async function startJob<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow)
   if (fresh.length) await env.JOBS.sendBatch(fresh.map((r) => ({ body: chunkMessage(job, r.range_no) })));
 }
 
+/**
+ * Runs chunks of a range: after each one lands, the next runs in the same delivery while
+ * CHUNK_TIME_BUDGET_MS lasts (a queue hop costs up to the batch timeout), then the range
+ * continues in a new message. Every chunk is its own compare-and-set, so a cancel still
+ * stops the range within one chunk.
+ */
 async function runChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow, rangeNo: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const next = await runOneChunk(env, kind, job, rangeNo);
+    if (next === "stop") return;
+    if (next === null || Date.now() - started >= CHUNK_TIME_BUDGET_MS) {
+      await env.JOBS.send(next === null ? finishMessage(job) : chunkMessage(job, rangeNo, next));
+      return;
+    }
+  }
+}
+
+/** One chunk: "stop" when there is nothing to do or another copy won, else where the range continues (null: done). */
+async function runOneChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow, rangeNo: number): Promise<string | null | "stop"> {
   const range = await env.DB.prepare("SELECT * FROM job_ranges WHERE job_id = ? AND range_no = ?").bind(job.id, rangeNo).first<RangeRow>();
-  if (!range) return;
+  if (!range) return "stop";
   if (range.status === "done" || range.status === "failed") {
     // A copy redelivered after its range finished: make sure the finish was asked for.
     await env.JOBS.send(finishMessage(job));
-    return;
+    return "stop";
   }
   const counters = JSON.parse(range.counters) as Record<string, number>;
   const result = await kind.chunk(env, job, { rangeNo, bounds: JSON.parse(range.bounds), cursor: range.cursor, counters });
@@ -220,8 +241,8 @@ async function runChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow,
     ).bind(result.next, JSON.stringify(counters), done ? "done" : "running", at, job.id, rangeNo, range.step, job.id),
     env.DB.prepare("UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ? AND status IN ('queued', 'running')").bind(at, at, job.id),
   ]);
-  if (!applied.meta.changes) return;
-  await env.JOBS.send(done ? finishMessage(job) : chunkMessage(job, rangeNo, result.next));
+  if (!applied.meta.changes) return "stop";
+  return result.next;
 }
 
 /** Sums the counters of a job's ranges. */
