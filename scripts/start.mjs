@@ -6,11 +6,16 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensurePinnedNode } from "./pinned-node.mjs";
+
+ensurePinnedNode();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? "127.0.0.1";
-const wrangler = join(root, "node_modules", ".bin", "wrangler");
+// wrangler runs on this script's Node (the pinned Node 24 under npm scripts), never on whatever
+// `node` comes first in PATH: wrangler 4.1xx needs Node >= 22.12.
+const wranglerJs = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const persist = join(root, ".wrangler", "state");
 
 function ensureDevVars() {
@@ -33,7 +38,7 @@ function ensureDevVars() {
 
 function applyMigrations() {
   console.log("Applying D1 migrations to the local database...");
-  const r = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", persist], {
+  const r = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", persist], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, CI: "true" },
@@ -57,9 +62,11 @@ ensureDevVars();
 applyMigrations();
 
 const child = spawn(
-  wrangler,
-  ["dev", "-c", "wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml", "--port", String(port), "--ip", host, "--persist-to", persist, "--show-interactive-dev-session=false"],
-  { cwd: root, stdio: "inherit" },
+  process.execPath,
+  [wranglerJs, "dev", "-c", "wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml", "--port", String(port), "--ip", host, "--persist-to", persist, "--show-interactive-dev-session=false"],
+  // Miniflare would fetch a sample `Request.cf` from the network on every start and print a
+  // stack trace offline; the API reads nothing from `request.cf`, so the placeholder serves.
+  { cwd: root, stdio: "inherit", env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env } },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

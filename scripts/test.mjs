@@ -3,9 +3,12 @@
 // load runner's tests and a smoke test of the stack `npm start` runs (both workers in one
 // wrangler dev); ends with one plain line "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensurePinnedNode, pinnedEnv } from "./pinned-node.mjs";
+
+ensurePinnedNode();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -14,7 +17,7 @@ mkdirSync(results, { recursive: true });
 
 function step(title, command, args) {
   console.log(`\n> ${title}`);
-  const r = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  const r = spawnSync(command, args, { cwd: root, stdio: "inherit", env: pinnedEnv() });
   return r.status ?? 1;
 }
 
@@ -23,8 +26,11 @@ const extra = process.argv.slice(2); // e.g. a test file filter for vitest
 if (step("type check", bin("tsc"), ["--noEmit"]) !== 0) process.exit(1);
 if (step("bundle check (wrangler deploy --dry-run)", "npm", ["run", "--silent", "check:deploy"]) !== 0) process.exit(1);
 const vitestJson = join(results, "vitest.json");
+// A report left by an earlier run must never be counted as this run's.
+rmSync(vitestJson, { force: true });
 failedSteps += step("vitest inside workerd", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${vitestJson}`, ...extra]) === 0 ? 0 : 1;
 const tap = join(results, "load-runner.tap");
+rmSync(tap, { force: true });
 if (extra.length === 0) {
   failedSteps += step("load runner and local stack tests (node --test)", process.execPath, [
     "--test",
@@ -32,8 +38,8 @@ if (extra.length === 0) {
     "--test-reporter-destination=stdout",
     "--test-reporter=tap",
     `--test-reporter-destination=${tap}`,
-    "load/test/",
-    "test/stack/",
+    "load/test/**/*.test.mjs",
+    "test/stack/**/*.test.mjs",
   ]) === 0 ? 0 : 1;
 }
 

@@ -205,7 +205,7 @@ describe("audit details guard", () => {
 
 /**
  * Calls TenantObject.append inside the object. A rejecting stub call made straight from a
- * test leaks an unhandled rejection in vitest-pool-workers (workers-sdk#14736).
+ * test leaks an unhandled rejection in vitest-plugin, formerly vitest-pool-workers (workers-sdk#14736).
  */
 function appendInside(tenantId: string, events: ReturnType<typeof input>[]) {
   return runInDurableObject(stubOf(tenantId), (instance: TenantObject) => instance.append(events));
