@@ -12,7 +12,6 @@ import {
   eventsBetween,
   getMeta,
   hashAt,
-  migrateAuditStore,
   queryEvents,
   readHead,
   setMeta,
@@ -21,6 +20,8 @@ import {
   type ChainHead,
   type VerifyProgress,
 } from "../src/shared/audit/store";
+import { migrateObject } from "../src/shared/db/object-migrations";
+import { TENANT_OBJECT_MIGRATIONS } from "./migrations/tenant-object";
 
 export class TenantObject extends DurableObject<Env> {
   /** Highest seq written to D1 as a checkpoint: only decides when the alarm is due. */
@@ -29,7 +30,7 @@ export class TenantObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      migrateAuditStore(this.sql);
+      migrateObject(ctx.storage, TENANT_OBJECT_MIGRATIONS);
       this.checkpointedSeq = Number(getMeta(this.sql, "checkpoint_seq") ?? 0);
     });
   }

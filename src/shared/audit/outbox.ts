@@ -19,13 +19,18 @@ const MAX_FORWARD_BATCH = 200;
 /** Delay before an alarm retries a failed forward. */
 export const OUTBOX_RETRY_MS = 5_000;
 
-/** Creates the outbox table (idempotent); call from the owning object's migration. */
+/**
+ * Creates the outbox table in its current shape (idempotent), for a host without schema
+ * migrations. An owner with migrations (DatasetObject) creates it in its own migration list,
+ * which must end in this same shape.
+ */
 export function createOutboxTable(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS audit_outbox (
     pos INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT NOT NULL UNIQUE,
     tenant_id TEXT NOT NULL,
-    event TEXT NOT NULL
+    event TEXT NOT NULL,
+    enqueued_at INTEGER
   )`);
 }
 
@@ -37,12 +42,29 @@ export function createOutboxTable(sql: SqlStorage): void {
 export function enqueueOutbox(sql: SqlStorage, input: AuditEventInput): void {
   const event = normalizeEventInput(input);
   const tenantId = event.resource.tenant_id;
-  sql.exec("INSERT INTO audit_outbox (event_id, tenant_id, event) VALUES (?, ?, ?)", event.event_id, tenantId, JSON.stringify(event));
+  sql.exec(
+    "INSERT INTO audit_outbox (event_id, tenant_id, event, enqueued_at) VALUES (?, ?, ?, ?)",
+    event.event_id,
+    tenantId,
+    JSON.stringify(event),
+    Date.now(),
+  );
 }
 
 /** Events not yet forwarded. */
 export function outboxSize(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n;
+}
+
+/**
+ * Events not yet forwarded and when the oldest was enqueued (ms since the epoch; null when
+ * none is pending, or when it predates the `enqueued_at` column).
+ */
+export function outboxBacklog(sql: SqlStorage): { pending: number; oldest_enqueued_at: number | null } {
+  const row = sql
+    .exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(enqueued_at) AS oldest FROM audit_outbox")
+    .one();
+  return { pending: row.n, oldest_enqueued_at: row.oldest };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The audit chain in a TenantObject's SQLite storage: schema, append, filtered pages,
- * verification and export pages. Plain functions over DurableObjectStorage so the
+ * The audit chain in a TenantObject's SQLite storage: append, filtered pages,
+ * verification and export pages (the schema is durable-objects/migrations/tenant-object.ts). Plain functions over DurableObjectStorage so the
  * object itself stays a thin RPC surface.
  */
 import { canonicalFromParts, canonicalText, GENESIS_HASH, hashCanonical, InvalidAuditEvent, normalizeEventInput, OCCURRED_AT_SLACK_MS } from "./event";
@@ -32,42 +32,6 @@ export interface EventRow {
 }
 
 const COLUMNS = "seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash";
-
-/**
- * Creates the tables and indexes. `(column, seq)` indexes let every filter walk in seq
- * order and stop after one page; `audit_resources` indexes every resource id but the
- * tenant's own (which every event carries). `time` is monotonic in seq (see appendEvents),
- * so a time range is resolved to a seq range by two index lookups.
- */
-export function migrateAuditStore(sql: SqlStorage): void {
-  sql.exec(`
-    CREATE TABLE IF NOT EXISTS audit_events (
-      seq INTEGER PRIMARY KEY,
-      event_id TEXT NOT NULL UNIQUE,
-      time TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      action TEXT NOT NULL,
-      resource TEXT NOT NULL,
-      outcome TEXT NOT NULL,
-      request_id TEXT,
-      client_ip TEXT,
-      details TEXT NOT NULL,
-      prev_hash TEXT NOT NULL,
-      hash TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS audit_events_action_idx ON audit_events(action, seq);
-    CREATE INDEX IF NOT EXISTS audit_events_actor_idx ON audit_events(actor, seq);
-    CREATE INDEX IF NOT EXISTS audit_events_outcome_idx ON audit_events(outcome, seq);
-    CREATE INDEX IF NOT EXISTS audit_events_time_idx ON audit_events(time, seq);
-    CREATE TABLE IF NOT EXISTS audit_resources (
-      id TEXT NOT NULL,
-      seq INTEGER NOT NULL,
-      kind TEXT NOT NULL,
-      PRIMARY KEY (id, seq)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS audit_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-  `);
-}
 
 export function getMeta(sql: SqlStorage, key: string): string | null {
   return sql.exec<{ v: string }>("SELECT v FROM audit_meta WHERE k = ?", key).toArray()[0]?.v ?? null;

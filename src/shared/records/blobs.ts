@@ -32,3 +32,38 @@ export async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<nu
   } while (cursor);
   return deleted;
 }
+
+/** A sealed record bound for R2 when `blobKey` is set (its ciphertext is too large for a row). */
+export interface BlobWrite {
+  blobKey: string | null;
+  ct: Uint8Array;
+}
+
+/**
+ * Writes the ciphertexts that have a blob key, in parallel. Returns the keys written; if
+ * one write fails, the ones that succeeded are deleted and the error is rethrown.
+ */
+export async function putBlobs(bucket: R2Bucket, items: BlobWrite[]): Promise<string[]> {
+  const large = items.filter((s) => s.blobKey);
+  const done: string[] = [];
+  try {
+    await Promise.all(
+      large.map(async (s) => {
+        await bucket.put(s.blobKey!, s.ct);
+        done.push(s.blobKey!);
+      }),
+    );
+  } catch (err) {
+    await deleteBlobs(bucket, done).catch(() => undefined);
+    throw err;
+  }
+  return done;
+}
+
+/**
+ * Deletes blobs no row points to (a rolled-back write, a replaced version), ignoring
+ * failures: an orphan costs storage, never correctness, and purge removes the prefix.
+ */
+export async function discardBlobs(bucket: R2Bucket, keys: string[]): Promise<void> {
+  await deleteBlobs(bucket, keys).catch(() => undefined);
+}

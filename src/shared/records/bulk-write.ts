@@ -5,39 +5,15 @@
  * So an aborted or cancelled import stores nothing, a chunk run twice stages its lines
  * once (INSERT OR IGNORE on the key), and a commit run twice commits once.
  */
-import { toEventInput, type AuditScope } from "../audit/append";
-import { enqueueOutbox } from "../audit/outbox";
+import type { AuditScope } from "../audit/append";
 import { newId } from "../ids";
 import { deleteBlobs, recordBlobKey } from "./blobs";
 import { sealRecord } from "./cipher";
+import { addStats } from "./counters";
 import { INLINE_CIPHERTEXT_BYTES } from "./limits";
-import { addStats, exactBuffer, metaGet, metaSet } from "./store";
+import type { DatasetObjectContext } from "./object-context";
+import { exactBuffer, metaGet, metaSet } from "./store";
 import type { DatasetRef } from "./wire";
-
-export function migrateBulkStore(sql: SqlStorage): void {
-  sql.exec(`
-    CREATE TABLE IF NOT EXISTS bulk_imports (
-      import_id TEXT PRIMARY KEY,
-      state TEXT NOT NULL CHECK (state IN ('staging', 'committed', 'discarded')),
-      count INTEGER NOT NULL DEFAULT 0,
-      first_seq INTEGER,
-      last_seq INTEGER,
-      updated_at TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS import_staging (
-      import_id TEXT NOT NULL,
-      pos INTEGER NOT NULL,
-      id TEXT NOT NULL,
-      key_version INTEGER NOT NULL,
-      created_at TEXT NOT NULL,
-      size INTEGER NOT NULL,
-      sha256 TEXT NOT NULL,
-      ciphertext BLOB,
-      blob_key TEXT,
-      PRIMARY KEY (import_id, pos)
-    ) WITHOUT ROWID;
-  `);
-}
 
 /** A record ready to stage: its position in the file (sort key) and its prepared form. */
 export interface StageItem {
@@ -58,17 +34,17 @@ function stateOf(sql: SqlStorage, importId: string): ImportState | null {
  * Returns how many were new, and the import's state (nothing is staged unless it is `staging`).
  */
 export async function stage(
-  storage: DurableObjectStorage,
-  bucket: R2Bucket,
+  ctx: DatasetObjectContext,
   ref: DatasetRef,
-  key: CryptoKey,
-  keyVersion: number,
   importId: string,
   items: StageItem[],
 ): Promise<{ staged: number; state: ImportState }> {
+  const { storage } = ctx;
+  const bucket = ctx.env.BLOBS;
   const sql = storage.sql;
   const before = stateOf(sql, importId);
   if (before && before !== "staging") return { staged: 0, state: before };
+  const { version: keyVersion, key } = await ctx.keys.current(ref);
   const now = new Date().toISOString();
   const sealed = await Promise.all(
     items.map(async (item) => {
@@ -117,12 +93,19 @@ export interface CommitResult {
 
 /**
  * Moves an import's staged records into the dataset in position order, with consecutive
- * seqs, its counters and one audit event, in one transaction. A second call returns what
- * the first committed.
+ * seqs, its counters and one audit event, in one transaction, then forwards the event and
+ * counters. A second call returns what the first committed.
  */
-export function commit(storage: DurableObjectStorage, ref: DatasetRef, scope: AuditScope, importId: string, jobId: string): CommitResult {
+export async function commit(
+  ctx: DatasetObjectContext,
+  ref: DatasetRef,
+  scope: AuditScope,
+  importId: string,
+  jobId: string,
+): Promise<CommitResult> {
+  const { storage } = ctx;
   const sql = storage.sql;
-  return storage.transactionSync(() => {
+  const result = storage.transactionSync(() => {
     const row = sql
       .exec<{ state: ImportState; count: number; first_seq: number | null; last_seq: number | null }>("SELECT * FROM bulk_imports WHERE import_id = ?", importId)
       .toArray()[0];
@@ -155,20 +138,21 @@ export function commit(storage: DurableObjectStorage, ref: DatasetRef, scope: Au
       out.last_seq,
       new Date().toISOString(),
     );
-    enqueueOutbox(
-      sql,
-      toEventInput(scope, {
-        action: "record.import",
-        resource: { dataset_id: ref.datasetId, job_id: jobId },
-        details: { import_id: importId, count: out.count, bytes: totals.bytes ?? 0, first_seq: out.first_seq, last_seq: out.last_seq },
-      }),
-    );
+    ctx.afterCommit.auditInTransaction(scope, {
+      action: "record.import",
+      resource: { dataset_id: ref.datasetId, job_id: jobId },
+      details: { import_id: importId, count: out.count, bytes: totals.bytes ?? 0, first_seq: out.first_seq, last_seq: out.last_seq },
+    });
     return out;
   });
+  await ctx.afterCommit.run();
+  return result;
 }
 
 /** Drops what an import staged and refuses further staging; a committed import is left as it is. */
-export async function discard(storage: DurableObjectStorage, bucket: R2Bucket, importId: string): Promise<ImportState> {
+export async function discard(ctx: DatasetObjectContext, importId: string): Promise<ImportState> {
+  const { storage } = ctx;
+  const bucket = ctx.env.BLOBS;
   const sql = storage.sql;
   const { state, blobs } = storage.transactionSync(() => {
     const current = stateOf(sql, importId);

@@ -1,7 +1,8 @@
 /**
- * The DatasetObject's SQLite tables and the statements over them. Callers run the
- * writing functions inside `ctx.storage.transactionSync`, so a change, its counters,
- * its idempotency entry and its audit outbox row commit together or not at all.
+ * The DatasetObject's record rows, its meta table (dataset ref, next seq) and the
+ * statements over them. Callers run the writing functions inside
+ * `ctx.storage.transactionSync`, so a change, its counters (counters.ts), its idempotency
+ * entry (idempotency-store.ts) and its audit outbox row commit together or not at all.
  */
 import type { DatasetRef, RecordMeta } from "./wire";
 
@@ -19,49 +20,6 @@ export type RecordRow = {
   /** R2 key of the ciphertext when it is too large for the row. */
   blob_key: string | null;
 };
-
-export function migrateRecordStore(sql: SqlStorage): void {
-  sql.exec(`
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS records (
-      seq INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      version INTEGER NOT NULL,
-      key_version INTEGER NOT NULL,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
-      size INTEGER NOT NULL,
-      sha256 TEXT NOT NULL,
-      ciphertext BLOB,
-      blob_key TEXT,
-      CHECK ((ciphertext IS NULL) <> (blob_key IS NULL))
-    );
-    CREATE TABLE IF NOT EXISTS idempotency (
-      key TEXT PRIMARY KEY,
-      fingerprint TEXT NOT NULL,
-      response TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS idempotency_created_idx ON idempotency(created_at);
-    CREATE TABLE IF NOT EXISTS validation_report (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      job_id TEXT NOT NULL,
-      schema TEXT NOT NULL,
-      status TEXT NOT NULL,
-      through_seq INTEGER NOT NULL,
-      checked INTEGER NOT NULL,
-      invalid INTEGER NOT NULL,
-      key_version INTEGER NOT NULL,
-      started_at TEXT NOT NULL,
-      finished_at TEXT
-    );
-    CREATE TABLE IF NOT EXISTS validation_failures (
-      seq INTEGER PRIMARY KEY,
-      record_id TEXT NOT NULL,
-      sealed_errors BLOB NOT NULL
-    );
-  `);
-}
 
 /** Values of the meta table. */
 export function metaGet<T extends string | number>(sql: SqlStorage, key: string): T | undefined {
@@ -83,22 +41,6 @@ export function storedRef(sql: SqlStorage): DatasetRef | null {
 export function storeRef(sql: SqlStorage, ref: DatasetRef): void {
   metaSet(sql, "tenant_id", ref.tenantId);
   metaSet(sql, "dataset_id", ref.datasetId);
-}
-
-export interface Stats {
-  recordCount: number;
-  bytes: number;
-}
-
-export function stats(sql: SqlStorage): Stats {
-  return { recordCount: metaGet<number>(sql, "record_count") ?? 0, bytes: metaGet<number>(sql, "bytes") ?? 0 };
-}
-
-/** Adjusts the counters kept beside the rows (counting rows would cost a scan per write). */
-export function addStats(sql: SqlStorage, records: number, bytes: number): void {
-  const s = stats(sql);
-  metaSet(sql, "record_count", s.recordCount + records);
-  metaSet(sql, "bytes", s.bytes + bytes);
 }
 
 /** Takes the next `n` sequence numbers. Inside a transaction: a rolled-back write leaves no gap. */
@@ -165,19 +107,6 @@ export const toMeta = (r: RecordRow): RecordMeta => ({
   size: r.size,
   sha256: r.sha256,
 });
-
-/** A stored reply for an Idempotency-Key, or undefined. */
-export function idempotencyEntry(sql: SqlStorage, key: string): { fingerprint: string; response: string } | undefined {
-  return sql.exec<{ fingerprint: string; response: string }>("SELECT fingerprint, response FROM idempotency WHERE key = ?", key).toArray()[0];
-}
-
-export function rememberIdempotency(sql: SqlStorage, key: string, fingerprint: string, response: string, now: number): void {
-  sql.exec("INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)", key, fingerprint, response, now);
-}
-
-export function pruneIdempotency(sql: SqlStorage, olderThan: number): void {
-  sql.exec("DELETE FROM idempotency WHERE created_at < ?", olderThan);
-}
 
 /** An ArrayBuffer holding exactly the view's bytes, as SQLite bindings need. */
 export function exactBuffer(bytes: Uint8Array): ArrayBuffer {

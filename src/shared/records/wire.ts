@@ -27,6 +27,19 @@ export function toWire(err: ProblemError): WireProblem {
   return { status: err.status, slug: err.slug, detail: err.detail, errors: err.errors, headers: err.headers, extensions: err.extensions };
 }
 
+/**
+ * Runs an RPC body, returning ProblemErrors as values (they do not survive RPC as
+ * exceptions); any other error is thrown.
+ */
+export async function outcomeOf<T>(body: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await body() };
+  } catch (err) {
+    if (err instanceof ProblemError) return { ok: false, problem: toWire(err) };
+    throw err;
+  }
+}
+
 /** The value of an outcome, or its problem thrown as a ProblemError. */
 export function unwrap<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;

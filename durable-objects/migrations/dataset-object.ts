@@ -1,0 +1,93 @@
+/**
+ * The DatasetObject's SQLite schema, as numbered append-only migrations (runner and rules:
+ * src/shared/db/object-migrations.ts). Never edit a migration that has shipped: add one.
+ * A new concern's tables (search index, job cursors) come as the next version.
+ */
+import type { ObjectMigration } from "../../src/shared/db/object-migrations";
+
+export const DATASET_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
+  {
+    version: 1,
+    // Verbatim the schema objects got before versioning, so those objects are adopted as version 1.
+    name: "records, meta, idempotency, validation report, audit outbox",
+    sql: `
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS records (
+      seq INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      version INTEGER NOT NULL,
+      key_version INTEGER NOT NULL,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      ciphertext BLOB,
+      blob_key TEXT,
+      CHECK ((ciphertext IS NULL) <> (blob_key IS NULL))
+    );
+    CREATE TABLE IF NOT EXISTS idempotency (
+      key TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,
+      response TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS idempotency_created_idx ON idempotency(created_at);
+    CREATE TABLE IF NOT EXISTS validation_report (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      job_id TEXT NOT NULL,
+      schema TEXT NOT NULL,
+      status TEXT NOT NULL,
+      through_seq INTEGER NOT NULL,
+      checked INTEGER NOT NULL,
+      invalid INTEGER NOT NULL,
+      key_version INTEGER NOT NULL,
+      started_at TEXT NOT NULL,
+      finished_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS validation_failures (
+      seq INTEGER PRIMARY KEY,
+      record_id TEXT NOT NULL,
+      sealed_errors BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS audit_outbox (
+      pos INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL UNIQUE,
+      tenant_id TEXT NOT NULL,
+      event TEXT NOT NULL
+    );
+  `,
+  },
+  {
+    version: 2,
+    // Lets the object say how long its oldest event has waited to reach the tenant's chain.
+    name: "audit_outbox.enqueued_at",
+    sql: "ALTER TABLE audit_outbox ADD COLUMN enqueued_at INTEGER",
+  },
+  {
+    version: 3,
+    // Bulk imports stage sealed records here and commit them in file order (src/shared/records/bulk-write.ts).
+    name: "bulk_imports and import_staging",
+    sql: `
+    CREATE TABLE IF NOT EXISTS bulk_imports (
+      import_id TEXT PRIMARY KEY,
+      state TEXT NOT NULL CHECK (state IN ('staging', 'committed', 'discarded')),
+      count INTEGER NOT NULL DEFAULT 0,
+      first_seq INTEGER,
+      last_seq INTEGER,
+      updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS import_staging (
+      import_id TEXT NOT NULL,
+      pos INTEGER NOT NULL,
+      id TEXT NOT NULL,
+      key_version INTEGER NOT NULL,
+      created_at TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      ciphertext BLOB,
+      blob_key TEXT,
+      PRIMARY KEY (import_id, pos)
+    ) WITHOUT ROWID;
+  `,
+  },
+];
