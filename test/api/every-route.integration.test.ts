@@ -145,6 +145,7 @@ const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/datasets/{id}/records": { data: { text: "x" } },
   "POST /api/v1/datasets/{id}/imports": { format: "ndjson" },
   "POST /api/v1/datasets/{id}/exports": { format: "ndjson" },
+  "POST /api/v1/datasets/{id}/jobs": { type: "pii-scan" },
   "POST /api/v1/datasets/{id}/records/batch": { records: [{ data: { text: "x" } }] },
   "PUT /api/v1/datasets/{id}/records/{recordId}": { data: { text: "changed" } },
   "PUT /api/v1/pii/recognizers/{id}": { name: "ticket2", entity: "TICKET_ID", pattern: "TCK-[0-9]{7}", score: 0.5 },

@@ -14,6 +14,7 @@ import { recordRoutes } from "./routes/records";
 import { tenantKeyRoutes } from "./routes/tenant-keys";
 import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
+import { datasetJobRoutes } from "./routes/dataset-jobs";
 import { jobRoutes } from "./routes/jobs";
 import { IMPORT_BODY_TYPES, importRoutes } from "./routes/imports";
 import { exportRoutes } from "./routes/exports";
@@ -55,6 +56,7 @@ const routes = app
   .route("/api/v1/datasets", importRoutes)
   .route("/api/v1", exportRoutes)
   .route("/api/v1/validate", validateRoutes)
+  .route("/api/v1", datasetJobRoutes)
   .route("/api/v1/jobs", jobRoutes)
   .route("/api/v1/audit", auditRoutes)
   .route("/api/v1/pii", piiRoutes)

@@ -11,6 +11,7 @@ import { deadLetter, describeFailure, noteFailure, runJobMessage } from "../../s
 import "../../src/shared/imports/job";
 import "../../src/shared/exports/job";
 import "../../src/shared/records/report";
+import "../../src/shared/jobs/types/pii-scan";
 
 // A worker's main module may export only handlers and classes (workerd treats every
 // named export as an entrypoint), so constants live in src/shared.
