@@ -8,13 +8,14 @@
  * schema is the migration list in migrations/dataset-object.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { AuditScope } from "../src/shared/audit/append";
+import type { AuditEntry, AuditScope } from "../src/shared/audit/append";
 import { migrateObject } from "../src/shared/db/object-migrations";
 import { notFound } from "../src/shared/errors";
 import { AfterCommit } from "../src/shared/records/after-commit";
 import { CounterSync } from "../src/shared/records/counters";
 import { DekCache } from "../src/shared/records/dek-cache";
 import { replayFor } from "../src/shared/records/idempotency-store";
+import { applyJobWrites, type JobWrite, type JobWriteResult } from "../src/shared/records/job-writes";
 import type { PreparedRecord } from "../src/shared/records/ingest";
 import type { DatasetObjectContext } from "../src/shared/records/object-context";
 import { getRecord, listRecords } from "../src/shared/records/reads";
@@ -166,6 +167,23 @@ export class DatasetObject extends DurableObject<Env> {
     return outcomeOf(async () => {
       this.bind(ref, false);
       return bulk.seqBounds(this.sql);
+    });
+  }
+
+  // ---- RPC: dataset jobs (logic in src/shared/records/job-writes.ts) -----------------
+
+  /** Writes a job's batch of new record versions once per batch key; see job-writes.ts. */
+  async applyJobWrites(
+    ref: DatasetRef,
+    scope: AuditScope,
+    batchKey: string,
+    audit: AuditEntry,
+    items: JobWrite[],
+    counts: Record<string, number>,
+  ): Promise<Outcome<JobWriteResult>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return applyJobWrites(this.records, ref, scope, batchKey, audit, items, counts);
     });
   }
 

@@ -90,4 +90,17 @@ export const DATASET_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
     ) WITHOUT ROWID;
   `,
   },
+  {
+    version: 4,
+    // Write-backs of dataset jobs (anonymize in place), one row per applied batch, keyed by
+    // job, range and cursor: a redelivered chunk gets the stored result and writes nothing.
+    name: "job_writes",
+    sql: `
+    CREATE TABLE IF NOT EXISTS job_writes (
+      batch_key TEXT PRIMARY KEY,
+      result TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+  `,
+  },
 ];

@@ -3,7 +3,8 @@
  * the dataset, creates the job (audited, see service.ts) and serves its result once done.
  * Each type's work lives in its own module under types/.
  */
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { checkOperators } from "../anonymize/operators";
 import { appendAudit, type AuditScope } from "../audit/append";
 import { hasScope, type Scope } from "../auth/scopes";
 import { db, schema } from "../db/client";
@@ -14,12 +15,16 @@ import { decodeCursor, keysetPage } from "../pagination";
 import type { JobResult, StartDatasetJob } from "../schema/dataset-jobs";
 import type { Job } from "../schema/jobs";
 import { createJob, getJob, toJob, type JobsEnv } from "./service";
+import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
 import { PII_SCAN_KIND, readReport } from "./types/pii-scan";
 
 export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS">;
 
 /** The scope a job type needs besides `jobs:write`: it reads (or changes) what that scope guards. */
-const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = { "pii-scan": "pii:detect" };
+const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = { "pii-scan": "pii:detect", anonymize: "anonymize" };
+
+/** Kinds whose jobs this module starts and lists. */
+export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND] as const;
 
 /**
  * Starts a job of `input.type` over a live dataset of the tenant.
@@ -29,16 +34,29 @@ export async function startDatasetJob(
   env: DatasetJobsEnv,
   scope: AuditScope,
   scopes: readonly string[],
-  dataset: { id: string; tenantId: string },
+  dataset: { id: string; tenantId: string; piiPolicy: string | null },
   input: StartDatasetJob,
 ): Promise<Job> {
   const needed = TYPE_SCOPE[input.type];
   if (!hasScope(scopes, needed)) throw forbidden(`A ${input.type} job needs the '${needed}' scope.`);
-  if (input.entities) {
-    checkEntityNames(
-      input.entities.map((e, i): [string, string] => [`$.entities[${i}]`, e]),
-      await loadRecognizers(env.DB, dataset.tenantId),
-    );
+  const custom = await loadRecognizers(env.DB, dataset.tenantId);
+  const names = (input.entities ?? []).map((e, i): [string, string] => [`$.entities[${i}]`, e]);
+  if (input.type === "anonymize") {
+    checkOperators(input.operators);
+    names.push(...Object.keys(input.operators ?? {}).map((k): [string, string] => [`$.operators.${k}`, k]));
+  }
+  checkEntityNames(names, custom);
+  if (input.type === "anonymize") {
+    const fromPolicy = input.operators ? null : policyOperators(dataset.piiPolicy);
+    const operators = input.operators ?? fromPolicy ?? {};
+    const entities = input.entities ?? (fromPolicy ? Object.keys(fromPolicy) : undefined);
+    const opNames = Object.fromEntries(Object.entries(operators).map(([t, o]) => [t, o?.type ?? "default"]));
+    return createJob(env, scope, {
+      kind: ANONYMIZE_KIND,
+      datasetId: dataset.id,
+      params: { type: input.type, target: input.target, operators, ...(entities ? { entities } : {}), ...(input.min_score !== undefined ? { min_score: input.min_score } : {}) },
+      details: { type: input.type, target: input.target, operators: opNames, operators_from: input.operators ? "request" : fromPolicy ? "policy" : "defaults" },
+    });
   }
   return createJob(env, scope, {
     kind: PII_SCAN_KIND,
@@ -54,7 +72,7 @@ export async function listDatasetJobs(d1: D1Database, tenantId: string, datasetI
   const where = and(
     eq(j.tenantId, tenantId),
     eq(j.datasetId, datasetId),
-    type ? eq(j.kind, type) : eq(j.kind, PII_SCAN_KIND),
+    type ? eq(j.kind, type) : inArray(j.kind, [...DATASET_JOB_KINDS]),
     cursor ? lt(j.id, decodeCursor(cursor, { id: "string" }).id) : undefined,
   );
   const rows = await db(d1).select().from(j).where(where).orderBy(desc(j.id)).limit(limit + 1).all();

@@ -1,6 +1,6 @@
 /** Requests and results of dataset-wide jobs (POST /datasets/{id}/jobs, GET /jobs/{id}/result). */
 import { z } from "@hono/zod-openapi";
-import { EntityNameSchema } from "./pii";
+import { EntityNameSchema, OperatorsSchema } from "./pii";
 
 export const MAX_SCAN_SAMPLES = 100;
 
@@ -20,8 +20,19 @@ export const PiiScanJobSchema = z
   .refine((v) => v.from_seq === undefined || v.to_seq === undefined || v.from_seq <= v.to_seq, { path: ["to_seq"], message: "to_seq must not be below from_seq." })
   .openapi("PiiScanJob");
 
+export const AnonymizeJobSchema = z
+  .object({
+    type: z.literal("anonymize"),
+    target: z.literal("in_place").openapi({ description: "`in_place`: each changed record gets a new version under the same id" }),
+    operators: OperatorsSchema.optional().openapi({ description: "Per entity type (default: the anonymize rules of the dataset's PII policy, else POST /anonymize's defaults)" }),
+    entities: z.array(EntityNameSchema).min(1).max(100).optional().openapi({ description: "Entity types to anonymize (default: all, or the policy's)" }),
+    min_score: z.number().min(0).max(1).optional(),
+  })
+  .strict()
+  .openapi("AnonymizeJob");
+
 /** One schema per job type, told apart by `type`. */
-export const StartDatasetJobSchema = z.discriminatedUnion("type", [PiiScanJobSchema]).openapi("StartDatasetJob");
+export const StartDatasetJobSchema = z.discriminatedUnion("type", [PiiScanJobSchema, AnonymizeJobSchema]).openapi("StartDatasetJob");
 
 export type StartDatasetJob = z.infer<typeof StartDatasetJobSchema>;
 

@@ -21,7 +21,9 @@ const startJob = createRoute({
   summary: "Start a job over the whole dataset (or a seq range of it)",
   description:
     "`type: pii-scan` (also needs `pii:detect`): a report per entity type and JSON path, kept sealed under the dataset key " +
-    "and compared with the previous scan. 202 with the job; follow it with GET /jobs/{id} and read GET /jobs/{id}/result.",
+    "and compared with the previous scan. `type: anonymize` (also needs `anonymize`), `target: in_place`: every record whose " +
+    "PII the operators change gets a new version, written in batches that apply whole or not at all; reversible operators " +
+    "stay reversible with POST /deanonymize. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
   request: { params: DatasetParams, body: jsonBody(StartDatasetJobSchema) },
   responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 415, 422, 503) },
 });
@@ -30,8 +32,8 @@ const listJobs = createRoute({
   ...read,
   method: "get",
   path: "/datasets/{id}/jobs",
-  summary: "The dataset's jobs of one type (default `pii-scan`), newest first; a finished scan's progress has its counts per entity type",
-  request: { params: DatasetParams, query: PageQuerySchema.extend({ type: z.enum(["pii-scan"]).optional() }) },
+  summary: "The dataset's jobs started here (optionally of one type), newest first; a finished scan's progress has its counts per entity type",
+  request: { params: DatasetParams, query: PageQuerySchema.extend({ type: z.enum(["pii-scan", "anonymize"]).optional() }) },
   responses: { 200: jsonResponse(pageOf(JobSchema, "DatasetJobPage"), "A page of jobs"), ...pick(400, 401, 403, 404, 422) },
 });
 
