@@ -16,6 +16,7 @@ import { CounterSync } from "../src/shared/records/counters";
 import { DekCache } from "../src/shared/records/dek-cache";
 import { replayFor } from "../src/shared/records/idempotency-store";
 import { applyJobWrites, type JobWrite, type JobWriteResult } from "../src/shared/records/job-writes";
+import { keyVersionsInUse, reencryptBatch, type ReencryptResult } from "../src/shared/records/reencrypt";
 import type { PreparedRecord } from "../src/shared/records/ingest";
 import type { DatasetObjectContext } from "../src/shared/records/object-context";
 import { getRecord, listRecords } from "../src/shared/records/reads";
@@ -184,6 +185,31 @@ export class DatasetObject extends DurableObject<Env> {
     return outcomeOf(async () => {
       this.bind(ref, true);
       return applyJobWrites(this.records, ref, scope, batchKey, audit, items, counts);
+    });
+  }
+
+  /** Re-seals a window of records under DEK `target`, once per batch key; see reencrypt.ts. */
+  async reencryptBatch(
+    ref: DatasetRef,
+    scope: AuditScope,
+    batchKey: string,
+    afterSeq: number,
+    throughSeq: number,
+    target: number,
+    limit: number,
+  ): Promise<Outcome<ReencryptResult>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return reencryptBatch(this.records, ref, scope, batchKey, afterSeq, throughSeq, target, limit);
+    });
+  }
+
+  /** DEK versions still sealing records, with counts; and forgets cached DEKs (after older ones were destroyed). */
+  async keyVersionsInUse(ref: DatasetRef, forget: boolean): Promise<Outcome<{ key_version: number; records: number }[]>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      if (forget) this.records.keys.clear();
+      return keyVersionsInUse(this.sql);
     });
   }
 

@@ -13,6 +13,7 @@ import "../../src/shared/exports/job";
 import "../../src/shared/records/report";
 import "../../src/shared/jobs/types/pii-scan";
 import "../../src/shared/jobs/types/anonymize";
+import "../../src/shared/jobs/types/re-encrypt";
 
 // A worker's main module may export only handlers and classes (workerd treats every
 // named export as an entrypoint), so constants live in src/shared.

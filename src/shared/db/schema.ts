@@ -87,6 +87,8 @@ export const datasetKeys = sqliteTable(
     kekVersion: integer("kek_version").notNull(),
     wrapped: text("wrapped").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Set by a re-encrypt job once no record is sealed under this version any more. */
+    retiredAt: text("retired_at"),
   },
   (t) => [primaryKey({ columns: [t.datasetId, t.version] })],
 );

@@ -17,14 +17,15 @@ import type { Job } from "../schema/jobs";
 import { createJob, getJob, toJob, type JobsEnv } from "./service";
 import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
 import { PII_SCAN_KIND, readReport } from "./types/pii-scan";
+import { REENCRYPT_KIND } from "./types/re-encrypt";
 
 export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS">;
 
 /** The scope a job type needs besides `jobs:write`: it reads (or changes) what that scope guards. */
-const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = { "pii-scan": "pii:detect", anonymize: "anonymize" };
+const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = { "pii-scan": "pii:detect", anonymize: "anonymize", "re-encrypt": "crypto:admin" };
 
 /** Kinds whose jobs this module starts and lists. */
-export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND] as const;
+export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND, REENCRYPT_KIND] as const;
 
 /**
  * Starts a job of `input.type` over a live dataset of the tenant.
@@ -39,6 +40,14 @@ export async function startDatasetJob(
 ): Promise<Job> {
   const needed = TYPE_SCOPE[input.type];
   if (!hasScope(scopes, needed)) throw forbidden(`A ${input.type} job needs the '${needed}' scope.`);
+  if (input.type === "re-encrypt") {
+    return createJob(env, scope, {
+      kind: REENCRYPT_KIND,
+      datasetId: dataset.id,
+      params: { type: input.type, destroy_retired: input.destroy_retired },
+      details: { type: input.type, destroy_retired: input.destroy_retired },
+    });
+  }
   const custom = await loadRecognizers(env.DB, dataset.tenantId);
   const names = (input.entities ?? []).map((e, i): [string, string] => [`$.entities[${i}]`, e]);
   if (input.type === "anonymize") {

@@ -31,8 +31,16 @@ export const AnonymizeJobSchema = z
   .strict()
   .openapi("AnonymizeJob");
 
+export const ReencryptJobSchema = z
+  .object({
+    type: z.literal("re-encrypt"),
+    destroy_retired: z.boolean().default(false).openapi({ description: "Delete the wrapped keys of the retired versions once every record has moved (crypto-shredding)" }),
+  })
+  .strict()
+  .openapi("ReencryptJob");
+
 /** One schema per job type, told apart by `type`. */
-export const StartDatasetJobSchema = z.discriminatedUnion("type", [PiiScanJobSchema, AnonymizeJobSchema]).openapi("StartDatasetJob");
+export const StartDatasetJobSchema = z.discriminatedUnion("type", [PiiScanJobSchema, AnonymizeJobSchema, ReencryptJobSchema]).openapi("StartDatasetJob");
 
 export type StartDatasetJob = z.infer<typeof StartDatasetJobSchema>;
 

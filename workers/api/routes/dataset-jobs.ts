@@ -23,7 +23,8 @@ const startJob = createRoute({
     "`type: pii-scan` (also needs `pii:detect`): a report per entity type and JSON path, kept sealed under the dataset key " +
     "and compared with the previous scan. `type: anonymize` (also needs `anonymize`), `target: in_place`: every record whose " +
     "PII the operators change gets a new version, written in batches that apply whole or not at all; reversible operators " +
-    "stay reversible with POST /deanonymize. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
+    "stay reversible with POST /deanonymize. `type: re-encrypt` (also needs `crypto:admin`): every record to the newest DEK, " +
+    "older versions retired, and with `destroy_retired` their wrapped keys deleted. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
   request: { params: DatasetParams, body: jsonBody(StartDatasetJobSchema) },
   responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 415, 422, 503) },
 });
@@ -33,7 +34,7 @@ const listJobs = createRoute({
   method: "get",
   path: "/datasets/{id}/jobs",
   summary: "The dataset's jobs started here (optionally of one type), newest first; a finished scan's progress has its counts per entity type",
-  request: { params: DatasetParams, query: PageQuerySchema.extend({ type: z.enum(["pii-scan", "anonymize"]).optional() }) },
+  request: { params: DatasetParams, query: PageQuerySchema.extend({ type: z.enum(["pii-scan", "anonymize", "re-encrypt"]).optional() }) },
   responses: { 200: jsonResponse(pageOf(JobSchema, "DatasetJobPage"), "A page of jobs"), ...pick(400, 401, 403, 404, 422) },
 });
 
