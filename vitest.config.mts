@@ -26,9 +26,12 @@ export default defineConfig(async () => {
             // The OpenAPI fuzz pass (test/fuzz): time budget in seconds, and a seed to replay a run.
             FUZZ_SECONDS: process.env.FUZZ_SECONDS ?? "30",
             FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+            // Failed chunks are retried at once in tests (production backs off from 2 s).
+            JOB_RETRY_BASE_SECONDS: "0",
           },
           queueConsumers: {
-            "llm-data-vault-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3 },
+            "llm-data-vault-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3, deadLetterQueue: "llm-data-vault-jobs-dlq" },
+            "llm-data-vault-jobs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3 },
           },
         },
       }),

@@ -8,19 +8,22 @@
  * schema is the migration list in migrations/dataset-object.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { AuditScope } from "../src/shared/audit/append";
+import type { AuditEntry, AuditScope } from "../src/shared/audit/append";
 import { migrateObject } from "../src/shared/db/object-migrations";
 import { notFound } from "../src/shared/errors";
 import { AfterCommit } from "../src/shared/records/after-commit";
 import { CounterSync } from "../src/shared/records/counters";
 import { DekCache } from "../src/shared/records/dek-cache";
 import { replayFor } from "../src/shared/records/idempotency-store";
+import { applyJobWrites, type JobWrite, type JobWriteResult } from "../src/shared/records/job-writes";
+import { keyVersionsInUse, reencryptBatch, type ReencryptResult } from "../src/shared/records/reencrypt";
 import type { PreparedRecord } from "../src/shared/records/ingest";
 import type { DatasetObjectContext } from "../src/shared/records/object-context";
 import { getRecord, listRecords } from "../src/shared/records/reads";
 import type { ValidationChunk, ValidationReport } from "../src/shared/records/report";
 import { reportPage, startReport, validateChunk } from "../src/shared/records/report-store";
 import * as store from "../src/shared/records/store";
+import * as bulk from "../src/shared/records/bulk-write";
 import { wipeObject } from "../src/shared/records/wipe";
 import {
   outcomeOf,
@@ -131,6 +134,82 @@ export class DatasetObject extends DurableObject<Env> {
     return outcomeOf(async () => {
       this.bind(ref, true);
       return removeRecord(this.records, ref, scope, recordId, match);
+    });
+  }
+
+  // ---- RPC: bulk import (logic in src/shared/records/bulk-write.ts) ------------------
+
+  /** Seals and stages an import's records, keyed by their position in the file. */
+  async stageImport(ref: DatasetRef, importId: string, items: bulk.StageItem[]): Promise<Outcome<{ staged: number; state: bulk.ImportState }>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return bulk.stage(this.records, ref, importId, items);
+    });
+  }
+
+  /** Commits an import's staged records in file order (once). */
+  async commitImport(ref: DatasetRef, scope: AuditScope, importId: string, jobId: string): Promise<Outcome<bulk.CommitResult>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return bulk.commit(this.records, ref, scope, importId, jobId);
+    });
+  }
+
+  /** Drops an import's staged records; later staging for it is refused. */
+  async discardImport(ref: DatasetRef, importId: string): Promise<Outcome<bulk.ImportState>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return bulk.discard(this.records, importId);
+    });
+  }
+
+  /** Lowest and highest seq and the record count, for planning an export. */
+  async seqBounds(ref: DatasetRef): Promise<Outcome<{ min: number | null; max: number | null; count: number }>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      return bulk.seqBounds(this.sql);
+    });
+  }
+
+  // ---- RPC: dataset jobs (logic in src/shared/records/job-writes.ts) -----------------
+
+  /** Writes a job's batch of new record versions once per batch key; see job-writes.ts. */
+  async applyJobWrites(
+    ref: DatasetRef,
+    scope: AuditScope,
+    batchKey: string,
+    audit: AuditEntry,
+    items: JobWrite[],
+    counts: Record<string, number>,
+  ): Promise<Outcome<JobWriteResult>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return applyJobWrites(this.records, ref, scope, batchKey, audit, items, counts);
+    });
+  }
+
+  /** Re-seals a window of records under DEK `target`, once per batch key; see reencrypt.ts. */
+  async reencryptBatch(
+    ref: DatasetRef,
+    scope: AuditScope,
+    batchKey: string,
+    afterSeq: number,
+    throughSeq: number,
+    target: number,
+    limit: number,
+  ): Promise<Outcome<ReencryptResult>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return reencryptBatch(this.records, ref, scope, batchKey, afterSeq, throughSeq, target, limit);
+    });
+  }
+
+  /** DEK versions still sealing records, with counts; and forgets cached DEKs (after older ones were destroyed). */
+  async keyVersionsInUse(ref: DatasetRef, forget: boolean): Promise<Outcome<{ key_version: number; records: number }[]>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      if (forget) this.records.keys.clear();
+      return keyVersionsInUse(this.sql);
     });
   }
 

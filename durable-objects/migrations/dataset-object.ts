@@ -63,4 +63,44 @@ export const DATASET_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
     name: "audit_outbox.enqueued_at",
     sql: "ALTER TABLE audit_outbox ADD COLUMN enqueued_at INTEGER",
   },
+  {
+    version: 3,
+    // Bulk imports stage sealed records here and commit them in file order (src/shared/records/bulk-write.ts).
+    name: "bulk_imports and import_staging",
+    sql: `
+    CREATE TABLE IF NOT EXISTS bulk_imports (
+      import_id TEXT PRIMARY KEY,
+      state TEXT NOT NULL CHECK (state IN ('staging', 'committed', 'discarded')),
+      count INTEGER NOT NULL DEFAULT 0,
+      first_seq INTEGER,
+      last_seq INTEGER,
+      updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS import_staging (
+      import_id TEXT NOT NULL,
+      pos INTEGER NOT NULL,
+      id TEXT NOT NULL,
+      key_version INTEGER NOT NULL,
+      created_at TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      ciphertext BLOB,
+      blob_key TEXT,
+      PRIMARY KEY (import_id, pos)
+    ) WITHOUT ROWID;
+  `,
+  },
+  {
+    version: 4,
+    // Write-backs of dataset jobs (anonymize in place), one row per applied batch, keyed by
+    // job, range and cursor: a redelivered chunk gets the stored result and writes nothing.
+    name: "job_writes",
+    sql: `
+    CREATE TABLE IF NOT EXISTS job_writes (
+      batch_key TEXT PRIMARY KEY,
+      result TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+  `,
+  },
 ];

@@ -2,7 +2,6 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { registerJobKind } from "../../src/shared/jobs/run";
-import { MAX_ATTEMPTS } from "../../src/shared/jobs/run";
 import consumer from "../../workers/queue-consumer/index";
 import { createTenant } from "../helpers/api";
 
@@ -17,8 +16,8 @@ async function insertJob(tenantId: string, kind: string, status = "queued") {
 
 const jobRow = (id: string) => env.DB.prepare("SELECT status, progress, error FROM jobs WHERE id = ?").bind(id).first<{ status: string; progress: string; error: string | null }>();
 
-async function deliver(body: unknown, attempts = 1) {
-  const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts, body }]);
+async function deliver(body: unknown, attempts = 1, queue = "llm-data-vault-jobs") {
+  const batch = createMessageBatch(queue, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts, body }]);
   const ctx = createExecutionContext();
   await consumer.queue(batch, env);
   return getQueueResult(batch, ctx);
@@ -63,20 +62,26 @@ describe("queue consumer", () => {
     expect(await jobRow(id)).toMatchObject({ status: "queued" });
   });
 
-  it("retries a chunk that throws, with backoff", async () => {
+  it("retries a chunk that throws, with backoff, and notes the failure on its range", async () => {
     const t = await createTenant();
     const id = await insertJob(t.id, "test.fail");
-    const result = await deliver({ type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null });
+    // The start plans one range; its chunk then fails.
+    await env.DB.prepare("INSERT INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, 0, 'pending', '{}', '')").bind(id).run();
+    const result = await deliver({ type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null, range: 0 }, 2);
     expect(result.retryMessages).toHaveLength(1);
     expect((await jobRow(id))!.status).toBe("queued");
+    const range = await env.DB.prepare("SELECT attempts, error FROM job_ranges WHERE job_id = ?").bind(id).first();
+    expect(range).toEqual({ attempts: 1, error: "Error" });
   });
 
-  it("marks the job failed when its chunk is out of retries", async () => {
+  it("marks the range and then the job failed when its chunk arrives from the dead-letter queue", async () => {
     const t = await createTenant();
-    const id = await insertJob(t.id, "test.fail");
-    const result = await deliver({ type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null }, MAX_ATTEMPTS);
+    const id = await insertJob(t.id, "test.fail", "running");
+    await env.DB.prepare("INSERT INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, 0, 'running', '{}', '')").bind(id).run();
+    const result = await deliver({ type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null, range: 0 }, 1, "llm-data-vault-jobs-dlq");
     expect(result.explicitAcks).toHaveLength(1);
-    expect(await jobRow(id)).toMatchObject({ status: "failed", error: "boom" });
+    expect(await jobRow(id)).toMatchObject({ status: "failed" });
+    expect((await jobRow(id))!.error).toMatch(/1 of 1 ranges failed/);
   });
 
   it("runs a job chunk by chunk through the real queue until it succeeds", async () => {

@@ -16,7 +16,11 @@ import { recordRoutes } from "./routes/records";
 import { tenantKeyRoutes } from "./routes/tenant-keys";
 import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
+import { datasetJobRoutes } from "./routes/dataset-jobs";
 import { jobRoutes } from "./routes/jobs";
+import { IMPORT_BODY_TYPES, importRoutes } from "./routes/imports";
+import { exportRoutes } from "./routes/exports";
+import { MAX_REQUEST_BYTES } from "../../src/shared/imports/limits";
 import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
 import { transitRoutes } from "./routes/transit";
@@ -42,6 +46,11 @@ app.use("/api/v1/datasets/:id/records/:recordId", bodyGuard({ maxBytes: MAX_RECO
 app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
 for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
+// Imports: a file body (NDJSON, CSV, Parquet, maybe gzip) up to 100 MiB, streamed; parts likewise.
+// (A JSON body there, the upload's options, keeps the default JSON limit.)
+const importFileGuard = bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: IMPORT_BODY_TYPES });
+app.use("/api/v1/datasets/:id/imports", (c, next) => (IMPORT_BODY_TYPES.test(c.req.header("content-type") ?? "") ? importFileGuard(c, next) : next()));
+app.use("/api/v1/datasets/:id/imports/:importId/parts/:part", bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: /^application\/octet-stream/i }));
 app.use("/api/*", bodyGuard());
 // Every JSON body is read once, under the I-JSON rules, after its guard allowed it.
 app.use("/api/*", jsonBody);
@@ -53,7 +62,10 @@ const routes = app
   .route("/api/v1/datasets", datasetRoutes)
   .route("/api/v1/datasets", recordRoutes)
   .route("/api/v1/datasets", datasetMaintenanceRoutes)
+  .route("/api/v1/datasets", importRoutes)
+  .route("/api/v1", exportRoutes)
   .route("/api/v1/validate", validateRoutes)
+  .route("/api/v1", datasetJobRoutes)
   .route("/api/v1/jobs", jobRoutes)
   .route("/api/v1/audit", auditRoutes)
   .route("/api/v1/pii", piiRoutes)

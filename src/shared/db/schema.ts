@@ -87,6 +87,8 @@ export const datasetKeys = sqliteTable(
     kekVersion: integer("kek_version").notNull(),
     wrapped: text("wrapped").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Set by a re-encrypt job once no record is sealed under this version any more. */
+    retiredAt: text("retired_at"),
   },
   (t) => [primaryKey({ columns: [t.datasetId, t.version] })],
 );
@@ -201,18 +203,148 @@ export const jobs = sqliteTable(
       .references(() => tenants.id),
     datasetId: text("dataset_id"),
     kind: text("kind").notNull(),
-    status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+    status: text("status", { enum: ["queued", "running", "succeeded", "failed", "partially_failed", "cancelled"] }).notNull(),
     /** JSON parameters of the job. */
     params: text("params").notNull().default("{}"),
     /** JSON progress counters. */
     progress: text("progress").notNull().default("{}"),
     error: text("error"),
+    /** Planned totals, when known (items may be unknown until the input is read). */
+    itemsTotal: integer("items_total"),
+    bytesTotal: integer("bytes_total"),
+    startedAt: text("started_at"),
     createdBy: text("created_by").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     finishedAt: text("finished_at"),
   },
   (t) => [index("jobs_tenant_idx").on(t.tenantId, t.id)],
+);
+
+/**
+ * The ranges a job is split into; they run in parallel. Each range advances in chunks, and a
+ * chunk's effect on this row is a compare-and-set on `step`: a redelivered or concurrent copy
+ * of a chunk that lost the race changes nothing.
+ */
+export const jobRanges = sqliteTable(
+  "job_ranges",
+  {
+    jobId: text("job_id").notNull(),
+    rangeNo: integer("range_no").notNull(),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull(),
+    /** Kind-specific bounds of the range (e.g. byte offsets, seqs, row indexes), JSON. */
+    bounds: text("bounds").notNull(),
+    /** Where the next chunk starts; null before the first. */
+    cursor: text("cursor"),
+    /** Chunks applied so far; the compare-and-set key. */
+    step: integer("step").notNull().default(0),
+    /** Counters of the applied chunks (items, bytes, failed, ...), JSON. */
+    counters: text("counters").notNull().default("{}"),
+    /** Failed deliveries of the current chunk, and the last error (never record content). */
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.rangeNo] })],
+);
+
+/**
+ * Per-item errors of a job (an import's invalid lines): where and why, never the value.
+ * `line` counts within the range (1-based); the report adds the lines of earlier ranges.
+ */
+export const jobErrors = sqliteTable(
+  "job_errors",
+  {
+    jobId: text("job_id").notNull(),
+    rangeNo: integer("range_no").notNull(),
+    line: integer("line").notNull(),
+    /** Position of the error among the line's errors. */
+    n: integer("n").notNull(),
+    path: text("path").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.rangeNo, t.line, t.n] })],
+);
+
+/**
+ * Uploaded files to import into a dataset. The file is kept in R2 as an R2 multipart
+ * object whose parts are sealed segment by segment under the dataset key (see
+ * src/shared/imports/sealed-object.ts); `bytes` is the plaintext size once complete.
+ */
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    datasetId: text("dataset_id").notNull(),
+    format: text("format", { enum: ["ndjson", "csv", "parquet"] }).notNull(),
+    onError: text("on_error", { enum: ["skip", "abort"] }).notNull(),
+    /** Format options (CSV delimiter), JSON. */
+    options: text("options").notNull().default("{}"),
+    status: text("status", { enum: ["uploading", "started", "aborted"] }).notNull(),
+    objectKey: text("object_key").notNull(),
+    uploadId: text("upload_id").notNull(),
+    /** Plaintext bytes of every part but the last. */
+    partSize: integer("part_size").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    bytes: integer("bytes"),
+    jobId: text("job_id"),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("imports_tenant_idx").on(t.tenantId, t.id)],
+);
+
+/** Parts received of an import's upload; a part sent again replaces its row (same number). */
+export const importParts = sqliteTable(
+  "import_parts",
+  {
+    importId: text("import_id").notNull(),
+    partNo: integer("part_no").notNull(),
+    plainBytes: integer("plain_bytes").notNull(),
+    etag: text("etag").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.partNo] })],
+);
+
+/** Exports of a dataset to a file in R2, each with a manifest once written. */
+export const exportsTable = sqliteTable(
+  "exports",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    datasetId: text("dataset_id").notNull(),
+    format: text("format", { enum: ["ndjson", "csv", "parquet"] }).notNull(),
+    view: text("view", { enum: ["stored", "anonymized"] }).notNull(),
+    /** Options (fields, operators), JSON. */
+    options: text("options").notNull().default("{}"),
+    jobId: text("job_id"),
+    /** The manifest without the per-record hashes, JSON; null until the export is written. */
+    manifest: text("manifest"),
+    bytes: integer("bytes"),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("exports_tenant_idx").on(t.tenantId, t.id)],
+);
+
+/** The sealed pieces of an export in R2, one per chunk, ordered by their first seq. */
+export const exportParts = sqliteTable(
+  "export_parts",
+  {
+    exportId: text("export_id").notNull(),
+    firstSeq: integer("first_seq").notNull(),
+    records: integer("records").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+    plainBytes: integer("plain_bytes").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    /** R2 keys of the sealed piece and of its sealed `seq<TAB>sha256` lines. */
+    objectKey: text("object_key").notNull(),
+    hashesKey: text("hashes_key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.firstSeq] })],
 );
 
 export type TenantRow = typeof tenants.$inferSelect;

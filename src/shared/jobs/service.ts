@@ -6,7 +6,9 @@ import { conflict, notFound } from "../errors";
 import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { JobMessage } from "../queue/messages";
-import type { Job } from "../schema/jobs";
+import type { Job, JobDetail } from "../schema/jobs";
+import { requestFinish, resumeMessages } from "./run";
+import { jobDetail } from "./progress";
 
 type JobRow = typeof schema.jobs.$inferSelect;
 
@@ -30,6 +32,8 @@ export const toJob = (r: JobRow): Job => ({
 });
 
 export interface NewJob {
+  /** A job id chosen beforehand (so a caller can record it first); a new one by default. */
+  id?: string;
   kind: string;
   datasetId?: string | null;
   params?: Record<string, unknown>;
@@ -46,7 +50,7 @@ export interface NewJob {
 export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob): Promise<Job> {
   const now = new Date().toISOString();
   const row: JobRow = {
-    id: newId("job"),
+    id: input.id ?? newId("job"),
     tenantId: scope.tenantId,
     datasetId: input.datasetId ?? null,
     kind: input.kind,
@@ -54,6 +58,9 @@ export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob):
     params: JSON.stringify(input.params ?? {}),
     progress: "{}",
     error: null,
+    itemsTotal: null,
+    bytesTotal: null,
+    startedAt: null,
     createdBy: scope.actor,
     createdAt: now,
     updatedAt: now,
@@ -80,9 +87,18 @@ export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob):
 }
 
 export async function getJob(d1: D1Database, tenantId: string, id: string): Promise<Job> {
+  return toJob(await getJobRow(d1, tenantId, id));
+}
+
+async function getJobRow(d1: D1Database, tenantId: string, id: string): Promise<JobRow> {
   const row = await db(d1).select().from(schema.jobs).where(and(eq(schema.jobs.id, id), eq(schema.jobs.tenantId, tenantId))).get();
   if (!row) throw notFound("The job");
-  return toJob(row);
+  return row;
+}
+
+/** The job with live progress: per-range status, rates, ETA and its first errors. */
+export async function getJobDetail(d1: D1Database, tenantId: string, id: string): Promise<JobDetail> {
+  return jobDetail(d1, await getJobRow(d1, tenantId, id));
 }
 
 /** Newest first. */
@@ -109,5 +125,40 @@ export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string): Pr
     .returning()
     .get();
   if (!row) throw conflict("The job changed state while it was being cancelled; read it again.");
+  // The finish step discards what the job's chunks staged; a chunk in flight stops at its compare-and-set.
+  await requestFinish(env, row).catch(() => undefined);
   return toJob(row);
+}
+
+/**
+ * Re-runs what failed: the failed ranges of a `failed` or `partially_failed` job resume
+ * from where they stopped (nothing already applied runs again). 409 for any other status.
+ */
+export async function retryJob(env: JobsEnv, scope: AuditScope, id: string): Promise<Job> {
+  const current = await getJobRow(env.DB, scope.tenantId, id);
+  if (current.status !== "failed" && current.status !== "partially_failed") {
+    throw conflict(`Only a failed or partially failed job can be retried; this one is ${current.status}.`);
+  }
+  const failed = (
+    await env.DB.prepare("SELECT range_no FROM job_ranges WHERE job_id = ? AND status = 'failed' ORDER BY range_no").bind(id).all<{ range_no: number }>()
+  ).results.map((r) => r.range_no);
+  const total = await env.DB.prepare("SELECT count(*) AS n FROM job_ranges WHERE job_id = ?").bind(id).first<{ n: number }>();
+  await appendAudit(env, scope, { action: "job.retry", resource: { job_id: id }, details: { ranges: failed.length } });
+  const at = new Date().toISOString();
+  const [moved] = await env.DB.batch([
+    env.DB.prepare("UPDATE jobs SET status = ?, error = NULL, updated_at = ?, finished_at = NULL WHERE id = ? AND tenant_id = ? AND status = ?").bind(
+      (total?.n ?? 0) === 0 ? "queued" : "running",
+      at,
+      id,
+      scope.tenantId,
+      current.status,
+    ),
+    // Only if the job moved (same transaction): a lost race leaves the ranges as they were.
+    env.DB.prepare(
+      "UPDATE job_ranges SET status = 'pending', attempts = 0, error = NULL, updated_at = ? WHERE job_id = ? AND status = 'failed' AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND updated_at = ? AND finished_at IS NULL)",
+    ).bind(at, id, id, at),
+  ]);
+  if (!moved.meta.changes) throw conflict("The job changed state while it was being retried; read it again.");
+  await resumeMessages(env, current, failed);
+  return getJob(env.DB, scope.tenantId, id);
 }

@@ -23,7 +23,7 @@ export const dekAad = (tenantId: string, datasetId: string, version: number) => 
 export async function newDatasetKey(env: KeyEnv, tenantId: string, datasetId: string, version = 1, now = new Date().toISOString()) {
   const kek = await tenantKek(env, tenantId);
   const { wrapped, key } = await createWrappedKey(kek.key, dekAad(tenantId, datasetId, version));
-  const row: DatasetKeyRow = { datasetId, version, tenantId, kekVersion: kek.version, wrapped, createdAt: now };
+  const row: DatasetKeyRow = { datasetId, version, tenantId, kekVersion: kek.version, wrapped, createdAt: now, retiredAt: null };
   return { row, key };
 }
 
@@ -37,7 +37,7 @@ export async function datasetKeyRow(d1: D1Database, tenantId: string, datasetId:
 }
 
 /** Unwraps a DEK row into a non-extractable AES-GCM key. */
-export async function unwrapDatasetKey(env: KeyEnv, row: DatasetKeyRow): Promise<CryptoKey> {
+export async function unwrapDatasetKey(env: KeyEnv, row: Omit<DatasetKeyRow, "retiredAt">): Promise<CryptoKey> {
   const kek = await tenantKek(env, row.tenantId, row.kekVersion);
   return unwrapKey(kek.key, row.wrapped, dekAad(row.tenantId, row.datasetId, row.version));
 }

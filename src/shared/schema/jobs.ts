@@ -1,7 +1,7 @@
 /** Bulk jobs run by the queue consumer over a dataset. */
 import { z } from "@hono/zod-openapi";
 
-export const JobStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);
+export const JobStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "partially_failed", "cancelled"]);
 
 export const JobSchema = z
   .object({
@@ -20,3 +20,29 @@ export const JobSchema = z
   .openapi("Job");
 
 export type Job = z.infer<typeof JobSchema>;
+
+export const JobErrorSchema = z
+  .object({
+    line: z.number().int().openapi({ description: "1-based line (NDJSON, CSV: physical line where the record starts; Parquet: row number)" }),
+    path: z.string().openapi({ description: "JSON path of the field at fault, `$` for the whole line" }),
+    reason: z.string().openapi({ description: "Why, without the value" }),
+  })
+  .openapi("JobError");
+
+export const JobDetailSchema = JobSchema.extend({
+  totals: z.object({ items: z.number().nullable(), bytes: z.number().nullable() }),
+  records_per_second: z.number().nullable(),
+  eta_seconds: z.number().nullable(),
+  ranges: z.array(
+    z.object({
+      range: z.number().int(),
+      status: z.enum(["pending", "running", "done", "failed"]),
+      counters: z.record(z.string(), z.number()),
+      attempts: z.number().int(),
+      error: z.string().nullable(),
+    }),
+  ),
+  first_errors: z.array(JobErrorSchema),
+}).openapi("JobDetail");
+
+export type JobDetail = z.infer<typeof JobDetailSchema>;

@@ -1,0 +1,1 @@
+ALTER TABLE `dataset_keys` ADD `retired_at` text;

@@ -1,0 +1,46 @@
+/**
+ * One line (or row) of an import through the same write path as POST /records: shape,
+ * the dataset's PII policy, canonical size, JSON Schema, hash. A line that fails comes back
+ * as errors with a JSON path and a reason that never carries the value.
+ */
+import { ProblemError, type FieldError } from "../errors";
+import { prepareRecords, type IngestDataset, type IngestEnv, type PreparedRecord } from "../records/ingest";
+
+export type LineOutcome = { ok: true; record: PreparedRecord } | { ok: false; errors: FieldError[] };
+
+/** Schema messages of numeric keywords start with the number; that is the value, so it goes. */
+export function safeReason(message: string): string {
+  return message.replace(/^-?\d[\d.eE+-]*(?= is )/, "The number");
+}
+
+/** Prepares one parsed value; errors have paths under `$` (the line's record). */
+export async function prepareLine(env: IngestEnv, dataset: IngestDataset, data: unknown): Promise<LineOutcome> {
+  try {
+    const [record] = await prepareRecords(env, dataset, [{ data }], { batch: false });
+    return { ok: true, record };
+  } catch (err) {
+    if (!(err instanceof ProblemError) || (err.status !== 422 && err.status !== 413)) throw err;
+    const errors = (err.errors?.length ? err.errors : [{ path: "$.data", message: err.detail ?? err.slug }]).map((e) => ({
+      path: "$" + e.path.replace(/^\$\.data/, ""),
+      message: safeReason(e.message),
+    }));
+    return { ok: false, errors };
+  }
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** Parses one NDJSON line; a line that is not UTF-8 or not JSON is an error without its text. */
+export function parseLine(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false; errors: FieldError[] } {
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { ok: false, errors: [{ path: "$", message: "The line is not valid UTF-8." }] };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, errors: [{ path: "$", message: "The line is not valid JSON." }] };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Dataset-wide jobs started through POST /datasets/{id}/jobs: checks the request against
+ * the dataset, creates the job (audited, see service.ts) and serves its result once done.
+ * Each type's work lives in its own module under types/.
+ */
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { checkOperators } from "../anonymize/operators";
+import { appendAudit, type AuditScope } from "../audit/append";
+import { hasScope, type Scope } from "../auth/scopes";
+import { db, schema } from "../db/client";
+import { conflict, forbidden, notFound } from "../errors";
+import { loadRecognizers } from "../pii/recognizer-store";
+import { checkEntityNames } from "../pii/service";
+import { decodeCursor, keysetPage } from "../pagination";
+import type { JobResult, StartDatasetJob } from "../schema/dataset-jobs";
+import type { Job } from "../schema/jobs";
+import { createJob, getJob, toJob, type JobsEnv } from "./service";
+import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
+import { PII_SCAN_KIND, readReport } from "./types/pii-scan";
+import { REENCRYPT_KIND } from "./types/re-encrypt";
+
+export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS">;
+
+/** The scope a job type needs besides `jobs:write`: it reads (or changes) what that scope guards. */
+const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = { "pii-scan": "pii:detect", anonymize: "anonymize", "re-encrypt": "crypto:admin" };
+
+/** Kinds whose jobs this module starts and lists. */
+export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND, REENCRYPT_KIND] as const;
+
+/**
+ * Starts a job of `input.type` over a live dataset of the tenant.
+ * @throws ProblemError 403 without the type's scope; 422 for unknown entity types.
+ */
+export async function startDatasetJob(
+  env: DatasetJobsEnv,
+  scope: AuditScope,
+  scopes: readonly string[],
+  dataset: { id: string; tenantId: string; piiPolicy: string | null },
+  input: StartDatasetJob,
+): Promise<Job> {
+  const needed = TYPE_SCOPE[input.type];
+  if (!hasScope(scopes, needed)) throw forbidden(`A ${input.type} job needs the '${needed}' scope.`);
+  if (input.type === "re-encrypt") {
+    return createJob(env, scope, {
+      kind: REENCRYPT_KIND,
+      datasetId: dataset.id,
+      params: { type: input.type, destroy_retired: input.destroy_retired },
+      details: { type: input.type, destroy_retired: input.destroy_retired },
+    });
+  }
+  const custom = await loadRecognizers(env.DB, dataset.tenantId);
+  const names = (input.entities ?? []).map((e, i): [string, string] => [`$.entities[${i}]`, e]);
+  if (input.type === "anonymize") {
+    checkOperators(input.operators);
+    names.push(...Object.keys(input.operators ?? {}).map((k): [string, string] => [`$.operators.${k}`, k]));
+  }
+  checkEntityNames(names, custom);
+  if (input.type === "anonymize") {
+    const fromPolicy = input.operators ? null : policyOperators(dataset.piiPolicy);
+    const operators = input.operators ?? fromPolicy ?? {};
+    const entities = input.entities ?? (fromPolicy ? Object.keys(fromPolicy) : undefined);
+    const opNames = Object.fromEntries(Object.entries(operators).map(([t, o]) => [t, o?.type ?? "default"]));
+    return createJob(env, scope, {
+      kind: ANONYMIZE_KIND,
+      datasetId: dataset.id,
+      params: { type: input.type, target: input.target, operators, ...(entities ? { entities } : {}), ...(input.min_score !== undefined ? { min_score: input.min_score } : {}) },
+      details: { type: input.type, target: input.target, operators: opNames, operators_from: input.operators ? "request" : fromPolicy ? "policy" : "defaults" },
+    });
+  }
+  return createJob(env, scope, {
+    kind: PII_SCAN_KIND,
+    datasetId: dataset.id,
+    params: { ...input },
+    details: { type: input.type, entities: input.entities?.length ?? null, from_seq: input.from_seq ?? null, to_seq: input.to_seq ?? null },
+  });
+}
+
+/** The dataset's jobs started through POST /datasets/{id}/jobs (optionally of one type), newest first. */
+export async function listDatasetJobs(d1: D1Database, tenantId: string, datasetId: string, type: string | undefined, limit: number, cursor?: string) {
+  const j = schema.jobs;
+  const where = and(
+    eq(j.tenantId, tenantId),
+    eq(j.datasetId, datasetId),
+    type ? eq(j.kind, type) : inArray(j.kind, [...DATASET_JOB_KINDS]),
+    cursor ? lt(j.id, decodeCursor(cursor, { id: "string" }).id) : undefined,
+  );
+  const rows = await db(d1).select().from(j).where(where).orderBy(desc(j.id)).limit(limit + 1).all();
+  return keysetPage(rows, limit, toJob);
+}
+
+/**
+ * The whole result of a finished dataset job (a scan's report).
+ * @throws ProblemError 404 for another tenant's or a missing job, or a kind without a result; 409 while it is not done.
+ */
+export async function jobResult(env: DatasetJobsEnv, scope: AuditScope, jobId: string): Promise<JobResult> {
+  const tenantId = scope.tenantId;
+  const job = await getJob(env.DB, tenantId, jobId);
+  if (job.kind !== PII_SCAN_KIND || !job.dataset_id) throw notFound("The job's result");
+  if (job.status !== "succeeded") throw conflict(`The job is ${job.status}; its result exists once it has succeeded.`);
+  const report = await readReport(env, { tenantId, datasetId: job.dataset_id }, job.id);
+  if (!report) throw notFound("The job's result");
+  await appendAudit(env, scope, { action: "job.result.read", resource: { job_id: job.id, dataset_id: job.dataset_id }, details: { kind: job.kind } });
+  return { job_id: job.id, type: job.kind, result: report };
+}

@@ -1,0 +1,162 @@
+/**
+ * The PII scan job (kind `pii-scan`): finds PII and secrets in every record of a seq range
+ * of a dataset (all of it, an explicit range, or what was written since the last scan) and
+ * reports counts per entity type and JSON path, score histograms and sample positions —
+ * never values (scan-report.ts). Ranges run in parallel; a chunk reads up to CHUNK_RECORDS
+ * decrypted records, runs detection in the consumer and puts its part, sealed, at an R2 key
+ * fixed by (job, first seq), so a chunk run twice writes the same part once. The finish
+ * merges the parts, compares with the previous scan and seals the report; the job's
+ * progress carries the counts per entity type (`findings.<TYPE>`, `records.<TYPE>`).
+ */
+import { prepareOptions, detectJson } from "../../pii/detect";
+import { loadRecognizers } from "../../pii/recognizer-store";
+import type { AuditScope } from "../../audit/append";
+import { datasetObject } from "../../records/object";
+import { unwrap, type DatasetRef } from "../../records/wire";
+import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { addRecord, compareReports, emptyPart, mergeParts, reportSamples, type ScanPart, type ScanReport } from "./scan-report";
+import { getSealedJson, listKeys, putSealedJson, type SealedEnv } from "./sealed-json";
+
+export const PII_SCAN_KIND = "pii-scan";
+/** Records one chunk reads (fewer when they pass 8 MiB). */
+export const CHUNK_RECORDS = 1000;
+/** A range has at least this many seqs. */
+export const MIN_RANGE_SEQS = 5000;
+
+export type ScanJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+
+/** What POST /datasets/{id}/jobs stores as the job's params; the plan adds `from_seq` and `through_seq`. */
+export interface ScanParams {
+  type: "pii-scan";
+  entities?: string[];
+  min_score?: number;
+  samples: number;
+  from_seq?: number;
+  to_seq?: number;
+  since_last_scan?: boolean;
+  through_seq?: number;
+}
+
+export const scanPrefix = (ref: DatasetRef, jobId: string) => `pii-scans/${ref.tenantId}/${ref.datasetId}/${jobId}/`;
+export const reportKey = (ref: DatasetRef, jobId: string) => `${scanPrefix(ref, jobId)}report`;
+const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) => `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
+
+const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
+const paramsOf = (job: JobRow) => JSON.parse(job.params) as ScanParams;
+
+/** The newest successful scan of the dataset created before `job`, if any. */
+export async function previousScan(d1: D1Database, job: Pick<JobRow, "id" | "tenantId" | "datasetId" | "createdAt">) {
+  return d1
+    .prepare(
+      `SELECT id, params FROM jobs WHERE tenant_id = ? AND dataset_id = ? AND kind = ? AND status = 'succeeded' AND id != ? AND created_at <= ?
+       ORDER BY finished_at DESC LIMIT 1`,
+    )
+    .bind(job.tenantId, job.datasetId, PII_SCAN_KIND, job.id, job.createdAt)
+    .first<{ id: string; params: string }>();
+}
+
+/** The sealed report of a finished scan, or null. */
+export function readReport(env: SealedEnv, ref: DatasetRef, jobId: string) {
+  return getSealedJson<ScanReport>(env, ref, reportKey(ref, jobId));
+}
+
+registerKind<ScanJobEnv>(PII_SCAN_KIND, {
+  async plan(env, job) {
+    const ref = refOf(job);
+    const params = paramsOf(job);
+    const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
+    let from = params.from_seq ?? 1;
+    if (params.since_last_scan) {
+      const prev = await previousScan(env.DB, job);
+      const through = prev ? (JSON.parse(prev.params) as ScanParams).through_seq : undefined;
+      if (through !== undefined) from = Math.max(from, through + 1);
+    }
+    // Fixed once: a second plan (redelivered start) keeps what the first wrote.
+    const through = params.through_seq ?? Math.min(params.to_seq ?? Number.MAX_SAFE_INTEGER, bounds.max ?? 0);
+    if (params.through_seq === undefined) {
+      await env.DB.prepare("UPDATE jobs SET params = json_set(params, '$.from_seq', ?, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL")
+        .bind(from, through, job.id)
+        .run();
+    }
+    const savedRow = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
+    const saved = JSON.parse(savedRow?.params ?? job.params) as ScanParams;
+    const start = Math.max(saved.from_seq ?? from, bounds.min ?? 1);
+    const end = saved.through_seq ?? through;
+    if (bounds.min === null || start > end) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
+    const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
+    const size = Math.ceil((end - start + 1) / n);
+    const ranges = Array.from({ length: n }, (_, i) => ({ start: start + i * size, end: Math.min(end, start + (i + 1) * size - 1) }));
+    return { ranges, itemsTotal: Math.min(bounds.count, end - start + 1) };
+  },
+
+  async chunk(env, job, range): Promise<ChunkResult> {
+    const ref = refOf(job);
+    const params = paramsOf(job);
+    const { start, end } = range.bounds as { start: number; end: number };
+    const after = range.cursor === null ? start - 1 : Number(range.cursor);
+    if (after >= end) return { next: null, progress: {} };
+    const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
+    const page = unwrap(await datasetObject(env, ref).list(ref, scope, after, CHUNK_RECORDS));
+    const rows = page.items.filter((r) => r.seq <= end);
+    if (!rows.length) return { next: null, progress: {} };
+    const opts = prepareOptions({ entities: params.entities, minScore: params.min_score, custom: await loadRecognizers(env.DB, job.tenantId) });
+    const part = emptyPart();
+    for (const r of rows) addRecord(part, r, detectJson(JSON.parse(r.data), opts), params.samples);
+    await putSealedJson(env, ref, partKey(ref, job.id, rows[0].seq), part);
+    const done = page.next === null || rows.length < page.items.length || rows[rows.length - 1].seq >= end;
+    return { next: done ? null : String(rows[rows.length - 1].seq), progress: { items: rows.length } };
+  },
+
+  async finish(env, job) {
+    const ref = refOf(job);
+    const params = paramsOf(job);
+    // A finish that ran before (redelivered) already wrote the report: the parts may be gone.
+    let report = await readReport(env, ref, job.id);
+    if (!report) {
+      const keys = (await listKeys(env.BLOBS, `${scanPrefix(ref, job.id)}parts/`)).sort();
+      const parts: ScanPart[] = [];
+      for (const key of keys) {
+        const part = await getSealedJson<ScanPart>(env, ref, key);
+        if (part) parts.push(part);
+      }
+      const merged = parts.length ? mergeParts(parts, params.samples) : emptyPart();
+      const prev = await previousScan(env.DB, job);
+      const previous = prev ? await readReport(env, ref, prev.id) : null;
+      report = {
+        job_id: job.id,
+        dataset_id: ref.datasetId,
+        from_seq: params.from_seq ?? 1,
+        through_seq: params.through_seq ?? 0,
+        entities_requested: params.entities ?? null,
+        min_score: params.min_score ?? null,
+        records_scanned: merged.records,
+        records_with_findings: merged.records_with_findings,
+        findings: merged.findings,
+        entities: merged.entities,
+        samples: reportSamples(merged),
+        compared_with: previous ? compareReports(merged, previous) : null,
+        created_at: new Date().toISOString(),
+      };
+      await putSealedJson(env, ref, reportKey(ref, job.id), report);
+      for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
+    }
+    const progress: Record<string, number> = {
+      records_scanned: report.records_scanned,
+      records_with_findings: report.records_with_findings,
+      findings: report.findings,
+      new_types: report.compared_with?.new_types.length ?? 0,
+      new_paths: report.compared_with?.new_paths.length ?? 0,
+    };
+    for (const [type, e] of Object.entries(report.entities)) {
+      progress[`findings.${type}`] = e.findings;
+      progress[`records.${type}`] = e.records;
+    }
+    return { status: "succeeded", progress };
+  },
+
+  async discard(env, job) {
+    const ref = refOf(job);
+    const keys = await listKeys(env.BLOBS, scanPrefix(ref, job.id));
+    for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
+  },
+});

@@ -1,0 +1,198 @@
+// The anonymize dataset job (in place) end to end through the real queue: changed records
+// get a new version, reversible operators restore with POST /deanonymize, pseudonyms agree
+// across records; every message delivered twice or two copies at once writes each record
+// once with one audit event per batch; a cancel mid-way leaves each record whole at its old
+// or its new version; scopes and tenants are enforced.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createJob } from "../../src/shared/jobs/service";
+import type { JobMessage } from "../../src/shared/queue/messages";
+import consumer from "../../workers/queue-consumer/index";
+import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { allRecords, waitForJob } from "../imports/helpers";
+
+async function postAll(token: string, datasetId: string, records: unknown[]) {
+  for (let i = 0; i < records.length; i += 1000) {
+    await callJson(`/api/v1/datasets/${datasetId}/records/batch`, { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } }, 201);
+  }
+}
+
+async function versions(token: string, datasetId: string) {
+  const out = new Map<string, number>();
+  for (const r of await allRecords(token, datasetId)) out.set(r.id, (r as unknown as { version: number }).version);
+  return out;
+}
+
+/** Runs a job through the real consumer, every message delivered as `mode` says; `beforeCas` may act before each compare-and-set. */
+async function drive(tenantId: string, datasetId: string, params: Record<string, unknown>, mode: "twice" | "concurrent" | "once", beforeCas?: (n: number) => Promise<void>) {
+  const sent: JobMessage[] = [];
+  const JOBS = {
+    async send(body: JobMessage) {
+      sent.push(body);
+    },
+    async sendBatch(messages: { body: JobMessage }[]) {
+      for (const m of messages) sent.push(m.body);
+    },
+  };
+  let cas = 0;
+  const DB = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === "batch" && beforeCas) {
+        return async (stmts: D1PreparedStatement[]) => {
+          await beforeCas(++cas);
+          return target.batch(stmts);
+        };
+      }
+      const v = Reflect.get(target, prop);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  const e = { ...env, JOBS, DB } as unknown as Env;
+  const job = await createJob(e, { tenantId, actor: "test", requestId: null, clientIp: null }, { kind: "anonymize", datasetId, params });
+  let delivered = 0;
+  while (sent.length) {
+    const msg = sent.shift()!;
+    expect(++delivered).toBeLessThan(200);
+    const deliver = async () => {
+      const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg }]);
+      const ctx = createExecutionContext();
+      await consumer.queue(batch, e);
+      return getQueueResult(batch, ctx);
+    };
+    if (mode === "concurrent") await Promise.all([deliver(), deliver()]);
+    else if (mode === "twice") {
+      await deliver();
+      await deliver();
+    } else await deliver();
+  }
+  return job;
+}
+
+describe("anonymize job (in place)", () => {
+  it("writes a new version of each changed record; tokens restore with /deanonymize and pseudonyms agree across records", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token);
+    const data = [
+      { who: { email: "maria.garcia@example.com" }, phone: "+1 415 555 0132", note: "call me" },
+      { who: { email: "maria.garcia@example.com" }, phone: "+1 415 555 0132", note: "again" },
+      { who: { email: "john@example.org" }, phone: "+1 212 555 0199" },
+      { plain: "nothing here", n: 4 },
+    ];
+    await postAll(token, ds.id, data);
+    const before = await allRecords(token, ds.id);
+    const started = await callJson(
+      `/api/v1/datasets/${ds.id}/jobs`,
+      { token, body: { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } } } },
+      202,
+    );
+    const job = await waitForJob(token, started.body.id);
+    expect(job.status).toBe("succeeded");
+    expect(job.progress).toMatchObject({ items: 4, anonymized: 3, unchanged: 1, invalid: 0, conflicts: 0 });
+
+    const after = await allRecords(token, ds.id);
+    const vs = await versions(token, ds.id);
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(after.map((r) => vs.get(r.id))).toEqual([2, 2, 2, 1]);
+    expect(after[3].data).toEqual(data[3]);
+    const text = JSON.stringify(after.map((r) => r.data));
+    for (const v of ["maria.garcia@example.com", "john@example.org", "555 0132", "555 0199"]) expect(text).not.toContain(v);
+    // The same input maps to the same output in every record.
+    const a = after[0].data as { who: { email: string }; phone: string; note: string };
+    const b = after[1].data as { who: { email: string }; phone: string };
+    expect(b.who.email).toBe(a.who.email);
+    expect(b.phone).toBe(a.phone);
+    expect((after[2].data as { phone: string }).phone).not.toBe(a.phone);
+    expect(a.note).toBe("call me");
+
+    const restored = await callJson("/api/v1/deanonymize", { token, body: { data: after[0].data } }, 200);
+    expect((restored.body.data as { who: { email: string } }).who.email).toBe("maria.garcia@example.com");
+    expect(restored.body.restored.tokens).toBeGreaterThanOrEqual(1);
+
+    const created = await callJson(`/api/v1/audit/logs?action=job.create&dataset_id=${ds.id}`, { token }, 200);
+    expect(created.body.items[0].details).toMatchObject({ kind: "anonymize", operators: { EMAIL: "tokenize", PHONE: "pseudonymize" } });
+    const batches = await callJson(`/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}`, { token }, 200);
+    expect(batches.body.items).toHaveLength(1);
+    expect(batches.body.items[0].details).toMatchObject({ written: 3, conflicts: 0, operators: { EMAIL: "tokenize", PHONE: "pseudonymize" } });
+  });
+
+  it("uses the dataset's policy when no operators are given", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, { pii_policy: { rules: { EMAIL: { action: "allow" } } } });
+    await postAll(token, ds.id, [{ email: "keep.me@example.com" }]);
+    const patched = await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": `"${ds.id}.v${ds.version}"` }, body: { pii_policy: { rules: { EMAIL: { action: "anonymize", operator: { type: "redact" } } } } } });
+    expect(patched.body).toMatchObject({ pii_policy: { rules: { EMAIL: { action: "anonymize" } } } });
+    const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "in_place" } }, 202);
+    expect(started.body.params.operators).toEqual({ EMAIL: { type: "redact" } });
+    const job = await waitForJob(token, started.body.id);
+    expect(job.status).toBe("succeeded");
+    const [rec] = await allRecords(token, ds.id);
+    expect(JSON.stringify(rec.data)).not.toContain("keep.me@example.com");
+  });
+
+  for (const mode of ["twice", "concurrent"] as const) {
+    it(`delivering every message ${mode === "twice" ? "twice" : "as two copies at once"} writes each record once, with one audit event per batch`, async () => {
+      const { token, tenant } = await newTenant();
+      const ds = await createDataset(token);
+      await postAll(token, ds.id, Array.from({ length: 1200 }, (_, i) => ({ i, email: `user${i % 50}@example.com` })));
+      const job = await drive(tenant.id, ds.id, { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "pseudonymize" } } }, mode);
+      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      expect(done.status).toBe("succeeded");
+      expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, conflicts: 0 });
+      const vs = await versions(token, ds.id);
+      expect(new Set(vs.values())).toEqual(new Set([2]));
+      const records = await allRecords(token, ds.id);
+      expect(JSON.stringify(records)).not.toContain("@example.com");
+      // 1200 records in chunks of 500: three batches, each audited once.
+      const batches = await callJson(`/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}&limit=100`, { token }, 200);
+      expect(batches.body.items).toHaveLength(3);
+      expect(batches.body.items.reduce((n: number, e: { details: { written: number } }) => n + e.details.written, 0)).toBe(1200);
+      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&limit=100`, { token }, 200);
+      expect(finishes.body.items.filter((e: { resource: { job_id: string } }) => e.resource.job_id === job.id)).toHaveLength(1);
+    });
+  }
+
+  it("a cancel mid-way leaves every record whole, at its old or its new version", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    const data = Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` }));
+    await postAll(token, ds.id, data);
+    const before = new Map((await allRecords(token, ds.id)).map((r) => [r.id, r.data]));
+    let jobId = "";
+    const job = await drive(tenant.id, ds.id, { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "redact" } } }, "once", async (n) => {
+      // The second chunk's compare-and-set: its batch is written, then the job is cancelled under it.
+      if (n === 3 && !jobId) {
+        jobId = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'").bind(ds.id).first<{ id: string }>())!.id;
+        await callJson(`/api/v1/jobs/${jobId}/cancel`, { method: "POST", token }, 200);
+      }
+    });
+    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    expect(done.status).toBe("cancelled");
+    const vs = await versions(token, ds.id);
+    const after = await allRecords(token, ds.id);
+    let changed = 0;
+    for (const r of after) {
+      if (vs.get(r.id) === 1) expect(r.data).toEqual(before.get(r.id));
+      else {
+        expect(vs.get(r.id)).toBe(2);
+        expect(JSON.stringify(r.data)).not.toContain("@example.com");
+        expect((r.data as { i: number }).i).toBe((before.get(r.id) as { i: number }).i);
+        changed++;
+      }
+    }
+    expect(changed).toBeGreaterThan(0);
+    expect(changed).toBeLessThan(1500);
+    expect(changed % 500).toBe(0);
+  });
+
+  it("needs the anonymize scope, rejects bad operators, and answers another tenant with 404", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    const limited = await createKey(tenant.id, ["jobs:write", "jobs:read", "pii:detect"]);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "anonymize", target: "in_place" } }), 403);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "fpe" } } } }), 422);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "elsewhere" } }), 422);
+    const other = await newTenant();
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "anonymize", target: "in_place" } }), 404);
+  });
+});

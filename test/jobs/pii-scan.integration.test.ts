@@ -1,0 +1,188 @@
+// The pii-scan dataset job end to end through the real queue: the report agrees with what
+// POST /pii/detect finds on the same records, never holds a value, is sealed at rest, is
+// compared with the previous scan, can cover only records written since; every message
+// delivered twice or two copies at once changes nothing; other tenants get 404.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createJob } from "../../src/shared/jobs/service";
+import { reportKey } from "../../src/shared/jobs/types/pii-scan";
+import type { JobMessage } from "../../src/shared/queue/messages";
+import consumer from "../../workers/queue-consumer/index";
+import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { waitForJob } from "../imports/helpers";
+
+const people = [
+  { name: "Maria Garcia", contact: { email: "maria.garcia@example.com", phones: ["+1 415 555 0132"] }, note: "SSN 123-45-6789 on file" },
+  { name: "John Smith", contact: { email: "j.smith@example.org", phones: [] }, note: "nothing to see" },
+  { title: "plain", n: 3 },
+  { name: "Ana Lopez", contact: { email: "ana@example.net", phones: ["+44 20 7946 0958", "+1 212 555 0199"] }, note: "card 4111 1111 1111 1111" },
+];
+
+async function postAll(token: string, datasetId: string, records: unknown[]) {
+  const out: { id: string; seq: number }[] = [];
+  for (let i = 0; i < records.length; i += 1000) {
+    const res = await callJson(`/api/v1/datasets/${datasetId}/records/batch`, { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } }, 201);
+    out.push(...res.body.items);
+  }
+  return out;
+}
+
+async function scan(token: string, datasetId: string, body: Record<string, unknown> = {}) {
+  const started = await callJson(`/api/v1/datasets/${datasetId}/jobs`, { token, body: { type: "pii-scan", samples: 100, ...body } }, 202);
+  const job = await waitForJob(token, started.body.id);
+  expect(job.status).toBe("succeeded");
+  const result = await callJson(`/api/v1/jobs/${job.id}/result`, { token }, 200);
+  return { job, report: result.body.result };
+}
+
+const pattern = (p: string) => p.replace(/\[\d+\]/g, "[*]");
+
+describe("pii-scan job", () => {
+  it("reports per type and path what /pii/detect finds on the same records, with positions and no values", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    const created = await postAll(token, ds.id, people);
+    const { job, report } = await scan(token, ds.id);
+
+    // The expectation comes from the public detect endpoint, record by record.
+    const expected: { record_id: string; type: string; path: string; start: number; end: number; score: number }[] = [];
+    for (const [i, data] of people.entries()) {
+      const { body } = await callJson("/api/v1/pii/detect", { token, body: { data } }, 200);
+      for (const f of body.findings) expected.push({ record_id: created[i].id, type: f.type, path: f.path, start: f.start, end: f.end, score: f.score });
+    }
+    expect(expected.length).toBeGreaterThan(5);
+    const samples = Object.entries(report.samples as Record<string, { record_id: string; path: string; start: number; end: number; score: number }[]>).flatMap(
+      ([type, list]) => list.map((s) => ({ type, ...s })),
+    );
+    const key = (f: { record_id: string; type: string; path: string; start: number }) => `${f.record_id}|${f.type}|${f.path}|${f.start}`;
+    expect(samples.map(key).sort()).toEqual(expected.map(key).sort());
+    expect(new Map(samples.map((s) => [key(s), [s.end, s.score]]))).toEqual(new Map(expected.map((f) => [key(f), [f.end, f.score]])));
+
+    expect(report.records_scanned).toBe(people.length);
+    expect(report.findings).toBe(expected.length);
+    expect(report.records_with_findings).toBe(new Set(expected.map((f) => f.record_id)).size);
+    for (const type of new Set(expected.map((f) => f.type))) {
+      const ofType = expected.filter((f) => f.type === type);
+      expect(report.entities[type].findings).toBe(ofType.length);
+      expect(report.entities[type].records).toBe(new Set(ofType.map((f) => f.record_id)).size);
+      expect(report.entities[type].histogram.reduce((a: number, b: number) => a + b, 0)).toBe(ofType.length);
+      for (const path of new Set(ofType.map((f) => pattern(f.path)))) {
+        const atPath = ofType.filter((f) => pattern(f.path) === path);
+        expect(report.entities[type].paths[path]).toMatchObject({ findings: atPath.length, records: new Set(atPath.map((f) => f.record_id)).size });
+      }
+      // The job's summary carries the counts per type.
+      expect(job.progress[`findings.${type}`]).toBe(ofType.length);
+    }
+    expect(report.entities.EMAIL.paths["$.contact.email"].records).toBe(3);
+    expect(report.compared_with).toBeNull();
+
+    // No value, in the report or at rest; the stored report is sealed.
+    const text = JSON.stringify(report);
+    for (const v of ["maria.garcia@example.com", "123-45-6789", "4111 1111 1111 1111", "Maria", "+1 415 555 0132"]) expect(text).not.toContain(v);
+    const listed = await env.BLOBS.list({ prefix: `pii-scans/` });
+    const mine = listed.objects.filter((o) => o.key.includes(job.id));
+    // The chunks' parts are gone once the report is written.
+    expect(mine.map((o) => o.key)).toEqual([reportKey({ tenantId: tenant.id, datasetId: ds.id }, job.id)]);
+    const raw = new TextDecoder().decode(await (await env.BLOBS.get(mine[0].key))!.arrayBuffer());
+    expect(raw).not.toContain("records_scanned");
+    expect(raw).not.toContain("EMAIL");
+
+    const audit = await callJson(`/api/v1/audit/logs?action=job.result.read`, { token }, 200);
+    expect(audit.body.items.map((e: { resource: { job_id: string } }) => e.resource.job_id)).toContain(job.id);
+  });
+
+  it("compares with the previous scan, scans only what was written since when asked, and lists the scans", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token);
+    await postAll(token, ds.id, [{ contact: { email: "a@example.com" } }, { contact: { email: "b@example.com" } }]);
+    const first = await scan(token, ds.id);
+    expect(Object.keys(first.report.entities)).toEqual(["EMAIL"]);
+    const later = await postAll(token, ds.id, [{ contact: { email: "c@example.com" } }, { billing: { iban: "DE89 3704 0044 0532 0130 00" } }]);
+
+    const since = await scan(token, ds.id, { since_last_scan: true });
+    expect(since.report.records_scanned).toBe(2);
+    expect(since.report.from_seq).toBe(later[0].seq);
+    expect(since.report.compared_with.job_id).toBe(first.job.id);
+    expect(since.report.compared_with.new_types).toEqual(["IBAN"]);
+    expect(since.report.compared_with.new_paths).toEqual([{ type: "IBAN", path: "$.billing.iban" }]);
+    expect(since.job.progress).toMatchObject({ records_scanned: 2, new_types: 1, "findings.IBAN": 1, "findings.EMAIL": 1 });
+
+    const range = await scan(token, ds.id, { from_seq: 1, to_seq: 1 });
+    expect(range.report.records_scanned).toBe(1);
+    expect(range.report.compared_with.new_types).toEqual([]);
+
+    const list = await callJson(`/api/v1/datasets/${ds.id}/jobs?type=pii-scan`, { token }, 200);
+    expect(list.body.items.map((j: { id: string }) => j.id)).toEqual([range.job.id, since.job.id, first.job.id]);
+  });
+
+  it("rejects bad input with a problem document and isolates tenants on every job route", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    await postAll(token, ds.id, people);
+    const { job } = await scan(token, ds.id);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "nope" } }), 422);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", from_seq: 5, to_seq: 2 } }), 422);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", entities: ["NOT_A_TYPE"] } }), 422);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", extra: 1 } }), 422);
+
+    const other = await newTenant();
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "pii-scan" } }), 404);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token }), 404);
+    await expectProblem(await call(`/api/v1/jobs/${job.id}/result`, { token: other.token }), 404);
+
+    // jobs:write alone does not let a key read content through a scan.
+    const limited = await createKey(tenant.id, ["jobs:write", "jobs:read"]);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "pii-scan" } }), 403);
+  });
+
+  it("delivering every message twice, or two copies at once, gives the same report and one finish", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    const records = Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? { i, contact: { email: `user${i}@example.com` } } : { i, text: "plain words" }));
+    await postAll(token, ds.id, records);
+    const baseline = (await scan(token, ds.id)).report;
+    expect(baseline.records_scanned).toBe(6000);
+    expect(baseline.entities.EMAIL.findings).toBe(2000);
+
+    for (const mode of ["twice", "concurrent"] as const) {
+      const sent: JobMessage[] = [];
+      const JOBS = {
+        async send(body: JobMessage) {
+          sent.push(body);
+        },
+        async sendBatch(messages: { body: JobMessage }[]) {
+          for (const m of messages) sent.push(m.body);
+        },
+      };
+      const e = { ...env, JOBS } as unknown as Env;
+      const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
+      const job = await createJob(e, scope, { kind: "pii-scan", datasetId: ds.id, params: { type: "pii-scan", samples: 5 } });
+      let delivered = 0;
+      while (sent.length) {
+        const msg = sent.shift()!;
+        expect(++delivered).toBeLessThan(200);
+        const deliver = async () => {
+          const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg }]);
+          const ctx = createExecutionContext();
+          await consumer.queue(batch, e);
+          return getQueueResult(batch, ctx);
+        };
+        if (mode === "concurrent") await Promise.all([deliver(), deliver()]);
+        else {
+          await deliver();
+          await deliver();
+        }
+      }
+      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      expect(done.status).toBe("succeeded");
+      expect(done.ranges.length).toBe(2);
+      expect(done.progress).toMatchObject({ items: 6000, records_scanned: 6000, findings: 2000, "findings.EMAIL": 2000, "records.EMAIL": 2000 });
+      const report = (await callJson(`/api/v1/jobs/${job.id}/result`, { token }, 200)).body.result;
+      expect(report.entities).toEqual(baseline.entities);
+      expect(report.samples.EMAIL.map((s: { record_id: string }) => s.record_id)).toEqual(baseline.samples.EMAIL.slice(0, 5).map((s: { record_id: string }) => s.record_id));
+      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&limit=100`, { token }, 200);
+      expect(finishes.body.items.filter((ev: { resource: { job_id: string } }) => ev.resource.job_id === job.id)).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,65 @@
+/** Dataset-wide jobs: start one (a type per request body), list a dataset's, read a finished one's result. */
+import { createRoute, z } from "@hono/zod-openapi";
+import * as datasets from "../../../src/shared/datasets/service";
+import * as datasetJobs from "../../../src/shared/jobs/dataset-jobs";
+import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
+import { JobResultSchema, StartDatasetJobSchema } from "../../../src/shared/schema/dataset-jobs";
+import { JobSchema } from "../../../src/shared/schema/jobs";
+import { auditScope, tenantOf } from "../context";
+import { requireScope, tenantAuth } from "../middleware/auth";
+import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+
+const DatasetParams = z.object({ id: idParam("ds") });
+const JobParams = z.object({ id: idParam("job") });
+const read = { security: tenantSecurity, tags: ["jobs"], middleware: [tenantAuth, requireScope("jobs:read")] };
+const write = { security: tenantSecurity, tags: ["jobs"], middleware: [tenantAuth, requireScope("jobs:write")] };
+
+const startJob = createRoute({
+  ...write,
+  method: "post",
+  path: "/datasets/{id}/jobs",
+  summary: "Start a job over the whole dataset (or a seq range of it)",
+  description:
+    "`type: pii-scan` (also needs `pii:detect`): a report per entity type and JSON path, kept sealed under the dataset key " +
+    "and compared with the previous scan. `type: anonymize` (also needs `anonymize`), `target: in_place`: every record whose " +
+    "PII the operators change gets a new version, written in batches that apply whole or not at all; reversible operators " +
+    "stay reversible with POST /deanonymize. `type: re-encrypt` (also needs `crypto:admin`): every record to the newest DEK, " +
+    "older versions retired, and with `destroy_retired` their wrapped keys deleted. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
+  request: { params: DatasetParams, body: jsonBody(StartDatasetJobSchema) },
+  responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 415, 422, 503) },
+});
+
+const listJobs = createRoute({
+  ...read,
+  method: "get",
+  path: "/datasets/{id}/jobs",
+  summary: "The dataset's jobs started here (optionally of one type), newest first; a finished scan's progress has its counts per entity type",
+  request: { params: DatasetParams, query: PageQuerySchema.extend({ type: z.enum(["pii-scan", "anonymize", "re-encrypt"]).optional() }) },
+  responses: { 200: jsonResponse(pageOf(JobSchema, "DatasetJobPage"), "A page of jobs"), ...pick(400, 401, 403, 404, 422) },
+});
+
+const result = createRoute({
+  ...read,
+  method: "get",
+  path: "/jobs/{id}/result",
+  summary: "The whole result of a finished dataset job (a PII scan's report)",
+  description: "409 until the job has succeeded; 404 for a job kind without a result. Reading a report is audited.",
+  request: { params: JobParams },
+  responses: { 200: jsonResponse(JobResultSchema, "The result"), ...pick(401, 403, 404, 409, 422) },
+});
+
+export const datasetJobRoutes = router()
+  .openapi(startJob, async (c) => {
+    const tenant = tenantOf(c);
+    const dataset = await datasets.getDatasetRow(c.env.DB, tenant.tenantId, c.req.valid("param").id);
+    const job = await datasetJobs.startDatasetJob(c.env, auditScope(c), tenant.scopes, dataset, c.req.valid("json"));
+    c.header("Location", `/api/v1/jobs/${job.id}`);
+    return c.json(job, 202);
+  })
+  .openapi(listJobs, async (c) => {
+    const tenantId = tenantOf(c).tenantId;
+    const dataset = await datasets.getDatasetRow(c.env.DB, tenantId, c.req.valid("param").id);
+    const { limit, cursor, type } = c.req.valid("query");
+    return c.json(await datasetJobs.listDatasetJobs(c.env.DB, tenantId, dataset.id, type, limit, cursor), 200);
+  })
+  .openapi(result, async (c) => c.json(await datasetJobs.jobResult(c.env, auditScope(c), c.req.valid("param").id), 200));
