@@ -6,6 +6,7 @@
 // hashes computed here. Reports records/s and MB/s of each phase and the peak resident memory of
 // the stack's workerd processes (the consumer runs in the same workerd as the API locally).
 import { createHash } from "node:crypto";
+import { request } from "node:http";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,6 +69,23 @@ async function api(token, path, init = {}) {
   return res;
 }
 
+/** POST of a large body with node:http (undici's fetch stalled on 30 MB bodies to wrangler dev here). */
+function postFile(token, path, type, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(base + path, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": type, "Content-Length": body.byteLength } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode !== 202) reject(new Error(`POST ${path}: ${res.statusCode} ${text.slice(0, 300)}`));
+        else resolve(JSON.parse(text));
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 async function waitJob(token, id) {
   for (;;) {
     const job = await (await api(token, `/api/v1/jobs/${id}`)).json();
@@ -81,7 +99,8 @@ if (!(await isHealthy(base))) {
   log(`Starting the local stack on ${base} ...`);
   started = await startStack({ root, base, logFile: join(root, "bench-results", "bulk-stack.log"), log });
 }
-const pgid = started?.pid ?? null;
+// The process group of the stack whose memory is sampled: the one started here, or $STACK_PGID.
+const pgid = started?.pid ?? (process.env.STACK_PGID ? Number(process.env.STACK_PGID) : null);
 let peakKb = 0;
 const sampler = pgid
   ? setInterval(() => {
@@ -104,7 +123,7 @@ try {
   log(`File: ${N} records, ${(file.byteLength / 1e6).toFixed(1)} MB`);
 
   const t0 = performance.now();
-  const imp = await (await api(key, `/api/v1/datasets/${ds.id}/imports`, { method: "POST", headers: { "Content-Type": "application/x-ndjson" }, body: file })).json();
+  const imp = await postFile(key, `/api/v1/datasets/${ds.id}/imports`, "application/x-ndjson", file);
   const tUploaded = performance.now();
   const importJob = await waitJob(key, imp.job_id);
   const tImported = performance.now();
