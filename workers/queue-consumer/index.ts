@@ -18,6 +18,17 @@ import "../../src/shared/jobs/types/re-encrypt";
 // A worker's main module may export only handlers and classes (workerd treats every
 // named export as an entrypoint), so constants live in src/shared.
 
+/** Messages of one batch handled at once. */
+const MESSAGE_CONCURRENCY = 4;
+
+async function eachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** Seconds before the n-th retry: base * 2^(n-1), at most 5 minutes. */
 function backoff(env: Env, attempts: number): number {
   const base = Number((env as { JOB_RETRY_BASE_SECONDS?: string }).JOB_RETRY_BASE_SECONDS ?? "2");
@@ -27,9 +38,9 @@ function backoff(env: Env, attempts: number): number {
 export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     const dead = batch.queue === DEAD_LETTER_QUEUE;
-    // Messages of one batch run concurrently: they are usually chunks of different ranges.
-    await Promise.all(
-      batch.messages.map(async (message) => {
+    // Messages of one batch run concurrently (they are usually chunks of different ranges),
+    // at most MESSAGE_CONCURRENCY at a time: locally, `wrangler dev` stalled with 8 at once.
+    await eachLimited(batch.messages, MESSAGE_CONCURRENCY, async (message) => {
         const parsed = JobMessageSchema.safeParse(message.body);
         if (!parsed.success) {
           // A message no version of this consumer can read will never succeed: drop it loudly.
@@ -46,7 +57,6 @@ export default {
           if (!dead) await noteFailure(env, parsed.data, err).catch(() => undefined);
           message.retry({ delaySeconds: backoff(env, message.attempts) });
         }
-      }),
-    );
+    });
   },
 } satisfies ExportedHandler<Env>;
