@@ -34,6 +34,10 @@ import {
   type VersionMatch,
 } from "../src/shared/records/wire";
 import type { ValidationChunk, ValidationReport } from "../src/shared/records/report";
+import { DatasetSearch, type OpenedHit, type RebuildChunk, type SearchHitRef } from "../src/shared/search/dataset-search";
+import { migrateSearchIndex } from "../src/shared/search/index-store";
+import { deriveSearchKey } from "../src/shared/search/keys";
+import type { QueryNode } from "../src/shared/search/query";
 
 const decoder = new TextDecoder();
 /** Records validated per queue message of a validation report. */
@@ -58,12 +62,21 @@ export class DatasetObject extends DurableObject<Env> {
   /** D1 counter writes run one at a time so that a slower, older write cannot land last. */
   private statsChain: Promise<void> = Promise.resolve();
   private statsQueued: Promise<void> | null = null;
+  /** The blind search index (src/shared/search); written in the same transaction as each record change. */
+  private readonly search: DatasetSearch;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.search = new DatasetSearch({
+      sql: ctx.storage.sql,
+      searchKey: (version) => deriveSearchKey(this.env, this.ref!, version),
+      currentKeyVersion: async () => (await this.currentKey(this.ref!)).version,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+    });
     ctx.blockConcurrencyWhile(async () => {
       store.migrateRecordStore(this.sql);
       createOutboxTable(this.sql);
+      migrateSearchIndex(this.sql);
       this.ref = store.storedRef(this.sql);
     });
   }
@@ -102,6 +115,7 @@ export class DatasetObject extends DurableObject<Env> {
       const blobKeys = await this.putBlobs(sealed);
       let result: CreateResult;
       try {
+        await this.search.ready();
         result = this.ctx.storage.transactionSync(() => {
           // Checked again inside the transaction: a concurrent retry may have won meanwhile.
           if (claim) {
@@ -122,6 +136,7 @@ export class DatasetObject extends DurableObject<Env> {
               ciphertext: s.blobKey ? null : store.exactBuffer(s.ct),
               blob_key: s.blobKey,
             });
+            this.search.put(first + i, s.item.canonical);
             return { id: s.id, seq: first + i, version: 1, created_at: now };
           });
           const bytes = sealed.reduce((n, s) => n + s.item.size, 0);
@@ -213,6 +228,7 @@ export class DatasetObject extends DurableObject<Env> {
         blob_key: blobKey,
       };
       try {
+        await this.search.ready();
         this.ctx.storage.transactionSync(() => {
           // Another update may have committed while this one was sealing.
           if (!store.replaceRecord(this.sql, row.version, next)) {
@@ -220,6 +236,7 @@ export class DatasetObject extends DurableObject<Env> {
             if (!now) throw notFound("The record");
             throw this.stale(now);
           }
+          this.search.put(row.seq, item.canonical);
           store.addStats(this.sql, 0, item.size - row.size);
           this.audit(scope, { action: "record.update", resource: { dataset_id: ref.datasetId, record_id: recordId }, details: { version, bytes: item.size } });
         });
@@ -242,6 +259,7 @@ export class DatasetObject extends DurableObject<Env> {
         if (!current) throw notFound("The record");
         if (match) this.checkMatch(current, match);
         store.deleteRecordRow(this.sql, recordId);
+        this.search.remove(current.seq);
         store.addStats(this.sql, -1, -current.size);
         this.audit(scope, { action: "record.delete", resource: { dataset_id: ref.datasetId, record_id: recordId }, details: { version: current.version } });
         return current;
@@ -394,6 +412,50 @@ export class DatasetObject extends DurableObject<Env> {
     });
   }
 
+  // ---- RPC: search (src/shared/search/dataset-search.ts does the work) ----------------
+
+  /** Phase one of a search: up to `limit` matches after `after`, best first. */
+  async searchHits(ref: DatasetRef, query: QueryNode, after: { bm25: number; seq: number } | null, limit: number): Promise<Outcome<SearchHitRef[]>> {
+    return this.run(async () => {
+      this.bind(ref, false);
+      return this.search.hits(query, after, limit);
+    });
+  }
+
+  /** Phase two: the chosen matches decrypted, with snippets. */
+  async openSearchHits(ref: DatasetRef, scope: AuditScope, query: QueryNode, seqs: number[]): Promise<Outcome<OpenedHit[]>> {
+    return this.run(async () => {
+      this.bind(ref, false);
+      return this.search.open(query, seqs, (row) => this.openOrSkip(ref, scope, row));
+    });
+  }
+
+  /** Starts rebuilding the index under the newest key and `paths` (JSON array text). */
+  async startSearchRebuild(ref: DatasetRef, jobId: string | null, paths: string): Promise<Outcome<null>> {
+    return this.run(async () => {
+      this.bind(ref, true);
+      await this.search.startRebuild(jobId, paths);
+      return null;
+    });
+  }
+
+  /** One chunk of a rebuild job. */
+  async searchRebuildChunk(ref: DatasetRef, scope: AuditScope, jobId: string): Promise<Outcome<RebuildChunk>> {
+    return this.run(async () => {
+      this.bind(ref, false);
+      return this.search.rebuildChunk(jobId, (row) => this.openOrSkip(ref, scope, row));
+    });
+  }
+
+  /** Deletes the index (search turned off). */
+  async dropSearchIndex(ref: DatasetRef): Promise<Outcome<null>> {
+    return this.run(async () => {
+      this.bind(ref, false);
+      this.ctx.storage.transactionSync(() => this.search.drop());
+      return null;
+    });
+  }
+
   // ---- alarm -------------------------------------------------------------------------
 
   /** Retries what could not be done right after a change: forwarding audit events and the D1 counters. */
@@ -482,6 +544,16 @@ export class DatasetObject extends DurableObject<Env> {
       throw new ProblemError(500, "decryption-failed", {
         detail: `Record ${row.id} failed its integrity check and cannot be read. The event has been audited.`,
       });
+    }
+  }
+
+  /** A record's canonical JSON, or null (audited) when it fails its integrity check. */
+  private async openOrSkip(ref: DatasetRef, scope: AuditScope, row: store.RecordRow): Promise<string | null> {
+    try {
+      return await this.openRow(ref, scope, row);
+    } catch (err) {
+      if (err instanceof ProblemError && err.slug === "decryption-failed") return null;
+      throw err;
     }
   }
 

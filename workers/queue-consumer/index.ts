@@ -6,6 +6,7 @@ import { JobMessageSchema, type JobMessage } from "../../src/shared/queue/messag
 import { failJob, MAX_ATTEMPTS, runJobChunk } from "../../src/shared/jobs/run";
 // Job kinds register themselves on import.
 import "../../src/shared/records/report";
+import "../../src/shared/search/rebuild";
 
 // A worker's main module may export only handlers and classes (workerd treats every
 // named export as an entrypoint), so constants live in src/shared.

@@ -10,6 +10,7 @@ import { newDatasetKey } from "../records/keys";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../pii/policy";
+import { checkSearchSettings } from "../search/settings";
 
 type DatasetRow = typeof schema.datasets.$inferSelect;
 
@@ -19,6 +20,7 @@ export const toDataset = (r: DatasetRow): Dataset => ({
   description: r.description,
   schema: r.schema === null ? null : JSON.parse(r.schema),
   pii_policy: r.piiPolicy === null ? null : JSON.parse(r.piiPolicy),
+  search: r.search === null ? null : JSON.parse(r.search),
   version: r.version,
   record_count: r.recordCount,
   bytes: r.bytes,
@@ -43,6 +45,7 @@ const nameTaken = (name: string) => conflict(`A dataset named '${name}' already 
 /** Checks everything that can be checked before a write, so audit-then-write rarely fails. */
 export async function prepareCreate(d1: D1Database, tenantId: string, input: CreateDataset): Promise<DatasetRow> {
   assertSchemaUsable(input.schema);
+  checkSearchSettings(input.search);
   await validatePolicy(d1, tenantId, input.pii_policy);
   const taken = await db(d1)
     .select({ id: schema.datasets.id })
@@ -58,6 +61,7 @@ export async function prepareCreate(d1: D1Database, tenantId: string, input: Cre
     description: input.description ?? null,
     schema: input.schema === undefined ? null : JSON.stringify(input.schema),
     piiPolicy: input.pii_policy === undefined ? null : JSON.stringify(input.pii_policy),
+    search: input.search === undefined ? null : JSON.stringify(input.search),
     version: 1,
     recordCount: 0,
     bytes: 0,
@@ -113,11 +117,13 @@ export function prepareUpdate(current: DatasetRow, ifMatch: string, input: Updat
     throw preconditionFailed(`The dataset has changed since you read it; its ETag is now ${datasetEtag(current)}.`);
   }
   assertSchemaUsable(input.schema);
+  checkSearchSettings(input.search);
   const changes: Partial<DatasetRow> = {};
   if (input.name !== undefined) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
   if (input.schema !== undefined) changes.schema = input.schema === null ? null : JSON.stringify(input.schema);
   if (input.pii_policy !== undefined) changes.piiPolicy = input.pii_policy === null ? null : JSON.stringify(input.pii_policy);
+  if (input.search !== undefined) changes.search = input.search === null ? null : JSON.stringify(input.search);
   return changes;
 }
 

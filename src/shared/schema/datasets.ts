@@ -1,6 +1,7 @@
 /** Datasets: the catalog entries that own records, a schema and a PII policy. */
 import { z } from "@hono/zod-openapi";
 import { PiiPolicySchema } from "./pii";
+import { SearchSettingsSchema } from "./search";
 
 export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -14,6 +15,7 @@ export const CreateDatasetSchema = z
     description: z.string().max(2000).optional(),
     schema: JsonSchemaDocument.optional(),
     pii_policy: PiiPolicySchema.optional(),
+    search: SearchSettingsSchema.optional(),
   })
   .strict()
   .openapi("CreateDataset");
@@ -24,6 +26,7 @@ export const UpdateDatasetSchema = z
     description: z.string().max(2000).nullable().optional(),
     schema: JsonSchemaDocument.nullable().optional(),
     pii_policy: PiiPolicySchema.nullable().optional(),
+    search: SearchSettingsSchema.nullable().optional(),
   })
   .strict()
   .openapi("UpdateDataset");
@@ -35,6 +38,7 @@ export const DatasetSchema = z
     description: z.string().nullable(),
     schema: z.unknown().nullable().openapi({ description: "The JSON Schema, or null" }),
     pii_policy: PiiPolicySchema.nullable().openapi({ description: "The PII policy applied to every record write, or null" }),
+    search: SearchSettingsSchema.nullable().openapi({ description: "Full-text search settings, or null: not searchable" }),
     version: z.number().int().openapi({ description: "Metadata version; the ETag is derived from it." }),
     record_count: z.number().int(),
     bytes: z.number().int(),
