@@ -439,11 +439,11 @@ export class DatasetObject extends DurableObject<Env> {
     });
   }
 
-  /** One chunk of a rebuild job. */
-  async searchRebuildChunk(ref: DatasetRef, scope: AuditScope, jobId: string): Promise<Outcome<RebuildChunk>> {
+  /** One chunk (at most `maxRecords` records) of a rebuild job. */
+  async searchRebuildChunk(ref: DatasetRef, scope: AuditScope, jobId: string, maxRecords?: number): Promise<Outcome<RebuildChunk>> {
     return this.run(async () => {
       this.bind(ref, false);
-      return this.search.rebuildChunk(jobId, (row) => this.openOrSkip(ref, scope, row));
+      return this.search.rebuildChunk(jobId, (row) => this.openOrSkip(ref, scope, row), maxRecords);
     });
   }
 

@@ -183,12 +183,12 @@ export class DatasetSearch {
    * Indexes the next records of the rebuild `jobId`. Idempotent under redelivery: a
    * chunk that finds the slot moved on (or replaced by a newer rebuild) does nothing.
    */
-  async rebuildChunk(jobId: string, openRecord: OpenRecord): Promise<RebuildChunk> {
+  async rebuildChunk(jobId: string, openRecord: OpenRecord, maxRecords = REBUILD_CHUNK_RECORDS): Promise<RebuildChunk> {
     const slot = idx.slotRows(this.sql).find((s) => s.state === "building" && s.job_id === jobId);
     if (!slot) return { done: true, indexed: 0, failed: 0 };
     const blinder = await this.blinder(slot.key_version);
     const rows = this.sql
-      .exec<RecordRow>("SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", slot.through_seq, REBUILD_CHUNK_RECORDS)
+      .exec<RecordRow>("SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", slot.through_seq, maxRecords)
       .toArray() as RecordRow[];
     const docs: { seq: number; version: number; doc: string | null }[] = [];
     let bytes = 0;
@@ -219,7 +219,7 @@ export class DatasetSearch {
         through = d.seq;
       }
       idx.advance(this.sql, slot.slot, through, indexed);
-      const done = complete && rows.length < REBUILD_CHUNK_RECORDS;
+      const done = complete && rows.length < maxRecords;
       if (done) idx.promote(this.sql, slot.slot, new Date().toISOString());
       return { done, indexed, failed };
     });
