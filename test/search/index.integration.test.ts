@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { auditEvents, datasetStub, inObject, postBatch, postRecord, recordsPath } from "../records/helpers";
+import { unwrap } from "../../src/shared/records/wire";
 import { ids, indexTerms, latestJob, search, searchableDataset, searchPath, slots, waitForJob } from "./helpers";
 
 const decoder = new TextDecoder("latin1");
@@ -209,10 +210,9 @@ describe("rebuild and key rotation", () => {
     const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
     let chunks = 0;
     for (;;) {
-      const out = await stub.searchRebuildChunk(ref, scope, "job_manual", 4);
-      if (!out.ok) throw new Error(JSON.stringify(out.problem));
+      const out = unwrap(await stub.searchRebuildChunk(ref, scope, "job_manual", 4));
       chunks++;
-      if (out.value.done) break;
+      if (out.done) break;
       // Mid-rebuild, still the full answer from the old index.
       expect(await ids(token, ds, "quetzal")).toEqual(expected);
     }

@@ -134,21 +134,24 @@ export interface Hit {
 
 /**
  * Records matching an FTS5 expression, best first (bm25, then seq), strictly after the
- * position (`bm25`, `seq`). Deleted records never appear: their documents are deleted
- * in the same transaction, and the join drops anything else.
+ * position (`bm25`, `seq`). Deleted records never appear: their documents are deleted in
+ * the same transaction. Sizes are looked up for the page only, not for every match.
  */
 export function matchHits(sql: SqlStorage, slot: 0 | 1, match: string, after: { bm25: number; seq: number } | null, limit: number): Hit[] {
   const t = table(slot);
-  const inner = `SELECT rowid AS seq, bm25(${t}) AS bm25 FROM ${t} WHERE ${t} MATCH ?`;
-  const query = after
-    ? `SELECT h.seq, h.bm25, r.size FROM (${inner}) h JOIN records r ON r.seq = h.seq
-       WHERE h.bm25 > ? OR (h.bm25 = ? AND h.seq > ?) ORDER BY h.bm25, h.seq LIMIT ?`
-    : `SELECT h.seq, h.bm25, r.size FROM (${inner}) h JOIN records r ON r.seq = h.seq ORDER BY h.bm25, h.seq LIMIT ?`;
-  const args = after ? [match, after.bm25, after.bm25, after.seq, limit] : [match, limit];
-  return sql.exec<{ seq: number; bm25: number; size: number }>(query, ...args).toArray() as Hit[];
-}
-
-/** Rows and pages of the index tables, for size figures. */
-export function indexStats(sql: SqlStorage, slot: 0 | 1): { docs: number } {
-  return { docs: sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table(slot)}_docsize`).one().n };
+  const page = sql
+    .exec<{ seq: number; bm25: number }>(
+      `SELECT rowid AS seq, bm25(${t}) AS bm25 FROM ${t} WHERE ${t} MATCH ?
+       ${after ? "AND (bm25 > ? OR (bm25 = ? AND seq > ?))" : ""} ORDER BY bm25, seq LIMIT ?`,
+      ...(after ? [match, after.bm25, after.bm25, after.seq, limit] : [match, limit]),
+    )
+    .toArray();
+  if (!page.length) return [];
+  const sizes = new Map(
+    sql
+      .exec<{ seq: number; size: number }>(`SELECT seq, size FROM records WHERE seq IN (${page.map(() => "?").join(",")})`, ...page.map((h) => h.seq))
+      .toArray()
+      .map((r) => [r.seq, r.size]),
+  );
+  return page.filter((h) => sizes.has(h.seq)).map((h) => ({ seq: h.seq, bm25: h.bm25, size: sizes.get(h.seq)! }));
 }

@@ -18,6 +18,6 @@ export const FANOUT_CONCURRENCY = 6;
 /** Datasets a tenant-wide search covers at most (the search says when it stopped short). */
 export const MAX_FANOUT_DATASETS = 200;
 /** Records re-indexed per queue message of a rebuild. */
-export const REBUILD_CHUNK_RECORDS = 500;
+export const REBUILD_CHUNK_RECORDS = 200;
 /** Characters of context on each side of the first hit in a snippet. */
 export const SNIPPET_CONTEXT = 60;
