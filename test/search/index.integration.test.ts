@@ -104,6 +104,13 @@ describe("isolation", () => {
 });
 
 describe("what is indexed", () => {
+  it("shows the settings on the dataset; paths default to every string", async () => {
+    const { token } = await newTenant();
+    const ds = await searchableDataset(token);
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.search).toEqual({ enabled: true, paths: ["$"] });
+    expect((await callJson(`/api/v1/datasets/${(await createDataset(token)).id}`, { token }, 200)).body.search).toBeNull();
+  });
+
   it("indexes only the configured paths", async () => {
     const { token } = await newTenant();
     const ds = (await searchableDataset(token, { enabled: true, paths: ["$.title", "$.messages[*].content"] })).id;

@@ -95,6 +95,16 @@ describe("search queries", () => {
     await expectProblem(await call(searchPath("quokka", { dataset_id: ds, cursor: "garbage" }), { token }), 400);
   });
 
+  it("serves the largest page, 100 records, and pages through more", async () => {
+    const many = await postBatch(token, ds, Array.from({ length: 130 }, (_, i) => ({ text: `platypus ${i}` })));
+    const first = await search(token, "platypus", { dataset_id: ds, limit: 100 });
+    expect(first.items).toHaveLength(100);
+    const second = await search(token, "platypus", { dataset_id: ds, limit: 100, cursor: first.next_cursor! });
+    expect(second.next_cursor).toBeNull();
+    expect([...first.items, ...second.items].map((i) => i.id).sort()).toEqual(many.map((r) => r.id).sort());
+    expect((await search(token, "platypus", { limit: 100 })).items).toHaveLength(100);
+  });
+
   it("drops updated and deleted records from the results in the same write", async () => {
     const r = await postRecord(token, ds, { note: "ephemeral wombat" });
     expect(await find("wombat")).toEqual([r.id]);

@@ -149,7 +149,8 @@ export function matchHits(sql: SqlStorage, slot: 0 | 1, match: string, after: { 
   if (!page.length) return [];
   const sizes = new Map(
     sql
-      .exec<{ seq: number; size: number }>(`SELECT seq, size FROM records WHERE seq IN (${page.map(() => "?").join(",")})`, ...page.map((h) => h.seq))
+      // One JSON array rather than one bound variable per seq: the object's SQLite allows 100 variables.
+      .exec<{ seq: number; size: number }>("SELECT seq, size FROM records WHERE seq IN (SELECT value FROM json_each(?))", JSON.stringify(page.map((h) => h.seq)))
       .toArray()
       .map((r) => [r.seq, r.size]),
   );
