@@ -115,7 +115,7 @@ export class DatasetObject extends DurableObject<Env> {
       const blobKeys = await this.putBlobs(sealed);
       let result: CreateResult;
       try {
-        await this.search.ready();
+        const docs = await this.search.prepare(sealed.map((s) => s.item.canonical));
         result = this.ctx.storage.transactionSync(() => {
           // Checked again inside the transaction: a concurrent retry may have won meanwhile.
           if (claim) {
@@ -136,7 +136,7 @@ export class DatasetObject extends DurableObject<Env> {
               ciphertext: s.blobKey ? null : store.exactBuffer(s.ct),
               blob_key: s.blobKey,
             });
-            this.search.put(first + i, s.item.canonical);
+            this.search.put(first + i, docs[i]);
             return { id: s.id, seq: first + i, version: 1, created_at: now };
           });
           const bytes = sealed.reduce((n, s) => n + s.item.size, 0);
@@ -228,7 +228,7 @@ export class DatasetObject extends DurableObject<Env> {
         blob_key: blobKey,
       };
       try {
-        await this.search.ready();
+        const [doc] = await this.search.prepare([item.canonical]);
         this.ctx.storage.transactionSync(() => {
           // Another update may have committed while this one was sealing.
           if (!store.replaceRecord(this.sql, row.version, next)) {
@@ -236,7 +236,7 @@ export class DatasetObject extends DurableObject<Env> {
             if (!now) throw notFound("The record");
             throw this.stale(now);
           }
-          this.search.put(row.seq, item.canonical);
+          this.search.put(row.seq, doc);
           store.addStats(this.sql, 0, item.size - row.size);
           this.audit(scope, { action: "record.update", resource: { dataset_id: ref.datasetId, record_id: recordId }, details: { version, bytes: item.size } });
         });

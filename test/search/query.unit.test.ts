@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Blinder } from "../../src/shared/search/keys";
 import { parsePath, indexedTexts } from "../../src/shared/search/paths";
 import { parseQuery, positivePhrases, toFtsMatch } from "../../src/shared/search/query";
 import { snippetOf } from "../../src/shared/search/snippet";
@@ -77,5 +78,23 @@ describe("snippetOf", () => {
     const s = snippetOf([{ path: "$", text }], [["match"]])!;
     expect(s.text).not.toMatch(/^…[\uDC00-\uDFFF]|[\uD800-\uDBFF]…$/);
     expect(s.highlights.map((h) => s.text.slice(h.start, h.end))).toEqual(["match"]);
+  });
+});
+
+describe("Blinder", () => {
+  it("gives the same token from WebCrypto (prepared) and from @noble/hashes (not prepared), and different ones per key", async () => {
+    const words = ["quokka", "crème", "東京", "x".repeat(300)];
+    const prepared = await Blinder.create(new Uint8Array(32).fill(3));
+    await prepared.prepare(words);
+    const cold = await Blinder.create(new Uint8Array(32).fill(3));
+    const other = await Blinder.create(new Uint8Array(32).fill(4));
+    for (const w of words) {
+      expect(prepared.blind(w)).toMatch(/^[0-9a-f]{16}$/);
+      expect(cold.blind(w)).toBe(prepared.blind(w));
+      expect(other.blind(w)).not.toBe(prepared.blind(w));
+    }
+    // HMAC-SHA-256 (RFC 4231 test case 2: key "Jefe"), first 8 bytes.
+    const jefe = await Blinder.create(new TextEncoder().encode("Jefe"));
+    expect(jefe.blind("what do ya want for nothing?")).toBe("5bdcc146bf60754e");
   });
 });

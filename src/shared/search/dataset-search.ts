@@ -15,6 +15,14 @@ import { positivePhrases, toFtsMatch, type QueryNode } from "./query";
 import { snippetOf, type Snippet } from "./snippet";
 import { tokenize } from "./tokenize";
 
+/** A record's blind documents computed before its transaction, by slot signature. */
+export interface PendingDoc {
+  canonical: string;
+  docs: Map<string, string>;
+}
+
+const signature = (s: idx.SlotRow) => `${s.slot}:${s.key_version}:${s.paths}`;
+
 /** Decrypts a stored record to canonical JSON; null when it fails its integrity check (the object audits that). */
 export type OpenRecord = (row: RecordRow) => Promise<string | null>;
 
@@ -62,15 +70,10 @@ export class DatasetSearch {
     return this.host.sql;
   }
 
-  /** Loads the search keys the slots need. Await it just before a write's transaction. */
-  async ready(): Promise<void> {
-    for (const s of idx.slotRows(this.sql)) await this.blinder(s.key_version);
-  }
-
   private async blinder(version: number): Promise<Blinder> {
     let b = this.blinders.get(version);
     if (!b) {
-      b = new Blinder(await this.host.searchKey(version));
+      b = await Blinder.create(await this.host.searchKey(version));
       this.blinders.set(version, b);
     }
     return b;
@@ -85,34 +88,66 @@ export class DatasetSearch {
     return s;
   }
 
-  /** The blind document of a record under a slot's paths and key. */
-  private document(slot: idx.SlotRow, data: unknown, blinder: Blinder): string {
-    const parts: string[] = [];
+  /** The folded words of a record under a slot's paths, one list per indexed string. */
+  private words(slot: idx.SlotRow, data: unknown): string[][] {
+    const out: string[][] = [];
     let budget = MAX_TOKENS_PER_RECORD;
     for (const { text } of indexedTexts(data, this.selectorsOf(slot.paths))) {
       if (budget <= 0) break;
       const tokens = tokenize(text, budget);
       if (!tokens.length) continue;
       budget -= tokens.length;
-      if (parts.length) parts.push(idx.FIELD_SEPARATOR);
-      for (const t of tokens) parts.push(blinder.blind(t.token));
+      out.push(tokens.map((t) => t.token));
     }
-    return parts.join(" ");
+    return out;
   }
 
-  // ---- write hooks (synchronous: call inside the record's transaction, after ready()) ----
+  /** The blind document: each string's tokens, strings apart by the separator. */
+  private static document(words: string[][], blinder: Blinder): string {
+    return words.map((ws) => ws.map((w) => blinder.blind(w)).join(" ")).join(` ${idx.FIELD_SEPARATOR} `);
+  }
 
-  /** Indexes a created or replaced record. */
-  put(seq: number, canonical: string): void {
+  /** Blind documents of many records under one slot, the HMACs computed in one go. */
+  private async documents(slot: idx.SlotRow, records: unknown[]): Promise<string[]> {
+    const blinder = await this.blinder(slot.key_version);
+    const words = records.map((d) => this.words(slot, d));
+    await blinder.prepare(words.flat(2));
+    return words.map((w) => DatasetSearch.document(w, blinder));
+  }
+
+  // ---- write hooks ---------------------------------------------------------------------
+
+  /**
+   * Before a write's transaction: the blind documents of the records about to be written,
+   * for every slot as it is now. Pass each to `put` inside the transaction.
+   */
+  async prepare(canonicals: string[]): Promise<PendingDoc[]> {
+    const pending: PendingDoc[] = canonicals.map((canonical) => ({ canonical, docs: new Map() }));
     const slots = idx.slotRows(this.sql);
-    if (!slots.length) return;
-    const data: unknown = JSON.parse(canonical);
+    if (!slots.length) return pending;
+    const records = canonicals.map((c) => JSON.parse(c) as unknown);
     for (const s of slots) {
+      const docs = await this.documents(s, records);
+      docs.forEach((d, i) => pending[i].docs.set(signature(s), d));
+    }
+    return pending;
+  }
+
+  /**
+   * Inside the transaction: indexes a created or replaced record. A slot that changed since
+   * `prepare` (a rebuild started meanwhile) is served from the same keys, synchronously.
+   */
+  put(seq: number, pending: PendingDoc): void {
+    for (const s of idx.slotRows(this.sql)) {
       // A building slot gets records above its progress from the rebuild itself.
       if (s.state === "building" && seq > s.through_seq) continue;
-      const b = this.blinders.get(s.key_version);
-      if (!b) throw new Error("search key not loaded; call ready() before the transaction");
-      idx.putDoc(this.sql, s.slot, seq, this.document(s, data, b));
+      let doc = pending.docs.get(signature(s));
+      if (doc === undefined) {
+        const b = this.blinders.get(s.key_version);
+        if (!b) throw new Error("search key not loaded; the write is retried");
+        doc = DatasetSearch.document(this.words(s, JSON.parse(pending.canonical)), b);
+      }
+      idx.putDoc(this.sql, s.slot, seq, doc);
     }
   }
 
@@ -170,6 +205,7 @@ export class DatasetSearch {
    */
   async startRebuild(jobId: string | null, paths: string): Promise<void> {
     const keyVersion = await this.host.currentKeyVersion();
+    // Loaded now, so a write racing this start can index into the new slot synchronously.
     await this.blinder(keyVersion);
     const now = new Date().toISOString();
     this.host.transaction(() => {
@@ -186,18 +222,21 @@ export class DatasetSearch {
   async rebuildChunk(jobId: string, openRecord: OpenRecord, maxRecords = REBUILD_CHUNK_RECORDS): Promise<RebuildChunk> {
     const slot = idx.slotRows(this.sql).find((s) => s.state === "building" && s.job_id === jobId);
     if (!slot) return { done: true, indexed: 0, failed: 0 };
-    const blinder = await this.blinder(slot.key_version);
     const rows = this.sql
       .exec<RecordRow>("SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", slot.through_seq, maxRecords)
       .toArray() as RecordRow[];
-    const docs: { seq: number; version: number; doc: string | null }[] = [];
+    const opened: { seq: number; version: number; data: unknown }[] = [];
     let bytes = 0;
     for (const row of rows) {
-      if (docs.length > 0 && bytes + row.size > MAX_PAGE_BYTES) break;
+      if (opened.length > 0 && bytes + row.size > MAX_PAGE_BYTES) break;
       bytes += row.size;
       const data = await openRecord(row);
-      docs.push({ seq: row.seq, version: row.version, doc: data === null ? null : this.document(slot, JSON.parse(data), blinder) });
+      opened.push({ seq: row.seq, version: row.version, data: data === null ? null : JSON.parse(data) });
     }
+    const readable = opened.filter((o) => o.data !== null);
+    const blind = await this.documents(slot, readable.map((o) => o.data));
+    const docOf = new Map(readable.map((o, i) => [o.seq, blind[i]]));
+    const docs = opened.map((o) => ({ seq: o.seq, version: o.version, doc: docOf.get(o.seq) ?? null }));
     return this.host.transaction(() => {
       const now = idx.slotRows(this.sql).find((s) => s.slot === slot.slot);
       if (!now || now.state !== "building" || now.job_id !== jobId || now.through_seq !== slot.through_seq) return { done: false, indexed: 0, failed: 0 };

@@ -17,7 +17,9 @@ export const MAX_SEARCH_PATHS = 32;
 export const FANOUT_CONCURRENCY = 6;
 /** Datasets a tenant-wide search covers at most (the search says when it stopped short). */
 export const MAX_FANOUT_DATASETS = 200;
-/** Records re-indexed per queue message of a rebuild. */
+/** Records re-indexed per object call (one transaction) of a rebuild. */
 export const REBUILD_CHUNK_RECORDS = 200;
+/** Wall time a rebuild's queue message keeps calling the object for more chunks. */
+export const REBUILD_MESSAGE_BUDGET_MS = 5_000;
 /** Characters of context on each side of the first hit in a snippet. */
 export const SNIPPET_CONTEXT = 60;

@@ -15,8 +15,12 @@ export interface Token {
 const segmenter = new Intl.Segmenter("und", { granularity: "word" });
 const MARKS = /\p{M}/gu;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Folds one word: compatibility decomposition, no diacritics, lower case. */
 export function fold(word: string): string {
+  // ASCII has nothing to decompose (the common case, and the hot path of indexing).
+  if (ASCII.test(word)) return word.toLowerCase();
   return word.normalize("NFKD").replace(MARKS, "").toLowerCase().normalize("NFC");
 }
 
