@@ -19,7 +19,7 @@ export const FANOUT_CONCURRENCY = 6;
 export const MAX_FANOUT_DATASETS = 200;
 /** Records re-indexed per object call (one transaction) of a rebuild. */
 export const REBUILD_CHUNK_RECORDS = 200;
-/** Wall time a rebuild's queue message keeps calling the object for more chunks. */
-export const REBUILD_MESSAGE_BUDGET_MS = 5_000;
+/** Object chunks per queue message of a rebuild. */
+export const REBUILD_CHUNKS_PER_MESSAGE = 5;
 /** Characters of context on each side of the first hit in a snippet. */
 export const SNIPPET_CONTEXT = 60;

@@ -16,7 +16,7 @@ import { registerJobKind, type ChunkResult, type JobEnv } from "../jobs/run";
 import { createJob } from "../jobs/service";
 import { datasetObject, refOf } from "../records/object";
 import { unwrap } from "../records/wire";
-import { REBUILD_MESSAGE_BUDGET_MS } from "./limits";
+import { REBUILD_CHUNKS_PER_MESSAGE } from "./limits";
 import { enabledSearch } from "./settings";
 
 export const SEARCH_REBUILD_JOB_KIND = "search.rebuild";
@@ -86,15 +86,14 @@ registerJobKind<RebuildEnv>(SEARCH_REBUILD_JOB_KIND, async (env, job): Promise<C
   // Several object chunks per queue message: each chunk stays short (searches wait only for
   // its final transaction), while the queue's batch delay is paid once per message.
   const progress = { indexed: 0, failed: 0 };
-  const deadline = Date.now() + REBUILD_MESSAGE_BUDGET_MS;
   try {
-    for (;;) {
+    for (let i = 0; i < REBUILD_CHUNKS_PER_MESSAGE; i++) {
       const chunk = unwrap(await datasetObject(env, ref).searchRebuildChunk(ref, scope, job.id));
       progress.indexed += chunk.indexed;
       progress.failed += chunk.failed;
       if (chunk.done) return { next: null, progress };
-      if (Date.now() >= deadline) return { next: "continue", progress };
     }
+    return { next: "continue", progress };
   } catch (err) {
     if (err instanceof ProblemError && err.status === 404) return { next: null, progress: {} };
     throw err;
