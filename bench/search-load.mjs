@@ -32,7 +32,28 @@ const rand = () => {
   state ^= state << 5;
   return (state >>> 0) / 2 ** 32;
 };
-const SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "da", "fo", "gu", "hi", "ja", "be", "co", "xu", "ye", "wa"];
+const SYL = [
+  "ka",
+  "lo",
+  "mi",
+  "ne",
+  "ru",
+  "ta",
+  "vo",
+  "zi",
+  "pe",
+  "su",
+  "da",
+  "fo",
+  "gu",
+  "hi",
+  "ja",
+  "be",
+  "co",
+  "xu",
+  "ye",
+  "wa",
+];
 const VOCAB = 20_000;
 const vocab = [];
 const seen = new Set();
@@ -40,7 +61,7 @@ while (vocab.length < VOCAB) {
   const n = 2 + Math.floor(rand() * 3);
   let w = "";
   for (let i = 0; i < n; i++) w += SYL[Math.floor(rand() * SYL.length)];
-  if (!seen.has(w)) seen.add(w), vocab.push(w);
+  if (!seen.has(w)) (seen.add(w), vocab.push(w));
 }
 // Zipf (s = 1) by inverse CDF over ranks.
 const H = [];
@@ -107,12 +128,16 @@ function indexSize(datasetId, records) {
       if (existsSync(join(dir, f + "-wal"))) copyFileSync(join(dir, f + "-wal"), tmp + "-wal");
       else rmSync(tmp + "-wal", { force: true });
       if (sqlite(tmp, "SELECT value FROM meta WHERE key = 'dataset_id'") !== datasetId) continue;
-      const rows = sqlite(tmp, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name").split("\n").map((l) => l.split("|"));
+      const rows = sqlite(tmp, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name")
+        .split("\n")
+        .map((l) => l.split("|"));
       const sum = (re) => rows.filter(([n]) => re.test(n)).reduce((a, [, b]) => a + Number(b), 0);
       const index = sum(/^search_/);
       const recs = sum(/^(records|sqlite_autoindex_records)/);
-      return `index size: ${(index / 1e6).toFixed(1)} MB of search pages for ${records} records = ${(index / records).toFixed(0)} bytes per record ` +
-        `(records table ${(recs / records).toFixed(0)} bytes per record; average record ${JSON.stringify(record(1)).length} bytes of JSON)`;
+      return (
+        `index size: ${(index / 1e6).toFixed(1)} MB of search pages for ${records} records = ${(index / records).toFixed(0)} bytes per record ` +
+        `(records table ${(recs / records).toFixed(0)} bytes per record; average record ${JSON.stringify(record(1)).length} bytes of JSON)`
+      );
     }
     return "index size: object file not found";
   } catch (err) {
@@ -124,7 +149,9 @@ async function seed(token, dsId, count, from = 0) {
   const t0 = performance.now();
   for (let i = from; i < from + count; i += 1000) {
     const n = Math.min(1000, from + count - i);
-    await post(`/api/v1/datasets/${dsId}/records/batch`, token, { records: Array.from({ length: n }, (_, j) => ({ data: record(i + j) })) });
+    await post(`/api/v1/datasets/${dsId}/records/batch`, token, {
+      records: Array.from({ length: n }, (_, j) => ({ data: record(i + j) })),
+    });
   }
   return (performance.now() - t0) / 1000;
 }
@@ -158,11 +185,15 @@ const report = (label, s, extra = "") => {
 };
 
 // ---- run ------------------------------------------------------------------------------------
-console.log(`search benchmark: ${base}, N=${N}, fan-out 20 × ${FAN_N}, ${REQS} requests per case, ${new Date().toISOString()}`);
+console.log(
+  `search benchmark: ${base}, N=${N}, fan-out 20 × ${FAN_N}, ${REQS} requests per case, ${new Date().toISOString()}`,
+);
 const token = await tenant(`search-bench-${Date.now()}`);
 const big = await dataset(token, `big-${Date.now()}`, true);
 const seedSecs = await seed(token, big.id, N);
-console.log(`seeded ${N} records in ${seedSecs.toFixed(0)} s (${(N / seedSecs).toFixed(0)} records/s, batches of 1000, index on)`);
+console.log(
+  `seeded ${N} records in ${seedSecs.toFixed(0)} s (${(N / seedSecs).toFixed(0)} records/s, batches of 1000, index on)`,
+);
 
 // Query words by frequency rank in the corpus vocabulary.
 const sq = (q) => `/api/v1/search?${new URLSearchParams({ q, dataset_id: big.id, limit: "20" })}`;
@@ -181,7 +212,9 @@ const oneWord = vocab.slice(20, 40);
 const twoWord = vocab.slice(5, 25).map((w, i) => `${w} AND ${vocab[30 + i]}`);
 const phrases = ['"solar panel warranty"', '"panel warranty"'];
 const rare = vocab.slice(15_000, 15_020);
-console.log(`matches (first of each set, counted to 400): one-word ${await count(oneWord[0])}, AND ${await count(twoWord[0])}, phrase ${await count(phrases[0])}, rare ${await count(rare[0])}`);
+console.log(
+  `matches (first of each set, counted to 400): one-word ${await count(oneWord[0])}, AND ${await count(twoWord[0])}, phrase ${await count(phrases[0])}, rare ${await count(rare[0])}`,
+);
 const q = await interleaved({
   one: (i) => req("GET", sq(oneWord[i % oneWord.length]), token),
   and: (i) => req("GET", sq(twoWord[i % twoWord.length]), token),
@@ -227,7 +260,10 @@ report("GET /healthz (same run)", w.healthz);
 // Batch write throughput: 10 batches of 1000 into each twin, interleaved.
 const batchTimes = { on: [], off: [] };
 for (let b = 0; b < 10; b++) {
-  for (const [k, ds] of [["on", on], ["off", off]]) {
+  for (const [k, ds] of [
+    ["on", on],
+    ["off", off],
+  ]) {
     const t = performance.now();
     await seed(token, ds.id, 1000, 3_000_000 + b * 1000);
     batchTimes[k].push(performance.now() - t);
@@ -235,7 +271,9 @@ for (let b = 0; b < 10; b++) {
 }
 const rate = (t) => (10_000 / (t.reduce((a, b) => a + b, 0) / 1000)).toFixed(0);
 const perRecord = (batchTimes.on.reduce((a, b) => a + b, 0) - batchTimes.off.reduce((a, b) => a + b, 0)) / 10_000;
-console.log(`POST /records/batch (1000 per batch, 10 each, interleaved): ${rate(batchTimes.on)} records/s with search, ${rate(batchTimes.off)} without → indexing ≈ ${perRecord.toFixed(2)} ms per record`);
+console.log(
+  `POST /records/batch (1000 per batch, 10 each, interleaved): ${rate(batchTimes.on)} records/s with search, ${rate(batchTimes.off)} without → indexing ≈ ${perRecord.toFixed(2)} ms per record`,
+);
 console.log(
   `write path ratio on/off: p50 ${(w.on.p50 / w.off.p50).toFixed(2)}, p95 ${(w.on.p95 / w.off.p95).toFixed(2)}; ` +
     `on/healthz p50 ${(w.on.p50 / w.healthz.p50).toFixed(1)}, off/healthz p50 ${(w.off.p50 / w.healthz.p50).toFixed(1)}`,
@@ -243,7 +281,9 @@ console.log(
 
 // Rebuild: rotate the big dataset's key; search it while the rebuild runs, and time the rebuild.
 // A fresh request first: a pooled connection left idle may have been closed by the server.
-await fetch(`${base}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
+await fetch(`${base}/healthz`)
+  .then((r) => r.arrayBuffer())
+  .catch(() => undefined);
 const r0 = performance.now();
 const rot = await post(`/api/v1/datasets/${big.id}/rotate-key`, token);
 const during = [];
@@ -255,7 +295,9 @@ for (let i = 0; ; i++) {
   if (i % 10 !== 9) continue;
   const job = await req("GET", `/api/v1/jobs/${rot.search_rebuild_job_id}`, token);
   if (job.status !== "queued" && job.status !== "running") {
-    console.log(`key rotation → search rebuild of ${N + 1} records: ${job.status} in ${((performance.now() - r0) / 1000).toFixed(0)} s (${JSON.stringify(job.progress)})`);
+    console.log(
+      `key rotation → search rebuild of ${N + 1} records: ${job.status} in ${((performance.now() - r0) / 1000).toFixed(0)} s (${JSON.stringify(job.progress)})`,
+    );
     break;
   }
 }

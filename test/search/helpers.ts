@@ -2,7 +2,11 @@
 import { callJson, createDataset } from "../helpers/api";
 import { inObject } from "../records/helpers";
 
-export async function searchableDataset(token: string, search: Record<string, unknown> = { enabled: true }, extra: Record<string, unknown> = {}) {
+export async function searchableDataset(
+  token: string,
+  search: Record<string, unknown> = { enabled: true },
+  extra: Record<string, unknown> = {},
+) {
   return createDataset(token, { search, ...extra });
 }
 
@@ -41,7 +45,8 @@ export async function ids(token: string, datasetId: string, q: string): Promise<
 export async function waitForJob(token: string, jobId: string) {
   for (let i = 0; i < 200; i++) {
     const { body } = await callJson(`/api/v1/jobs/${jobId}`, { token }, 200);
-    if (body.status !== "queued" && body.status !== "running") return body as { status: string; progress: Record<string, number>; kind: string };
+    if (body.status !== "queued" && body.status !== "running")
+      return body as { status: string; progress: Record<string, number>; kind: string };
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`job ${jobId} did not finish`);
@@ -50,7 +55,9 @@ export async function waitForJob(token: string, jobId: string) {
 /** The newest job of a kind for a dataset. */
 export async function latestJob(token: string, datasetId: string, kind = "search.rebuild") {
   const { body } = await callJson(`/api/v1/jobs?limit=100`, { token }, 200);
-  return (body.items as { id: string; kind: string; dataset_id: string | null }[]).find((j) => j.kind === kind && j.dataset_id === datasetId);
+  return (body.items as { id: string; kind: string; dataset_id: string | null }[]).find(
+    (j) => j.kind === kind && j.dataset_id === datasetId,
+  );
 }
 
 export interface SlotInfo {
@@ -62,14 +69,24 @@ export interface SlotInfo {
 }
 
 export function slots(tenantId: string, datasetId: string): Promise<SlotInfo[]> {
-  return inObject(tenantId, datasetId, (sql) => sql.exec("SELECT slot, state, job_id, key_version, through_seq FROM search_slots ORDER BY slot").toArray() as unknown as SlotInfo[]);
+  return inObject(
+    tenantId,
+    datasetId,
+    (sql) =>
+      sql
+        .exec("SELECT slot, state, job_id, key_version, through_seq FROM search_slots ORDER BY slot")
+        .toArray() as unknown as SlotInfo[],
+  );
 }
 
 /** Every term FTS5 holds for a slot (through an fts5vocab table made and dropped for the look). */
 export function indexTerms(tenantId: string, datasetId: string, slot: number): Promise<string[]> {
   return inObject(tenantId, datasetId, (sql) => {
     sql.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp_vocab_${slot} USING fts5vocab(search_fts_${slot}, 'row')`);
-    const terms = sql.exec<{ term: string }>(`SELECT term FROM temp_vocab_${slot}`).toArray().map((r) => r.term);
+    const terms = sql
+      .exec<{ term: string }>(`SELECT term FROM temp_vocab_${slot}`)
+      .toArray()
+      .map((r) => r.term);
     sql.exec(`DROP TABLE temp_vocab_${slot}`);
     return terms;
   });

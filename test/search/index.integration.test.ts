@@ -36,7 +36,11 @@ describe("the index holds no plaintext", () => {
       { text: "mbaqanga rhythms of the ptarmigan" },
     ]);
     const one = await postRecord(token, ds, { text: "fjordlike coastline" });
-    await callJson(`${recordsPath(ds)}/${created[1].id}`, { method: "PUT", token, body: { data: { text: "mbaqanga and fjordlike" } }, headers: { "If-Match": "*" } }, 200);
+    await callJson(
+      `${recordsPath(ds)}/${created[1].id}`,
+      { method: "PUT", token, body: { data: { text: "mbaqanga and fjordlike" } }, headers: { "If-Match": "*" } },
+      200,
+    );
     await call(`${recordsPath(ds)}/${one.id}`, { method: "DELETE", token });
     // Found through the index, so it is really there...
     expect(await ids(token, ds, "xylophonist")).toEqual([created[0].id]);
@@ -46,7 +50,14 @@ describe("the index holds no plaintext", () => {
     expect((await indexTerms(tenant.id, ds, slot.slot)).length).toBeGreaterThan(5);
     // ...and yet no table holds any of the words.
     const { tables, text } = await dumpObject(tenant.id, ds);
-    expect(tables).toEqual(expect.arrayContaining(["records", "search_slots", `search_fts_${slot.slot}_data`, `search_fts_${slot.slot}_idx`]));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        "records",
+        "search_slots",
+        `search_fts_${slot.slot}_data`,
+        `search_fts_${slot.slot}_idx`,
+      ]),
+    );
     for (const w of [...words, "played", "coastline", "rhythms", "winds"]) expect(text).not.toContain(w);
     // The index terms are 64-bit blind tokens (plus the field separator).
     for (const term of await indexTerms(tenant.id, ds, slot.slot)) expect(term).toMatch(/^(?:[0-9a-f]{16}|x)$/);
@@ -61,12 +72,20 @@ describe("isolation", () => {
     const dsB = (await searchableDataset(b.token)).id;
     await postRecord(a.token, dsA, { text: "okapi secret of tenant a" });
     await postRecord(b.token, dsB, { text: "okapi of tenant b" });
-    const missing = await expectProblem(await call(searchPath("okapi", { dataset_id: "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T" }), { token: b.token }), 404);
+    const missing = await expectProblem(
+      await call(searchPath("okapi", { dataset_id: "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T" }), { token: b.token }),
+      404,
+    );
     const other = await expectProblem(await call(searchPath("okapi", { dataset_id: dsA }), { token: b.token }), 404);
     expect(other.detail).toBe(missing.detail);
     const all = await search(b.token, "okapi");
     expect(all.items.map((i) => i.dataset_id)).toEqual([dsB]);
-    expect(await expectProblem(await call(`/api/v1/datasets/${dsA}/search/rebuild`, { method: "POST", token: b.token }), 404)).toBeTruthy();
+    expect(
+      await expectProblem(
+        await call(`/api/v1/datasets/${dsA}/search/rebuild`, { method: "POST", token: b.token }),
+        404,
+      ),
+    ).toBeTruthy();
   });
 
   it("dataset_id limits a search to that dataset; without it every searchable dataset is merged by score", async () => {
@@ -107,14 +126,23 @@ describe("what is indexed", () => {
   it("shows the settings on the dataset; paths default to every string", async () => {
     const { token } = await newTenant();
     const ds = await searchableDataset(token);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.search).toEqual({ enabled: true, paths: ["$"] });
-    expect((await callJson(`/api/v1/datasets/${(await createDataset(token)).id}`, { token }, 200)).body.search).toBeNull();
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.search).toEqual({
+      enabled: true,
+      paths: ["$"],
+    });
+    expect(
+      (await callJson(`/api/v1/datasets/${(await createDataset(token)).id}`, { token }, 200)).body.search,
+    ).toBeNull();
   });
 
   it("indexes only the configured paths", async () => {
     const { token } = await newTenant();
     const ds = (await searchableDataset(token, { enabled: true, paths: ["$.title", "$.messages[*].content"] })).id;
-    const r = await postRecord(token, ds, { title: "lemur", body: "gecko", messages: [{ role: "user", content: "iguana" }, { role: "tapir" }] });
+    const r = await postRecord(token, ds, {
+      title: "lemur",
+      body: "gecko",
+      messages: [{ role: "user", content: "iguana" }, { role: "tapir" }],
+    });
     expect(await ids(token, ds, "lemur")).toEqual([r.id]);
     expect(await ids(token, ds, "iguana")).toEqual([r.id]);
     expect(await ids(token, ds, "gecko")).toEqual([]);
@@ -124,7 +152,10 @@ describe("what is indexed", () => {
 
   it("refuses paths outside the supported subset with 422 naming each", async () => {
     const { token } = await newTenant();
-    const res = await call("/api/v1/datasets", { token, body: { name: "bad-paths", search: { enabled: true, paths: ["$.ok", "title", "$..deep", "$.a[?(@.x)]"] } } });
+    const res = await call("/api/v1/datasets", {
+      token,
+      body: { name: "bad-paths", search: { enabled: true, paths: ["$.ok", "title", "$..deep", "$.a[?(@.x)]"] } },
+    });
     const p = await expectProblem(res, 422);
     expect(p.errors?.map((e) => e.path)).toEqual(["$.search.paths[1]", "$.search.paths[2]", "$.search.paths[3]"]);
   });
@@ -132,13 +163,26 @@ describe("what is indexed", () => {
   it("never indexes values the PII policy anonymizes or encrypts, in clear", async () => {
     const { tenant, token } = await newTenant();
     const ds = (
-      await searchableDataset(token, { enabled: true }, {
-        pii_policy: { rules: { EMAIL: { action: "anonymize", operator: { type: "replace" } }, CREDIT_CARD: { action: "encrypt" } } },
-      })
+      await searchableDataset(
+        token,
+        { enabled: true },
+        {
+          pii_policy: {
+            rules: {
+              EMAIL: { action: "anonymize", operator: { type: "replace" } },
+              CREDIT_CARD: { action: "encrypt" },
+            },
+          },
+        },
+      )
     ).id;
-    const r = await postRecord(token, ds, { note: "write to aardvark.keeper@zoomail.example today", card: "4111 1111 1111 1111" });
+    const r = await postRecord(token, ds, {
+      note: "write to aardvark.keeper@zoomail.example today",
+      card: "4111 1111 1111 1111",
+    });
     expect(await ids(token, ds, "today")).toEqual([r.id]);
-    for (const q of ["aardvark", "zoomail", '"aardvark.keeper@zoomail.example"', "4111", '"4111 1111 1111 1111"']) expect(await ids(token, ds, q)).toEqual([]);
+    for (const q of ["aardvark", "zoomail", '"aardvark.keeper@zoomail.example"', "4111", '"4111 1111 1111 1111"'])
+      expect(await ids(token, ds, q)).toEqual([]);
     // What is stored (and so what is indexed) is the anonymized form.
     const { body } = await callJson(`${recordsPath(ds)}/${r.id}`, { token }, 200);
     expect(body.data.note).toBe("write to <EMAIL> today");
@@ -151,9 +195,17 @@ describe("rebuild and key rotation", () => {
   it("turning search on indexes the records already stored, through a queued rebuild", async () => {
     const { token } = await newTenant();
     const created = await createDataset(token);
-    const recs = await postBatch(token, created.id, Array.from({ length: 30 }, (_, i) => ({ text: `capybara number ${i}` })));
+    const recs = await postBatch(
+      token,
+      created.id,
+      Array.from({ length: 30 }, (_, i) => ({ text: `capybara number ${i}` })),
+    );
     const { res } = await callJson(`/api/v1/datasets/${created.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${created.id}`, { method: "PUT", token, body: { search: { enabled: true } }, headers: { "If-Match": res.headers.get("etag")! } }, 200);
+    await callJson(
+      `/api/v1/datasets/${created.id}`,
+      { method: "PUT", token, body: { search: { enabled: true } }, headers: { "If-Match": res.headers.get("etag")! } },
+      200,
+    );
     const job = await latestJob(token, created.id);
     expect(job).toBeDefined();
     expect((await waitForJob(token, job!.id)).status).toBe("succeeded");
@@ -166,7 +218,11 @@ describe("rebuild and key rotation", () => {
     const ds = await searchableDataset(token);
     await postRecord(token, ds.id, { text: "dugong" });
     const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { search: { enabled: false } }, headers: { "If-Match": res.headers.get("etag")! } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, body: { search: { enabled: false } }, headers: { "If-Match": res.headers.get("etag")! } },
+      200,
+    );
     expect(await slots(tenant.id, ds.id)).toEqual([]);
     expect(await indexTerms(tenant.id, ds.id, 0)).toEqual([]);
     expect(await indexTerms(tenant.id, ds.id, 1)).toEqual([]);
@@ -176,7 +232,11 @@ describe("rebuild and key rotation", () => {
   it("rotating the dataset key rebuilds the index under a new search key: every blind token changes", async () => {
     const { tenant, token } = await newTenant();
     const ds = (await searchableDataset(token)).id;
-    const recs = await postBatch(token, ds, [{ text: "axolotl gills" }, { text: "axolotl tail" }, { text: "salamander" }]);
+    const recs = await postBatch(token, ds, [
+      { text: "axolotl gills" },
+      { text: "axolotl tail" },
+      { text: "salamander" },
+    ]);
     const [before] = await slots(tenant.id, ds);
     expect(before).toMatchObject({ state: "active", key_version: 1 });
     const termsBefore = await indexTerms(tenant.id, ds, before.slot);
@@ -200,7 +260,11 @@ describe("rebuild and key rotation", () => {
     const { tenant, token } = await newTenant();
     const ds = (await searchableDataset(token)).id;
     const ref = { tenantId: tenant.id, datasetId: ds };
-    const recs = await postBatch(token, ds, Array.from({ length: 12 }, (_, i) => ({ text: `quetzal ${i % 2 ? "odd" : "even"} bird ${i}` })));
+    const recs = await postBatch(
+      token,
+      ds,
+      Array.from({ length: 12 }, (_, i) => ({ text: `quetzal ${i % 2 ? "odd" : "even"} bird ${i}` })),
+    );
     const stub = datasetStub(tenant.id, ds);
     // Start a rebuild by hand, with no queue message, so it stays in progress while we look.
     const paths = JSON.stringify(["$"]);
@@ -209,7 +273,11 @@ describe("rebuild and key rotation", () => {
     expect(await ids(token, ds, "quetzal")).toHaveLength(12);
     // A write during the rebuild is searchable at once (active slot) and will be in the new one.
     const late = await postRecord(token, ds, { text: "quetzal late arrival" });
-    await callJson(`${recordsPath(ds)}/${recs[0].id}`, { method: "PUT", token, body: { data: { text: "toucan now" } }, headers: { "If-Match": "*" } }, 200);
+    await callJson(
+      `${recordsPath(ds)}/${recs[0].id}`,
+      { method: "PUT", token, body: { data: { text: "toucan now" } }, headers: { "If-Match": "*" } },
+      200,
+    );
     await call(`${recordsPath(ds)}/${recs[1].id}`, { method: "DELETE", token });
     const expected = [...recs.slice(2).map((r) => r.id), late.id].sort();
     expect(await ids(token, ds, "quetzal")).toEqual(expected);
@@ -229,7 +297,10 @@ describe("rebuild and key rotation", () => {
     expect(await ids(token, ds, "toucan")).toEqual([recs[0].id]);
     expect(await ids(token, ds, '"late arrival"')).toEqual([late.id]);
     // A redelivered chunk of the finished rebuild changes nothing.
-    expect(await stub.searchRebuildChunk(ref, scope, "job_manual")).toEqual({ ok: true, value: { done: true, indexed: 0, failed: 0 } });
+    expect(await stub.searchRebuildChunk(ref, scope, "job_manual")).toEqual({
+      ok: true,
+      value: { done: true, indexed: 0, failed: 0 },
+    });
   });
 
   it("POST /datasets/{id}/search/rebuild queues a rebuild; 409 when search is off", async () => {
@@ -243,4 +314,3 @@ describe("rebuild and key rotation", () => {
     await expectProblem(await call(`/api/v1/datasets/${off}/search/rebuild`, { method: "POST", token }), 409);
   });
 });
-

@@ -72,14 +72,19 @@ describe("search queries", () => {
     expect(page.items.map((i) => i.id)).toEqual([rec.quokka, rec.cafe]);
     expect(page.items[0].score).toBeGreaterThan(page.items[1].score);
     const top = page.items[0];
-    expect(top.data).toEqual({ title: "Zanzibar quokka migration", body: "The quokka eats leaves at dawn, and another quokka watches." });
+    expect(top.data).toEqual({
+      title: "Zanzibar quokka migration",
+      body: "The quokka eats leaves at dawn, and another quokka watches.",
+    });
     expect(top.dataset_id).toBe(ds);
     expect(top.snippet?.path).toBe("$.body");
     expect(top.snippet!.highlights.map((h) => top.snippet!.text.slice(h.start, h.end))).toEqual(["quokka", "quokka"]);
     const cafe = page.items[1];
     expect(cafe.snippet!.highlights.map((h) => cafe.snippet!.text.slice(h.start, h.end))).toEqual(["Quokka"]);
     const phrase = await search(token, '"creme brulee" OR nothing', { dataset_id: ds });
-    expect(phrase.items[0].snippet!.highlights.map((h) => phrase.items[0].snippet!.text.slice(h.start, h.end))).toEqual(["Crème brûlée"]);
+    expect(phrase.items[0].snippet!.highlights.map((h) => phrase.items[0].snippet!.text.slice(h.start, h.end))).toEqual(
+      ["Crème brûlée"],
+    );
   });
 
   it("pages with a cursor tied to its query", async () => {
@@ -90,13 +95,20 @@ describe("search queries", () => {
     expect(second.items).toHaveLength(1);
     expect(second.next_cursor).toBeNull();
     expect(new Set([...first.items, ...second.items].map((i) => i.id))).toEqual(new Set(of("quokka", "cafe", "spice")));
-    const other = await expectProblem(await call(searchPath("quokka", { dataset_id: ds, cursor: first.next_cursor! }), { token }), 400);
+    const other = await expectProblem(
+      await call(searchPath("quokka", { dataset_id: ds, cursor: first.next_cursor! }), { token }),
+      400,
+    );
     expect(other.errors?.[0].path).toBe("$.cursor");
     await expectProblem(await call(searchPath("quokka", { dataset_id: ds, cursor: "garbage" }), { token }), 400);
   });
 
   it("serves the largest page, 100 records, and pages through more", async () => {
-    const many = await postBatch(token, ds, Array.from({ length: 130 }, (_, i) => ({ text: `platypus ${i}` })));
+    const many = await postBatch(
+      token,
+      ds,
+      Array.from({ length: 130 }, (_, i) => ({ text: `platypus ${i}` })),
+    );
     const first = await search(token, "platypus", { dataset_id: ds, limit: 100 });
     expect(first.items).toHaveLength(100);
     const second = await search(token, "platypus", { dataset_id: ds, limit: 100, cursor: first.next_cursor! });
@@ -108,10 +120,17 @@ describe("search queries", () => {
   it("drops updated and deleted records from the results in the same write", async () => {
     const r = await postRecord(token, ds, { note: "ephemeral wombat" });
     expect(await find("wombat")).toEqual([r.id]);
-    await callJson(`${recordsPath(ds)}/${r.id}`, { method: "PUT", token, body: { data: { note: "permanent numbat" } }, headers: { "If-Match": '"1"' } }, 200);
+    await callJson(
+      `${recordsPath(ds)}/${r.id}`,
+      { method: "PUT", token, body: { data: { note: "permanent numbat" } }, headers: { "If-Match": '"1"' } },
+      200,
+    );
     expect(await find("wombat")).toEqual([]);
     expect(await find("numbat")).toEqual([r.id]);
-    expect((await search(token, "numbat", { dataset_id: ds })).items[0]).toMatchObject({ version: 2, data: { note: "permanent numbat" } });
+    expect((await search(token, "numbat", { dataset_id: ds })).items[0]).toMatchObject({
+      version: 2,
+      data: { note: "permanent numbat" },
+    });
     expect((await call(`${recordsPath(ds)}/${r.id}`, { method: "DELETE", token })).status).toBe(204);
     expect(await find("numbat")).toEqual([]);
     expect(await find("numbat OR wombat OR ephemeral")).toEqual([]);

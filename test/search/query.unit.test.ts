@@ -37,20 +37,35 @@ describe("parseQuery and the FTS5 expression", () => {
 
   it("never lets query text reach the FTS expression: the blinder's output is all there is", () => {
     // Quotes, stars, colons and FTS keywords in a query are only word material.
-    expect(toFtsMatch(parseQuery('NEAR(a b) col:x* "y"'), () => "t")).toBe('("t") AND (("t") AND ("t")) AND ("t t") AND ("t")');
+    expect(toFtsMatch(parseQuery('NEAR(a b) col:x* "y"'), () => "t")).toBe(
+      '("t") AND (("t") AND ("t")) AND ("t t") AND ("t")',
+    );
   });
 });
 
 describe("paths", () => {
   it("parses the supported subset and refuses the rest", () => {
-    expect(parsePath("$.messages[*].content")).toEqual([{ kind: "key", name: "messages" }, { kind: "elements" }, { kind: "key", name: "content" }]);
-    expect(parsePath('$["a b"][2].*')).toEqual([{ kind: "key", name: "a b" }, { kind: "index", n: 2 }, { kind: "members" }]);
-    for (const bad of ["title", "$..x", "$.a[?(@.b)]", '$["open', "$.[0]"]) expect(typeof parsePath(bad)).toBe("string");
+    expect(parsePath("$.messages[*].content")).toEqual([
+      { kind: "key", name: "messages" },
+      { kind: "elements" },
+      { kind: "key", name: "content" },
+    ]);
+    expect(parsePath('$["a b"][2].*')).toEqual([
+      { kind: "key", name: "a b" },
+      { kind: "index", n: 2 },
+      { kind: "members" },
+    ]);
+    for (const bad of ["title", "$..x", "$.a[?(@.b)]", '$["open', "$.[0]"])
+      expect(typeof parsePath(bad)).toBe("string");
   });
 
   it("selects string leaves under the chosen subtrees, in document order, skipping policy-encrypted values", () => {
     const data = { a: { b: "one", c: ["two", { d: "three" }], n: 5 }, e: "four", f: "ENC_v1_abc-_9", "g h": "five" };
-    const sel = (...p: string[]) => indexedTexts(data, p.map((x) => parsePath(x) as never)).map((t) => `${t.path}=${t.text}`);
+    const sel = (...p: string[]) =>
+      indexedTexts(
+        data,
+        p.map((x) => parsePath(x) as never),
+      ).map((t) => `${t.path}=${t.text}`);
     expect(sel("$")).toEqual(["$.a.b=one", "$.a.c[0]=two", "$.a.c[1].d=three", "$.e=four", '$["g h"]=five']);
     expect(sel("$.a.c[*]")).toEqual(["$.a.c[0]=two", "$.a.c[1].d=three"]);
     expect(sel("$.*.b", "$.e")).toEqual(["$.a.b=one", "$.e=four"]);
@@ -61,7 +76,13 @@ describe("paths", () => {
 describe("snippetOf", () => {
   it("cuts a window around the first match of the best string, with highlight offsets in it", () => {
     const long = "x".repeat(200) + " the Quick brown fox, the quick one " + "y".repeat(200);
-    const s = snippetOf([{ path: "$.a", text: "quick" }, { path: "$.b", text: long }], [["quick"]])!;
+    const s = snippetOf(
+      [
+        { path: "$.a", text: "quick" },
+        { path: "$.b", text: long },
+      ],
+      [["quick"]],
+    )!;
     expect(s.path).toBe("$.b");
     expect(s.text.startsWith("…") && s.text.endsWith("…")).toBe(true);
     expect(s.highlights.map((h) => s.text.slice(h.start, h.end))).toEqual(["Quick", "quick"]);

@@ -164,7 +164,8 @@ export class DatasetSearch {
     const slot = slots.find((s) => s.state === "active") ?? slots.find((s) => s.state === "building");
     if (!slot) {
       throw new ProblemError(409, "search-disabled", {
-        detail: "This dataset has no search index yet; enable search in its settings or POST /datasets/{id}/search/rebuild.",
+        detail:
+          "This dataset has no search index yet; enable search in its settings or POST /datasets/{id}/search/rebuild.",
       });
     }
     return slot;
@@ -185,7 +186,9 @@ export class DatasetSearch {
     const out: OpenedHit[] = [];
     let bytes = 0;
     for (const seq of seqs) {
-      const row = this.sql.exec<RecordRow>("SELECT * FROM records WHERE seq = ?", seq).toArray()[0] as RecordRow | undefined;
+      const row = this.sql.exec<RecordRow>("SELECT * FROM records WHERE seq = ?", seq).toArray()[0] as
+        | RecordRow
+        | undefined;
       if (!row) continue;
       if (out.length > 0 && bytes + row.size > MAX_PAGE_BYTES) break;
       const data = await openRecord(row);
@@ -234,18 +237,24 @@ export class DatasetSearch {
       opened.push({ seq: row.seq, version: row.version, data: data === null ? null : JSON.parse(data) });
     }
     const readable = opened.filter((o) => o.data !== null);
-    const blind = await this.documents(slot, readable.map((o) => o.data));
+    const blind = await this.documents(
+      slot,
+      readable.map((o) => o.data),
+    );
     const docOf = new Map(readable.map((o, i) => [o.seq, blind[i]]));
     const docs = opened.map((o) => ({ seq: o.seq, version: o.version, doc: docOf.get(o.seq) ?? null }));
     return this.host.transaction(() => {
       const now = idx.slotRows(this.sql).find((s) => s.slot === slot.slot);
-      if (!now || now.state !== "building" || now.job_id !== jobId || now.through_seq !== slot.through_seq) return { done: false, indexed: 0, failed: 0 };
+      if (!now || now.state !== "building" || now.job_id !== jobId || now.through_seq !== slot.through_seq)
+        return { done: false, indexed: 0, failed: 0 };
       let through = slot.through_seq;
       let indexed = 0;
       let failed = 0;
       let complete = docs.length === rows.length;
       for (const d of docs) {
-        const current = this.sql.exec<{ version: number }>("SELECT version FROM records WHERE seq = ?", d.seq).toArray()[0];
+        const current = this.sql
+          .exec<{ version: number }>("SELECT version FROM records WHERE seq = ?", d.seq)
+          .toArray()[0];
         if (current && current.version !== d.version) {
           // Updated while this chunk was decrypting: the next chunk reads it again.
           complete = false;

@@ -36,7 +36,8 @@ export const FIELD_SEPARATOR = "x";
 
 const table = (slot: 0 | 1) => `search_fts_${slot}`;
 const ftsDdl = (slot: 0 | 1) =>
-  `CREATE VIRTUAL TABLE IF NOT EXISTS ${table(slot)} USING fts5(doc, content='', contentless_delete=1, tokenize='ascii')`;
+  `CREATE VIRTUAL TABLE IF NOT EXISTS ${table(slot)} ` +
+  "USING fts5(doc, content='', contentless_delete=1, tokenize='ascii')";
 
 // ---- schema: the one place the search index creates its tables -------------------------
 // (For the versioned Durable Object migrations: this is "search index v1"; it only adds
@@ -85,7 +86,10 @@ export function deleteDoc(sql: SqlStorage, slot: 0 | 1, seq: number): void {
  * Starts filling the slot that is not active, replacing any rebuild in progress.
  * Returns the slot being built.
  */
-export function beginBuilding(sql: SqlStorage, init: { jobId: string | null; keyVersion: number; paths: string; now: string }): 0 | 1 {
+export function beginBuilding(
+  sql: SqlStorage,
+  init: { jobId: string | null; keyVersion: number; paths: string; now: string },
+): 0 | 1 {
   const active = slotRows(sql).find((s) => s.state === "active");
   const slot: 0 | 1 = active?.slot === 0 ? 1 : 0;
   sql.exec("DELETE FROM search_slots WHERE state = 'building'");
@@ -104,7 +108,12 @@ export function beginBuilding(sql: SqlStorage, init: { jobId: string | null; key
 
 /** Records a building slot's progress. */
 export function advance(sql: SqlStorage, slot: 0 | 1, throughSeq: number, indexed: number): void {
-  sql.exec("UPDATE search_slots SET through_seq = ?, indexed = indexed + ? WHERE slot = ? AND state = 'building'", throughSeq, indexed, slot);
+  sql.exec(
+    "UPDATE search_slots SET through_seq = ?, indexed = indexed + ? WHERE slot = ? AND state = 'building'",
+    throughSeq,
+    indexed,
+    slot,
+  );
 }
 
 /** Makes the building slot the active one and empties the old active slot. */
@@ -137,7 +146,13 @@ export interface Hit {
  * position (`bm25`, `seq`). Deleted records never appear: their documents are deleted in
  * the same transaction. Sizes are looked up for the page only, not for every match.
  */
-export function matchHits(sql: SqlStorage, slot: 0 | 1, match: string, after: { bm25: number; seq: number } | null, limit: number): Hit[] {
+export function matchHits(
+  sql: SqlStorage,
+  slot: 0 | 1,
+  match: string,
+  after: { bm25: number; seq: number } | null,
+  limit: number,
+): Hit[] {
   const t = table(slot);
   const page = sql
     .exec<{ seq: number; bm25: number }>(
@@ -150,7 +165,10 @@ export function matchHits(sql: SqlStorage, slot: 0 | 1, match: string, after: { 
   const sizes = new Map(
     sql
       // One JSON array rather than one bound variable per seq: the object's SQLite allows 100 variables.
-      .exec<{ seq: number; size: number }>("SELECT seq, size FROM records WHERE seq IN (SELECT value FROM json_each(?))", JSON.stringify(page.map((h) => h.seq)))
+      .exec<{ seq: number; size: number }>(
+        "SELECT seq, size FROM records WHERE seq IN (SELECT value FROM json_each(?))",
+        JSON.stringify(page.map((h) => h.seq)),
+      )
       .toArray()
       .map((r) => [r.seq, r.size]),
   );

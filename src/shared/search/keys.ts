@@ -31,7 +31,11 @@ const SALT = encoder.encode("llm-data-vault/search-key/v1");
 export const BLIND_TOKEN_BYTES = 8;
 
 /** Derives the raw search key of a DEK version (32 bytes, kept in memory by the caller). */
-export async function deriveSearchKey(env: KeyEnv & { DB: D1Database }, ref: DatasetRef, version: number): Promise<Uint8Array> {
+export async function deriveSearchKey(
+  env: KeyEnv & { DB: D1Database },
+  ref: DatasetRef,
+  version: number,
+): Promise<Uint8Array> {
   const row = await datasetKeyRow(env.DB, ref.tenantId, ref.datasetId, version);
   const kek = await tenantKek(env, row.tenantId, row.kekVersion);
   const ikm = await unwrapKey(kek.key, row.wrapped, dekAad(row.tenantId, row.datasetId, row.version), { name: "HKDF" });

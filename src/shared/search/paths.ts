@@ -8,7 +8,11 @@
  */
 import type { FieldError } from "../errors";
 
-type Segment = { kind: "key"; name: string } | { kind: "index"; n: number } | { kind: "members" } | { kind: "elements" };
+type Segment =
+  | { kind: "key"; name: string }
+  | { kind: "index"; n: number }
+  | { kind: "members" }
+  | { kind: "elements" };
 export type Selector = Segment[];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*/;
@@ -72,7 +76,11 @@ export interface IndexedText {
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const childPath = (parent: string, key: string | number) =>
-  typeof key === "number" ? `${parent}[${key}]` : PLAIN_KEY.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  typeof key === "number"
+    ? `${parent}[${key}]`
+    : PLAIN_KEY.test(key)
+      ? `${parent}.${key}`
+      : `${parent}[${JSON.stringify(key)}]`;
 
 function step(seg: Segment, key: string | number): boolean {
   switch (seg.kind) {
@@ -89,7 +97,8 @@ function step(seg: Segment, key: string | number): boolean {
 
 /**
  * The strings of `data` the selectors choose, in document order.
- * @example indexedTexts({ q: "hi", n: 1, a: ["x"] }, [parsePath("$")]) // [{path:"$.q",text:"hi"},{path:"$.a[0]",text:"x"}]
+ * @example indexedTexts({ q: "hi", n: 1, a: ["x"] }, [parsePath("$")])
+ * // [{path:"$.q",text:"hi"},{path:"$.a[0]",text:"x"}]
  */
 export function indexedTexts(data: unknown, selectors: readonly Selector[]): IndexedText[] {
   const out: IndexedText[] = [];
@@ -101,12 +110,21 @@ export function indexedTexts(data: unknown, selectors: readonly Selector[]): Ind
       return;
     }
     if (value === null || typeof value !== "object") return;
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value);
     for (const [key, child] of entries) {
-      const next: [Selector, number][] = take ? [] : states.filter(([s, at]) => at < s.length && step(s[at], key)).map(([s, at]) => [s, at + 1]);
+      const next: [Selector, number][] = take
+        ? []
+        : states.filter(([s, at]) => at < s.length && step(s[at], key)).map(([s, at]) => [s, at + 1]);
       if (take || next.length) walk(child, childPath(path, key), next, take);
     }
   };
-  walk(data, "$", selectors.map((s) => [s, 0]), false);
+  walk(
+    data,
+    "$",
+    selectors.map((s) => [s, 0]),
+    false,
+  );
   return out;
 }

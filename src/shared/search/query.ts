@@ -53,7 +53,12 @@ function lex(q: string): Lexeme[] {
       if (close < 0) throw queryError(i, "this quote is never closed.");
       out.push({ kind: "phrase", text: q.slice(i + 1, close), position: i });
       i = close + 1;
-    } else if (c === "-" && i + 1 < q.length && !SPACE.test(q[i + 1]) && (i === 0 || SPACE.test(q[i - 1]) || q[i - 1] === "(")) {
+    } else if (
+      c === "-" &&
+      i + 1 < q.length &&
+      !SPACE.test(q[i + 1]) &&
+      (i === 0 || SPACE.test(q[i - 1]) || q[i - 1] === "(")
+    ) {
       out.push({ kind: "not", position: i++ });
     } else {
       const start = i;
@@ -81,7 +86,8 @@ class Parser {
     if (!this.lexemes.length) throw queryError(0, "the query has no terms.");
     const node = this.or(0);
     const extra = this.lexemes[this.at];
-    if (extra) throw queryError(extra.position, extra.kind === ")" ? "this parenthesis closes nothing." : "unexpected input.");
+    if (extra)
+      throw queryError(extra.position, extra.kind === ")" ? "this parenthesis closes nothing." : "unexpected input.");
     return node;
   }
 
@@ -93,7 +99,8 @@ class Parser {
     const children = [this.and(depth)];
     while (this.peek()?.kind === "or") {
       const op = this.lexemes[this.at++];
-      if (!this.startsTerm()) throw queryError(this.peek()?.position ?? this.end, `expected a term after OR (position ${op.position}).`);
+      if (!this.startsTerm())
+        throw queryError(this.peek()?.position ?? this.end, `expected a term after OR (position ${op.position}).`);
       children.push(this.and(depth));
     }
     return children.length === 1 ? children[0] : { type: "or", children };
@@ -105,7 +112,8 @@ class Parser {
       const next = this.peek();
       if (next?.kind === "and") {
         this.at++;
-        if (!this.startsTerm()) throw queryError(this.peek()?.position ?? this.end, `expected a term after AND (position ${next.position}).`);
+        if (!this.startsTerm())
+          throw queryError(this.peek()?.position ?? this.end, `expected a term after AND (position ${next.position}).`);
       } else if (!this.startsTerm()) break;
       children.push(this.unary(depth));
     }
@@ -126,7 +134,8 @@ class Parser {
       return { type: "not", child: this.unary(depth), position: next.position };
     }
     if (next.kind === "(") {
-      if (depth + 1 > MAX_QUERY_DEPTH) throw queryError(next.position, `parentheses nest deeper than ${MAX_QUERY_DEPTH}.`);
+      if (depth + 1 > MAX_QUERY_DEPTH)
+        throw queryError(next.position, `parentheses nest deeper than ${MAX_QUERY_DEPTH}.`);
       this.at++;
       if (this.peek()?.kind === ")") throw queryError(this.peek()!.position, "empty parentheses.");
       const inner = this.or(depth + 1);
@@ -138,12 +147,20 @@ class Parser {
     if (next.kind === "word" || next.kind === "phrase") {
       this.at++;
       const tokens = tokenize(next.text).map((t) => t.token);
-      if (!tokens.length) throw queryError(next.position, next.kind === "phrase" ? "the phrase has no words." : "this term has no letters or digits to search for.");
+      if (!tokens.length)
+        throw queryError(
+          next.position,
+          next.kind === "phrase" ? "the phrase has no words." : "this term has no letters or digits to search for.",
+        );
       this.terms += tokens.length;
-      if (this.terms > MAX_QUERY_TERMS) throw queryError(next.position, `a query may hold at most ${MAX_QUERY_TERMS} words.`);
+      if (this.terms > MAX_QUERY_TERMS)
+        throw queryError(next.position, `a query may hold at most ${MAX_QUERY_TERMS} words.`);
       return { type: "phrase", tokens, position: next.position };
     }
-    throw queryError(next.position, `unexpected ${next.kind === ")" ? "')'" : next.kind.toUpperCase()}; expected a term.`);
+    throw queryError(
+      next.position,
+      `unexpected ${next.kind === ")" ? "')'" : next.kind.toUpperCase()}; expected a term.`,
+    );
   }
 }
 
@@ -153,7 +170,8 @@ function checkNegations(node: QueryNode, parent: "and" | "other"): void {
     case "phrase":
       return;
     case "not":
-      if (parent !== "and") throw queryError(node.position, "NOT needs a positive term beside it, as in `apples NOT pears`.");
+      if (parent !== "and")
+        throw queryError(node.position, "NOT needs a positive term beside it, as in `apples NOT pears`.");
       if (node.child.type === "not") throw queryError(node.child.position, "NOT NOT is not supported.");
       checkNegations(node.child, "other");
       return;
@@ -163,7 +181,8 @@ function checkNegations(node: QueryNode, parent: "and" | "other"): void {
     case "and": {
       const positive = node.children.some((c) => c.type !== "not");
       for (const c of node.children) {
-        if (c.type === "not" && !positive) throw queryError(c.position, "NOT needs a positive term beside it, as in `apples NOT pears`.");
+        if (c.type === "not" && !positive)
+          throw queryError(c.position, "NOT needs a positive term beside it, as in `apples NOT pears`.");
         checkNegations(c, "and");
       }
     }
@@ -175,7 +194,8 @@ function checkNegations(node: QueryNode, parent: "and" | "other"): void {
  * @example parseQuery('tea AND "green leaf" NOT milk')
  */
 export function parseQuery(q: string): QueryNode {
-  if (q.length > MAX_QUERY_LENGTH) throw queryError(MAX_QUERY_LENGTH, `a query may be at most ${MAX_QUERY_LENGTH} characters long.`);
+  if (q.length > MAX_QUERY_LENGTH)
+    throw queryError(MAX_QUERY_LENGTH, `a query may be at most ${MAX_QUERY_LENGTH} characters long.`);
   const tree = new Parser(lex(q), q.length).parse();
   checkNegations(tree, "other");
   return tree;

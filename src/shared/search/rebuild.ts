@@ -38,7 +38,9 @@ export async function startSearchRebuild(
 ) {
   const settings = enabledSearch(dataset);
   if (!settings) {
-    throw new ProblemError(409, "search-disabled", { detail: "Search is not enabled for this dataset; set `search: {enabled: true}` in its settings." });
+    throw new ProblemError(409, "search-disabled", {
+      detail: "Search is not enabled for this dataset; set `search: {enabled: true}` in its settings.",
+    });
   }
   const ref = refOf(dataset);
   const paths = JSON.stringify(settings.paths);
@@ -78,7 +80,13 @@ registerJobKind<RebuildEnv>(SEARCH_REBUILD_JOB_KIND, async (env, job): Promise<C
   const live = await db(env.DB)
     .select({ id: schema.datasets.id })
     .from(schema.datasets)
-    .where(and(eq(schema.datasets.id, datasetId), eq(schema.datasets.tenantId, job.tenantId), isNull(schema.datasets.deletedAt)))
+    .where(
+      and(
+        eq(schema.datasets.id, datasetId),
+        eq(schema.datasets.tenantId, job.tenantId),
+        isNull(schema.datasets.deletedAt),
+      ),
+    )
     .get();
   if (!live) return { next: null, progress: {} };
   const ref = { tenantId: job.tenantId, datasetId };

@@ -66,7 +66,10 @@ async function tieOf(q: string, datasetId: string | undefined): Promise<string> 
 
 function decodePosition(cursor: string, tie: string): Position {
   const c = decodeCursor(cursor, { b: "number", d: "string", s: "number", t: "string" });
-  if (c.t !== tie) throw badRequest("The cursor belongs to another query; pass next_cursor with the same q and dataset_id.", [{ path: "$.cursor", message: "cursor of another query" }]);
+  if (c.t !== tie)
+    throw badRequest("The cursor belongs to another query; pass next_cursor with the same q and dataset_id.", [
+      { path: "$.cursor", message: "cursor of another query" },
+    ]);
   return { bm25: c.b, datasetId: c.d, seq: c.s };
 }
 
@@ -98,7 +101,14 @@ async function searchableDatasets(d1: D1Database, tenantId: string) {
   return db(d1)
     .select({ id: d.id, tenantId: d.tenantId, search: d.search })
     .from(d)
-    .where(and(eq(d.tenantId, tenantId), isNull(d.deletedAt), isNotNull(d.search), sql`json_extract(${d.search}, '$.enabled') = 1`))
+    .where(
+      and(
+        eq(d.tenantId, tenantId),
+        isNull(d.deletedAt),
+        isNotNull(d.search),
+        sql`json_extract(${d.search}, '$.enabled') = 1`,
+      ),
+    )
     .orderBy(asc(d.id))
     .limit(MAX_FANOUT_DATASETS + 1)
     .all();
@@ -135,7 +145,8 @@ export async function search(env: SearchEnv, scope: AuditScope, input: SearchInp
       .where(and(eq(d.id, input.dataset_id!), eq(d.tenantId, scope.tenantId), isNull(d.deletedAt)))
       .get();
     if (!row) throw new ProblemError(404, "not-found", { detail: "The dataset was not found." });
-    if (!enabledSearch(row)) throw new ProblemError(409, "search-disabled", { detail: "Search is not enabled for this dataset." });
+    if (!enabledSearch(row))
+      throw new ProblemError(409, "search-disabled", { detail: "Search is not enabled for this dataset." });
     targets = [row];
   }
 
@@ -143,14 +154,20 @@ export async function search(env: SearchEnv, scope: AuditScope, input: SearchInp
   const perDataset = await mapBounded(targets, FANOUT_CONCURRENCY, async (ds): Promise<MergedHit[]> => {
     const ref = refOf(ds);
     try {
-      const hits = unwrap(await datasetObject(env, ref).searchHits(ref, query, resumeIn(ds.id, after), input.limit + 1));
+      const hits = unwrap(
+        await datasetObject(env, ref).searchHits(ref, query, resumeIn(ds.id, after), input.limit + 1),
+      );
       return hits.map((h) => ({ bm25: h.bm25, seq: h.seq, size: h.size, datasetId: ds.id }));
     } catch (err) {
       if (skippable(err, fanOut)) return [];
       throw err;
     }
   });
-  const merged = perDataset.flat().sort((a, b) => a.bm25 - b.bm25 || (a.datasetId < b.datasetId ? -1 : a.datasetId > b.datasetId ? 1 : a.seq - b.seq));
+  const merged = perDataset
+    .flat()
+    .sort(
+      (a, b) => a.bm25 - b.bm25 || (a.datasetId < b.datasetId ? -1 : a.datasetId > b.datasetId ? 1 : a.seq - b.seq),
+    );
   const page: MergedHit[] = [];
   let bytes = 0;
   for (const h of merged.slice(0, input.limit)) {
@@ -188,14 +205,22 @@ export async function search(env: SearchEnv, scope: AuditScope, input: SearchInp
   await appendAudit(env, scope, ...auditEntries(items, input.dataset_id));
   const last = page[page.length - 1];
   const more = merged.length > page.length;
-  return { items, next_cursor: more && last ? encodeCursor({ b: last.bm25, d: last.datasetId, s: last.seq, t: tie }) : null, truncated };
+  return {
+    items,
+    next_cursor: more && last ? encodeCursor({ b: last.bm25, d: last.datasetId, s: last.seq, t: tie }) : null,
+    truncated,
+  };
 }
 
 /** One `record.search` event per dataset that returned records (ids and counts, never the query). */
 function auditEntries(items: SearchItem[], datasetId: string | undefined): AuditEntry[] {
   const counts = new Map<string, number>();
   for (const i of items) counts.set(i.dataset_id, (counts.get(i.dataset_id) ?? 0) + 1);
-  if (!counts.size) return [{ action: "record.search", resource: datasetId ? { dataset_id: datasetId } : {}, details: { count: 0 } }];
-  return [...counts].map(([id, count]) => ({ action: "record.search", resource: { dataset_id: id }, details: { count } }));
+  if (!counts.size)
+    return [{ action: "record.search", resource: datasetId ? { dataset_id: datasetId } : {}, details: { count: 0 } }];
+  return [...counts].map(([id, count]) => ({
+    action: "record.search",
+    resource: { dataset_id: id },
+    details: { count },
+  }));
 }
-

@@ -64,6 +64,8 @@ export function snippetOf(texts: readonly IndexedText[], phrases: readonly strin
   return {
     path: best.t.path,
     text: prefix + text.slice(start, end) + suffix,
-    highlights: best.spans.filter((s) => s.start >= start && s.end <= end).map((s) => ({ start: s.start + shift, end: s.end + shift })),
+    highlights: best.spans
+      .filter((s) => s.start >= start && s.end <= end)
+      .map((s) => ({ start: s.start + shift, end: s.end + shift })),
   };
 }

@@ -11,7 +11,14 @@ import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
 
 const truncatedHeader = z.object({
-  "search-truncated": z.string().optional().openapi({ description: `\`true\` when the tenant has more than ${MAX_FANOUT_DATASETS} searchable datasets and only the first were searched` }),
+  "search-truncated": z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        `\`true\` when the tenant has more than ${MAX_FANOUT_DATASETS} searchable datasets ` +
+        "and only the first were searched",
+    }),
 });
 
 const searchRoute = createRoute({
@@ -22,11 +29,16 @@ const searchRoute = createRoute({
   path: "/search",
   summary: "Full-text search over records (blind index), ranked by BM25",
   description:
-    "Searches one dataset (`dataset_id`) or every search-enabled dataset of the tenant, merged by score. Items are the decrypted " +
-    "records with a snippet of the best-matching string. Syntax: words, \"phrases\", AND (or a space), OR, NOT / -word, parentheses; " +
-    "whole words only (no prefix or fuzzy match). A syntax error is a 400 `query-invalid` with `position`. The read is audited.",
+    "Searches one dataset (`dataset_id`) or every search-enabled dataset of the tenant, merged by score. " +
+    "Items are the decrypted records with a snippet of the best-matching string. " +
+    'Syntax: words, "phrases", AND (or a space), OR, NOT / -word, parentheses; ' +
+    "whole words only (no prefix or fuzzy match). " +
+    "A syntax error is a 400 `query-invalid` with `position`. The read is audited.",
   request: { query: SearchQuerySchema },
-  responses: { 200: jsonResponse(SearchPageSchema, "A page of matches, best first", truncatedHeader), ...pick(400, 401, 403, 404, 409, 422, 503) },
+  responses: {
+    200: jsonResponse(SearchPageSchema, "A page of matches, best first", truncatedHeader),
+    ...pick(400, 401, 403, 404, 409, 422, 503),
+  },
 });
 
 const rebuildRoute = createRoute({
@@ -37,8 +49,9 @@ const rebuildRoute = createRoute({
   path: "/datasets/{id}/search/rebuild",
   summary: "Rebuild the dataset's search index (queued job)",
   description:
-    "Recreates the index under the newest search key and the dataset's current paths. Searches keep answering from the old index " +
-    "until the new one is complete. Started automatically when search settings change and after every key rotation. 409 when search is off.",
+    "Recreates the index under the newest search key and the dataset's current paths. " +
+    "Searches keep answering from the old index until the new one is complete. " +
+    "Started automatically when search settings change and after every key rotation. 409 when search is off.",
   request: { params: z.object({ id: idParam("ds") }) },
   responses: { 202: jsonResponse(RebuildJobSchema, "The job was queued"), ...pick(401, 403, 404, 409, 422, 503) },
 });
