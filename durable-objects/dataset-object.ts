@@ -4,8 +4,9 @@
  * purged, and delegates to the store modules in src/shared/records (see its README):
  * writes.ts / reads.ts (records), dek-cache.ts (DEKs), blobs.ts (R2), idempotency-store.ts,
  * after-commit.ts (audit outbox forwarding), counters.ts (D1 counters), report-store.ts
- * (validation reports) and wipe.ts (purge). Problems travel back as values (wire.ts). Its
- * schema is the migration list in migrations/dataset-object.ts.
+ * (validation reports) and wipe.ts (purge); src/shared/search/dataset-search.ts keeps the blind
+ * search index. Problems travel back as values (wire.ts). Its schema is the migration list in
+ * migrations/dataset-object.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { AuditEntry, AuditScope } from "../src/shared/audit/append";
@@ -19,7 +20,7 @@ import { applyJobWrites, type JobWrite, type JobWriteResult } from "../src/share
 import { keyVersionsInUse, reencryptBatch, type ReencryptResult } from "../src/shared/records/reencrypt";
 import type { PreparedRecord } from "../src/shared/records/ingest";
 import type { DatasetObjectContext } from "../src/shared/records/object-context";
-import { getRecord, listRecords } from "../src/shared/records/reads";
+import { getRecord, listRecords, openRowOrNull } from "../src/shared/records/reads";
 import type { ValidationChunk, ValidationReport } from "../src/shared/records/report";
 import { reportPage, startReport, validateChunk } from "../src/shared/records/report-store";
 import * as store from "../src/shared/records/store";
@@ -36,6 +37,14 @@ import {
   type VersionMatch,
 } from "../src/shared/records/wire";
 import { createRecords, removeRecord, updateRecord } from "../src/shared/records/writes";
+import {
+  DatasetSearch,
+  type OpenedHit,
+  type RebuildChunk,
+  type SearchHitRef,
+} from "../src/shared/search/dataset-search";
+import { deriveSearchKey } from "../src/shared/search/keys";
+import type { QueryNode } from "../src/shared/search/query";
 import { DATASET_OBJECT_MIGRATIONS } from "./migrations/dataset-object";
 
 export class DatasetObject extends DurableObject<Env> {
@@ -47,12 +56,20 @@ export class DatasetObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const counters = new CounterSync(ctx.storage.sql, env.DB, () => (this.purged ? null : this.ref));
+    const keys = new DekCache(env);
     this.records = {
       storage: ctx.storage,
       env,
-      keys: new DekCache(env),
+      keys,
       counters,
       afterCommit: new AfterCommit(ctx.storage, env, counters),
+      // Search keys are used only by calls that have bound `ref` first.
+      search: new DatasetSearch({
+        sql: ctx.storage.sql,
+        searchKey: (version) => deriveSearchKey(env, this.ref!, version),
+        currentKeyVersion: async () => (await keys.current(this.ref!)).version,
+        transaction: (fn) => ctx.storage.transactionSync(fn),
+      }),
     };
     ctx.blockConcurrencyWhile(async () => {
       migrateObject(ctx.storage, DATASET_OBJECT_MIGRATIONS);
@@ -257,6 +274,65 @@ export class DatasetObject extends DurableObject<Env> {
     return outcomeOf(async () => {
       this.bind(ref, false);
       return reportPage(this.records, ref, afterSeq, limit);
+    });
+  }
+
+  // ---- RPC: search (src/shared/search/dataset-search.ts does the work) ----------------
+
+  /** Phase one of a search: up to `limit` matches after `after`, best first. */
+  async searchHits(
+    ref: DatasetRef,
+    query: QueryNode,
+    after: { bm25: number; seq: number } | null,
+    limit: number,
+  ): Promise<Outcome<SearchHitRef[]>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      return this.records.search.hits(query, after, limit);
+    });
+  }
+
+  /** Phase two: the chosen matches decrypted, with snippets. */
+  async openSearchHits(
+    ref: DatasetRef,
+    scope: AuditScope,
+    query: QueryNode,
+    seqs: number[],
+  ): Promise<Outcome<OpenedHit[]>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      return this.records.search.open(query, seqs, (row) => openRowOrNull(this.records, ref, scope, row));
+    });
+  }
+
+  /** Starts rebuilding the index under the newest key and `paths` (JSON array text). */
+  async startSearchRebuild(ref: DatasetRef, jobId: string | null, paths: string): Promise<Outcome<null>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      await this.records.search.startRebuild(jobId, paths);
+      return null;
+    });
+  }
+
+  /** One chunk (at most `maxRecords` records) of a rebuild job. */
+  async searchRebuildChunk(
+    ref: DatasetRef,
+    scope: AuditScope,
+    jobId: string,
+    maxRecords?: number,
+  ): Promise<Outcome<RebuildChunk>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      return this.records.search.rebuildChunk(jobId, (row) => openRowOrNull(this.records, ref, scope, row), maxRecords);
+    });
+  }
+
+  /** Deletes the index (search turned off). */
+  async dropSearchIndex(ref: DatasetRef): Promise<Outcome<null>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      this.ctx.storage.transactionSync(() => this.records.search.drop());
+      return null;
     });
   }
 

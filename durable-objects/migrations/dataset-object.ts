@@ -103,4 +103,28 @@ export const DATASET_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
     ) WITHOUT ROWID;
   `,
   },
+  {
+    version: 5,
+    // The blind search index (src/shared/search/index-store.ts): one row per slot and two
+    // contentless FTS5 tables, so a rebuild fills one while the other answers searches.
+    name: "search_slots, search_fts_0 and search_fts_1",
+    sql: `
+    CREATE TABLE IF NOT EXISTS search_slots (
+      slot INTEGER PRIMARY KEY CHECK (slot IN (0, 1)),
+      state TEXT NOT NULL CHECK (state IN ('active', 'building')),
+      job_id TEXT,
+      key_version INTEGER NOT NULL,
+      paths TEXT NOT NULL,
+      through_seq INTEGER NOT NULL,
+      indexed INTEGER NOT NULL,
+      started_at TEXT NOT NULL,
+      finished_at TEXT
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS search_slots_state_idx ON search_slots(state);
+    CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_0
+      USING fts5(doc, content='', contentless_delete=1, tokenize='ascii');
+    CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_1
+      USING fts5(doc, content='', contentless_delete=1, tokenize='ascii');
+  `,
+  },
 ];

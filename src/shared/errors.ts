@@ -53,6 +53,8 @@ export type ProblemSlug =
   | "unsupported-media-type"
   | "schema-invalid"
   | "pii-rejected"
+  | "query-invalid"
+  | "search-disabled"
   | "decryption-failed"
   | "audit-unavailable"
   | "internal";

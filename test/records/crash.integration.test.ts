@@ -14,6 +14,8 @@ import { DekCache } from "../../src/shared/records/dek-cache";
 import { prepareRecords } from "../../src/shared/records/ingest";
 import type { DatasetObjectContext } from "../../src/shared/records/object-context";
 import { createRecords } from "../../src/shared/records/writes";
+import { DatasetSearch } from "../../src/shared/search/dataset-search";
+import { deriveSearchKey } from "../../src/shared/search/keys";
 import { verify } from "../audit/helpers";
 import { callJson, createDataset, newTenant } from "../helpers/api";
 import { auditEvents, datasetCounters, datasetStub, inObject, postRecord, recordsPath } from "./helpers";
@@ -48,12 +50,19 @@ describe("a crash between commit and forward", () => {
     // The real write path on the real object's storage; only the after-commit step is cut off.
     const committed = await runInDurableObject(datasetStub(tenant.id, ds.id), async (_i, state) => {
       const counters = new CounterSync(state.storage.sql, env.DB, () => ref);
+      const keys = new DekCache(env);
       const ctx: DatasetObjectContext = {
         storage: state.storage,
         env,
-        keys: new DekCache(env),
+        keys,
         counters,
         afterCommit: new DiesAfterCommit(state.storage, env, counters),
+        search: new DatasetSearch({
+          sql: state.storage.sql,
+          searchKey: (version) => deriveSearchKey(env, ref, version),
+          currentKeyVersion: async () => (await keys.current(ref)).version,
+          transaction: (fn) => state.storage.transactionSync(fn),
+        }),
       };
       const before = Date.now();
       await expect(createRecords(ctx, ref, scope, [prepared], false, null)).rejects.toThrow(/killed/);

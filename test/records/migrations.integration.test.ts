@@ -68,7 +68,8 @@ const userTables = (sql: SqlStorage) =>
 function rewriteAsOlder(sql: SqlStorage, recreate: () => void): void {
   const rows: Record<string, Record<string, SqlStorageValue>[]> = {};
   for (const t of DATA_TABLES) rows[t] = sql.exec(`SELECT * FROM ${t}`).toArray();
-  for (const t of userTables(sql)) sql.exec(`DROP TABLE "${t}"`);
+  // Dropping an FTS5 table (search index) drops its shadow tables too: list again after each drop.
+  for (let t = userTables(sql)[0]; t; t = userTables(sql)[0]) sql.exec(`DROP TABLE "${t}"`);
   recreate();
   for (const t of DATA_TABLES) {
     for (const row of rows[t]) {

@@ -162,7 +162,12 @@ describe("schema changes and the validation report", () => {
     const rest = await callJson(`/api/v1/datasets/${ds.id}/validation-report?limit=1&cursor=${paged.body.next_cursor}`, { token }, 200);
     expect(rest.body.items[0].seq).toBe(3);
 
-    const events = await auditEvents(tenant.id);
+    // The job finishes (and audits job.finish) in a queue message of its own after the report's last chunk.
+    let events = await auditEvents(tenant.id);
+    for (let i = 0; i < 100 && !events.some((e) => e.action === "job.finish"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      events = await auditEvents(tenant.id);
+    }
     const actions = events.map((e) => e.action);
     expect(events.find((e) => e.action === "job.create")?.details).toMatchObject({ kind: "dataset.validate" });
     expect(actions).toContain("job.finish");

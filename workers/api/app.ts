@@ -13,6 +13,7 @@ import { datasetMaintenanceRoutes } from "./routes/dataset-maintenance";
 import { auditRoutes } from "./routes/audit";
 import { datasetRoutes } from "./routes/datasets";
 import { recordRoutes } from "./routes/records";
+import { searchRoutes } from "./routes/search";
 import { tenantKeyRoutes } from "./routes/tenant-keys";
 import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
@@ -71,7 +72,8 @@ const routes = app
   .route("/api/v1/pii", piiRoutes)
   .route("/api/v1", anonymizeRoutes)
   .route("/api/v1/keys", transitKeyRoutes)
-  .route("/api/v1", transitRoutes);
+  .route("/api/v1", transitRoutes)
+  .route("/api/v1", searchRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",

@@ -11,6 +11,7 @@ import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../pii/policy";
 import { datasetCacheTtlMs, evictDataset, getCachedDataset, putCachedDataset, type DatasetCacheEnv } from "./cache";
+import { checkSearchSettings } from "../search/settings";
 
 export type DatasetRow = typeof schema.datasets.$inferSelect;
 
@@ -20,6 +21,7 @@ export const toDataset = (r: DatasetRow): Dataset => ({
   description: r.description,
   schema: r.schema === null ? null : JSON.parse(r.schema),
   pii_policy: r.piiPolicy === null ? null : JSON.parse(r.piiPolicy),
+  search: r.search === null ? null : JSON.parse(r.search),
   version: r.version,
   record_count: r.recordCount,
   bytes: r.bytes,
@@ -55,6 +57,7 @@ export interface PreparedDataset {
  */
 export async function prepareCreate(env: KeyEnv, tenantId: string, input: CreateDataset): Promise<PreparedDataset> {
   assertSchemaUsable(input.schema);
+  checkSearchSettings(input.search);
   const id = newId("ds");
   const now = new Date().toISOString();
   const [, taken, dek] = await Promise.all([
@@ -76,6 +79,7 @@ export async function prepareCreate(env: KeyEnv, tenantId: string, input: Create
     description: input.description ?? null,
     schema: input.schema == null ? null : JSON.stringify(input.schema),
     piiPolicy: input.pii_policy == null ? null : JSON.stringify(input.pii_policy),
+    search: input.search == null ? null : JSON.stringify(input.search),
     version: 1,
     recordCount: 0,
     bytes: 0,
@@ -150,11 +154,13 @@ export function prepareUpdate(current: DatasetRow, ifMatch: string, input: Updat
     throw preconditionFailed(`The dataset has changed since you read it; its ETag is now ${datasetEtag(current)}.`);
   }
   assertSchemaUsable(input.schema);
+  checkSearchSettings(input.search);
   const changes: Partial<DatasetRow> = {};
   if (input.name !== undefined) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
   if (input.schema !== undefined) changes.schema = input.schema === null ? null : JSON.stringify(input.schema);
   if (input.pii_policy !== undefined) changes.piiPolicy = input.pii_policy === null ? null : JSON.stringify(input.pii_policy);
+  if (input.search !== undefined) changes.search = input.search === null ? null : JSON.stringify(input.search);
   return changes;
 }
 

@@ -58,6 +58,8 @@ export const datasets = sqliteTable(
     schema: text("schema"),
     /** Dataset PII policy as JSON text, or null for none. */
     piiPolicy: text("pii_policy"),
+    /** Search settings as JSON text (`{enabled, paths}`), or null: not searchable. */
+    search: text("search"),
     /** Bumped on every metadata change; the ETag is derived from it. */
     version: integer("version").notNull().default(1),
     recordCount: integer("record_count").notNull().default(0),

@@ -66,6 +66,8 @@ export async function applyJobWrites(
   const replaced: string[] = [];
   let result: JobWriteResult;
   try {
+    // New versions are re-indexed in their own transaction, so an anonymized value stops matching.
+    const docs = await ctx.search.prepare(sealed.map((s) => s.item.canonical));
     result = ctx.storage.transactionSync(() => {
       const again = stored(sql, batchKey);
       if (again) {
@@ -74,7 +76,7 @@ export async function applyJobWrites(
       }
       let written = 0;
       let bytes = 0;
-      for (const s of sealed) {
+      for (const [i, s] of sealed.entries()) {
         const row = store.getRecordRow(sql, s.item.id);
         const next: store.RecordRow | null = row
           ? {
@@ -92,6 +94,7 @@ export async function applyJobWrites(
           if (s.blobKey) unused.push(s.blobKey);
           continue;
         }
+        ctx.search.put(row.seq, docs[i]);
         if (row.blob_key) replaced.push(row.blob_key);
         written++;
         bytes += s.item.size - row.size;

@@ -8,16 +8,23 @@ import { notFound } from "../errors";
 import { shredStatement } from "./keys";
 import { datasetObject, refOf } from "./object";
 import { unwrap } from "./wire";
+import { startSearchRebuild } from "../search/rebuild";
+import { enabledSearch } from "../search/settings";
 
-export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS">;
+export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS" | "JOBS">;
 
-/** Adds a new DEK version through the dataset's object, which seals new writes with it. */
-export async function rotateRecordKey(env: LifecycleEnv, scope: AuditScope, dataset: { id: string; tenantId: string }) {
+/**
+ * Adds a new DEK version through the dataset's object, which seals new writes with it.
+ * A searchable dataset's search key is derived from the DEK, so its index is rebuilt
+ * under the new version (`search_rebuild_job_id`); searches use the old one meanwhile.
+ */
+export async function rotateRecordKey(env: LifecycleEnv, scope: AuditScope, dataset: { id: string; tenantId: string; search: string | null }) {
   const ref = refOf(dataset);
   const rotated = await audited(env, scope, { action: "dataset.rotate_key", resource: { dataset_id: dataset.id } }, async () =>
     unwrap(await datasetObject(env, ref).rotateKey(ref)),
   );
-  return { dataset_id: dataset.id, ...rotated };
+  const rebuild = enabledSearch(dataset) ? await startSearchRebuild(env, scope, dataset, "key_rotation") : null;
+  return { dataset_id: dataset.id, ...rotated, ...(rebuild ? { search_rebuild_job_id: rebuild.job_id } : {}) };
 }
 
 /**

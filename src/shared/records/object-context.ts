@@ -2,6 +2,7 @@
 import type { AfterCommit } from "./after-commit";
 import type { CounterSync } from "./counters";
 import type { DekCache } from "./dek-cache";
+import type { DatasetSearch } from "../search/dataset-search";
 
 export type DatasetObjectEnv = Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "TENANT">;
 
@@ -13,4 +14,6 @@ export interface DatasetObjectContext {
   counters: CounterSync;
   /** Forwards audit events and copies counters after a committed change. */
   afterCommit: AfterCommit;
+  /** The blind search index (src/shared/search): written in the same transaction as each record change. */
+  search: DatasetSearch;
 }

@@ -49,6 +49,21 @@ export async function openRow(
   }
 }
 
+/** Like openRow, but null (still audited) when the record fails its integrity check: for scans that skip it. */
+export async function openRowOrNull(
+  ctx: DatasetObjectContext,
+  ref: DatasetRef,
+  scope: AuditScope,
+  row: store.RecordRow,
+): Promise<string | null> {
+  try {
+    return await openRow(ctx, ref, scope, row);
+  } catch (err) {
+    if (err instanceof ProblemError && err.slug === "decryption-failed") return null;
+    throw err;
+  }
+}
+
 /** One decrypted record; 404 problem when there is none with this id. */
 export async function getRecord(
   ctx: DatasetObjectContext,

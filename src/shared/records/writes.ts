@@ -1,7 +1,9 @@
 /**
  * Writing records inside a DatasetObject: seal under the current DEK, put large
  * ciphertexts in R2, then commit rows, counters, idempotency entry and audit outbox event
- * in one transaction. Blobs of a write that does not commit are deleted again.
+ * in one transaction. Blobs of a write that does not commit are deleted again. The search
+ * index's blind tokens are computed before the transaction (they need WebCrypto) and
+ * written inside it, so a record and its index entry commit together.
  */
 import type { AuditScope } from "../audit/append";
 import { notFound, preconditionFailed, ProblemError } from "../errors";
@@ -58,6 +60,7 @@ export async function createRecords(
   const blobKeys = await putBlobs(ctx.env.BLOBS, sealed);
   let result: CreateResult;
   try {
+    const docs = await ctx.search.prepare(sealed.map((s) => s.item.canonical));
     result = ctx.storage.transactionSync(() => {
       // Checked again inside the transaction: a concurrent retry may have won meanwhile.
       if (claim) {
@@ -78,6 +81,7 @@ export async function createRecords(
           ciphertext: s.blobKey ? null : store.exactBuffer(s.ct),
           blob_key: s.blobKey,
         });
+        ctx.search.put(first + i, docs[i]);
         return { id: s.id, seq: first + i, version: 1, created_at: now };
       });
       const bytes = sealed.reduce((n, s) => n + s.item.size, 0);
@@ -152,6 +156,7 @@ export async function updateRecord(
     blob_key: blobKey,
   };
   try {
+    const [doc] = await ctx.search.prepare([item.canonical]);
     ctx.storage.transactionSync(() => {
       // Another update may have committed while this one was sealing.
       if (!store.replaceRecord(sql, row.version, next)) {
@@ -159,6 +164,7 @@ export async function updateRecord(
         if (!now) throw notFound("The record");
         throw stale(now);
       }
+      ctx.search.put(row.seq, doc);
       addStats(sql, 0, item.size - row.size);
       ctx.afterCommit.auditInTransaction(scope, {
         action: "record.update",
@@ -192,6 +198,7 @@ export async function removeRecord(
     if (!current) throw notFound("The record");
     if (match) checkMatch(current, match);
     store.deleteRecordRow(sql, recordId);
+    ctx.search.remove(current.seq);
     addStats(sql, -1, -current.size);
     ctx.afterCommit.auditInTransaction(scope, {
       action: "record.delete",

@@ -1,6 +1,7 @@
 /** Datasets: the catalog entries that own records, a schema and a PII policy. */
 import { z } from "@hono/zod-openapi";
 import { PiiPolicySchema } from "./pii";
+import { SearchSettingsSchema } from "./search";
 
 export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -21,6 +22,7 @@ export const CreateDatasetSchema = z
     description: z.string().max(2000).optional(),
     schema: z.union([JsonSchemaDocument, z.null()]).optional().openapi({ description: "The records' JSON Schema; absent or null for free-form records." }),
     pii_policy: nullablePolicy.optional().openapi({ description: "Applied to every record write; absent or null for none." }),
+    search: SearchSettingsSchema.optional().openapi({ description: "Full-text search settings; absent for none." }),
   })
   .strict()
   .openapi("CreateDataset");
@@ -31,6 +33,7 @@ export const UpdateDatasetSchema = z
     description: z.string().max(2000).nullable().optional(),
     schema: z.union([JsonSchemaDocument, z.null()]).optional().openapi({ description: "A new JSON Schema, or null to drop it." }),
     pii_policy: nullablePolicy.optional().openapi({ description: "A new PII policy, or null to drop it." }),
+    search: SearchSettingsSchema.nullable().optional().openapi({ description: "New search settings, or null to turn search off." }),
   })
   .strict()
   .openapi("UpdateDataset");
@@ -42,6 +45,7 @@ export const DatasetSchema = z
     description: z.string().nullable(),
     schema: z.unknown().nullable().openapi({ description: "The JSON Schema, or null" }),
     pii_policy: nullablePolicy.openapi({ description: "The PII policy applied to every record write, or null" }),
+    search: SearchSettingsSchema.nullable().openapi({ description: "Full-text search settings, or null: not searchable" }),
     version: z.number().int().openapi({ description: "Metadata version; the ETag is derived from it." }),
     record_count: z.number().int(),
     bytes: z.number().int(),

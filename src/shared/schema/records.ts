@@ -60,7 +60,12 @@ export const ValidateResponseSchema = z
   .openapi("ValidateResult");
 
 export const RotatedKeySchema = z
-  .object({ dataset_id: z.string(), key_version: z.number().int(), created_at: z.string() })
+  .object({
+    dataset_id: z.string(),
+    key_version: z.number().int(),
+    created_at: z.string(),
+    search_rebuild_job_id: z.string().optional().openapi({ description: "The job re-indexing the dataset under the new search key, when search is on" }),
+  })
   .openapi("RotatedDatasetKey");
 
 export const ReportJobSchema = z

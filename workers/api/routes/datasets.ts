@@ -5,6 +5,7 @@ import * as datasets from "../../../src/shared/datasets/service";
 import { validatePolicy } from "../../../src/shared/pii/policy";
 import { preconditionRequired } from "../../../src/shared/errors";
 import { purgeDataset } from "../../../src/shared/records/lifecycle";
+import { applySearchSettings } from "../../../src/shared/search/rebuild";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
 import { CreateDatasetSchema, DatasetSchema, UpdateDatasetSchema } from "../../../src/shared/schema/datasets";
 import { wrapTime } from "hono/timing";
@@ -94,6 +95,7 @@ export const datasetRoutes = router()
         () => datasets.insertDataset(c.env.DB, prepared),
       ),
     );
+    await applySearchSettings(c.env, auditScope(c), row, null);
     c.header("ETag", datasets.datasetEtag(dataset));
     c.header("Location", `/api/v1/datasets/${dataset.id}`);
     return c.json(dataset, 201);
@@ -125,6 +127,7 @@ export const datasetRoutes = router()
       },
       () => datasets.applyUpdate(c.env.DB, current, changes),
     );
+    if (changes.search !== undefined) await applySearchSettings(c.env, auditScope(c), { ...current, ...changes }, current.search);
     c.header("ETag", datasets.datasetEtag(dataset));
     return c.json(dataset, 200);
   })

@@ -1,0 +1,226 @@
+/**
+ * GET /search: parse the query, find the datasets to search, ask each DatasetObject for
+ * its best matches (in parallel, at most FANOUT_CONCURRENCY at a time), merge them by
+ * score, then have the objects that own the winners decrypt them and cut snippets.
+ * Two phases, so only the records returned are decrypted and audited.
+ *
+ * Order is (bm25, dataset id, seq); the cursor holds the last returned position and a
+ * tie to the query, so a cursor from another query is a 400.
+ */
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { appendAudit, type AuditEntry, type AuditScope } from "../audit/append";
+import { db, schema } from "../db/client";
+import { badRequest, ProblemError } from "../errors";
+import { base64UrlEncode } from "../ids";
+import { decodeCursor, encodeCursor } from "../pagination";
+import { MAX_PAGE_BYTES } from "../records/limits";
+import { datasetObject, refOf } from "../records/object";
+import { unwrap } from "../records/wire";
+import type { DatasetRef } from "../records/wire";
+import type { Snippet } from "./snippet";
+import { FANOUT_CONCURRENCY, MAX_FANOUT_DATASETS } from "./limits";
+import { parseQuery } from "./query";
+import { enabledSearch } from "./settings";
+
+export type SearchEnv = Pick<Env, "DB" | "DATASET" | "TENANT">;
+
+export interface SearchInput {
+  q: string;
+  dataset_id?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface SearchItem {
+  dataset_id: string;
+  id: string;
+  seq: number;
+  version: number;
+  score: number;
+  snippet: Snippet | null;
+  data: Record<string, unknown>;
+}
+
+export interface SearchPage {
+  items: SearchItem[];
+  next_cursor: string | null;
+  /** True when the tenant has more search-enabled datasets than one search covers. */
+  truncated: boolean;
+}
+
+interface Position {
+  bm25: number;
+  datasetId: string;
+  seq: number;
+}
+
+interface MergedHit extends Position {
+  size: number;
+}
+
+/** Ties a cursor to its query and scope (not secret: it only stops cursors being mixed up). */
+async function tieOf(q: string, datasetId: string | undefined): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${datasetId ?? "*"}\n${q}`));
+  return base64UrlEncode(new Uint8Array(digest).subarray(0, 12));
+}
+
+function decodePosition(cursor: string, tie: string): Position {
+  const c = decodeCursor(cursor, { b: "number", d: "string", s: "number", t: "string" });
+  if (c.t !== tie)
+    throw badRequest("The cursor belongs to another query; pass next_cursor with the same q and dataset_id.", [
+      { path: "$.cursor", message: "cursor of another query" },
+    ]);
+  return { bm25: c.b, datasetId: c.d, seq: c.s };
+}
+
+/** Where one dataset's matches resume after the global position (order: bm25, dataset id, seq). */
+function resumeIn(datasetId: string, after: Position | null): { bm25: number; seq: number } | null {
+  if (!after) return null;
+  if (datasetId < after.datasetId) return { bm25: after.bm25, seq: Number.MAX_SAFE_INTEGER };
+  if (datasetId === after.datasetId) return { bm25: after.bm25, seq: after.seq };
+  return { bm25: after.bm25, seq: 0 };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** The tenant's live, search-enabled datasets, by id; at most MAX_FANOUT_DATASETS (+1 to tell). */
+async function searchableDatasets(d1: D1Database, tenantId: string) {
+  const d = schema.datasets;
+  return db(d1)
+    .select({ id: d.id, tenantId: d.tenantId, search: d.search })
+    .from(d)
+    .where(
+      and(
+        eq(d.tenantId, tenantId),
+        isNull(d.deletedAt),
+        isNotNull(d.search),
+        sql`json_extract(${d.search}, '$.enabled') = 1`,
+      ),
+    )
+    .orderBy(asc(d.id))
+    .limit(MAX_FANOUT_DATASETS + 1)
+    .all();
+}
+
+/** A dataset whose index is missing (409) or that vanished (404) drops out of a tenant-wide search. */
+function skippable(err: unknown, fanOut: boolean): boolean {
+  return fanOut && err instanceof ProblemError && (err.status === 404 || err.slug === "search-disabled");
+}
+
+/**
+ * One page of search results, decrypted, with snippets; the read is audited before it
+ * is returned (one event per dataset that contributed, with the count).
+ * Errors: 400 query-invalid (with `position`) or a bad cursor; 404 unknown dataset;
+ * 409 search-disabled for a dataset without search.
+ */
+export async function search(env: SearchEnv, scope: AuditScope, input: SearchInput): Promise<SearchPage> {
+  const query = parseQuery(input.q);
+  const tie = await tieOf(input.q, input.dataset_id);
+  const after = input.cursor ? decodePosition(input.cursor, tie) : null;
+  const fanOut = input.dataset_id === undefined;
+
+  let targets: { id: string; tenantId: string; search: string | null }[];
+  let truncated = false;
+  if (fanOut) {
+    targets = await searchableDatasets(env.DB, scope.tenantId);
+    truncated = targets.length > MAX_FANOUT_DATASETS;
+    targets = targets.slice(0, MAX_FANOUT_DATASETS);
+  } else {
+    const d = schema.datasets;
+    const row = await db(env.DB)
+      .select({ id: d.id, tenantId: d.tenantId, search: d.search })
+      .from(d)
+      .where(and(eq(d.id, input.dataset_id!), eq(d.tenantId, scope.tenantId), isNull(d.deletedAt)))
+      .get();
+    if (!row) throw new ProblemError(404, "not-found", { detail: "The dataset was not found." });
+    if (!enabledSearch(row))
+      throw new ProblemError(409, "search-disabled", { detail: "Search is not enabled for this dataset." });
+    targets = [row];
+  }
+
+  // Phase one: each dataset's best limit + 1 after the cursor.
+  const perDataset = await mapBounded(targets, FANOUT_CONCURRENCY, async (ds): Promise<MergedHit[]> => {
+    const ref = refOf(ds);
+    try {
+      const hits = unwrap(
+        await datasetObject(env, ref).searchHits(ref, query, resumeIn(ds.id, after), input.limit + 1),
+      );
+      return hits.map((h) => ({ bm25: h.bm25, seq: h.seq, size: h.size, datasetId: ds.id }));
+    } catch (err) {
+      if (skippable(err, fanOut)) return [];
+      throw err;
+    }
+  });
+  const merged = perDataset
+    .flat()
+    .sort(
+      (a, b) => a.bm25 - b.bm25 || (a.datasetId < b.datasetId ? -1 : a.datasetId > b.datasetId ? 1 : a.seq - b.seq),
+    );
+  const page: MergedHit[] = [];
+  let bytes = 0;
+  for (const h of merged.slice(0, input.limit)) {
+    if (page.length > 0 && bytes + h.size > MAX_PAGE_BYTES) break;
+    page.push(h);
+    bytes += h.size;
+  }
+
+  // Phase two: the owners of the winners decrypt them.
+  const byDataset = new Map<string, number[]>();
+  for (const h of page) byDataset.set(h.datasetId, [...(byDataset.get(h.datasetId) ?? []), h.seq]);
+  const refs = new Map(targets.map((t) => [t.id, refOf(t)]));
+  const opened = new Map<string, SearchItem>();
+  await mapBounded([...byDataset], FANOUT_CONCURRENCY, async ([datasetId, seqs]) => {
+    const ref = refs.get(datasetId) as DatasetRef;
+    try {
+      for (const o of unwrap(await datasetObject(env, ref).openSearchHits(ref, scope, query, seqs))) {
+        const hit = page.find((h) => h.datasetId === datasetId && h.seq === o.seq)!;
+        opened.set(`${datasetId}:${o.seq}`, {
+          dataset_id: datasetId,
+          id: o.id,
+          seq: o.seq,
+          version: o.version,
+          score: -hit.bm25,
+          snippet: o.snippet,
+          data: JSON.parse(o.data) as Record<string, unknown>,
+        });
+      }
+    } catch (err) {
+      if (!skippable(err, fanOut)) throw err;
+    }
+  });
+  const items = page.map((h) => opened.get(`${h.datasetId}:${h.seq}`)).filter((i): i is SearchItem => i !== undefined);
+
+  await appendAudit(env, scope, ...auditEntries(items, input.dataset_id));
+  const last = page[page.length - 1];
+  const more = merged.length > page.length;
+  return {
+    items,
+    next_cursor: more && last ? encodeCursor({ b: last.bm25, d: last.datasetId, s: last.seq, t: tie }) : null,
+    truncated,
+  };
+}
+
+/** One `record.search` event per dataset that returned records (ids and counts, never the query). */
+function auditEntries(items: SearchItem[], datasetId: string | undefined): AuditEntry[] {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.dataset_id, (counts.get(i.dataset_id) ?? 0) + 1);
+  if (!counts.size)
+    return [{ action: "record.search", resource: datasetId ? { dataset_id: datasetId } : {}, details: { count: 0 } }];
+  return [...counts].map(([id, count]) => ({
+    action: "record.search",
+    resource: { dataset_id: id },
+    details: { count },
+  }));
+}
