@@ -37,6 +37,7 @@ const echo = {
   },
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench fixtures read whatever the API answers
 async function api(path: string, token: string, body: unknown): Promise<any> {
   const res = await handler.fetch(
     new Request(BASE + path, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }),
