@@ -14,9 +14,19 @@
  * Each `test` is charged the string's length times the pattern's program size against
  * SCHEMA_REGEX_BUDGET per validate call; past it the call fails with 413 `scan-limit-exceeded`.
  */
+import { format } from "@cfworker/json-schema";
 import type { RE2JS } from "re2js";
 import { ProblemError } from "../errors";
 import { compileTenantPattern, RefusedPatternError } from "../pii/tenant-pattern";
+
+/**
+ * Longest string `format: "url"` checks. The library's URL regex (`\S+(?::\S*)?@`) backtracks
+ * polynomially: 16,000 ':' took 0.8 s, so 1 MB would take hours. Longer strings are not a "url"
+ * (browsers and servers stop near 2,000 characters too); `uri` has no such limit.
+ */
+export const MAX_URL_FORMAT_LENGTH = 2048;
+const libraryUrl = format.url;
+format.url = (input: string) => input.length <= MAX_URL_FORMAT_LENGTH && libraryUrl(input);
 
 /** Work schema regexes may do per validated value, in characters read times program size. */
 export const SCHEMA_REGEX_BUDGET = 8_388_608;
