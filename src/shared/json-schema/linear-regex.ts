@@ -49,6 +49,9 @@ export function compileSchemaPattern(source: string): RE2JS {
   return re;
 }
 
+/** A value the schema's patterns could not be run on (over budget, or a pattern RE2 cannot run). */
+export class SchemaPatternProblem extends ProblemError {}
+
 class Budget {
   left = SCHEMA_REGEX_BUDGET;
 }
@@ -65,7 +68,7 @@ function standIn(budget: Budget) {
         } catch (err) {
           // A schema stored before patterns were checked at acceptance.
           if (err instanceof RefusedPatternError) {
-            throw new ProblemError(422, "validation-failed", {
+            throw new SchemaPatternProblem(422, "validation-failed", {
               detail: `The schema's pattern ${JSON.stringify(source)} cannot run on the linear-time engine: ${err.message}. Update the schema.`,
             });
           }
@@ -73,7 +76,7 @@ function standIn(budget: Budget) {
         }
         const work = input.length * Math.max(1, re.programSize());
         if (work > budget.left) {
-          throw new ProblemError(413, "scan-limit-exceeded", {
+          throw new SchemaPatternProblem(413, "scan-limit-exceeded", {
             detail:
               `Schema patterns may do ${SCHEMA_REGEX_BUDGET} units of work per validated value (characters read ` +
               `times the pattern's program size); pattern ${JSON.stringify(source)} reached the limit.`,
