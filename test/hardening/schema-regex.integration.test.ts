@@ -78,6 +78,20 @@ describe("JSON Schema patterns run on a linear-time engine", () => {
   });
 });
 
+describe("one schema-pattern budget per request", () => {
+  it("a batch whose records each fit but together do not is a 413 and stores nothing; alone each is fine", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, { schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } } });
+    const data = { s: "a".repeat(500_000) };
+    const batch = await call(`/api/v1/datasets/${ds.id}/records/batch`, { token, body: { records: [{ data }, { data }] } });
+    expect((await expectProblem(batch, 413)).type).toMatch(/scan-limit-exceeded$/);
+    const list = await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200);
+    expect(list.body.items).toHaveLength(0);
+    await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data } }, 201);
+    await expectProblem(await call("/api/v1/validate", { token, body: { dataset_id: ds.id, records: [data, data] } }), 413);
+  });
+});
+
 describe("the library's own format regexes", () => {
   it('format "url" answers at once on a string built to make its regex backtrack, and fails it', async () => {
     const { token } = await newTenant();

@@ -11,8 +11,9 @@
  * tenant-pattern.ts for how JavaScript meaning is kept). Regex literals, including the
  * library's own `format` regexes, are not affected.
  *
- * Each `test` is charged the string's length times the pattern's program size against
- * SCHEMA_REGEX_BUDGET per validate call; past it the call fails with 413 `scan-limit-exceeded`.
+ * Each `test` is charged the string's length times the pattern's program size against a
+ * SchemaRegexBudget of SCHEMA_REGEX_BUDGET units, shared by every value of one request (a
+ * batch, a /validate call); past it the request fails with 413 `scan-limit-exceeded`.
  */
 import { format } from "@cfworker/json-schema";
 import type { RE2JS } from "re2js";
@@ -28,7 +29,7 @@ export const MAX_URL_FORMAT_LENGTH = 2048;
 const libraryUrl = format.url;
 format.url = (input: string) => input.length <= MAX_URL_FORMAT_LENGTH && libraryUrl(input);
 
-/** Work schema regexes may do per validated value, in characters read times program size. */
+/** Work schema regexes may do per request, in characters read times program size (2^23, ~0.1-0.25 s at worst). */
 export const SCHEMA_REGEX_BUDGET = 8_388_608;
 
 const NativeRegExp = globalThis.RegExp;
@@ -52,11 +53,12 @@ export function compileSchemaPattern(source: string): RE2JS {
 /** A value the schema's patterns could not be run on (over budget, or a pattern RE2 cannot run). */
 export class SchemaPatternProblem extends ProblemError {}
 
-class Budget {
+/** What the schema patterns of one request may still do; pass the same one for every value. */
+export class SchemaRegexBudget {
   left = SCHEMA_REGEX_BUDGET;
 }
 
-function standIn(budget: Budget) {
+function standIn(budget: SchemaRegexBudget) {
   return function SchemaRegExp(source: string, flags?: string) {
     // Syntax errors stay SyntaxErrors (format "regex"); the native regex is never run.
     new NativeRegExp(source, flags);
@@ -78,7 +80,7 @@ function standIn(budget: Budget) {
         if (work > budget.left) {
           throw new SchemaPatternProblem(413, "scan-limit-exceeded", {
             detail:
-              `Schema patterns may do ${SCHEMA_REGEX_BUDGET} units of work per validated value (characters read ` +
+              `Schema patterns may do ${SCHEMA_REGEX_BUDGET} units of work per request (characters read ` +
               `times the pattern's program size); pattern ${JSON.stringify(source)} reached the limit.`,
             extensions: { limit_work: SCHEMA_REGEX_BUDGET },
           });
@@ -91,9 +93,9 @@ function standIn(budget: Budget) {
 }
 
 /** Runs `validate` (synchronous, @cfworker/json-schema) with its regexes on RE2; see the module comment. */
-export function withLinearRegex<T>(validate: () => T): T {
+export function withLinearRegex<T>(validate: () => T, budget = new SchemaRegexBudget()): T {
   const g = globalThis as { RegExp: unknown };
-  g.RegExp = standIn(new Budget());
+  g.RegExp = standIn(budget);
   try {
     return validate();
   } finally {
