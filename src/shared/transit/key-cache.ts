@@ -15,6 +15,7 @@ import type { KeyEnv } from "../crypto/tenant-kek";
 import { cacheTtlMs } from "../cache-ttl";
 import { db, schema } from "../db/client";
 import { notFound } from "../errors";
+import { cacheUntilRejected, getOrLoad, makeRoom } from "../promise-cache";
 import { toBase64 } from "./base64";
 import { algorithmFor, deriveItemKeys, unwrapVersion, type ItemKeys } from "./material";
 
@@ -63,19 +64,10 @@ export function loadPolicy(env: KeyCacheEnv, tenantId: string, name: string, opt
   const hit = policies.get(k);
   if (hit && ttl > 0 && !options.fresh && hit.expiresAt > now) return hit.policy;
   const policy = readPolicy(env.DB, tenantId, name);
-  if (ttl > 0) {
-    if (!hit && policies.size >= MAX_POLICIES) {
-      const oldest = policies.keys().next().value;
-      if (oldest !== undefined) policies.delete(oldest);
-    }
-    const entry = { policy, expiresAt: now + ttl };
-    policies.set(k, entry);
-    // Failures (404, D1 errors) are not cached.
-    policy.catch(() => {
-      if (policies.get(k) === entry) policies.delete(k);
-    });
-  }
-  return policy;
+  if (ttl <= 0) return policy;
+  makeRoom(policies, k, MAX_POLICIES);
+  // Failures (404, D1 errors) are not cached.
+  return cacheUntilRejected(policies, k, { policy, expiresAt: now + ttl }, policy);
 }
 
 /** Forgets the cached policy (after a change through this isolate). */
@@ -85,15 +77,9 @@ export function evictPolicy(tenantId: string, name: string): void {
 
 /** The unwrapped key of `version`; the caller has checked the version is in the policy. */
 export function versionKey(env: KeyCacheEnv, policy: CachedPolicy, version: number): Promise<CryptoKey> {
-  let pending = policy.unwrapped.get(version);
-  if (!pending) {
-    const row = policy.versions.get(version);
-    if (!row) return Promise.reject(new Error(`transit key version ${version} is not in the cached policy`));
-    pending = unwrapVersion(env, row, algorithmFor(policy.meta.type, policy.meta.derived));
-    policy.unwrapped.set(version, pending);
-    pending.catch(() => policy.unwrapped.delete(version));
-  }
-  return pending;
+  const row = policy.versions.get(version);
+  if (!row) return Promise.reject(new Error(`transit key version ${version} is not in the cached policy`));
+  return getOrLoad(policy.unwrapped, version, () => unwrapVersion(env, row, algorithmFor(policy.meta.type, policy.meta.derived)));
 }
 
 /** The AES (and convergent IV) keys for one version and context; derived keys are cached per context. */
@@ -103,15 +89,5 @@ export async function itemKeys(env: KeyCacheEnv, policy: CachedPolicy, version: 
   if (!context) throw new Error("a derived key needs a context");
   if (context.byteLength > MAX_CACHED_CONTEXT_BYTES) return deriveItemKeys(base, context, policy.meta.convergent);
   const k = `${version}:${toBase64(context)}`;
-  let pending = policy.derived.get(k);
-  if (!pending) {
-    if (policy.derived.size >= MAX_DERIVED_PER_POLICY) {
-      const oldest = policy.derived.keys().next().value;
-      if (oldest !== undefined) policy.derived.delete(oldest);
-    }
-    pending = deriveItemKeys(base, context, policy.meta.convergent);
-    policy.derived.set(k, pending);
-    pending.catch(() => policy.derived.delete(k));
-  }
-  return pending;
+  return getOrLoad(policy.derived, k, () => deriveItemKeys(base, context, policy.meta.convergent), MAX_DERIVED_PER_POLICY);
 }
