@@ -21,7 +21,12 @@ export function cacheUntilRejected<K, E, T>(cache: Map<K, E>, key: K, entry: E, 
  * The cached promise for `key`, or else `load()`, cached until it rejects. With `maxEntries`,
  * adding a key to a full cache first drops its oldest entry (insertion order).
  */
-export function getOrLoad<K, T>(cache: Map<K, Promise<T>>, key: K, load: () => Promise<T>, maxEntries?: number): Promise<T> {
+export function getOrLoad<K, T>(
+  cache: Map<K, Promise<T>>,
+  key: K,
+  load: () => Promise<T>,
+  maxEntries?: number,
+): Promise<T> {
   const hit = cache.get(key);
   if (hit) return hit;
   if (maxEntries !== undefined) makeRoom(cache, key, maxEntries);

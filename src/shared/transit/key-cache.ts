@@ -79,7 +79,8 @@ export function evictPolicy(tenantId: string, name: string): void {
 export function versionKey(env: KeyCacheEnv, policy: CachedPolicy, version: number): Promise<CryptoKey> {
   const row = policy.versions.get(version);
   if (!row) return Promise.reject(new Error(`transit key version ${version} is not in the cached policy`));
-  return getOrLoad(policy.unwrapped, version, () => unwrapVersion(env, row, algorithmFor(policy.meta.type, policy.meta.derived)));
+  const algorithm = algorithmFor(policy.meta.type, policy.meta.derived);
+  return getOrLoad(policy.unwrapped, version, () => unwrapVersion(env, row, algorithm));
 }
 
 /** The AES (and convergent IV) keys for one version and context; derived keys are cached per context. */
@@ -89,5 +90,6 @@ export async function itemKeys(env: KeyCacheEnv, policy: CachedPolicy, version: 
   if (!context) throw new Error("a derived key needs a context");
   if (context.byteLength > MAX_CACHED_CONTEXT_BYTES) return deriveItemKeys(base, context, policy.meta.convergent);
   const k = `${version}:${toBase64(context)}`;
-  return getOrLoad(policy.derived, k, () => deriveItemKeys(base, context, policy.meta.convergent), MAX_DERIVED_PER_POLICY);
+  const derive = () => deriveItemKeys(base, context, policy.meta.convergent);
+  return getOrLoad(policy.derived, k, derive, MAX_DERIVED_PER_POLICY);
 }
