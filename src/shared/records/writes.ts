@@ -154,7 +154,7 @@ export async function updateRecord(
   try {
     ctx.storage.transactionSync(() => {
       // Another update may have committed while this one was sealing.
-      if (!store.replaceRecord(sql, row.version, next)) {
+      if (!store.updateRecordRow(sql, row.version, next)) {
         const now = store.getRecordRow(sql, recordId);
         if (!now) throw notFound("The record");
         throw stale(now);
