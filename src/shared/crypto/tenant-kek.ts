@@ -35,7 +35,6 @@ export async function tenantKek(env: KeyEnv, tenantId: string, version?: number)
   const where = version === undefined ? eq(schema.tenantKeys.tenantId, tenantId) : and(eq(schema.tenantKeys.tenantId, tenantId), eq(schema.tenantKeys.version, version));
   const row = await db(env.DB).select().from(schema.tenantKeys).where(where).orderBy(desc(schema.tenantKeys.version)).limit(1).get();
   if (!row) throw new Error(`tenant ${tenantId} has no key-encryption key${version ? ` of version ${version}` : ""}`);
-  const cacheKey = `${tenantId}:${row.version}`;
   const pending = getOrLoad(cache, `${tenantId}:${row.version}`, async () => {
     const master = await masterKeys(env.MASTER_KEYS);
     const wrapping = master.keys.get(row.masterVersion);
