@@ -1,6 +1,7 @@
 /** The PII benchmark cases, shared by the Node and workerd bench files. */
 import { bench, describe } from "vitest";
 import { detectJson, detectText, prepareOptions } from "../../src/shared/pii/detect";
+import { tagText } from "../../src/shared/pii/tagger/tagger";
 import { averageBytes, buildWorkloads } from "./workloads";
 
 /** Records per bench iteration, per size: hz × batch = records per second. */
@@ -28,6 +29,17 @@ export function definePiiBenches(runtime: string): void {
     }, { time: 3000 });
     bench("detectText 100 KB of prose without PII", () => {
       detectText(w.prose100k, opts);
+    }, { time: 3000 });
+  });
+  // The sequence tagger alone (tokenising, features, greedy decode), to show its share.
+  describe(`PII sequence tagger alone (${runtime})`, () => {
+    bench("tagText 100 KB of PII-dense corpus sentences", () => {
+      tagText(w.text100k);
+    }, { time: 3000 });
+    let i = 0;
+    const notes = w.records200.map((r) => Object.values(r).filter((v) => typeof v === "string").join(" "));
+    bench(`tagText the strings of a 200 B record, ${BATCH.small} records per iteration`, () => {
+      for (let k = 0; k < BATCH.small; k++) tagText(notes[i++ % notes.length]);
     }, { time: 3000 });
   });
 }
