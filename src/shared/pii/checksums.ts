@@ -58,6 +58,10 @@ export function cardNetwork(d: string): string | null {
   if (p4 >= 2200 && p4 <= 2204 && n >= 16 && n <= 19) return "mir";
   if (p2 === 62 && n >= 16 && n <= 19) return "unionpay";
   if ((p2 === 50 || (p2 >= 56 && p2 <= 69)) && n >= 12 && n <= 19) return "maestro";
+  if ((p2 === 81 || p2 === 82) && n === 16) return "rupay";
+  if (p4 === 9792 && n === 16) return "troy";
+  if ((p4 === 9860 || p4 === 8600) && n === 16) return "humo_uzcard";
+  if (d[0] === "1" && n === 15) return "uatp";
   return null;
 }
 

@@ -61,9 +61,17 @@ export interface ContextCache {
 /**
  * Applies a candidate's context rule in place: +boost once if any context word is near,
  * -penalty once if a negative word is, and a retype when its words are near.
- * `hinted` says that a JSON field name already vouches for the type (the same boost).
+ * `hints` are the entity types a JSON field name already vouches for (the same boost).
+ * `keyWords` are the words of that field name ("build_version" → build, version): they count
+ * as context words too, positive and negative, as the same words would in the text.
  */
-export function scoreWithContext(c: Candidate, text: string, hints: ReadonlySet<string> | undefined, cache?: ContextCache): void {
+export function scoreWithContext(
+  c: Candidate,
+  text: string,
+  hints: ReadonlySet<string> | undefined,
+  cache?: ContextCache,
+  keyWords?: readonly string[],
+): void {
   const rule = c.context;
   if (rule) {
     // Several readings of one span (a 9-digit number) share its words.
@@ -83,10 +91,10 @@ export function scoreWithContext(c: Candidate, text: string, hints: ReadonlySet<
     if (rule.retype && (near(rule.retype.words) || hints?.has(rule.retype.entity))) {
       c.type = rule.retype.entity;
       c.score += rule.retype.boost;
-    } else if (words.some((w) => rule.words.has(w))) {
+    } else if (words.some((w) => rule.words.has(w)) || (!hints?.has(c.type) && keyWords?.some((w) => rule.words.has(w)))) {
       c.score += rule.boost;
     }
-    if (rule.negative && words.some((w) => rule.negative!.has(w))) c.score -= rule.penalty ?? 0.3;
+    if (rule.negative && (words.some((w) => rule.negative!.has(w)) || keyWords?.some((w) => rule.negative!.has(w)))) c.score -= rule.penalty ?? 0.3;
   }
   if (hints?.has(c.type)) c.score += CONTEXT_BOOST;
   c.score = Math.min(1, Math.max(0, Math.round(c.score * 1000) / 1000));

@@ -14,8 +14,10 @@ import { MAX_JSON_DEPTH } from "../json/limits";
 import { validationFailed } from "../errors";
 import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
-import { fieldHints, wholeValueScore, type FieldHints } from "./fields";
+import { fieldHints, keyTokens, wholeValueScore, type FieldHints } from "./fields";
+import { phoneRegion, validInRegion } from "./region";
 import { builtinScanner } from "./recognizers/index";
+import { tagCandidates } from "./tagger/candidates";
 import { ScanBudget, scanTenantPattern } from "./tenant-scan";
 import { DEFAULT_MIN_SCORE, type Candidate, type CompiledRecognizer, type DetectOptions, type Finding } from "./types";
 
@@ -28,6 +30,8 @@ export interface PreparedOptions {
   custom: readonly CompiledRecognizer[];
   budget: ScanBudget;
   returnText: boolean;
+  /** Region national phone numbers are checked against (default_region or a language hint). */
+  region: string | null;
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -47,6 +51,7 @@ export function prepareOptions(opts: DetectOptions = {}): PreparedOptions {
     custom: entities ? custom.filter((r) => entities.has(r.entity)) : custom,
     budget: opts.budget ?? new ScanBudget(),
     returnText: opts.returnText ?? false,
+    region: phoneRegion(opts.defaultRegion, opts.languages),
   };
 }
 
@@ -55,6 +60,26 @@ function runCustom(rec: CompiledRecognizer, text: string, budget: ScanBudget, ou
   scanTenantPattern(rec.pattern, rec.name, text, budget, (start, end) =>
     out.push({ type: rec.entity, start, end, score: rec.score, recognizer: rec.name, context: rec.context }),
   );
+}
+
+/**
+ * Tenant recognizers' matches that overlap (two recognizers, or two patterns of one entity)
+ * become one span covering both, with the best score and that match's entity and context,
+ * so no part of a matched value is left in clear when one of them wins.
+ */
+export function mergeOverlapping(cands: Candidate[], out: Candidate[]): void {
+  cands.sort((a, b) => a.start - b.start || b.end - a.end);
+  let cur: Candidate | undefined;
+  for (const c of cands) {
+    if (cur && c.start < cur.end) {
+      cur.end = Math.max(cur.end, c.end);
+      if (c.score > cur.score) Object.assign(cur, { type: c.type, score: c.score, recognizer: c.recognizer, context: c.context });
+      continue;
+    }
+    if (cur) out.push(cur);
+    cur = { ...c };
+  }
+  if (cur) out.push(cur);
 }
 
 /** Keeps the best of each group of overlapping candidates (see the module comment). */
@@ -87,6 +112,8 @@ export function resolveOverlaps(cands: Candidate[]): Candidate[] {
 }
 
 const LOWER_WORDS = /^[a-z \t]*$/;
+/** A national number valid in the request's region scores as a "+"-written one. */
+const REGION_PHONE_SCORE = 0.65;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Candidates of one string, scored and filtered but not yet resolved. */
@@ -94,13 +121,18 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   const raw: Candidate[] = [];
   // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
   if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
-  for (const rec of opts.custom) runCustom(rec, text, opts.budget, raw);
+  if (opts.custom.length) {
+    const custom: Candidate[] = [];
+    for (const rec of opts.custom) runCustom(rec, text, opts.budget, custom);
+    mergeOverlapping(custom, raw);
+  }
   if (opts.deny) {
     const re = opts.deny;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) raw.push({ type: "DENY_LIST", start: m.index, end: m.index + m[0].length, score: 1, recognizer: "deny_list" });
   }
+  tagCandidates(text, raw, key);
   if (hints?.whole && key !== undefined) {
     const s = wholeValueScore(hints.whole, text, key);
     if (s > 0) {
@@ -108,11 +140,18 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
       raw.push({ type: hints.whole, start: lead, end: text.trimEnd().length, score: s, recognizer: "field_name" });
     }
   }
+  if (opts.region) {
+    // A national-format number that is valid in the caller's region needs no context word.
+    for (const c of raw) {
+      if (c.recognizer === "phone_national" && validInRegion(text.slice(c.start, c.end), opts.region)) c.score = Math.max(c.score, REGION_PHONE_SCORE);
+    }
+  }
   const boost = hints?.boost.size ? hints.boost : undefined;
   const out: Candidate[] = [];
   const cache: ContextCache = { start: -1, end: -1 };
+  const keyWords = key !== undefined ? keyTokens(key) : undefined;
   for (const c of raw) {
-    scoreWithContext(c, text, boost, cache);
+    scoreWithContext(c, text, boost, cache, keyWords);
     if (c.score < opts.minScore) continue;
     if (opts.entities && !opts.entities.has(c.type)) continue;
     if (opts.allow && opts.allow.has(text.slice(c.start, c.end).trim().toLowerCase())) continue;

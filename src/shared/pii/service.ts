@@ -22,6 +22,8 @@ export interface DetectionInput {
   allow?: string[];
   deny?: string[];
   return_text?: boolean;
+  language?: string[];
+  default_region?: string;
 }
 
 /** 422 for entity names that are neither built in nor produced by one of the tenant's recognizers. */
@@ -45,6 +47,8 @@ export async function detectForTenant(env: KeyEnv, tenantId: string, input: Dete
     deny: input.deny,
     custom,
     returnText: input.return_text,
+    defaultRegion: input.default_region,
+    languages: input.language,
   });
   return input.text !== undefined ? detectText(input.text, opts) : detectJson(input.data, opts);
 }

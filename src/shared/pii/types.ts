@@ -60,6 +60,10 @@ export interface DetectOptions {
   budget?: ScanBudget;
   /** Include the matched text in each finding. */
   returnText?: boolean;
+  /** ISO 3166-1 alpha-2 region for phone numbers written without "+" (e.g. "GB"). */
+  defaultRegion?: string;
+  /** BCP 47 language hints ("de", "pt-BR"); a region in them, or implied by them, reads national phones. */
+  languages?: readonly string[];
 }
 
 /** A tenant's custom recognizer, checked and compiled. */

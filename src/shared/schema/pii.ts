@@ -1,6 +1,7 @@
 /** Request and response schemas of the PII endpoints, the operators and the dataset PII policy. */
 import { z } from "@hono/zod-openapi";
 import { ENTITY_NAME_PATTERN } from "../pii/entities";
+import { isPhoneRegion } from "../pii/region";
 import { exactlyOneOf, JsonValueSchema } from "./common";
 
 export const EntityNameSchema = z
@@ -14,6 +15,37 @@ export const MAX_LIST_ITEMS = 1000;
 
 const listOfValues = (what: string) =>
   z.array(z.string().min(1).max(256)).max(MAX_LIST_ITEMS).openapi({ description: what });
+
+/** BCP 47 language tags (RFC 5646), e.g. "de", "pt-BR", "zh-Hant-TW". */
+export const LanguageTagSchema = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, "a BCP 47 language tag such as 'de' or 'pt-BR'")
+  .openapi({ example: "pt-BR" });
+
+/** ISO 3166-1 alpha-2 region, upper case, one that phone numbering knows. */
+export const RegionSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 region code in upper case, such as 'GB'")
+  .refine(isPhoneRegion, "not a region with a phone numbering plan")
+  .openapi({ example: "GB" });
+
+/** Request-level reading hints: the languages of the text and the region of its phone numbers. */
+const readingHints = {
+  language: z
+    .array(LanguageTagSchema)
+    .min(1)
+    .max(10)
+    .optional()
+    .openapi({
+      description:
+        "Languages the text is written in (BCP 47). A region in a tag ('pt-BR'), or one implied by the language ('de' → DE), " +
+        "reads phone numbers written without '+' when default_region is absent.",
+    }),
+  default_region: RegionSchema.optional().openapi({
+    description: "ISO 3166-1 alpha-2 region for phone numbers written without '+' (e.g. '020 7946 0958' with 'GB').",
+  }),
+};
 
 /** Options shared by detect, anonymize and dataset policies. */
 const detectionOptions = {
@@ -34,6 +66,7 @@ export const DetectRequestSchema = z
     text: z.string().max(MAX_TEXT_CHARS).optional().openapi({ description: "Free text to scan." }),
     data: JsonValueSchema.optional().openapi({ description: "A JSON value; every string in it is scanned." }),
     ...detectionOptions,
+    ...readingHints,
     return_text: z.boolean().optional().openapi({ description: "Include the matched text in each finding (default false)." }),
   })
   .strict()
@@ -107,6 +140,7 @@ export const AnonymizeRequestSchema = z
     data: JsonValueSchema.optional(),
     operators: OperatorsSchema.optional(),
     ...detectionOptions,
+    ...readingHints,
   })
   .strict()
   .superRefine(oneOfTextOrData)

@@ -14,6 +14,19 @@ export const DATE_CTX = contextRule("date time on at when day scheduled due sinc
 /** For dates that cannot be a birth date (in the future, or before 1900). */
 const DATE_CTX_NOT_DOB = contextRule("date time on at when day scheduled due since until dated", { boost: 0.1 });
 const couldBeBirth = (y: number) => y >= 1900 && y <= new Date().getUTCFullYear();
+/** Short dotted dates ("21.5.21") are written like version numbers: those words count against them. */
+const DOTTED_CTX = contextRule("date time on at when day scheduled due since until dated for joins born", {
+  boost: 0.1,
+  negative: "version ver v release build firmware sdk patch python node npm",
+  penalty: 0.3,
+  retype: { words: "born birth birthday birthdate dob bday natal", entity: "DATE_OF_BIRTH", boost: 0.2 },
+});
+/** Card expiry and month/year dates ("12/27", "05/2021"). */
+const MONTH_YEAR_CTX = contextRule("exp expiry expires expiration valid thru through until date since card dob born", {
+  boost: 0.2,
+  negative: "page pages score ratio version",
+  penalty: 0.3,
+});
 
 const TIME_CTX = contextRule("at time am pm clock until from by starts start ends end meeting call", { boost: 0.2 });
 
@@ -48,22 +61,31 @@ export const numericDate: Alternative = {
     const ymd = parseNumericDate(m);
     if (!ymd) return -1;
     const twoDigitYear = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)/.test(m);
-    // d.m.yy is as often a version number ("9.2.13") as a date.
-    if (twoDigitYear && m.includes(".")) return -1;
+    // d.m.yy is also how version numbers look ("9.2.13"): a date by default, unless version words are near.
+    if (twoDigitYear && m.includes(".")) {
+      out.push({ type: "DATE_TIME", start, end: start + m.length, score: 0.5, recognizer: "date", context: DOTTED_CTX });
+      return start + m.length;
+    }
     const score = /^\d{4}/.test(m) ? 0.85 : twoDigitYear ? 0.55 : m.includes(".") ? 0.65 : 0.75;
     out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: couldBeBirth(ymd[0]) ? DATE_CTX : DATE_CTX_NOT_DOB });
     return start + m.length;
   },
 };
 
-const MONTH = `(?:${[...MONTHS, ...MONTH_ABBR].join("|")})`;
-const WEEKDAY = String.raw`(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Wed|Thurs|Thu|Fri|Sat|Sun)\.?,? )?`;
+/** A word in any letter case: "May", "MAY", "may". */
+const anyCase = (w: string) => [...w].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join("");
+const MONTH = `(?:${[...MONTHS, ...MONTH_ABBR].sort((a, b) => b.length - a.length).map(anyCase).join("|")})`;
+const WEEKDAY_NAME = `(?:${["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Tues", "Thurs", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map(anyCase).join("|")})`;
+const WEEKDAY = String.raw`(?:${WEEKDAY_NAME}\.?,? )?`;
 const ORD = "(?:st|nd|rd|th)?";
 
 export const writtenDate: Alternative = {
   name: "written_date",
-  source: String.raw`(?<![\w])${WEEKDAY}(?:${MONTH}\.? \d{1,2}${ORD},? \d{4}${TIME}|\d{1,2}${ORD} (?:of )?${MONTH}\.?,? \d{4}${TIME}|${MONTH}\.?,? \d{4}|${MONTH}\.? \d{1,2}${ORD})(?![\w])`,
+  // Also "5-May-2021", "May-2021" and a weekday with a day and month but no year ("Sat 29 Jun").
+  source: String.raw`(?<![\w])(?:${WEEKDAY}(?:${MONTH}\.? \d{1,2}${ORD},? \d{4}${TIME}|\d{1,2}${ORD} (?:of )?${MONTH}\.?,? \d{4}${TIME}|${MONTH}\.?,? \d{4}|${MONTH}\.? \d{1,2}${ORD})|\d{1,2}-${MONTH}-(?:\d{4}|\d{2})|${MONTH}-\d{4}|${WEEKDAY_NAME}\.?,? \d{1,2}${ORD} ${MONTH}\.?)(?![\w])`,
   handle(m, start, _text, out) {
+    // A lower-case "may 5" is more often the verb: only with a year.
+    if (/^may \d{1,2}$/.test(m)) return -1;
     const full = /\d{4}/.test(m) && /\b\d{1,2}(?:st|nd|rd|th)?\b/.test(m.replace(/\d{4}/, ""));
     const day = /\d{1,2}/.exec(m.replace(/\d{4}.*/, ""));
     if (day && Number(day[0]) > 31) return -1;
@@ -85,3 +107,31 @@ export const clockTime: Alternative = {
     return start + m.length;
   },
 };
+
+/** Dates written with CJK year/month/day markers: 1952年5月28日, 2024年3月. */
+export const cjkDate: Alternative = {
+  name: "cjk_date",
+  source: String.raw`(?<![\d])\d{4}年\d{1,2}月(?:\d{1,2}日)?`,
+  handle(m, start, _text, out) {
+    out.push({ type: "DATE_TIME", start, end: start + m.length, score: m.endsWith("日") ? 0.85 : 0.6, recognizer: "date", context: DATE_CTX });
+    return start + m.length;
+  },
+};
+
+/**
+ * Month/year: card expiry "12/27" and "05/2021". Two-digit years need a context word or score
+ * 0.5, at the default threshold; four-digit years between 1900 and 2099 score 0.6.
+ */
+export const monthYear: Alternative = {
+  name: "month_year",
+  source: String.raw`(?<![\w/.:-])(?:0?[1-9]|1[0-2])/(?:(?:19|20)\d{2}|\d{2})(?![\w/]|[.:-]\d)`,
+  handle(m, start, _text, out) {
+    const long = m.length - m.indexOf("/") - 1 === 4;
+    out.push({ type: "DATE_TIME", start, end: start + m.length, score: long ? 0.6 : 0.5, recognizer: "date", context: MONTH_YEAR_CTX });
+    return start + m.length;
+  },
+};
+
+/** Words before a bare year that make it a date: "born 1972", "since 1998", "in 1958". */
+export const YEAR_CUE = /(?:^|[^\p{L}])(born|since|in|from|until|till|circa|ca\.|c\.|year|during|before|after|of|est\.|founded|graduated|married|died)[ \t]+$/iu;
+export const YEAR_CTX = DATE_CTX;

@@ -15,16 +15,17 @@ const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test
 
 export const iban: Alternative = {
   name: "iban",
-  source: String.raw`(?<![\w])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}`,
+  // Any case: "de89 3704 0044 0532 0130 00" is as much an IBAN as its upper-case form.
+  source: String.raw`(?<![\w])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}`,
   handle(m, start, _text, out) {
-    const length = IBAN_LENGTHS[m.slice(0, 2)];
+    const length = IBAN_LENGTHS[m.slice(0, 2).toUpperCase()];
     if (!length) return -1;
     // Walk exactly `length` alphanumerics: the pattern may have run into the next word.
     let count = 0;
     let i = 0;
     for (; i < m.length && count < length; i++) if (isAlnum(m[i])) count++;
     if (count < length || isAlnum(m[i])) return -1;
-    const compact = m.slice(0, i).replace(/[ -]/g, "");
+    const compact = m.slice(0, i).replace(/[ -]/g, "").toUpperCase();
     if (!ibanValid(compact)) return -1;
     out.push({ type: "IBAN", start, end: start + i, score: 0.9, recognizer: "iban", context: IBAN_CTX });
     return start + i;
@@ -53,7 +54,10 @@ export const cryptoWallet: Alternative = {
 
 export const creditCard: Alternative = {
   name: "credit_card",
-  source: String.raw`(?<![\w.,-])(?:\d{4}(?: \d{4}){2} \d{1,7}|\d{4}(?:-\d{4}){2}-\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{12,19})(?![\w-]|[.,]\d)`,
+  // Groups of four with a short last group or two (18-19 digit cards: "6212 3456 7890 1234 569"),
+  // Amex/Diners 4-6-5 and 4-6-4, or a plain run. A comma is a separator, not part of a
+  // number ("Jane,4111111111111111,12/27"); only a digit-comma before excludes a start.
+  source: String.raw`(?<![\w.-]|\d,)(?:\d{4}(?: \d{4}){2}(?: \d{4} \d{1,3}| \d{1,7})|\d{4}(?:-\d{4}){2}(?:-\d{4}-\d{1,3}|-\d{1,7})|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{12,19})(?![\w-]|\.\d|,\d{3}(?![\d/]))`,
   handle(m, start, _text, out) {
     const d = digitsOf(m);
     if (d.length < 12 || d.length > 19 || !luhnValid(d) || !cardNetwork(d)) return -1;

@@ -5,11 +5,11 @@
  * runs, capitalised words). See scanner.ts for how rejected matches fall through.
  */
 import { buildScanner, type Alternative } from "../scanner";
-import { clockTime, numericDate, writtenDate } from "./dates";
+import { cjkDate, clockTime, monthYear, numericDate, writtenDate } from "./dates";
 import { creditCard, cryptoWallet, iban } from "./financial";
 import { nameRun, streetAddress } from "./names";
 import { domain, email, ipv4, ipv6, mac, url } from "./network";
-import { alnumCode, digitRun, phoneIntl, phoneNanp, ssn } from "./numbers";
+import { abaDashed, alnumCode, digitRun, phoneIntl, phoneNanp, phoneNational, ssn } from "./numbers";
 import { awsSecretKey, credentialAssignment, jwt, pem, prefixedToken } from "./secrets";
 
 /** Every alternative but the PEM block excludes a word character before its start. */
@@ -28,14 +28,18 @@ export const BUILTIN_ALTERNATIVES: readonly Alternative[] = [
   streetAddress,
   numericDate,
   writtenDate,
+  cjkDate,
   mac,
   ipv6,
   ipv4,
   clockTime,
   creditCard,
+  monthYear,
   ssn,
+  abaDashed,
   phoneIntl,
   phoneNanp,
+  phoneNational,
   alnumCode,
   awsSecretKey,
   digitRun,

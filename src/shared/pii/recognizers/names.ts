@@ -1,20 +1,16 @@
 /**
- * Scanner alternatives for street addresses, person names and places, without a model:
- * a building number followed by capitalised words and a USPS street suffix is an
- * address; a run of capitalised words is scored as a person from the gazetteer (known
- * first names and surnames), titles (Mr., Dr.) and name suffixes, or as a place when it
- * spells a city, country or US state. Context words then decide close calls.
+ * Scanner alternatives for street addresses and places, without a model: a building
+ * number followed by capitalised words and a USPS street suffix is an address; a run of
+ * capitalised words is a place when it spells a city, country or US state (or has an
+ * English place-name shape). Person names come from the sequence tagger (../tagger); the
+ * run analysis here still uses name lists so that "Georgia Smith" is not a place.
  */
 import { contextRule } from "../context";
 import { FIRST, foldKey, LAST, MAX_PLACE_WORDS, PLACE_HEADS, placeKey, placeKind, STATE_ABBR } from "../gazetteer";
-import { AMBIGUOUS_NAMES, MONTH_ABBR, MONTHS, NAME_SUFFIXES, ORG_SUFFIXES, STOP_WORDS, STREET_SUFFIXES, TITLES } from "../lexicon";
+import { MONTH_ABBR, MONTHS, NAME_SUFFIXES, STOP_WORDS, STREET_SUFFIXES, TITLES } from "../lexicon";
 import type { Alternative } from "../scanner";
 import type { Candidate } from "../types";
 
-export const PERSON_CTX = contextRule(
-  "name named names dear hi hello hey thanks regards sincerely said says told asked met meet contact patient customer client employee user by with wrote author signed cc attn attention manager ceo spoke called according i am son daughter wife husband mother father brother sister friend colleague",
-  { boost: 0.35, negative: "inc llc ltd corp company university street avenue road hospital bank", penalty: 0.2 },
-);
 export const LOCATION_CTX = contextRule(
   "in at from to near city town country state lives live living located based visit visited visiting moved born travel traveled travelled trip province region capital headquartered headquarters near around across",
   { boost: 0.2 },
@@ -182,27 +178,6 @@ function morphologyPlaces(tokens: Token[], taken: (i: number) => boolean): Place
   return out;
 }
 
-/** Scores a run of name-like tokens (no stop words) as a person. */
-function scorePerson(run: Token[], titled: boolean): number {
-  const core = run.filter((t) => !t.suffix && !t.initial && !t.particle);
-  if (core.length === 0) return 0;
-  if (run.some((t) => ORG_SUFFIXES.has(t.key))) return 0;
-  const firstTok = core[0];
-  const lastTok = core[core.length - 1];
-  if (titled) return firstTok.first || lastTok.last ? 0.9 : 0.8;
-  if (core.length >= 2) {
-    if (firstTok.first && lastTok.last) return 0.9;
-    if (firstTok.first) return AMBIGUOUS_NAMES.has(firstTok.key) ? 0.6 : 0.8;
-    if (lastTok.last) return 0.65;
-    if (core.some((t) => t.first || t.last)) return 0.5;
-    return core.length <= 3 ? 0.3 : 0;
-  }
-  const only = core[0];
-  if (AMBIGUOUS_NAMES.has(only.key)) return 0.2;
-  if (only.first) return 0.45;
-  if (only.last) return 0.35;
-  return 0;
-}
 
 const DATE_MONTH = String.raw`(?:${[...MONTHS, ...MONTH_ABBR].join("|")})\.? \d`;
 
@@ -254,7 +229,7 @@ function analyseTokens(tokens: Token[], text: string, out: Candidate[]): void {
   let run: number[] = [];
   let titled = false;
   const flush = () => {
-    if (run.length) analyseRun(run.map((i) => tokens[i]), run, placeAt, titled, out);
+    if (run.length) analyseRun(run.map((i) => tokens[i]), run, placeAt, titled);
     run = [];
     titled = false;
   };
@@ -274,7 +249,8 @@ function analyseTokens(tokens: Token[], text: string, out: Candidate[]): void {
   for (const p of [...places, ...morph]) out.push(p.candidate);
 }
 
-function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, titled: boolean, out: Candidate[]): void {
+/** Lowers the score of places that are only part of a longer name run ("Bowie de Corte"). */
+function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, titled: boolean): void {
   // A run ending in a particle or an initial, or starting with a suffix, is trimmed.
   let from = 0;
   let to = run.length;
@@ -284,7 +260,6 @@ function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, ti
   // A capitalised word the gazetteer does not know, before a known first name, is usually
   // a sentence start ("Ask John Smith"), not part of the name.
   if (to - from >= 2 && !titled && !run[from].first && !run[from].last && run[from + 1].first && !placeAt.has(idx[from])) from++;
-  const tokens = run.slice(from, to);
   const ids = idx.slice(from, to);
   const inPlace = ids.filter((i) => placeAt.has(i));
   // A place that is only part of a longer name ("Bowie de Corte") is probably not a place.
@@ -292,16 +267,7 @@ function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, ti
     const extra = ids.filter((i) => !placeAt.has(i)).map((i) => run[idx.indexOf(i)]);
     if (extra.some((t) => !t.particle && !t.suffix)) for (const i of inPlace) placeAt.get(i)!.candidate.score -= 0.25;
   }
-  let score = scorePerson(tokens, titled);
-  if (score <= 0) return;
-  const wholePlace = inPlace.length === ids.length;
-  // (A known first name followed by more words wins over a place it starts: "Georgia Smith".)
-  const onePlace = wholePlace && placeAt.get(ids[0]) === placeAt.get(ids[ids.length - 1]);
-  if (wholePlace && !titled && (onePlace || !(tokens[0].first && tokens.length > 1))) {
-    // A run that is wholly a place is a person only with a title or a known first name and more.
-    if (tokens.length === 1 && tokens[0].first) score = Math.min(score, 0.4);
-    else return;
-  }
-  if (PLACE_PREFIX.has(tokens[0].key) && !titled) score -= 0.2;
-  out.push({ type: "PERSON", start: tokens[0].start, end: tokens[tokens.length - 1].end, score, recognizer: "gazetteer_person", context: PERSON_CTX });
+  // Persons come from the sequence tagger (tagger/): this analysis only keeps a name from
+  // being read as a place. Measured on the independent dev split, list-based PERSON findings
+  // added recall but cost more precision than they gained (BENCHMARKS.md).
 }

@@ -29,19 +29,21 @@ function trimUrl(url: string): string {
   return url.slice(0, end);
 }
 
-const SCHEMES = String.raw`(?:https?|ftps?|sftp|wss?|ssh|git|s3|file|postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|jdbc:[a-z]+)://`;
-const TLDS = "com|org|net|io|dev|ai|co|edu|gov|info|biz|app|cloud|uk|de|fr|nl|ca|au|jp|cn|ru|br|es|ch|se|eu|tv|xyz|me|ly|gg|sh";
+const SCHEMES = String.raw`(?:[Hh][Tt][Tt][Pp][Ss]?|ftps?|sftp|wss?|ssh|git|s3|file|postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|jdbc:[a-z]+)://`;
+const TLDS =
+  "com|org|net|io|dev|ai|co|edu|gov|info|biz|app|cloud|uk|de|fr|nl|ca|au|jp|cn|ru|br|es|ch|se|eu|tv|xyz|me|ly|gg|sh|" +
+  "il|in|it|pl|no|dk|fi|pt|be|at|tr|za|nz|mx|ar|kr|tw|hk|sg|ie|gr|cz|hu|ro|us";
 
 export const url: Alternative = {
   name: "url",
-  source: String.raw`(?<![\w@./-])(?:${SCHEMES}|www\.)[^\s<>"'${"`"}{}|\\^]{2,2048}`,
+  source: String.raw`(?<![\w@./-])(?:${SCHEMES}|[Ww]{3}\.)[^\s<>"'${"`"}{}|\\^]{2,2048}`,
   handle(m, start, _text, out) {
     const u = trimUrl(m);
     if (u.length < 8 || !/[a-z0-9]\.[a-z0-9]|localhost|\d:\d/i.test(u)) return -1;
     const end = start + u.length;
     if (SECRET_URL.test(u)) out.push({ type: "SECRETS", start, end, score: 0.9, recognizer: "url_credentials" });
     else if (WEBHOOK.test(u)) out.push({ type: "SECRETS", start, end, score: 0.9, recognizer: "webhook_url" });
-    else out.push({ type: "URL", start, end, score: u.startsWith("www.") ? 0.6 : 0.7, recognizer: "url", context: URL_CTX });
+    else out.push({ type: "URL", start, end, score: /^www\./i.test(u) ? 0.6 : 0.7, recognizer: "url", context: URL_CTX });
     return end;
   },
 };
@@ -59,7 +61,7 @@ export const domain: Alternative = {
 
 export const email: Alternative = {
   name: "email",
-  source: String.raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])`,
+  source: String.raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[Xx][Nn]--[A-Za-z0-9-]{1,59}|[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])`,
   handle(m, start, _text, out) {
     const local = m.slice(0, m.indexOf("@"));
     if (local.includes("..") || local.endsWith(".")) return -1;
@@ -112,12 +114,13 @@ export const mac: Alternative = {
 
 export const ipv6: Alternative = {
   name: "ipv6",
-  source: String.raw`(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[A-Za-z0-9]{1,16})?(?![\w:.])`,
+  source: String.raw`(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[A-Za-z0-9]{1,16})?(?![\w:]|\.[\w])`,
   handle(m, start, _text, out) {
     if (!ipv6Valid(m)) return -1;
     const full = !m.includes("::");
     const digits = m.replace(/[^0-9A-Fa-f]/g, "").length;
-    if (digits < 2) return -1;
+    // "::1" (loopback) is an address; "::" or "a::" alone is more often code or a time.
+    if (digits < 2 && m !== "::1") return -1;
     out.push({ type: "IP_ADDRESS", start, end: start + m.length, score: full ? 0.8 : 0.65, recognizer: "ipv6", context: IP_CTX });
     return start + m.length;
   },

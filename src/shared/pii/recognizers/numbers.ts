@@ -9,19 +9,26 @@ import { abaValid, digitsOf, ssnVerdict } from "../checksums";
 import { contextRule } from "../context";
 import { STATE_ABBR } from "../gazetteer";
 import type { Alternative } from "../scanner";
+import { YEAR_CTX, YEAR_CUE } from "./dates";
 import type { Candidate } from "../types";
 
 export const SSN_CTX = contextRule("ssn ssns social security ss ssa taxpayer tin itin", { boost: 0.35 });
-const PHONE_CTX = contextRule("phone phones tel telephone mobile cell cellphone call called calling fax contact whatsapp sms text reach number dial ring landline hotline", {
-  negative: "order invoice account isbn serial tracking",
-  penalty: 0.3,
-});
+const PHONE_CTX = contextRule(
+  "phone phones tel telephone mobile cell cellphone call called calling callback fax contact whatsapp sms text reach number dial ring landline hotline " +
+    "telefon telefono telefone movil celular cellulare handy portable numero nummer",
+  {
+    negative: "order invoice account isbn serial tracking",
+    penalty: 0.3,
+  },
+);
 const ROUTING_CTX = contextRule("routing aba rtn transit bank ach wire abartn", { boost: 0.4 });
 const PASSPORT_CTX = contextRule("passport passports travel visa", { boost: 0.4 });
 const DL_CTX = contextRule("driver drivers driving license licence licenses dl dln dmv permit", { boost: 0.4 });
 const ZIP_CTX = contextRule("zip zipcode postal postcode code", { boost: 0.35 });
 
-const SEP_END = String.raw`(?![\w-]|[.,]\d)`;
+// A comma after a number is a separator ("212-555-0187,212-555-0199"); thousands groupings never
+// reach these patterns, which need longer digit groups.
+const SEP_END = String.raw`(?![\w-]|\.\d)`;
 
 export const ssn: Alternative = {
   name: "us_ssn",
@@ -30,6 +37,17 @@ export const ssn: Alternative = {
     const verdict = ssnVerdict(digitsOf(m));
     if (verdict === "invalid") return -1;
     out.push({ type: "US_SSN", start, end: start + m.length, score: verdict === "valid" ? 0.6 : 0.3, recognizer: "us_ssn", context: SSN_CTX });
+    return start + m.length;
+  },
+};
+
+/** ABA routing numbers in the dashed 4-4-1 form some banks print ("0210-0002-1"). */
+export const abaDashed: Alternative = {
+  name: "aba_dashed",
+  source: String.raw`(?<![\w.-])\d{4}-\d{4}-\d${SEP_END}`,
+  handle(m, start, _text, out) {
+    if (!abaValid(digitsOf(m))) return -1;
+    out.push({ type: "US_BANK_ROUTING", start, end: start + m.length, score: 0.45, recognizer: "aba_routing", context: ROUTING_CTX });
     return start + m.length;
   },
 };
@@ -80,6 +98,38 @@ export const phoneNanp: Alternative = {
   },
 };
 
+/**
+ * Numbers in a national format, without "+": "020 979 9279", "03.93.92.16.85", "(18) 92958-3290",
+ * "090-1234-5678", "0532 123 45 67"; and "00"-prefixed international ones ("0044 7700 900123").
+ * Without a country these are only shapes: the score stays under the default threshold unless a
+ * context word ("phone", "call", a field name) or the request's region (see detect.ts, which
+ * checks recognizer "phone_national" against it with libphonenumber-js) vouches for them.
+ */
+export const phoneNational: Alternative = {
+  name: "phone_national",
+  // A comma on either side is a separator ("080-8235-4968,03-4919-2590"), as in CSV rows.
+  source: String.raw`(?<![\w+./:-])(?:\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){0,3}|\d{2,5}(?:[ .\-/]\d{2,8}){1,4}|0\d{9,11})(?![\w-]|[./:]\d)`,
+  handle(m, start, _text, out) {
+    const d = digitsOf(m);
+    if (d.length < 8 || d.length > (d.startsWith("00") ? 17 : 13) || /^(\d)\1+$/.test(d)) return -1;
+    const end = start + m.length;
+    if (d.startsWith("00")) {
+      const p = parsePhoneNumberFromString("+" + d.slice(2));
+      if (!p || !p.isPossible()) return -1;
+      out.push({ type: "PHONE", start, end, score: 0.65, recognizer: "phone", context: PHONE_CTX });
+      return end;
+    }
+    // Written like a North American number that failed the NANP rules (123-456-7890): not a phone.
+    if (d[0] !== "0" && /^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$/.test(m)) return -1;
+    const groups = m.split(/[ .\-/()]+/).filter(Boolean).length;
+    let score = 0.3;
+    if (m[0] === "0" || m[0] === "(") score += 0.15;
+    if (groups >= 3) score += 0.1;
+    out.push({ type: "PHONE", start, end, score, recognizer: "phone_national", context: PHONE_CTX });
+    return end;
+  },
+};
+
 const AGE_AFTER = /^[ \t-]*(?:years?|yrs?)[ \t-]*(?:old|of age)\b|^[ \t]*(?:yo|y\/o|y\.o\.)(?![\w])/i;
 const AGE_BEFORE = /\b(?:age[ds]?|aged)[ \t]*(?:[:=]|is|of)?[ \t]*$/i;
 
@@ -103,6 +153,11 @@ export const digitRun: Alternative = {
       if (value > 0 && value <= 130 && (AGE_AFTER.test(text.slice(end, end + 20)) || AGE_BEFORE.test(text.slice(Math.max(0, start - 16), start)))) {
         out.push({ type: "AGE", start, end, score: 0.7, recognizer: "age" });
       }
+    } else if (n === 4) {
+      // A bare year is a date only after a cue word ("born 1972", "since 1998").
+      const y = Number(m);
+      const cue = y >= 1900 && y <= 2099 ? YEAR_CUE.exec(text.slice(Math.max(0, start - 12), start)) : null;
+      if (cue) out.push({ type: "DATE_TIME", start, end, score: /^(?:born|since)$/i.test(cue[1]) ? 0.6 : 0.5, recognizer: "date", context: YEAR_CTX });
     } else if (n === 5 || (n === 10 && m[5] === "-")) {
       const before = text.slice(Math.max(0, start - 4), start);
       const afterState = /(?:^|[\s,])([A-Z]{2})[ \t]+$/.exec(before);
