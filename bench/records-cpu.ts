@@ -4,7 +4,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import canonicalize from "canonicalize";
-import { bench, describe } from "vitest";
+import { test } from "vitest";
 import { canonicalJson } from "../src/shared/records/canonical";
 import { openRecord, sealRecord } from "../src/shared/records/cipher";
 import { schemaErrors, validatorFor } from "../src/shared/records/validate";
@@ -21,20 +21,15 @@ export function recordCryptoBenches(runtime: string) {
     const text = payload(n);
     let sealed: Uint8Array | undefined;
     const iterations = n >= 10 * 1024 * 1024 ? 5 : n >= 1024 * 1024 ? 20 : 200;
-    describe(`record AES-256-GCM ${label} (${runtime})`, () => {
-      bench(
-        `seal ${label}`,
-        async () => {
+    test(`record AES-256-GCM ${label} (${runtime})`, async ({ bench }) => {
+      await bench.compare(
+        bench(`seal ${label}`, async () => {
           sealed = await sealRecord(await keyPromise, binding, text);
-        },
-        { iterations, time: 0 },
-      );
-      bench(
-        `open ${label}`,
-        async () => {
+        }),
+        bench(`open ${label}`, async () => {
           sealed ??= await sealRecord(await keyPromise, binding, text);
           await openRecord(await keyPromise, binding, sealed);
-        },
+        }),
         { iterations, time: 0 },
       );
     });
@@ -43,13 +38,16 @@ export function recordCryptoBenches(runtime: string) {
 
 export function hashingBenches(runtime: string) {
   const mb = randomBytes(1024 * 1024);
-  describe(`SHA-256 of 1 MB (${runtime})`, () => {
-    bench("WebCrypto crypto.subtle.digest", async () => {
-      await crypto.subtle.digest("SHA-256", mb);
-    }, { iterations: 50, time: 0 });
-    bench("@noble/hashes sha256", () => {
-      sha256(mb);
-    }, { iterations: 50, time: 0 });
+  test(`SHA-256 of 1 MB (${runtime})`, async ({ bench }) => {
+    await bench.compare(
+      bench("WebCrypto crypto.subtle.digest", async () => {
+        await crypto.subtle.digest("SHA-256", mb);
+      }),
+      bench("@noble/hashes sha256", () => {
+        sha256(mb);
+      }),
+      { iterations: 50, time: 0 },
+    );
   });
 }
 
@@ -57,28 +55,34 @@ export function validationBenches(runtime: string) {
   const validator = validatorFor(JSON.stringify(TRAINING_SCHEMA));
   const records = Array.from({ length: 1000 }, (_, i) => trainingRecord(i));
   const invalid = records.map((r) => ({ ...r, labels: { ...r.labels, quality: 2 } }));
-  describe(`JSON Schema validation, 1000 records of ~1 KB per iteration (${runtime})`, () => {
-    bench("1000 valid records", () => {
-      for (const r of records) if (schemaErrors(validator, r, "$").length) throw new Error("unexpected error");
-    }, { iterations: 20, time: 0 });
-    bench("1000 invalid records (errors collected)", () => {
-      for (const r of invalid) if (!schemaErrors(validator, r, "$").length) throw new Error("expected an error");
-    }, { iterations: 20, time: 0 });
+  test(`JSON Schema validation, 1000 records of ~1 KB per iteration (${runtime})`, async ({ bench }) => {
+    await bench.compare(
+      bench("1000 valid records", () => {
+        for (const r of records) if (schemaErrors(validator, r, "$").length) throw new Error("unexpected error");
+      }),
+      bench("1000 invalid records (errors collected)", () => {
+        for (const r of invalid) if (!schemaErrors(validator, r, "$").length) throw new Error("expected an error");
+      }),
+      { iterations: 20, time: 0 },
+    );
   });
 }
 
 export function canonicalBenches(runtime: string) {
   const value = oneMegabyteValue();
   const text = canonicalJson(value);
-  describe(`canonical JSON (RFC 8785) of 1 MB (${runtime})`, () => {
-    bench("canonicalize 1 MB", () => {
-      canonicalize(value);
-    }, { iterations: 20, time: 0 });
-    bench("JSON.stringify 1 MB (baseline)", () => {
-      JSON.stringify(value);
-    }, { iterations: 20, time: 0 });
-    bench("JSON.parse 1 MB (baseline)", () => {
-      JSON.parse(text);
-    }, { iterations: 20, time: 0 });
+  test(`canonical JSON (RFC 8785) of 1 MB (${runtime})`, async ({ bench }) => {
+    await bench.compare(
+      bench("canonicalize 1 MB", () => {
+        canonicalize(value);
+      }),
+      bench("JSON.stringify 1 MB (baseline)", () => {
+        JSON.stringify(value);
+      }),
+      bench("JSON.parse 1 MB (baseline)", () => {
+        JSON.parse(text);
+      }),
+      { iterations: 20, time: 0 },
+    );
   });
 }

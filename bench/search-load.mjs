@@ -61,7 +61,10 @@ while (vocab.length < VOCAB) {
   const n = 2 + Math.floor(rand() * 3);
   let w = "";
   for (let i = 0; i < n; i++) w += SYL[Math.floor(rand() * SYL.length)];
-  if (!seen.has(w)) (seen.add(w), vocab.push(w));
+  if (!seen.has(w)) {
+    seen.add(w);
+    vocab.push(w);
+  }
 }
 // Zipf (s = 1) by inverse CDF over ranks.
 const H = [];

@@ -3,7 +3,7 @@
  * the function the runtime calls for every request), next to an echo handler that only
  * moves the same bytes: a plain fetch handler defined here (no test route in production
  * code) that reads the body and returns it, called with the same Request. MB/s = hz ×
- * payload size; `node bench/transit-table.mjs <outputJson>` prints the BENCHMARKS.md table.
+ * payload size; `node bench/transit-table.mjs <json report>` prints the BENCHMARKS.md table.
  *
  * The handler is called directly rather than through `exports.default.fetch`: under
  * @cloudflare/vitest-pool-workers every call through that loopback gets slower as calls
@@ -15,7 +15,7 @@
  */
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { bench, describe } from "vitest";
+import { test } from "vitest";
 import worker from "../workers/api/index";
 
 const BASE = "https://vault.test";
@@ -37,6 +37,7 @@ const echo = {
   },
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench fixtures read whatever the API answers
 async function api(path: string, token: string, body: unknown): Promise<any> {
   const res = await handler.fetch(
     new Request(BASE + path, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }),
@@ -96,39 +97,41 @@ const options = (n: number) => (n >= 10_000 * KB ? { time: 1500, iterations: 8, 
 // benches after it, so its iterations are capped instead.
 const echoOptions = (n: number) => (n <= 100 * KB ? { time: 0, iterations: 400, warmupIterations: 20 } : options(n));
 
-describe("HTTP dispatch floor", () => {
+// Transit and echo keep their own budgets (see echoOptions), so each pair runs one after
+// the other rather than through bench.compare (whose run options are shared).
+test("HTTP dispatch floor", async ({ bench }) => {
   // What every request through the handler costs before any work: GET /healthz.
-  bench("healthz", async () => drain(await handler.fetch(new Request(BASE + "/healthz"))), { time: 600, warmupIterations: 5 });
+  await bench("healthz", async () => drain(await handler.fetch(new Request(BASE + "/healthz")))).run({ time: 600, warmupIterations: 5 });
 });
 
-describe("transit JSON encrypt (base64 plaintext)", () => {
+test("transit JSON encrypt (base64 plaintext)", async ({ bench }) => {
   for (const [label, n] of JSON_SIZES) {
     const { encryptJson } = inputs.get(n)!;
-    bench(`encrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson))), options(n));
-    bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson))), echoOptions(n));
+    await bench(`encrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(echoOptions(n));
   }
 });
 
-describe("transit JSON decrypt (audited)", () => {
+test("transit JSON decrypt (audited)", async ({ bench }) => {
   for (const [label, n] of JSON_SIZES) {
     const { decryptJson } = inputs.get(n)!;
-    bench(`decrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson))), options(n));
-    bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson))), echoOptions(n));
+    await bench(`decrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(echoOptions(n));
   }
 });
 
-describe("transit raw encrypt (octet-stream, 64 KiB segments)", () => {
+test("transit raw encrypt (octet-stream, 64 KiB segments)", async ({ bench }) => {
   for (const [label, n] of SIZES) {
     const { plain } = inputs.get(n)!;
-    bench(`encrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))), options(n));
-    bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain))), echoOptions(n));
+    await bench(`encrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(echoOptions(n));
   }
 });
 
-describe("transit raw decrypt (octet-stream, audited)", () => {
+test("transit raw decrypt (octet-stream, audited)", async ({ bench }) => {
   for (const [label, n] of SIZES) {
     const { framed } = inputs.get(n)!;
-    bench(`decrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed))), options(n));
-    bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed))), echoOptions(n));
+    await bench(`decrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(echoOptions(n));
   }
 });

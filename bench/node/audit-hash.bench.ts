@@ -2,7 +2,7 @@
  * The per-event CPU of the audit chain under Node: validation, RFC 8785 canonical form
  * and SHA-256 (the part of an append that is not SQLite or RPC).
  */
-import { bench, describe } from "vitest";
+import { test } from "vitest";
 import { canonicalEvent, chainHash, GENESIS_HASH, normalizeEventInput, type AuditEventInput } from "../../src/shared/audit/event";
 
 const event: AuditEventInput & { seq: number } = {
@@ -18,14 +18,16 @@ const event: AuditEventInput & { seq: number } = {
   details: { count: 100, first_id: "rec_1", last_id: "rec_100" },
 };
 
-describe("audit event CPU (one event)", () => {
-  bench("validate + guard details", () => {
-    normalizeEventInput(event);
-  });
-  bench("RFC 8785 canonical form", () => {
-    canonicalEvent(event);
-  });
-  bench("chain hash (canonical form + SHA-256)", () => {
-    chainHash(GENESIS_HASH, event);
-  });
+test("audit event CPU (one event)", async ({ bench }) => {
+  await bench.compare(
+    bench("validate + guard details", () => {
+      normalizeEventInput(event);
+    }),
+    bench("RFC 8785 canonical form", () => {
+      canonicalEvent(event);
+    }),
+    bench("chain hash (canonical form + SHA-256)", () => {
+      chainHash(GENESIS_HASH, event);
+    }),
+  );
 });

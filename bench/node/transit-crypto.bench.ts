@@ -3,7 +3,7 @@
  * and opened (the JSON path's AES-GCM with its associated data) and the chunked framing
  * of raw bodies, at the seed's internal sizes (encryption 1 KB / 100 KB / 1 MB / 10 MB).
  */
-import { bench, describe } from "vitest";
+import { test } from "vitest";
 import { openPayload, sealPayload } from "../../src/shared/transit/cipher";
 import { parseCiphertext } from "../../src/shared/transit/envelope";
 import { decryptingStream, encryptingStream, readAll, streamBindings } from "../../src/shared/transit/stream";
@@ -41,26 +41,30 @@ for (const [, n] of SIZES) {
   data.set(n, { plain, envelope, framed });
 }
 
-describe("transit payload (envelope, base64)", () => {
+test("transit payload (envelope, base64)", async ({ bench }) => {
   for (const [label, n] of SIZES) {
     const { plain, envelope } = data.get(n)!;
-    bench(`seal ${label}`, async () => {
-      await sealPayload(ref, { aes: key }, "bytes", plain);
-    });
-    bench(`open ${label}`, async () => {
-      await openPayload(ref, { aes: key }, parseCiphertext(envelope));
-    });
+    await bench.compare(
+      bench(`seal ${label}`, async () => {
+        await sealPayload(ref, { aes: key }, "bytes", plain);
+      }),
+      bench(`open ${label}`, async () => {
+        await openPayload(ref, { aes: key }, parseCiphertext(envelope));
+      }),
+    );
   }
 });
 
-describe("transit framing (64 KiB segments, 4 KiB input chunks)", () => {
+test("transit framing (64 KiB segments, 4 KiB input chunks)", async ({ bench }) => {
   for (const [label, n] of SIZES.slice(2)) {
     const { plain, framed } = data.get(n)!;
-    bench(`encrypt ${label}`, async () => {
-      await readAll(body(plain).pipeThrough(encryptingStream(key, 1, bindings)));
-    });
-    bench(`decrypt ${label}`, async () => {
-      await readAll(body(framed).pipeThrough(decryptingStream(async () => ({ key, bindings }))));
-    });
+    await bench.compare(
+      bench(`encrypt ${label}`, async () => {
+        await readAll(body(plain).pipeThrough(encryptingStream(key, 1, bindings)));
+      }),
+      bench(`decrypt ${label}`, async () => {
+        await readAll(body(framed).pipeThrough(decryptingStream(async () => ({ key, bindings }))));
+      }),
+    );
   }
 });

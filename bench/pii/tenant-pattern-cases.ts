@@ -4,7 +4,7 @@
  * budget) against native RegExp on benign patterns, and the patterns that backtrack
  * catastrophically in JavaScript on RE2 alone (native RegExp would not finish).
  */
-import { bench, describe } from "vitest";
+import { test } from "vitest";
 import { ProblemError } from "../../src/shared/errors";
 import { compileTenantPattern } from "../../src/shared/pii/tenant-pattern";
 import { ScanBudget, scanTenantPattern } from "../../src/shared/pii/tenant-scan";
@@ -58,37 +58,41 @@ function benignText(): string {
 
 export function defineTenantPatternBenches(runtime: string): void {
   const text = benignText();
-  describe(`tenant patterns, benign, 100 KB of corpus text (${runtime})`, () => {
-    for (const [name, source, flags] of BENIGN) {
+  test(`tenant patterns, benign, 100 KB of corpus text (${runtime})`, async ({ bench }) => {
+    const benches = BENIGN.flatMap(([name, source, flags]) => {
       const re2 = compileTenantPattern(source, flags);
       const native = new RegExp(source, flags + "g");
       // Same findings from both engines (windows do not split these short matches).
       const [a, b] = [count(re2, text), nativeCount(native, text)];
       if (a !== b) throw new Error(`${name}: RE2 found ${a}, native RegExp ${b}`);
-      bench(`RE2 ${name} (${a} matches)`, () => void count(re2, text), { time: 2000 });
-      bench(`native RegExp ${name}`, () => void nativeCount(native, text), { time: 2000 });
-    }
+      return [
+        bench(`RE2 ${name} (${a} matches)`, () => void count(re2, text)),
+        bench(`native RegExp ${name}`, () => void nativeCount(native, text)),
+      ];
+    });
+    await bench.compare(...benches, { time: 2000 });
   });
-  describe(`tenant patterns, catastrophic for backtracking, 100 KB, RE2 only (${runtime})`, () => {
-    for (const [name, source, input] of pathological()) {
+  test(`tenant patterns, catastrophic for backtracking, 100 KB, RE2 only (${runtime})`, async ({ bench }) => {
+    const benches = pathological().map(([name, source, input]) => {
       const re2 = compileTenantPattern(source);
-      bench(`RE2 ${name}`, () => void count(re2, input), { time: 2000 });
-    }
+      return bench(`RE2 ${name}`, () => void count(re2, input));
+    });
+    await bench.compare(...benches, { time: 2000 });
     // The costliest kind: every leftmost-first match reads to the end of its window. The scan
     // stops at the per-request budget: this is the longest one request's tenant patterns can run.
     const quadratic = compileTenantPattern("a[^x]*y|a");
     const as = "a".repeat(1_000_000);
-    bench("RE2 a[^x]*y|a on a…a until the whole per-request budget is spent (413)", () => {
+    await bench("RE2 a[^x]*y|a on a…a until the whole per-request budget is spent (413)", () => {
       try {
         count(quadratic, as);
       } catch (err) {
         if (!(err instanceof ProblemError) || err.status !== 413) throw err;
       }
-    }, { time: 4000, iterations: 3 });
+    }).run({ time: 4000, iterations: 3 });
   });
-  describe(`tenant patterns, compile (${runtime})`, () => {
-    bench("compileTenantPattern, 5 benign patterns (a recognizer cache miss)", () => {
+  test(`tenant patterns, compile (${runtime})`, async ({ bench }) => {
+    await bench("compileTenantPattern, 5 benign patterns (a recognizer cache miss)", () => {
       for (const [, source, flags] of BENIGN) compileTenantPattern(source, flags);
-    }, { time: 1000 });
+    }).run({ time: 1000 });
   });
 }

@@ -57,7 +57,7 @@ test("every script loads on the runner for each of its profiles, with executors,
         profiles.push(profile);
       } catch (err) {
         // Scenario scripts have seed and local only; any other failure is a real one.
-        if (!(profile.startsWith("c") && /is not one of this script's profiles/.test(err.message))) throw new Error(`${f} PROFILE=${profile}: ${err.message}`);
+        if (!(profile.startsWith("c") && /is not one of this script's profiles/.test(err.message))) throw new Error(`${f} PROFILE=${profile}: ${err.message}`, { cause: err });
       }
     }
     assert.ok(profiles.includes("seed") && profiles.includes("local"), `${f}: ${profiles}`);

@@ -54,7 +54,7 @@ export function createVerifier({ checkpoint } = {}) {
         bad = { seq: e.seq, reason: "prev_hash_mismatch" };
         return;
       }
-      let recomputed = null;
+      let recomputed;
       try {
         recomputed = eventHash(e.prev_hash, e);
       } catch {

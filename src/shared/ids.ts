@@ -1,4 +1,5 @@
 /** Identifiers: time-sortable record/dataset ids and random tokens. */
+import { bytesToHex } from "@noble/hashes/utils.js";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -21,7 +22,7 @@ export function newId(prefix?: string): string {
     lastTime = now;
   }
   lastRandom = random;
-  const id = encodeTime(lastTime) + encodeRandom(random);
+  const id = encodeTime(lastTime) + crockfordBase32(random);
   return prefix ? `${prefix}_${id}` : id;
 }
 
@@ -47,18 +48,23 @@ function encodeTime(time: number): string {
   return out;
 }
 
-function encodeRandom(bytes: Uint8Array): string {
-  // 80 bits → 16 base32 characters, 5 bits at a time.
+/**
+ * Crockford base32 (https://www.crockford.com/base32.html, no check symbol) of `bytes`, most
+ * significant bit first, 5 bits a character: `chars` characters, by default all the whole
+ * 5-bit groups (80 bits → 16). Bits left over are dropped.
+ */
+export function crockfordBase32(bytes: Uint8Array, chars = Math.floor((bytes.length * 8) / 5)): string {
   let out = "";
   let buffer = 0;
   let bits = 0;
   for (const byte of bytes) {
     buffer = (buffer << 8) | byte;
     bits += 8;
-    while (bits >= 5) {
+    while (bits >= 5 && out.length < chars) {
       out += CROCKFORD[(buffer >>> (bits - 5)) & 31];
       bits -= 5;
     }
+    buffer &= (1 << bits) - 1;
   }
   return out;
 }
@@ -105,9 +111,7 @@ export function base64Decode(text: string): Uint8Array {
   return out;
 }
 
+/** Lower-case hex of the bytes (e.g. a digest straight from crypto.subtle). */
 export function hex(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let out = "";
-  for (const b of view) out += b.toString(16).padStart(2, "0");
-  return out;
+  return bytesToHex(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
 }

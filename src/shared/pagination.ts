@@ -9,7 +9,18 @@ export function encodeCursor(position: Record<string, string | number>): string 
   return base64UrlEncode(encoder.encode(JSON.stringify(position)));
 }
 
-/** Decodes a cursor made by encodeCursor, checking each field's type; anything else is a 400. */
+const invalidCursor = (message: string) =>
+  badRequest("The cursor is not valid; pass next_cursor from a previous page unchanged.", [{ path: "$.cursor", message }]);
+
+/** Longest string field a cursor may hold (ids and key names are far shorter). */
+const MAX_CURSOR_STRING = 512;
+
+/**
+ * Decodes a cursor made by encodeCursor. The cursor must hold exactly the fields of `shape`:
+ * a "number" field is a non-negative safe integer (sequence numbers, offsets), a "string"
+ * field 1 to 512 characters.
+ * @throws ProblemError 400 `bad-request` (path `$.cursor`) for anything else
+ */
 export function decodeCursor<T extends Record<string, "string" | "number">>(
   cursor: string,
   shape: T,
@@ -18,13 +29,18 @@ export function decodeCursor<T extends Record<string, "string" | "number">>(
   try {
     value = JSON.parse(decoder.decode(base64UrlDecode(cursor)));
   } catch {
-    throw badRequest("The cursor is not valid; pass next_cursor from a previous page unchanged.", [{ path: "$.cursor", message: "invalid cursor" }]);
+    throw invalidCursor("invalid cursor");
   }
-  if (!value || typeof value !== "object") throw badRequest("The cursor is not valid.", [{ path: "$.cursor", message: "invalid cursor" }]);
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw invalidCursor("invalid cursor");
+  const fields = value as Record<string, unknown>;
+  if (Object.keys(fields).length !== Object.keys(shape).length) throw invalidCursor("invalid cursor");
   for (const [k, t] of Object.entries(shape)) {
-    if (typeof (value as Record<string, unknown>)[k] !== t) {
-      throw badRequest("The cursor is not valid.", [{ path: "$.cursor", message: "invalid cursor" }]);
-    }
+    const v = fields[k];
+    const ok =
+      t === "number"
+        ? typeof v === "number" && Number.isSafeInteger(v) && v >= 0
+        : typeof v === "string" && v.length > 0 && v.length <= MAX_CURSOR_STRING;
+    if (!ok) throw invalidCursor(`invalid cursor: '${k}' is not ${t === "number" ? "a non-negative integer" : "a valid key"}`);
   }
   return value as { [K in keyof T]: T[K] extends "string" ? string : number };
 }

@@ -120,7 +120,9 @@ function requestArb(doc: OpenApiDocument, f: () => Fixture, op: Operation): fc.A
     kind: b.kind,
     params,
     query,
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
+    // A client cannot send a field value with NUL, CR or LF, or with white space at its ends
+    // (Fetch: "Invalid header value"), so the generator keeps to values HTTP can carry.
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v).replace(/[\0\r\n]/g, "").trim()])),
     body: b.body,
   }));
 }

@@ -19,7 +19,7 @@ describe("dataset PII policy", () => {
     expect(put.body.pii_policy).toEqual(next);
     const cleared = await callJson(`/api/v1/datasets/${ds.id}`, { token, method: "PUT", body: { pii_policy: null }, headers: { "If-Match": put.res.headers.get("etag")! } }, 200);
     expect(cleared.body.pii_policy).toBeNull();
-    expect((await createDataset(token)).hasOwnProperty("pii_policy")).toBe(true);
+    expect(Object.hasOwn(await createDataset(token), "pii_policy")).toBe(true);
   });
 
   it("is validated: actions, operators that fit, known entity types", async () => {

@@ -63,7 +63,7 @@ describe("format-preserving encryption", () => {
   const cardArb = fc.tuple(fc.constantFrom("4", "51", "37", "6011"), fc.integer({ min: 0, max: 3 })).chain(([prefix]) =>
     fc.stringMatching(/^\d{20}$/).map((d) => {
       const len = prefix === "37" ? 15 : 16;
-      let body = (prefix + d).slice(0, len - 1);
+      const body = (prefix + d).slice(0, len - 1);
       for (let c = 0; c <= 9; c++) if (luhnValid(body + c)) return body + c;
       return body + "0";
     }),

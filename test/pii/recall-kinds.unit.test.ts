@@ -10,6 +10,14 @@ const typed = (text: string, type: string) => found(text).filter(([t]) => t === 
 
 describe("person names", () => {
   it.each([
+    [{ plain: "nothing here", n: 4 }],
+    [{ note: "nothing to report" }],
+    [{ comment: "nothing much" }],
+  ])("does not read short values of common words as a name: %j", (value) => {
+    expect(detectJson(value, opts).filter((f) => f.type === "PERSON" || f.type === "LOCATION")).toEqual([]);
+  });
+
+  it.each([
     ["My name is Siiri and I need help.", "Siiri"],
     ["Hi Petra, thanks for the quick reply!", "Petra"],
     ["Dear Ms. Koivisto,\nthank you for your letter.", "Koivisto"],

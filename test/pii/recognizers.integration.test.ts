@@ -90,7 +90,7 @@ describe("custom recognizers", () => {
       expect(await detect(token, "x aaaa", "NESTED")).toEqual([[2, 6, "aaaa"]]);
       expect(await detect(token, "x aaaa", "ALTERNATION")).toEqual([[2, 6, "aaaa"]]);
       // (.*a){20}: no line has twenty a's, except the last one.
-      const lines = Array.from({ length: 3000 }, () => "b".repeat(10) + "a".repeat(19)).join("\n");
+      const lines = Array.from({ length: 1000 }, () => "b".repeat(10) + "a".repeat(19)).join("\n");
       const last = "c" + "a".repeat(20);
       expect(await detect(token, lines, "STAR")).toEqual([]);
       expect(await detect(token, `${lines}\n${last}`, "STAR")).toEqual([[lines.length + 1, lines.length + 1 + last.length, last]]);

@@ -99,9 +99,10 @@ describe("schema errors", () => {
 });
 
 describe("If-Match", () => {
-  it("accepts quoted, bare and weak versions, lists and *", () => {
+  it("accepts quoted and bare versions, lists and *; weak tags never match (RFC 9110 §13.1.1)", () => {
     expect(parseIfMatch(recordEtag(3))).toEqual([3]);
-    expect(parseIfMatch('W/"2", "5"')).toEqual([2, 5]);
+    expect(parseIfMatch('W/"2", "5"')).toEqual([5]);
+    expect(parseIfMatch('W/"2"')).toEqual([]);
     expect(parseIfMatch("7")).toEqual([7]);
     expect(parseIfMatch('"1", *')).toBe("*");
     expect(parseIfMatch('"rec_x.v1"')).toEqual([]);

@@ -24,7 +24,7 @@ for (const split of ["dev", "test"]) {
   const places = values("LOCATION");
   const anyWord = (set) => persons.filter((p) => words(p).some((w) => set.has(w))).length;
   const single = persons.filter((p) => words(p).length === 1).length;
-  const nonAscii = persons.filter((p) => /[^\x00-\x7f]/.test(p)).length;
+  const nonAscii = persons.filter((p) => /\P{ASCII}/u.test(p)).length;
   const n = persons.length;
   console.log(`${split}: ${n} PERSON spans (${pct(single, n)} one word, ${pct(nonAscii, n)} non-ASCII); ` +
     `with a word in faker's English name lists ${pct(anyWord(fakerEnPerson), n)}, ` +

@@ -4,6 +4,7 @@
  * operators use the tenant's secrets, so their output is stable within a tenant and
  * different across tenants.
  */
+import { concatBytes } from "@noble/hashes/utils.js";
 import { validationFailed, type FieldError } from "../errors";
 import { hex } from "../ids";
 import type { Operator } from "../schema/pii";
@@ -95,10 +96,7 @@ export async function applyOperator(op: Operator, type: string, value: string, c
     case "hash": {
       const salt = await ctx.keys.hashSalt();
       const data = encoder.encode(normalizeValue(type, value));
-      const buf = new Uint8Array(salt.length + data.length);
-      buf.set(salt);
-      buf.set(data, salt.length);
-      return { text: hex(await crypto.subtle.digest("SHA-256", buf)), operator: "hash" };
+      return { text: hex(await crypto.subtle.digest("SHA-256", concatBytes(salt, data))), operator: "hash" };
     }
     case "pseudonymize": {
       const mac = await hmacParts(ctx.keys, "pseudonym", type, normalizeValue(type, value));

@@ -4,6 +4,7 @@
  * HMAC of the original value: the same input always gets the same fake within a tenant,
  * and different tenants get different fakes. @faker-js/faker is far too big for a Worker.
  */
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { abaCheckDigit, base58CheckEncode, bech32Encode, BECH32_CONST, ibanCheckDigits, luhnCheckDigit } from "../pii/checksums";
 import { CITIES, FIRST_NAMES, SURNAMES } from "../pii/gazetteer-data";
 import { STREET_SUFFIXES } from "../pii/lexicon";
@@ -108,7 +109,7 @@ function fakeIban(value: string, rng: Rng): string {
 
 function fakeCrypto(value: string, rng: Rng): string {
   const bytes = (n: number) => Uint8Array.from({ length: n }, () => rng.int(0, 255));
-  if (value.startsWith("0x")) return "0x" + Array.from(bytes(20), (b) => b.toString(16).padStart(2, "0")).join("");
+  if (value.startsWith("0x")) return "0x" + bytesToHex(bytes(20));
   if (/^(?:bc|tb)1/i.test(value)) {
     const words = [0, ...Array.from({ length: 32 }, () => rng.int(0, 31))];
     return bech32Encode(value.slice(0, 2).toLowerCase(), words, BECH32_CONST);

@@ -14,10 +14,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { aad, DecryptionError, open, seal } from "../crypto/aes-gcm";
 import { db, schema } from "../db/client";
-import { base64Decode, base64Encode, base64UrlDecode, base64UrlEncode } from "../ids";
+import { base64Decode, base64Encode, base64UrlDecode, base64UrlEncode, crockfordBase32 } from "../ids";
 import { hmacParts, type OperatorKeys } from "./keys";
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const TOKEN_ID_CHARS = 20;
 /** A token anywhere in a text. */
 export const TOKEN_PATTERN = /\bTOK_([A-Z][A-Z0-9_]*)_([0-9A-HJKMNP-TV-Z]{20})\b/g;
@@ -26,22 +25,6 @@ export const ENCRYPTED_PATTERN = /\bENC_v1_([A-Za-z0-9_-]{40,})/g;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function base32(bytes: Uint8Array, chars: number): string {
-  let out = "";
-  let buffer = 0;
-  let bits = 0;
-  for (const b of bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5 && out.length < chars) {
-      out += CROCKFORD[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  return out;
-}
 
 const tokenAad = (tenantId: string, token: string) => aad("pii-token", tenantId, token);
 const fieldAad = (tenantId: string) => aad("pii-field", tenantId);
@@ -57,7 +40,7 @@ export class TokenVault {
   /** The token for a value; its vault row is written by flush(). */
   async tokenize(type: string, value: string): Promise<string> {
     const mac = await hmacParts(this.keys, "token", type, value);
-    const token = `TOK_${type}_${base32(mac, TOKEN_ID_CHARS)}`;
+    const token = `TOK_${type}_${crockfordBase32(mac, TOKEN_ID_CHARS)}`;
     if (!this.pending.has(token)) {
       const sealed = await seal(await this.keys.vault(), encoder.encode(value), tokenAad(this.keys.tenantId, token));
       this.pending.set(token, { tenantId: this.keys.tenantId, token, entity: type, ciphertext: base64Encode(sealed), createdAt: new Date().toISOString() });

@@ -1,4 +1,5 @@
 /** AES-256-GCM with a random 96-bit IV and associated data; the IV travels in front of the ciphertext. */
+import { concatBytes } from "@noble/hashes/utils.js";
 import { ProblemError } from "../errors";
 
 export const IV_BYTES = 12;
@@ -14,10 +15,12 @@ export function aad(...parts: (string | number)[]): Uint8Array {
 export async function seal(key: CryptoKey, plaintext: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, plaintext);
-  const out = new Uint8Array(IV_BYTES + ct.byteLength);
-  out.set(iv, 0);
-  out.set(new Uint8Array(ct), IV_BYTES);
-  return out;
+  return concatBytes(iv, new Uint8Array(ct));
+}
+
+/** The two parts of iv || ciphertext || tag (views, no copy). */
+export function splitIv(sealed: Uint8Array): { iv: Uint8Array; ciphertext: Uint8Array } {
+  return { iv: sealed.subarray(0, IV_BYTES), ciphertext: sealed.subarray(IV_BYTES) };
 }
 
 /** The error for every failed decryption: it says nothing about why, which would help an attacker. */
@@ -30,13 +33,9 @@ export class DecryptionError extends ProblemError {
 /** Decrypts iv || ciphertext || tag; any tampering, wrong key or wrong associated data throws DecryptionError. */
 export async function open(key: CryptoKey, sealed: Uint8Array, additionalData: Uint8Array): Promise<Uint8Array> {
   if (sealed.byteLength < IV_BYTES + 16) throw new DecryptionError();
+  const { iv, ciphertext } = splitIv(sealed);
   try {
-    const pt = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: sealed.subarray(0, IV_BYTES), additionalData },
-      key,
-      sealed.subarray(IV_BYTES),
-    );
-    return new Uint8Array(pt);
+    return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData }, key, ciphertext));
   } catch {
     throw new DecryptionError();
   }

@@ -4,6 +4,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import { db, schema } from "../db/client";
+import { getOrLoad } from "../promise-cache";
 import { aad } from "./aes-gcm";
 import { masterKeys } from "./master-keys";
 import { createWrappedKey, unwrapKey } from "./wrapping";
@@ -34,18 +35,12 @@ export async function tenantKek(env: KeyEnv, tenantId: string, version?: number)
   const where = version === undefined ? eq(schema.tenantKeys.tenantId, tenantId) : and(eq(schema.tenantKeys.tenantId, tenantId), eq(schema.tenantKeys.version, version));
   const row = await db(env.DB).select().from(schema.tenantKeys).where(where).orderBy(desc(schema.tenantKeys.version)).limit(1).get();
   if (!row) throw new Error(`tenant ${tenantId} has no key-encryption key${version ? ` of version ${version}` : ""}`);
-  const cacheKey = `${tenantId}:${row.version}`;
-  let pending = cache.get(cacheKey);
-  if (!pending) {
-    pending = (async () => {
-      const master = await masterKeys(env.MASTER_KEYS);
-      const wrapping = master.keys.get(row.masterVersion);
-      if (!wrapping) throw new Error(`master key version ${row.masterVersion} is not configured`);
-      return unwrapKey(wrapping, row.wrapped, kekAad(tenantId, row.version));
-    })();
-    pending.catch(() => cache.delete(cacheKey));
-    cache.set(cacheKey, pending);
-  }
+  const pending = getOrLoad(cache, `${tenantId}:${row.version}`, async () => {
+    const master = await masterKeys(env.MASTER_KEYS);
+    const wrapping = master.keys.get(row.masterVersion);
+    if (!wrapping) throw new Error(`master key version ${row.masterVersion} is not configured`);
+    return unwrapKey(wrapping, row.wrapped, kekAad(tenantId, row.version));
+  });
   return { version: row.version, key: await pending };
 }
 

@@ -4,7 +4,7 @@
  * exist only inside WebCrypto.
  */
 import { base64Decode, base64Encode } from "../ids";
-import { DecryptionError, IV_BYTES } from "./aes-gcm";
+import { DecryptionError, seal, splitIv } from "./aes-gcm";
 
 export type WrappedAlgorithm =
   | { name: "AES-GCM"; length: 256 }
@@ -35,13 +35,9 @@ export async function createWrappedKey(
   algorithm: WrappedAlgorithm = AES_256,
 ): Promise<{ wrapped: string; key: CryptoKey }> {
   const raw = crypto.getRandomValues(new Uint8Array(32));
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, wrappingKey, raw);
+  const blob = await seal(wrappingKey, raw, additionalData);
   const key = await crypto.subtle.importKey("raw", raw, algorithm, false, usagesFor(algorithm));
   raw.fill(0);
-  const blob = new Uint8Array(IV_BYTES + ct.byteLength);
-  blob.set(iv);
-  blob.set(new Uint8Array(ct), IV_BYTES);
   return { wrapped: base64Encode(blob), key };
 }
 
@@ -52,13 +48,13 @@ export async function unwrapKey(
   additionalData: Uint8Array,
   algorithm: WrappedAlgorithm = AES_256,
 ): Promise<CryptoKey> {
-  const blob = base64Decode(wrapped);
+  const { iv, ciphertext } = splitIv(base64Decode(wrapped));
   try {
     return await crypto.subtle.unwrapKey(
       "raw",
-      blob.subarray(IV_BYTES),
+      ciphertext,
       wrappingKey,
-      { name: "AES-GCM", iv: blob.subarray(0, IV_BYTES), additionalData },
+      { name: "AES-GCM", iv, additionalData },
       algorithm,
       false,
       usagesFor(algorithm),
@@ -73,13 +69,9 @@ export async function unwrapKey(
  * encryption). Callers keep the bytes in memory only.
  */
 export async function unwrapRawKey(wrappingKey: CryptoKey, wrapped: string, additionalData: Uint8Array): Promise<Uint8Array> {
-  const blob = base64Decode(wrapped);
+  const { iv, ciphertext } = splitIv(base64Decode(wrapped));
   try {
-    const raw = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: blob.subarray(0, IV_BYTES), additionalData },
-      wrappingKey,
-      blob.subarray(IV_BYTES),
-    );
+    const raw = await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData }, wrappingKey, ciphertext);
     return new Uint8Array(raw);
   } catch {
     throw new DecryptionError("A wrapped key could not be unwrapped.");
@@ -93,11 +85,7 @@ export async function rewrapKey(
   wrapped: string,
 ): Promise<string> {
   const raw = await unwrapRawKey(from.key, wrapped, from.aad);
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: to.aad }, to.key, raw);
+  const blob = await seal(to.key, raw, to.aad);
   raw.fill(0);
-  const blob = new Uint8Array(IV_BYTES + ct.byteLength);
-  blob.set(iv);
-  blob.set(new Uint8Array(ct), IV_BYTES);
   return base64Encode(blob);
 }

@@ -7,6 +7,7 @@ import { newId } from "../ids";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { checkJsonSchema } from "../json-schema/check-schema";
 import { newDatasetKey, type DatasetKeyRow } from "../records/keys";
+import { ifMatchTags } from "../etag";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../pii/policy";
@@ -140,12 +141,10 @@ export async function listDatasets(d1: D1Database, tenantId: string, limit: numb
   return keysetPage(rows, limit, toDataset);
 }
 
-/** Parses `If-Match`: the dataset's ETag, or `*`. */
+/** Whether `If-Match` holds `*` or the dataset's ETag, compared strongly (a weak tag never matches). */
 export function matchesEtag(ifMatch: string, current: string): boolean {
-  return ifMatch
-    .split(",")
-    .map((t) => t.trim().replace(/^W\//, ""))
-    .some((t) => t === "*" || t === current);
+  const tags = ifMatchTags(ifMatch);
+  return tags === "*" || tags.includes(current);
 }
 
 /** Checks the If-Match and the schema; the caller validates a new PII policy (validatePolicy, async). */

@@ -2,6 +2,8 @@
 import { Validator, type Schema } from "@cfworker/json-schema";
 import type { FieldError } from "../errors";
 import { schemaErrorList } from "./errors";
+import { compileSchemaPattern, withLinearRegex } from "./linear-regex";
+import { RefusedPatternError } from "../pii/tenant-pattern";
 
 export { pointerToPath } from "./errors";
 import { META_SCHEMA_2020_12 } from "./meta-schema";
@@ -17,15 +19,18 @@ export function checkJsonSchema(schema: unknown, root = "$.schema"): FieldError[
   if (errors.length) return errors;
   try {
     // Unresolvable $refs only surface when the validator walks them.
-    new Validator(schema as Schema, "2020-12", false).validate(null);
-    new Validator(schema as Schema, "2020-12", false).validate({});
+    withLinearRegex(() => new Validator(schema as Schema, "2020-12", false).validate(null));
+    withLinearRegex(() => new Validator(schema as Schema, "2020-12", false).validate({}));
   } catch (err) {
     errors.push({ path: root, message: err instanceof Error ? err.message : "The schema cannot be used." });
   }
   return errors;
 }
 
-/** `pattern` and `patternProperties` must compile as JavaScript regular expressions with the `u` flag. */
+/**
+ * `pattern` and `patternProperties` keys must be JavaScript regular expressions (with the `u`
+ * flag) that the linear-time engine can run (see linear-regex.ts); the error names the feature.
+ */
 function collectRegexErrors(node: unknown, path: string, out: FieldError[]): void {
   if (!node || typeof node !== "object") return;
   if (Array.isArray(node)) {
@@ -44,9 +49,10 @@ function collectRegexErrors(node: unknown, path: string, out: FieldError[]): voi
 
 function tryRegex(source: string, path: string, out: FieldError[]): void {
   try {
-    new RegExp(source, "u");
-  } catch {
-    out.push({ path, message: "Not a valid regular expression." });
+    compileSchemaPattern(source);
+  } catch (err) {
+    if (!(err instanceof RefusedPatternError)) throw err;
+    out.push({ path, message: `Not a usable regular expression: ${err.message}.` });
   }
 }
 

@@ -68,7 +68,9 @@ export const STOP_WORDS = new Set(
   happy birthday congratulations welcome goodbye bye sorry excuse thanks
   ask tell send give get make take visit meet reach thank check review add remove try find follow join pay ship
   bring show help inform notify forward invite remind confirm write read sign submit approve ping text message
-  book schedule cancel email mail text per via ask asked told met spoke called emailed wrote`),
+  book schedule cancel email mail text per via ask asked told met spoke called emailed wrote
+  nothing something anything everything nobody somebody anybody everybody everyone someone anyone none
+  much many little less lot lots thing things stuff`),
 );
 
 /** Names that are also ordinary capitalised words: alone, they need context to count. */

@@ -8,6 +8,7 @@ import { isUniqueViolation } from "../db/errors";
 import { conflict, notFound, validationFailed } from "../errors";
 import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
+import { cacheUntilRejected, makeRoom } from "../promise-cache";
 import type { Recognizer, RecognizerInput } from "../schema/pii";
 import { CONTEXT_BOOST } from "./context";
 import { compileTenantPattern, RefusedPatternError } from "./tenant-pattern";
@@ -178,8 +179,6 @@ export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now
     }
     return out;
   })();
-  list.catch(() => cache.delete(tenantId));
-  cache.set(tenantId, { at: now, list });
-  if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
-  return list;
+  makeRoom(cache, tenantId, 10_000);
+  return cacheUntilRejected(cache, tenantId, { at: now, list }, list);
 }

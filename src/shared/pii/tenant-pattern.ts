@@ -251,11 +251,13 @@ const FLAG_BITS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.
  * Checks a tenant pattern and compiles it for RE2. Flags: i (case-insensitive), m (^ and $
  * at line ends), s (`.` matches newlines), u (Unicode syntax: `\u{…}`, `\p{…}`), each at
  * most once; `g`, `y`, `d` and `v` are refused.
+ * `allowEmptyMatch` keeps patterns that match "" (JSON Schema's `^[a-z]*$`); a recognizer's
+ * pattern may not, since it would find empty matches everywhere.
  * @throws RefusedPatternError with a message naming the unsupported feature or the syntax error
  * @example compileTenantPattern("\\bEMP-\\d{6}\\b").re2().matchWithGroup(…)
  */
-export function compileTenantPattern(pattern: string, flags = ""): RE2JS {
-  if (pattern.length === 0) refuse("the pattern is empty");
+export function compileTenantPattern(pattern: string, flags = "", { allowEmptyMatch = false } = {}): RE2JS {
+  if (pattern.length === 0 && !allowEmptyMatch) refuse("the pattern is empty");
   if (pattern.length > MAX_PATTERN_LENGTH) refuse(`the pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
   if (!/^[imsu]*$/.test(flags) || new Set(flags).size !== flags.length) refuse("flags may only be i, m, s and u, each at most once");
   // Named features first, so the tenant learns what to change rather than a parser error.
@@ -274,6 +276,6 @@ export function compileTenantPattern(pattern: string, flags = ""): RE2JS {
     throw err;
   }
   if (re.programSize() > MAX_PROGRAM_SIZE) refuse(`the pattern compiles to more than ${MAX_PROGRAM_SIZE} instructions; use smaller repetition bounds`);
-  if (re.test("")) refuse("the pattern matches the empty string");
+  if (!allowEmptyMatch && re.test("")) refuse("the pattern matches the empty string");
   return re;
 }

@@ -32,10 +32,11 @@ import { ProblemError } from "../errors";
 /** Code units one search of a tenant pattern may read: the longest match reported. */
 export const SCAN_WINDOW = 256;
 /**
- * Work tenant patterns may do per request, in characters read times program size (2^26),
- * over all its strings and recognizers: about 1 to 4 s of CPU at worst (see BENCHMARKS.md).
+ * Work tenant patterns may do per request, in characters read times program size (2^23),
+ * over all its strings and recognizers: at worst about 0.1 to 0.25 s of CPU on a loaded core
+ * (see BENCHMARKS.md), so one request cannot hold the isolate that serves every tenant.
  */
-export const TENANT_SCAN_BUDGET = 67_108_864;
+export const TENANT_SCAN_BUDGET = 8_388_608;
 /** Matches of tenant patterns kept per request, over all its strings and recognizers. */
 export const TENANT_MAX_MATCHES = 100_000;
 

@@ -4,6 +4,7 @@
  * evicted so the next call tries again.
  */
 import type { KeyEnv } from "../crypto/tenant-kek";
+import { cacheUntilRejected, getOrLoad } from "../promise-cache";
 import { datasetKeyRow, rotateDatasetKey, unwrapDatasetKey } from "./keys";
 import type { DatasetRef } from "./wire";
 
@@ -18,7 +19,10 @@ export class DekCache {
   async current(ref: DatasetRef): Promise<{ version: number; key: CryptoKey }> {
     if (this.currentVersion === null) {
       const row = await datasetKeyRow(this.env.DB, ref.tenantId, ref.datasetId);
-      if (!this.keys.has(row.version)) this.remember(row.version, unwrapDatasetKey(this.env, row));
+      if (!this.keys.has(row.version)) {
+        const key = unwrapDatasetKey(this.env, row);
+        cacheUntilRejected(this.keys, row.version, key, key);
+      }
       this.currentVersion = Math.max(this.currentVersion ?? 0, row.version);
     }
     const version = this.currentVersion;
@@ -27,10 +31,7 @@ export class DekCache {
 
   /** The DEK of one version (records sealed under older versions still open). */
   version(ref: DatasetRef, version: number): Promise<CryptoKey> {
-    const hit = this.keys.get(version);
-    if (hit) return hit;
-    return this.remember(
-      version,
+    return getOrLoad(this.keys, version, () =>
       datasetKeyRow(this.env.DB, ref.tenantId, ref.datasetId, version).then((row) => unwrapDatasetKey(this.env, row)),
     );
   }
@@ -47,11 +48,5 @@ export class DekCache {
   clear(): void {
     this.keys.clear();
     this.currentVersion = null;
-  }
-
-  private remember(version: number, key: Promise<CryptoKey>): Promise<CryptoKey> {
-    key.catch(() => this.keys.delete(version));
-    this.keys.set(version, key);
-    return key;
   }
 }

@@ -2,6 +2,7 @@
 import { getDatasetRow } from "../datasets/service";
 import { validationFailed, type FieldError } from "../errors";
 import { checkJsonSchema } from "../json-schema/check-schema";
+import { SchemaRegexBudget } from "../json-schema/linear-regex";
 import { canonicalJson, utf8 } from "./canonical";
 import { MAX_RECORD_BYTES } from "./limits";
 import { schemaErrors, shapeErrors, validatorFor } from "./validate";
@@ -32,13 +33,14 @@ export async function dryRunValidate(d1: D1Database, tenantId: string, input: Dr
     schemaText = (await getDatasetRow(d1, tenantId, input.dataset_id!)).schema;
   }
   const validator = schemaText === null ? null : validatorFor(schemaText);
+  const budget = new SchemaRegexBudget();
   const results = input.records.map((value, index) => {
     let errors = shapeErrors(value, "$");
     if (!errors.length) {
       const size = utf8(canonicalJson(value)).byteLength;
       if (size > MAX_RECORD_BYTES) errors = [{ path: "$", message: `The record is ${size} bytes as canonical JSON; the limit is ${MAX_RECORD_BYTES}.` }];
     }
-    if (!errors.length && validator) errors = schemaErrors(validator, value, "$");
+    if (!errors.length && validator) errors = schemaErrors(validator, value, "$", budget);
     return { index, valid: errors.length === 0, errors };
   });
   return { valid: results.every((r) => r.valid), results };

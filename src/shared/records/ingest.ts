@@ -19,6 +19,7 @@ import type { PiiPolicy } from "../schema/pii";
 import { canonicalJson, sha256Hex, utf8 } from "./canonical";
 import { MAX_BATCH_BYTES, MAX_RECORD_BYTES } from "./limits";
 import { schemaErrors, shapeErrors, validatorFor } from "./validate";
+import { SchemaRegexBudget } from "../json-schema/linear-regex";
 
 /** The dataset fields the write path reads. */
 export interface IngestDataset {
@@ -98,7 +99,8 @@ export async function prepareRecords(
   // 4. schema
   if (dataset.schema !== null) {
     const validator = validatorFor(dataset.schema);
-    const invalid = values.flatMap((v, i) => at(i, schemaErrors(validator, v, root(i))));
+    const budget = new SchemaRegexBudget();
+    const invalid = values.flatMap((v, i) => at(i, schemaErrors(validator, v, root(i), budget)));
     if (invalid.length) throw validationFailed(invalid, "Some records do not match the dataset's JSON Schema.");
   }
 

@@ -90,7 +90,7 @@ export async function applyJobWrites(
               blob_key: s.blobKey,
             }
           : null;
-        if (!row || !next || !store.replaceRecord(sql, s.item.from_version, next)) {
+        if (!row || !next || !store.updateRecordRow(sql, s.item.from_version, next)) {
           if (s.blobKey) unused.push(s.blobKey);
           continue;
         }

@@ -8,6 +8,7 @@
 import type { AuditScope } from "../audit/append";
 import { aad, open, seal } from "../crypto/aes-gcm";
 import { notFound, ProblemError } from "../errors";
+import { SchemaPatternProblem } from "../json-schema/linear-regex";
 import { utf8 } from "./canonical";
 import { MAX_PAGE_BYTES } from "./limits";
 import type { DatasetObjectContext } from "./object-context";
@@ -183,6 +184,8 @@ async function reportErrors(
     if (err instanceof ProblemError && err.slug === "decryption-failed") {
       return [{ path: "$", message: "The record failed its integrity check." }];
     }
+    // A request would be refused; a stored record is reported, and the report goes on.
+    if (err instanceof SchemaPatternProblem) return [{ path: "$", message: err.message }];
     throw err;
   }
 }

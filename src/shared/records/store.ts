@@ -77,7 +77,7 @@ export function recordRowsAfter(sql: SqlStorage, afterSeq: number, limit: number
 }
 
 /** Replaces a record's content if its version is still `fromVersion`; false when it moved on. */
-export function replaceRecord(sql: SqlStorage, fromVersion: number, r: RecordRow): boolean {
+export function updateRecordRow(sql: SqlStorage, fromVersion: number, r: RecordRow): boolean {
   const cursor = sql.exec(
     `UPDATE records SET version = ?, key_version = ?, updated_at = ?, size = ?, sha256 = ?, ciphertext = ?, blob_key = ?
      WHERE id = ? AND version = ?`,

@@ -6,6 +6,7 @@
 import { Validator, type Schema } from "@cfworker/json-schema";
 import type { FieldError } from "../errors";
 import { schemaErrorList } from "../json-schema/errors";
+import { SchemaRegexBudget, withLinearRegex } from "../json-schema/linear-regex";
 
 const MAX_CACHED = 64;
 const cache = new Map<string, Validator>();
@@ -26,9 +27,14 @@ export function validatorFor(schemaText: string): Validator {
   return validator;
 }
 
-/** Schema errors of one value, each with its JSON path under `root` (e.g. `$.records[3].data`). */
-export function schemaErrors(validator: Validator, value: unknown, root: string): FieldError[] {
-  const result = validator.validate(value);
+/**
+ * Schema errors of one value, each with its JSON path under `root` (e.g. `$.records[3].data`).
+ * `pattern` / `patternProperties` run on RE2 (linear-regex.ts); pass one `budget` for all the
+ * values of a request.
+ * @throws ProblemError 413 `scan-limit-exceeded` when schema patterns would read too much of the value
+ */
+export function schemaErrors(validator: Validator, value: unknown, root: string, budget = new SchemaRegexBudget()): FieldError[] {
+  const result = withLinearRegex(() => validator.validate(value), budget);
   return result.valid ? [] : schemaErrorList(result.errors, root);
 }
 

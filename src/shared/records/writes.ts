@@ -159,7 +159,7 @@ export async function updateRecord(
     const [doc] = await ctx.search.prepare([item.canonical]);
     ctx.storage.transactionSync(() => {
       // Another update may have committed while this one was sealing.
-      if (!store.replaceRecord(sql, row.version, next)) {
+      if (!store.updateRecordRow(sql, row.version, next)) {
         const now = store.getRecordRow(sql, recordId);
         if (!now) throw notFound("The record");
         throw stale(now);

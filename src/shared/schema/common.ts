@@ -66,6 +66,7 @@ export const exactlyOneOf = (...members: string[]) => members.map((m) => ({ requ
  * characters, no leading or trailing white space. Refused rather than trimmed, so nothing is
  * silently changed and the length checked is the length stored.
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const NAME_TEXT_PATTERN = /^[^\s\u0000-\u001f\u007f-\u009f](?:[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$/;
 export const nameText = (max: number) =>
   z

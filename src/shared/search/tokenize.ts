@@ -15,7 +15,7 @@ export interface Token {
 const segmenter = new Intl.Segmenter("und", { granularity: "word" });
 const MARKS = /\p{M}/gu;
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** Folds one word: compatibility decomposition, no diacritics, lower case. */
 export function fold(word: string): string {

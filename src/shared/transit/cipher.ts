@@ -10,6 +10,7 @@
  * IVs (up to HMAC collisions at ~2^48 messages per context), so GCM never reuses an IV
  * for different inputs.
  */
+import { concatBytes } from "@noble/hashes/utils.js";
 import { aad, DecryptionError, IV_BYTES } from "../crypto/aes-gcm";
 import { FORMAT, formatEnvelope, type PayloadFormat } from "./envelope";
 import type { ItemKeys } from "./material";
@@ -23,18 +24,11 @@ export interface KeyRef {
 /** GCM associated data: a self-delimiting label, then the caller's associated data. */
 export function payloadAad(ref: KeyRef, format: PayloadFormat, associatedData: Uint8Array | undefined): Uint8Array {
   const label = aad("ldv-transit", ref.tenantId, ref.name, ref.version, format, associatedData?.byteLength ?? 0);
-  if (!associatedData?.byteLength) return label;
-  const out = new Uint8Array(label.byteLength + associatedData.byteLength);
-  out.set(label);
-  out.set(associatedData, label.byteLength);
-  return out;
+  return associatedData?.byteLength ? concatBytes(label, associatedData) : label;
 }
 
 async function convergentIv(ivKey: CryptoKey, additionalData: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
-  const input = new Uint8Array(additionalData.byteLength + plaintext.byteLength);
-  input.set(additionalData);
-  input.set(plaintext, additionalData.byteLength);
-  const mac = await crypto.subtle.sign("HMAC", ivKey, input);
+  const mac = await crypto.subtle.sign("HMAC", ivKey, concatBytes(additionalData, plaintext));
   return new Uint8Array(mac, 0, IV_BYTES);
 }
 
@@ -49,11 +43,7 @@ export async function sealPayload(
   const additionalData = payloadAad(ref, format, associatedData);
   const iv = keys.iv ? await convergentIv(keys.iv, additionalData, plaintext) : crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, keys.aes, plaintext);
-  const blob = new Uint8Array(1 + IV_BYTES + ct.byteLength);
-  blob[0] = FORMAT[format];
-  blob.set(iv, 1);
-  blob.set(new Uint8Array(ct), 1 + IV_BYTES);
-  return formatEnvelope(ref.version, blob);
+  return formatEnvelope(ref.version, concatBytes(Uint8Array.of(FORMAT[format]), iv, new Uint8Array(ct)));
 }
 
 /** Decrypts a parsed envelope; a wrong key, context, associated data or any tampering is one DecryptionError. */

@@ -4,7 +4,7 @@ import { badRequest, validationFailed } from "../errors";
 import { hex } from "../ids";
 import { fromBase64, toBase64 } from "./base64";
 import { formatEnvelope, parseEnvelope } from "./envelope";
-import type { TransitKeyHandle } from "./key-handle";
+import type { KeyPolicy } from "./key-policy";
 
 const encoder = new TextEncoder();
 
@@ -28,7 +28,7 @@ export async function digest(algorithm: HashAlgorithm, bytes: Uint8Array): Promi
 export const encodeDigest = (bytes: Uint8Array, format: "hex" | "base64") => (format === "hex" ? hex(bytes) : toBase64(bytes));
 
 /** HMAC-SHA-256 of `bytes` as `ldv:v<version>:<base64>`. */
-export async function hmac(key: TransitKeyHandle, bytes: Uint8Array, requestedVersion?: number): Promise<{ hmac: string; key_version: number }> {
+export async function hmac(key: KeyPolicy, bytes: Uint8Array, requestedVersion?: number): Promise<{ hmac: string; key_version: number }> {
   key.assertHmacKey();
   const version = await key.encryptionVersion(requestedVersion, "$.key_version");
   const mac = await crypto.subtle.sign("HMAC", await key.versionKey(version), bytes);
@@ -39,7 +39,7 @@ export async function hmac(key: TransitKeyHandle, bytes: Uint8Array, requestedVe
  * Verifies an `ldv:v<version>:` HMAC in constant time (crypto.subtle.timingSafeEqual over
  * equal-length MACs). A version below min_decryption_version is refused (400), as Vault does.
  */
-export async function verifyHmac(key: TransitKeyHandle, bytes: Uint8Array, given: string): Promise<boolean> {
+export async function verifyHmac(key: KeyPolicy, bytes: Uint8Array, given: string): Promise<boolean> {
   key.assertHmacKey();
   const parsed = parseEnvelope(given);
   if (!parsed) throw badRequest("The hmac is not a valid ldv:v<version>:<base64> value.", [{ path: "$.hmac", message: "Malformed." }]);

@@ -10,7 +10,7 @@ import { isUniqueViolation } from "../db/errors";
 import { conflict, notFound, validationFailed, type FieldError } from "../errors";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateTransitKey, TransitKey, TransitKeySummary, UpdateTransitKey } from "../schema/transit";
-import { evictRing } from "./key-ring";
+import { evictPolicy } from "./key-cache";
 import { algorithmFor, newVersionMaterial } from "./material";
 
 export type TransitKeyRow = typeof schema.transitKeys.$inferSelect;
@@ -116,7 +116,7 @@ export async function insertKey(d1: D1Database, prepared: PreparedKey): Promise<
     if (isUniqueViolation(err)) throw nameTaken(prepared.row.name);
     throw err;
   }
-  evictRing(prepared.row.tenantId, prepared.row.name);
+  evictPolicy(prepared.row.tenantId, prepared.row.name);
   return toKey(prepared.row, [prepared.version]);
 }
 
@@ -145,7 +145,7 @@ export async function applyRotate(d1: D1Database, current: TransitKeyRow, next: 
       .prepare(`UPDATE transit_keys SET latest_version = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND name = ?2 AND latest_version = ?5`)
       .bind(current.tenantId, current.name, next.version, next.createdAt, current.latestVersion),
   ]);
-  evictRing(current.tenantId, current.name);
+  evictPolicy(current.tenantId, current.name);
   if (!update.meta.changes) throw conflict("The key was rotated or deleted concurrently; read it again and retry.");
   return getKey(d1, current.tenantId, current.name);
 }
@@ -185,7 +185,7 @@ export async function applyUpdate(d1: D1Database, current: TransitKeyRow, change
     .where(and(whereKey(current.tenantId, current.name), eq(schema.transitKeys.updatedAt, current.updatedAt)))
     .returning()
     .get();
-  evictRing(current.tenantId, current.name);
+  evictPolicy(current.tenantId, current.name);
   if (!row) throw conflict("The key changed while this update was applied; read it again and retry.");
   return getKey(d1, current.tenantId, current.name);
 }
@@ -211,6 +211,6 @@ export async function deleteKey(d1: D1Database, current: TransitKeyRow): Promise
       .bind(current.tenantId, current.name),
     d1.prepare(`DELETE FROM transit_keys WHERE tenant_id = ?1 AND name = ?2 AND deletion_allowed = 1`).bind(current.tenantId, current.name),
   ]);
-  evictRing(current.tenantId, current.name);
+  evictPolicy(current.tenantId, current.name);
   if (!key.meta.changes) throw conflict("The key was deleted, or its deletion policy changed, concurrently; read it again.");
 }

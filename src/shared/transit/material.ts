@@ -3,6 +3,7 @@
  * associated data binding tenant, key name and version, unwrapped only into
  * non-extractable CryptoKeys, and (for derived keys) expanded per context with HKDF.
  */
+import { concatBytes } from "@noble/hashes/utils.js";
 import { aad } from "../crypto/aes-gcm";
 import { tenantKek, type KeyEnv } from "../crypto/tenant-kek";
 import { createWrappedKey, unwrapKey, type WrappedAlgorithm } from "../crypto/wrapping";
@@ -45,11 +46,7 @@ export interface ItemKeys {
 const HKDF_SALT = new TextEncoder().encode("llm-data-vault/transit/v1");
 
 function info(purpose: "enc" | "iv", context: Uint8Array): Uint8Array {
-  const label = aad("transit-derive", purpose, context.byteLength);
-  const out = new Uint8Array(label.byteLength + context.byteLength);
-  out.set(label);
-  out.set(context, label.byteLength);
-  return out;
+  return concatBytes(aad("transit-derive", purpose, context.byteLength), context);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { DecryptionError } from "../crypto/aes-gcm";
 import { badRequest, ProblemError } from "../errors";
-import type { TransitKeyHandle } from "./key-handle";
+import type { KeyPolicy } from "./key-policy";
 import { decodeField } from "./operations";
 import { decryptingStream, encryptingStream, inChunksOf, readAll, SEGMENT_BYTES, SEGMENT_OVERHEAD, streamBindings } from "./stream";
 
@@ -18,7 +18,7 @@ export interface RawOptions {
   key_version?: number;
 }
 
-function prepare(key: TransitKeyHandle, q: RawOptions) {
+function prepare(key: KeyPolicy, q: RawOptions) {
   key.assertEncryptionKey();
   if (key.meta.convergent) {
     throw badRequest(`Transit key '${key.name}' is convergent: its IV depends on the whole plaintext, so it cannot frame a stream. Use the JSON form.`);
@@ -31,7 +31,7 @@ function prepare(key: TransitKeyHandle, q: RawOptions) {
 const emptyBody = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
 
 /** The framed ciphertext of `body` as a stream, and the key version it uses. */
-export async function encryptRaw(key: TransitKeyHandle, body: ReadableStream<Uint8Array> | null, q: RawOptions) {
+export async function encryptRaw(key: KeyPolicy, body: ReadableStream<Uint8Array> | null, q: RawOptions) {
   const { context, associatedData } = prepare(key, q);
   const version = await key.encryptionVersion(q.key_version, "$query.key_version");
   const { aes } = await key.keys(version, context);
@@ -40,7 +40,7 @@ export async function encryptRaw(key: TransitKeyHandle, body: ReadableStream<Uin
 }
 
 /** The plaintext of a framed ciphertext, once every segment has authenticated. */
-export async function decryptRaw(key: TransitKeyHandle, body: ReadableStream<Uint8Array> | null, q: RawOptions): Promise<Uint8Array<ArrayBuffer>> {
+export async function decryptRaw(key: KeyPolicy, body: ReadableStream<Uint8Array> | null, q: RawOptions): Promise<Uint8Array<ArrayBuffer>> {
   const { context, associatedData } = prepare(key, q);
   if (q.key_version !== undefined) throw badRequest("key_version applies to encryption; the ciphertext names its own version.");
   const resolve = async (version: number) => {

@@ -11,6 +11,7 @@
  * so segments cannot be reordered (index), dropped from the end or extended (final flag),
  * or spliced in from another stream (the random nonce in the header) or another key.
  */
+import { concatBytes } from "@noble/hashes/utils.js";
 import { aad, DecryptionError, IV_BYTES } from "../crypto/aes-gcm";
 import { TAG_BYTES } from "./envelope";
 
@@ -32,11 +33,7 @@ export function framedLength(plaintextBytes: number, segmentBytes = SEGMENT_BYTE
 /** What binds a stream to its key: tenant, key name, version and the caller's associated data. */
 export function streamBindings(tenantId: string, name: string, version: number, associatedData?: Uint8Array): Uint8Array {
   const label = aad("ldv-transit-stream", tenantId, name, version, associatedData?.byteLength ?? 0);
-  if (!associatedData?.byteLength) return label;
-  const out = new Uint8Array(label.byteLength + associatedData.byteLength);
-  out.set(label);
-  out.set(associatedData, label.byteLength);
-  return out;
+  return associatedData?.byteLength ? concatBytes(label, associatedData) : label;
 }
 
 function segmentAad(prefix: Uint8Array, index: number, final: boolean): Uint8Array {
@@ -49,10 +46,7 @@ function segmentAad(prefix: Uint8Array, index: number, final: boolean): Uint8Arr
 }
 
 function aadPrefix(bindings: Uint8Array, header: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bindings.byteLength + header.byteLength + 5);
-  out.set(bindings);
-  out.set(header, bindings.byteLength);
-  return out;
+  return concatBytes(bindings, header, new Uint8Array(5));
 }
 
 /** A TransformStream from plaintext bytes to the framed ciphertext. */

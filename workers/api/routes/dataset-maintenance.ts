@@ -11,7 +11,7 @@ import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
 
 const Params = z.object({ id: idParam("ds") });
 
-const rotateKey = createRoute({
+const rotateDatasetKey = createRoute({
   security: tenantSecurity,
   tags: ["datasets"],
   middleware: [tenantAuth, requireScope("datasets:write")],
@@ -49,7 +49,7 @@ const getReport = createRoute({
 });
 
 export const datasetMaintenanceRoutes = router()
-  .openapi(rotateKey, async (c) => {
+  .openapi(rotateDatasetKey, async (c) => {
     const dataset = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
     return c.json(await rotateRecordKey(c.env, auditScope(c), dataset), 200);
   })

@@ -26,7 +26,7 @@ import {
   RewrapResponseSchema,
 } from "../../../src/shared/schema/transit";
 import { digest, encodeDigest, hmac, inputBytes, verifyHmac } from "../../../src/shared/transit/hashing";
-import { TransitKeyHandle } from "../../../src/shared/transit/key-handle";
+import { KeyPolicy } from "../../../src/shared/transit/key-policy";
 import { dataKey, decryptItem, encryptItem, rewrapItem, runBatch } from "../../../src/shared/transit/operations";
 import { decryptRaw, encryptRaw } from "../../../src/shared/transit/raw";
 import { auditScope, tenantOf, type AppContext } from "../context";
@@ -46,7 +46,7 @@ const octetResponse = (description: string) => ({
   headers: z.object({ "x-key-version": z.string().openapi({ description: "The key version used" }) }),
 });
 
-const openKey = (c: AppContext, name: string) => TransitKeyHandle.open(c.env, tenantOf(c).tenantId, name);
+const openKey = (c: AppContext, name: string) => KeyPolicy.open(c.env, tenantOf(c).tenantId, name);
 
 /** Raw routes take only application/octet-stream (the body guard also lets JSON through). */
 function assertOctetStream(c: AppContext): void {

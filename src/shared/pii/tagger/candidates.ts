@@ -100,8 +100,9 @@ export function tagCandidates(text: string, out: Candidate[], key?: string): voi
     if (cover & 1) continue;
     const span = text.slice(start, end);
     if (s.type !== "STREET_ADDRESS") {
-      // One letter ("b" of an HTML tag) or a label ("SSN") is no name or place.
-      if (span.length < 2 || (!/\s/.test(span) && notAName(span))) continue;
+      // One letter ("b" of an HTML tag), a label ("SSN") or common words only ("nothing here")
+      // are no name or place.
+      if (span.length < 2 || span.split(/\s+/).every(notAName)) continue;
       // The street-address pattern (number, words, a street suffix) is surer than a name or place reading.
       if (cover & 2) continue;
     } else if (!HAS_DIGIT.test(span) || !HAS_WORD.test(span) || !looksLikeAddress(span)) {
