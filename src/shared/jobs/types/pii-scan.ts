@@ -60,6 +60,46 @@ export function readReport(env: SealedEnv, ref: DatasetRef, jobId: string) {
   return getSealedJson<ScanReport>(env, ref, reportKey(ref, jobId));
 }
 
+/**
+ * Merges the parts into the report, seals it and deletes the parts. A finish running at the
+ * same time may delete parts under it: when the parts hold fewer records than the chunks
+ * counted, the other finish's report is taken, or the step fails and is retried.
+ */
+async function buildReport(env: ScanJobEnv, job: JobRow, ref: DatasetRef, params: ScanParams, scanned: number): Promise<ScanReport> {
+  const keys = (await listKeys(env.BLOBS, `${scanPrefix(ref, job.id)}parts/`)).sort();
+  const parts: ScanPart[] = [];
+  for (const key of keys) {
+    const part = await getSealedJson<ScanPart>(env, ref, key);
+    if (part) parts.push(part);
+  }
+  const merged = parts.length ? mergeParts(parts, params.samples) : emptyPart();
+  if (merged.records < scanned) {
+    const other = await readReport(env, ref, job.id);
+    if (other) return other;
+    throw new Error("scan parts missing: another finish is writing the report");
+  }
+  const prev = await previousScan(env.DB, job);
+  const previous = prev ? await readReport(env, ref, prev.id) : null;
+  const report: ScanReport = {
+    job_id: job.id,
+    dataset_id: ref.datasetId,
+    from_seq: params.from_seq ?? 1,
+    through_seq: params.through_seq ?? 0,
+    entities_requested: params.entities ?? null,
+    min_score: params.min_score ?? null,
+    records_scanned: merged.records,
+    records_with_findings: merged.records_with_findings,
+    findings: merged.findings,
+    entities: merged.entities,
+    samples: reportSamples(merged),
+    compared_with: previous ? compareReports(merged, previous) : null,
+    created_at: new Date().toISOString(),
+  };
+  await putSealedJson(env, ref, reportKey(ref, job.id), report);
+  for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
+  return report;
+}
+
 registerKind<ScanJobEnv>(PII_SCAN_KIND, {
   async plan(env, job) {
     const ref = refOf(job);
@@ -107,39 +147,12 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     return { next: done ? null : String(rows[rows.length - 1].seq), progress: { items: rows.length } };
   },
 
-  async finish(env, job) {
+  async finish(env, job, counters) {
     const ref = refOf(job);
     const params = paramsOf(job);
     // A finish that ran before (redelivered) already wrote the report: the parts may be gone.
     let report = await readReport(env, ref, job.id);
-    if (!report) {
-      const keys = (await listKeys(env.BLOBS, `${scanPrefix(ref, job.id)}parts/`)).sort();
-      const parts: ScanPart[] = [];
-      for (const key of keys) {
-        const part = await getSealedJson<ScanPart>(env, ref, key);
-        if (part) parts.push(part);
-      }
-      const merged = parts.length ? mergeParts(parts, params.samples) : emptyPart();
-      const prev = await previousScan(env.DB, job);
-      const previous = prev ? await readReport(env, ref, prev.id) : null;
-      report = {
-        job_id: job.id,
-        dataset_id: ref.datasetId,
-        from_seq: params.from_seq ?? 1,
-        through_seq: params.through_seq ?? 0,
-        entities_requested: params.entities ?? null,
-        min_score: params.min_score ?? null,
-        records_scanned: merged.records,
-        records_with_findings: merged.records_with_findings,
-        findings: merged.findings,
-        entities: merged.entities,
-        samples: reportSamples(merged),
-        compared_with: previous ? compareReports(merged, previous) : null,
-        created_at: new Date().toISOString(),
-      };
-      await putSealedJson(env, ref, reportKey(ref, job.id), report);
-      for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
-    }
+    if (!report) report = await buildReport(env, job, ref, params, counters.items ?? 0);
     const progress: Record<string, number> = {
       records_scanned: report.records_scanned,
       records_with_findings: report.records_with_findings,
