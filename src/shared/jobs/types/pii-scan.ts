@@ -14,7 +14,15 @@ import type { AuditScope } from "../../audit/append";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
-import { addRecord, compareReports, emptyPart, mergeParts, reportSamples, type ScanPart, type ScanReport } from "./scan-report";
+import {
+  addRecord,
+  compareReports,
+  emptyPart,
+  mergeParts,
+  reportSamples,
+  type ScanPart,
+  type ScanReport,
+} from "./scan-report";
 import { getSealedJson, listKeys, putSealedJson, type SealedEnv } from "./sealed-json";
 
 export const PII_SCAN_KIND = "pii-scan";
@@ -39,7 +47,8 @@ export interface ScanParams {
 
 export const scanPrefix = (ref: DatasetRef, jobId: string) => `pii-scans/${ref.tenantId}/${ref.datasetId}/${jobId}/`;
 export const reportKey = (ref: DatasetRef, jobId: string) => `${scanPrefix(ref, jobId)}report`;
-const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) => `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
+const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) =>
+  `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
 
 const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
 const paramsOf = (job: JobRow) => JSON.parse(job.params) as ScanParams;
@@ -65,7 +74,13 @@ export function readReport(env: SealedEnv, ref: DatasetRef, jobId: string) {
  * same time may delete parts under it: when the parts hold fewer records than the chunks
  * counted, the other finish's report is taken, or the step fails and is retried.
  */
-async function buildReport(env: ScanJobEnv, job: JobRow, ref: DatasetRef, params: ScanParams, scanned: number): Promise<ScanReport> {
+async function buildReport(
+  env: ScanJobEnv,
+  job: JobRow,
+  ref: DatasetRef,
+  params: ScanParams,
+  scanned: number,
+): Promise<ScanReport> {
   const keys = (await listKeys(env.BLOBS, `${scanPrefix(ref, job.id)}parts/`)).sort();
   const parts: ScanPart[] = [];
   for (const key of keys) {
@@ -114,18 +129,25 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     // Fixed once: a second plan (redelivered start) keeps what the first wrote.
     const through = params.through_seq ?? Math.min(params.to_seq ?? Number.MAX_SAFE_INTEGER, bounds.max ?? 0);
     if (params.through_seq === undefined) {
-      await env.DB.prepare("UPDATE jobs SET params = json_set(params, '$.from_seq', ?, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL")
+      await env.DB.prepare(
+        "UPDATE jobs SET params = json_set(params, '$.from_seq', ?, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL",
+      )
         .bind(from, through, job.id)
         .run();
     }
-    const savedRow = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
+    const savedRow = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?")
+      .bind(job.id)
+      .first<{ params: string }>();
     const saved = JSON.parse(savedRow?.params ?? job.params) as ScanParams;
     const start = Math.max(saved.from_seq ?? from, bounds.min ?? 1);
     const end = saved.through_seq ?? through;
     if (bounds.min === null || start > end) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
     const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
     const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({ start: start + i * size, end: Math.min(end, start + (i + 1) * size - 1) }));
+    const ranges = Array.from({ length: n }, (_, i) => ({
+      start: start + i * size,
+      end: Math.min(end, start + (i + 1) * size - 1),
+    }));
     return { ranges, itemsTotal: Math.min(bounds.count, end - start + 1) };
   },
 
@@ -139,7 +161,11 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     const page = unwrap(await datasetObject(env, ref).list(ref, scope, after, CHUNK_RECORDS));
     const rows = page.items.filter((r) => r.seq <= end);
     if (!rows.length) return { next: null, progress: {} };
-    const opts = prepareOptions({ entities: params.entities, minScore: params.min_score, custom: await loadRecognizers(env.DB, job.tenantId) });
+    const opts = prepareOptions({
+      entities: params.entities,
+      minScore: params.min_score,
+      custom: await loadRecognizers(env.DB, job.tenantId),
+    });
     const part = emptyPart();
     for (const r of rows) addRecord(part, r, detectJson(JSON.parse(r.data), opts), params.samples);
     await putSealedJson(env, ref, partKey(ref, job.id, rows[0].seq), part);
