@@ -14,7 +14,11 @@ import { allRecords, waitForJob } from "../imports/helpers";
 
 async function postAll(token: string, datasetId: string, records: unknown[]) {
   for (let i = 0; i < records.length; i += 1000) {
-    await callJson(`/api/v1/datasets/${datasetId}/records/batch`, { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } }, 201);
+    await callJson(
+      `/api/v1/datasets/${datasetId}/records/batch`,
+      { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } },
+      201,
+    );
   }
 }
 
@@ -25,7 +29,13 @@ async function versions(token: string, datasetId: string) {
 }
 
 /** Runs a job through the real consumer, every message delivered as `mode` says; `beforeCas` may act before each compare-and-set. */
-async function drive(tenantId: string, datasetId: string, params: Record<string, unknown>, mode: "twice" | "concurrent" | "once", beforeCas?: (n: number) => Promise<void>) {
+async function drive(
+  tenantId: string,
+  datasetId: string,
+  params: Record<string, unknown>,
+  mode: "twice" | "concurrent" | "once",
+  beforeCas?: (n: number) => Promise<void>,
+) {
   const sent: JobMessage[] = [];
   const JOBS = {
     async send(body: JobMessage) {
@@ -49,13 +59,19 @@ async function drive(tenantId: string, datasetId: string, params: Record<string,
     },
   });
   const e = { ...env, JOBS, DB } as unknown as Env;
-  const job = await createJob(e, { tenantId, actor: "test", requestId: null, clientIp: null }, { kind: "anonymize", datasetId, params });
+  const job = await createJob(
+    e,
+    { tenantId, actor: "test", requestId: null, clientIp: null },
+    { kind: "anonymize", datasetId, params },
+  );
   let delivered = 0;
   while (sent.length) {
     const msg = sent.shift()!;
     expect(++delivered).toBeLessThan(200);
     const deliver = async () => {
-      const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg }]);
+      const batch = createMessageBatch("llm-data-vault-jobs", [
+        { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
+      ]);
       const ctx = createExecutionContext();
       await consumer.queue(batch, e);
       return getQueueResult(batch, ctx);
@@ -83,7 +99,14 @@ describe("anonymize job (in place)", () => {
     const before = await allRecords(token, ds.id);
     const started = await callJson(
       `/api/v1/datasets/${ds.id}/jobs`,
-      { token, body: { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } } } },
+      {
+        token,
+        body: {
+          type: "anonymize",
+          target: "in_place",
+          operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } },
+        },
+      },
       202,
     );
     const job = await waitForJob(token, started.body.id);
@@ -96,7 +119,8 @@ describe("anonymize job (in place)", () => {
     expect(after.map((r) => vs.get(r.id))).toEqual([2, 2, 2, 1]);
     expect(after[3].data).toEqual(data[3]);
     const text = JSON.stringify(after.map((r) => r.data));
-    for (const v of ["maria.garcia@example.com", "john@example.org", "555 0132", "555 0199"]) expect(text).not.toContain(v);
+    for (const v of ["maria.garcia@example.com", "john@example.org", "555 0132", "555 0199"])
+      expect(text).not.toContain(v);
     // The same input maps to the same output in every record.
     const a = after[0].data as { who: { email: string }; phone: string; note: string };
     const b = after[1].data as { who: { email: string }; phone: string };
@@ -110,19 +134,35 @@ describe("anonymize job (in place)", () => {
     expect(restored.body.restored.tokens).toBeGreaterThanOrEqual(1);
 
     const created = await callJson(`/api/v1/audit/logs?action=job.create&dataset_id=${ds.id}`, { token }, 200);
-    expect(created.body.items[0].details).toMatchObject({ kind: "anonymize", operators: { EMAIL: "tokenize", PHONE: "pseudonymize" } });
+    expect(created.body.items[0].details).toMatchObject({
+      kind: "anonymize",
+      operators: { EMAIL: "tokenize", PHONE: "pseudonymize" },
+    });
     const batches = await callJson(`/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}`, { token }, 200);
     expect(batches.body.items).toHaveLength(1);
-    expect(batches.body.items[0].details).toMatchObject({ written: 3, conflicts: 0, operators: { EMAIL: "tokenize", PHONE: "pseudonymize" } });
+    expect(batches.body.items[0].details).toMatchObject({
+      written: 3,
+      conflicts: 0,
+      operators: { EMAIL: "tokenize", PHONE: "pseudonymize" },
+    });
   });
 
   it("uses the dataset's policy when no operators are given", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { pii_policy: { rules: { EMAIL: { action: "allow" } } } });
     await postAll(token, ds.id, [{ email: "keep.me@example.com" }]);
-    const patched = await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": `"${ds.id}.v${ds.version}"` }, body: { pii_policy: { rules: { EMAIL: { action: "anonymize", operator: { type: "redact" } } } } } });
+    const patched = await callJson(`/api/v1/datasets/${ds.id}`, {
+      method: "PUT",
+      token,
+      headers: { "If-Match": `"${ds.id}.v${ds.version}"` },
+      body: { pii_policy: { rules: { EMAIL: { action: "anonymize", operator: { type: "redact" } } } } },
+    });
     expect(patched.body).toMatchObject({ pii_policy: { rules: { EMAIL: { action: "anonymize" } } } });
-    const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "in_place" } }, 202);
+    const started = await callJson(
+      `/api/v1/datasets/${ds.id}/jobs`,
+      { token, body: { type: "anonymize", target: "in_place" } },
+      202,
+    );
     expect(started.body.params.operators).toEqual({ EMAIL: { type: "redact" } });
     const job = await waitForJob(token, started.body.id);
     expect(job.status).toBe("succeeded");
@@ -134,8 +174,17 @@ describe("anonymize job (in place)", () => {
     it(`delivering every message ${mode === "twice" ? "twice" : "as two copies at once"} writes each record once, with one audit event per batch`, async () => {
       const { token, tenant } = await newTenant();
       const ds = await createDataset(token);
-      await postAll(token, ds.id, Array.from({ length: 1200 }, (_, i) => ({ i, email: `user${i % 50}@example.com` })));
-      const job = await drive(tenant.id, ds.id, { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "pseudonymize" } } }, mode);
+      await postAll(
+        token,
+        ds.id,
+        Array.from({ length: 1200 }, (_, i) => ({ i, email: `user${i % 50}@example.com` })),
+      );
+      const job = await drive(
+        tenant.id,
+        ds.id,
+        { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "pseudonymize" } } },
+        mode,
+      );
       const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
       expect(done.status).toBe("succeeded");
       expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, conflicts: 0 });
@@ -144,11 +193,19 @@ describe("anonymize job (in place)", () => {
       const records = await allRecords(token, ds.id);
       expect(JSON.stringify(records)).not.toContain("@example.com");
       // 1200 records in chunks of 500: three batches, each audited once.
-      const batches = await callJson(`/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}&limit=100`, { token }, 200);
+      const batches = await callJson(
+        `/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}&limit=100`,
+        { token },
+        200,
+      );
       expect(batches.body.items).toHaveLength(3);
-      expect(batches.body.items.reduce((n: number, e: { details: { written: number } }) => n + e.details.written, 0)).toBe(1200);
+      expect(
+        batches.body.items.reduce((n: number, e: { details: { written: number } }) => n + e.details.written, 0),
+      ).toBe(1200);
       const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&limit=100`, { token }, 200);
-      expect(finishes.body.items.filter((e: { resource: { job_id: string } }) => e.resource.job_id === job.id)).toHaveLength(1);
+      expect(
+        finishes.body.items.filter((e: { resource: { job_id: string } }) => e.resource.job_id === job.id),
+      ).toHaveLength(1);
     });
   }
 
@@ -159,13 +216,21 @@ describe("anonymize job (in place)", () => {
     await postAll(token, ds.id, data);
     const before = new Map((await allRecords(token, ds.id)).map((r) => [r.id, r.data]));
     let jobId = "";
-    const job = await drive(tenant.id, ds.id, { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "redact" } } }, "once", async (n) => {
-      // The second chunk's compare-and-set: its batch is written, then the job is cancelled under it.
-      if (n === 3 && !jobId) {
-        jobId = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'").bind(ds.id).first<{ id: string }>())!.id;
-        await callJson(`/api/v1/jobs/${jobId}/cancel`, { method: "POST", token }, 200);
-      }
-    });
+    const job = await drive(
+      tenant.id,
+      ds.id,
+      { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "redact" } } },
+      "once",
+      async (n) => {
+        // The second chunk's compare-and-set: its batch is written, then the job is cancelled under it.
+        if (n === 3 && !jobId) {
+          jobId = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
+            .bind(ds.id)
+            .first<{ id: string }>())!.id;
+          await callJson(`/api/v1/jobs/${jobId}/cancel`, { method: "POST", token }, 200);
+        }
+      },
+    );
     const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
     expect(done.status).toBe("cancelled");
     const vs = await versions(token, ds.id);
@@ -189,10 +254,31 @@ describe("anonymize job (in place)", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const limited = await createKey(tenant.id, ["jobs:write", "jobs:read", "pii:detect"]);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "anonymize", target: "in_place" } }), 403);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "fpe" } } } }), 422);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "elsewhere" } }), 422);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, {
+        token: limited.key,
+        body: { type: "anonymize", target: "in_place" },
+      }),
+      403,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, {
+        token,
+        body: { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "fpe" } } },
+      }),
+      422,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "anonymize", target: "elsewhere" } }),
+      422,
+    );
     const other = await newTenant();
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "anonymize", target: "in_place" } }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, {
+        token: other.token,
+        body: { type: "anonymize", target: "in_place" },
+      }),
+      404,
+    );
   });
 });

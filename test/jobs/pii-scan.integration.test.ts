@@ -13,23 +13,39 @@ import { call, callJson, createDataset, createKey, expectProblem, newTenant } fr
 import { waitForJob } from "../imports/helpers";
 
 const people = [
-  { name: "Maria Garcia", contact: { email: "maria.garcia@example.com", phones: ["+1 415 555 0132"] }, note: "SSN 123-45-6789 on file" },
+  {
+    name: "Maria Garcia",
+    contact: { email: "maria.garcia@example.com", phones: ["+1 415 555 0132"] },
+    note: "SSN 123-45-6789 on file",
+  },
   { name: "John Smith", contact: { email: "j.smith@example.org", phones: [] }, note: "nothing to see" },
   { title: "plain", n: 3 },
-  { name: "Ana Lopez", contact: { email: "ana@example.net", phones: ["+44 20 7946 0958", "+1 212 555 0199"] }, note: "card 4111 1111 1111 1111" },
+  {
+    name: "Ana Lopez",
+    contact: { email: "ana@example.net", phones: ["+44 20 7946 0958", "+1 212 555 0199"] },
+    note: "card 4111 1111 1111 1111",
+  },
 ];
 
 async function postAll(token: string, datasetId: string, records: unknown[]) {
   const out: { id: string; seq: number }[] = [];
   for (let i = 0; i < records.length; i += 1000) {
-    const res = await callJson(`/api/v1/datasets/${datasetId}/records/batch`, { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } }, 201);
+    const res = await callJson(
+      `/api/v1/datasets/${datasetId}/records/batch`,
+      { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } },
+      201,
+    );
     out.push(...res.body.items);
   }
   return out;
 }
 
 async function scan(token: string, datasetId: string, body: Record<string, unknown> = {}) {
-  const started = await callJson(`/api/v1/datasets/${datasetId}/jobs`, { token, body: { type: "pii-scan", samples: 100, ...body } }, 202);
+  const started = await callJson(
+    `/api/v1/datasets/${datasetId}/jobs`,
+    { token, body: { type: "pii-scan", samples: 100, ...body } },
+    202,
+  );
   const job = await waitForJob(token, started.body.id);
   expect(job.status).toBe("succeeded");
   const result = await callJson(`/api/v1/jobs/${job.id}/result`, { token }, 200);
@@ -49,15 +65,29 @@ describe("pii-scan job", () => {
     const expected: { record_id: string; type: string; path: string; start: number; end: number; score: number }[] = [];
     for (const [i, data] of people.entries()) {
       const { body } = await callJson("/api/v1/pii/detect", { token, body: { data } }, 200);
-      for (const f of body.findings) expected.push({ record_id: created[i].id, type: f.type, path: f.path, start: f.start, end: f.end, score: f.score });
+      for (const f of body.findings)
+        expected.push({
+          record_id: created[i].id,
+          type: f.type,
+          path: f.path,
+          start: f.start,
+          end: f.end,
+          score: f.score,
+        });
     }
     expect(expected.length).toBeGreaterThan(5);
-    const samples = Object.entries(report.samples as Record<string, { record_id: string; path: string; start: number; end: number; score: number }[]>).flatMap(
-      ([type, list]) => list.map((s) => ({ type, ...s })),
-    );
-    const key = (f: { record_id: string; type: string; path: string; start: number }) => `${f.record_id}|${f.type}|${f.path}|${f.start}`;
+    const samples = Object.entries(
+      report.samples as Record<
+        string,
+        { record_id: string; path: string; start: number; end: number; score: number }[]
+      >,
+    ).flatMap(([type, list]) => list.map((s) => ({ type, ...s })));
+    const key = (f: { record_id: string; type: string; path: string; start: number }) =>
+      `${f.record_id}|${f.type}|${f.path}|${f.start}`;
     expect(samples.map(key).sort()).toEqual(expected.map(key).sort());
-    expect(new Map(samples.map((s) => [key(s), [s.end, s.score]]))).toEqual(new Map(expected.map((f) => [key(f), [f.end, f.score]])));
+    expect(new Map(samples.map((s) => [key(s), [s.end, s.score]]))).toEqual(
+      new Map(expected.map((f) => [key(f), [f.end, f.score]])),
+    );
 
     expect(report.records_scanned).toBe(people.length);
     expect(report.findings).toBe(expected.length);
@@ -69,7 +99,10 @@ describe("pii-scan job", () => {
       expect(report.entities[type].histogram.reduce((a: number, b: number) => a + b, 0)).toBe(ofType.length);
       for (const path of new Set(ofType.map((f) => pattern(f.path)))) {
         const atPath = ofType.filter((f) => pattern(f.path) === path);
-        expect(report.entities[type].paths[path]).toMatchObject({ findings: atPath.length, records: new Set(atPath.map((f) => f.record_id)).size });
+        expect(report.entities[type].paths[path]).toMatchObject({
+          findings: atPath.length,
+          records: new Set(atPath.map((f) => f.record_id)).size,
+        });
       }
       // The job's summary carries the counts per type.
       expect(job.progress[`findings.${type}`]).toBe(ofType.length);
@@ -79,7 +112,8 @@ describe("pii-scan job", () => {
 
     // No value, in the report or at rest; the stored report is sealed.
     const text = JSON.stringify(report);
-    for (const v of ["maria.garcia@example.com", "123-45-6789", "4111 1111 1111 1111", "Maria", "+1 415 555 0132"]) expect(text).not.toContain(v);
+    for (const v of ["maria.garcia@example.com", "123-45-6789", "4111 1111 1111 1111", "Maria", "+1 415 555 0132"])
+      expect(text).not.toContain(v);
     const listed = await env.BLOBS.list({ prefix: `pii-scans/` });
     const mine = listed.objects.filter((o) => o.key.includes(job.id));
     // The chunks' parts are gone once the report is written.
@@ -98,7 +132,10 @@ describe("pii-scan job", () => {
     await postAll(token, ds.id, [{ contact: { email: "a@example.com" } }, { contact: { email: "b@example.com" } }]);
     const first = await scan(token, ds.id);
     expect(Object.keys(first.report.entities)).toEqual(["EMAIL"]);
-    const later = await postAll(token, ds.id, [{ contact: { email: "c@example.com" } }, { billing: { iban: "DE89 3704 0044 0532 0130 00" } }]);
+    const later = await postAll(token, ds.id, [
+      { contact: { email: "c@example.com" } },
+      { billing: { iban: "DE89 3704 0044 0532 0130 00" } },
+    ]);
 
     const since = await scan(token, ds.id, { since_last_scan: true });
     expect(since.report.records_scanned).toBe(2);
@@ -106,7 +143,12 @@ describe("pii-scan job", () => {
     expect(since.report.compared_with.job_id).toBe(first.job.id);
     expect(since.report.compared_with.new_types).toEqual(["IBAN"]);
     expect(since.report.compared_with.new_paths).toEqual([{ type: "IBAN", path: "$.billing.iban" }]);
-    expect(since.job.progress).toMatchObject({ records_scanned: 2, new_types: 1, "findings.IBAN": 1, "findings.EMAIL": 1 });
+    expect(since.job.progress).toMatchObject({
+      records_scanned: 2,
+      new_types: 1,
+      "findings.IBAN": 1,
+      "findings.EMAIL": 1,
+    });
 
     const range = await scan(token, ds.id, { from_seq: 1, to_seq: 1 });
     expect(range.report.records_scanned).toBe(1);
@@ -122,24 +164,41 @@ describe("pii-scan job", () => {
     await postAll(token, ds.id, people);
     const { job } = await scan(token, ds.id);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "nope" } }), 422);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", from_seq: 5, to_seq: 2 } }), 422);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", entities: ["NOT_A_TYPE"] } }), 422);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", extra: 1 } }), 422);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", from_seq: 5, to_seq: 2 } }),
+      422,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", entities: ["NOT_A_TYPE"] } }),
+      422,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "pii-scan", extra: 1 } }),
+      422,
+    );
 
     const other = await newTenant();
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "pii-scan" } }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "pii-scan" } }),
+      404,
+    );
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token }), 404);
     await expectProblem(await call(`/api/v1/jobs/${job.id}/result`, { token: other.token }), 404);
 
     // jobs:write alone does not let a key read content through a scan.
     const limited = await createKey(tenant.id, ["jobs:write", "jobs:read"]);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "pii-scan" } }), 403);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "pii-scan" } }),
+      403,
+    );
   });
 
   it("delivering every message twice, or two copies at once, gives the same report and one finish", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
-    const records = Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? { i, contact: { email: `user${i}@example.com` } } : { i, text: "plain words" }));
+    const records = Array.from({ length: 6000 }, (_, i) =>
+      i % 3 === 0 ? { i, contact: { email: `user${i}@example.com` } } : { i, text: "plain words" },
+    );
     await postAll(token, ds.id, records);
     const baseline = (await scan(token, ds.id)).report;
     expect(baseline.records_scanned).toBe(6000);
@@ -157,13 +216,19 @@ describe("pii-scan job", () => {
       };
       const e = { ...env, JOBS } as unknown as Env;
       const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-      const job = await createJob(e, scope, { kind: "pii-scan", datasetId: ds.id, params: { type: "pii-scan", samples: 5 } });
+      const job = await createJob(e, scope, {
+        kind: "pii-scan",
+        datasetId: ds.id,
+        params: { type: "pii-scan", samples: 5 },
+      });
       let delivered = 0;
       while (sent.length) {
         const msg = sent.shift()!;
         expect(++delivered).toBeLessThan(200);
         const deliver = async () => {
-          const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg }]);
+          const batch = createMessageBatch("llm-data-vault-jobs", [
+            { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
+          ]);
           const ctx = createExecutionContext();
           await consumer.queue(batch, e);
           return getQueueResult(batch, ctx);
@@ -177,12 +242,22 @@ describe("pii-scan job", () => {
       const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
       expect(done.status).toBe("succeeded");
       expect(done.ranges.length).toBe(2);
-      expect(done.progress).toMatchObject({ items: 6000, records_scanned: 6000, findings: 2000, "findings.EMAIL": 2000, "records.EMAIL": 2000 });
+      expect(done.progress).toMatchObject({
+        items: 6000,
+        records_scanned: 6000,
+        findings: 2000,
+        "findings.EMAIL": 2000,
+        "records.EMAIL": 2000,
+      });
       const report = (await callJson(`/api/v1/jobs/${job.id}/result`, { token }, 200)).body.result;
       expect(report.entities).toEqual(baseline.entities);
-      expect(report.samples.EMAIL.map((s: { record_id: string }) => s.record_id)).toEqual(baseline.samples.EMAIL.slice(0, 5).map((s: { record_id: string }) => s.record_id));
+      expect(report.samples.EMAIL.map((s: { record_id: string }) => s.record_id)).toEqual(
+        baseline.samples.EMAIL.slice(0, 5).map((s: { record_id: string }) => s.record_id),
+      );
       const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&limit=100`, { token }, 200);
-      expect(finishes.body.items.filter((ev: { resource: { job_id: string } }) => ev.resource.job_id === job.id)).toHaveLength(1);
+      expect(
+        finishes.body.items.filter((ev: { resource: { job_id: string } }) => ev.resource.job_id === job.id),
+      ).toHaveLength(1);
     }
   });
 });

@@ -31,24 +31,45 @@ describe("re-encrypt job", () => {
     const smallCopy = new Uint8Array(small.ciphertext!.slice(0));
     const largeCopy = new Uint8Array(await (await env.BLOBS.get(large.blob_key!))!.arrayBuffer());
 
-    const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt", destroy_retired: true } }, 202);
+    const started = await callJson(
+      `/api/v1/datasets/${ds.id}/jobs`,
+      { token, body: { type: "re-encrypt", destroy_retired: true } },
+      202,
+    );
     const job = await waitForJob(token, started.body.id);
     expect(job.status).toBe("succeeded");
-    expect(job.progress).toMatchObject({ items: 4, reencrypted: 3, already_current: 1, skipped: 0, target_version: 2, retired_versions: 1, destroyed_versions: 1 });
+    expect(job.progress).toMatchObject({
+      items: 4,
+      reencrypted: 3,
+      already_current: 1,
+      skipped: 0,
+      target_version: 2,
+      retired_versions: 1,
+      destroyed_versions: 1,
+    });
 
     // Same records, same bytes, all under version 2; the old blob is gone.
     expect(await allRecords(token, ds.id)).toEqual(before);
-    const rows = await inObject(tenant.id, ds.id, (sql) => sql.exec<{ key_version: number; version: number }>("SELECT key_version, version FROM records").toArray());
+    const rows = await inObject(tenant.id, ds.id, (sql) =>
+      sql.exec<{ key_version: number; version: number }>("SELECT key_version, version FROM records").toArray(),
+    );
     expect(rows.every((r) => r.key_version === 2 && r.version === 1)).toBe(true);
     expect(await env.BLOBS.head(large.blob_key!)).toBeNull();
-    const keys = await env.DB.prepare("SELECT version FROM dataset_keys WHERE dataset_id = ?").bind(ds.id).all<{ version: number }>();
+    const keys = await env.DB.prepare("SELECT version FROM dataset_keys WHERE dataset_id = ?")
+      .bind(ds.id)
+      .all<{ version: number }>();
     expect(keys.results.map((k) => k.version)).toEqual([2]);
 
     // What is left cannot open the copies: version 1 is gone, version 2 does not fit.
     await expect(datasetKeyRow(env.DB, tenant.id, ds.id, 1)).rejects.toMatchObject({ status: 404 });
     const v2 = await unwrapDatasetKey(env, await datasetKeyRow(env.DB, tenant.id, ds.id, 2));
-    for (const [copy, id] of [[smallCopy, recs[0].id], [largeCopy, recs[2].id]] as const) {
-      await expect(openRecord(v2, { tenantId: tenant.id, datasetId: ds.id, recordId: id, version: 1 }, copy)).rejects.toMatchObject({ slug: "decryption-failed" });
+    for (const [copy, id] of [
+      [smallCopy, recs[0].id],
+      [largeCopy, recs[2].id],
+    ] as const) {
+      await expect(
+        openRecord(v2, { tenantId: tenant.id, datasetId: ds.id, recordId: id, version: 1 }, copy),
+      ).rejects.toMatchObject({ slug: "decryption-failed" });
     }
     const audit = await callJson(`/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}`, { token }, 200);
     expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted)).toEqual([3]);
@@ -63,16 +84,30 @@ describe("re-encrypt job", () => {
     const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt" } }, 202);
     const job = await waitForJob(token, started.body.id);
     expect(job.progress).toMatchObject({ reencrypted: 1, retired_versions: 1, destroyed_versions: 0 });
-    const keys = await env.DB.prepare("SELECT version, retired_at FROM dataset_keys WHERE dataset_id = ? ORDER BY version").bind(ds.id).all<{ version: number; retired_at: string | null }>();
-    expect(keys.results.map((k) => [k.version, k.retired_at !== null])).toEqual([[1, true], [2, false]]);
+    const keys = await env.DB.prepare(
+      "SELECT version, retired_at FROM dataset_keys WHERE dataset_id = ? ORDER BY version",
+    )
+      .bind(ds.id)
+      .all<{ version: number; retired_at: string | null }>();
+    expect(keys.results.map((k) => [k.version, k.retired_at !== null])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
     const v1 = await unwrapDatasetKey(env, await datasetKeyRow(env.DB, tenant.id, ds.id, 1));
-    expect(await openRecord(v1, { tenantId: tenant.id, datasetId: ds.id, recordId: rec.id, version: 1 }, copy)).toBe('{"keep":true}');
+    expect(await openRecord(v1, { tenantId: tenant.id, datasetId: ds.id, recordId: rec.id, version: 1 }, copy)).toBe(
+      '{"keep":true}',
+    );
   });
 
   it("delivering every message twice re-seals each batch once with one audit event each", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
-    for (let i = 0; i < 3; i++) await postBatch(token, ds.id, Array.from({ length: 500 }, (_, j) => ({ i, j })));
+    for (let i = 0; i < 3; i++)
+      await postBatch(
+        token,
+        ds.id,
+        Array.from({ length: 500 }, (_, j) => ({ i, j })),
+      );
     await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
     const sent: JobMessage[] = [];
     const JOBS = {
@@ -84,11 +119,17 @@ describe("re-encrypt job", () => {
       },
     };
     const e = { ...env, JOBS } as unknown as Env;
-    const job = await createJob(e, { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null }, { kind: "re-encrypt", datasetId: ds.id, params: { type: "re-encrypt", destroy_retired: false } });
+    const job = await createJob(
+      e,
+      { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null },
+      { kind: "re-encrypt", datasetId: ds.id, params: { type: "re-encrypt", destroy_retired: false } },
+    );
     while (sent.length) {
       const msg = sent.shift()!;
       for (let k = 0; k < 2; k++) {
-        const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg }]);
+        const batch = createMessageBatch("llm-data-vault-jobs", [
+          { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
+        ]);
         const ctx = createExecutionContext();
         await consumer.queue(batch, e);
         await getQueueResult(batch, ctx);
@@ -97,17 +138,32 @@ describe("re-encrypt job", () => {
     const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({ items: 1500, reencrypted: 1500, already_current: 0 });
-    const audit = await callJson(`/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}&limit=100`, { token }, 200);
-    expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted).sort()).toEqual([1000, 500]);
+    const audit = await callJson(
+      `/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}&limit=100`,
+      { token },
+      200,
+    );
+    expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted).sort()).toEqual([
+      1000, 500,
+    ]);
   });
 
   it("needs crypto:admin and answers another tenant with 404", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const limited = await createKey(tenant.id, ["jobs:write", "jobs:read", "datasets:write"]);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "re-encrypt" } }), 403);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt", destroy_retired: "yes" } }), 422);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token: limited.key, body: { type: "re-encrypt" } }),
+      403,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt", destroy_retired: "yes" } }),
+      422,
+    );
     const other = await newTenant();
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "re-encrypt" } }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/jobs`, { token: other.token, body: { type: "re-encrypt" } }),
+      404,
+    );
   });
 });

@@ -22,7 +22,11 @@ import { REENCRYPT_KIND } from "./types/re-encrypt";
 export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS">;
 
 /** The scope a job type needs besides `jobs:write`: it reads (or changes) what that scope guards. */
-const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = { "pii-scan": "pii:detect", anonymize: "anonymize", "re-encrypt": "crypto:admin" };
+const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = {
+  "pii-scan": "pii:detect",
+  anonymize: "anonymize",
+  "re-encrypt": "crypto:admin",
+};
 
 /** Kinds whose jobs this module starts and lists. */
 export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND, REENCRYPT_KIND] as const;
@@ -63,20 +67,43 @@ export async function startDatasetJob(
     return createJob(env, scope, {
       kind: ANONYMIZE_KIND,
       datasetId: dataset.id,
-      params: { type: input.type, target: input.target, operators, ...(entities ? { entities } : {}), ...(input.min_score !== undefined ? { min_score: input.min_score } : {}) },
-      details: { type: input.type, target: input.target, operators: opNames, operators_from: input.operators ? "request" : fromPolicy ? "policy" : "defaults" },
+      params: {
+        type: input.type,
+        target: input.target,
+        operators,
+        ...(entities ? { entities } : {}),
+        ...(input.min_score !== undefined ? { min_score: input.min_score } : {}),
+      },
+      details: {
+        type: input.type,
+        target: input.target,
+        operators: opNames,
+        operators_from: input.operators ? "request" : fromPolicy ? "policy" : "defaults",
+      },
     });
   }
   return createJob(env, scope, {
     kind: PII_SCAN_KIND,
     datasetId: dataset.id,
     params: { ...input },
-    details: { type: input.type, entities: input.entities?.length ?? null, from_seq: input.from_seq ?? null, to_seq: input.to_seq ?? null },
+    details: {
+      type: input.type,
+      entities: input.entities?.length ?? null,
+      from_seq: input.from_seq ?? null,
+      to_seq: input.to_seq ?? null,
+    },
   });
 }
 
 /** The dataset's jobs started through POST /datasets/{id}/jobs (optionally of one type), newest first. */
-export async function listDatasetJobs(d1: D1Database, tenantId: string, datasetId: string, type: string | undefined, limit: number, cursor?: string) {
+export async function listDatasetJobs(
+  d1: D1Database,
+  tenantId: string,
+  datasetId: string,
+  type: string | undefined,
+  limit: number,
+  cursor?: string,
+) {
   const j = schema.jobs;
   const where = and(
     eq(j.tenantId, tenantId),
@@ -84,7 +111,13 @@ export async function listDatasetJobs(d1: D1Database, tenantId: string, datasetI
     type ? eq(j.kind, type) : inArray(j.kind, [...DATASET_JOB_KINDS]),
     cursor ? lt(j.id, decodeCursor(cursor, { id: "string" }).id) : undefined,
   );
-  const rows = await db(d1).select().from(j).where(where).orderBy(desc(j.id)).limit(limit + 1).all();
+  const rows = await db(d1)
+    .select()
+    .from(j)
+    .where(where)
+    .orderBy(desc(j.id))
+    .limit(limit + 1)
+    .all();
   return keysetPage(rows, limit, toJob);
 }
 
@@ -99,6 +132,10 @@ export async function jobResult(env: DatasetJobsEnv, scope: AuditScope, jobId: s
   if (job.status !== "succeeded") throw conflict(`The job is ${job.status}; its result exists once it has succeeded.`);
   const report = await readReport(env, { tenantId, datasetId: job.dataset_id }, job.id);
   if (!report) throw notFound("The job's result");
-  await appendAudit(env, scope, { action: "job.result.read", resource: { job_id: job.id, dataset_id: job.dataset_id }, details: { kind: job.kind } });
+  await appendAudit(env, scope, {
+    action: "job.result.read",
+    resource: { job_id: job.id, dataset_id: job.dataset_id },
+    details: { kind: job.kind },
+  });
   return { job_id: job.id, type: job.kind, result: report };
 }

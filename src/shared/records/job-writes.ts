@@ -56,7 +56,8 @@ export async function applyJobWrites(
     items.map(async (item) => {
       const version = item.from_version + 1;
       const ct = await sealRecord(key, { ...ref, recordId: item.id, version }, item.canonical);
-      const blobKey = ct.byteLength > INLINE_CIPHERTEXT_BYTES ? recordBlobKey(ref.tenantId, ref.datasetId, item.id, version) : null;
+      const blobKey =
+        ct.byteLength > INLINE_CIPHERTEXT_BYTES ? recordBlobKey(ref.tenantId, ref.datasetId, item.id, version) : null;
       return { item, version, ct, blobKey };
     }),
   );
@@ -101,8 +102,17 @@ export async function applyJobWrites(
       }
       const out: JobWriteResult = { written, conflicts: items.length - written, replayed: false, counts };
       addStats(sql, 0, bytes);
-      sql.exec("INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)", batchKey, JSON.stringify(out), now);
-      if (written) ctx.afterCommit.auditInTransaction(scope, { ...audit, details: { ...audit.details, written, conflicts: out.conflicts } });
+      sql.exec(
+        "INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)",
+        batchKey,
+        JSON.stringify(out),
+        now,
+      );
+      if (written)
+        ctx.afterCommit.auditInTransaction(scope, {
+          ...audit,
+          details: { ...audit.details, written, conflicts: out.conflicts },
+        });
       return out;
     });
   } catch (err) {

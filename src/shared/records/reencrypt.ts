@@ -27,7 +27,11 @@ export interface ReencryptResult {
 
 /** DEK versions that still seal at least one record, with counts. */
 export function keyVersionsInUse(sql: SqlStorage): { key_version: number; records: number }[] {
-  return sql.exec<{ key_version: number; records: number }>("SELECT key_version, count(*) AS records FROM records GROUP BY key_version ORDER BY key_version").toArray();
+  return sql
+    .exec<{ key_version: number; records: number }>(
+      "SELECT key_version, count(*) AS records FROM records GROUP BY key_version ORDER BY key_version",
+    )
+    .toArray();
 }
 
 /** Re-seals up to `limit` records after `afterSeq` (up to `throughSeq`) under DEK `target`, once per `batchKey`. */
@@ -42,7 +46,8 @@ export async function reencryptBatch(
   limit: number,
 ): Promise<ReencryptResult> {
   const sql = ctx.storage.sql;
-  const stored = () => sql.exec<{ result: string }>("SELECT result FROM job_writes WHERE batch_key = ?", batchKey).toArray()[0];
+  const stored = () =>
+    sql.exec<{ result: string }>("SELECT result FROM job_writes WHERE batch_key = ?", batchKey).toArray()[0];
   const earlier = stored();
   if (earlier) return { ...(JSON.parse(earlier.result) as ReencryptResult), replayed: true };
   const rows = store.recordRowsAfter(sql, afterSeq, limit).filter((r) => r.seq <= throughSeq);
@@ -50,13 +55,20 @@ export async function reencryptBatch(
   const key = await ctx.keys.version(ref, target);
   const sealed = await Promise.all(
     stale.map(async (row) => {
-      const old = row.ciphertext ? new Uint8Array(row.ciphertext) : row.blob_key ? await getBlob(ctx.env.BLOBS, row.blob_key) : null;
+      const old = row.ciphertext
+        ? new Uint8Array(row.ciphertext)
+        : row.blob_key
+          ? await getBlob(ctx.env.BLOBS, row.blob_key)
+          : null;
       if (!old) throw new DecryptionError();
       const binding = { ...ref, recordId: row.id, version: row.version };
       const canonical = await openRecord(await ctx.keys.version(ref, row.key_version), binding, old);
       const ct = await sealRecord(key, binding, canonical);
       // A new blob key per DEK version: the old blob stays valid until the row points elsewhere.
-      const blobKey = ct.byteLength > INLINE_CIPHERTEXT_BYTES ? `${recordBlobKey(ref.tenantId, ref.datasetId, row.id, row.version)}.k${target}` : null;
+      const blobKey =
+        ct.byteLength > INLINE_CIPHERTEXT_BYTES
+          ? `${recordBlobKey(ref.tenantId, ref.datasetId, row.id, row.version)}.k${target}`
+          : null;
       return { row, ct, blobKey };
     }),
   );
@@ -94,7 +106,12 @@ export async function reencryptBatch(
         skipped: stale.length - done,
         replayed: false,
       };
-      sql.exec("INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)", batchKey, JSON.stringify(out), new Date().toISOString());
+      sql.exec(
+        "INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)",
+        batchKey,
+        JSON.stringify(out),
+        new Date().toISOString(),
+      );
       if (done) {
         ctx.afterCommit.auditInTransaction(scope, {
           action: "record.reencrypt",

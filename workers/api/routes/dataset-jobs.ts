@@ -33,9 +33,16 @@ const listJobs = createRoute({
   ...read,
   method: "get",
   path: "/datasets/{id}/jobs",
-  summary: "The dataset's jobs started here (optionally of one type), newest first; a finished scan's progress has its counts per entity type",
-  request: { params: DatasetParams, query: PageQuerySchema.extend({ type: z.enum(["pii-scan", "anonymize", "re-encrypt"]).optional() }) },
-  responses: { 200: jsonResponse(pageOf(JobSchema, "DatasetJobPage"), "A page of jobs"), ...pick(400, 401, 403, 404, 422) },
+  summary:
+    "The dataset's jobs started here (optionally of one type), newest first; a finished scan's progress has its counts per entity type",
+  request: {
+    params: DatasetParams,
+    query: PageQuerySchema.extend({ type: z.enum(["pii-scan", "anonymize", "re-encrypt"]).optional() }),
+  },
+  responses: {
+    200: jsonResponse(pageOf(JobSchema, "DatasetJobPage"), "A page of jobs"),
+    ...pick(400, 401, 403, 404, 422),
+  },
 });
 
 const result = createRoute({
@@ -62,4 +69,6 @@ export const datasetJobRoutes = router()
     const { limit, cursor, type } = c.req.valid("query");
     return c.json(await datasetJobs.listDatasetJobs(c.env.DB, tenantId, dataset.id, type, limit, cursor), 200);
   })
-  .openapi(result, async (c) => c.json(await datasetJobs.jobResult(c.env, auditScope(c), c.req.valid("param").id), 200));
+  .openapi(result, async (c) =>
+    c.json(await datasetJobs.jobResult(c.env, auditScope(c), c.req.valid("param").id), 200),
+  );

@@ -62,7 +62,9 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const ref = refOf(job);
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
     // Records written after the job starts already passed the policy: the job covers those before.
-    await env.DB.prepare("UPDATE jobs SET params = json_set(params, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL")
+    await env.DB.prepare(
+      "UPDATE jobs SET params = json_set(params, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL",
+    )
       .bind(bounds.max ?? 0, job.id)
       .run();
     const row = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
@@ -71,7 +73,10 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const start = bounds.min;
     const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
     const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({ start: start + i * size, end: Math.min(end, start + (i + 1) * size - 1) }));
+    const ranges = Array.from({ length: n }, (_, i) => ({
+      start: start + i * size,
+      end: Math.min(end, start + (i + 1) * size - 1),
+    }));
     return { ranges, itemsTotal: bounds.count };
   },
 
@@ -92,7 +97,11 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
       .where(and(eq(schema.datasets.id, ref.datasetId), eq(schema.datasets.tenantId, ref.tenantId)))
       .get();
     const validator = dataset?.schema ? validatorFor(dataset.schema) : null;
-    const opts = prepareOptions({ entities: params.entities, minScore: params.min_score, custom: await loadRecognizers(env.DB, job.tenantId) });
+    const opts = prepareOptions({
+      entities: params.entities,
+      minScore: params.min_score,
+      custom: await loadRecognizers(env.DB, job.tenantId),
+    });
     const keys = new OperatorKeys(env, job.tenantId);
     const vault = new TokenVault(keys);
     const writes: JobWrite[] = [];
@@ -110,7 +119,13 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         continue;
       }
       replacements += out.items.length;
-      writes.push({ id: r.id, from_version: r.version, canonical, size: bytes.byteLength, sha256: await sha256Hex(bytes) });
+      writes.push({
+        id: r.id,
+        from_version: r.version,
+        canonical,
+        size: bytes.byteLength,
+        sha256: await sha256Hex(bytes),
+      });
     }
     await vault.flush(env.DB);
     const last = rows[rows.length - 1].seq;

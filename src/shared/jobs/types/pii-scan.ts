@@ -14,7 +14,15 @@ import type { AuditScope } from "../../audit/append";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
-import { addRecord, compareReports, emptyPart, mergeParts, reportSamples, type ScanPart, type ScanReport } from "./scan-report";
+import {
+  addRecord,
+  compareReports,
+  emptyPart,
+  mergeParts,
+  reportSamples,
+  type ScanPart,
+  type ScanReport,
+} from "./scan-report";
 import { getSealedJson, listKeys, putSealedJson, type SealedEnv } from "./sealed-json";
 
 export const PII_SCAN_KIND = "pii-scan";
@@ -39,7 +47,8 @@ export interface ScanParams {
 
 export const scanPrefix = (ref: DatasetRef, jobId: string) => `pii-scans/${ref.tenantId}/${ref.datasetId}/${jobId}/`;
 export const reportKey = (ref: DatasetRef, jobId: string) => `${scanPrefix(ref, jobId)}report`;
-const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) => `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
+const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) =>
+  `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
 
 const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
 const paramsOf = (job: JobRow) => JSON.parse(job.params) as ScanParams;
@@ -60,6 +69,52 @@ export function readReport(env: SealedEnv, ref: DatasetRef, jobId: string) {
   return getSealedJson<ScanReport>(env, ref, reportKey(ref, jobId));
 }
 
+/**
+ * Merges the parts into the report, seals it and deletes the parts. A finish running at the
+ * same time may delete parts under it: when the parts hold fewer records than the chunks
+ * counted, the other finish's report is taken, or the step fails and is retried.
+ */
+async function buildReport(
+  env: ScanJobEnv,
+  job: JobRow,
+  ref: DatasetRef,
+  params: ScanParams,
+  scanned: number,
+): Promise<ScanReport> {
+  const keys = (await listKeys(env.BLOBS, `${scanPrefix(ref, job.id)}parts/`)).sort();
+  const parts: ScanPart[] = [];
+  for (const key of keys) {
+    const part = await getSealedJson<ScanPart>(env, ref, key);
+    if (part) parts.push(part);
+  }
+  const merged = parts.length ? mergeParts(parts, params.samples) : emptyPart();
+  if (merged.records < scanned) {
+    const other = await readReport(env, ref, job.id);
+    if (other) return other;
+    throw new Error("scan parts missing: another finish is writing the report");
+  }
+  const prev = await previousScan(env.DB, job);
+  const previous = prev ? await readReport(env, ref, prev.id) : null;
+  const report: ScanReport = {
+    job_id: job.id,
+    dataset_id: ref.datasetId,
+    from_seq: params.from_seq ?? 1,
+    through_seq: params.through_seq ?? 0,
+    entities_requested: params.entities ?? null,
+    min_score: params.min_score ?? null,
+    records_scanned: merged.records,
+    records_with_findings: merged.records_with_findings,
+    findings: merged.findings,
+    entities: merged.entities,
+    samples: reportSamples(merged),
+    compared_with: previous ? compareReports(merged, previous) : null,
+    created_at: new Date().toISOString(),
+  };
+  await putSealedJson(env, ref, reportKey(ref, job.id), report);
+  for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
+  return report;
+}
+
 registerKind<ScanJobEnv>(PII_SCAN_KIND, {
   async plan(env, job) {
     const ref = refOf(job);
@@ -74,18 +129,25 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     // Fixed once: a second plan (redelivered start) keeps what the first wrote.
     const through = params.through_seq ?? Math.min(params.to_seq ?? Number.MAX_SAFE_INTEGER, bounds.max ?? 0);
     if (params.through_seq === undefined) {
-      await env.DB.prepare("UPDATE jobs SET params = json_set(params, '$.from_seq', ?, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL")
+      await env.DB.prepare(
+        "UPDATE jobs SET params = json_set(params, '$.from_seq', ?, '$.through_seq', ?) WHERE id = ? AND json_extract(params, '$.through_seq') IS NULL",
+      )
         .bind(from, through, job.id)
         .run();
     }
-    const savedRow = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
+    const savedRow = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?")
+      .bind(job.id)
+      .first<{ params: string }>();
     const saved = JSON.parse(savedRow?.params ?? job.params) as ScanParams;
     const start = Math.max(saved.from_seq ?? from, bounds.min ?? 1);
     const end = saved.through_seq ?? through;
     if (bounds.min === null || start > end) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
     const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
     const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({ start: start + i * size, end: Math.min(end, start + (i + 1) * size - 1) }));
+    const ranges = Array.from({ length: n }, (_, i) => ({
+      start: start + i * size,
+      end: Math.min(end, start + (i + 1) * size - 1),
+    }));
     return { ranges, itemsTotal: Math.min(bounds.count, end - start + 1) };
   },
 
@@ -99,7 +161,11 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     const page = unwrap(await datasetObject(env, ref).list(ref, scope, after, CHUNK_RECORDS));
     const rows = page.items.filter((r) => r.seq <= end);
     if (!rows.length) return { next: null, progress: {} };
-    const opts = prepareOptions({ entities: params.entities, minScore: params.min_score, custom: await loadRecognizers(env.DB, job.tenantId) });
+    const opts = prepareOptions({
+      entities: params.entities,
+      minScore: params.min_score,
+      custom: await loadRecognizers(env.DB, job.tenantId),
+    });
     const part = emptyPart();
     for (const r of rows) addRecord(part, r, detectJson(JSON.parse(r.data), opts), params.samples);
     await putSealedJson(env, ref, partKey(ref, job.id, rows[0].seq), part);
@@ -107,39 +173,12 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     return { next: done ? null : String(rows[rows.length - 1].seq), progress: { items: rows.length } };
   },
 
-  async finish(env, job) {
+  async finish(env, job, counters) {
     const ref = refOf(job);
     const params = paramsOf(job);
     // A finish that ran before (redelivered) already wrote the report: the parts may be gone.
     let report = await readReport(env, ref, job.id);
-    if (!report) {
-      const keys = (await listKeys(env.BLOBS, `${scanPrefix(ref, job.id)}parts/`)).sort();
-      const parts: ScanPart[] = [];
-      for (const key of keys) {
-        const part = await getSealedJson<ScanPart>(env, ref, key);
-        if (part) parts.push(part);
-      }
-      const merged = parts.length ? mergeParts(parts, params.samples) : emptyPart();
-      const prev = await previousScan(env.DB, job);
-      const previous = prev ? await readReport(env, ref, prev.id) : null;
-      report = {
-        job_id: job.id,
-        dataset_id: ref.datasetId,
-        from_seq: params.from_seq ?? 1,
-        through_seq: params.through_seq ?? 0,
-        entities_requested: params.entities ?? null,
-        min_score: params.min_score ?? null,
-        records_scanned: merged.records,
-        records_with_findings: merged.records_with_findings,
-        findings: merged.findings,
-        entities: merged.entities,
-        samples: reportSamples(merged),
-        compared_with: previous ? compareReports(merged, previous) : null,
-        created_at: new Date().toISOString(),
-      };
-      await putSealedJson(env, ref, reportKey(ref, job.id), report);
-      for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
-    }
+    if (!report) report = await buildReport(env, job, ref, params, counters.items ?? 0);
     const progress: Record<string, number> = {
       records_scanned: report.records_scanned,
       records_with_findings: report.records_with_findings,

@@ -51,7 +51,10 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
     const start = bounds.min;
     const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
     const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({ start: start + i * size, end: Math.min(end, start + (i + 1) * size - 1) }));
+    const ranges = Array.from({ length: n }, (_, i) => ({
+      start: start + i * size,
+      end: Math.min(end, start + (i + 1) * size - 1),
+    }));
     return { ranges, itemsTotal: bounds.count };
   },
 
@@ -63,11 +66,26 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
     const after = range.cursor === null ? start - 1 : Number(range.cursor);
     if (after >= end) return { next: null, progress: {} };
     const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
-    const r = unwrap(await datasetObject(env, ref).reencryptBatch(ref, scope, `${job.id}:${range.rangeNo}:${after}`, after, end, target, CHUNK_RECORDS));
+    const r = unwrap(
+      await datasetObject(env, ref).reencryptBatch(
+        ref,
+        scope,
+        `${job.id}:${range.rangeNo}:${after}`,
+        after,
+        end,
+        target,
+        CHUNK_RECORDS,
+      ),
+    );
     const done = r.last_seq === null || r.last_seq >= end;
     return {
       next: done ? null : String(r.last_seq),
-      progress: { items: r.reencrypted + r.already_current + r.skipped, reencrypted: r.reencrypted, already_current: r.already_current, skipped: r.skipped },
+      progress: {
+        items: r.reencrypted + r.already_current + r.skipped,
+        reencrypted: r.reencrypted,
+        already_current: r.already_current,
+        skipped: r.skipped,
+      },
     };
   },
 
@@ -77,18 +95,31 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
     const target = params.target_version!;
     const inUse = unwrap(await datasetObject(env, ref).keyVersionsInUse(ref, false));
     const left = inUse.filter((v) => v.key_version < target).reduce((n, v) => n + v.records, 0);
-    if (left) return { status: "failed", error: `${left} records are still sealed under DEK versions older than ${target}; run the job again.` };
+    if (left)
+      return {
+        status: "failed",
+        error: `${left} records are still sealed under DEK versions older than ${target}; run the job again.`,
+      };
     const at = new Date().toISOString();
-    const retired = await env.DB.prepare("UPDATE dataset_keys SET retired_at = coalesce(retired_at, ?) WHERE tenant_id = ? AND dataset_id = ? AND version < ?")
+    const retired = await env.DB.prepare(
+      "UPDATE dataset_keys SET retired_at = coalesce(retired_at, ?) WHERE tenant_id = ? AND dataset_id = ? AND version < ?",
+    )
       .bind(at, ref.tenantId, ref.datasetId, target)
       .run();
     let destroyed = 0;
     if (params.destroy_retired) {
-      const res = await env.DB.prepare("DELETE FROM dataset_keys WHERE tenant_id = ? AND dataset_id = ? AND version < ?").bind(ref.tenantId, ref.datasetId, target).run();
+      const res = await env.DB.prepare(
+        "DELETE FROM dataset_keys WHERE tenant_id = ? AND dataset_id = ? AND version < ?",
+      )
+        .bind(ref.tenantId, ref.datasetId, target)
+        .run();
       destroyed = res.meta.changes ?? 0;
       // The object may hold the destroyed keys unwrapped in memory: make it forget them.
       unwrap(await datasetObject(env, ref).keyVersionsInUse(ref, true));
     }
-    return { status: "succeeded", progress: { target_version: target, retired_versions: retired.meta.changes ?? 0, destroyed_versions: destroyed } };
+    return {
+      status: "succeeded",
+      progress: { target_version: target, retired_versions: retired.meta.changes ?? 0, destroyed_versions: destroyed },
+    };
   },
 });

@@ -76,7 +76,12 @@ export function emptyPart(): ScanPart {
 }
 
 /** Adds one record's findings to a part; samples stop at `sampleLimit` per type. */
-export function addRecord(part: ScanPart, record: { id: string; seq: number }, findings: readonly Finding[], sampleLimit: number): void {
+export function addRecord(
+  part: ScanPart,
+  record: { id: string; seq: number },
+  findings: readonly Finding[],
+  sampleLimit: number,
+): void {
   part.records++;
   if (!findings.length) return;
   part.records_with_findings++;
@@ -103,7 +108,14 @@ export function addRecord(part: ScanPart, record: { id: string; seq: number }, f
     }
     const samples = (part.samples[f.type] ??= []);
     if (samples.length < sampleLimit) {
-      samples.push({ seq: record.seq, record_id: record.id, path: f.path ?? "$", start: f.start, end: f.end, score: f.score });
+      samples.push({
+        seq: record.seq,
+        record_id: record.id,
+        path: f.path ?? "$",
+        start: f.start,
+        end: f.end,
+        score: f.score,
+      });
     }
   }
 }
@@ -140,7 +152,10 @@ export function mergeParts(parts: readonly ScanPart[], sampleLimit: number): Sca
 }
 
 /** Entity types and (type, path) pairs in `current` that `previous` did not have. */
-export function compareReports(current: Pick<ScanReport, "entities">, previous: Pick<ScanReport, "entities" | "job_id">): Comparison {
+export function compareReports(
+  current: Pick<ScanReport, "entities">,
+  previous: Pick<ScanReport, "entities" | "job_id">,
+): Comparison {
   const new_types = Object.keys(current.entities)
     .filter((t) => !(t in previous.entities))
     .sort();
@@ -155,6 +170,9 @@ export function compareReports(current: Pick<ScanReport, "entities">, previous: 
 /** Strips the ordering seq from samples for the report. */
 export function reportSamples(part: ScanPart): Record<string, Sample[]> {
   return Object.fromEntries(
-    Object.entries(part.samples).map(([type, s]) => [type, s.map(({ record_id, path, start, end, score }) => ({ record_id, path, start, end, score }))]),
+    Object.entries(part.samples).map(([type, s]) => [
+      type,
+      s.map(({ record_id, path, start, end, score }) => ({ record_id, path, start, end, score })),
+    ]),
   );
 }
