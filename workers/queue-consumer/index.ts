@@ -36,6 +36,35 @@ function backoff(env: Env, attempts: number): number {
   return Math.min(300, Math.max(0, base) * 2 ** Math.max(0, attempts - 1));
 }
 
+/**
+ * Seconds one message may run before it is given up and retried. Locally, Miniflare's queue
+ * broker sends the next batch only after this one's handler settles, so one promise that
+ * never settles would stop the whole queue silently; in production the platform bounds a
+ * consumer's wall time the same way. A copy that settles later is absorbed by the engine's
+ * compare-and-set on the range's step.
+ */
+function deadlineMs(env: Env): number {
+  const s = Number((env as { JOB_MESSAGE_DEADLINE_SECONDS?: string }).JOB_MESSAGE_DEADLINE_SECONDS ?? "60");
+  return (Number.isFinite(s) && s > 0 ? s : 60) * 1000;
+}
+
+class MessageDeadlineError extends Error {
+  override name = "MessageDeadlineError";
+}
+
+/** Settles with `work`, or rejects with MessageDeadlineError after `ms`; the timer never outlives the race. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MessageDeadlineError(`did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     const dead = batch.queue === DEAD_LETTER_QUEUE;
@@ -50,11 +79,23 @@ export default {
           return;
         }
         try {
-          if (dead) await deadLetter(env, parsed.data);
-          else await runJobMessage(env, parsed.data);
+          await withDeadline(dead ? deadLetter(env, parsed.data) : runJobMessage(env, parsed.data), deadlineMs(env));
           message.ack();
         } catch (err) {
-          console.error(JSON.stringify({ level: "error", msg: "job message failed", id: message.id, dead, attempts: message.attempts, error: describeFailure(err) }));
+          const stalled = err instanceof MessageDeadlineError;
+          // Ids and counts only: never record content.
+          console.error(
+            JSON.stringify({
+              level: "error",
+              msg: stalled ? "job message did not settle before its deadline" : "job message failed",
+              id: message.id,
+              dead,
+              attempts: message.attempts,
+              job_id: parsed.data.job_id,
+              range: parsed.data.type === "job.chunk" ? (parsed.data.range ?? null) : null,
+              error: describeFailure(err),
+            }),
+          );
           if (!dead) await noteFailure(env, parsed.data, err).catch(() => undefined);
           message.retry({ delaySeconds: backoff(env, message.attempts) });
         }
