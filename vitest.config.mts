@@ -30,7 +30,12 @@ export default defineConfig(async () => {
             JOB_RETRY_BASE_SECONDS: "0",
           },
           queueConsumers: {
-            "llm-data-vault-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3, deadLetterQueue: "llm-data-vault-jobs-dlq" },
+            "llm-data-vault-jobs": {
+              maxBatchSize: 10,
+              maxBatchTimeout: 0.05,
+              maxRetries: 3,
+              deadLetterQueue: "llm-data-vault-jobs-dlq",
+            },
             "llm-data-vault-jobs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 3 },
           },
         },

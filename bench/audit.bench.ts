@@ -48,7 +48,10 @@ test("audit append through one TenantObject", async ({ bench }) => {
 });
 
 test("audit append through 4 TenantObjects at once (aggregate)", async ({ bench }) => {
-  const tenants = Array.from({ length: 4 }, (_, i) => `tnt_AGG${i}${crypto.randomUUID().replace(/-/g, "").slice(0, 18).toUpperCase()}`);
+  const tenants = Array.from(
+    { length: 4 },
+    (_, i) => `tnt_AGG${i}${crypto.randomUUID().replace(/-/g, "").slice(0, 18).toUpperCase()}`,
+  );
   await bench("4 × batch of 1000 events, concurrently", async () => {
     await Promise.all(tenants.map((t) => tenantObject(env, t).append(events(1000, t))));
   }).run({ time: 4000 });
@@ -65,13 +68,20 @@ test("audit verify", async ({ bench }) => {
 
 test("GET /api/v1/audit/logs over a 20,000-event chain", async ({ bench }) => {
   const operator = { Authorization: `Bearer ${env.OPERATOR_TOKEN}`, "Content-Type": "application/json" };
-  const call = (path: string, body: unknown) => exports.default.fetch(new Request(`https://vault.test${path}`, { method: "POST", headers: operator, body: JSON.stringify(body) }));
+  const call = (path: string, body: unknown) =>
+    exports.default.fetch(
+      new Request(`https://vault.test${path}`, { method: "POST", headers: operator, body: JSON.stringify(body) }),
+    );
   const tenant = (await (await call("/api/v1/tenants", { name: "bench-logs" })).json()) as { id: string };
-  const key = (await (await call(`/api/v1/tenants/${tenant.id}/keys`, { name: "bench", scopes: ["audit:read"] })).json()) as { key: string };
+  const key = (await (
+    await call(`/api/v1/tenants/${tenant.id}/keys`, { name: "bench", scopes: ["audit:read"] })
+  ).json()) as { key: string };
   for (let i = 0; i < 20_000; i += 1000) await tenantObject(env, tenant.id).append(events(1000, tenant.id));
   const token = key.key;
   const get = async (qs: string) => {
-    const res = await exports.default.fetch(new Request(`https://vault.test/api/v1/audit/logs?${qs}`, { headers: { Authorization: `Bearer ${token}` } }));
+    const res = await exports.default.fetch(
+      new Request(`https://vault.test/api/v1/audit/logs?${qs}`, { headers: { Authorization: `Bearer ${token}` } }),
+    );
     if (res.status !== 200) throw new Error(`logs ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   };
@@ -79,7 +89,9 @@ test("GET /api/v1/audit/logs over a 20,000-event chain", async ({ bench }) => {
   await bench.compare(
     bench("newest 100 events", () => get("limit=100")),
     bench("100 events filtered by action", () => get("limit=100&action=record.write")),
-    bench("100 events filtered by dataset and actor, ascending", () => get("limit=100&order=asc&dataset_id=ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T&actor=key_01JD0Z5W3K8Q4V2M7N6P5R4S3T")),
+    bench("100 events filtered by dataset and actor, ascending", () =>
+      get("limit=100&order=asc&dataset_id=ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T&actor=key_01JD0Z5W3K8Q4V2M7N6P5R4S3T"),
+    ),
     bench("1000 events (max page)", () => get("limit=1000")),
     { time: 3000 },
   );

@@ -51,7 +51,10 @@ function record(i) {
     lang: i % 5 ? "en" : "de",
     turns: [
       { role: "user", text: `Question ${i}: how do I rotate the keys of dataset ${i % 97} without downtime?` },
-      { role: "assistant", text: `Add a new key version, re-encrypt in the background, then retire version ${i % 7}. Reads keep working throughout.` },
+      {
+        role: "assistant",
+        text: `Add a new key version, re-encrypt in the background, then retire version ${i % 7}. Reads keep working throughout.`,
+      },
     ],
     score: (i % 100) / 100,
     tags: ["support", i % 2 ? "keys" : "rotation"],
@@ -61,12 +64,19 @@ function record(i) {
 /** RFC 8785 canonical form of these records (sorted keys; numbers and strings as JSON.stringify writes them here). */
 function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v);
 }
 
 async function api(token, path, init = {}) {
-  const res = await fetch(base + path, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+  const res = await fetch(base + path, {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+  });
   if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   return res;
 }
@@ -81,10 +91,27 @@ function postFile(token, path, type, body) {
   const file = join(dir, "body");
   writeFileSync(file, body);
   try {
-    const r = spawnSync("curl", ["-sS", "-X", "POST", base + path, "-H", "@-", "-H", `Content-Type: ${type}`, "--data-binary", `@${file}`, "-w", "\n%{http_code}"], {
-      input: `Authorization: Bearer ${token}\n`,
-      maxBuffer: 16 << 20,
-    });
+    const r = spawnSync(
+      "curl",
+      [
+        "-sS",
+        "-X",
+        "POST",
+        base + path,
+        "-H",
+        "@-",
+        "-H",
+        `Content-Type: ${type}`,
+        "--data-binary",
+        `@${file}`,
+        "-w",
+        "\n%{http_code}",
+      ],
+      {
+        input: `Authorization: Bearer ${token}\n`,
+        maxBuffer: 16 << 20,
+      },
+    );
     const out = r.stdout.toString();
     const status = Number(out.slice(out.lastIndexOf("\n") + 1));
     if (status !== 202) throw new Error(`POST ${path}: ${status} ${out.slice(0, 300)} ${r.stderr}`);
@@ -118,9 +145,17 @@ const sampler = pgid
 
 try {
   const { key } = await seedTenant(base, operatorToken(root), `bench-bulk-${Date.now()}`);
-  const schema = { type: "object", required: ["conversation_id", "turns"], properties: { conversation_id: { type: "string" }, turns: { type: "array" } } };
+  const schema = {
+    type: "object",
+    required: ["conversation_id", "turns"],
+    properties: { conversation_id: { type: "string" }, turns: { type: "array" } },
+  };
   const ds = await (
-    await api(key, "/api/v1/datasets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: `bulk-${Date.now()}`, schema }) })
+    await api(key, "/api/v1/datasets", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: `bulk-${Date.now()}`, schema }),
+    })
   ).json();
 
   const lines = Array.from({ length: N }, (_, i) => canonical(record(i)));
@@ -135,17 +170,23 @@ try {
   const tUploaded = performance.now();
   const importJob = await waitJob(key, imp.job_id);
   const tImported = performance.now();
-  if (importJob.status !== "succeeded" || importJob.progress.imported !== N) throw new Error(`import: ${JSON.stringify(importJob).slice(0, 500)}`);
+  if (importJob.status !== "succeeded" || importJob.progress.imported !== N)
+    throw new Error(`import: ${JSON.stringify(importJob).slice(0, 500)}`);
 
   const exp = await (
-    await api(key, `/api/v1/datasets/${ds.id}/exports`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ format: "ndjson" }) })
+    await api(key, `/api/v1/datasets/${ds.id}/exports`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ format: "ndjson" }),
+    })
   ).json();
   const exportJob = await waitJob(key, exp.job_id);
   const tExported = performance.now();
   const body = Buffer.from(await (await api(key, `/api/v1/exports/${exp.id}/download`)).arrayBuffer());
   const tDownloaded = performance.now();
   const manifest = (await (await api(key, `/api/v1/exports/${exp.id}`)).json()).manifest;
-  if (exportJob.status !== "succeeded" || manifest.record_count !== N) throw new Error(`export: ${JSON.stringify(exportJob).slice(0, 500)}`);
+  if (exportJob.status !== "succeeded" || manifest.record_count !== N)
+    throw new Error(`export: ${JSON.stringify(exportJob).slice(0, 500)}`);
   if (!body.equals(file)) throw new Error("the exported file differs from the imported one");
   if (manifest.root_hash !== expectedRoot) throw new Error("the manifest root differs from the one computed here");
 
@@ -160,12 +201,25 @@ try {
     ["export end to end", s(tImported, tDownloaded)],
   ];
   log(`\n| phase | seconds | records/s | MB/s |\n|---|---|---|---|`);
-  for (const [name, sec] of rows) log(`| ${name} | ${sec.toFixed(2)} | ${Math.round(N / sec).toLocaleString("en")} | ${(mb / sec).toFixed(1)} |`);
-  log(`\nimport: ${importJob.ranges.length} ranges, chunks of 1 MiB / 2000 lines; export: ${exportJob.ranges.length} ranges, chunks of 1000 records`);
-  log(`round trip: exported file byte-identical to the import; manifest root ${manifest.root_hash.slice(0, 16)}… matches the hashes computed here`);
-  if (pgid) log(`workerd resident memory (API + consumer + objects, one process): idle ${Math.round(idleKb / 1024)} MiB, peak ${Math.round(peakKb / 1024)} MiB`);
+  for (const [name, sec] of rows)
+    log(`| ${name} | ${sec.toFixed(2)} | ${Math.round(N / sec).toLocaleString("en")} | ${(mb / sec).toFixed(1)} |`);
+  log(
+    `\nimport: ${importJob.ranges.length} ranges, chunks of 1 MiB / 2000 lines; export: ${exportJob.ranges.length} ranges, chunks of 1000 records`,
+  );
+  log(
+    `round trip: exported file byte-identical to the import; manifest root ${manifest.root_hash.slice(0, 16)}… matches the hashes computed here`,
+  );
+  if (pgid)
+    log(
+      `workerd resident memory (API + consumer + objects, one process): idle ${Math.round(idleKb / 1024)} MiB, peak ${Math.round(peakKb / 1024)} MiB`,
+    );
   else log("memory: not sampled (the stack was already running; run with nothing on the port to sample it)");
-  log(`machine: ${(await import("node:os")).cpus().length} cores, load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  log(
+    `machine: ${(await import("node:os")).cpus().length} cores, load average ${(await import("node:os"))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
 } finally {
   if (sampler) clearInterval(sampler);
   if (started) await started.stop();

@@ -22,7 +22,10 @@ export function trainingRecord(i: number) {
     source: "bench",
     messages: [
       { role: "system", content: "You are a helpful assistant that answers briefly and cites sources when asked." },
-      { role: "user", content: `Question ${i}: how do envelope encryption and key rotation interact when a dataset is re-keyed?` },
+      {
+        role: "user",
+        content: `Question ${i}: how do envelope encryption and key rotation interact when a dataset is re-keyed?`,
+      },
       {
         role: "assistant",
         content:
@@ -48,13 +51,20 @@ export const TRAINING_SCHEMA = {
       items: {
         type: "object",
         required: ["role", "content"],
-        properties: { role: { enum: ["system", "user", "assistant", "tool"] }, content: { type: "string", maxLength: 100000 } },
+        properties: {
+          role: { enum: ["system", "user", "assistant", "tool"] },
+          content: { type: "string", maxLength: 100000 },
+        },
         additionalProperties: false,
       },
     },
     labels: {
       type: "object",
-      properties: { quality: { type: "number", minimum: 0, maximum: 1 }, toxicity: { type: "number", minimum: 0, maximum: 1 }, language: { type: "string", pattern: "^[a-z]{2}$" } },
+      properties: {
+        quality: { type: "number", minimum: 0, maximum: 1 },
+        toxicity: { type: "number", minimum: 0, maximum: 1 },
+        language: { type: "string", pattern: "^[a-z]{2}$" },
+      },
     },
     tags: { type: "array", items: { type: "string" }, uniqueItems: true },
     created: { type: "string", format: "date-time" },

@@ -15,7 +15,11 @@ const setup = (async () => {
   const { token } = await newTenant();
   const ds = await createDataset(token);
   const full = await createDataset(token);
-  await callJson(`/api/v1/datasets/${full.id}/records/batch`, { token, body: { records: Array.from({ length: 1000 }, (_, i) => ({ data: trainingRecord(i) })) } }, 201);
+  await callJson(
+    `/api/v1/datasets/${full.id}/records/batch`,
+    { token, body: { records: Array.from({ length: 1000 }, (_, i) => ({ data: trainingRecord(i) })) } },
+    201,
+  );
   return { token, ds, full };
 })();
 
@@ -27,7 +31,11 @@ test("records API end to end (workerd, local D1/DO/R2)", async ({ bench }) => {
     await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: trainingRecord(n++) } }, 201);
   }).run({ iterations: 100, time: 0 });
   await bench("POST /records/batch, 1000 records of ~1 KB", async () => {
-    await callJson(`/api/v1/datasets/${ds.id}/records/batch`, { token, body: { records: Array.from({ length: 1000 }, (_, i) => ({ data: trainingRecord(i) })) } }, 201);
+    await callJson(
+      `/api/v1/datasets/${ds.id}/records/batch`,
+      { token, body: { records: Array.from({ length: 1000 }, (_, i) => ({ data: trainingRecord(i) })) } },
+      201,
+    );
   }).run({ iterations: 10, time: 0 });
   await bench("GET /records?limit=1000 (1000 records of ~1 KB)", async () => {
     await callJson(`/api/v1/datasets/${full.id}/records?limit=1000`, { token }, 200);

@@ -13,12 +13,14 @@ const bytes = (name) => {
 const groups = results.testResults.flatMap((file) =>
   file.assertionResults.map((test) => ({
     title: test.title,
-    rows: (test.benchmarks ?? []).flatMap((b) => b.tasks).map((t) => ({
-      name: t.name,
-      hz: 1000 / t.latency.mean,
-      mean: t.latency.mean,
-      median: t.latency.p50,
-    })),
+    rows: (test.benchmarks ?? [])
+      .flatMap((b) => b.tasks)
+      .map((t) => ({
+        name: t.name,
+        hz: 1000 / t.latency.mean,
+        mean: t.latency.mean,
+        median: t.latency.p50,
+      })),
   })),
 );
 for (const { title, rows } of groups) {

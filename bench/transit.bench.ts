@@ -33,21 +33,30 @@ const handler = { fetch: (request: Request) => worker.fetch(request, env, create
 
 const echo = {
   async fetch(request: Request): Promise<Response> {
-    return new Response(await request.arrayBuffer(), { headers: { "Content-Type": request.headers.get("content-type") ?? "application/octet-stream" } });
+    return new Response(await request.arrayBuffer(), {
+      headers: { "Content-Type": request.headers.get("content-type") ?? "application/octet-stream" },
+    });
   },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench fixtures read whatever the API answers
 async function api(path: string, token: string, body: unknown): Promise<any> {
   const res = await handler.fetch(
-    new Request(BASE + path, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+    new Request(BASE + path, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }),
   );
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
 const tenant = await api("/api/v1/tenants", env.OPERATOR_TOKEN, { name: "bench" });
-const { key: token } = await api(`/api/v1/tenants/${tenant.id}/keys`, env.OPERATOR_TOKEN, { name: "bench", scopes: ["*"] });
+const { key: token } = await api(`/api/v1/tenants/${tenant.id}/keys`, env.OPERATOR_TOKEN, {
+  name: "bench",
+  scopes: ["*"],
+});
 await api("/api/v1/keys", token, { name: "bench" });
 
 function payload(n: number): Uint8Array {
@@ -62,13 +71,21 @@ const toB64 = (b: Uint8Array) => (b as unknown as { toBase64(): string }).toBase
 const jsonRequest = (path: string, body: string) =>
   new Request(BASE + path, {
     method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": String(body.length) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+      "Content-Length": String(body.length),
+    },
     body,
   });
 const rawRequest = (path: string, body: Uint8Array) =>
   new Request(BASE + path, {
     method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream", "Content-Length": String(body.byteLength) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/octet-stream",
+      "Content-Length": String(body.byteLength),
+    },
     body,
   });
 
@@ -91,7 +108,8 @@ for (const [, n] of SIZES) {
   inputs.set(n, { plain, encryptJson, decryptJson, framed });
 }
 
-const options = (n: number) => (n >= 10_000 * KB ? { time: 1500, iterations: 8, warmupIterations: 2 } : { time: 600, warmupIterations: 5 });
+const options = (n: number) =>
+  n >= 10_000 * KB ? { time: 1500, iterations: 8, warmupIterations: 2 } : { time: 600, warmupIterations: 5 };
 // The echo of small payloads would run tens of thousands of times in the same time
 // budget; the garbage (Requests and Responses with native bodies) measurably slowed the
 // benches after it, so its iterations are capped instead.
@@ -101,37 +119,56 @@ const echoOptions = (n: number) => (n <= 100 * KB ? { time: 0, iterations: 400, 
 // the other rather than through bench.compare (whose run options are shared).
 test("HTTP dispatch floor", async ({ bench }) => {
   // What every request through the handler costs before any work: GET /healthz.
-  await bench("healthz", async () => drain(await handler.fetch(new Request(BASE + "/healthz")))).run({ time: 600, warmupIterations: 5 });
+  await bench("healthz", async () => drain(await handler.fetch(new Request(BASE + "/healthz")))).run({
+    time: 600,
+    warmupIterations: 5,
+  });
 });
 
 test("transit JSON encrypt (base64 plaintext)", async ({ bench }) => {
   for (const [label, n] of JSON_SIZES) {
     const { encryptJson } = inputs.get(n)!;
-    await bench(`encrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(echoOptions(n));
+    await bench(`encrypt ${label}`, async () =>
+      drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson))),
+    ).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(
+      echoOptions(n),
+    );
   }
 });
 
 test("transit JSON decrypt (audited)", async ({ bench }) => {
   for (const [label, n] of JSON_SIZES) {
     const { decryptJson } = inputs.get(n)!;
-    await bench(`decrypt ${label}`, async () => drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(echoOptions(n));
+    await bench(`decrypt ${label}`, async () =>
+      drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson))),
+    ).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(
+      echoOptions(n),
+    );
   }
 });
 
 test("transit raw encrypt (octet-stream, 64 KiB segments)", async ({ bench }) => {
   for (const [label, n] of SIZES) {
     const { plain } = inputs.get(n)!;
-    await bench(`encrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(echoOptions(n));
+    await bench(`encrypt ${label}`, async () =>
+      drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))),
+    ).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(
+      echoOptions(n),
+    );
   }
 });
 
 test("transit raw decrypt (octet-stream, audited)", async ({ bench }) => {
   for (const [label, n] of SIZES) {
     const { framed } = inputs.get(n)!;
-    await bench(`decrypt ${label}`, async () => drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(echoOptions(n));
+    await bench(`decrypt ${label}`, async () =>
+      drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed))),
+    ).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(
+      echoOptions(n),
+    );
   }
 });

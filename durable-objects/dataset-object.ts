@@ -157,7 +157,11 @@ export class DatasetObject extends DurableObject<Env> {
   // ---- RPC: bulk import (logic in src/shared/records/bulk-write.ts) ------------------
 
   /** Seals and stages an import's records, keyed by their position in the file. */
-  async stageImport(ref: DatasetRef, importId: string, items: bulk.StageItem[]): Promise<Outcome<{ staged: number; state: bulk.ImportState }>> {
+  async stageImport(
+    ref: DatasetRef,
+    importId: string,
+    items: bulk.StageItem[],
+  ): Promise<Outcome<{ staged: number; state: bulk.ImportState }>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
       return bulk.stage(this.records, ref, importId, items);
@@ -165,7 +169,12 @@ export class DatasetObject extends DurableObject<Env> {
   }
 
   /** Commits an import's staged records in file order (once). */
-  async commitImport(ref: DatasetRef, scope: AuditScope, importId: string, jobId: string): Promise<Outcome<bulk.CommitResult>> {
+  async commitImport(
+    ref: DatasetRef,
+    scope: AuditScope,
+    importId: string,
+    jobId: string,
+  ): Promise<Outcome<bulk.CommitResult>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
       return bulk.commit(this.records, ref, scope, importId, jobId);
@@ -222,7 +231,10 @@ export class DatasetObject extends DurableObject<Env> {
   }
 
   /** DEK versions still sealing records, with counts; and forgets cached DEKs (after older ones were destroyed). */
-  async keyVersionsInUse(ref: DatasetRef, forget: boolean): Promise<Outcome<{ key_version: number; records: number }[]>> {
+  async keyVersionsInUse(
+    ref: DatasetRef,
+    forget: boolean,
+  ): Promise<Outcome<{ key_version: number; records: number }[]>> {
     return outcomeOf(async () => {
       this.bind(ref, false);
       if (forget) this.records.keys.clear();

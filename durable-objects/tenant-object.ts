@@ -5,7 +5,13 @@
  * alarm. The chain logic lives in src/shared/audit/store.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import { CHECKPOINT_EVERY_EVENTS, CHECKPOINT_EVERY_MS, checkpointFault, latestCheckpoint, writeCheckpoint } from "../src/shared/audit/checkpoint";
+import {
+  CHECKPOINT_EVERY_EVENTS,
+  CHECKPOINT_EVERY_MS,
+  checkpointFault,
+  latestCheckpoint,
+  writeCheckpoint,
+} from "../src/shared/audit/checkpoint";
 import type { AuditEvent, AuditEventInput } from "../src/shared/audit/event";
 import {
   appendEvents,
@@ -60,7 +66,12 @@ export class TenantObject extends DurableObject<Env> {
   }
 
   /** One page of verification; the Worker carries the progress between pages. */
-  async verify(start: { nextSeq: number; prevHash: string | null; toSeq: number; limit: number }): Promise<VerifyProgress> {
+  async verify(start: {
+    nextSeq: number;
+    prevHash: string | null;
+    toSeq: number;
+    limit: number;
+  }): Promise<VerifyProgress> {
     return verifyPage(this.sql, start);
   }
 
@@ -84,14 +95,23 @@ export class TenantObject extends DurableObject<Env> {
       const fault = checkpointFault(head, cp ? hashAt(this.sql, cp.seq) : null, cp);
       if (fault) {
         // Never attest a chain that contradicts what was attested before; verify reports it.
-        console.error(JSON.stringify({ level: "error", message: "audit chain contradicts its checkpoint", tenant_id: tenantId, ...fault }));
+        console.error(
+          JSON.stringify({
+            level: "error",
+            message: "audit chain contradicts its checkpoint",
+            tenant_id: tenantId,
+            ...fault,
+          }),
+        );
         return;
       }
       if (!cp || cp.seq < head.seq) await writeCheckpoint(this.env.DB, tenantId, head);
       this.checkpointedSeq = head.seq;
       setMeta(this.sql, "checkpoint_seq", String(head.seq));
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", message: "audit checkpoint failed", tenant_id: tenantId, error: String(err) }));
+      console.error(
+        JSON.stringify({ level: "error", message: "audit checkpoint failed", tenant_id: tenantId, error: String(err) }),
+      );
       await this.ctx.storage.setAlarm(Date.now() + CHECKPOINT_EVERY_MS);
       return;
     }

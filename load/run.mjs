@@ -34,7 +34,10 @@ const { values: args, positionals } = parseArgs({
   },
 });
 
-const scripts = readdirSync(scriptDir).filter((f) => f.endsWith(".js")).map((f) => basename(f, ".js")).sort();
+const scripts = readdirSync(scriptDir)
+  .filter((f) => f.endsWith(".js"))
+  .map((f) => basename(f, ".js"))
+  .sort();
 
 if (args.help || (!args.list && !args.compare && positionals.length !== 1)) {
   log(`Usage: npm run load -- <script> [--profile local|seed|c1|c10] [-e KEY=VALUE ...] [--base URL] [--out DIR]
@@ -86,7 +89,9 @@ try {
   if (args.direct) {
     if (await isHealthy(base)) fail(`--direct starts its own server, but something already answers ${base}`);
     const logFile = join(args.out, `load-direct-${stamp}.log`);
-    log(`Starting the API worker on Miniflare directly (load/direct-server.mjs, no wrangler dev proxy); log in ${logFile}`);
+    log(
+      `Starting the API worker on Miniflare directly (load/direct-server.mjs, no wrangler dev proxy); log in ${logFile}`,
+    );
     if (args["state-dir"]) process.env.STATE_DIR = args["state-dir"];
     stack = await startStack({ root, base, logFile, log, script: "load/direct-server.mjs" });
   } else if (await isHealthy(base)) {
@@ -128,7 +133,9 @@ try {
       onStart: () => meter.start(),
       extra: ({ scenariosMs }) => ({ runner: runnerNote(meter.stop(scenariosMs)) }),
     });
-    log(result.files.length ? `Summary: ${result.files.join(", ")}` : "The script has no handleSummary: nothing written.");
+    log(
+      result.files.length ? `Summary: ${result.files.join(", ")}` : "The script has no handleSummary: nothing written.",
+    );
     exitCode = result.exitCode;
   }
 } catch (err) {

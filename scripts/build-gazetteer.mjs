@@ -14,7 +14,11 @@ const en = allLocales.en;
 const uniq = (xs) => [...new Set(xs.map((x) => x.trim()).filter(Boolean))].sort((a, b) => a.localeCompare(b));
 const isWord = (x) => /^[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’ .-]+$/.test(x);
 
-const first = uniq([...en.person.first_name.generic, ...en.person.first_name.female, ...en.person.first_name.male]).filter(isWord);
+const first = uniq([
+  ...en.person.first_name.generic,
+  ...en.person.first_name.female,
+  ...en.person.first_name.male,
+]).filter(isWord);
 const last = uniq(en.person.last_name.generic).filter(isWord);
 const cities = uniq(en.location.city_name).filter(isWord);
 const countries = uniq(en.location.country).filter(isWord);
@@ -36,4 +40,6 @@ export const US_STATE_ABBR = ${JSON.stringify(stateAbbr.join("|"))};
 `;
 const file = join(root, "src/shared/pii/gazetteer-data.ts");
 writeFileSync(file, out);
-console.log(`${file}: ${first.length} first names, ${last.length} surnames, ${cities.length} cities, ${countries.length} countries, ${states.length} states; ${out.length} bytes`);
+console.log(
+  `${file}: ${first.length} first names, ${last.length} surnames, ${cities.length} cities, ${countries.length} countries, ${states.length} states; ${out.length} bytes`,
+);

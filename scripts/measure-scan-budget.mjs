@@ -25,5 +25,13 @@ for (const budget of [1 << 22, 1 << 23, 1 << 26]) {
   }
 }`;
 writeFileSync(join(dir, "entry.mjs"), entry);
-await build({ entryPoints: [join(dir, "entry.mjs")], bundle: true, platform: "node", format: "esm", outfile: join(dir, "out.mjs"), logLevel: "error", nodePaths: [resolve("node_modules")] });
+await build({
+  entryPoints: [join(dir, "entry.mjs")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  outfile: join(dir, "out.mjs"),
+  logLevel: "error",
+  nodePaths: [resolve("node_modules")],
+});
 await import(join(dir, "out.mjs"));

@@ -20,6 +20,9 @@ export function pinnedEnv(env = process.env) {
 export function ensurePinnedNode() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major >= 22 || !existsSync(pinnedNode)) return;
-  const r = spawnSync(pinnedNode, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: pinnedEnv() });
+  const r = spawnSync(pinnedNode, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: pinnedEnv(),
+  });
   process.exit(r.status ?? 1);
 }

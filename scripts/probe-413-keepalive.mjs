@@ -17,10 +17,13 @@ function post(agent, body, chunked) {
     const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
     if (chunked) headers["Transfer-Encoding"] = "chunked";
     else headers["Content-Length"] = Buffer.byteLength(body);
-    const req = http.request({ host: base.hostname, port: base.port, path: "/api/v1/tenants", method: "POST", agent, headers }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(`${res.statusCode}${req.reusedSocket ? " (reused connection)" : ""}`));
-    });
+    const req = http.request(
+      { host: base.hostname, port: base.port, path: "/api/v1/tenants", method: "POST", agent, headers },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(`${res.statusCode}${req.reusedSocket ? " (reused connection)" : ""}`));
+      },
+    );
     req.on("error", (e) => resolve(`${e.code ?? e.message}${req.reusedSocket ? " (reused connection)" : ""}`));
     if (chunked) for (let i = 0; i < body.length; i += 65536) req.write(body.slice(i, i + 65536));
     req.end(chunked ? undefined : body);
@@ -32,6 +35,8 @@ for (const chunked of [true, false]) {
   const over = await post(agent, big, chunked);
   const next = await post(agent, "{}", false);
   const after = await post(agent, "{}", false);
-  console.log(`${chunked ? "chunked       " : "Content-Length"} over the limit: ${over}; next POST: ${next}; then: ${after}`);
+  console.log(
+    `${chunked ? "chunked       " : "Content-Length"} over the limit: ${over}; next POST: ${next}; then: ${after}`,
+  );
   agent.destroy();
 }

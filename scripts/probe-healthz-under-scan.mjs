@@ -44,8 +44,13 @@ async function healthzWhile(work) {
 }
 
 const idle = await healthzWhile(() => new Promise((r) => setTimeout(r, 1000)));
-console.log(`idle: /healthz p50 ${pct(idle.waits, 50).toFixed(1)} ms, max ${Math.max(...idle.waits).toFixed(1)} ms (${idle.waits.length} polls)`);
-for (const [entity, text] of [["QUAD", "a".repeat(200_000)], ["NESTED", "a".repeat(200_000) + "!"]]) {
+console.log(
+  `idle: /healthz p50 ${pct(idle.waits, 50).toFixed(1)} ms, max ${Math.max(...idle.waits).toFixed(1)} ms (${idle.waits.length} polls)`,
+);
+for (const [entity, text] of [
+  ["QUAD", "a".repeat(200_000)],
+  ["NESTED", "a".repeat(200_000) + "!"],
+]) {
   for (let round = 0; round < ROUNDS; round++) {
     const { result, waits } = await healthzWhile(() =>
       Promise.all(

@@ -35,16 +35,21 @@ function ensureDevVars() {
   // The consumer worker reads its own .dev.vars beside its wrangler.toml.
   const consumerVars = join(root, "workers", "queue-consumer", ".dev.vars");
   writeFileSync(consumerVars, readFileSync(file), { mode: 0o600 });
-  if (!/^OPERATOR_TOKEN=./m.test(readFileSync(file, "utf8"))) throw new Error(".dev.vars has no OPERATOR_TOKEN; delete it and run npm start again");
+  if (!/^OPERATOR_TOKEN=./m.test(readFileSync(file, "utf8")))
+    throw new Error(".dev.vars has no OPERATOR_TOKEN; delete it and run npm start again");
 }
 
 function applyMigrations() {
   console.log("Applying D1 migrations to the local database...");
-  const r = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", persist], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, CI: "true" },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", persist],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, CI: "true" },
+    },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -65,7 +70,21 @@ applyMigrations();
 
 const child = spawn(
   process.execPath,
-  [wranglerJs, "dev", "-c", "wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml", "--port", String(port), "--ip", host, "--persist-to", persist, "--show-interactive-dev-session=false"],
+  [
+    wranglerJs,
+    "dev",
+    "-c",
+    "wrangler.toml",
+    "-c",
+    "workers/queue-consumer/wrangler.toml",
+    "--port",
+    String(port),
+    "--ip",
+    host,
+    "--persist-to",
+    persist,
+    "--show-interactive-dev-session=false",
+  ],
   // Miniflare would fetch a sample `Request.cf` from the network on every start and print a
   // stack trace offline; the API reads nothing from `request.cf`, so the placeholder serves.
   { cwd: root, stdio: "inherit", env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env } },

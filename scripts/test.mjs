@@ -25,24 +25,37 @@ let failedSteps = 0;
 const extra = process.argv.slice(2); // e.g. a test file filter for vitest
 if (step("type check", bin("tsc"), ["--noEmit"]) !== 0) process.exit(1);
 // The k6 scripts are JavaScript (k6 runs them as they are), checked against @types/k6.
-if (step("type check of the k6 scripts (load/k6, @types/k6)", bin("tsc"), ["-p", "load/k6/tsconfig.json"]) !== 0) process.exit(1);
+if (step("type check of the k6 scripts (load/k6, @types/k6)", bin("tsc"), ["-p", "load/k6/tsconfig.json"]) !== 0)
+  process.exit(1);
 if (step("bundle check (wrangler deploy --dry-run)", "npm", ["run", "--silent", "check:deploy"]) !== 0) process.exit(1);
 const vitestJson = join(results, "vitest.json");
 // A report left by an earlier run must never be counted as this run's.
 rmSync(vitestJson, { force: true });
-failedSteps += step("vitest inside workerd", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${vitestJson}`, ...extra]) === 0 ? 0 : 1;
+failedSteps +=
+  step("vitest inside workerd", bin("vitest"), [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${vitestJson}`,
+    ...extra,
+  ]) === 0
+    ? 0
+    : 1;
 const tap = join(results, "load-runner.tap");
 rmSync(tap, { force: true });
 if (extra.length === 0) {
-  failedSteps += step("load runner and local stack tests (node --test)", process.execPath, [
-    "--test",
-    "--test-reporter=spec",
-    "--test-reporter-destination=stdout",
-    "--test-reporter=tap",
-    `--test-reporter-destination=${tap}`,
-    "load/test/**/*.test.mjs",
-    "test/stack/**/*.test.mjs",
-  ]) === 0 ? 0 : 1;
+  failedSteps +=
+    step("load runner and local stack tests (node --test)", process.execPath, [
+      "--test",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${tap}`,
+      "load/test/**/*.test.mjs",
+      "test/stack/**/*.test.mjs",
+    ]) === 0
+      ? 0
+      : 1;
 }
 
 let passed = 0;

@@ -3,7 +3,13 @@
  * and SHA-256 (the part of an append that is not SQLite or RPC).
  */
 import { test } from "vitest";
-import { canonicalEvent, chainHash, GENESIS_HASH, normalizeEventInput, type AuditEventInput } from "../../src/shared/audit/event";
+import {
+  canonicalEvent,
+  chainHash,
+  GENESIS_HASH,
+  normalizeEventInput,
+  type AuditEventInput,
+} from "../../src/shared/audit/event";
 
 const event: AuditEventInput & { seq: number } = {
   seq: 123456,
@@ -11,7 +17,11 @@ const event: AuditEventInput & { seq: number } = {
   time: "2026-01-31T12:00:00.000Z",
   actor: "key_01JD0Z5W3K8Q4V2M7N6P5R4S3T",
   action: "record.write",
-  resource: { tenant_id: "tnt_01JD0Z5W3K8Q4V2M7N6P5R4S3T", dataset_id: "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T", record_id: "rec_1" },
+  resource: {
+    tenant_id: "tnt_01JD0Z5W3K8Q4V2M7N6P5R4S3T",
+    dataset_id: "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T",
+    record_id: "rec_1",
+  },
   outcome: "success",
   request_id: "6d1e3c4a-2f7b-4f0e-9a51-3c2d8b7e6f10",
   client_ip: "203.0.113.7",

@@ -23,7 +23,11 @@ function recordBody(targetBytes: number): string {
   return JSON.stringify({ records });
 }
 
-for (const [label, bytes] of [["100 KB", 100 * 1024], ["1 MB", 1024 * 1024], ["10 MB", 10 * 1024 * 1024]] as const) {
+for (const [label, bytes] of [
+  ["100 KB", 100 * 1024],
+  ["1 MB", 1024 * 1024],
+  ["10 MB", 10 * 1024 * 1024],
+] as const) {
   const text = recordBody(bytes);
   test(`JSON body of ${label}`, async ({ bench }) => {
     await bench.compare(

@@ -7,6 +7,10 @@ import { definePiiBenches } from "../pii/cases";
 import { evaluate, formatEvaluation } from "../pii/eval";
 
 const items = buildCorpus();
-console.log("\nPII regression check (faker-generated corpus, NOT a quality measure; see npm run pii:eval):\n\n" + formatEvaluation(evaluate(items), items) + "\n");
+console.log(
+  "\nPII regression check (faker-generated corpus, NOT a quality measure; see npm run pii:eval):\n\n" +
+    formatEvaluation(evaluate(items), items) +
+    "\n",
+);
 
 definePiiBenches("Node");

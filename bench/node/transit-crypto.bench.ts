@@ -15,7 +15,10 @@ const SIZES: [string, number][] = [
   ["10 MB", 10_000_000],
 ];
 
-const key = (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])) as CryptoKey;
+const key = (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, [
+  "encrypt",
+  "decrypt",
+])) as CryptoKey;
 const ref = { tenantId: "tnt_bench", name: "bench", version: 1 };
 const bindings = streamBindings(ref.tenantId, ref.name, ref.version);
 

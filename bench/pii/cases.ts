@@ -38,7 +38,11 @@ export function definePiiBenches(runtime: string): void {
   // The sequence tagger alone (tokenising, features, greedy decode), to show its share.
   test(`PII sequence tagger alone (${runtime})`, async ({ bench }) => {
     let i = 0;
-    const notes = w.records200.map((r) => Object.values(r).filter((v) => typeof v === "string").join(" "));
+    const notes = w.records200.map((r) =>
+      Object.values(r)
+        .filter((v) => typeof v === "string")
+        .join(" "),
+    );
     await bench.compare(
       bench("tagText 100 KB of PII-dense corpus sentences", () => {
         tagText(w.text100k);

@@ -35,7 +35,12 @@ function compose(parts: Part[]): { text: string; labels: Label[] } {
   for (const p of parts) {
     if (typeof p === "string") text += p;
     else {
-      labels.push({ type: p.type, start: text.length, end: text.length + p.value.length, ...(p.note ? { note: p.note } : {}) });
+      labels.push({
+        type: p.type,
+        start: text.length,
+        end: text.length + p.value.length,
+        ...(p.note ? { note: p.note } : {}),
+      });
       text += p.value;
     }
   }
@@ -109,7 +114,9 @@ function b64url(s: string): string {
 export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
   const f = new Faker({ locale: [en, base] });
   f.seed(seed);
-  const oovLocales = ["de", "fr", "es", "it", "pl", "nl"].map((l) => new Faker({ locale: [allLocales[l as keyof typeof allLocales], en, base] }));
+  const oovLocales = ["de", "fr", "es", "it", "pl", "nl"].map(
+    (l) => new Faker({ locale: [allLocales[l as keyof typeof allLocales], en, base] }),
+  );
   oovLocales.forEach((x, i) => x.seed(seed + i + 1));
   const pick = <T>(xs: readonly T[]) => f.helpers.arrayElement(xs);
   const digits = (n: number) => f.string.numeric({ length: n, allowLeadingZeros: true });
@@ -121,13 +128,27 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
       const loc = pick(oovLocales);
       return { type: "PERSON", value: `${loc.person.firstName()} ${loc.person.lastName()}`, note: "oov" };
     }
-    return { type: "PERSON", value: f.helpers.maybe(() => `${f.person.firstName()} ${f.person.lastName()}`, { probability: 0.85 }) ?? f.person.fullName() };
+    return {
+      type: "PERSON",
+      value:
+        f.helpers.maybe(() => `${f.person.firstName()} ${f.person.lastName()}`, { probability: 0.85 }) ??
+        f.person.fullName(),
+    };
   };
   const email = (): Part => ({ type: "EMAIL", value: f.internet.email() });
   const phone = (): Part => {
     const r = f.number.float();
     if (r < 0.6) return { type: "PHONE", value: f.phone.number({ style: pick(["human", "national"] as const) }) };
-    const fmt = pick(["+44 20 #### ####", "+49 30 ########", "+33 1 ## ## ## ##", "+91 98### #####", "+81 3-####-####", "+61 2 #### ####", "+1 415 ### ####", "+34 91 ### ## ##"]);
+    const fmt = pick([
+      "+44 20 #### ####",
+      "+49 30 ########",
+      "+33 1 ## ## ## ##",
+      "+91 98### #####",
+      "+81 3-####-####",
+      "+61 2 #### ####",
+      "+1 415 ### ####",
+      "+34 91 ### ## ##",
+    ]);
     return { type: "PHONE", value: f.helpers.replaceSymbols(fmt) };
   };
   const card = (): Part => {
@@ -142,14 +163,33 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
   };
   const ssn = (): Part => ({ type: "US_SSN", value: ssnValue() });
   const iban = (): Part => ({ type: "IBAN", value: f.finance.iban({ formatted: f.datatype.boolean() }) });
-  const ip = (): Part => ({ type: "IP_ADDRESS", value: f.datatype.boolean({ probability: 0.6 }) ? f.internet.ipv4() : f.internet.ipv6() });
-  const urlV = (): Part => ({ type: "URL", value: f.helpers.maybe(() => `${f.internet.url()}/${f.lorem.slug(2)}`, { probability: 0.5 }) ?? f.internet.url() });
+  const ip = (): Part => ({
+    type: "IP_ADDRESS",
+    value: f.datatype.boolean({ probability: 0.6 }) ? f.internet.ipv4() : f.internet.ipv6(),
+  });
+  const urlV = (): Part => ({
+    type: "URL",
+    value: f.helpers.maybe(() => `${f.internet.url()}/${f.lorem.slug(2)}`, { probability: 0.5 }) ?? f.internet.url(),
+  });
   const macV = (): Part => ({ type: "MAC_ADDRESS", value: f.internet.mac(pick([":", "-"])) });
   const fmtDate = (d: Date, style: number) => {
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
     const day = d.getUTCDate();
-    const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const months = [
+      "January",
+      "February",
+      "March",
+      "April",
+      "May",
+      "June",
+      "July",
+      "August",
+      "September",
+      "October",
+      "November",
+      "December",
+    ];
     switch (style) {
       case 0:
         return d.toISOString().slice(0, 10);
@@ -163,10 +203,21 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
         return d.toISOString().slice(0, 19) + "Z";
     }
   };
-  const dateTime = (): Part => ({ type: "DATE_TIME", value: fmtDate(f.date.past({ years: 5 }), f.number.int({ min: 0, max: 4 })) });
-  const dob = (): Part => ({ type: "DATE_OF_BIRTH", value: fmtDate(f.date.birthdate(), f.number.int({ min: 0, max: 3 })) });
+  const dateTime = (): Part => ({
+    type: "DATE_TIME",
+    value: fmtDate(f.date.past({ years: 5 }), f.number.int({ min: 0, max: 4 })),
+  });
+  const dob = (): Part => ({
+    type: "DATE_OF_BIRTH",
+    value: fmtDate(f.date.birthdate(), f.number.int({ min: 0, max: 3 })),
+  });
   const routing = (): Part => ({ type: "US_BANK_ROUTING", value: f.finance.routingNumber() });
-  const passport = (): Part => ({ type: "US_PASSPORT", value: f.datatype.boolean() ? digits(9).replace(/^0/, "5") : f.string.alpha({ length: 1, casing: "upper" }) + digits(8) });
+  const passport = (): Part => ({
+    type: "US_PASSPORT",
+    value: f.datatype.boolean()
+      ? digits(9).replace(/^0/, "5")
+      : f.string.alpha({ length: 1, casing: "upper" }) + digits(8),
+  });
   const license = (): Part => {
     const L = () => f.string.alpha({ length: 1, casing: "upper" });
     const v = pick([
@@ -182,13 +233,26 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
   const cryptoV = (): Part => {
     const r = f.number.int({ min: 0, max: 3 });
     const bytes = (n: number) => Uint8Array.from({ length: n }, () => f.number.int({ min: 0, max: 255 }));
-    const value = r === 0 ? b58check(0, bytes(20)) : r === 1 ? b58check(5, bytes(20)) : r === 2 ? segwit(0, bytes(20)) : f.finance.ethereumAddress();
+    const value =
+      r === 0
+        ? b58check(0, bytes(20))
+        : r === 1
+          ? b58check(5, bytes(20))
+          : r === 2
+            ? segwit(0, bytes(20))
+            : f.finance.ethereumAddress();
     return { type: "CRYPTO", value };
   };
-  const location = (): Part => ({ type: "LOCATION", value: pick([() => f.location.city(), () => f.location.country(), () => f.location.state()])() });
+  const location = (): Part => ({
+    type: "LOCATION",
+    value: pick([() => f.location.city(), () => f.location.country(), () => f.location.state()])(),
+  });
   const street = (): Part => {
     const base = f.location.streetAddress(f.datatype.boolean());
-    const full = f.helpers.maybe(() => `${base}, ${f.location.city()}, ${f.location.state({ abbreviated: true })} ${f.location.zipCode("#####")}`, { probability: 0.4 });
+    const full = f.helpers.maybe(
+      () => `${base}, ${f.location.city()}, ${f.location.state({ abbreviated: true })} ${f.location.zipCode("#####")}`,
+      { probability: 0.4 },
+    );
     return { type: "STREET_ADDRESS", value: full ?? base };
   };
   const secret = (): { parts: Part[] } => {
@@ -219,7 +283,13 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
       }
       case 9: {
         const prefix = pick(["password=", "db_password: ", "PASSWORD = ", 'pwd="']);
-        return { parts: [prefix, s(f.internet.password({ length: 12 }).replace(/["'\s,;&)}\]\\]/g, "x")), prefix.endsWith('"') ? '"' : ""] };
+        return {
+          parts: [
+            prefix,
+            s(f.internet.password({ length: 12 }).replace(/["'\s,;&)}\]\\]/g, "x")),
+            prefix.endsWith('"') ? '"' : "",
+          ],
+        };
       }
       case 10:
         return { parts: ["aws_secret_access_key = ", s(f.string.alphanumeric({ length: 40, casing: "mixed" }))] };
@@ -269,22 +339,49 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
       return `Order #${d} shipped on time.`;
     },
     () => `Tracking number ${digits(16).replace(/^0/, "7")} is in transit and order ${digits(12)} is pending.`,
-    () => `Reference ${pick(["000", "666", "912"])}-${digits(2).replace(/^00$/, "12")}-${digits(4).replace(/^0000$/, "1234")} is not a valid identifier.`,
-    () => `The IBAN GB${String(f.number.int({ min: 10, max: 96 })).padStart(2, "0")}WEST${digits(14)} failed validation.`,
+    () =>
+      `Reference ${pick(["000", "666", "912"])}-${digits(2).replace(/^00$/, "12")}-${digits(4).replace(/^0000$/, "1234")} is not a valid identifier.`,
+    () =>
+      `The IBAN GB${String(f.number.int({ min: 10, max: 96 })).padStart(2, "0")}WEST${digits(14)} failed validation.`,
     () => `Random bitcoin-looking string ${f.finance.bitcoinAddress()} failed its checksum.`,
     () => `Upgrade to version ${f.number.int(9)}.${f.number.int(20)}.${f.number.int(30)} before Friday.`,
     () => `ISBN 978-${digits(1)}-${digits(2)}-${digits(6)}-${digits(1)} is out of print.`,
     () => `The Quarterly Report was approved by the Board and the Finance Committee.`,
-    () => `Total: $${f.number.int({ min: 10, max: 9999 })}.${digits(2)} for ${f.number.int({ min: 2, max: 40 })} items at ${f.number.int(99)}% discount.`,
+    () =>
+      `Total: $${f.number.int({ min: 10, max: 9999 })}.${digits(2)} for ${f.number.int({ min: 2, max: 40 })} items at ${f.number.int(99)}% discount.`,
     () => `Commit ${f.git.commitSha()} fixed the build on the Main Branch.`,
     () => `${f.company.catchPhrase()}. ${f.hacker.phrase()}`,
-    () => `The ratio was ${f.number.int(50)}:${f.number.int(50)} and the score ${f.number.int(10)}-${f.number.int(10)}.`,
-    () => `Product SKU ${f.string.alpha({ length: 3, casing: "upper" })}-${digits(5)} costs ${f.number.int(500)} dollars.`,
+    () =>
+      `The ratio was ${f.number.int(50)}:${f.number.int(50)} and the score ${f.number.int(10)}-${f.number.int(10)}.`,
+    () =>
+      `Product SKU ${f.string.alpha({ length: 3, casing: "upper" })}-${digits(5)} costs ${f.number.int(500)} dollars.`,
   ];
 
   // The same values with no helpful context word: what a bare value scores on its own.
-  const bareValues: (() => Part)[] = [person, email, phone, card, ssn, iban, ip, urlV, macV, dateTime, routing, passport, license, cryptoV, location, street];
-  const bareFrames: [string, string][] = [["I noted ", " in the log."], ["", " appeared twice."], ["See: ", ""], ["Value ", " (copied)."]];
+  const bareValues: (() => Part)[] = [
+    person,
+    email,
+    phone,
+    card,
+    ssn,
+    iban,
+    ip,
+    urlV,
+    macV,
+    dateTime,
+    routing,
+    passport,
+    license,
+    cryptoV,
+    location,
+    street,
+  ];
+  const bareFrames: [string, string][] = [
+    ["I noted ", " in the log."],
+    ["", " appeared twice."],
+    ["See: ", ""],
+    ["Value ", " (copied)."],
+  ];
 
   const items: CorpusItem[] = [];
   const nBare = Math.round(size * 0.1);
@@ -326,11 +423,13 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
     if (f.datatype.boolean({ probability: 0.3 })) put("city", { type: "LOCATION", value: f.location.city() });
     if (f.datatype.boolean({ probability: 0.2 })) put("card_number", card());
     if (f.datatype.boolean({ probability: 0.2 })) put("ip", ip());
-    if (f.datatype.boolean({ probability: 0.15 })) put("password", { type: "SECRETS", value: f.internet.password({ length: 14 }) });
+    if (f.datatype.boolean({ probability: 0.15 }))
+      put("password", { type: "SECRETS", value: f.internet.password({ length: 14 }) });
     if (f.datatype.boolean({ probability: 0.15 })) put("routing_number", routing());
     data.status = pick(["active", "pending", "closed"]);
     data.count = f.number.int(100);
-    if (f.datatype.boolean({ probability: 0.5 })) put("created_at", { type: "DATE_TIME", value: f.date.recent().toISOString() });
+    if (f.datatype.boolean({ probability: 0.5 }))
+      put("created_at", { type: "DATE_TIME", value: f.date.recent().toISOString() });
     if (f.datatype.boolean({ probability: 0.5 })) put("note", sentences[f.number.int(sentences.length - 1)]());
     items.push({ kind: "json", data, labels });
   }

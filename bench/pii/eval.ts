@@ -59,7 +59,11 @@ export function evaluate(items: CorpusItem[], opts = prepareOptions()): Evaluati
       } else {
         s.fp++;
         const v = valueAt(item, f.path);
-        falsePositives.push({ type: f.type, text: v.slice(f.start, f.end), context: v.slice(Math.max(0, f.start - 30), f.end + 30) });
+        falsePositives.push({
+          type: f.type,
+          text: v.slice(f.start, f.end),
+          context: v.slice(Math.max(0, f.start - 30), f.end + 30),
+        });
       }
     }
     for (const l of item.labels) {
@@ -75,7 +79,11 @@ export function evaluate(items: CorpusItem[], opts = prepareOptions()): Evaluati
       if (!used.has(l)) {
         stat(l.type).fn++;
         const v = valueAt(item, l.path);
-        misses.push({ type: l.type, text: v.slice(l.start, l.end), context: v.slice(Math.max(0, l.start - 30), l.end + 30) });
+        misses.push({
+          type: l.type,
+          text: v.slice(l.start, l.end),
+          context: v.slice(Math.max(0, l.start - 30), l.end + 30),
+        });
       }
     }
   }
@@ -94,8 +102,15 @@ export function evaluate(items: CorpusItem[], opts = prepareOptions()): Evaluati
 /** The evaluation as a markdown table. */
 export function formatEvaluation(e: Evaluation, items: CorpusItem[]): string {
   const pct = (x: number) => (x * 100).toFixed(1);
-  const rows = e.scores.map((s) => `| ${s.type} | ${s.tp + s.fn} | ${s.tp} | ${s.fp} | ${s.fn} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} | ${s.tp ? pct(s.exact / s.tp) : "-"} |`);
-  const total = e.scores.reduce((a, s) => ({ tp: a.tp + s.tp, fp: a.fp + s.fp, fn: a.fn + s.fn }), { tp: 0, fp: 0, fn: 0 });
+  const rows = e.scores.map(
+    (s) =>
+      `| ${s.type} | ${s.tp + s.fn} | ${s.tp} | ${s.fp} | ${s.fn} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.f1)} | ${s.tp ? pct(s.exact / s.tp) : "-"} |`,
+  );
+  const total = e.scores.reduce((a, s) => ({ tp: a.tp + s.tp, fp: a.fp + s.fp, fn: a.fn + s.fn }), {
+    tp: 0,
+    fp: 0,
+    fn: 0,
+  });
   const p = total.tp / (total.tp + total.fp);
   const r = total.tp / (total.tp + total.fn);
   return [

@@ -10,8 +10,10 @@ export function main(args: string[]): void {
   console.log(formatEvaluation(e, items));
   if (args.includes("--errors")) {
     console.log("\nFalse positives:");
-    for (const x of e.falsePositives) console.log(`  ${x.type.padEnd(18)} ${JSON.stringify(x.text)}  …${JSON.stringify(x.context)}`);
+    for (const x of e.falsePositives)
+      console.log(`  ${x.type.padEnd(18)} ${JSON.stringify(x.text)}  …${JSON.stringify(x.context)}`);
     console.log("\nMisses:");
-    for (const x of e.misses) console.log(`  ${x.type.padEnd(18)} ${JSON.stringify(x.text)}  …${JSON.stringify(x.context)}`);
+    for (const x of e.misses)
+      console.log(`  ${x.type.padEnd(18)} ${JSON.stringify(x.text)}  …${JSON.stringify(x.context)}`);
   }
 }

@@ -23,9 +23,15 @@ export const BENIGN: [name: string, pattern: string, flags: string][] = [
 
 /** Exponential (or worse) for a backtracking engine; linear on RE2. Each input is 100 KB. */
 export function pathological(): [name: string, pattern: string, text: string][] {
-  const lines = Array.from({ length: Math.ceil(KB100 / 30) }, () => "b".repeat(10) + "a".repeat(19)).join("\n").slice(0, KB100);
+  const lines = Array.from({ length: Math.ceil(KB100 / 30) }, () => "b".repeat(10) + "a".repeat(19))
+    .join("\n")
+    .slice(0, KB100);
   return [
-    ["[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*# on letters (issue 9)", "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#", "abcdefghij".repeat(KB100 / 10)],
+    [
+      "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*# on letters (issue 9)",
+      "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#",
+      "abcdefghij".repeat(KB100 / 10),
+    ],
     ["(a+)+$ on a…a!", "(a+)+$", "a".repeat(KB100 - 1) + "!"],
     ["(a|aa)+$ on a…a!", "(a|aa)+$", "a".repeat(KB100 - 1) + "!"],
     ["(.*a){20} on lines of 19 a's", "(.*a){20}", lines],

@@ -40,7 +40,8 @@ export function buildWorkloads(seed = 11): Workloads {
         }
       }
       let notes = "";
-      while (JSON.stringify({ ...out, notes: notes + " " + "x".repeat(40) }).length < target) notes += (notes ? " " : "") + nextSentence();
+      while (JSON.stringify({ ...out, notes: notes + " " + "x".repeat(40) }).length < target)
+        notes += (notes ? " " : "") + nextSentence();
       if (notes) out.notes = notes;
       return out;
     });
@@ -56,4 +57,5 @@ export function buildWorkloads(seed = 11): Workloads {
   };
 }
 
-export const averageBytes = (records: unknown[]) => Math.round(records.reduce<number>((n, r) => n + JSON.stringify(r).length, 0) / records.length);
+export const averageBytes = (records: unknown[]) =>
+  Math.round(records.reduce<number>((n, r) => n + JSON.stringify(r).length, 0) / records.length);

@@ -15,8 +15,16 @@ const errors = new Rate("errors");
 export const options = {
   scenarios: {
     baseline: choose({
-      seed: rampingVus([{ duration: "2m", target: 50 }, { duration: "10m", target: 100 }, { duration: "2m", target: 0 }]),
-      local: rampingVus([{ duration: "3s", target: 5 }, { duration: "6s", target: 5 }, { duration: "1s", target: 0 }]),
+      seed: rampingVus([
+        { duration: "2m", target: 50 },
+        { duration: "10m", target: 100 },
+        { duration: "2m", target: 0 },
+      ]),
+      local: rampingVus([
+        { duration: "3s", target: 5 },
+        { duration: "6s", target: 5 },
+        { duration: "1s", target: 0 },
+      ]),
     }),
   },
   thresholds: {

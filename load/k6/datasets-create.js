@@ -15,8 +15,12 @@ export async function setup() {
 
 /** @param {{ token: string }} data */
 export default async function (data) {
-  const res = await request("POST", "/api/v1/datasets", { token: data.token, body: datasetBody(uniqueName("create")), name: NAME });
-  check(res, { "201": (r) => r.status === 201 });
+  const res = await request("POST", "/api/v1/datasets", {
+    token: data.token,
+    body: datasetBody(uniqueName("create")),
+    name: NAME,
+  });
+  check(res, { 201: (r) => r.status === 201 });
 }
 
 export const handleSummary = summaryFor("datasets-create");

@@ -17,7 +17,7 @@ export async function setup() {
 export default async function (data) {
   const { id } = await createDataset(data.token, uniqueName("delete"));
   const res = await request("DELETE", "/api/v1/datasets/{id}", { token: data.token, params: { id }, name: NAME });
-  check(res, { "204": (r) => r.status === 204 });
+  check(res, { 204: (r) => r.status === 204 });
 }
 
 export const handleSummary = summaryFor("datasets-delete");

@@ -26,7 +26,7 @@ export default async function (data) {
     body: { description: `update ${__ITER}` },
     name: NAME,
   });
-  if (check(res, { "200": (r) => r.status === 200 })) mine.etag = /** @type {string} */ (res.headers["Etag"]);
+  if (check(res, { 200: (r) => r.status === 200 })) mine.etag = /** @type {string} */ (res.headers["Etag"]);
   else mine = null;
 }
 

@@ -12,9 +12,17 @@ export const options = endpointOptions(NAME);
 export async function setup() {
   const token = await tenantKey();
   const key = `load-${Date.now().toString(36)}`;
-  expectStatus(await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }), 201, "create transit key");
+  expectStatus(
+    await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }),
+    201,
+    "create transit key",
+  );
   const plaintext = randomBase64(100 * 1024);
-  const enc = expectStatus(await request("POST", "/api/v1/encrypt", { token, body: { key, plaintext } }), 200, "encrypt");
+  const enc = expectStatus(
+    await request("POST", "/api/v1/encrypt", { token, body: { key, plaintext } }),
+    200,
+    "encrypt",
+  );
   const body = JSON.stringify({ key, ciphertext: enc.json("ciphertext") });
   const dec = expectStatus(await request("POST", "/api/v1/decrypt", { token, body }), 200, "decrypt");
   if (dec.json("plaintext") !== plaintext) throw new Error("decrypt did not give the payload back");
@@ -24,7 +32,7 @@ export async function setup() {
 /** @param {{ token: string, body: string }} data */
 export default async function (data) {
   const res = await request("POST", "/api/v1/decrypt", { token: data.token, body: data.body, name: NAME });
-  check(res, { "200": (r) => r.status === 200 });
+  check(res, { 200: (r) => r.status === 200 });
 }
 
 export const handleSummary = summaryFor("decrypt");

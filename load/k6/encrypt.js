@@ -12,14 +12,20 @@ export const options = endpointOptions(NAME);
 export async function setup() {
   const token = await tenantKey();
   const key = `load-${Date.now().toString(36)}`;
-  expectStatus(await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }), 201, "create transit key");
+  expectStatus(
+    await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }),
+    201,
+    "create transit key",
+  );
   return { token, body: JSON.stringify({ key, plaintext: randomBase64(100 * 1024) }) };
 }
 
 /** @param {{ token: string, body: string }} data */
 export default async function (data) {
   const res = await request("POST", "/api/v1/encrypt", { token: data.token, body: data.body, name: NAME });
-  check(res, { "200 with a ciphertext": (r) => r.status === 200 && String(r.json("ciphertext")).startsWith("ldv:v1:") });
+  check(res, {
+    "200 with a ciphertext": (r) => r.status === 200 && String(r.json("ciphertext")).startsWith("ldv:v1:"),
+  });
 }
 
 export const handleSummary = summaryFor("encrypt");

@@ -10,7 +10,7 @@ export const options = endpointOptions(null, NAME);
 
 export default async function () {
   const res = await request("GET", "/healthz", { name: NAME });
-  check(res, { "200": (r) => r.status === 200 });
+  check(res, { 200: (r) => r.status === 200 });
 }
 
 export const handleSummary = summaryFor("healthz");

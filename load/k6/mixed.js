@@ -37,7 +37,13 @@ export const options = {
   thresholds: {
     "http_req_duration{scenario:read_heavy}": ["p(95)<150"],
     "http_req_duration{scenario:write_heavy}": ["p(95)<150"],
-    ...endpointThresholds("GET /datasets/{id}", "GET /records (batch)", "POST /datasets", "POST /records", "POST /anonymize"),
+    ...endpointThresholds(
+      "GET /datasets/{id}",
+      "GET /records (batch)",
+      "POST /datasets",
+      "POST /records",
+      "POST /anonymize",
+    ),
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
@@ -47,27 +53,51 @@ export async function setup() {
   const token = await tenantKey();
   const { id } = await createDataset(token, `mixed-${Date.now().toString(36)}`);
   const records = Array.from({ length: 100 }, (_, i) => ({ data: { ...RECORD, name: `John Doe ${i}` } }));
-  expectStatus(await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }), 201, "add records");
+  expectStatus(
+    await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }),
+    201,
+    "add records",
+  );
   return { token, id };
 }
 
 /** @param {{ token: string, id: string }} data */
 export async function readWorkload(data) {
-  const ds = await request("GET", "/api/v1/datasets/{id}", { token: data.token, params: { id: data.id }, name: "GET /datasets/{id}" });
-  const page = await request("GET", "/api/v1/datasets/{id}/records", { token: data.token, params: { id: data.id }, query: "?limit=100", name: "GET /records (batch)" });
+  const ds = await request("GET", "/api/v1/datasets/{id}", {
+    token: data.token,
+    params: { id: data.id },
+    name: "GET /datasets/{id}",
+  });
+  const page = await request("GET", "/api/v1/datasets/{id}/records", {
+    token: data.token,
+    params: { id: data.id },
+    query: "?limit=100",
+    name: "GET /records (batch)",
+  });
   group("read", () => {
     check(ds, { "dataset read": (r) => r.status === 200 });
-    check(page, { "100 records read": (r) => r.status === 200 && /** @type {unknown[]} */ (r.json("items")).length === 100 });
+    check(page, {
+      "100 records read": (r) => r.status === 200 && /** @type {unknown[]} */ (r.json("items")).length === 100,
+    });
   });
   await sleep(0.5);
 }
 
 /** @param {{ token: string }} data */
 export async function writeWorkload(data) {
-  const created = await request("POST", "/api/v1/datasets", { token: data.token, body: datasetBody(uniqueName("mixed")), name: "POST /datasets" });
+  const created = await request("POST", "/api/v1/datasets", {
+    token: data.token,
+    body: datasetBody(uniqueName("mixed")),
+    name: "POST /datasets",
+  });
   if (created.status === 201) {
     const id = /** @type {string} */ (created.json("id"));
-    const added = await request("POST", "/api/v1/datasets/{id}/records", { token: data.token, params: { id }, body: { data: { field: "value" } }, name: "POST /records" });
+    const added = await request("POST", "/api/v1/datasets/{id}/records", {
+      token: data.token,
+      params: { id },
+      body: { data: { field: "value" } },
+      name: "POST /records",
+    });
     if (added.status === 201) writes.add(1);
     group("write", () => check(added, { "record added": (r) => r.status === 201 }));
   }
@@ -77,8 +107,12 @@ export async function writeWorkload(data) {
 
 /** @param {{ token: string }} data */
 export async function anonymizeWorkload(data) {
-  const res = await request("POST", "/api/v1/anonymize", { token: data.token, body: ANONYMIZE_BODY, name: "POST /anonymize" });
-  group("anonymize", () => check(res, { "anonymized": (r) => r.status === 200 }));
+  const res = await request("POST", "/api/v1/anonymize", {
+    token: data.token,
+    body: ANONYMIZE_BODY,
+    name: "POST /anonymize",
+  });
+  group("anonymize", () => check(res, { anonymized: (r) => r.status === 200 }));
   await sleep(0.1);
 }
 

@@ -15,8 +15,16 @@ const errors = new Rate("errors");
 export const options = {
   scenarios: {
     normal: choose({
-      seed: rampingVus([{ duration: "5m", target: 500 }, { duration: "30m", target: 1000 }, { duration: "5m", target: 0 }]),
-      local: rampingVus([{ duration: "3s", target: 10 }, { duration: "6s", target: 10 }, { duration: "1s", target: 0 }]),
+      seed: rampingVus([
+        { duration: "5m", target: 500 },
+        { duration: "30m", target: 1000 },
+        { duration: "5m", target: 0 },
+      ]),
+      local: rampingVus([
+        { duration: "3s", target: 10 },
+        { duration: "6s", target: 10 },
+        { duration: "1s", target: 0 },
+      ]),
     }),
   },
   thresholds: {

@@ -15,8 +15,16 @@ const errors = new Rate("errors");
 export const options = {
   scenarios: {
     peak: choose({
-      seed: rampingVus([{ duration: "2m", target: 2000 }, { duration: "10m", target: 5000 }, { duration: "2m", target: 0 }]),
-      local: rampingVus([{ duration: "2s", target: 20 }, { duration: "6s", target: 20 }, { duration: "2s", target: 0 }]),
+      seed: rampingVus([
+        { duration: "2m", target: 2000 },
+        { duration: "10m", target: 5000 },
+        { duration: "2m", target: 0 },
+      ]),
+      local: rampingVus([
+        { duration: "2s", target: 20 },
+        { duration: "6s", target: 20 },
+        { duration: "2s", target: 0 },
+      ]),
     }),
   },
   thresholds: {

@@ -17,8 +17,13 @@ export async function setup() {
 /** @param {{ token: string, ids: string[] }} data */
 export default async function (data) {
   const id = data.ids[(__VU + __ITER) % data.ids.length];
-  const res = await request("POST", "/api/v1/datasets/{id}/records", { token: data.token, params: { id }, body: { data: RECORD }, name: NAME });
-  check(res, { "201": (r) => r.status === 201 });
+  const res = await request("POST", "/api/v1/datasets/{id}/records", {
+    token: data.token,
+    params: { id },
+    body: { data: RECORD },
+    name: NAME,
+  });
+  check(res, { 201: (r) => r.status === 201 });
 }
 
 export const handleSummary = summaryFor("records-add");

@@ -14,14 +14,25 @@ export async function setup() {
   const token = await tenantKey();
   const { id } = await createDataset(token, `batch-${Date.now().toString(36)}`);
   const records = Array.from({ length: RECORDS }, (_, i) => ({ data: { ...RECORD, name: `John Doe ${i}` } }));
-  expectStatus(await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }), 201, "add records");
+  expectStatus(
+    await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }),
+    201,
+    "add records",
+  );
   return { token, id };
 }
 
 /** @param {{ token: string, id: string }} data */
 export default async function (data) {
-  const res = await request("GET", "/api/v1/datasets/{id}/records", { token: data.token, params: { id: data.id }, query: `?limit=${RECORDS}`, name: NAME });
-  check(res, { "200 with 1000 records": (r) => r.status === 200 && /** @type {unknown[]} */ (r.json("items")).length === RECORDS });
+  const res = await request("GET", "/api/v1/datasets/{id}/records", {
+    token: data.token,
+    params: { id: data.id },
+    query: `?limit=${RECORDS}`,
+    name: NAME,
+  });
+  check(res, {
+    "200 with 1000 records": (r) => r.status === 200 && /** @type {unknown[]} */ (r.json("items")).length === RECORDS,
+  });
 }
 
 export const handleSummary = summaryFor("records-list");

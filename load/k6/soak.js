@@ -15,8 +15,16 @@ const errors = new Rate("errors");
 export const options = {
   scenarios: {
     soak: choose({
-      seed: rampingVus([{ duration: "5m", target: 500 }, { duration: "24h", target: 500 }, { duration: "5m", target: 0 }]),
-      local: rampingVus([{ duration: "2s", target: 5 }, { duration: "20s", target: 5 }, { duration: "2s", target: 0 }]),
+      seed: rampingVus([
+        { duration: "5m", target: 500 },
+        { duration: "24h", target: 500 },
+        { duration: "5m", target: 0 },
+      ]),
+      local: rampingVus([
+        { duration: "2s", target: 5 },
+        { duration: "20s", target: 5 },
+        { duration: "2s", target: 0 },
+      ]),
     }),
   },
   thresholds: {

@@ -15,8 +15,18 @@ const errors = new Rate("errors");
 export const options = {
   scenarios: {
     stress: choose({
-      seed: rampingVus([{ duration: "5m", target: 5000 }, { duration: "5m", target: 10000 }, { duration: "5m", target: 15000 }, { duration: "5m", target: 20000 }]),
-      local: rampingVus([{ duration: "3s", target: 10 }, { duration: "3s", target: 20 }, { duration: "3s", target: 30 }, { duration: "3s", target: 40 }]),
+      seed: rampingVus([
+        { duration: "5m", target: 5000 },
+        { duration: "5m", target: 10000 },
+        { duration: "5m", target: 15000 },
+        { duration: "5m", target: 20000 },
+      ]),
+      local: rampingVus([
+        { duration: "3s", target: 10 },
+        { duration: "3s", target: 20 },
+        { duration: "3s", target: 30 },
+        { duration: "3s", target: 40 },
+      ]),
     }),
   },
   thresholds: {

@@ -12,9 +12,17 @@ const BODY = {
   schema: {
     type: "object",
     required: ["name", "email"],
-    properties: { name: { type: "string", minLength: 1 }, email: { type: "string", format: "email" }, age: { type: "integer", minimum: 0 } },
+    properties: {
+      name: { type: "string", minLength: 1 },
+      email: { type: "string", format: "email" },
+      age: { type: "integer", minimum: 0 },
+    },
   },
-  records: Array.from({ length: 10 }, (_, i) => (i === 9 ? { name: "", email: "not-an-email", age: -1 } : { name: `User ${i}`, email: `user${i}@example.com`, age: 20 + i })),
+  records: Array.from({ length: 10 }, (_, i) =>
+    i === 9
+      ? { name: "", email: "not-an-email", age: -1 }
+      : { name: `User ${i}`, email: `user${i}@example.com`, age: 20 + i },
+  ),
 };
 
 export async function setup() {

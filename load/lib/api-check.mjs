@@ -44,7 +44,13 @@ export function k6ApiViolations(source, file, shimExports) {
     }
   }
   const visit = (node) => {
-    if (ts.isIdentifier(node) && bound.has(node.text) && !ts.isImportSpecifier(node.parent) && !ts.isImportClause(node.parent) && !ts.isNamespaceImport(node.parent)) {
+    if (
+      ts.isIdentifier(node) &&
+      bound.has(node.text) &&
+      !ts.isImportSpecifier(node.parent) &&
+      !ts.isImportClause(node.parent) &&
+      !ts.isNamespaceImport(node.parent)
+    ) {
       const b = bound.get(node.text);
       if (b.kind !== "named") {
         const parent = node.parent;
@@ -52,18 +58,25 @@ export function k6ApiViolations(source, file, shimExports) {
           out.push(`${where(node)}: '${node.text}' (${b.spec}) used other than as ${node.text}.member`);
         } else {
           const target = b.kind === "default" ? shimExports[b.spec].default : shimExports[b.spec];
-          if (!target || !(parent.name.text in target)) out.push(`${where(node)}: ${node.text}.${parent.name.text} (${b.spec}) is not implemented by the runner`);
+          if (!target || !(parent.name.text in target))
+            out.push(`${where(node)}: ${node.text}.${parent.name.text} (${b.spec}) is not implemented by the runner`);
         }
       }
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
       const b = bound.get(node.expression.text);
       if (b?.spec === "k6" && b.name === "sleep" && !ts.isAwaitExpression(node.parent)) {
-        out.push(`${where(node)}: sleep() must be awaited (the runner's sleep returns a Promise; on k6 awaiting it is harmless)`);
+        out.push(
+          `${where(node)}: sleep() must be awaited (the runner's sleep returns a Promise; on k6 awaiting it is harmless)`,
+        );
       }
       if (b?.spec === "k6" && b.name === "group") {
         const fn = node.arguments[1];
-        if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+        if (
+          fn &&
+          (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+          fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)
+        ) {
           out.push(`${where(node)}: group() with an async function (k6 does not support it)`);
         }
       }
@@ -80,6 +93,7 @@ export function k6ApiViolations(source, file, shimExports) {
 /** The exports of each shim module, keyed by the k6 module it stands in for. */
 export async function shimExports() {
   const out = {};
-  for (const [spec, file] of Object.entries(SHIMS)) out[spec] = { ...(await import(new URL(`./k6/${file.slice(2)}`, import.meta.url).href)) };
+  for (const [spec, file] of Object.entries(SHIMS))
+    out[spec] = { ...(await import(new URL(`./k6/${file.slice(2)}`, import.meta.url).href)) };
   return out;
 }

@@ -40,8 +40,17 @@ async function measure({ scriptDir, script, tag, profile, duration, env, stack, 
   const d = data.metrics[`http_req_duration{name:${tag}}`]?.values ?? {};
   const failed = data.metrics[`http_req_failed{name:${tag}}`]?.values ?? { rate: NaN };
   const seconds = Number(duration.replace(/s$/, ""));
-  const row = { count: d.count ?? 0, rps: (d.count ?? 0) / seconds, p50: d.med, p99: d["p(99)"], failed: failed.rate, cpu };
-  log(`  ${profile} ${tag}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50?.toFixed(1)} ms, p99 ${row.p99?.toFixed(1)} ms, failed ${(100 * row.failed).toFixed(2)} %, generator ${cpu.generatorPct.toFixed(0)} %, stack ${cpu.stackPct?.toFixed(0) ?? "n/a"} %`);
+  const row = {
+    count: d.count ?? 0,
+    rps: (d.count ?? 0) / seconds,
+    p50: d.med,
+    p99: d["p(99)"],
+    failed: failed.rate,
+    cpu,
+  };
+  log(
+    `  ${profile} ${tag}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50?.toFixed(1)} ms, p99 ${row.p99?.toFixed(1)} ms, failed ${(100 * row.failed).toFixed(2)} %, generator ${cpu.generatorPct.toFixed(0)} %, stack ${cpu.stackPct?.toFixed(0) ?? "n/a"} %`,
+  );
   return row;
 }
 
@@ -54,7 +63,16 @@ export async function compare({ scriptDir, scripts, profiles, duration, env, sta
     for (const profile of profiles) {
       try {
         // /healthz right before each endpoint: the reference moves with the machine's load.
-        const health = await measure({ scriptDir, script: "healthz", tag: "GET /healthz", profile, duration, env, stack, log });
+        const health = await measure({
+          scriptDir,
+          script: "healthz",
+          tag: "GET /healthz",
+          profile,
+          duration,
+          env,
+          stack,
+          log,
+        });
         const ep = await measure({ scriptDir, script, tag, profile, duration, env, stack, log });
         rows.push({ script, tag, profile, health, ep });
       } catch (err) {
@@ -66,7 +84,8 @@ export async function compare({ scriptDir, scripts, profiles, duration, env, sta
   }
   const m = machine();
   const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "-");
-  const cpu = (c) => `${f(c.generatorPct, 0)} / ${c.stackPct === null ? "n/a" : f(c.stackPct, 0)} / ${f(c.machineBusyPct, 0)}`;
+  const cpu = (c) =>
+    `${f(c.generatorPct, 0)} / ${c.stackPct === null ? "n/a" : f(c.stackPct, 0)} / ${f(c.machineBusyPct, 0)}`;
   const lines = [
     `Machine: ${m.cpus} × ${m.model}, Node ${m.node}. Date: ${new Date().toISOString()}. Server: ${mode}.`,
     `Each row: GET /healthz for ${duration}, then the endpoint for ${duration}, closed loop (c10: 10 requests at a time, c1: one).`,

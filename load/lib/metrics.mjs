@@ -59,7 +59,10 @@ export function parseMetricKey(key) {
   for (const part of key.slice(open + 1, -1).split(",")) {
     const colon = part.indexOf(":");
     if (colon < 0) throw new Error(`malformed submetric '${key}': '${part}' is not tag:value`);
-    tags[part.slice(0, colon).trim()] = part.slice(colon + 1).trim().replace(/^(["'`])(.*)\1$/, "$2");
+    tags[part.slice(0, colon).trim()] = part
+      .slice(colon + 1)
+      .trim()
+      .replace(/^(["'`])(.*)\1$/, "$2");
   }
   return { name: key.slice(0, open).trim(), tags };
 }
@@ -118,7 +121,8 @@ function trendStat(sorted, sum, stat) {
   }
 }
 
-const EXPR = /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|<|>=|>|===|==|!=)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const EXPR =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|<|>=|>|===|==|!=)\s*(-?\d+(?:\.\d+)?)\s*$/;
 const AGGS = {
   trend: (a) => a === "avg" || a === "min" || a === "max" || a === "med" || a === "count" || a.startsWith("p("),
   rate: (a) => a === "rate",
@@ -186,19 +190,34 @@ export function summarizeMetrics(registry, thresholds, { trendStats = DEFAULT_TR
   const opts = { trendStats, durationMs };
   for (const m of registry.metrics.values()) {
     if (m.samples.length === 0 && !thresholds[m.name]) continue;
-    metrics[m.name] = { type: m.type, contains: m.contains, values: aggregate(m.type, m.samples.map((s) => s.value), opts) };
+    metrics[m.name] = {
+      type: m.type,
+      contains: m.contains,
+      values: aggregate(
+        m.type,
+        m.samples.map((s) => s.value),
+        opts,
+      ),
+    };
   }
   for (const [key, exprs] of Object.entries(thresholds ?? {})) {
     const { name, tags } = parseMetricKey(key);
     const metric = registry.metrics.get(name);
     if (!metric) throw new Error(`threshold on '${key}': no metric named ${name}`);
     const values = metric.samples.filter((s) => matches(s.tags, tags)).map((s) => s.value);
-    const entry = (metrics[key] ??= { type: metric.type, contains: metric.contains, values: aggregate(metric.type, values, opts) });
+    const entry = (metrics[key] ??= {
+      type: metric.type,
+      contains: metric.contains,
+      values: aggregate(metric.type, values, opts),
+    });
     entry.thresholds ??= {};
     for (const expr of exprs) {
       const t = parseThreshold(expr, metric.type);
       // A percentile threshold needs its statistic whether or not the summary lists it.
-      const actual = t.agg in entry.values ? entry.values[t.agg] : aggregate(metric.type, values, { ...opts, trendStats: [t.agg] })[t.agg];
+      const actual =
+        t.agg in entry.values
+          ? entry.values[t.agg]
+          : aggregate(metric.type, values, { ...opts, trendStats: [t.agg] })[t.agg];
       // Like k6, a trend threshold over no samples compares against 0; count>0 catches "nothing measured".
       const ok = compare(actual, t.op, t.limit);
       entry.thresholds[t.text] = { ok };

@@ -49,7 +49,10 @@ export function cpuMeter(stackPgid) {
       return {
         generatorPct: (100 * (gen.user + gen.system)) / 1000 / elapsedMs,
         stackPct: stack0 === null || stack1 === null ? null : (100 * (stack1 - stack0) * 1000) / elapsedMs,
-        machineBusyPct: machine0 && machine1 && machine1.total > machine0.total ? (100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total) : null,
+        machineBusyPct:
+          machine0 && machine1 && machine1.total > machine0.total
+            ? (100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)
+            : null,
       };
     },
   };

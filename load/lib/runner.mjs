@@ -6,7 +6,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BUILTIN, DEFAULT_TREND_STATS, parseMetricKey, parseThreshold, Registry, summarizeMetrics } from "./metrics.mjs";
+import {
+  BUILTIN,
+  DEFAULT_TREND_STATS,
+  parseMetricKey,
+  parseThreshold,
+  Registry,
+  summarizeMetrics,
+} from "./metrics.mjs";
 import { context, setRun } from "./k6/runtime.mjs";
 
 let hooksRegistered = false;
@@ -41,12 +48,24 @@ export function targetVUs(stages, t, startVUs = 0) {
 const sleepMs = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The options keys the runner understands; any other is an error rather than silently ignored. */
-const OPTION_KEYS = new Set(["scenarios", "thresholds", "summaryTrendStats", "setupTimeout", "teardownTimeout", "stages", "vus", "duration"]);
+const OPTION_KEYS = new Set([
+  "scenarios",
+  "thresholds",
+  "summaryTrendStats",
+  "setupTimeout",
+  "teardownTimeout",
+  "stages",
+  "vus",
+  "duration",
+]);
 
 const EXECUTORS = {
   "constant-vus": { keys: ["vus", "duration"], run: constantVus },
   "ramping-vus": { keys: ["startVUs", "stages", "gracefulRampDown"], run: rampingVus },
-  "constant-arrival-rate": { keys: ["rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"], run: constantArrivalRate },
+  "constant-arrival-rate": {
+    keys: ["rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"],
+    run: constantArrivalRate,
+  },
 };
 const COMMON_KEYS = ["executor", "exec", "startTime", "gracefulStop", "tags", "env"];
 
@@ -55,16 +74,24 @@ export const SUPPORTED = { options: [...OPTION_KEYS], executors: Object.keys(EXE
 
 /** options.scenarios, or the scenario k6 derives from stages / vus + duration. Throws on what the runner does not do. */
 export function scenariosOf(options) {
-  for (const k of Object.keys(options)) if (!OPTION_KEYS.has(k)) throw new Error(`option '${k}' is not implemented by the local runner`);
+  for (const k of Object.keys(options))
+    if (!OPTION_KEYS.has(k)) throw new Error(`option '${k}' is not implemented by the local runner`);
   let scenarios = options.scenarios;
   if (!scenarios) {
-    if (options.stages) scenarios = { default: { executor: "ramping-vus", startVUs: options.vus ?? 1, stages: options.stages } };
-    else scenarios = { default: { executor: "constant-vus", vus: options.vus ?? 1, duration: options.duration ?? "10s" } };
+    if (options.stages)
+      scenarios = { default: { executor: "ramping-vus", startVUs: options.vus ?? 1, stages: options.stages } };
+    else
+      scenarios = { default: { executor: "constant-vus", vus: options.vus ?? 1, duration: options.duration ?? "10s" } };
   }
   for (const [name, s] of Object.entries(scenarios)) {
     const ex = EXECUTORS[s.executor];
-    if (!ex) throw new Error(`scenario ${name}: executor '${s.executor}' is not implemented by the local runner (${Object.keys(EXECUTORS).join(", ")})`);
-    for (const k of Object.keys(s)) if (!COMMON_KEYS.includes(k) && !ex.keys.includes(k)) throw new Error(`scenario ${name}: '${k}' is not implemented for ${s.executor}`);
+    if (!ex)
+      throw new Error(
+        `scenario ${name}: executor '${s.executor}' is not implemented by the local runner (${Object.keys(EXECUTORS).join(", ")})`,
+      );
+    for (const k of Object.keys(s))
+      if (!COMMON_KEYS.includes(k) && !ex.keys.includes(k))
+        throw new Error(`scenario ${name}: '${k}' is not implemented for ${s.executor}`);
   }
   return scenarios;
 }
@@ -101,14 +128,20 @@ class Checks {
   record(groupPath, name, ok) {
     const g = this.ensureGroup(groupPath);
     let c = g.checks.find((x) => x.name === name);
-    if (!c) g.checks.push((c = { name, path: `${groupPath}::${name}`, id: `${groupPath}::${name}`, passes: 0, fails: 0 }));
+    if (!c)
+      g.checks.push((c = { name, path: `${groupPath}::${name}`, id: `${groupPath}::${name}`, passes: 0, fails: 0 }));
     if (ok) c.passes++;
     else c.fails++;
   }
 }
 
 function newScenarioState(name) {
-  return { name, agent: new http.Agent({ keepAlive: true, maxSockets: Infinity }), aborted: false, sleepers: new Set() };
+  return {
+    name,
+    agent: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
+    aborted: false,
+    sleepers: new Set(),
+  };
 }
 
 function abortScenario(sc) {
@@ -144,7 +177,8 @@ export async function runScript({ script, env = {}, extra = () => ({}), log = ()
     validateThresholds(options.thresholds, registry);
     for (const [name, s] of Object.entries(scenarios)) {
       const fn = main[s.exec ?? "default"];
-      if (typeof fn !== "function") throw new Error(`scenario ${name}: the script exports no function '${s.exec ?? "default"}'`);
+      if (typeof fn !== "function")
+        throw new Error(`scenario ${name}: the script exports no function '${s.exec ?? "default"}'`);
     }
     const trendStats = options.summaryTrendStats ?? DEFAULT_TREND_STATS;
     const started = performance.now();
@@ -181,14 +215,20 @@ export async function runScript({ script, env = {}, extra = () => ({}), log = ()
         const iterate = (vu, scheduledAt) => runIteration(run, vu, sc, exec, data, scheduledAt);
         const scenarioEnv = { ...spec, name, log };
         const result = await EXECUTORS[spec.executor].run(scenarioEnv, { newVu, iterate, sc, registry });
-        log(`${name}: ${result.iterations} iterations${result.dropped ? `, ${result.dropped} dropped` : ""}${result.interrupted ? `, ${result.interrupted} interrupted` : ""}`);
+        log(
+          `${name}: ${result.iterations} iterations${result.dropped ? `, ${result.dropped} dropped` : ""}${result.interrupted ? `, ${result.interrupted} interrupted` : ""}`,
+        );
       }),
     );
     const scenariosMs = performance.now() - t0;
 
     if (typeof main.teardown === "function") {
       const sc = newScenarioState("default");
-      await withTimeout(context.run({ vu: { id: 0, iter: 0 }, sc, group: "::teardown" }, () => main.teardown(data)), parseDuration(options.teardownTimeout ?? "60s"), "teardown()");
+      await withTimeout(
+        context.run({ vu: { id: 0, iter: 0 }, sc, group: "::teardown" }, () => main.teardown(data)),
+        parseDuration(options.teardownTimeout ?? "60s"),
+        "teardown()",
+      );
       abortScenario(sc);
     }
     for (const [msg, n] of run.iterationErrors) log(`iteration error (x${n}): ${msg}`);
@@ -198,13 +238,19 @@ export async function runScript({ script, env = {}, extra = () => ({}), log = ()
     const summary = {
       root_group: run.checks.root,
       options: { summaryTrendStats: trendStats, summaryTimeUnit: "", noColor: false },
-      state: { isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY), testRunDurationMs: durationMs },
+      state: {
+        isStdOutTTY: Boolean(process.stdout.isTTY),
+        isStdErrTTY: Boolean(process.stderr.isTTY),
+        testRunDurationMs: durationMs,
+      },
       metrics,
       ...extra({ scenariosMs }),
     };
     const files = [];
     if (typeof main.handleSummary === "function") {
-      const out = await context.run({ vu: { id: 0, iter: 0 }, sc: newScenarioState("default"), group: "" }, () => main.handleSummary(summary));
+      const out = await context.run({ vu: { id: 0, iter: 0 }, sc: newScenarioState("default"), group: "" }, () =>
+        main.handleSummary(summary),
+      );
       for (const [target, content] of Object.entries(out ?? {})) {
         if (target === "stdout") process.stdout.write(String(content));
         else if (target === "stderr") process.stderr.write(String(content));
@@ -245,7 +291,8 @@ export async function inspectScript({ script, env = {} }) {
     const scenarios = scenariosOf(options);
     validateThresholds(options.thresholds, registry);
     for (const [name, s] of Object.entries(scenarios)) {
-      if (typeof mod[s.exec ?? "default"] !== "function") throw new Error(`scenario ${name}: the script exports no function '${s.exec ?? "default"}'`);
+      if (typeof mod[s.exec ?? "default"] !== "function")
+        throw new Error(`scenario ${name}: the script exports no function '${s.exec ?? "default"}'`);
     }
     return { exports: Object.keys(mod), options, scenarios };
   } finally {
@@ -273,7 +320,10 @@ async function runIteration(run, vu, sc, exec, data, scheduledAt) {
 
 /** Waits for `inflight` iterations up to gracefulStop, then cuts the rest off. Returns how many were cut. */
 async function drain(inflight, sc, gracefulStop) {
-  const done = await Promise.race([Promise.allSettled([...inflight]).then(() => true), sleepMs(parseDuration(gracefulStop ?? "30s")).then(() => false)]);
+  const done = await Promise.race([
+    Promise.allSettled([...inflight]).then(() => true),
+    sleepMs(parseDuration(gracefulStop ?? "30s")).then(() => false),
+  ]);
   const interrupted = done ? 0 : inflight.size;
   abortScenario(sc);
   if (!done) await Promise.race([Promise.allSettled([...inflight]), sleepMs(2000)]);

@@ -6,7 +6,8 @@ import { join } from "node:path";
 export function operatorToken(root) {
   if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
   const file = join(root, ".dev.vars");
-  if (!existsSync(file)) throw new Error(`${file} not found: start the stack once with scripts/start.mjs, which creates it`);
+  if (!existsSync(file))
+    throw new Error(`${file} not found: start the stack once with scripts/start.mjs, which creates it`);
   const token = /^OPERATOR_TOKEN=(.*)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim();
   if (!token) throw new Error(`${file} has no OPERATOR_TOKEN`);
   return token;

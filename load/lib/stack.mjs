@@ -10,7 +10,10 @@ export function assertLoopback(base) {
   if (url.protocol !== "http:") throw new Error(`target ${base}: only http:// is supported`);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
-  if (!loopback) throw new Error(`target ${base} is not a loopback address (127.0.0.0/8, localhost, [::1]); refusing to send load there`);
+  if (!loopback)
+    throw new Error(
+      `target ${base} is not a loopback address (127.0.0.0/8, localhost, [::1]); refusing to send load there`,
+    );
   return url.origin;
 }
 
@@ -37,7 +40,15 @@ export async function stopStartedStack() {
  * its output in `logFile`, and waits for /healthz. `persistTo` is the local state folder (default: `npm start`'s
  * `.wrangler/state`). Returns a stop() that ends the process group it started.
  */
-export async function startStack({ root, base, logFile, timeoutMs = 180_000, log, persistTo, script = "scripts/start.mjs" }) {
+export async function startStack({
+  root,
+  base,
+  logFile,
+  timeoutMs = 180_000,
+  log,
+  persistTo,
+  script = "scripts/start.mjs",
+}) {
   const url = new URL(base);
   mkdirSync(join(logFile, ".."), { recursive: true });
   const out = createWriteStream(logFile);

@@ -11,7 +11,9 @@ import { inspectScript } from "../lib/runner.mjs";
 const k6Dir = join(dirname(fileURLToPath(import.meta.url)), "..", "k6");
 const files = [
   ...readdirSync(k6Dir).filter((f) => f.endsWith(".js")),
-  ...readdirSync(join(k6Dir, "lib")).filter((f) => f.endsWith(".js")).map((f) => `lib/${f}`),
+  ...readdirSync(join(k6Dir, "lib"))
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => `lib/${f}`),
 ];
 const scripts = files.filter((f) => !f.startsWith("lib/"));
 
@@ -44,7 +46,8 @@ export default async function () {
     /group\(\) with an async function/,
     /open\(\)/,
     /'http' \(k6\/http\) used other than/,
-  ]) assert.match(found, expected);
+  ])
+    assert.match(found, expected);
 });
 
 test("every script loads on the runner for each of its profiles, with executors, options and thresholds it implements", async () => {
@@ -57,7 +60,8 @@ test("every script loads on the runner for each of its profiles, with executors,
         profiles.push(profile);
       } catch (err) {
         // Scenario scripts have seed and local only; any other failure is a real one.
-        if (!(profile.startsWith("c") && /is not one of this script's profiles/.test(err.message))) throw new Error(`${f} PROFILE=${profile}: ${err.message}`, { cause: err });
+        if (!(profile.startsWith("c") && /is not one of this script's profiles/.test(err.message)))
+          throw new Error(`${f} PROFILE=${profile}: ${err.message}`, { cause: err });
       }
     }
     assert.ok(profiles.includes("seed") && profiles.includes("local"), `${f}: ${profiles}`);
@@ -67,15 +71,30 @@ test("every script loads on the runner for each of its profiles, with executors,
 test("the runner refuses an option, executor or threshold it does not implement", async () => {
   const { scenariosOf } = await import("../lib/runner.mjs");
   assert.throws(() => scenariosOf({ iterations: 10 }), /option 'iterations' is not implemented/);
-  assert.throws(() => scenariosOf({ scenarios: { a: { executor: "per-vu-iterations", vus: 1, iterations: 1 } } }), /executor 'per-vu-iterations'/);
-  assert.throws(() => scenariosOf({ scenarios: { a: { executor: "constant-vus", vus: 1, duration: "1s", maxDuration: "2s" } } }), /'maxDuration' is not implemented/);
+  assert.throws(
+    () => scenariosOf({ scenarios: { a: { executor: "per-vu-iterations", vus: 1, iterations: 1 } } }),
+    /executor 'per-vu-iterations'/,
+  );
+  assert.throws(
+    () => scenariosOf({ scenarios: { a: { executor: "constant-vus", vus: 1, duration: "1s", maxDuration: "2s" } } }),
+    /'maxDuration' is not implemented/,
+  );
 });
 
 test("scripts refuse a non-loopback API_BASE unless ALLOW_REMOTE=1", async () => {
   const script = join(k6Dir, "healthz.js");
-  await assert.rejects(inspectScript({ script, env: { API_BASE: "https://vault.example.com", PROFILE: "local" } }), /not a loopback address.*ALLOW_REMOTE=1/);
-  await assert.rejects(inspectScript({ script, env: { API_BASE: "http://127.0.0.1.example.com", PROFILE: "local" } }), /not a loopback/);
-  const ok = await inspectScript({ script, env: { API_BASE: "https://vault.example.com", ALLOW_REMOTE: "1", PROFILE: "local" } });
+  await assert.rejects(
+    inspectScript({ script, env: { API_BASE: "https://vault.example.com", PROFILE: "local" } }),
+    /not a loopback address.*ALLOW_REMOTE=1/,
+  );
+  await assert.rejects(
+    inspectScript({ script, env: { API_BASE: "http://127.0.0.1.example.com", PROFILE: "local" } }),
+    /not a loopback/,
+  );
+  const ok = await inspectScript({
+    script,
+    env: { API_BASE: "https://vault.example.com", ALLOW_REMOTE: "1", PROFILE: "local" },
+  });
   assert.ok(ok.scenarios.arrivals);
   for (const base of ["http://127.0.0.1:8787", "http://localhost:8787/", "http://[::1]:8787", "http://127.3.2.1"]) {
     await inspectScript({ script, env: { API_BASE: base, PROFILE: "local" } });

@@ -29,7 +29,8 @@ async function standIn() {
     req.resume();
     req.on("end", () => {
       if (url.pathname === "/fast" || url.pathname === "/healthz") return json(200, { ok: true });
-      if (url.pathname === "/slow") return setTimeout(() => json(200, { ok: true }), Number(url.searchParams.get("ms")));
+      if (url.pathname === "/slow")
+        return setTimeout(() => json(200, { ok: true }), Number(url.searchParams.get("ms")));
       if (req.method === "POST" && url.pathname === "/api/v1/tenants") return json(201, { id: "tnt_1" });
       if (req.method === "POST" && url.pathname === "/api/v1/tenants/tnt_1/keys") return json(201, { key: "ldv.k.s" });
       if (req.method === "POST" && url.pathname === "/api/v1/datasets") {
@@ -38,7 +39,8 @@ async function standIn() {
         return json(201, { id });
       }
       const m = /^\/api\/v1\/datasets\/(ds_\d+)$/.exec(url.pathname);
-      if (req.method === "GET" && m && datasets.has(m[1]) && req.headers.authorization === "Bearer ldv.k.s") return json(200, { id: m[1] });
+      if (req.method === "GET" && m && datasets.has(m[1]) && req.headers.authorization === "Bearer ldv.k.s")
+        return json(200, { id: m[1] });
       json(404, { detail: "not found" });
     });
   });
@@ -85,7 +87,10 @@ test("thresholds, checks, groups and custom metrics come out in k6's handleSumma
   try {
     const result = await runScript({ script: fixture("thresholds.js"), env: { API_BASE: base, OUT: out } });
     assert.equal(result.exitCode, 99, "a failed threshold gives k6's exit code 99");
-    assert.deepEqual(result.failed.map((f) => `${f.metric} ${f.threshold}`), ["http_req_duration{name:slow} p(95)<30"]);
+    assert.deepEqual(
+      result.failed.map((f) => `${f.metric} ${f.threshold}`),
+      ["http_req_duration{name:slow} p(95)<30"],
+    );
     const data = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     assert.deepEqual(Object.keys(data).sort(), ["metrics", "options", "root_group", "state"]);
     assert.ok(data.state.testRunDurationMs >= 1000);
@@ -142,8 +147,11 @@ test("npm run load runs a load/k6 script end to end and writes its summaries", a
 
 test("the runner refuses targets off this machine", async () => {
   const { code, stderr } = await new Promise((resolve) =>
-    execFile(process.execPath, ["load/run.mjs", "healthz", "--base", "http://10.0.0.1:8815"], { cwd: root }, (err, _out, stderr) =>
-      resolve({ code: err ? err.code : 0, stderr }),
+    execFile(
+      process.execPath,
+      ["load/run.mjs", "healthz", "--base", "http://10.0.0.1:8815"],
+      { cwd: root },
+      (err, _out, stderr) => resolve({ code: err ? err.code : 0, stderr }),
     ),
   );
   assert.notEqual(code, 0);
@@ -155,12 +163,22 @@ test("durations, stages, submetric keys and percentiles read as k6 reads them", 
   assert.equal(parseDuration("500ms"), 500);
   assert.equal(parseDuration("24h"), 86_400_000);
   assert.throws(() => parseDuration("10 sec"), /bad duration/);
-  const stages = [{ ms: 10_000, target: 10 }, { ms: 30_000, target: 10 }, { ms: 5_000, target: 0 }];
+  const stages = [
+    { ms: 10_000, target: 10 },
+    { ms: 30_000, target: 10 },
+    { ms: 5_000, target: 0 },
+  ];
   assert.equal(targetVUs(stages, 5_000), 5);
   assert.equal(targetVUs(stages, 42_500), 5);
   assert.equal(targetVUs(stages, 45_000), 0);
-  assert.deepEqual(parseMetricKey("http_req_duration{name:GET /datasets/{id}}"), { name: "http_req_duration", tags: { name: "GET /datasets/{id}" } });
-  assert.deepEqual(parseMetricKey("http_reqs{scenario:read,method:GET}"), { name: "http_reqs", tags: { scenario: "read", method: "GET" } });
+  assert.deepEqual(parseMetricKey("http_req_duration{name:GET /datasets/{id}}"), {
+    name: "http_req_duration",
+    tags: { name: "GET /datasets/{id}" },
+  });
+  assert.deepEqual(parseMetricKey("http_reqs{scenario:read,method:GET}"), {
+    name: "http_reqs",
+    tags: { scenario: "read", method: "GET" },
+  });
   assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
   assert.equal(percentile([10], 99.9), 10);
 });

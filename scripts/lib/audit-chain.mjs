@@ -7,7 +7,18 @@ import canonicalize from "canonicalize";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-const HASHED_FIELDS = ["seq", "event_id", "time", "actor", "action", "resource", "outcome", "request_id", "client_ip", "details"];
+const HASHED_FIELDS = [
+  "seq",
+  "event_id",
+  "time",
+  "actor",
+  "action",
+  "resource",
+  "outcome",
+  "request_id",
+  "client_ip",
+  "details",
+];
 
 /** The chain hash of one event given the previous hash (hex). */
 export function eventHash(prevHash, event) {
@@ -73,9 +84,16 @@ export function createVerifier({ checkpoint } = {}) {
     finish() {
       if (!bad && checkpoint) {
         if (head.seq < checkpoint.seq) bad = { seq: head.seq + 1, reason: "truncated" };
-        else if (hashAtCheckpoint !== null && hashAtCheckpoint !== checkpoint.hash) bad = { seq: checkpoint.seq, reason: "checkpoint_mismatch" };
+        else if (hashAtCheckpoint !== null && hashAtCheckpoint !== checkpoint.hash)
+          bad = { seq: checkpoint.seq, reason: "checkpoint_mismatch" };
       }
-      return { ok: !bad, checked, head_seq: head.seq, head_hash: head.hash, ...(bad ? { first_bad_seq: bad.seq, reason: bad.reason } : {}) };
+      return {
+        ok: !bad,
+        checked,
+        head_seq: head.seq,
+        head_hash: head.hash,
+        ...(bad ? { first_bad_seq: bad.seq, reason: bad.reason } : {}),
+      };
     },
   };
 }

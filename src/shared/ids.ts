@@ -88,7 +88,9 @@ export function base64UrlDecode(text: string): Uint8Array {
 
 // The runtime's one-pass Uint8Array.prototype.toBase64 / Uint8Array.fromBase64 where it has
 // them (newer V8, so workerd), a binary-string fallback otherwise (Node 20).
-const nativeBase64 = Uint8Array as unknown as { fromBase64?: (text: string, options?: { lastChunkHandling?: "loose" }) => Uint8Array };
+const nativeBase64 = Uint8Array as unknown as {
+  fromBase64?: (text: string, options?: { lastChunkHandling?: "loose" }) => Uint8Array;
+};
 const hasToBase64 = typeof (Uint8Array.prototype as unknown as { toBase64?: unknown }).toBase64 === "function";
 
 /** Standard base64; the fallback is chunked so that multi-megabyte buffers do not overflow the call stack. */

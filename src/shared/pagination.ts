@@ -10,7 +10,9 @@ export function encodeCursor(position: Record<string, string | number>): string 
 }
 
 const invalidCursor = (message: string) =>
-  badRequest("The cursor is not valid; pass next_cursor from a previous page unchanged.", [{ path: "$.cursor", message }]);
+  badRequest("The cursor is not valid; pass next_cursor from a previous page unchanged.", [
+    { path: "$.cursor", message },
+  ]);
 
 /** Longest string field a cursor may hold (ids and key names are far shorter). */
 const MAX_CURSOR_STRING = 512;
@@ -40,7 +42,8 @@ export function decodeCursor<T extends Record<string, "string" | "number">>(
       t === "number"
         ? typeof v === "number" && Number.isSafeInteger(v) && v >= 0
         : typeof v === "string" && v.length > 0 && v.length <= MAX_CURSOR_STRING;
-    if (!ok) throw invalidCursor(`invalid cursor: '${k}' is not ${t === "number" ? "a non-negative integer" : "a valid key"}`);
+    if (!ok)
+      throw invalidCursor(`invalid cursor: '${k}' is not ${t === "number" ? "a non-negative integer" : "a valid key"}`);
   }
   return value as { [K in keyof T]: T[K] extends "string" ? string : number };
 }

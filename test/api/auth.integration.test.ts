@@ -11,7 +11,12 @@ describe("tenant API key authentication", () => {
     expect(p.detail).toMatch(/Bearer/);
     await expectProblem(await call("/api/v1/datasets", { headers: { Authorization: "Basic abc" } }), 401);
     await expectProblem(await call("/api/v1/datasets", { token: "not-a-key" }), 401);
-    p = await expectProblem(await call("/api/v1/datasets", { token: "ldv.key_01M8D7FC4Z0W2PM1FJD6RP15KE.hPWvqiwIJfybu6hD9VGlbmzJG8nfaBb5XGGBvjwhY1c" }), 401);
+    p = await expectProblem(
+      await call("/api/v1/datasets", {
+        token: "ldv.key_01M8D7FC4Z0W2PM1FJD6RP15KE.hPWvqiwIJfybu6hD9VGlbmzJG8nfaBb5XGGBvjwhY1c",
+      }),
+      401,
+    );
     expect(p.detail).toBe("The API key is not valid.");
   });
 
@@ -50,7 +55,9 @@ describe("tenant API key authentication", () => {
     // The test config sets AUTH_CACHE_TTL_SECONDS=1; production uses 30 (max 60).
     const { key, token } = await newTenant();
     await callJson("/api/v1/datasets", { token }, 200);
-    await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?").bind(new Date().toISOString(), key.id).run();
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?")
+      .bind(new Date().toISOString(), key.id)
+      .run();
     await sleep(1100);
     await expectProblem(await call("/api/v1/datasets", { token }), 401);
   });

@@ -4,10 +4,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
 
-const postRecord = (token: string, id: string, data: unknown) => call(`/api/v1/datasets/${id}/records`, { token, body: { data } });
+const postRecord = (token: string, id: string, data: unknown) =>
+  call(`/api/v1/datasets/${id}/records`, { token, body: { data } });
 
 /** A change made behind the API's back, as another isolate's write looks from this one. */
-const changeInD1 = (id: string, description: string) => env.DB.prepare("UPDATE datasets SET description = ? WHERE id = ?").bind(description, id).run();
+const changeInD1 = (id: string, description: string) =>
+  env.DB.prepare("UPDATE datasets SET description = ? WHERE id = ?").bind(description, id).run();
 
 describe("dataset cache", () => {
   it("serves GET /datasets/{id} from the isolate until this isolate changes the dataset", async () => {
@@ -19,8 +21,16 @@ describe("dataset cache", () => {
     expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.description).toBe("first");
     // An update through this isolate reads D1 itself and evicts the row.
     const etag = first.res.headers.get("etag")!;
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": etag }, body: { name: "renamed" } }, 200);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body).toMatchObject({ name: "renamed", description: "changed elsewhere", version: 2 });
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, headers: { "If-Match": etag }, body: { name: "renamed" } },
+      200,
+    );
+    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body).toMatchObject({
+      name: "renamed",
+      description: "changed elsewhere",
+      version: 2,
+    });
     // A delete through this isolate is a 404 at once, for reads and record routes alike.
     expect((await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token })).status).toBe(204);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token }), 404);
@@ -34,7 +44,11 @@ describe("dataset cache", () => {
     expect((await postRecord(token, ds.id, { n: 1 })).status).toBe(201);
     expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(1);
     expect((await postRecord(token, ds.id, { n: 2 })).status).toBe(201);
-    expect((await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200)).body.items.map((r: { data: unknown }) => r.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(
+      (await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200)).body.items.map(
+        (r: { data: unknown }) => r.data,
+      ),
+    ).toEqual([{ n: 1 }, { n: 2 }]);
     expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(2);
   });
 

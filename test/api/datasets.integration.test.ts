@@ -28,18 +28,46 @@ describe("datasets", () => {
     const first = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
     const etag = first.res.headers.get("etag")!;
 
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { description: "no precondition" } }), 428);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { description: "no precondition" } }),
+      428,
+    );
 
-    const updated = await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": etag }, body: { description: "v2", schema: { type: "object", required: ["text"] } } }, 200);
-    expect(updated.body).toMatchObject({ description: "v2", version: 2, schema: { type: "object", required: ["text"] } });
+    const updated = await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      {
+        method: "PUT",
+        token,
+        headers: { "If-Match": etag },
+        body: { description: "v2", schema: { type: "object", required: ["text"] } },
+      },
+      200,
+    );
+    expect(updated.body).toMatchObject({
+      description: "v2",
+      version: 2,
+      schema: { type: "object", required: ["text"] },
+    });
     expect(updated.res.headers.get("etag")).not.toBe(etag);
 
-    const p = await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": etag }, body: { description: "lost update" } }), 412);
+    const p = await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}`, {
+        method: "PUT",
+        token,
+        headers: { "If-Match": etag },
+        body: { description: "lost update" },
+      }),
+      412,
+    );
     expect(p.detail).toContain(updated.res.headers.get("etag")!);
     const after = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
     expect(after.body.description).toBe("v2");
 
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: null, schema: null } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: null, schema: null } },
+      200,
+    );
     const cleared = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
     expect(cleared.body).toMatchObject({ description: null, schema: null, version: 3 });
   });
@@ -65,7 +93,15 @@ describe("datasets", () => {
     const { token } = await newTenant();
     await createDataset(token, { name: "a" });
     const b = await createDataset(token, { name: "b" });
-    await expectProblem(await call(`/api/v1/datasets/${b.id}`, { method: "PUT", token, headers: { "If-Match": "*" }, body: { name: "a" } }), 409);
+    await expectProblem(
+      await call(`/api/v1/datasets/${b.id}`, {
+        method: "PUT",
+        token,
+        headers: { "If-Match": "*" },
+        body: { name: "a" },
+      }),
+      409,
+    );
     expect((await callJson(`/api/v1/datasets/${b.id}`, { token }, 200)).body.name).toBe("b");
   });
 
@@ -90,11 +126,26 @@ describe("datasets", () => {
 
   it("rejects an invalid JSON Schema with 422 pointing at the problem", async () => {
     const { token } = await newTenant();
-    let p = await expectProblem(await call("/api/v1/datasets", { token, body: { name: "x", schema: { type: "object", properties: { age: { type: "integer", minimum: "zero" } } } } }), 422);
+    let p = await expectProblem(
+      await call("/api/v1/datasets", {
+        token,
+        body: { name: "x", schema: { type: "object", properties: { age: { type: "integer", minimum: "zero" } } } },
+      }),
+      422,
+    );
     expect(p.errors).toContainEqual(expect.objectContaining({ path: "$.schema.properties.age.minimum" }));
-    p = await expectProblem(await call("/api/v1/datasets", { token, body: { name: "x", schema: { type: "object", properties: { a: { pattern: "([a-z" } } } } }), 422);
+    p = await expectProblem(
+      await call("/api/v1/datasets", {
+        token,
+        body: { name: "x", schema: { type: "object", properties: { a: { pattern: "([a-z" } } } },
+      }),
+      422,
+    );
     expect(p.errors).toContainEqual(expect.objectContaining({ path: "$.schema.properties.a.pattern" }));
-    p = await expectProblem(await call("/api/v1/datasets", { token, body: { name: "x", schema: { $ref: "#/$defs/missing" } } }), 422);
+    p = await expectProblem(
+      await call("/api/v1/datasets", { token, body: { name: "x", schema: { $ref: "#/$defs/missing" } } }),
+      422,
+    );
     expect(p.errors?.[0].path).toBe("$.schema");
     const { body } = await callJson("/api/v1/datasets", { token }, 200);
     expect(body.items).toHaveLength(0);
@@ -102,7 +153,13 @@ describe("datasets", () => {
 
   it("lists every wrong field at once", async () => {
     const { token } = await newTenant();
-    const p = await expectProblem(await call("/api/v1/datasets", { token, body: { name: "has space", description: 5, schema: "object", colour: "red" } }), 422);
+    const p = await expectProblem(
+      await call("/api/v1/datasets", {
+        token,
+        body: { name: "has space", description: 5, schema: "object", colour: "red" },
+      }),
+      422,
+    );
     expect(p.errors!.map((e) => e.path).sort()).toEqual(["$.colour", "$.description", "$.name", "$.schema"]);
     await expectProblem(await call("/api/v1/datasets", { token, body: {} }), 422);
     await expectProblem(await call("/api/v1/datasets", { token, body: [] }), 422);
@@ -112,9 +169,16 @@ describe("datasets", () => {
     const { token } = await newTenant();
     const json = { "Content-Type": "application/json" };
     await expectProblem(await call("/api/v1/datasets", { token, raw: '{"name": "x",', headers: json }), 400);
-    await expectProblem(await call("/api/v1/datasets", { token, raw: "name: x", headers: { "Content-Type": "text/yaml" } }), 415);
+    await expectProblem(
+      await call("/api/v1/datasets", { token, raw: "name: x", headers: { "Content-Type": "text/yaml" } }),
+      415,
+    );
     await expectProblem(await call("/api/v1/datasets", { token, raw: '{"name":"x"}', headers: {} }), 415);
-    const huge = JSON.stringify({ name: "big", description: "d", schema: { type: "object", description: "x".repeat(1_100_000) } });
+    const huge = JSON.stringify({
+      name: "big",
+      description: "d",
+      schema: { type: "object", description: "x".repeat(1_100_000) },
+    });
     await expectProblem(await call("/api/v1/datasets", { token, raw: huge, headers: json }), 413);
     // A streamed body without Content-Length is cut off at the limit too.
     const stream = new ReadableStream({
@@ -124,14 +188,25 @@ describe("datasets", () => {
         controller.close();
       },
     });
-    await expectProblem(await call("/api/v1/datasets", { token, raw: stream, headers: { ...json, "Transfer-Encoding": "chunked" } }), 413);
+    await expectProblem(
+      await call("/api/v1/datasets", { token, raw: stream, headers: { ...json, "Transfer-Encoding": "chunked" } }),
+      413,
+    );
   });
 
   it("answers 422 for malformed ids and 404 for unknown ones", async () => {
     const { token } = await newTenant();
     await expectProblem(await call("/api/v1/datasets/abc", { token }), 422);
     await expectProblem(await call(`/api/v1/datasets/${MISSING}`, { token }), 404);
-    await expectProblem(await call(`/api/v1/datasets/${MISSING}`, { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: "x" } }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${MISSING}`, {
+        method: "PUT",
+        token,
+        headers: { "If-Match": "*" },
+        body: { description: "x" },
+      }),
+      404,
+    );
     await expectProblem(await call(`/api/v1/datasets/${MISSING}`, { method: "DELETE", token }), 404);
   });
 
@@ -162,7 +237,11 @@ describe("datasets", () => {
     const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`));
     const before = (await stub.chainHead()).seq;
     const ds = await createDataset(token);
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: "d" } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: "d" } },
+      200,
+    );
     await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token });
     expect((await stub.chainHead()).seq).toBe(before + 3);
   });

@@ -4,7 +4,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
 
-const components = async () => ((await (await call("/openapi.json")).json()) as { components: { schemas: Record<string, any> } }).components.schemas;
+const components = async () =>
+  ((await (await call("/openapi.json")).json()) as { components: { schemas: Record<string, any> } }).components.schemas;
 
 describe("datasets: null and boolean schemas as documented", () => {
   it("pii_policy and schema may be null on create (none), and a schema may be true or false", async () => {
@@ -44,12 +45,16 @@ describe("names are checked as sent, never trimmed", () => {
       expect(t.status, JSON.stringify(name)).toBe(status);
       if (status === 201) expect(((await t.json()) as { name: string }).name).toBe(name);
       else expect((await expectProblem(t, 422)).errors?.[0].path).toBe("$.name");
-      const k = await call(`/api/v1/tenants/${tenant.id}/keys`, { token: env.OPERATOR_TOKEN, body: { name, scopes: ["*"] } });
+      const k = await call(`/api/v1/tenants/${tenant.id}/keys`, {
+        token: env.OPERATOR_TOKEN,
+        body: { name, scopes: ["*"] },
+      });
       expect(k.status, JSON.stringify(name)).toBe(status);
       await k.arrayBuffer();
     }
     const pattern = new RegExp((await components()).CreateTenant.properties.name.pattern, "u");
-    for (const [name, status] of names.filter(([n]) => n.length <= 200)) expect(pattern.test(name), JSON.stringify(name)).toBe(status === 201);
+    for (const [name, status] of names.filter(([n]) => n.length <= 200))
+      expect(pattern.test(name), JSON.stringify(name)).toBe(status === 201);
   });
 });
 
@@ -75,12 +80,22 @@ describe("rules the document now states", () => {
     const { token } = await newTenant();
     const name = `k-${crypto.randomUUID().slice(0, 8)}`;
     await callJson("/api/v1/keys", { token, body: { name } }, 201);
-    for (const body of [{ text: "a", data: {} }, {}]) await expectProblem(await call("/api/v1/pii/detect", { token, body }), 422);
+    for (const body of [{ text: "a", data: {} }, {}])
+      await expectProblem(await call("/api/v1/pii/detect", { token, body }), 422);
     await expectProblem(await call(`/api/v1/keys/${name}`, { method: "PATCH", token, body: {} }), 422);
-    await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 2 ** 31 } }), 422);
-    await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name, batch_input: [{ plaintext: "" }], context: "" } }), 422);
+    await expectProblem(
+      await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 2 ** 31 } }),
+      422,
+    );
+    await expectProblem(
+      await call("/api/v1/encrypt", { token, body: { key: name, batch_input: [{ plaintext: "" }], context: "" } }),
+      422,
+    );
     await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: [{ plaintext: "" }] } }, 200);
-    const anonymize = await call("/api/v1/anonymize", { token, body: { text: "x", operators: { "not a type": { type: "redact" } } } });
+    const anonymize = await call("/api/v1/anonymize", {
+      token,
+      body: { text: "x", operators: { "not a type": { type: "redact" } } },
+    });
     expect((await expectProblem(anonymize, 422)).errors?.[0].path).toMatch(/^\$\.operators/);
     expect(doc.AnonymizeRequest.properties.operators.propertyNames).toBeDefined();
   });
@@ -88,9 +103,27 @@ describe("rules the document now states", () => {
   it("recognizer flags: the document's pattern and the server take each of i, m, s, u at most once, in any order", async () => {
     const flags = new RegExp((await components()).RecognizerInput.properties.flags.pattern);
     const { token } = await newTenant();
-    for (const [f, ok] of [["", true], ["i", true], ["ui", true], ["smiu", true], ["ii", false], ["iu u", false], ["g", false], ["imsuu", false]] as const) {
+    for (const [f, ok] of [
+      ["", true],
+      ["i", true],
+      ["ui", true],
+      ["smiu", true],
+      ["ii", false],
+      ["iu u", false],
+      ["g", false],
+      ["imsuu", false],
+    ] as const) {
       expect(flags.test(f), f).toBe(ok);
-      const res = await call("/api/v1/pii/recognizers", { token, body: { name: `f${crypto.randomUUID().slice(0, 8)}`, entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", flags: f, score: 0.5 } });
+      const res = await call("/api/v1/pii/recognizers", {
+        token,
+        body: {
+          name: `f${crypto.randomUUID().slice(0, 8)}`,
+          entity: "TICKET_ID",
+          pattern: "TCK-[0-9]{6}",
+          flags: f,
+          score: 0.5,
+        },
+      });
       expect(res.status, f).toBe(ok ? 201 : 422);
       await res.arrayBuffer();
     }

@@ -35,7 +35,11 @@ async function fixture(): Promise<Fixture> {
   const ds = await createDataset(token, { schema: { type: "object" } });
   const rec = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { text: "x" } } }, 201);
   const job = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
-  const recognizer = await callJson("/api/v1/pii/recognizers", { token, body: { name: "ticket", entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 } }, 201);
+  const recognizer = await callJson(
+    "/api/v1/pii/recognizers",
+    { token, body: { name: "ticket", entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 } },
+    201,
+  );
   const transitKey = `k-${crypto.randomUUID().slice(0, 8)}`;
   const hmacKey = `h-${crypto.randomUUID().slice(0, 8)}`;
   await callJson("/api/v1/keys", { token, body: { name: transitKey, type: "aes256-gcm" } }, 201);
@@ -106,7 +110,12 @@ describe("every route with a JSON body", () => {
 
   it("answers malformed JSON with 400", async () => {
     for (const op of operations.filter((o) => o.hasJsonBody)) {
-      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: '{"oops": ', headers: { "Content-Type": "application/json", "If-Match": "*" } });
+      const res = await call(concrete(op.path, owner), {
+        method: op.method,
+        token: tokenFor(op, owner),
+        raw: '{"oops": ',
+        headers: { "Content-Type": "application/json", "If-Match": "*" },
+      });
       const p = await expectProblem(res, 400).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
       expect(p.type, label(op)).toMatch(/malformed-json$/);
     }
@@ -114,7 +123,12 @@ describe("every route with a JSON body", () => {
 
   it("answers a body of the wrong JSON type with 422 listing the problem", async () => {
     for (const op of operations.filter((o) => o.hasJsonBody)) {
-      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), body: [1, 2, 3], headers: { "If-Match": "*" } });
+      const res = await call(concrete(op.path, owner), {
+        method: op.method,
+        token: tokenFor(op, owner),
+        body: [1, 2, 3],
+        headers: { "If-Match": "*" },
+      });
       const p = await expectProblem(res, 422).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
       expect(p.errors?.length, label(op)).toBeGreaterThan(0);
     }
@@ -122,14 +136,24 @@ describe("every route with a JSON body", () => {
 
   it("answers a non-JSON media type with 415", async () => {
     for (const op of operations.filter((o) => o.hasJsonBody)) {
-      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: "a=b", headers: { "Content-Type": "text/plain", "If-Match": "*" } });
+      const res = await call(concrete(op.path, owner), {
+        method: op.method,
+        token: tokenFor(op, owner),
+        raw: "a=b",
+        headers: { "Content-Type": "text/plain", "If-Match": "*" },
+      });
       await expectProblem(res, 415).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
     }
   });
 
   it("answers an oversized body with 413 naming the limit", async () => {
     for (const op of operations.filter((o) => o.hasJsonBody)) {
-      const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: oversized, headers: { "Content-Type": "application/json", "If-Match": "*" } });
+      const res = await call(concrete(op.path, owner), {
+        method: op.method,
+        token: tokenFor(op, owner),
+        raw: oversized,
+        headers: { "Content-Type": "application/json", "If-Match": "*" },
+      });
       const p = await expectProblem(res, 413).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
       expect(p.limit_bytes, label(op)).toBeGreaterThan(0);
     }
@@ -147,7 +171,12 @@ describe("every path", () => {
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !methods.has(m))) {
         // With a valid-looking JSON body, so no body rule can answer first.
         const body = method === "GET" ? undefined : {};
-        const res = await call(concrete(path, owner), { method, token: owner.token, body, headers: { "If-Match": "*" } });
+        const res = await call(concrete(path, owner), {
+          method,
+          token: owner.token,
+          body,
+          headers: { "If-Match": "*" },
+        });
         await expectProblem(res, 405).catch((e) => Promise.reject(new Error(`${method} ${path}: ${e.message}`)));
         expect(res.headers.get("allow")?.split(", ").sort(), `${method} ${path}`).toEqual([...allow].sort());
         checked++;
@@ -170,15 +199,61 @@ interface BadBody {
 const DEPTH_LIMIT = 64;
 const bytes = (text: string) => new TextEncoder().encode(text);
 const BAD_BODIES: BadBody[] = [
-  { what: "invalid UTF-8", raw: new Uint8Array([...bytes('{"x":"'), 0xff, 0xfe, ...bytes('"}')]), status: 400, slug: "malformed-json" },
-  { what: "UTF-8-encoded surrogate", raw: new Uint8Array([...bytes('{"x":"'), 0xed, 0xa0, 0x80, ...bytes('"}')]), status: 400, slug: "malformed-json" },
-  { what: "a charset other than UTF-8", raw: new Uint8Array([...bytes('{"x":"'), 0xe9, ...bytes('"}')]), contentType: "application/json; charset=iso-8859-1", status: 415, slug: "unsupported-media-type" },
+  {
+    what: "invalid UTF-8",
+    raw: new Uint8Array([...bytes('{"x":"'), 0xff, 0xfe, ...bytes('"}')]),
+    status: 400,
+    slug: "malformed-json",
+  },
+  {
+    what: "UTF-8-encoded surrogate",
+    raw: new Uint8Array([...bytes('{"x":"'), 0xed, 0xa0, 0x80, ...bytes('"}')]),
+    status: 400,
+    slug: "malformed-json",
+  },
+  {
+    what: "a charset other than UTF-8",
+    raw: new Uint8Array([...bytes('{"x":"'), 0xe9, ...bytes('"}')]),
+    contentType: "application/json; charset=iso-8859-1",
+    status: 415,
+    slug: "unsupported-media-type",
+  },
   { what: "a duplicate member name", raw: bytes('{"x":1,"x":2}'), status: 400, slug: "malformed-json", path: "$.x" },
-  { what: "a duplicate name written with an escape", raw: bytes('{"y":[{"x":1,"\\u0078":2}]}'), status: 400, slug: "malformed-json", path: "$.y[0].x" },
-  { what: "an integer beyond 2^53", raw: bytes('{"x":10000000000000001}'), status: 422, slug: "validation-failed", path: "$.x" },
-  { what: "a number that overflows", raw: bytes('{"x":[1e400]}'), status: 422, slug: "validation-failed", path: "$.x[0]" },
-  { what: "a number that underflows to 0", raw: bytes('{"x":1e-400}'), status: 422, slug: "validation-failed", path: "$.x" },
-  { what: "a decimal a double rounds", raw: bytes('{"x":1.0000000000000001}'), status: 422, slug: "validation-failed", path: "$.x" },
+  {
+    what: "a duplicate name written with an escape",
+    raw: bytes('{"y":[{"x":1,"\\u0078":2}]}'),
+    status: 400,
+    slug: "malformed-json",
+    path: "$.y[0].x",
+  },
+  {
+    what: "an integer beyond 2^53",
+    raw: bytes('{"x":10000000000000001}'),
+    status: 422,
+    slug: "validation-failed",
+    path: "$.x",
+  },
+  {
+    what: "a number that overflows",
+    raw: bytes('{"x":[1e400]}'),
+    status: 422,
+    slug: "validation-failed",
+    path: "$.x[0]",
+  },
+  {
+    what: "a number that underflows to 0",
+    raw: bytes('{"x":1e-400}'),
+    status: 422,
+    slug: "validation-failed",
+    path: "$.x",
+  },
+  {
+    what: "a decimal a double rounds",
+    raw: bytes('{"x":1.0000000000000001}'),
+    status: 422,
+    slug: "validation-failed",
+    path: "$.x",
+  },
   { what: "a lone surrogate", raw: bytes('{"x":"a\\ud800"}'), status: 422, slug: "validation-failed", path: "$.x" },
   {
     what: `nesting over ${DEPTH_LIMIT} levels`,
@@ -194,10 +269,21 @@ describe("every route with a JSON body reads it as I-JSON (RFC 7493)", () => {
     it(`answers ${bad.what} with ${bad.status}${bad.path ? " naming its path" : ""}`, async () => {
       for (const op of operations.filter((o) => o.hasJsonBody)) {
         const headers = { "Content-Type": bad.contentType ?? "application/json", "If-Match": "*" };
-        const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: bad.raw, headers });
-        const p = await expectProblem(res, bad.status).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
+        const res = await call(concrete(op.path, owner), {
+          method: op.method,
+          token: tokenFor(op, owner),
+          raw: bad.raw,
+          headers,
+        });
+        const p = await expectProblem(res, bad.status).catch((e) =>
+          Promise.reject(new Error(`${label(op)}: ${e.message}`)),
+        );
         expect(p.type, label(op)).toMatch(new RegExp(`/${bad.slug}$`));
-        if (bad.path) expect(p.errors?.map((e) => e.path), label(op)).toEqual([bad.path]);
+        if (bad.path)
+          expect(
+            p.errors?.map((e) => e.path),
+            label(op),
+          ).toEqual([bad.path]);
       }
     });
   }
@@ -205,8 +291,17 @@ describe("every route with a JSON body reads it as I-JSON (RFC 7493)", () => {
   it("accepts charset=utf-8 in any case as if no charset were given", async () => {
     for (const op of operations.filter((o) => o.hasJsonBody)) {
       const statuses = [];
-      for (const contentType of ["application/json", "application/json; charset=UTF-8", 'application/json;charset="utf-8"']) {
-        const res = await call(concrete(op.path, owner), { method: op.method, token: tokenFor(op, owner), raw: '{"zz":1}', headers: { "Content-Type": contentType, "If-Match": "*" } });
+      for (const contentType of [
+        "application/json",
+        "application/json; charset=UTF-8",
+        'application/json;charset="utf-8"',
+      ]) {
+        const res = await call(concrete(op.path, owner), {
+          method: op.method,
+          token: tokenFor(op, owner),
+          raw: '{"zz":1}',
+          headers: { "Content-Type": contentType, "If-Match": "*" },
+        });
         await res.arrayBuffer();
         statuses.push(res.status);
       }
@@ -267,12 +362,21 @@ describe("every tenant route", () => {
     const scoped = operations.filter((o) => !o.operator && o.hasJsonBody && /\{/.test(o.path));
     expect(scoped.map(label).sort()).toEqual(Object.keys(VALID_BODIES).sort());
     for (const op of scoped) {
-      const res = await call(concrete(op.path, owner), { method: op.method, token: other.token, body: VALID_BODIES[label(op)], headers: { "If-Match": "*" } });
+      const res = await call(concrete(op.path, owner), {
+        method: op.method,
+        token: other.token,
+        body: VALID_BODIES[label(op)],
+        headers: { "If-Match": "*" },
+      });
       await expectProblem(res, 404).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
     }
     const ds = await callJson(`/api/v1/datasets/${owner.datasetId}`, { token: owner.token }, 200);
     expect(ds.body).toMatchObject({ description: null, record_count: 1 });
-    const rec = await callJson(`/api/v1/datasets/${owner.datasetId}/records/${owner.recordId}`, { token: owner.token }, 200);
+    const rec = await callJson(
+      `/api/v1/datasets/${owner.datasetId}/records/${owner.recordId}`,
+      { token: owner.token },
+      200,
+    );
     expect(rec.body).toMatchObject({ version: 1, data: { text: "x" } });
     const recognizer = await callJson(`/api/v1/pii/recognizers/${owner.recognizerId}`, { token: owner.token }, 200);
     expect(recognizer.body.name).toBe("ticket");

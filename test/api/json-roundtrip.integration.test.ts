@@ -19,7 +19,9 @@ beforeAll(async () => {
 });
 
 /** Any JSON object, with strings over all of Unicode (well-formed) and any finite double. */
-const record = fc.dictionary(fc.string({ unit: "grapheme" }), fc.jsonValue({ maxDepth: 4, stringUnit: "grapheme" }), { maxKeys: 8 });
+const record = fc.dictionary(fc.string({ unit: "grapheme" }), fc.jsonValue({ maxDepth: 4, stringUnit: "grapheme" }), {
+  maxKeys: 8,
+});
 
 const canonical = (v: unknown) => canonicalize(v) as string;
 
@@ -51,14 +53,21 @@ const literal = fc
     fc.option(fc.stringMatching(/^[0-9]{1,22}$/), { nil: undefined }),
     fc.option(fc.integer({ min: -420, max: 420 }), { nil: undefined }),
   )
-  .map(([neg, int, frac, exp]) => `${neg ? "-" : ""}${int}${frac !== undefined ? "." + frac : ""}${exp !== undefined ? "e" + exp : ""}`);
+  .map(
+    ([neg, int, frac, exp]) =>
+      `${neg ? "-" : ""}${int}${frac !== undefined ? "." + frac : ""}${exp !== undefined ? "e" + exp : ""}`,
+  );
 
 describe("records come back exactly", () => {
   it("any object: the stored bytes are its RFC 8785 form (size and SHA-256 agree) and GET gives the same value", async () => {
     await fc.assert(
       fc.asyncProperty(record, async (data) => {
         const sent = canonical(data);
-        const created = await callJson(`/api/v1/datasets/${datasetId}/records`, { token, raw: JSON.stringify({ data }), headers: { "Content-Type": "application/json" } }, 201);
+        const created = await callJson(
+          `/api/v1/datasets/${datasetId}/records`,
+          { token, raw: JSON.stringify({ data }), headers: { "Content-Type": "application/json" } },
+          201,
+        );
         const { body } = await callJson(`/api/v1/datasets/${datasetId}/records/${created.body.id}`, { token }, 200);
         expect(canonical(body.data)).toBe(sent);
         expect(body.size).toBe(new TextEncoder().encode(sent).byteLength);
@@ -71,7 +80,11 @@ describe("records come back exactly", () => {
   it("any number literal is either stored with the same value or refused with 422 naming it", async () => {
     await fc.assert(
       fc.asyncProperty(literal, async (n) => {
-        const res = await call(`/api/v1/datasets/${datasetId}/records`, { token, raw: `{"data":{"n":${n}}}`, headers: { "Content-Type": "application/json" } });
+        const res = await call(`/api/v1/datasets/${datasetId}/records`, {
+          token,
+          raw: `{"data":{"n":${n}}}`,
+          headers: { "Content-Type": "application/json" },
+        });
         if (res.status === 422) {
           const p = await expectProblem(res, 422);
           expect(p.errors, n).toEqual([{ path: "$.data.n", message: expect.stringContaining("IEEE 754") }]);
@@ -91,7 +104,11 @@ describe("records come back exactly", () => {
     await fc.assert(
       fc.asyncProperty(fc.double({ noNaN: true, noDefaultInfinity: true }), async (x) => {
         const n = String(x === 0 ? 0 : x);
-        const created = await callJson(`/api/v1/datasets/${datasetId}/records`, { token, raw: `{"data":{"n":${n}}}`, headers: { "Content-Type": "application/json" } }, 201);
+        const created = await callJson(
+          `/api/v1/datasets/${datasetId}/records`,
+          { token, raw: `{"data":{"n":${n}}}`, headers: { "Content-Type": "application/json" } },
+          201,
+        );
         const text = await (await call(`/api/v1/datasets/${datasetId}/records/${created.body.id}`, { token })).text();
         expect(text).toContain(`"data":{"n":${n}}`);
       }),
@@ -105,7 +122,11 @@ describe("transit data and dataset schemas come back exactly", () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 5, stringUnit: "grapheme" }), async (data) => {
         const enc = await callJson("/api/v1/encrypt", { token, body: { key: transitKey, data } }, 200);
-        const dec = await callJson("/api/v1/decrypt", { token, body: { key: transitKey, ciphertext: enc.body.ciphertext } }, 200);
+        const dec = await callJson(
+          "/api/v1/decrypt",
+          { token, body: { key: transitKey, ciphertext: enc.body.ciphertext } },
+          200,
+        );
         expect(canonical(dec.body.data)).toBe(canonical(data));
       }),
       { numRuns: 25 },
@@ -125,8 +146,14 @@ describe("transit data and dataset schemas come back exactly", () => {
   });
 
   it("a schema bound a double cannot hold is refused, not silently rounded", async () => {
-    const raw = '{"name":"bounded","schema":{"type":"object","properties":{"n":{"type":"integer","maximum":9999999999999999}}}}';
-    const p = await expectProblem(await call("/api/v1/datasets", { token, raw, headers: { "Content-Type": "application/json" } }), 422);
-    expect(p.errors).toEqual([{ path: "$.schema.properties.n.maximum", message: expect.stringContaining("10000000000000000") }]);
+    const raw =
+      '{"name":"bounded","schema":{"type":"object","properties":{"n":{"type":"integer","maximum":9999999999999999}}}}';
+    const p = await expectProblem(
+      await call("/api/v1/datasets", { token, raw, headers: { "Content-Type": "application/json" } }),
+      422,
+    );
+    expect(p.errors).toEqual([
+      { path: "$.schema.properties.n.maximum", message: expect.stringContaining("10000000000000000") },
+    ]);
   });
 });

@@ -13,13 +13,19 @@ describe("operator: tenants", () => {
     const got = await callJson(`/api/v1/tenants/${created.body.id}`, { token: op }, 200);
     expect(got.body).toEqual(created.body);
 
-    const patched = await callJson(`/api/v1/tenants/${created.body.id}`, { method: "PATCH", token: op, body: { status: "suspended" } }, 200);
+    const patched = await callJson(
+      `/api/v1/tenants/${created.body.id}`,
+      { method: "PATCH", token: op, body: { status: "suspended" } },
+      200,
+    );
     expect(patched.body.status).toBe("suspended");
   });
 
   it("creates the tenant's first key-encryption key with the tenant, wrapped, never raw", async () => {
     const t = await createTenant();
-    const row = await env.DB.prepare("SELECT version, master_version, wrapped FROM tenant_keys WHERE tenant_id = ?").bind(t.id).first<{ version: number; master_version: number; wrapped: string }>();
+    const row = await env.DB.prepare("SELECT version, master_version, wrapped FROM tenant_keys WHERE tenant_id = ?")
+      .bind(t.id)
+      .first<{ version: number; master_version: number; wrapped: string }>();
     expect(row).toMatchObject({ version: 1, master_version: 2 });
     // 12-byte IV + 32-byte key + 16-byte tag, base64.
     expect(atob(row!.wrapped).length).toBe(60);
@@ -48,12 +54,29 @@ describe("operator: tenants", () => {
     expect(p.errors?.[0].path).toBe("$.name");
     p = await expectProblem(await call("/api/v1/tenants", { token: op, body: { name: 42, extra: true } }), 422);
     expect(p.errors?.map((e) => e.path).sort()).toEqual(["$.extra", "$.name"]);
-    p = await expectProblem(await call("/api/v1/tenants", { token: op, raw: "{not json", headers: { "Content-Type": "application/json" } }), 400);
+    p = await expectProblem(
+      await call("/api/v1/tenants", { token: op, raw: "{not json", headers: { "Content-Type": "application/json" } }),
+      400,
+    );
     expect(p.type).toMatch(/malformed-json$/);
-    await expectProblem(await call("/api/v1/tenants", { token: op, raw: "name=x", headers: { "Content-Type": "application/x-www-form-urlencoded" } }), 415);
+    await expectProblem(
+      await call("/api/v1/tenants", {
+        token: op,
+        raw: "name=x",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      }),
+      415,
+    );
     await expectProblem(await call("/api/v1/tenants/not-an-id", { token: op }), 422);
     await expectProblem(await call("/api/v1/tenants/tnt_01M8D7FC3N01XM8X2HV5R7MNCG", { token: op }), 404);
-    await expectProblem(await call("/api/v1/tenants/tnt_01M8D7FC3N01XM8X2HV5R7MNCG", { method: "PATCH", token: op, body: { status: "gone" } }), 422);
+    await expectProblem(
+      await call("/api/v1/tenants/tnt_01M8D7FC3N01XM8X2HV5R7MNCG", {
+        method: "PATCH",
+        token: op,
+        body: { status: "gone" },
+      }),
+      422,
+    );
     await expectProblem(await call("/api/v1/tenants?limit=0", { token: op }), 422);
     await expectProblem(await call("/api/v1/tenants?limit=1001", { token: op }), 422);
     await expectProblem(await call("/api/v1/tenants?cursor=%%%", { token: op }), 400);
@@ -61,7 +84,10 @@ describe("operator: tenants", () => {
 
   it("answers 413 for a body over the 1 MiB limit", async () => {
     const big = JSON.stringify({ name: "x".repeat(1024 * 1024 + 10) });
-    const p = await expectProblem(await call("/api/v1/tenants", { token: op, raw: big, headers: { "Content-Type": "application/json" } }), 413);
+    const p = await expectProblem(
+      await call("/api/v1/tenants", { token: op, raw: big, headers: { "Content-Type": "application/json" } }),
+      413,
+    );
     expect(p.limit_bytes).toBe(1024 * 1024);
   });
 
@@ -93,9 +119,18 @@ describe("operator: API keys", () => {
 
   it("rejects unknown scopes and keys of unknown tenants", async () => {
     const t = await createTenant();
-    const p = await expectProblem(await call(`/api/v1/tenants/${t.id}/keys`, { token: op, body: { name: "k", scopes: ["root"] } }), 422);
+    const p = await expectProblem(
+      await call(`/api/v1/tenants/${t.id}/keys`, { token: op, body: { name: "k", scopes: ["root"] } }),
+      422,
+    );
     expect(p.errors?.[0].path).toBe("$.scopes[0]");
-    await expectProblem(await call(`/api/v1/tenants/tnt_01M8D7FC3N01XM8X2HV5R7MNCG/keys`, { token: op, body: { name: "k", scopes: ["*"] } }), 404);
+    await expectProblem(
+      await call(`/api/v1/tenants/tnt_01M8D7FC3N01XM8X2HV5R7MNCG/keys`, {
+        token: op,
+        body: { name: "k", scopes: ["*"] },
+      }),
+      404,
+    );
   });
 
   it("revokes a key: it stops working at once in this isolate", async () => {

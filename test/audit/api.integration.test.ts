@@ -8,10 +8,24 @@ import { call, callJson, createDataset, createKey, expectProblem, newTenant } fr
 import { allEvents, logs, stubOf, verify, withChainSql } from "./helpers";
 
 /** Appends `n` events straight into a tenant's chain (faster than n requests). */
-async function seed(tenantId: string, n: number, over: Partial<{ action: string; actor: string; resource: Record<string, string>; outcome: "success" | "denied" | "error" }> = {}) {
+async function seed(
+  tenantId: string,
+  n: number,
+  over: Partial<{
+    action: string;
+    actor: string;
+    resource: Record<string, string>;
+    outcome: "success" | "denied" | "error";
+  }> = {},
+) {
   const scope = { tenantId, actor: over.actor ?? "key_seed", requestId: null, clientIp: null };
   const batch = Array.from({ length: n }, (_, i) =>
-    toEventInput(scope, { action: over.action ?? "test.seed", resource: over.resource, outcome: over.outcome, details: { i } }),
+    toEventInput(scope, {
+      action: over.action ?? "test.seed",
+      resource: over.resource,
+      outcome: over.outcome,
+      details: { i },
+    }),
   );
   for (let i = 0; i < batch.length; i += 500) await stubOf(tenantId).append(batch.slice(i, i + 500));
 }
@@ -49,9 +63,18 @@ describe("GET /api/v1/audit/logs", () => {
   it("filters by action, actor, outcome, resource id and dataset id, alone and combined", async () => {
     const { tenant, token } = await newTenant();
     const ds = await createDataset(token);
-    await seed(tenant.id, 30, { action: "record.write", actor: "key_a", resource: { dataset_id: ds.id, record_id: "rec_1" } });
+    await seed(tenant.id, 30, {
+      action: "record.write",
+      actor: "key_a",
+      resource: { dataset_id: ds.id, record_id: "rec_1" },
+    });
     await seed(tenant.id, 20, { action: "record.read", actor: "key_b", resource: { dataset_id: ds.id } });
-    await seed(tenant.id, 10, { action: "record.write", actor: "key_b", outcome: "denied", resource: { dataset_id: "ds_other", record_id: "rec_1" } });
+    await seed(tenant.id, 10, {
+      action: "record.write",
+      actor: "key_b",
+      outcome: "denied",
+      resource: { dataset_id: "ds_other", record_id: "rec_1" },
+    });
     await seed(tenant.id, 5, { action: "job.create", actor: "key_a", resource: { job_id: ds.id } });
 
     const count = async (q: Record<string, string>) => (await allEvents(token, q)).length;
@@ -78,7 +101,8 @@ describe("GET /api/v1/audit/logs", () => {
     const events = await allEvents(token);
     // Spread the chain over known times (monotonic, as the chain keeps them).
     await withChainSql(tenant.id, (sql) => {
-      for (const e of events) sql.exec("UPDATE audit_events SET time = ? WHERE seq = ?", `2026-01-0${e.seq}T00:00:00.000Z`, e.seq);
+      for (const e of events)
+        sql.exec("UPDATE audit_events SET time = ? WHERE seq = ?", `2026-01-0${e.seq}T00:00:00.000Z`, e.seq);
     });
     const seqs = async (q: Record<string, string>) => (await allEvents(token, q)).map((e) => e.seq);
     expect(await seqs({ from: "2026-01-02T00:00:00Z" })).toEqual([2, 3, 4, 5]);
@@ -87,7 +111,9 @@ describe("GET /api/v1/audit/logs", () => {
     expect(await seqs({ from: "2026-01-02T12:00:00+12:00", to: "2026-01-04T00:00:01Z" })).toEqual([2, 3, 4]);
     expect(await seqs({ from: "2027-01-01T00:00:00Z" })).toEqual([]);
     expect(await seqs({ to: "2025-01-01T00:00:00Z" })).toEqual([]);
-    expect((await logs(token, { from: "2026-01-02T00:00:00Z", order: "desc", limit: 2 })).items.map((e) => e.seq)).toEqual([5, 4]);
+    expect(
+      (await logs(token, { from: "2026-01-02T00:00:00Z", order: "desc", limit: 2 })).items.map((e) => e.seq),
+    ).toEqual([5, 4]);
   });
 
   it("rejects a cursor that is not one, or belongs to another query (400)", async () => {
@@ -95,11 +121,17 @@ describe("GET /api/v1/audit/logs", () => {
     await seed(tenant.id, 5);
     const page = await logs(token, { limit: 2, action: "test.seed" });
     for (const cursor of ["not-a-cursor", "%%%", encodeCursor({ s: "x" } as never), encodeCursor({ s: 3 })]) {
-      const p = await expectProblem(await call(`/api/v1/audit/logs?cursor=${encodeURIComponent(cursor)}`, { token }), 400);
+      const p = await expectProblem(
+        await call(`/api/v1/audit/logs?cursor=${encodeURIComponent(cursor)}`, { token }),
+        400,
+      );
       expect(p.errors?.[0].path).toBe("$.cursor");
     }
     await expectProblem(await call(`/api/v1/audit/logs?limit=2&cursor=${page.next_cursor}`, { token }), 400);
-    await expectProblem(await call(`/api/v1/audit/logs?limit=2&action=test.seed&order=asc&cursor=${page.next_cursor}`, { token }), 400);
+    await expectProblem(
+      await call(`/api/v1/audit/logs?limit=2&action=test.seed&order=asc&cursor=${page.next_cursor}`, { token }),
+      400,
+    );
     await callJson(`/api/v1/audit/logs?limit=2&action=test.seed&cursor=${page.next_cursor}`, { token }, 200);
   });
 
@@ -122,7 +154,10 @@ describe("GET /api/v1/audit/logs", () => {
     ];
     for (const [qs, path] of cases) {
       const p = await expectProblem(await call(`/api/v1/audit/logs?${qs}`, { token }), 422);
-      expect(p.errors?.map((e) => e.path), qs).toContain(path);
+      expect(
+        p.errors?.map((e) => e.path),
+        qs,
+      ).toContain(path);
     }
   });
 });
@@ -156,10 +191,13 @@ describe("GET /api/v1/audit/export", () => {
     await seed(tenant.id, 2500); // more than two export pages
     // The runtime may already be running a checkpoint alarm (1000 events were pending); run
     // alarms until the head is checkpointed.
-    await vi.waitFor(async () => {
-      await runDurableObjectAlarm(stubOf(tenant.id));
-      expect((await verify(token)).checkpoint?.seq).toBe(2502);
-    }, { timeout: 5000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(stubOf(tenant.id));
+        expect((await verify(token)).checkpoint?.seq).toBe(2502);
+      },
+      { timeout: 5000, interval: 100 },
+    );
     const { res, lines } = await exportText(token);
     expect(res.headers.get("content-type")).toBe("application/x-ndjson");
     expect(lines).toHaveLength(2502);
@@ -167,9 +205,17 @@ describe("GET /api/v1/audit/export", () => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 2502 }, (_, i) => i + 1));
     expect(res.headers.get("x-audit-head-seq")).toBe("2502");
     expect(res.headers.get("x-audit-head-hash")).toBe(events[2501].hash);
-    const checkpoint = { seq: Number(res.headers.get("x-audit-checkpoint-seq")), hash: res.headers.get("x-audit-checkpoint-hash")! };
+    const checkpoint = {
+      seq: Number(res.headers.get("x-audit-checkpoint-seq")),
+      hash: res.headers.get("x-audit-checkpoint-hash")!,
+    };
     expect(checkpoint.seq).toBe(2502);
-    expect(offline(lines, checkpoint)).toEqual({ ok: true, checked: 2502, head_seq: 2502, head_hash: events[2501].hash });
+    expect(offline(lines, checkpoint)).toEqual({
+      ok: true,
+      checked: 2502,
+      head_seq: 2502,
+      head_hash: events[2501].hash,
+    });
     // The offline and online verifiers agree.
     const online = await verify(token);
     expect(online.head_hash).toBe(offline(lines).head_hash);
@@ -197,8 +243,16 @@ describe("GET /api/v1/audit/export", () => {
     [swapped[3], swapped[4]] = [swapped[4], swapped[3]];
     expect(offline(swapped)).toMatchObject({ ok: false, first_bad_seq: 4, reason: "missing" });
     const last = JSON.parse(lines[9]);
-    expect(offline(lines.slice(0, 7), { seq: 10, hash: last.hash })).toMatchObject({ ok: false, first_bad_seq: 8, reason: "truncated" });
-    expect(offline(lines, { seq: 10, hash: "f".repeat(64) })).toMatchObject({ ok: false, first_bad_seq: 10, reason: "checkpoint_mismatch" });
+    expect(offline(lines.slice(0, 7), { seq: 10, hash: last.hash })).toMatchObject({
+      ok: false,
+      first_bad_seq: 8,
+      reason: "truncated",
+    });
+    expect(offline(lines, { seq: 10, hash: "f".repeat(64) })).toMatchObject({
+      ok: false,
+      first_bad_seq: 10,
+      reason: "checkpoint_mismatch",
+    });
   });
 
   it("an empty range is an empty body", async () => {

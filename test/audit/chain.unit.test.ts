@@ -43,7 +43,9 @@ describe("audit chain: sequencing and hashing", () => {
     expect(again[0]).toEqual(first[0]);
     const both = await stubOf(t).append([input(t), a]);
     expect(both.map((e) => e.seq)).toEqual([3, 1]);
-    expect(await withChainSql(t, (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_events").one().n)).toBe(3);
+    expect(
+      await withChainSql(t, (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_events").one().n),
+    ).toBe(3);
   });
 
   it("the same event id twice in one batch is stored once", async () => {
@@ -73,7 +75,9 @@ describe("audit chain: sequencing and hashing", () => {
         }),
         (e) => {
           const { seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details } = e;
-          expect(canonicalEvent(e)).toBe(canonicalize({ seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details }));
+          expect(canonicalEvent(e)).toBe(
+            canonicalize({ seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details }),
+          );
         },
       ),
       { numRuns: 500 },
@@ -100,7 +104,10 @@ describe("audit chain: sequencing and hashing", () => {
     await stubOf(t).append([input(t), input(t), input(t)]);
     await withChainSql(t, (sql) => sql.exec("DELETE FROM audit_events WHERE seq = 3"));
     const [next] = await stubOf(t).append([input(t)]);
-    const row2 = await withChainSql(t, (sql) => sql.exec<{ hash: string }>("SELECT hash FROM audit_events WHERE seq = 2").one().hash);
+    const row2 = await withChainSql(
+      t,
+      (sql) => sql.exec<{ hash: string }>("SELECT hash FROM audit_events WHERE seq = 2").one().hash,
+    );
     expect(next.seq).toBe(3);
     expect(next.prev_hash).toBe(row2);
     expect(await stubOf(t).chainHead()).toMatchObject({ seq: 3, hash: next.hash });
@@ -124,14 +131,34 @@ describe("audit chain: sequencing and hashing", () => {
 
 describe("audit details guard", () => {
   it("refuses fields named like secrets", () => {
-    for (const key of ["password", "client_secret", "apiKey", "api_key", "token", "privateKey", "plaintext", "authorization", "refreshToken", "Access-Token"]) {
+    for (const key of [
+      "password",
+      "client_secret",
+      "apiKey",
+      "api_key",
+      "token",
+      "privateKey",
+      "plaintext",
+      "authorization",
+      "refreshToken",
+      "Access-Token",
+    ]) {
       expect(() => guardDetails({ [key]: "x" }), key).toThrow(/named like a secret/);
     }
     expect(() => guardDetails({ nested: { secret_value: 1 } })).toThrow(/details\.nested\.secret_value/);
   });
 
   it("keeps counts, ids, names and reasons", () => {
-    const ok = { count: 3, key_id: "key_1", token_count: 4, tokens: 2, name: "my dataset", reason: "not-found", fields: ["name"], first_id: "rec_1" };
+    const ok = {
+      count: 3,
+      key_id: "key_1",
+      token_count: 4,
+      tokens: 2,
+      name: "my dataset",
+      reason: "not-found",
+      fields: ["name"],
+      first_id: "rec_1",
+    };
     expect(guardDetails(ok)).toEqual(ok);
   });
 
@@ -143,7 +170,8 @@ describe("audit details guard", () => {
       "AKIAIOSFODNN7EXAMPLE",
       "Bearer abcdefghijklmnop",
     ];
-    for (const v of values) expect(guardDetails({ name: v, list: [v] }), v).toEqual({ name: REDACTED, list: [REDACTED] });
+    for (const v of values)
+      expect(guardDetails({ name: v, list: [v] }), v).toEqual({ name: REDACTED, list: [REDACTED] });
   });
 
   it("bounds size, depth and types", () => {
@@ -181,7 +209,10 @@ describe("audit details guard", () => {
     expect(stored).toMatchObject({ seq: 1, event_id: ok.sent[0][0] });
     for (const failure of [{}, { retryable: true, overloaded: true }, { retryable: true }]) {
       const bad = flaky([failure, failure]);
-      await expect(appendAudit(bad.env, scope, { action: "test.failed" })).rejects.toMatchObject({ status: 503, slug: "audit-unavailable" });
+      await expect(appendAudit(bad.env, scope, { action: "test.failed" })).rejects.toMatchObject({
+        status: 503,
+        slug: "audit-unavailable",
+      });
       expect(bad.sent).toHaveLength(failure.retryable && !("overloaded" in failure) ? 2 : 1);
     }
     expect((await stubOf(t).chainHead()).seq).toBe(1);
@@ -189,15 +220,24 @@ describe("audit details guard", () => {
 
   it("the scope's tenant wins over a tenant_id in the entry's resource", async () => {
     const t = freshTenantId();
-    const [stored] = await appendAudit(env, { tenantId: t, actor: "key_x", requestId: null, clientIp: null }, { action: "test.x", resource: { tenant_id: "tnt_other", dataset_id: "ds_1" } });
+    const [stored] = await appendAudit(
+      env,
+      { tenantId: t, actor: "key_x", requestId: null, clientIp: null },
+      { action: "test.x", resource: { tenant_id: "tnt_other", dataset_id: "ds_1" } },
+    );
     expect(stored.resource).toEqual({ tenant_id: t, dataset_id: "ds_1" });
   });
 
   it("appendAudit refuses a secret-named field before anything is stored", async () => {
     const t = freshTenantId();
     const scope = { tenantId: t, actor: "key_x", requestId: null, clientIp: null };
-    await expect(appendAudit(env, scope, { action: "test.bad", details: { password: "hunter2" } })).rejects.toThrow(/named like a secret/);
-    const [stored] = await appendAudit(env, scope, { action: "test.redacted", details: { name: "AKIAIOSFODNN7EXAMPLE" } });
+    await expect(appendAudit(env, scope, { action: "test.bad", details: { password: "hunter2" } })).rejects.toThrow(
+      /named like a secret/,
+    );
+    const [stored] = await appendAudit(env, scope, {
+      action: "test.redacted",
+      details: { name: "AKIAIOSFODNN7EXAMPLE" },
+    });
     expect(stored.seq).toBe(1);
     expect(stored.details).toEqual({ name: REDACTED });
   });
@@ -214,4 +254,3 @@ function appendInside(tenantId: string, events: ReturnType<typeof input>[]) {
 function hexBytes(hex: string): number[] {
   return hex.match(/../g)!.map((b) => parseInt(b, 16));
 }
-

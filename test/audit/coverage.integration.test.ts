@@ -9,20 +9,48 @@ describe("what is audited", () => {
     const tenant = await createTenant("acme-audit");
     const key = await createKey(tenant.id, ["audit:read", "datasets:read"], "auditor");
     const other = await createKey(tenant.id, ["datasets:read"], "other");
-    await callJson(`/api/v1/tenants/${tenant.id}/keys/${other.id}`, { method: "DELETE", headers: { ...OPERATOR, ...IP } }, 200);
-    await callJson(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } }, 200);
-    await callJson(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", headers: OPERATOR, body: { status: "active" } }, 200);
+    await callJson(
+      `/api/v1/tenants/${tenant.id}/keys/${other.id}`,
+      { method: "DELETE", headers: { ...OPERATOR, ...IP } },
+      200,
+    );
+    await callJson(
+      `/api/v1/tenants/${tenant.id}`,
+      { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } },
+      200,
+    );
+    await callJson(
+      `/api/v1/tenants/${tenant.id}`,
+      { method: "PATCH", headers: OPERATOR, body: { status: "active" } },
+      200,
+    );
 
     const res = await call("/api/v1/audit/logs?order=asc", { token: key.key });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).not.toContain(key.key.split(".")[2]);
     expect(text).not.toContain(other.key.split(".")[2]);
-    const events = JSON.parse(text).items as { action: string; actor: string; resource: Record<string, string>; details: Record<string, unknown>; client_ip: string | null }[];
+    const events = JSON.parse(text).items as {
+      action: string;
+      actor: string;
+      resource: Record<string, string>;
+      details: Record<string, unknown>;
+      client_ip: string | null;
+    }[];
     expect(events.map((e) => [e.action, e.actor, e.resource, e.details])).toEqual([
       ["tenant.create", "operator", { tenant_id: tenant.id }, { name: "acme-audit" }],
-      ["key.create", "operator", { tenant_id: tenant.id, key_id: key.id }, { name: "auditor", scopes: ["audit:read", "datasets:read"] }],
-      ["key.create", "operator", { tenant_id: tenant.id, key_id: other.id }, { name: "other", scopes: ["datasets:read"] }],
+      [
+        "key.create",
+        "operator",
+        { tenant_id: tenant.id, key_id: key.id },
+        { name: "auditor", scopes: ["audit:read", "datasets:read"] },
+      ],
+      [
+        "key.create",
+        "operator",
+        { tenant_id: tenant.id, key_id: other.id },
+        { name: "other", scopes: ["datasets:read"] },
+      ],
       ["key.revoke", "operator", { tenant_id: tenant.id, key_id: other.id }, {}],
       ["tenant.update", "operator", { tenant_id: tenant.id }, { status: "suspended" }],
       ["tenant.update", "operator", { tenant_id: tenant.id }, { status: "active" }],
@@ -39,9 +67,17 @@ describe("what is audited", () => {
     // The isolate's key cache lives for AUTH_CACHE_TTL_SECONDS (1 s in tests).
     await new Promise((r) => setTimeout(r, 1100));
     expect((await call("/api/v1/datasets", { token: victim.key })).status).toBe(401);
-    await callJson(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } }, 200);
+    await callJson(
+      `/api/v1/tenants/${tenant.id}`,
+      { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } },
+      200,
+    );
     expect((await call("/api/v1/datasets", { token: admin })).status).toBe(403);
-    await callJson(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", headers: OPERATOR, body: { status: "active" } }, 200);
+    await callJson(
+      `/api/v1/tenants/${tenant.id}`,
+      { method: "PATCH", headers: OPERATOR, body: { status: "active" } },
+      200,
+    );
     const failures = await allEvents(admin, { action: "auth.failure" });
     expect(failures.map((e) => [e.actor, e.outcome, e.resource.key_id, e.details.reason])).toEqual([
       [victim.id, "denied", victim.id, "bad-secret"],
@@ -58,14 +94,31 @@ describe("what is audited", () => {
     const reader = await createKey(tenant.id, ["datasets:read"], "reader");
     expect((await call("/api/v1/audit/logs", { token: reader.key })).status).toBe(403);
     const [denied] = await allEvents(admin, { action: "auth.scope_denied" });
-    expect(denied).toMatchObject({ actor: reader.id, outcome: "denied", details: { scope: "audit:read", route: "GET /api/v1/audit/logs" } });
+    expect(denied).toMatchObject({
+      actor: reader.id,
+      outcome: "denied",
+      details: { scope: "audit:read", route: "GET /api/v1/audit/logs" },
+    });
   });
 
   it("dataset create, update and delete, with the request id of the response", async () => {
     const { key, token } = await newTenant();
-    const created = await callJson("/api/v1/datasets", { token, body: { name: "ds-audited", schema: { type: "object" } }, headers: IP }, 201);
+    const created = await callJson(
+      "/api/v1/datasets",
+      { token, body: { name: "ds-audited", schema: { type: "object" } }, headers: IP },
+      201,
+    );
     const id = created.body.id as string;
-    const updated = await callJson(`/api/v1/datasets/${id}`, { token, method: "PUT", body: { description: "x", name: "ds-renamed" }, headers: { "If-Match": created.res.headers.get("etag")! } }, 200);
+    const updated = await callJson(
+      `/api/v1/datasets/${id}`,
+      {
+        token,
+        method: "PUT",
+        body: { description: "x", name: "ds-renamed" },
+        headers: { "If-Match": created.res.headers.get("etag")! },
+      },
+      200,
+    );
     const deleted = await call(`/api/v1/datasets/${id}`, { token, method: "DELETE" });
     expect(deleted.status).toBe(204);
     const events = await allEvents(token, { dataset_id: id });
@@ -86,10 +139,16 @@ describe("what is audited", () => {
   it("a change that fails after its event is followed by an error event naming the attempt", async () => {
     const { tenant, token } = await newTenant();
     const missing = "key_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
-    expect((await call(`/api/v1/tenants/${tenant.id}/keys/${missing}`, { method: "DELETE", headers: OPERATOR })).status).toBe(404);
+    expect(
+      (await call(`/api/v1/tenants/${tenant.id}/keys/${missing}`, { method: "DELETE", headers: OPERATOR })).status,
+    ).toBe(404);
     const [attempt, failure] = await allEvents(token, { resource_id: missing });
     expect(attempt).toMatchObject({ action: "key.revoke", outcome: "success" });
-    expect(failure).toMatchObject({ action: "key.revoke", outcome: "error", details: { reason: "not-found", attempt_event_id: attempt.event_id } });
+    expect(failure).toMatchObject({
+      action: "key.revoke",
+      outcome: "error",
+      details: { reason: "not-found", attempt_event_id: attempt.event_id },
+    });
   });
 
   it("requests that change nothing are not audited", async () => {

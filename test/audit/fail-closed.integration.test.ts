@@ -8,11 +8,15 @@ import { verify, withChainSql } from "./helpers";
  * trigger in its own SQLite aborts the insert (no test-only code in the object).
  */
 const breakAudit = (tenantId: string) =>
-  withChainSql(tenantId, (sql) => sql.exec("CREATE TRIGGER refuse_appends BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
+  withChainSql(tenantId, (sql) =>
+    sql.exec("CREATE TRIGGER refuse_appends BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END"),
+  );
 const repairAudit = (tenantId: string) => withChainSql(tenantId, (sql) => sql.exec("DROP TRIGGER refuse_appends"));
 
 const datasetRow = (tenantId: string, name: string) =>
-  env.DB.prepare("SELECT id, version, description, deleted_at FROM datasets WHERE tenant_id = ? AND name = ?").bind(tenantId, name).first<{ id: string; version: number; description: string | null; deleted_at: string | null }>();
+  env.DB.prepare("SELECT id, version, description, deleted_at FROM datasets WHERE tenant_id = ? AND name = ?")
+    .bind(tenantId, name)
+    .first<{ id: string; version: number; description: string | null; deleted_at: string | null }>();
 
 describe("when the audit log cannot record, the request fails and changes nothing", () => {
   it("dataset create answers 503 and no dataset row exists", async () => {
@@ -30,19 +34,42 @@ describe("when the audit log cannot record, the request fails and changes nothin
     const { tenant, token } = await newTenant();
     const ds = await createDataset(token, { name: "kept", description: "before" });
     await breakAudit(tenant.id);
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token, method: "PUT", body: { description: "after" }, headers: { "If-Match": "*" } }), 503);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}`, {
+        token,
+        method: "PUT",
+        body: { description: "after" },
+        headers: { "If-Match": "*" },
+      }),
+      503,
+    );
     await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token, method: "DELETE" }), 503);
-    expect(await datasetRow(tenant.id, "kept")).toEqual({ id: ds.id, version: 1, description: "before", deleted_at: null });
+    expect(await datasetRow(tenant.id, "kept")).toEqual({
+      id: ds.id,
+      version: 1,
+      description: "before",
+      deleted_at: null,
+    });
   });
 
   it("key issue and tenant suspension answer 503 and change nothing", async () => {
     const { tenant, token } = await newTenant();
     await breakAudit(tenant.id);
-    await expectProblem(await call(`/api/v1/tenants/${tenant.id}/keys`, { headers: OPERATOR, body: { name: "k2", scopes: ["*"] } }), 503);
-    await expectProblem(await call(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } }), 503);
-    const keys = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE tenant_id = ?").bind(tenant.id).first<{ n: number }>();
+    await expectProblem(
+      await call(`/api/v1/tenants/${tenant.id}/keys`, { headers: OPERATOR, body: { name: "k2", scopes: ["*"] } }),
+      503,
+    );
+    await expectProblem(
+      await call(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } }),
+      503,
+    );
+    const keys = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE tenant_id = ?")
+      .bind(tenant.id)
+      .first<{ n: number }>();
     expect(keys?.n).toBe(1);
-    const status = await env.DB.prepare("SELECT status FROM tenants WHERE id = ?").bind(tenant.id).first<{ status: string }>();
+    const status = await env.DB.prepare("SELECT status FROM tenants WHERE id = ?")
+      .bind(tenant.id)
+      .first<{ status: string }>();
     expect(status?.status).toBe("active");
     // Reads are not blocked, and the chain holds no trace of the refused requests.
     await callJson("/api/v1/datasets", { token }, 200);

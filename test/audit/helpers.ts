@@ -8,7 +8,10 @@ import { callJson } from "../helpers/api";
 export const stubOf = (tenantId: string) => tenantObject(env, tenantId);
 
 /** Runs SQL against a tenant's chain storage (the way an attacker with storage access would). */
-export function withChainSql<R>(tenantId: string, fn: (sql: SqlStorage, storage: DurableObjectStorage) => R): Promise<R> {
+export function withChainSql<R>(
+  tenantId: string,
+  fn: (sql: SqlStorage, storage: DurableObjectStorage) => R,
+): Promise<R> {
   return runInDurableObject(stubOf(tenantId), (_instance, state) => fn(state.storage.sql, state.storage));
 }
 
@@ -33,7 +36,15 @@ export async function allEvents(token: string, query: Record<string, string | nu
 export async function verify(token: string, query: Record<string, string | number> = {}) {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
   const { body } = await callJson(`/api/v1/audit/verify${qs ? `?${qs}` : ""}`, { token }, 200);
-  return body as { ok: boolean; checked: number; head_seq: number; head_hash: string; first_bad_seq?: number; reason?: string; checkpoint: { seq: number; hash: string } | null };
+  return body as {
+    ok: boolean;
+    checked: number;
+    head_seq: number;
+    head_hash: string;
+    first_bad_seq?: number;
+    reason?: string;
+    checkpoint: { seq: number; hash: string } | null;
+  };
 }
 
 /** A minimal valid event input for direct appends. */
@@ -41,7 +52,15 @@ export function input(tenantId: string, over: Partial<Parameters<typeof baseInpu
   return baseInput({ tenantId, ...over });
 }
 
-function baseInput(o: { tenantId: string; action?: string; actor?: string; details?: Record<string, unknown>; resource?: Record<string, string>; event_id?: string; time?: string }) {
+function baseInput(o: {
+  tenantId: string;
+  action?: string;
+  actor?: string;
+  details?: Record<string, unknown>;
+  resource?: Record<string, string>;
+  event_id?: string;
+  time?: string;
+}) {
   return {
     event_id: o.event_id ?? `evt_${crypto.randomUUID()}`,
     time: o.time ?? new Date().toISOString(),

@@ -7,7 +7,14 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tenantObject, toEventInput } from "../../src/shared/audit/append";
-import { createOutboxTable, enqueueOutbox, flushOutbox, forwardOutbox, OUTBOX_RETRY_MS, outboxSize } from "../../src/shared/audit/outbox";
+import {
+  createOutboxTable,
+  enqueueOutbox,
+  flushOutbox,
+  forwardOutbox,
+  OUTBOX_RETRY_MS,
+  outboxSize,
+} from "../../src/shared/audit/outbox";
 import { freshTenantId, withChainSql } from "./helpers";
 
 /** A fresh outbox host: its own storage gets the outbox and a table standing in for records. */
@@ -15,7 +22,9 @@ function host() {
   const name = `outbox-host:${crypto.randomUUID()}`;
   // A new stub per call: stubs do not survive abortAllDurableObjects.
   const run = <R>(fn: (sql: SqlStorage, storage: DurableObjectStorage, instance: object) => R) =>
-    runInDurableObject(env.TENANT.get(env.TENANT.idFromName(name)), (instance, state) => fn(state.storage.sql, state.storage, instance));
+    runInDurableObject(env.TENANT.get(env.TENANT.idFromName(name)), (instance, state) =>
+      fn(state.storage.sql, state.storage, instance),
+    );
   return { run };
 }
 
@@ -26,12 +35,25 @@ function writeRecords(storage: DurableObjectStorage, tenantId: string, ids: stri
   storage.transactionSync(() => {
     storage.sql.exec("CREATE TABLE IF NOT EXISTS things (id TEXT PRIMARY KEY)");
     for (const id of ids) storage.sql.exec("INSERT INTO things (id) VALUES (?)", id);
-    enqueueOutbox(storage.sql, toEventInput(scopeOf(tenantId), { action: "record.write", resource: { dataset_id: "ds_x" }, details: { count: ids.length, first_id: ids[0] } }));
+    enqueueOutbox(
+      storage.sql,
+      toEventInput(scopeOf(tenantId), {
+        action: "record.write",
+        resource: { dataset_id: "ds_x" },
+        details: { count: ids.length, first_id: ids[0] },
+      }),
+    );
   });
 }
 
 const chainRows = (tenantId: string) =>
-  withChainSql(tenantId, (sql) => sql.exec<{ seq: number; event_id: string; action: string }>("SELECT seq, event_id, action FROM audit_events ORDER BY seq").toArray());
+  withChainSql(tenantId, (sql) =>
+    sql
+      .exec<{ seq: number; event_id: string; action: string }>(
+        "SELECT seq, event_id, action FROM audit_events ORDER BY seq",
+      )
+      .toArray(),
+  );
 
 const chainOk = async (tenantId: string) => {
   const head = await tenantObject(env, tenantId).chainHead();
@@ -60,7 +82,12 @@ describe("audit outbox", () => {
           enqueueOutbox(sql, toEventInput(scopeOf(t), { action: "record.write", details: { password: "p" } }));
         }),
       ).toThrow(/named like a secret/);
-      expect(sql.exec<{ id: string }>("SELECT id FROM things ORDER BY id").toArray().map((r) => r.id)).toEqual(["r1"]);
+      expect(
+        sql
+          .exec<{ id: string }>("SELECT id FROM things ORDER BY id")
+          .toArray()
+          .map((r) => r.id),
+      ).toEqual(["r1"]);
       expect(outboxSize(sql)).toBe(1);
     });
   });
@@ -97,7 +124,10 @@ describe("audit outbox", () => {
       createOutboxTable(sql);
       writeRecords(storage, t, ["a"]);
       writeRecords(storage, t, ["b"]);
-      return sql.exec<{ event: string }>("SELECT event FROM audit_outbox ORDER BY pos").toArray().map((r) => JSON.parse(r.event));
+      return sql
+        .exec<{ event: string }>("SELECT event FROM audit_outbox ORDER BY pos")
+        .toArray()
+        .map((r) => JSON.parse(r.event));
     });
     // First half of a flush: the TenantObject stores the events...
     await tenantObject(env, t).append(pending);
@@ -135,7 +165,10 @@ describe("audit outbox", () => {
     const ids = await h.run(async (sql, storage) => {
       createOutboxTable(sql);
       for (let i = 0; i < 450; i++) writeRecords(storage, t, [`r${i}`]);
-      const queued = sql.exec<{ event_id: string }>("SELECT event_id FROM audit_outbox ORDER BY pos").toArray().map((r) => r.event_id);
+      const queued = sql
+        .exec<{ event_id: string }>("SELECT event_id FROM audit_outbox ORDER BY pos")
+        .toArray()
+        .map((r) => r.event_id);
       expect(await flushOutbox(sql, env)).toBe(450);
       return queued;
     });
@@ -145,7 +178,9 @@ describe("audit outbox", () => {
   it("when the TenantObject refuses, the rows stay, an alarm is set, and the retry forwards them once", async () => {
     const t = freshTenantId();
     await tenantObject(env, t).append([toEventInput(scopeOf(t), { action: "test.first" })]);
-    await withChainSql(t, (sql) => sql.exec("CREATE TRIGGER refuse_appends BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'down'); END"));
+    await withChainSql(t, (sql) =>
+      sql.exec("CREATE TRIGGER refuse_appends BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'down'); END"),
+    );
     const h = host();
     await h.run(async (sql, storage) => {
       createOutboxTable(sql);

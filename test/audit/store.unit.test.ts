@@ -9,7 +9,13 @@ describe("logs queries", () => {
   it("every filter combination walks an index in seq order: no table scan, no sort", async () => {
     const t = freshTenantId();
     await stubOf(t).append([input(t, { resource: { dataset_id: "ds_1", record_id: "rec_1" } })]);
-    const values: Required<Omit<AuditFilter, "from" | "to">> = { action: "a.b", actor: "key_1", outcome: "denied", resourceId: "rec_1", datasetId: "ds_1" };
+    const values: Required<Omit<AuditFilter, "from" | "to">> = {
+      action: "a.b",
+      actor: "key_1",
+      outcome: "denied",
+      resourceId: "rec_1",
+      datasetId: "ds_1",
+    };
     const keys = Object.keys(values) as (keyof typeof values)[];
     const plans = await withChainSql(t, (sql) => {
       const out: { filter: AuditFilter; plan: string[] }[] = [];
@@ -21,7 +27,10 @@ describe("logs queries", () => {
         for (const order of ["asc", "desc"] as const) {
           for (const afterSeq of [undefined, 10]) {
             const q = logsQuery({ filter, order, limit: 100, afterSeq }, [1, 1000]);
-            const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${q.sql}`, ...q.params).toArray().map((r) => r.detail);
+            const plan = sql
+              .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${q.sql}`, ...q.params)
+              .toArray()
+              .map((r) => r.detail);
             out.push({ filter, plan });
           }
         }
@@ -67,7 +76,10 @@ describe("checkpoint cadence", () => {
     if (now !== null) expect(now).toBeLessThanOrEqual(Date.now());
     await runDurableObjectAlarm(stubOf(t));
     // The runtime may be running the alarm itself; wait for its D1 write.
-    await vi.waitFor(async () => expect(await latestCheckpoint(env.DB, t)).toMatchObject({ seq: CHECKPOINT_EVERY_EVENTS }), { timeout: 3000 });
+    await vi.waitFor(
+      async () => expect(await latestCheckpoint(env.DB, t)).toMatchObject({ seq: CHECKPOINT_EVERY_EVENTS }),
+      { timeout: 3000 },
+    );
   });
 
   it("keeps every checkpoint and never checkpoints a chain below the last one", async () => {
@@ -79,7 +91,9 @@ describe("checkpoint cadence", () => {
     await withChainSql(t, (sql) => sql.exec("DELETE FROM audit_events WHERE seq >= 3"));
     await stubOf(t).append([input(t)]);
     await runDurableObjectAlarm(stubOf(t));
-    const rows = await env.DB.prepare("SELECT seq FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq").bind(t).all<{ seq: number }>();
+    const rows = await env.DB.prepare("SELECT seq FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq")
+      .bind(t)
+      .all<{ seq: number }>();
     expect(rows.results.map((r) => r.seq)).toEqual([3, 4]);
   });
 

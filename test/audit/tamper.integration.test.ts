@@ -16,7 +16,12 @@ async function chainOf(datasets: number) {
 
 type Row = EventRow;
 
-const rowEvent = (r: Row) => ({ ...r, resource: JSON.parse(r.resource), details: JSON.parse(r.details), outcome: r.outcome as "success" });
+const rowEvent = (r: Row) => ({
+  ...r,
+  resource: JSON.parse(r.resource),
+  details: JSON.parse(r.details),
+  outcome: r.outcome as "success",
+});
 
 /** Moves every row with seq >= from up by one, leaving `from` free. */
 function shiftUp(sql: SqlStorage, from: number) {
@@ -42,7 +47,18 @@ const forgedRow = (seq: number, prevHash: string) => ({
 function insertRow(sql: SqlStorage, r: ReturnType<typeof forgedRow>) {
   sql.exec(
     "INSERT INTO audit_events (seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    r.seq, r.event_id, r.time, r.actor, r.action, r.resource, r.outcome, r.request_id, r.client_ip, r.details, r.prev_hash, r.hash,
+    r.seq,
+    r.event_id,
+    r.time,
+    r.actor,
+    r.action,
+    r.resource,
+    r.outcome,
+    r.request_id,
+    r.client_ip,
+    r.details,
+    r.prev_hash,
+    r.hash,
   );
 }
 
@@ -54,7 +70,16 @@ describe("audit chain verification", () => {
     const ds = await createDataset(admin);
     const ds2 = await createDataset(writer.key);
     const got = await callJson(`/api/v1/datasets/${ds2.id}`, { token: writer.key }, 200);
-    await callJson(`/api/v1/datasets/${ds2.id}`, { token: writer.key, method: "PUT", body: { description: "d" }, headers: { "If-Match": got.res.headers.get("etag")! } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds2.id}`,
+      {
+        token: writer.key,
+        method: "PUT",
+        body: { description: "d" },
+        headers: { "If-Match": got.res.headers.get("etag")! },
+      },
+      200,
+    );
     expect((await call(`/api/v1/datasets/${ds.id}`, { token: reader.key, method: "DELETE" })).status).toBe(403);
     expect((await call("/api/v1/datasets", { token: `ldv.${reader.id}.${"A".repeat(43)}` })).status).toBe(401);
     expect((await call(`/api/v1/datasets/${ds.id}`, { token: writer.key, method: "DELETE" })).status).toBe(204);
@@ -83,7 +108,9 @@ describe("audit chain verification", () => {
 
   it("modifying one event's content is reported at its seq", async () => {
     const { token, tenant } = await chainOf(5);
-    await withChainSql(tenant.id, (sql) => sql.exec(`UPDATE audit_events SET details = '{"name":"innocent"}' WHERE seq = 4`));
+    await withChainSql(tenant.id, (sql) =>
+      sql.exec(`UPDATE audit_events SET details = '{"name":"innocent"}' WHERE seq = 4`),
+    );
     expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 4, reason: "hash_mismatch", checked: 3 });
   });
 
@@ -128,11 +155,19 @@ describe("audit chain verification", () => {
       const prev = sql.exec<{ hash: string }>("SELECT hash FROM audit_events WHERE seq = 3").one().hash;
       shiftUp(sql, 4);
       const row = forgedRow(4, prev);
-      insertRow(sql, { ...row, hash: chainHash(prev, { ...row, resource: JSON.parse(row.resource), details: {}, outcome: "success" }) });
+      insertRow(sql, {
+        ...row,
+        hash: chainHash(prev, { ...row, resource: JSON.parse(row.resource), details: {}, outcome: "success" }),
+      });
     });
     // The forged seq 4 links and hashes correctly; the displaced original (now seq 5)
     // no longer links to its predecessor, and its hash covers its old seq.
-    expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 5, reason: "prev_hash_mismatch", checked: 4 });
+    expect(await verify(token)).toMatchObject({
+      ok: false,
+      first_bad_seq: 5,
+      reason: "prev_hash_mismatch",
+      checked: 4,
+    });
   });
 
   it("reordering two events is reported at the first of them", async () => {
@@ -142,7 +177,12 @@ describe("audit chain verification", () => {
       sql.exec("UPDATE audit_events SET seq = 4 WHERE seq = 5");
       sql.exec("UPDATE audit_events SET seq = 5 WHERE seq = -1");
     });
-    expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 4, reason: "prev_hash_mismatch", checked: 3 });
+    expect(await verify(token)).toMatchObject({
+      ok: false,
+      first_bad_seq: 4,
+      reason: "prev_hash_mismatch",
+      checked: 3,
+    });
   });
 
   it("reordering by swapping contents (seqs left in place) is reported at the first of them", async () => {
@@ -151,7 +191,11 @@ describe("audit chain verification", () => {
       const cols = "event_id, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash";
       const [a, b] = sql.exec<Row>(`SELECT seq, ${cols} FROM audit_events WHERE seq IN (4, 5) ORDER BY seq`).toArray();
       sql.exec("DELETE FROM audit_events WHERE seq IN (4, 5)");
-      for (const [seq, r] of [[4, b], [5, a]] as const) insertRow(sql, { ...r, seq } as ReturnType<typeof forgedRow>);
+      for (const [seq, r] of [
+        [4, b],
+        [5, a],
+      ] as const)
+        insertRow(sql, { ...r, seq } as ReturnType<typeof forgedRow>);
     });
     expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 4, reason: "prev_hash_mismatch" });
   });
@@ -160,7 +204,12 @@ describe("audit chain verification", () => {
     const { token, tenant } = await chainOf(6);
     await withChainSql(tenant.id, (sql) => sql.exec(`UPDATE audit_events SET action = 'dataset.delete' WHERE seq = 6`));
     expect(await verify(token, { from_seq: 1, to_seq: 5 })).toMatchObject({ ok: true, checked: 5, head_seq: 8 });
-    expect(await verify(token, { from_seq: 3, to_seq: 7 })).toMatchObject({ ok: false, first_bad_seq: 6, reason: "hash_mismatch", checked: 3 });
+    expect(await verify(token, { from_seq: 3, to_seq: 7 })).toMatchObject({
+      ok: false,
+      first_bad_seq: 6,
+      reason: "hash_mismatch",
+      checked: 3,
+    });
     expect(await verify(token, { from_seq: 7 })).toMatchObject({ ok: true, checked: 2 });
     // A range past the head is clamped to it.
     expect(await verify(token, { from_seq: 7, to_seq: 1000 })).toMatchObject({ ok: true, checked: 2 });
@@ -181,7 +230,14 @@ describe("audit checkpoints", () => {
     await runDurableObjectAlarm(stubOf(tenant.id));
     await withChainSql(tenant.id, (sql) => sql.exec("DELETE FROM audit_events WHERE seq > 5"));
     // The remaining chain is consistent; only the checkpoint shows what is gone.
-    expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 6, reason: "truncated", head_seq: 5, checked: 5, checkpoint: { seq: 8 } });
+    expect(await verify(token)).toMatchObject({
+      ok: false,
+      first_bad_seq: 6,
+      reason: "truncated",
+      head_seq: 5,
+      checked: 5,
+      checkpoint: { seq: 8 },
+    });
     // The alarm refuses to checkpoint the shortened chain, so the evidence stays.
     await createDataset(token);
     await runDurableObjectAlarm(stubOf(tenant.id));
@@ -194,7 +250,12 @@ describe("audit checkpoints", () => {
     await withChainSql(tenant.id, (sql) => sql.exec("DELETE FROM audit_events WHERE seq > 4"));
     await createDataset(token);
     await createDataset(token);
-    expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 6, reason: "checkpoint_mismatch", head_seq: 6 });
+    expect(await verify(token)).toMatchObject({
+      ok: false,
+      first_bad_seq: 6,
+      reason: "checkpoint_mismatch",
+      head_seq: 6,
+    });
   });
 
   it("history rewritten with recomputed hashes is caught by the checkpoint", async () => {
@@ -211,13 +272,23 @@ describe("audit checkpoints", () => {
         prev = hash;
       }
     });
-    expect(await verify(token)).toMatchObject({ ok: false, first_bad_seq: 6, reason: "checkpoint_mismatch", checked: 6 });
+    expect(await verify(token)).toMatchObject({
+      ok: false,
+      first_bad_seq: 6,
+      reason: "checkpoint_mismatch",
+      checked: 6,
+    });
   });
 
   it("a truncation is reported even when the verified range ends below it", async () => {
     const { token, tenant } = await chainOf(4);
     await runDurableObjectAlarm(stubOf(tenant.id));
     await withChainSql(tenant.id, (sql) => sql.exec("DELETE FROM audit_events WHERE seq > 3"));
-    expect(await verify(token, { from_seq: 1, to_seq: 2 })).toMatchObject({ ok: false, first_bad_seq: 4, reason: "truncated", checked: 2 });
+    expect(await verify(token, { from_seq: 1, to_seq: 2 })).toMatchObject({
+      ok: false,
+      first_bad_seq: 4,
+      reason: "truncated",
+      checked: 2,
+    });
   });
 });

@@ -18,12 +18,21 @@ async function download(token: string, id: string, headers: Record<string, strin
 }
 
 const sha256 = async (text: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) => b.toString(16).padStart(2, "0")).join("");
+  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
 
 async function rootOf(hashes: string[]) {
   const bytes = new Uint8Array(hashes.length * 32);
-  hashes.forEach((h, i) => bytes.set(h.match(/../g)!.map((x) => parseInt(x, 16)), i * 32));
-  return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+  hashes.forEach((h, i) =>
+    bytes.set(
+      h.match(/../g)!.map((x) => parseInt(x, 16)),
+      i * 32,
+    ),
+  );
+  return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
 }
 
 const records = [
@@ -37,11 +46,21 @@ describe("export", () => {
   it("writes the dataset in seq order with a manifest whose root is the same for the same data", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    await callJson(`/api/v1/datasets/${ds.id}/records/batch`, { token, body: { records: records.map((data) => ({ data })) } }, 201);
+    await callJson(
+      `/api/v1/datasets/${ds.id}/records/batch`,
+      { token, body: { records: records.map((data) => ({ data })) } },
+      201,
+    );
     const stored = await allRecords(token, ds.id);
     const exp = await exportOf(token, ds.id, { format: "ndjson" });
     expect(exp.status).toBe("succeeded");
-    expect(exp.manifest).toMatchObject({ record_count: 4, format: "ndjson", view: "stored", dataset_id: ds.id, hash_algorithm: "sha256" });
+    expect(exp.manifest).toMatchObject({
+      record_count: 4,
+      format: "ndjson",
+      view: "stored",
+      dataset_id: ds.id,
+      hash_algorithm: "sha256",
+    });
 
     const { res, text } = await download(token, exp.id);
     expect(res.status).toBe(200);
@@ -105,7 +124,11 @@ describe("export", () => {
   it("exports, then imports into a new dataset, reproducing the same record hashes and manifest root", async () => {
     const { token } = await newTenant();
     const source = await createDataset(token);
-    await callJson(`/api/v1/datasets/${source.id}/records/batch`, { token, body: { records: records.map((data) => ({ data })) } }, 201);
+    await callJson(
+      `/api/v1/datasets/${source.id}/records/batch`,
+      { token, body: { records: records.map((data) => ({ data })) } },
+      201,
+    );
     const first = await exportOf(token, source.id, { format: "ndjson" });
     const file = (await download(token, first.id)).text;
     const target = await createDataset(token);
@@ -115,15 +138,24 @@ describe("export", () => {
     expect(second.manifest.root_hash).toBe(first.manifest.root_hash);
     const a = await callJson(`/api/v1/exports/${first.id}/manifest`, { token }, 200);
     const b = await callJson(`/api/v1/exports/${second.id}/manifest`, { token }, 200);
-    expect(b.body.records.map((r: { sha256: string }) => r.sha256)).toEqual(a.body.records.map((r: { sha256: string }) => r.sha256));
+    expect(b.body.records.map((r: { sha256: string }) => r.sha256)).toEqual(
+      a.body.records.map((r: { sha256: string }) => r.sha256),
+    );
   });
 
   it("writes CSV (RFC 4180) with the chosen fields, which imports back typed by the schema", async () => {
     const { token } = await newTenant();
-    const schema = { type: "object", properties: { name: { type: "string" }, n: { type: "integer" }, ok: { type: "boolean" } } };
+    const schema = {
+      type: "object",
+      properties: { name: { type: "string" }, n: { type: "integer" }, ok: { type: "boolean" } },
+    };
     const ds = await createDataset(token, { schema });
     const flat = records.map(({ name, n, ok }) => ({ name, n, ok }));
-    await callJson(`/api/v1/datasets/${ds.id}/records/batch`, { token, body: { records: flat.map((data) => ({ data })) } }, 201);
+    await callJson(
+      `/api/v1/datasets/${ds.id}/records/batch`,
+      { token, body: { records: flat.map((data) => ({ data })) } },
+      201,
+    );
     const exp = await exportOf(token, ds.id, { format: "csv", fields: ["name", "n", "ok"] });
     const csv = (await download(token, exp.id)).text;
     expect(csv.split("\r\n")[0]).toBe("name,n,ok");
@@ -141,8 +173,18 @@ describe("export", () => {
   it("writes Parquet (hyparquet-writer in workerd) that imports back to the same records and root", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    const rows = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `r${i}`, score: i / 8, ok: i % 2 === 0, meta: { tags: ["a", String(i)] } }));
-    await callJson(`/api/v1/datasets/${ds.id}/records/batch`, { token, body: { records: rows.map((data) => ({ data })) } }, 201);
+    const rows = Array.from({ length: 50 }, (_, i) => ({
+      id: i,
+      name: `r${i}`,
+      score: i / 8,
+      ok: i % 2 === 0,
+      meta: { tags: ["a", String(i)] },
+    }));
+    await callJson(
+      `/api/v1/datasets/${ds.id}/records/batch`,
+      { token, body: { records: rows.map((data) => ({ data })) } },
+      201,
+    );
     const exp = await exportOf(token, ds.id, { format: "parquet" });
     const res = await call(`/api/v1/exports/${exp.id}/download`, { token });
     expect(res.headers.get("content-type")).toBe("application/vnd.apache.parquet");
@@ -160,7 +202,11 @@ describe("export", () => {
   it("exports the anonymized view and only the fields asked for", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { email: "write to jane@example.com", keep: 1, drop: 2 } } }, 201);
+    await callJson(
+      `/api/v1/datasets/${ds.id}/records`,
+      { token, body: { data: { email: "write to jane@example.com", keep: 1, drop: 2 } } },
+      201,
+    );
     const exp = await exportOf(token, ds.id, { format: "ndjson", view: "anonymized", fields: ["email", "keep"] });
     const text = (await download(token, exp.id)).text;
     expect(JSON.parse(text.trim())).toEqual({ email: "write to <EMAIL>", keep: 1 });
@@ -172,7 +218,10 @@ describe("export", () => {
     const b = await newTenant();
     const ds = await createDataset(a.token);
     const exp = await exportOf(a.token, ds.id, { format: "ndjson" });
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/exports`, { method: "POST", token: b.token, body: { format: "ndjson" } }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/exports`, { method: "POST", token: b.token, body: { format: "ndjson" } }),
+      404,
+    );
     for (const [method, path] of [
       ["GET", `/api/v1/exports/${exp.id}`],
       ["GET", `/api/v1/exports/${exp.id}/manifest`],

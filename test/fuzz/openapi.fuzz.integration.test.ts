@@ -42,7 +42,14 @@ async function fixture(): Promise<Fixture> {
   const ds = await createDataset(token, { schema: { type: "object" } });
   const rec = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { text: "x" } } }, 201);
   const job = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
-  const recognizer = await callJson("/api/v1/pii/recognizers", { token, body: { name: `r${crypto.randomUUID().slice(0, 8)}`, entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 } }, 201);
+  const recognizer = await callJson(
+    "/api/v1/pii/recognizers",
+    {
+      token,
+      body: { name: `r${crypto.randomUUID().slice(0, 8)}`, entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 },
+    },
+    201,
+  );
   const transitKey = `k-${crypto.randomUUID().slice(0, 8)}`;
   const hmacKey = `h-${crypto.randomUUID().slice(0, 8)}`;
   await callJson("/api/v1/keys", { token, body: { name: transitKey, type: "aes256-gcm" } }, 201);
@@ -101,11 +108,18 @@ function requestArb(doc: OpenApiDocument, f: () => Fixture, op: Operation): fc.A
     const fromDoc = valid(doc, p.schema);
     if (p.in !== "path") return fromDoc;
     const real = fixtureValue(f(), op.path, p.name);
-    return real === undefined ? fromDoc : fc.oneof({ weight: 4, arbitrary: fc.constant(real).map(() => fixtureValue(f(), op.path, p.name)) }, { weight: 1, arbitrary: fromDoc });
+    return real === undefined
+      ? fromDoc
+      : fc.oneof(
+          { weight: 4, arbitrary: fc.constant(real).map(() => fixtureValue(f(), op.path, p.name)) },
+          { weight: 1, arbitrary: fromDoc },
+        );
   };
   const group = (where: Parameter["in"]) => {
     const ps = op.parameters.filter((p) => p.in === where);
-    return fc.record(Object.fromEntries(ps.map((p) => [p.name, param(p)])), { requiredKeys: ps.filter((p) => p.required).map((p) => p.name) });
+    return fc.record(Object.fromEntries(ps.map((p) => [p.name, param(p)])), {
+      requiredKeys: ps.filter((p) => p.required).map((p) => p.name),
+    });
   };
   const body: fc.Arbitrary<{ kind: Request["kind"]; body?: unknown }> = !op.body
     ? fc.constant({ kind: "none" as const })
@@ -115,21 +129,31 @@ function requestArb(doc: OpenApiDocument, f: () => Fixture, op: Operation): fc.A
           { weight: 1, arbitrary: invalid(doc, op.body.schema).map((b) => ({ kind: "invalid" as const, body: b })) },
         )
       : fc.uint8Array({ maxLength: 256 }).map((b) => ({ kind: "valid" as const, body: b }));
-  return fc.record({ params: group("path"), query: group("query"), headers: group("header"), body }).map(({ params, query, headers, body: b }) => ({
-    op,
-    kind: b.kind,
-    params,
-    query,
-    // A client cannot send a field value with NUL, CR or LF, or with white space at its ends
-    // (Fetch: "Invalid header value"), so the generator keeps to values HTTP can carry.
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v).replace(/[\0\r\n]/g, "").trim()])),
-    body: b.body,
-  }));
+  return fc
+    .record({ params: group("path"), query: group("query"), headers: group("header"), body })
+    .map(({ params, query, headers, body: b }) => ({
+      op,
+      kind: b.kind,
+      params,
+      query,
+      // A client cannot send a field value with NUL, CR or LF, or with white space at its ends
+      // (Fetch: "Invalid header value"), so the generator keeps to values HTTP can carry.
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([k, v]) => [
+          k,
+          String(v)
+            .replace(/[\0\r\n]/g, "")
+            .trim(),
+        ]),
+      ),
+      body: b.body,
+    }));
 }
 
 function send(req: Request, f: Fixture): Promise<Response> {
   let path = req.op.path;
-  for (const [name, value] of Object.entries(req.params)) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
+  for (const [name, value] of Object.entries(req.params))
+    path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
   const qs = new URLSearchParams(Object.entries(req.query).map(([k, v]) => [k, String(v)])).toString();
   const headers: Record<string, string> = { ...req.headers };
   let raw: BodyInit | undefined;
@@ -137,11 +161,20 @@ function send(req: Request, f: Fixture): Promise<Response> {
     headers["Content-Type"] = req.op.body.mediaType;
     raw = req.body instanceof Uint8Array ? req.body : JSON.stringify(req.body);
   }
-  return call(path + (qs ? `?${qs}` : ""), { method: req.op.method, token: req.op.operator ? env.OPERATOR_TOKEN : f.token, raw, headers });
+  return call(path + (qs ? `?${qs}` : ""), {
+    method: req.op.method,
+    token: req.op.operator ? env.OPERATOR_TOKEN : f.token,
+    raw,
+    headers,
+  });
 }
 
 /** What is wrong with a response, by the document; empty when it conforms. */
-async function nonConformance(op: Operation, res: Response, validatorOf: (s: JsonSchema) => Validator): Promise<string[]> {
+async function nonConformance(
+  op: Operation,
+  res: Response,
+  validatorOf: (s: JsonSchema) => Validator,
+): Promise<string[]> {
   const text = await res.text();
   const problems: string[] = [];
   if (res.status >= 500) problems.push(`server error ${res.status}: ${text.slice(0, 300)}`);
@@ -150,12 +183,18 @@ async function nonConformance(op: Operation, res: Response, validatorOf: (s: Jso
   if (!spec.content || text === "") return problems;
   const mediaType = (res.headers.get("content-type") ?? "").split(";")[0].trim();
   const media = spec.content[mediaType];
-  if (!media) return [...problems, `content-type ${mediaType} is not documented for ${res.status} (${Object.keys(spec.content)})`];
+  if (!media)
+    return [
+      ...problems,
+      `content-type ${mediaType} is not documented for ${res.status} (${Object.keys(spec.content)})`,
+    ];
   if (!/^application\/(?:[\w.-]+\+)?json$/.test(mediaType) || media.schema === undefined) return problems;
   const result = validatorOf(media.schema).validate(JSON.parse(text));
   if (!result.valid) {
     const errors = result.errors.filter((e) => !/does not match|did not match/.test(e.error)).slice(0, 3);
-    problems.push(`response ${res.status} breaks its schema: ${JSON.stringify(errors.length ? errors : result.errors.slice(0, 3))} in ${text.slice(0, 300)}`);
+    problems.push(
+      `response ${res.status} breaks its schema: ${JSON.stringify(errors.length ? errors : result.errors.slice(0, 3))} in ${text.slice(0, 300)}`,
+    );
   }
   return problems;
 }
@@ -200,15 +239,28 @@ describe("schema-driven fuzzing of /openapi.json", () => {
           const label = `${req.op.method} ${req.op.path}`;
           statuses.set(`${label} ${res.status}`, (statuses.get(`${label} ${res.status}`) ?? 0) + 1);
           for (const p of await nonConformance(req.op, res.clone(), validatorOf)) {
-            if (failures.length < 50) failures.push(`${label} [${req.kind}] ${JSON.stringify({ params: req.params, query: req.query, headers: req.headers, body: req.body }).slice(0, 400)}\n  → ${p}`);
+            if (failures.length < 50)
+              failures.push(
+                `${label} [${req.kind}] ${JSON.stringify({ params: req.params, query: req.query, headers: req.headers, body: req.body }).slice(0, 400)}\n  → ${p}`,
+              );
           }
-          if (req.kind === "valid" && res.status === 422 && !refusedValid.has(label)) refusedValid.set(label, (await res.text()).slice(0, 300));
+          if (req.kind === "valid" && res.status === 422 && !refusedValid.has(label))
+            refusedValid.set(label, (await res.text()).slice(0, 300));
           else await res.body?.cancel();
         }),
-        { seed: SEED, numRuns: 1_000_000, interruptAfterTimeLimit: BUDGET_SECONDS * 1000, markInterruptAsFailure: false, endOnFailure: true },
+        {
+          seed: SEED,
+          numRuns: 1_000_000,
+          interruptAfterTimeLimit: BUDGET_SECONDS * 1000,
+          markInterruptAsFailure: false,
+          endOnFailure: true,
+        },
       );
       console.log(`fuzz: seed ${SEED}, ${sent} requests in ${BUDGET_SECONDS}s over ${operations.length} operations`);
-      if (refusedValid.size) console.log(`fuzz: bodies valid by the document but refused (first per route):\n${[...refusedValid].map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
+      if (refusedValid.size)
+        console.log(
+          `fuzz: bodies valid by the document but refused (first per route):\n${[...refusedValid].map(([k, v]) => `  ${k}: ${v}`).join("\n")}`,
+        );
       expect(sent).toBeGreaterThan(operations.length);
       expect(failures, `seed ${SEED}`).toEqual([]);
     },

@@ -47,10 +47,17 @@ export function valid(doc: OpenApiDocument, schema: JsonSchema, depth = 0): fc.A
   const branches = s.oneOf ?? s.anyOf;
   if (Array.isArray(branches)) {
     const { oneOf: _o, anyOf: _a, ...base } = s;
-    const merged = branches.map((b: JsonSchema, i: number) => (s.properties && typeof b === "object" && !b.$ref ? branchOf(base, branches, i, !!s.oneOf) : b));
+    const merged = branches.map((b: JsonSchema, i: number) =>
+      s.properties && typeof b === "object" && !b.$ref ? branchOf(base, branches, i, !!s.oneOf) : b,
+    );
     return fc.oneof(...merged.map((b: JsonSchema) => valid(doc, b, depth + 1)));
   }
-  if (Array.isArray(s.allOf)) return valid(doc, s.allOf.reduce((a: any, b: any) => mergeObject(a, resolve(doc, b)), {}), depth);
+  if (Array.isArray(s.allOf))
+    return valid(
+      doc,
+      s.allOf.reduce((a: any, b: any) => mergeObject(a, resolve(doc, b)), {}),
+      depth,
+    );
   const types: string[] = Array.isArray(s.type) ? s.type : s.type ? [s.type] : s.properties ? ["object"] : [];
   if (!types.length) return depth > 3 ? fc.constant(null) : fc.jsonValue({ maxDepth: 2 });
   return fc.oneof(...types.map((t) => ofType(doc, s, t, depth)));
@@ -80,7 +87,13 @@ function namesOf(names: any): fc.Arbitrary<string> {
 
 function mergeObject(a: any, b: any): any {
   const required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
-  return { ...a, ...b, properties: { ...(a.properties ?? {}), ...(b.properties ?? {}) }, required, type: a.type ?? b.type };
+  return {
+    ...a,
+    ...b,
+    properties: { ...(a.properties ?? {}), ...(b.properties ?? {}) },
+    required,
+    type: a.type ?? b.type,
+  };
 }
 
 function ofType(doc: OpenApiDocument, s: any, type: string, depth: number): fc.Arbitrary<unknown> {
@@ -91,32 +104,51 @@ function ofType(doc: OpenApiDocument, s: any, type: string, depth: number): fc.A
       return fc.boolean();
     case "integer": {
       const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : -1_000_000);
-      const max = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : Math.max(min, 0) + 1_000_000);
+      const max =
+        s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : Math.max(min, 0) + 1_000_000);
       const edges = [min, max, Math.min(max, min + 1)];
-      return fc.oneof({ weight: 4, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min, max }) },
+        { weight: 1, arbitrary: fc.constantFrom(...edges) },
+      );
     }
     case "number": {
       const min = s.minimum ?? s.exclusiveMinimum ?? -1e9;
       const max = s.maximum ?? s.exclusiveMaximum ?? 1e9;
       return fc
-        .double({ min, max, noNaN: true, noDefaultInfinity: true, minExcluded: s.exclusiveMinimum !== undefined, maxExcluded: s.exclusiveMaximum !== undefined })
+        .double({
+          min,
+          max,
+          noNaN: true,
+          noDefaultInfinity: true,
+          minExcluded: s.exclusiveMinimum !== undefined,
+          maxExcluded: s.exclusiveMaximum !== undefined,
+        })
         .map((x) => (Object.is(x, -0) ? 0 : x));
     }
     case "string": {
       const minLength = s.minLength ?? 0;
       const maxLength = Math.min(s.maxLength ?? 40, Math.max(minLength, 40));
       if (s.pattern) {
-        return fc.stringMatching(new RegExp(s.pattern, "u")).filter((x) => x.length >= minLength && x.length <= (s.maxLength ?? Infinity));
+        return fc
+          .stringMatching(new RegExp(s.pattern, "u"))
+          .filter((x) => x.length >= minLength && x.length <= (s.maxLength ?? Infinity));
       }
       if (s.format === "byte") return fc.uint8Array({ maxLength: 48 }).map(b64);
-      if (s.format === "date-time") return fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4102444800000) }).map((d) => d.toISOString());
+      if (s.format === "date-time")
+        return fc
+          .date({ noInvalidDate: true, min: new Date(0), max: new Date(4102444800000) })
+          .map((d) => d.toISOString());
       return anyString(minLength, maxLength);
     }
     case "array": {
       if (depth > MAX_DEPTH) return fc.constant([]);
       const minLength = s.minItems ?? 0;
       const maxLength = Math.min(s.maxItems ?? 4, minLength + 4);
-      return fc.array(s.items === undefined ? fc.jsonValue({ maxDepth: 1 }) : valid(doc, s.items, depth + 1), { minLength, maxLength });
+      return fc.array(s.items === undefined ? fc.jsonValue({ maxDepth: 1 }) : valid(doc, s.items, depth + 1), {
+        minLength,
+        maxLength,
+      });
     }
     case "object": {
       if (depth > MAX_DEPTH) return fc.constant({});
@@ -129,10 +161,16 @@ function ofType(doc: OpenApiDocument, s: any, type: string, depth: number): fc.A
       const extra = s.additionalProperties;
       const hasExtra = extra !== undefined && extra !== false && Object.keys(props).length === 0;
       const value = hasExtra
-        ? fc.dictionary(namesOf(s.propertyNames), extra === true || (typeof extra === "object" && !Object.keys(extra).length) ? fc.jsonValue({ maxDepth: 2 }) : valid(doc, extra, depth + 1), {
-            minKeys: s.minProperties ?? 0,
-            maxKeys: Math.min(s.maxProperties ?? 4, (s.minProperties ?? 0) + 4),
-          })
+        ? fc.dictionary(
+            namesOf(s.propertyNames),
+            extra === true || (typeof extra === "object" && !Object.keys(extra).length)
+              ? fc.jsonValue({ maxDepth: 2 })
+              : valid(doc, extra, depth + 1),
+            {
+              minKeys: s.minProperties ?? 0,
+              maxKeys: Math.min(s.maxProperties ?? 4, (s.minProperties ?? 0) + 4),
+            },
+          )
         : known;
       return s.minProperties ? value.filter((o) => Object.keys(o as object).length >= s.minProperties) : value;
     }
@@ -147,12 +185,21 @@ export function invalid(doc: OpenApiDocument, schema: JsonSchema): fc.Arbitrary<
   const base = valid(doc, s);
   const required: string[] = typeof s === "object" ? (s.required ?? []) : [];
   const props = typeof s === "object" ? Object.keys(s.properties ?? {}) : [];
-  const wrongType = fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({}));
+  const wrongType = fc.oneof(
+    fc.constant(null),
+    fc.integer(),
+    fc.string(),
+    fc.boolean(),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.constant({}),
+  );
   const mutations: fc.Arbitrary<unknown>[] = [fc.jsonValue({ maxDepth: 3 }), wrongType];
   if (props.length) {
     mutations.push(
       fc.tuple(base, fc.constantFrom(...props), wrongType).map(([v, k, w]) => ({ ...(v as object), [k]: w })),
-      fc.tuple(base, anyString(1, 10), fc.jsonValue({ maxDepth: 1 })).map(([v, k, w]) => ({ ...(v as object), [k]: w })),
+      fc
+        .tuple(base, anyString(1, 10), fc.jsonValue({ maxDepth: 1 }))
+        .map(([v, k, w]) => ({ ...(v as object), [k]: w })),
     );
   }
   if (required.length) {

@@ -3,20 +3,37 @@ import { call, callJson, createDataset, expectProblem, newTenant } from "../help
 
 const b64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-const BAD_SEQ = ['{"seq":-1}', '{"seq":1.5}', '{"seq":1e400}', '{"seq":99999999999999999999}', '{"seq":"1"}', '{"seq":1,"x":2}', "[1]", "null"];
+const BAD_SEQ = [
+  '{"seq":-1}',
+  '{"seq":1.5}',
+  '{"seq":1e400}',
+  '{"seq":99999999999999999999}',
+  '{"seq":"1"}',
+  '{"seq":1,"x":2}',
+  "[1]",
+  "null",
+];
 
 describe("cursors are validated on every paginated route", () => {
   it("records: a seq that is not a non-negative safe integer is a 400 problem; a real cursor works", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, {});
-    for (let i = 0; i < 3; i++) await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { i } } }, 201);
+    for (let i = 0; i < 3; i++)
+      await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { i } } }, 201);
     for (const c of BAD_SEQ) {
-      const problem = await expectProblem(await call(`/api/v1/datasets/${ds.id}/records?cursor=${b64url(c)}`, { token }), 400);
+      const problem = await expectProblem(
+        await call(`/api/v1/datasets/${ds.id}/records?cursor=${b64url(c)}`, { token }),
+        400,
+      );
       expect(problem.errors).toEqual([expect.objectContaining({ path: "$.cursor" })]);
     }
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/records?cursor=%21%21`, { token }), 400);
     const first = await callJson(`/api/v1/datasets/${ds.id}/records?limit=2`, { token }, 200);
-    const next = await callJson(`/api/v1/datasets/${ds.id}/records?limit=2&cursor=${first.body.next_cursor}`, { token }, 200);
+    const next = await callJson(
+      `/api/v1/datasets/${ds.id}/records?limit=2&cursor=${first.body.next_cursor}`,
+      { token },
+      200,
+    );
     expect(next.body.items).toHaveLength(1);
   });
 

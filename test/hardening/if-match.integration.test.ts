@@ -3,7 +3,7 @@ import { call, callJson, createDataset, expectProblem, newTenant } from "../help
 
 // RFC 9110 §13.1.1: If-Match uses the strong comparison, so a weak entity-tag never matches.
 describe("If-Match compares strongly on every route that takes it", () => {
-  it("PUT and DELETE /records/{id}: W/\"1\" is 412, \"1\" works", async () => {
+  it('PUT and DELETE /records/{id}: W/"1" is 412, "1" works', async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, {});
     const { body: rec } = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { a: 1 } } }, 201);
@@ -11,7 +11,11 @@ describe("If-Match compares strongly on every route that takes it", () => {
     const weak = await call(path, { token, method: "PUT", headers: { "If-Match": 'W/"1"' }, body: { data: { a: 2 } } });
     await expectProblem(weak, 412);
     await expectProblem(await call(path, { token, method: "DELETE", headers: { "If-Match": 'W/"1"' } }), 412);
-    const strong = await callJson(path, { token, method: "PUT", headers: { "If-Match": 'W/"1", "1"' }, body: { data: { a: 3 } } }, 200);
+    const strong = await callJson(
+      path,
+      { token, method: "PUT", headers: { "If-Match": 'W/"1", "1"' }, body: { data: { a: 3 } } },
+      200,
+    );
     expect(strong.res.headers.get("etag")).toBe('"2"');
   });
 
@@ -20,7 +24,10 @@ describe("If-Match compares strongly on every route that takes it", () => {
     const ds = await createDataset(token, {});
     const etag = `"${ds.id}.v${ds.version}"`;
     const path = `/api/v1/datasets/${ds.id}`;
-    await expectProblem(await call(path, { token, method: "PUT", headers: { "If-Match": `W/${etag}` }, body: { description: "x" } }), 412);
+    await expectProblem(
+      await call(path, { token, method: "PUT", headers: { "If-Match": `W/${etag}` }, body: { description: "x" } }),
+      412,
+    );
     await callJson(path, { token, method: "PUT", headers: { "If-Match": etag }, body: { description: "x" } }, 200);
   });
 });

@@ -8,15 +8,26 @@ describe("JSON Schema patterns run on a linear-time engine", () => {
   it("POST /validate answers a catastrophic `pattern` with the usual error path", async () => {
     const { token } = await newTenant();
     const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
-    const { status, body } = await callJson("/api/v1/validate", { token, body: { schema, records: [{ s: EVIL }, { s: "aaaa" }] } });
+    const { status, body } = await callJson("/api/v1/validate", {
+      token,
+      body: { schema, records: [{ s: EVIL }, { s: "aaaa" }] },
+    });
     expect(status).toBe(200);
-    expect(body.results[0]).toEqual({ index: 0, valid: false, errors: [{ path: "$.s", message: "String does not match pattern." }] });
+    expect(body.results[0]).toEqual({
+      index: 0,
+      valid: false,
+      errors: [{ path: "$.s", message: "String does not match pattern." }],
+    });
     expect(body.results[1]).toEqual({ index: 1, valid: true, errors: [] });
   });
 
   it("patternProperties keys run on RE2 too, and still decide additionalProperties", async () => {
     const { token } = await newTenant();
-    const schema = { type: "object", patternProperties: { "^(a+)+$": { type: "integer" } }, additionalProperties: false };
+    const schema = {
+      type: "object",
+      patternProperties: { "^(a+)+$": { type: "integer" } },
+      additionalProperties: false,
+    };
     const records = [{ [EVIL]: 1 }, { aaa: "x" }, { aaa: 1 }];
     const { status, body } = await callJson("/api/v1/validate", { token, body: { schema, records } });
     expect(status).toBe(200);
@@ -29,9 +40,16 @@ describe("JSON Schema patterns run on a linear-time engine", () => {
     const { token } = await newTenant();
     const schema = {
       type: "object",
-      properties: { a: { type: "string", pattern: "\\d{3}" }, b: { type: "string", pattern: "^[a-z]*$" }, c: { type: "string", pattern: "" } },
+      properties: {
+        a: { type: "string", pattern: "\\d{3}" },
+        b: { type: "string", pattern: "^[a-z]*$" },
+        c: { type: "string", pattern: "" },
+      },
     };
-    const records = [{ a: "x123y", b: "", c: "anything" }, { a: "12", b: "aB" }];
+    const records = [
+      { a: "x123y", b: "", c: "anything" },
+      { a: "12", b: "aB" },
+    ];
     const { body } = await callJson("/api/v1/validate", { token, body: { schema, records } }, 200);
     expect(body.results[0].valid).toBe(true);
     expect(body.results[1].errors.map((e: { path: string }) => e.path).sort()).toEqual(["$.a", "$.b"]);
@@ -39,23 +57,41 @@ describe("JSON Schema patterns run on a linear-time engine", () => {
 
   it("writes to a dataset with a catastrophic pattern are validated on RE2", async () => {
     const { token } = await newTenant();
-    const ds = await createDataset(token, { schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } } });
+    const ds = await createDataset(token, {
+      schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } },
+    });
     const res = await call(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { s: EVIL } } });
     const problem = await expectProblem(res, 422);
-    expect(problem.errors).toEqual([expect.objectContaining({ path: "$.data.s", message: "String does not match pattern." })]);
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: "$.data.s", message: "String does not match pattern." }),
+    ]);
   });
 
   it("a schema whose pattern RE2 cannot express is refused with 422 naming the path and the feature", async () => {
     const { token } = await newTenant();
     const cases: [unknown, string, RegExp][] = [
-      [{ type: "object", properties: { s: { type: "string", pattern: "^(?=a)" } } }, "$.schema.properties.s.pattern", /lookahead/],
-      [{ type: "object", patternProperties: { "(\\w)\\1": {} } }, '$.schema.patternProperties["(\\\\w)\\\\1"]', /backreference/],
+      [
+        { type: "object", properties: { s: { type: "string", pattern: "^(?=a)" } } },
+        "$.schema.properties.s.pattern",
+        /lookahead/,
+      ],
+      [
+        { type: "object", patternProperties: { "(\\w)\\1": {} } },
+        '$.schema.patternProperties["(\\\\w)\\\\1"]',
+        /backreference/,
+      ],
       [{ items: { pattern: "(?<!x)y" } }, "$.schema.items.pattern", /lookbehind/],
     ];
     for (const [schema, path, feature] of cases) {
-      const created = await expectProblem(await call("/api/v1/datasets", { token, body: { name: "refused", schema } }), 422);
+      const created = await expectProblem(
+        await call("/api/v1/datasets", { token, body: { name: "refused", schema } }),
+        422,
+      );
       expect(created.errors).toEqual([{ path, message: expect.stringMatching(feature) }]);
-      const inline = await expectProblem(await call("/api/v1/validate", { token, body: { schema, records: [{}] } }), 422);
+      const inline = await expectProblem(
+        await call("/api/v1/validate", { token, body: { schema, records: [{}] } }),
+        422,
+      );
       expect(inline.errors).toEqual([{ path, message: expect.stringMatching(feature) }]);
     }
     const ds = await createDataset(token, {});
@@ -81,14 +117,22 @@ describe("JSON Schema patterns run on a linear-time engine", () => {
 describe("one schema-pattern budget per request", () => {
   it("a batch whose records each fit but together do not is a 413 and stores nothing; alone each is fine", async () => {
     const { token } = await newTenant();
-    const ds = await createDataset(token, { schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } } });
+    const ds = await createDataset(token, {
+      schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } },
+    });
     const data = { s: "a".repeat(500_000) };
-    const batch = await call(`/api/v1/datasets/${ds.id}/records/batch`, { token, body: { records: [{ data }, { data }] } });
+    const batch = await call(`/api/v1/datasets/${ds.id}/records/batch`, {
+      token,
+      body: { records: [{ data }, { data }] },
+    });
     expect((await expectProblem(batch, 413)).type).toMatch(/scan-limit-exceeded$/);
     const list = await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200);
     expect(list.body.items).toHaveLength(0);
     await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data } }, 201);
-    await expectProblem(await call("/api/v1/validate", { token, body: { dataset_id: ds.id, records: [data, data] } }), 413);
+    await expectProblem(
+      await call("/api/v1/validate", { token, body: { dataset_id: ds.id, records: [data, data] } }),
+      413,
+    );
   });
 });
 

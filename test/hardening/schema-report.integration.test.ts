@@ -19,8 +19,15 @@ describe("schema patterns over stored records", () => {
     await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { s: "aaa!" } } }, 201);
     const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
     const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { schema }, headers: { "If-Match": res.headers.get("etag")! } }, 200);
-    const refused = await expectProblem(await call(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: big } }), 413);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, body: { schema }, headers: { "If-Match": res.headers.get("etag")! } },
+      200,
+    );
+    const refused = await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: big } }),
+      413,
+    );
     expect(refused.type).toMatch(/scan-limit-exceeded$/);
 
     await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }, 202);

@@ -21,11 +21,17 @@ export async function call(path: string, init: CallInit = {}): Promise<Response>
     body = JSON.stringify(init.body);
     headers["Content-Type"] ??= "application/json";
   }
-  return exports.default.fetch(new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body }));
+  return exports.default.fetch(
+    new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body }),
+  );
 }
 
 /** Calls and parses JSON, failing with the body in the message when the status is not the expected one. */
-export async function callJson<T = any>(path: string, init: CallInit = {}, expected?: number): Promise<{ status: number; body: T; res: Response }> {
+export async function callJson<T = any>(
+  path: string,
+  init: CallInit = {},
+  expected?: number,
+): Promise<{ status: number; body: T; res: Response }> {
   const res = await call(path, init);
   const text = await res.text();
   const body = text ? JSON.parse(text) : undefined;
@@ -41,7 +47,11 @@ export async function createTenant(name = `tenant-${crypto.randomUUID().slice(0,
 }
 
 export async function createKey(tenantId: string, scopes: string[] = ["*"], name = "test key") {
-  const { body } = await callJson(`/api/v1/tenants/${tenantId}/keys`, { token: env.OPERATOR_TOKEN, body: { name, scopes } }, 201);
+  const { body } = await callJson(
+    `/api/v1/tenants/${tenantId}/keys`,
+    { token: env.OPERATOR_TOKEN, body: { name, scopes } },
+    201,
+  );
   return body as { id: string; key: string; scopes: string[] };
 }
 
@@ -53,7 +63,11 @@ export async function newTenant(scopes: string[] = ["*"]) {
 }
 
 export async function createDataset(token: string, body: Record<string, unknown> = {}) {
-  const { body: ds } = await callJson("/api/v1/datasets", { token, body: { name: `ds-${crypto.randomUUID().slice(0, 8)}`, ...body } }, 201);
+  const { body: ds } = await callJson(
+    "/api/v1/datasets",
+    { token, body: { name: `ds-${crypto.randomUUID().slice(0, 8)}`, ...body } },
+    201,
+  );
   return ds as { id: string; name: string; version: number; schema: unknown };
 }
 
@@ -64,7 +78,12 @@ export async function expectProblem(res: Response, status: number) {
     throw new Error(`expected a problem document, got ${res.headers.get("content-type")}: ${text}`);
   }
   const body = JSON.parse(text);
-  if (body.status !== status || typeof body.type !== "string" || typeof body.title !== "string" || typeof body.request_id !== "string") {
+  if (
+    body.status !== status ||
+    typeof body.type !== "string" ||
+    typeof body.title !== "string" ||
+    typeof body.request_id !== "string"
+  ) {
     throw new Error(`not a complete problem document: ${text}`);
   }
   return body as {

@@ -11,7 +11,13 @@ describe("CSV import", () => {
     const { token } = await newTenant();
     const schema = {
       type: "object",
-      properties: { text: { type: "string" }, n: { type: "integer" }, x: { type: "number" }, ok: { type: "boolean" }, tags: { type: "array" } },
+      properties: {
+        text: { type: "string" },
+        n: { type: "integer" },
+        x: { type: "number" },
+        ok: { type: "boolean" },
+        tags: { type: "array" },
+      },
       required: ["text"],
     };
     const ds = await createDataset(token, { schema });
@@ -48,12 +54,21 @@ describe("CSV import", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
     const csv = 'a;b\n1;"x;y"\n2;"never closed\n3;z\n';
-    const imp = await importFile(token, ds.id, await gzip(new TextEncoder().encode(csv)), "text/csv", "?delimiter=%3B", { "Content-Encoding": "gzip" });
+    const imp = await importFile(
+      token,
+      ds.id,
+      await gzip(new TextEncoder().encode(csv)),
+      "text/csv",
+      "?delimiter=%3B",
+      { "Content-Encoding": "gzip" },
+    );
     const job = await waitForJob(token, imp.job_id);
     expect(job.status).toBe("succeeded");
     expect((await allRecords(token, ds.id)).map((r) => r.data)).toEqual([{ a: "1", b: "x;y" }]);
     const report = await errorReport(token, ds.id, imp.id);
-    expect(report).toEqual([{ line: 3, path: "$", reason: "A quoted field is not closed before the end of the file." }]);
+    expect(report).toEqual([
+      { line: 3, path: "$", reason: "A quoted field is not closed before the end of the file." },
+    ]);
   });
 });
 
@@ -80,8 +95,12 @@ describe("Parquet import", () => {
       ],
     });
     expect(records[2].data).toMatchObject({ id: 3, meta: { lang: "fr", tags: [] } });
-    expect(records.map((r) => r.data.id)).toEqual(Array.from({ length: NESTED_PARQUET_ROWS }, (_, i) => i + 1).filter((i) => i !== NESTED_PARQUET_BAD_ROW));
-    expect(await errorReport(token, ds.id, imp.id)).toEqual([{ line: NESTED_PARQUET_BAD_ROW, path: "$", reason: "id: The integer is outside JSON's safe range." }]);
+    expect(records.map((r) => r.data.id)).toEqual(
+      Array.from({ length: NESTED_PARQUET_ROWS }, (_, i) => i + 1).filter((i) => i !== NESTED_PARQUET_BAD_ROW),
+    );
+    expect(await errorReport(token, ds.id, imp.id)).toEqual([
+      { line: NESTED_PARQUET_BAD_ROW, path: "$", reason: "id: The integer is outside JSON's safe range." },
+    ]);
   });
 
   it("reports a file that is not Parquet as a failed job, storing nothing", async () => {

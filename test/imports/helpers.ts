@@ -1,7 +1,11 @@
 /** Import and export helpers for tests: send files, wait for jobs, read reports. */
 import { call, callJson } from "../helpers/api";
 
-export async function waitForJob(token: string, jobId: string, done = (s: string) => ["succeeded", "failed", "partially_failed", "cancelled"].includes(s)) {
+export async function waitForJob(
+  token: string,
+  jobId: string,
+  done = (s: string) => ["succeeded", "failed", "partially_failed", "cancelled"].includes(s),
+) {
   let job = (await callJson(`/api/v1/jobs/${jobId}`, { token }, 200)).body;
   for (let i = 0; i < 400 && !done(job.status); i++) {
     await new Promise((r) => setTimeout(r, 50));
@@ -16,8 +20,20 @@ export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Sends a file as the body of POST /imports and answers the 202 body. */
-export async function importFile(token: string, datasetId: string, body: Uint8Array | string, type: string, query = "", headers: Record<string, string> = {}) {
-  const res = await call(`/api/v1/datasets/${datasetId}/imports${query}`, { method: "POST", token, raw: body, headers: { "Content-Type": type, ...headers } });
+export async function importFile(
+  token: string,
+  datasetId: string,
+  body: Uint8Array | string,
+  type: string,
+  query = "",
+  headers: Record<string, string> = {},
+) {
+  const res = await call(`/api/v1/datasets/${datasetId}/imports${query}`, {
+    method: "POST",
+    token,
+    raw: body,
+    headers: { "Content-Type": type, ...headers },
+  });
   const text = await res.text();
   if (res.status !== 202) throw new Error(`import: ${res.status} ${text}`);
   return JSON.parse(text);

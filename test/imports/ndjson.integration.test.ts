@@ -70,7 +70,13 @@ describe("NDJSON import", () => {
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/6 invalid lines; on_error is abort/);
     expect(await allRecords(token, ds.id)).toHaveLength(0);
-    const good = await importFile(token, ds.id, '{"name":"x"}\r\n{"name":"y","age":3}', "application/x-ndjson", "?on_error=abort");
+    const good = await importFile(
+      token,
+      ds.id,
+      '{"name":"x"}\r\n{"name":"y","age":3}',
+      "application/x-ndjson",
+      "?on_error=abort",
+    );
     expect((await waitForJob(token, good.job_id)).status).toBe("succeeded");
     expect((await allRecords(token, ds.id)).map((r) => r.data)).toEqual([{ name: "x" }, { name: "y", age: 3 }]);
   });
@@ -82,7 +88,9 @@ describe("NDJSON import", () => {
     const pad = "p".repeat(300);
     const text = Array.from({ length: n }, (_, i) => JSON.stringify({ i, pad })).join("\n");
     expect(text.length).toBeGreaterThan(8 * 1024 * 1024); // more than one range and more than one part
-    const imp = await importFile(token, ds.id, await gzip(encoder.encode(text)), "application/x-ndjson", "", { "Content-Encoding": "gzip" });
+    const imp = await importFile(token, ds.id, await gzip(encoder.encode(text)), "application/x-ndjson", "", {
+      "Content-Encoding": "gzip",
+    });
     expect(imp.bytes).toBe(text.length);
     expect(imp.parts.length).toBeGreaterThan(1);
     const job = await waitForJob(token, imp.job_id);
@@ -109,8 +117,14 @@ describe("NDJSON import", () => {
 
   it("runs a dataset's PII policy on every line; rejected lines name the entity and path, never the value", async () => {
     const { token } = await newTenant();
-    const ds = await createDataset(token, { pii_policy: { rules: { US_SSN: { action: "reject" }, EMAIL: { action: "anonymize", operator: { type: "replace" } } } } });
-    const file = [JSON.stringify({ note: "ssn 123-45-6789" }), JSON.stringify({ note: "mail john@example.com" })].join("\n");
+    const ds = await createDataset(token, {
+      pii_policy: {
+        rules: { US_SSN: { action: "reject" }, EMAIL: { action: "anonymize", operator: { type: "replace" } } },
+      },
+    });
+    const file = [JSON.stringify({ note: "ssn 123-45-6789" }), JSON.stringify({ note: "mail john@example.com" })].join(
+      "\n",
+    );
     const imp = await importFile(token, ds.id, file, "application/x-ndjson");
     expect((await waitForJob(token, imp.job_id)).status).toBe("succeeded");
     expect((await allRecords(token, ds.id)).map((r) => r.data)).toEqual([{ note: "mail <EMAIL>" }]);
@@ -124,7 +138,11 @@ describe("NDJSON import", () => {
   it("takes a multipart upload: parts in any order, a part sent twice is harmless, complete is idempotent", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { schema });
-    const created = await callJson(`/api/v1/datasets/${ds.id}/imports`, { token, body: { format: "ndjson", part_size: 5 * 1024 * 1024 } }, 201);
+    const created = await callJson(
+      `/api/v1/datasets/${ds.id}/imports`,
+      { token, body: { format: "ndjson", part_size: 5 * 1024 * 1024 } },
+      201,
+    );
     const imp = created.body;
     expect(imp).toMatchObject({ status: "uploading", part_size: 5 * 1024 * 1024, parts: [], job_id: null });
     expect(imp.max_bytes).toBeGreaterThanOrEqual(5 * 1024 ** 3);
@@ -145,10 +163,18 @@ describe("NDJSON import", () => {
     expect(part1.byteLength).toBe(5 * 1024 * 1024);
     const part2 = encoder.encode(JSON.stringify({ name: "tail", age: 1 }) + "\n" + JSON.stringify({ name: "end" }));
     const put = (n: number, bytes: Uint8Array) =>
-      call(`/api/v1/datasets/${ds.id}/imports/${imp.id}/parts/${n}`, { method: "PUT", token, raw: bytes, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.byteLength) } });
+      call(`/api/v1/datasets/${ds.id}/imports/${imp.id}/parts/${n}`, {
+        method: "PUT",
+        token,
+        raw: bytes,
+        headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.byteLength) },
+      });
     expect((await put(2, part2)).status).toBe(200);
     // Completing with part 1 missing is refused.
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`, { method: "POST", token }), 409);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`, { method: "POST", token }),
+      409,
+    );
     expect((await put(1, part1)).status).toBe(200);
     expect((await put(1, part1)).status).toBe(200);
     const resumed = await callJson(`/api/v1/datasets/${ds.id}/imports/${imp.id}`, { token }, 200);
@@ -157,7 +183,11 @@ describe("NDJSON import", () => {
       { part_number: 2, bytes: part2.byteLength },
     ]);
     const done = await callJson(`/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`, { method: "POST", token }, 202);
-    const again = await callJson(`/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`, { method: "POST", token }, 202);
+    const again = await callJson(
+      `/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`,
+      { method: "POST", token },
+      202,
+    );
     expect(again.body.job_id).toBe(done.body.job_id);
     const job = await waitForJob(token, done.body.job_id);
     expect(job.status).toBe("succeeded");
@@ -199,11 +229,27 @@ describe("NDJSON import", () => {
     ]) {
       await expectProblem(await call(path, { method, token: b.token }), 404);
     }
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/imports`, { method: "POST", token: b.token, body: { format: "ndjson" } }), 404);
     await expectProblem(
-      await call(`/api/v1/datasets/${ds.id}/imports/${imp.id}/parts/1`, { method: "PUT", token: b.token, raw: "x", headers: { "Content-Type": "application/octet-stream" } }),
+      await call(`/api/v1/datasets/${ds.id}/imports`, { method: "POST", token: b.token, body: { format: "ndjson" } }),
       404,
     );
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}/imports`, { method: "POST", token: b.token, raw: "{}", headers: { "Content-Type": "application/x-ndjson" } }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/imports/${imp.id}/parts/1`, {
+        method: "PUT",
+        token: b.token,
+        raw: "x",
+        headers: { "Content-Type": "application/octet-stream" },
+      }),
+      404,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}/imports`, {
+        method: "POST",
+        token: b.token,
+        raw: "{}",
+        headers: { "Content-Type": "application/x-ndjson" },
+      }),
+      404,
+    );
   });
 });

@@ -36,7 +36,11 @@ function harness() {
         return (sql: string) => {
           if (state.crashCas > 0 && sql.includes("UPDATE job_ranges SET cursor")) {
             state.crashCas--;
-            return { bind: () => { throw new Error("crash before the compare-and-set"); } };
+            return {
+              bind: () => {
+                throw new Error("crash before the compare-and-set");
+              },
+            };
           }
           return target.prepare(sql);
         };
@@ -49,7 +53,9 @@ function harness() {
 }
 
 async function deliver(e: Env, body: JobMessage) {
-  const batch = createMessageBatch("llm-data-vault-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
+  const batch = createMessageBatch("llm-data-vault-jobs", [
+    { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body },
+  ]);
   const ctx = createExecutionContext();
   await consumer.queue(batch, e);
   return getQueueResult(batch, ctx);
@@ -93,16 +99,30 @@ describe("import under redelivery", () => {
       const row = await getDatasetRow(env.DB, tenant.id, ds.id);
       const h = harness();
       const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-      const imp = await importBody(h.env as never, scope, row, { format: "ndjson", on_error: "skip" }, stream(file()), false);
+      const imp = await importBody(
+        h.env as never,
+        scope,
+        row,
+        { format: "ndjson", on_error: "skip" },
+        stream(file()),
+        false,
+      );
       expect(h.sent).toHaveLength(1);
       await drive(h, mode);
       const job = (await callJson(`/api/v1/jobs/${imp.job_id}`, { token }, 200)).body;
       expect(job.status).toBe("succeeded");
       expect(job.ranges.length).toBe(2);
       const invalid = Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 === 5);
-      expect(job.progress).toMatchObject({ items: 4500 - invalid.length, failed: invalid.length, lines: 4500, imported: 4500 - invalid.length });
+      expect(job.progress).toMatchObject({
+        items: 4500 - invalid.length,
+        failed: invalid.length,
+        lines: 4500,
+        imported: 4500 - invalid.length,
+      });
       const records = await allRecords(token, ds.id);
-      expect(records.map((r) => r.data.i)).toEqual(Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 !== 5));
+      expect(records.map((r) => r.data.i)).toEqual(
+        Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 !== 5),
+      );
       expect((await errorReport(token, ds.id, imp.id)).map((e) => e.line)).toEqual(invalid.map((i) => i + 1));
       const audit = await callJson(`/api/v1/audit/logs?action=record.import&dataset_id=${ds.id}`, { token }, 200);
       expect(audit.body.items).toHaveLength(1);
@@ -117,10 +137,19 @@ describe("import under redelivery", () => {
     const row = await getDatasetRow(env.DB, tenant.id, ds.id);
     const h = harness();
     const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-    const imp = await importBody(h.env as never, scope, row, { format: "ndjson", on_error: "skip" }, stream('{"a":1}\n{"a":2}\n'), false);
+    const imp = await importBody(
+      h.env as never,
+      scope,
+      row,
+      { format: "ndjson", on_error: "skip" },
+      stream('{"a":1}\n{"a":2}\n'),
+      false,
+    );
     // Plan the ranges, then lose the file: every attempt of the chunk fails.
     await deliver(h.env, h.sent[0]);
-    const objectKey = (await env.DB.prepare("SELECT object_key FROM imports WHERE id = ?").bind(imp.id).first<{ object_key: string }>())!.object_key;
+    const objectKey = (await env.DB.prepare("SELECT object_key FROM imports WHERE id = ?")
+      .bind(imp.id)
+      .first<{ object_key: string }>())!.object_key;
     await env.BLOBS.delete(objectKey);
     for (const m of h.sent.splice(0)) await env.JOBS.send(m);
     const job = await waitForJob(token, imp.job_id!);

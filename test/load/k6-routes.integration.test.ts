@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { call } from "../helpers/api";
 
 // Vite inlines the scripts' text at build time: workerd has no file system to read them from.
-const sources = import.meta.glob("../../load/k6/**/*.js", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const sources = import.meta.glob("../../load/k6/**/*.js", { query: "?raw", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
 
 const REQUEST = /\brequest\(\s*"([A-Z]+)",\s*"([^"]+)"/g;
 

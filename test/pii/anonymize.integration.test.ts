@@ -8,7 +8,12 @@ const K6_BODY = { data: { name: "John Doe", ssn: "123-45-6789", email: "john@exa
 async function auditEvents(tenantId: string, action: string) {
   const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
   return runInDurableObject(stub, (_instance, state) =>
-    state.storage.sql.exec<{ action: string; details: string; outcome: string }>("SELECT action, details, outcome FROM audit_events WHERE action = ? ORDER BY seq", action).toArray(),
+    state.storage.sql
+      .exec<{ action: string; details: string; outcome: string }>(
+        "SELECT action, details, outcome FROM audit_events WHERE action = ? ORDER BY seq",
+        action,
+      )
+      .toArray(),
   );
 }
 
@@ -31,7 +36,11 @@ describe("POST /api/v1/anonymize", () => {
   it("reports offsets in the output text", async () => {
     const { token } = await newTenant();
     const text = "Mail jane.roe@example.org or call (415) 555-2671.";
-    const { body } = await callJson("/api/v1/anonymize", { token, body: { text, operators: { EMAIL: { type: "redact" }, PHONE: { type: "mask", keep: 4 } } } }, 200);
+    const { body } = await callJson(
+      "/api/v1/anonymize",
+      { token, body: { text, operators: { EMAIL: { type: "redact" }, PHONE: { type: "mask", keep: 4 } } } },
+      200,
+    );
     expect(body.text).toBe("Mail  or call (***) ***-2671.");
     for (const item of body.items) {
       const piece = body.text.slice(item.start, item.end);
@@ -57,9 +66,17 @@ describe("POST /api/v1/anonymize", () => {
     const a = await newTenant();
     const b = await newTenant();
     const text = "SSN 536-22-8174, card 4111 1111 1111 1111.";
-    const { body } = await callJson("/api/v1/anonymize", { token: a.token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } }, 200);
+    const { body } = await callJson(
+      "/api/v1/anonymize",
+      { token: a.token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } },
+      200,
+    );
     expect(body.text).toMatch(/^SSN TOK_US_SSN_[0-9A-Z]{20}, card TOK_CREDIT_CARD_[0-9A-Z]{20}\.$/);
-    const again = await callJson("/api/v1/anonymize", { token: a.token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } }, 200);
+    const again = await callJson(
+      "/api/v1/anonymize",
+      { token: a.token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } },
+      200,
+    );
     expect(again.body.text).toBe(body.text);
 
     const back = await callJson("/api/v1/deanonymize", { token: a.token, body: { text: body.text } }, 200);
@@ -80,15 +97,30 @@ describe("POST /api/v1/anonymize", () => {
   it("format-preserving encryption keeps shapes and round-trips through items or fpe_entities", async () => {
     const { token } = await newTenant();
     const data = { card: "4111 1111 1111 1111", ssn: "536-22-8174", note: "call +44 20 7946 0958 today" };
-    const { body } = await callJson("/api/v1/anonymize", { token, body: { data, operators: { CREDIT_CARD: { type: "fpe" }, US_SSN: { type: "fpe" }, PHONE: { type: "fpe" } } } }, 200);
+    const { body } = await callJson(
+      "/api/v1/anonymize",
+      {
+        token,
+        body: { data, operators: { CREDIT_CARD: { type: "fpe" }, US_SSN: { type: "fpe" }, PHONE: { type: "fpe" } } },
+      },
+      200,
+    );
     expect(body.data.card).toMatch(/^4\d{3} \d{4} \d{4} \d{4}$/);
     expect(body.data.card).not.toBe(data.card);
     expect(body.data.ssn).toMatch(/^\d{3}-\d{2}-\d{4}$/);
     expect(body.data.note).toMatch(/^call \+44 20 \d{4} \d{4} today$/);
-    const viaItems = await callJson("/api/v1/deanonymize", { token, body: { data: body.data, items: body.items } }, 200);
+    const viaItems = await callJson(
+      "/api/v1/deanonymize",
+      { token, body: { data: body.data, items: body.items } },
+      200,
+    );
     expect(viaItems.body.data).toEqual(data);
     expect(viaItems.body.restored.fpe).toBe(3);
-    const viaTypes = await callJson("/api/v1/deanonymize", { token, body: { data: body.data, fpe_entities: ["CREDIT_CARD", "US_SSN"] } }, 200);
+    const viaTypes = await callJson(
+      "/api/v1/deanonymize",
+      { token, body: { data: body.data, fpe_entities: ["CREDIT_CARD", "US_SSN"] } },
+      200,
+    );
     expect(viaTypes.body.data.card).toBe(data.card);
     expect(viaTypes.body.data.ssn).toBe(data.ssn);
   });
@@ -102,7 +134,8 @@ describe("POST /api/v1/anonymize", () => {
 
   it("applies every operator", async () => {
     const { token } = await newTenant();
-    const text = "Jane Roe, jane@example.com, born 03/04/1990, 47 years old, ip 192.168.10.24, key AKIAIOSFODNN7EXAMPLE";
+    const text =
+      "Jane Roe, jane@example.com, born 03/04/1990, 47 years old, ip 192.168.10.24, key AKIAIOSFODNN7EXAMPLE";
     const operators = {
       PERSON: { type: "surrogate" },
       EMAIL: { type: "hash" },
@@ -123,20 +156,34 @@ describe("POST /api/v1/anonymize", () => {
     expect(parts[3]).toBe("40-49 years old");
     expect(parts[4]).toBe("ip 192.168.10.0/24");
     expect(parts[5]).toBe("key [secret]");
-    expect(body.items.map((i: any) => i.operator)).toEqual(["surrogate", "hash", "date_shift", "generalize", "generalize", "replace"]);
+    expect(body.items.map((i: any) => i.operator)).toEqual([
+      "surrogate",
+      "hash",
+      "date_shift",
+      "generalize",
+      "generalize",
+      "replace",
+    ]);
     for (const i of body.items) expect(i.end).toBeLessThanOrEqual(body.text.length);
 
     // Keyed operators are consistent within a tenant.
     const again = await callJson("/api/v1/anonymize", { token, body: { text, operators } }, 200);
     expect(again.body.text).toBe(body.text);
     // And a hash is the same for another spelling of the same address.
-    const other = await callJson("/api/v1/anonymize", { token, body: { text: "JANE@EXAMPLE.COM", operators: { EMAIL: { type: "hash" } } } }, 200);
+    const other = await callJson(
+      "/api/v1/anonymize",
+      { token, body: { text: "JANE@EXAMPLE.COM", operators: { EMAIL: { type: "hash" } } } },
+      200,
+    );
     expect(other.body.text).toBe(parts[1]);
   });
 
   it("shifts one subject's dates together, keyed by a record field", async () => {
     const { token } = await newTenant();
-    const operators = { DATE_TIME: { type: "date_shift", subject_field: "patient" }, DATE_OF_BIRTH: { type: "date_shift", subject_field: "patient" } };
+    const operators = {
+      DATE_TIME: { type: "date_shift", subject_field: "patient" },
+      DATE_OF_BIRTH: { type: "date_shift", subject_field: "patient" },
+    };
     const rec = (patient: string) => ({ patient, dob: "1990-01-10", visit: "2020-01-10" });
     const a = (await callJson("/api/v1/anonymize", { token, body: { data: rec("p-1"), operators } }, 200)).body.data;
     const days = (x: string, y: string) => (new Date(x).getTime() - new Date(y).getTime()) / 86_400_000;
@@ -157,7 +204,10 @@ describe("POST /api/v1/anonymize", () => {
       const p = await expectProblem(await call("/api/v1/anonymize", { token, body }), 422);
       expect(p.errors?.map((e) => e.path)).toContain(path);
     }
-    await expectProblem(await call("/api/v1/anonymize", { token, raw: "{", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(
+      await call("/api/v1/anonymize", { token, raw: "{", headers: { "Content-Type": "application/json" } }),
+      400,
+    );
     await expectProblem(await call("/api/v1/anonymize", { token, body: { text: "x".repeat(1100 * 1024) } }), 413);
     await expectProblem(await call("/api/v1/anonymize", { body: K6_BODY }), 401);
     const reader = await newTenant(["pii:detect"]);
@@ -166,19 +216,37 @@ describe("POST /api/v1/anonymize", () => {
 
   it("deanonymize validates its items", async () => {
     const { token } = await newTenant();
-    const p = await expectProblem(await call("/api/v1/deanonymize", { token, body: { data: { a: "x" }, items: [{ type: "US_SSN", path: "$.b", start: 0, end: 3, operator: "fpe" }] } }), 422);
+    const p = await expectProblem(
+      await call("/api/v1/deanonymize", {
+        token,
+        body: { data: { a: "x" }, items: [{ type: "US_SSN", path: "$.b", start: 0, end: 3, operator: "fpe" }] },
+      }),
+      422,
+    );
     expect(p.errors?.[0].path).toBe("$.items[0].path");
-    const q = await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "abc", items: [{ type: "US_SSN", start: 0, end: 30, operator: "fpe" }] } }), 422);
+    const q = await expectProblem(
+      await call("/api/v1/deanonymize", {
+        token,
+        body: { text: "abc", items: [{ type: "US_SSN", start: 0, end: 30, operator: "fpe" }] },
+      }),
+      422,
+    );
     expect(q.errors?.[0].path).toBe("$.items[0]");
     await expectProblem(await call("/api/v1/deanonymize", { token, body: {} }), 422);
     await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: 42 } }), 422);
     await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "a", fpe_entities: ["nope"] } }), 422);
-    await expectProblem(await call("/api/v1/deanonymize", { token, raw: "{]", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(
+      await call("/api/v1/deanonymize", { token, raw: "{]", headers: { "Content-Type": "application/json" } }),
+      400,
+    );
     await expectProblem(await call("/api/v1/deanonymize", { token, body: { text: "x".repeat(1100 * 1024) } }), 413);
     await expectProblem(await call("/api/v1/deanonymize", { body: { text: "a" } }), 401);
     // Unknown tokens are left as they are.
-    const { body } = await callJson("/api/v1/deanonymize", { token, body: { text: "TOK_EMAIL_0123456789ABCDEFGHJK" } }, 200);
+    const { body } = await callJson(
+      "/api/v1/deanonymize",
+      { token, body: { text: "TOK_EMAIL_0123456789ABCDEFGHJK" } },
+      200,
+    );
     expect(body).toEqual({ text: "TOK_EMAIL_0123456789ABCDEFGHJK", restored: { tokens: 0, fpe: 0, encrypted: 0 } });
   });
 });
-

@@ -15,7 +15,14 @@ import {
 
 describe("checksums", () => {
   it("Luhn and card networks", () => {
-    for (const n of ["4111111111111111", "5555555555554444", "378282246310005", "6011111111111117", "3530111333300000", "30569309025904"]) {
+    for (const n of [
+      "4111111111111111",
+      "5555555555554444",
+      "378282246310005",
+      "6011111111111117",
+      "3530111333300000",
+      "30569309025904",
+    ]) {
       expect(luhnValid(n)).toBe(true);
       expect(cardNetwork(n)).not.toBeNull();
     }
@@ -28,7 +35,8 @@ describe("checksums", () => {
     expect(ssnVerdict("536228174")).toBe("valid");
     expect(ssnVerdict("123456789")).toBe("sample");
     expect(ssnVerdict("078051120")).toBe("sample");
-    for (const bad of ["000228174", "666228174", "936228174", "536008174", "536220000", "12345678"]) expect(ssnVerdict(bad)).toBe("invalid");
+    for (const bad of ["000228174", "666228174", "936228174", "536008174", "536220000", "12345678"])
+      expect(ssnVerdict(bad)).toBe("invalid");
   });
 
   it("ABA routing numbers", () => {
@@ -60,7 +68,11 @@ describe("checksums", () => {
   });
 
   it("Ethereum EIP-55", () => {
-    for (const a of ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "0x52908400098527886e0f7030069857d2e4169ee7"]) {
+    for (const a of [
+      "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+      "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+      "0x52908400098527886e0f7030069857d2e4169ee7",
+    ]) {
       expect(ethAddressValid(a)).toBe(true);
     }
     expect(ethAddressValid("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")).toBe(false);

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
 
 const POLICY = {
-  rules: { US_SSN: { action: "reject" }, EMAIL: { action: "anonymize", operator: { type: "tokenize" } }, CREDIT_CARD: { action: "encrypt" }, PERSON: { action: "allow" } },
+  rules: {
+    US_SSN: { action: "reject" },
+    EMAIL: { action: "anonymize", operator: { type: "tokenize" } },
+    CREDIT_CARD: { action: "encrypt" },
+    PERSON: { action: "allow" },
+  },
   min_score: 0.6,
 };
 
@@ -15,9 +20,17 @@ describe("dataset PII policy", () => {
     const got = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
     expect(got.body.pii_policy).toEqual(POLICY);
     const next = { rules: { PHONE: { action: "anonymize", operator: { type: "mask", keep: 4 } } } };
-    const put = await callJson(`/api/v1/datasets/${ds.id}`, { token, method: "PUT", body: { pii_policy: next }, headers: { "If-Match": got.res.headers.get("etag")! } }, 200);
+    const put = await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { token, method: "PUT", body: { pii_policy: next }, headers: { "If-Match": got.res.headers.get("etag")! } },
+      200,
+    );
     expect(put.body.pii_policy).toEqual(next);
-    const cleared = await callJson(`/api/v1/datasets/${ds.id}`, { token, method: "PUT", body: { pii_policy: null }, headers: { "If-Match": put.res.headers.get("etag")! } }, 200);
+    const cleared = await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { token, method: "PUT", body: { pii_policy: null }, headers: { "If-Match": put.res.headers.get("etag")! } },
+      200,
+    );
     expect(cleared.body.pii_policy).toBeNull();
     expect(Object.hasOwn(await createDataset(token), "pii_policy")).toBe(true);
   });
@@ -32,11 +45,18 @@ describe("dataset PII policy", () => {
       [{ rules: { EMAIL: { action: "anonymize" } } }, "$.pii_policy.rules.EMAIL.operator"],
     ];
     for (const [pii_policy, path] of bad) {
-      const p = await expectProblem(await call("/api/v1/datasets", { token, body: { name: `ds-${crypto.randomUUID().slice(0, 8)}`, pii_policy } }), 422);
+      const p = await expectProblem(
+        await call("/api/v1/datasets", { token, body: { name: `ds-${crypto.randomUUID().slice(0, 8)}`, pii_policy } }),
+        422,
+      );
       expect(p.errors?.map((e) => e.path)).toContain(path);
     }
     // A custom recognizer's entity is a valid rule key.
-    await callJson("/api/v1/pii/recognizers", { token, body: { name: "emp", entity: "EMPLOYEE_ID", pattern: "EMP-\\d{6}", score: 0.8 } }, 201);
+    await callJson(
+      "/api/v1/pii/recognizers",
+      { token, body: { name: "emp", entity: "EMPLOYEE_ID", pattern: "EMP-\\d{6}", score: 0.8 } },
+      201,
+    );
     await createDataset(token, { pii_policy: { rules: { EMPLOYEE_ID: { action: "reject" } } } });
   });
 });

@@ -26,7 +26,9 @@ describe("context words", () => {
   });
 
   it("negative words lower a score (an order number is seldom a card)", () => {
-    expect(scoreOf("order number 4111111111111111", "CREDIT_CARD")).toBeLessThan(scoreOf("card number 4111111111111111", "CREDIT_CARD"));
+    expect(scoreOf("order number 4111111111111111", "CREDIT_CARD")).toBeLessThan(
+      scoreOf("card number 4111111111111111", "CREDIT_CARD"),
+    );
   });
 
   it("turn a date near 'born' into a DATE_OF_BIRTH, but not a date further away", () => {
@@ -36,7 +38,10 @@ describe("context words", () => {
   });
 
   it("JSON field names raise scores and vouch for whole values", () => {
-    const f = detectJson({ ssn: "536228174", passport_no: "912803456", name: "zorblax quimby", city: "Springfield", password: "p4ss" }, prepareOptions({ returnText: true }));
+    const f = detectJson(
+      { ssn: "536228174", passport_no: "912803456", name: "zorblax quimby", city: "Springfield", password: "p4ss" },
+      prepareOptions({ returnText: true }),
+    );
     expect(f.map((x) => [x.path, x.type, x.text])).toEqual([
       ["$.ssn", "US_SSN", "536228174"],
       ["$.passport_no", "US_PASSPORT", "912803456"],
@@ -56,16 +61,31 @@ describe("context words", () => {
 });
 
 describe("overlap resolution", () => {
-  const c = (type: string, start: number, end: number, score: number): Candidate => ({ type, start, end, score, recognizer: "t" });
+  const c = (type: string, start: number, end: number, score: number): Candidate => ({
+    type,
+    start,
+    end,
+    score,
+    recognizer: "t",
+  });
 
   it("keeps the higher score, then the longer span, then the more specific type", () => {
-    expect(resolveOverlaps([c("PERSON", 0, 10, 0.6), c("LOCATION", 0, 10, 0.8)]).map((x) => x.type)).toEqual(["LOCATION"]);
+    expect(resolveOverlaps([c("PERSON", 0, 10, 0.6), c("LOCATION", 0, 10, 0.8)]).map((x) => x.type)).toEqual([
+      "LOCATION",
+    ]);
     expect(resolveOverlaps([c("URL", 0, 30, 0.7), c("EMAIL", 5, 20, 0.7)]).map((x) => x.type)).toEqual(["URL"]);
-    expect(resolveOverlaps([c("DATE_TIME", 0, 10, 0.7), c("US_SSN", 0, 10, 0.7)]).map((x) => x.type)).toEqual(["US_SSN"]);
+    expect(resolveOverlaps([c("DATE_TIME", 0, 10, 0.7), c("US_SSN", 0, 10, 0.7)]).map((x) => x.type)).toEqual([
+      "US_SSN",
+    ]);
   });
 
   it("drops a loser whole and keeps non-overlapping neighbours", () => {
-    const kept = resolveOverlaps([c("A_X", 0, 5, 0.9), c("B_X", 3, 9, 0.8), c("C_X", 7, 12, 0.7), c("D_X", 20, 25, 0.1)]);
+    const kept = resolveOverlaps([
+      c("A_X", 0, 5, 0.9),
+      c("B_X", 3, 9, 0.8),
+      c("C_X", 7, 12, 0.7),
+      c("D_X", 20, 25, 0.1),
+    ]);
     expect(kept.map((x) => x.type)).toEqual(["A_X", "C_X", "D_X"]);
   });
 
@@ -92,7 +112,22 @@ describe("offsets", () => {
   });
 
   it("always lie inside the string and never overlap (property)", () => {
-    const piece = fc.constantFrom("John Smith", "jane@example.com", "536-22-8174", "4111 1111 1111 1111", "192.168.0.1", "é", "😀", " ", ".", "\n", "Paris", "2021-03-04", "password=x9Fq2", "+44 20 7946 0958");
+    const piece = fc.constantFrom(
+      "John Smith",
+      "jane@example.com",
+      "536-22-8174",
+      "4111 1111 1111 1111",
+      "192.168.0.1",
+      "é",
+      "😀",
+      " ",
+      ".",
+      "\n",
+      "Paris",
+      "2021-03-04",
+      "password=x9Fq2",
+      "+44 20 7946 0958",
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 8 })), { maxLength: 12 }), (parts) => {
         const text = parts.join("");
@@ -117,13 +152,20 @@ describe("options", () => {
     const text = "Mail jane@example.com or call (415) 555-2671";
     expect(detectText(text, prepareOptions({ entities: ["PHONE"] })).map((f) => f.type)).toEqual(["PHONE"]);
     // Without context words an e-mail scores 0.9 and a formatted phone 0.65.
-    expect(detectText("jane@example.com (415) 555-2671", prepareOptions({ minScore: 0.95 })).map((f) => f.type)).toEqual([]);
-    expect(detectText("jane@example.com (415) 555-2671", prepareOptions({ minScore: 0.7 })).map((f) => f.type)).toEqual(["EMAIL"]);
+    expect(
+      detectText("jane@example.com (415) 555-2671", prepareOptions({ minScore: 0.95 })).map((f) => f.type),
+    ).toEqual([]);
+    expect(detectText("jane@example.com (415) 555-2671", prepareOptions({ minScore: 0.7 })).map((f) => f.type)).toEqual(
+      ["EMAIL"],
+    );
   });
 
   it("allow list suppresses exact values; deny list reports values as DENY_LIST", () => {
     const text = "Contact support@acme.test or jane@example.com about Project Falcon.";
-    const f = detectText(text, prepareOptions({ allow: ["SUPPORT@acme.test"], deny: ["project falcon"], returnText: true }));
+    const f = detectText(
+      text,
+      prepareOptions({ allow: ["SUPPORT@acme.test"], deny: ["project falcon"], returnText: true }),
+    );
     expect(f.map((x) => [x.type, x.text])).toEqual([
       ["EMAIL", "jane@example.com"],
       ["DENY_LIST", "Project Falcon"],
@@ -135,10 +177,20 @@ describe("options", () => {
   });
 
   it("custom recognizers run with their context words", () => {
-    const rec = compileRecognizer({ id: "rec_1", name: "employee", entity: "EMPLOYEE_ID", pattern: "\\bEMP-\\d{6}\\b", flags: "", context: ["employee"], score: 0.4 });
+    const rec = compileRecognizer({
+      id: "rec_1",
+      name: "employee",
+      entity: "EMPLOYEE_ID",
+      pattern: "\\bEMP-\\d{6}\\b",
+      flags: "",
+      context: ["employee"],
+      score: 0.4,
+    });
     const opts = prepareOptions({ custom: [rec] });
     expect(detectText("badge EMP-123456", opts)).toEqual([]);
-    expect(detectText("employee EMP-123456", opts)).toEqual([{ type: "EMPLOYEE_ID", start: 9, end: 19, score: 0.75, recognizer: "employee" }]);
+    expect(detectText("employee EMP-123456", opts)).toEqual([
+      { type: "EMPLOYEE_ID", start: 9, end: 19, score: 0.75, recognizer: "employee" },
+    ]);
   });
 
   it("refuses JSON nested deeper than the limit", () => {

@@ -31,7 +31,19 @@ describe("POST /api/v1/pii/detect", () => {
 
   it("applies min_score, allow and deny", async () => {
     const { token } = await newTenant();
-    const { body } = await callJson(URL, { token, body: { text: "ops@acme.test, jane@example.com, Project Falcon", allow: ["ops@acme.test"], deny: ["project falcon"], min_score: 0.8 } }, 200);
+    const { body } = await callJson(
+      URL,
+      {
+        token,
+        body: {
+          text: "ops@acme.test, jane@example.com, Project Falcon",
+          allow: ["ops@acme.test"],
+          deny: ["project falcon"],
+          min_score: 0.8,
+        },
+      },
+      200,
+    );
     expect(body.findings.map((f: any) => f.type)).toEqual(["EMAIL", "DENY_LIST"]);
   });
 
@@ -52,14 +64,20 @@ describe("POST /api/v1/pii/detect", () => {
       const p = await expectProblem(await call(URL, { token, body }), 422);
       expect(p.errors?.map((e) => e.path)).toContain(path);
     }
-    await expectProblem(await call(URL, { token, raw: '{"text": ', headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(
+      await call(URL, { token, raw: '{"text": ', headers: { "Content-Type": "application/json" } }),
+      400,
+    );
     await expectProblem(await call(URL, { token, raw: "text", headers: { "Content-Type": "text/plain" } }), 415);
     await expectProblem(await call(URL, { token, body: { text: "x".repeat(1024 * 1024 + 10) } }), 413);
   });
 
   it("needs a key with pii:detect", async () => {
     await expectProblem(await call(URL, { body: { text: "a" } }), 401);
-    await expectProblem(await call(URL, { token: "ldv.key_01J00000000000000000000000.nope", body: { text: "a" } }), 401);
+    await expectProblem(
+      await call(URL, { token: "ldv.key_01J00000000000000000000000.nope", body: { text: "a" } }),
+      401,
+    );
     const { token } = await newTenant(["anonymize"]);
     await expectProblem(await call(URL, { token, body: { text: "a" } }), 403);
   });

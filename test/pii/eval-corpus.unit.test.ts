@@ -10,7 +10,11 @@ import type { Example } from "../../bench/pii/independent/score";
 import { ENTITY_TYPES } from "../../src/shared/pii/entities";
 
 type Row = Example & { split: string; template: string };
-const parse = (t: string): Row[] => t.trim().split("\n").map((l) => JSON.parse(l) as Row);
+const parse = (t: string): Row[] =>
+  t
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
 const dev = parse(devText);
 const test = parse(testText);
 
@@ -45,14 +49,22 @@ const nameWords = (rows: Row[], type: string) =>
       r.spans
         .filter((s) => s.type === type)
         // Hyphenated given names stay whole: "Ji-woo" and "Hyun-woo" are different names.
-        .flatMap((s) => r.text.slice(s.start, s.end).toLowerCase().split(/[\s,.]+/u))
+        .flatMap((s) =>
+          r.text
+            .slice(s.start, s.end)
+            .toLowerCase()
+            .split(/[\s,.]+/u),
+        )
         .filter((w) => w.length > 1 && !PARTICLES.has(w)),
     ),
   );
 
 describe("independent PII corpus", () => {
   it("has about 1,500 examples per split with unique ids", () => {
-    for (const [rows, split] of [[dev, "dev"], [test, "test"]] as const) {
+    for (const [rows, split] of [
+      [dev, "dev"],
+      [test, "test"],
+    ] as const) {
       expect(rows.length).toBeGreaterThanOrEqual(1400);
       expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
       expect(rows.every((r) => r.split === split)).toBe(true);
@@ -94,7 +106,10 @@ describe("independent PII corpus", () => {
     for (const r of json) {
       const values = [...stringOffsets(r.text).values()].map((at) => ({ start: at[0] ?? -1, end: at[at.length - 1] }));
       for (const s of r.spans) {
-        expect(values.some((v) => s.start >= v.start && s.end <= v.end), `${r.id} ${s.start}`).toBe(true);
+        expect(
+          values.some((v) => s.start >= v.start && s.end <= v.end),
+          `${r.id} ${s.start}`,
+        ).toBe(true);
       }
     }
   });

@@ -5,7 +5,12 @@ import { describe, expect, it } from "vitest";
 import { stringOffsets, toRaw } from "../../bench/pii/independent/json-offsets";
 import { predict } from "../../bench/pii/independent/predict";
 import {
-  type Example, bootstrap, formatBreakdown, formatReport, labelOutcomes, score,
+  type Example,
+  bootstrap,
+  formatBreakdown,
+  formatReport,
+  labelOutcomes,
+  score,
 } from "../../bench/pii/independent/score";
 import { prepareOptions } from "../../src/shared/pii/detect";
 
@@ -38,7 +43,15 @@ describe("eval harness scoring", () => {
   });
 
   it("counts a wrong type as a false positive and a miss, but not as a leak", () => {
-    const r = score([ex], [[{ start: 5, end: 17, type: "LOCATION" }, { start: 21, end: 33, type: "PHONE" }]]);
+    const r = score(
+      [ex],
+      [
+        [
+          { start: 5, end: 17, type: "LOCATION" },
+          { start: 21, end: 33, type: "PHONE" },
+        ],
+      ],
+    );
     const person = r.perType.find((s) => s.type === "PERSON")!;
     const location = r.perType.find((s) => s.type === "LOCATION")!;
     expect(person).toMatchObject({ labels: 1, found: 0, recall: 0, leaked: 0 });
@@ -63,11 +76,16 @@ describe("eval harness scoring", () => {
       spans: [{ start: 5, end: 29, type: "EMAIL" }],
       negatives: [{ start: 33, end: 36, kind: "month", allow: ["DATE_TIME"] }],
     };
-    const r = score([mail], [[
-      { start: 5, end: 29, type: "EMAIL" },
-      { start: 5, end: 17, type: "PERSON" }, // inside the email: ignored
-      { start: 33, end: 36, type: "DATE_TIME" }, // tolerated on a month
-    ]]);
+    const r = score(
+      [mail],
+      [
+        [
+          { start: 5, end: 29, type: "EMAIL" },
+          { start: 5, end: 17, type: "PERSON" }, // inside the email: ignored
+          { start: 33, end: 36, type: "DATE_TIME" }, // tolerated on a month
+        ],
+      ],
+    );
     expect(r.ignored).toBe(2);
     expect(r.micro).toMatchObject({ findings: 1, tp: 1, precision: 1 });
     const hit = score([mail], [[{ start: 33, end: 36, type: "PERSON" }]]);
@@ -109,16 +127,33 @@ describe("eval harness scoring", () => {
 
   it("bootstraps over templates: no spread when templates agree, a spread when they do not", () => {
     const same = [0, 1, 2, 3].map((k) => ({ ...ex, id: `s${k}`, template: `t${k}` }));
-    const flat = bootstrap(same, same.map((e) => e.spans), (e) => e.template!, 200);
+    const flat = bootstrap(
+      same,
+      same.map((e) => e.spans),
+      (e) => e.template!,
+      200,
+    );
     expect(flat.microF1).toEqual([1, 1]);
     expect(flat.leakRate).toEqual([0, 0]);
     // Two templates found perfectly, two not at all: F1 over draws spans from 0 to 1.
-    const mixed = bootstrap(same, same.map((e, k) => (k < 2 ? e.spans : [])), (e) => e.template!, 500);
+    const mixed = bootstrap(
+      same,
+      same.map((e, k) => (k < 2 ? e.spans : [])),
+      (e) => e.template!,
+      500,
+    );
     expect(mixed.leakRate[0]).toBeLessThan(0.5);
     expect(mixed.leakRate[1]).toBeGreaterThan(0.5);
     expect(mixed.f1.PERSON[0]).toBeLessThan(mixed.f1.PERSON[1]);
     // Same seed, same interval.
-    expect(bootstrap(same, same.map((e, k) => (k < 2 ? e.spans : [])), (e) => e.template!, 500)).toEqual(mixed);
+    expect(
+      bootstrap(
+        same,
+        same.map((e, k) => (k < 2 ? e.spans : [])),
+        (e) => e.template!,
+        500,
+      ),
+    ).toEqual(mixed);
   });
 
   it("prints the leak rate and micro F1 in its markdown", () => {

@@ -5,10 +5,24 @@ import { callJson } from "../helpers/api";
 describe("OpenAPI", () => {
   it("documents detect, anonymize, deanonymize and recognizers", async () => {
     const { body } = await callJson("/openapi.json", {}, 200);
-    for (const path of ["/api/v1/pii/detect", "/api/v1/anonymize", "/api/v1/deanonymize", "/api/v1/pii/recognizers", "/api/v1/pii/recognizers/{id}"]) {
+    for (const path of [
+      "/api/v1/pii/detect",
+      "/api/v1/anonymize",
+      "/api/v1/deanonymize",
+      "/api/v1/pii/recognizers",
+      "/api/v1/pii/recognizers/{id}",
+    ]) {
       expect(body.paths[path], path).toBeDefined();
     }
-    for (const name of ["DetectRequest", "Finding", "Operator", "AnonymizeRequest", "DeanonymizeRequest", "Recognizer", "PiiPolicy"]) {
+    for (const name of [
+      "DetectRequest",
+      "Finding",
+      "Operator",
+      "AnonymizeRequest",
+      "DeanonymizeRequest",
+      "Recognizer",
+      "PiiPolicy",
+    ]) {
       expect(body.components.schemas[name], name).toBeDefined();
     }
   });

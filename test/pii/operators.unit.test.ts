@@ -7,7 +7,16 @@ import { generalize } from "../../src/shared/anonymize/generalize";
 import { mask } from "../../src/shared/anonymize/mask";
 import { normalizeValue } from "../../src/shared/anonymize/normalize";
 import { Rng, surrogate } from "../../src/shared/anonymize/surrogate";
-import { abaValid, btcBase58Valid, btcBech32Valid, cardNetwork, ethAddressValid, ibanValid, luhnValid, ssnVerdict } from "../../src/shared/pii/checksums";
+import {
+  abaValid,
+  btcBase58Valid,
+  btcBech32Valid,
+  cardNetwork,
+  ethAddressValid,
+  ibanValid,
+  luhnValid,
+  ssnVerdict,
+} from "../../src/shared/pii/checksums";
 import { detectText, prepareOptions } from "../../src/shared/pii/detect";
 
 const KEY = new Uint8Array(32).map((_, i) => i * 7 + 1);

@@ -8,7 +8,13 @@ import { applyPiiPolicy, applyPiiPolicyDetailed } from "../../src/shared/pii/pol
 import type { PiiPolicy } from "../../src/shared/schema/pii";
 import { createTenant } from "../helpers/api";
 
-const RECORD = { name: "John Smith", ssn: "536-22-8174", email: "john@example.com", note: "call (415) 555-2671", visits: 3 };
+const RECORD = {
+  name: "John Smith",
+  ssn: "536-22-8174",
+  email: "john@example.com",
+  note: "call (415) 555-2671",
+  visits: 3,
+};
 
 describe("applyPiiPolicy", () => {
   it("returns the record untouched without a policy, or with only allow rules", async () => {
@@ -19,7 +25,12 @@ describe("applyPiiPolicy", () => {
 
   it("reject: 422 naming the entity type and path, never the value", async () => {
     const t = await createTenant();
-    const err = await applyPiiPolicy(env, t.id, { rules: { US_SSN: { action: "reject" }, EMAIL: { action: "allow" } } }, RECORD).catch((e) => e);
+    const err = await applyPiiPolicy(
+      env,
+      t.id,
+      { rules: { US_SSN: { action: "reject" }, EMAIL: { action: "allow" } } },
+      RECORD,
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(ProblemError);
     const doc = (err as ProblemError).toProblem("req");
     expect(doc.status).toBe(422);
@@ -31,9 +42,18 @@ describe("applyPiiPolicy", () => {
 
   it("anonymize: applies the rule's operator; types without a rule are not scanned", async () => {
     const t = await createTenant();
-    const policy: PiiPolicy = { rules: { PERSON: { action: "anonymize", operator: { type: "pseudonymize" } }, PHONE: { action: "anonymize", operator: { type: "mask", keep: 4 } } } };
+    const policy: PiiPolicy = {
+      rules: {
+        PERSON: { action: "anonymize", operator: { type: "pseudonymize" } },
+        PHONE: { action: "anonymize", operator: { type: "mask", keep: 4 } },
+      },
+    };
     const { data, items } = await applyPiiPolicyDetailed(env, t.id, policy, RECORD);
-    expect(data).toEqual({ ...RECORD, name: expect.stringMatching(/^PERSON_[0-9a-f]{8}$/), note: "call (***) ***-2671" });
+    expect(data).toEqual({
+      ...RECORD,
+      name: expect.stringMatching(/^PERSON_[0-9a-f]{8}$/),
+      note: "call (***) ***-2671",
+    });
     expect(items.map((i) => [i.type, i.path, i.operator])).toEqual([
       ["PERSON", "$.name", "pseudonymize"],
       ["PHONE", "$.note", "mask"],
@@ -57,7 +77,12 @@ describe("applyPiiPolicy", () => {
 
   it("tokenize through a policy writes the vault", async () => {
     const t = await createTenant();
-    const out = (await applyPiiPolicy(env, t.id, { rules: { EMAIL: { action: "anonymize", operator: { type: "tokenize" } } } }, RECORD)) as Record<string, string>;
+    const out = (await applyPiiPolicy(
+      env,
+      t.id,
+      { rules: { EMAIL: { action: "anonymize", operator: { type: "tokenize" } } } },
+      RECORD,
+    )) as Record<string, string>;
     expect(out.email).toMatch(/^TOK_EMAIL_/);
     const back = await deanonymize(env.DB, new OperatorKeys(env, t.id), { data: out });
     expect(back.data).toEqual(RECORD);
@@ -65,7 +90,11 @@ describe("applyPiiPolicy", () => {
 
   it("honours min_score, allow and deny lists", async () => {
     const t = await createTenant();
-    const policy: PiiPolicy = { rules: { EMAIL: { action: "reject" }, DENY_LIST: { action: "anonymize", operator: { type: "redact" } } }, allow: ["john@example.com"], deny: ["smith"] };
+    const policy: PiiPolicy = {
+      rules: { EMAIL: { action: "reject" }, DENY_LIST: { action: "anonymize", operator: { type: "redact" } } },
+      allow: ["john@example.com"],
+      deny: ["smith"],
+    };
     expect(await applyPiiPolicy(env, t.id, policy, RECORD)).toEqual({ ...RECORD, name: "John " });
   });
 });

@@ -16,14 +16,20 @@ describe("reading hints", () => {
   it("default_region makes a national number a phone without a context word", async () => {
     const { token } = await newTenant();
     expect(phones((await callJson(DETECT, { token, body: { text: TEXT } }, 200)).body)).toEqual([]);
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, default_region: "GB" } }, 200)).body)).toEqual([NUMBER]);
+    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, default_region: "GB" } }, 200)).body)).toEqual([
+      NUMBER,
+    ]);
     // Not a valid number in that region: still only a shape.
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, default_region: "US" } }, 200)).body)).toEqual([]);
+    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, default_region: "US" } }, 200)).body)).toEqual(
+      [],
+    );
   });
 
   it("a language tag with a region, or a language of one country, stands in for default_region", async () => {
     const { token } = await newTenant();
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, language: ["en-GB"] } }, 200)).body)).toEqual([NUMBER]);
+    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, language: ["en-GB"] } }, 200)).body)).toEqual([
+      NUMBER,
+    ]);
     const de = "Notiert: 030 23474959 im Vorgang.";
     const { body } = await callJson(DETECT, { token, body: { text: de, language: ["de"], return_text: true } }, 200);
     expect(body.findings.filter((f: any) => f.type === "PHONE").map((f: any) => f.text)).toEqual(["030 23474959"]);

@@ -6,16 +6,18 @@ import { detectJson, detectText, prepareOptions } from "../../src/shared/pii/det
 
 const opts = prepareOptions({ returnText: true });
 const found = (text: string, o = opts) => detectText(text, o).map((f) => [f.type, f.text]);
-const typed = (text: string, type: string) => found(text).filter(([t]) => t === type).map(([, v]) => v);
+const typed = (text: string, type: string) =>
+  found(text)
+    .filter(([t]) => t === type)
+    .map(([, v]) => v);
 
 describe("person names", () => {
-  it.each([
-    [{ plain: "nothing here", n: 4 }],
-    [{ note: "nothing to report" }],
-    [{ comment: "nothing much" }],
-  ])("does not read short values of common words as a name: %j", (value) => {
-    expect(detectJson(value, opts).filter((f) => f.type === "PERSON" || f.type === "LOCATION")).toEqual([]);
-  });
+  it.each([[{ plain: "nothing here", n: 4 }], [{ note: "nothing to report" }], [{ comment: "nothing much" }]])(
+    "does not read short values of common words as a name: %j",
+    (value) => {
+      expect(detectJson(value, opts).filter((f) => f.type === "PERSON" || f.type === "LOCATION")).toEqual([]);
+    },
+  );
 
   it.each([
     ["My name is Siiri and I need help.", "Siiri"],
@@ -121,7 +123,9 @@ describe("dates", () => {
     ["will sign on 1952年5月28日", "1952年5月28日"],
     ["Belfast, Sat 29 Jun", "Sat 29 Jun"],
   ])("finds the date in %s", (text, date) => {
-    const dates = found(text).filter(([t]) => t === "DATE_TIME" || t === "DATE_OF_BIRTH").map(([, v]) => v);
+    const dates = found(text)
+      .filter(([t]) => t === "DATE_TIME" || t === "DATE_OF_BIRTH")
+      .map(([, v]) => v);
     expect(dates).toEqual([date]);
   });
 

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { call, callJson, expectProblem, newTenant } from "../helpers/api";
 
 const BASE = "/api/v1/pii/recognizers";
-const EMPLOYEE = { name: "employee-id", entity: "EMPLOYEE_ID", pattern: "\\bEMP-\\d{6}\\b", context: ["employee", "badge"], score: 0.6 };
+const EMPLOYEE = {
+  name: "employee-id",
+  entity: "EMPLOYEE_ID",
+  pattern: "\\bEMP-\\d{6}\\b",
+  context: ["employee", "badge"],
+  score: 0.6,
+};
 
 describe("custom recognizers", () => {
   it("create, read, list, replace, delete", async () => {
@@ -15,7 +21,11 @@ describe("custom recognizers", () => {
     expect(res.headers.get("location")).toBe(`${BASE}/${rec.id}`);
     expect((await callJson(`${BASE}/${rec.id}`, { token }, 200)).body).toEqual(rec);
     expect((await callJson(BASE, { token }, 200)).body.items).toEqual([rec]);
-    const { body: replaced } = await callJson(`${BASE}/${rec.id}`, { token, method: "PUT", body: { ...EMPLOYEE, pattern: "\\bE-\\d{4}\\b", score: 0.9 } }, 200);
+    const { body: replaced } = await callJson(
+      `${BASE}/${rec.id}`,
+      { token, method: "PUT", body: { ...EMPLOYEE, pattern: "\\bE-\\d{4}\\b", score: 0.9 } },
+      200,
+    );
     expect(replaced).toMatchObject({ id: rec.id, pattern: "\\bE-\\d{4}\\b", score: 0.9 });
     expect((await call(`${BASE}/${rec.id}`, { token, method: "DELETE" })).status).toBe(204);
     await expectProblem(await call(`${BASE}/${rec.id}`, { token }), 404);
@@ -24,14 +34,26 @@ describe("custom recognizers", () => {
   it("are used by detect and anonymize, with their context words", async () => {
     const { token } = await newTenant();
     await callJson(BASE, { token, body: EMPLOYEE }, 201);
-    const { body } = await callJson("/api/v1/pii/detect", { token, body: { text: "badge EMP-123456\nEMP-654321", return_text: true } }, 200);
+    const { body } = await callJson(
+      "/api/v1/pii/detect",
+      { token, body: { text: "badge EMP-123456\nEMP-654321", return_text: true } },
+      200,
+    );
     expect(body.findings.map((f: any) => [f.type, f.text, f.score, f.recognizer])).toEqual([
       ["EMPLOYEE_ID", "EMP-123456", 0.95, "employee-id"],
       ["EMPLOYEE_ID", "EMP-654321", 0.6, "employee-id"],
     ]);
-    const anon = await callJson("/api/v1/anonymize", { token, body: { text: "badge EMP-123456", operators: { EMPLOYEE_ID: { type: "redact" } } } }, 200);
+    const anon = await callJson(
+      "/api/v1/anonymize",
+      { token, body: { text: "badge EMP-123456", operators: { EMPLOYEE_ID: { type: "redact" } } } },
+      200,
+    );
     expect(anon.body.text).toBe("badge ");
-    const selected = await callJson("/api/v1/pii/detect", { token, body: { text: "EMP-123456", entities: ["EMPLOYEE_ID"] } }, 200);
+    const selected = await callJson(
+      "/api/v1/pii/detect",
+      { token, body: { text: "EMP-123456", entities: ["EMPLOYEE_ID"] } },
+      200,
+    );
     expect(selected.body.findings).toHaveLength(1);
   });
 
@@ -57,7 +79,10 @@ describe("custom recognizers", () => {
     }
     // The same check on replace.
     const { body: rec } = await callJson(BASE, { token, body: EMPLOYEE }, 201);
-    const p = await expectProblem(await call(`${BASE}/${rec.id}`, { token, method: "PUT", body: { ...EMPLOYEE, pattern: "(?<=x)y" } }), 422);
+    const p = await expectProblem(
+      await call(`${BASE}/${rec.id}`, { token, method: "PUT", body: { ...EMPLOYEE, pattern: "(?<=x)y" } }),
+      422,
+    );
     expect(p.errors?.[0].message).toMatch(/lookbehind/);
     const { body } = await callJson(BASE, { token }, 200);
     expect(body.items.map((r: any) => r.pattern)).toEqual([EMPLOYEE.pattern]);
@@ -65,11 +90,17 @@ describe("custom recognizers", () => {
 
   describe("patterns that backtrack catastrophically in JavaScript complete, with the right answer", () => {
     const detect = async (token: string, text: string, entity: string) =>
-      (await callJson("/api/v1/pii/detect", { token, body: { text, entities: [entity], return_text: true } }, 200)).body.findings.map((f: any) => [f.start, f.end, f.text]);
+      (
+        await callJson("/api/v1/pii/detect", { token, body: { text, entities: [entity], return_text: true } }, 200)
+      ).body.findings.map((f: any) => [f.start, f.end, f.text]);
 
     it("[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*# on 2,000+ letters (the pattern of issue 9)", async () => {
       const { token } = await newTenant();
-      await callJson(BASE, { token, body: { name: "tag", entity: "TAG", pattern: "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#", score: 0.9 } }, 201);
+      await callJson(
+        BASE,
+        { token, body: { name: "tag", entity: "TAG", pattern: "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#", score: 0.9 } },
+        201,
+      );
       const letters = "abcdefghij".repeat(250);
       expect(await detect(token, letters, "TAG")).toEqual([]);
       const text = `${letters} ab1cd2ef# ${letters}`;
@@ -82,7 +113,11 @@ describe("custom recognizers", () => {
     it("(a+)+$, (a|aa)+$ and (.*a){20} on long inputs", async () => {
       const { token } = await newTenant();
       await callJson(BASE, { token, body: { name: "nested", entity: "NESTED", pattern: "(a+)+$", score: 0.9 } }, 201);
-      await callJson(BASE, { token, body: { name: "alternation", entity: "ALTERNATION", pattern: "(a|aa)+$", score: 0.9 } }, 201);
+      await callJson(
+        BASE,
+        { token, body: { name: "alternation", entity: "ALTERNATION", pattern: "(a|aa)+$", score: 0.9 } },
+        201,
+      );
       await callJson(BASE, { token, body: { name: "star", entity: "STAR", pattern: "(.*a){20}", score: 0.9 } }, 201);
       const as = "a".repeat(50_000);
       expect(await detect(token, as + "!", "NESTED")).toEqual([]);
@@ -93,26 +128,47 @@ describe("custom recognizers", () => {
       const lines = Array.from({ length: 1000 }, () => "b".repeat(10) + "a".repeat(19)).join("\n");
       const last = "c" + "a".repeat(20);
       expect(await detect(token, lines, "STAR")).toEqual([]);
-      expect(await detect(token, `${lines}\n${last}`, "STAR")).toEqual([[lines.length + 1, lines.length + 1 + last.length, last]]);
+      expect(await detect(token, `${lines}\n${last}`, "STAR")).toEqual([
+        [lines.length + 1, lines.length + 1 + last.length, last],
+      ]);
     });
 
     it("a request whose tenant patterns would read too much is refused with 413, and nothing else waits", async () => {
       const { token } = await newTenant();
       // Ends every leftmost-first match only at the end of the text: n² work without the budget.
-      await callJson(BASE, { token, body: { name: "quadratic", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } }, 201);
-      const p = await expectProblem(await call("/api/v1/pii/detect", { token, body: { text: "a".repeat(500_000) } }), 413);
+      await callJson(
+        BASE,
+        { token, body: { name: "quadratic", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } },
+        201,
+      );
+      const p = await expectProblem(
+        await call("/api/v1/pii/detect", { token, body: { text: "a".repeat(500_000) } }),
+        413,
+      );
       expect(p.type).toMatch(/scan-limit-exceeded$/);
       expect(p.detail).toMatch(/quadratic/);
       // A smaller text passes, with the right (windowed) answer: one finding per 'a'.
-      const small = await callJson("/api/v1/pii/detect", { token, body: { text: "a".repeat(100) + "y", entities: ["QUAD"] } }, 200);
+      const small = await callJson(
+        "/api/v1/pii/detect",
+        { token, body: { text: "a".repeat(100) + "y", entities: ["QUAD"] } },
+        200,
+      );
       expect(small.body.findings.map((f: any) => [f.start, f.end])).toEqual([[0, 101]]);
     });
   });
 
   it("custom findings overlapping each other and built-in ones still resolve to one per span", async () => {
     const { token } = await newTenant();
-    await callJson(BASE, { token, body: { name: "wide", entity: "WIDE_ID", pattern: "ID-\\d{4}-\\d{4}", score: 0.7 } }, 201);
-    await callJson(BASE, { token, body: { name: "narrow", entity: "NARROW_ID", pattern: "\\d{4}-\\d{4}", score: 0.6 } }, 201);
+    await callJson(
+      BASE,
+      { token, body: { name: "wide", entity: "WIDE_ID", pattern: "ID-\\d{4}-\\d{4}", score: 0.7 } },
+      201,
+    );
+    await callJson(
+      BASE,
+      { token, body: { name: "narrow", entity: "NARROW_ID", pattern: "\\d{4}-\\d{4}", score: 0.6 } },
+      201,
+    );
     await callJson(BASE, { token, body: { name: "mail", entity: "MAIL_USER", pattern: "[a-z]+@", score: 0.99 } }, 201);
     const text = "ref ID-1234-5678 and écrivez à zoë.ünal@example.com 😀";
     const { body } = await callJson("/api/v1/pii/detect", { token, body: { text, return_text: true } }, 200);
@@ -121,15 +177,40 @@ describe("custom recognizers", () => {
     expect(found.some((f: any) => f[0] === "NARROW_ID")).toBe(false);
     // "ünal@" scores 0.99 and beats the e-mail's overlapping span; offsets are UTF-16 (after 'ë').
     expect(found).toContainEqual(["MAIL_USER", "nal@", "nal@"]);
-    for (let i = 1; i < body.findings.length; i++) expect(body.findings[i].start).toBeGreaterThanOrEqual(body.findings[i - 1].end);
+    for (let i = 1; i < body.findings.length; i++)
+      expect(body.findings[i].start).toBeGreaterThanOrEqual(body.findings[i - 1].end);
   });
 
   it("validates every field", async () => {
     const { token } = await newTenant();
-    const p = await expectProblem(await call(BASE, { token, body: { name: "Bad Name", entity: "lower", pattern: "x", score: 2, context: ["Two Words"], flags: "g", extra: 1 } }), 422);
-    expect(p.errors!.map((e) => e.path).sort()).toEqual(["$.context[0]", "$.entity", "$.extra", "$.flags", "$.name", "$.score"]);
+    const p = await expectProblem(
+      await call(BASE, {
+        token,
+        body: {
+          name: "Bad Name",
+          entity: "lower",
+          pattern: "x",
+          score: 2,
+          context: ["Two Words"],
+          flags: "g",
+          extra: 1,
+        },
+      }),
+      422,
+    );
+    expect(p.errors!.map((e) => e.path).sort()).toEqual([
+      "$.context[0]",
+      "$.entity",
+      "$.extra",
+      "$.flags",
+      "$.name",
+      "$.score",
+    ]);
     await expectProblem(await call(BASE, { token, body: { ...EMPLOYEE, entity: "DENY_LIST" } }), 422);
-    await expectProblem(await call(BASE, { token, raw: "{not json", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(
+      await call(BASE, { token, raw: "{not json", headers: { "Content-Type": "application/json" } }),
+      400,
+    );
     await expectProblem(await call(BASE, { token, raw: "x", headers: { "Content-Type": "text/plain" } }), 415);
   });
 

@@ -4,20 +4,40 @@ import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
 import { datasetCounters, postBatch, postRecord, recordsPath } from "../records/helpers";
 
-const read = async (token: string, ds: string, id: string) => (await callJson(`${recordsPath(ds)}/${id}`, { token }, 200)).body.data;
-const tokenRows = async (tenantId: string) => (await env.DB.prepare("SELECT count(*) AS n FROM pii_tokens WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())!.n;
+const read = async (token: string, ds: string, id: string) =>
+  (await callJson(`${recordsPath(ds)}/${id}`, { token }, 200)).body.data;
+const tokenRows = async (tenantId: string) =>
+  (await env.DB.prepare("SELECT count(*) AS n FROM pii_tokens WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ n: number }>())!.n;
 
-const RECORD = { name: "John Smith", ssn: "536-22-8174", email: "john@example.com", card: "4111 1111 1111 1111", prompt: "call (415) 555-2671" };
+const RECORD = {
+  name: "John Smith",
+  ssn: "536-22-8174",
+  email: "john@example.com",
+  card: "4111 1111 1111 1111",
+  prompt: "call (415) 555-2671",
+};
 
 describe("dataset PII policy on ingest", () => {
   it("tenant patterns share one scan budget per request: a batch past it is a 413 and stores nothing", async () => {
     const { token } = await newTenant();
     // Each leftmost-first match of this pattern reads to the end of its window: the most costly kind.
-    await callJson("/api/v1/pii/recognizers", { token, body: { name: "quad", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } }, 201);
+    await callJson(
+      "/api/v1/pii/recognizers",
+      { token, body: { name: "quad", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } },
+      201,
+    );
     const ds = await createDataset(token, { pii_policy: { rules: { QUAD: { action: "reject" } } } });
     // Each record alone is well within the budget; ten in one request are not.
     const data = { text: "a".repeat(2_500) };
-    const p = await expectProblem(await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: Array.from({ length: 10 }, () => ({ data })) } }), 413);
+    const p = await expectProblem(
+      await call(`${recordsPath(ds.id)}/batch`, {
+        token,
+        body: { records: Array.from({ length: 10 }, () => ({ data })) },
+      }),
+      413,
+    );
     expect(p.type).toMatch(/scan-limit-exceeded$/);
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
     // The same record alone is scanned and rejected by the policy, as it should be.
@@ -27,24 +47,37 @@ describe("dataset PII policy on ingest", () => {
 
   it("allow stores values as sent", async () => {
     const { token } = await newTenant();
-    const ds = await createDataset(token, { pii_policy: { rules: { EMAIL: { action: "allow" }, PERSON: { action: "allow" } } } });
+    const ds = await createDataset(token, {
+      pii_policy: { rules: { EMAIL: { action: "allow" }, PERSON: { action: "allow" } } },
+    });
     const rec = await postRecord(token, ds.id, RECORD);
     expect(await read(token, ds.id, rec.id)).toEqual(RECORD);
   });
 
   it("reject refuses the write with the type and path, stores nothing and writes no tokens", async () => {
     const { token, tenant } = await newTenant();
-    const ds = await createDataset(token, { pii_policy: { rules: { US_SSN: { action: "reject" }, EMAIL: { action: "anonymize", operator: { type: "tokenize" } } } } });
+    const ds = await createDataset(token, {
+      pii_policy: {
+        rules: { US_SSN: { action: "reject" }, EMAIL: { action: "anonymize", operator: { type: "tokenize" } } },
+      },
+    });
     const p = await expectProblem(await call(recordsPath(ds.id), { token, body: { data: RECORD } }), 422);
     expect(p.type).toMatch(/pii-rejected$/);
-    expect(p.errors).toEqual([{ path: "$.data.ssn", message: "US_SSN detected; the dataset's PII policy rejects it." }]);
+    expect(p.errors).toEqual([
+      { path: "$.data.ssn", message: "US_SSN detected; the dataset's PII policy rejects it." },
+    ]);
     expect(JSON.stringify(p)).not.toContain("536-22-8174");
 
     const b = await expectProblem(
-      await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: [{ data: { email: "a@example.com" } }, { data: { note: "my ssn is 536-22-8174" } }] } }),
+      await call(`${recordsPath(ds.id)}/batch`, {
+        token,
+        body: { records: [{ data: { email: "a@example.com" } }, { data: { note: "my ssn is 536-22-8174" } }] },
+      }),
       422,
     );
-    expect(b.errors).toEqual([{ path: "$.records[1].data.note", index: 1, message: "US_SSN detected; the dataset's PII policy rejects it." }]);
+    expect(b.errors).toEqual([
+      { path: "$.records[1].data.note", index: 1, message: "US_SSN detected; the dataset's PII policy rejects it." },
+    ]);
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
     expect(await tokenRows(tenant.id)).toBe(0);
   });
@@ -72,14 +105,20 @@ describe("dataset PII policy on ingest", () => {
     expect(ra.card).not.toBe(RECORD.card);
     expect(ra.email).toMatch(/^TOK_EMAIL_/);
     expect(rb.email).toBe(ra.email);
-    const back = await callJson("/api/v1/deanonymize", { token, body: { data: ra, fpe_entities: ["CREDIT_CARD"] } }, 200);
+    const back = await callJson(
+      "/api/v1/deanonymize",
+      { token, body: { data: ra, fpe_entities: ["CREDIT_CARD"] } },
+      200,
+    );
     expect(back.body.data.email).toBe(RECORD.email);
     expect(back.body.data.card).toBe(RECORD.card);
   });
 
   it("encrypt seals the whole field; deanonymize restores it", async () => {
     const { token } = await newTenant();
-    const ds = await createDataset(token, { pii_policy: { rules: { US_SSN: { action: "encrypt" }, PHONE: { action: "encrypt" } } } });
+    const ds = await createDataset(token, {
+      pii_policy: { rules: { US_SSN: { action: "encrypt" }, PHONE: { action: "encrypt" } } },
+    });
     const rec = await postRecord(token, ds.id, RECORD);
     const stored = await read(token, ds.id, rec.id);
     expect(stored.ssn).toMatch(/^ENC_v1_[A-Za-z0-9_-]+$/);
@@ -96,9 +135,30 @@ describe("dataset PII policy on ingest", () => {
     const rec = await postRecord(token, ds.id, RECORD);
     expect(await read(token, ds.id, rec.id)).toEqual(RECORD);
     const got = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${ds.id}`, { token, method: "PUT", headers: { "If-Match": got.res.headers.get("etag")! }, body: { pii_policy: { rules: { EMAIL: { action: "reject" } } } } }, 200);
-    const p = await expectProblem(await call(`${recordsPath(ds.id)}/${rec.id}`, { token, method: "PUT", headers: { "If-Match": '"1"' }, body: { data: RECORD } }), 422);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      {
+        token,
+        method: "PUT",
+        headers: { "If-Match": got.res.headers.get("etag")! },
+        body: { pii_policy: { rules: { EMAIL: { action: "reject" } } } },
+      },
+      200,
+    );
+    const p = await expectProblem(
+      await call(`${recordsPath(ds.id)}/${rec.id}`, {
+        token,
+        method: "PUT",
+        headers: { "If-Match": '"1"' },
+        body: { data: RECORD },
+      }),
+      422,
+    );
     expect(p.errors?.[0].path).toBe("$.data.email");
-    await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token, method: "PUT", headers: { "If-Match": '"1"' }, body: { data: { prompt: "no pii here" } } }, 200);
+    await callJson(
+      `${recordsPath(ds.id)}/${rec.id}`,
+      { token, method: "PUT", headers: { "If-Match": '"1"' }, body: { data: { prompt: "no pii here" } } },
+      200,
+    );
   });
 });

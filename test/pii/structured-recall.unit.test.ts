@@ -23,13 +23,12 @@ function withLuhn(body: string): string {
 const card = (prefix: string, length: number) => withLuhn(prefix + "7".repeat(length - 1 - prefix.length));
 
 describe("IBANs in any case", () => {
-  it.each([
-    "de89 3704 0044 0532 0130 00",
-    "gb82west12345698765432",
-    "Gb82 West 1234 5698 7654 32",
-  ])("finds %s", (iban) => {
-    expect(found(`please refund to ${iban}. thanks!`)).toContainEqual(["IBAN", iban]);
-  });
+  it.each(["de89 3704 0044 0532 0130 00", "gb82west12345698765432", "Gb82 West 1234 5698 7654 32"])(
+    "finds %s",
+    (iban) => {
+      expect(found(`please refund to ${iban}. thanks!`)).toContainEqual(["IBAN", iban]);
+    },
+  );
 
   it("still checks mod 97 in lower case", () => {
     expect(found("refund to de89 3704 0044 0532 0130 01").map(([t]) => t)).not.toContain("IBAN");
@@ -101,20 +100,24 @@ describe("network identifiers", () => {
     expect(found("at 10:30 and :: in code").map(([t]) => t)).not.toContain("IP_ADDRESS");
   });
 
-  it.each(["https://www.example.co.il/orders/9563", "HTTPS://WWW.EXAMPLE.CO.IL/PROFILE?ID=56228", "www.example.co.il/a"])(
-    "finds URL %s",
-    (u) => {
-      expect(found(`visit ${u} now`)).toContainEqual(["URL", u]);
-    },
-  );
+  it.each([
+    "https://www.example.co.il/orders/9563",
+    "HTTPS://WWW.EXAMPLE.CO.IL/PROFILE?ID=56228",
+    "www.example.co.il/a",
+  ])("finds URL %s", (u) => {
+    expect(found(`visit ${u} now`)).toContainEqual(["URL", u]);
+  });
 
   it("finds a bare domain under a two-level TLD", () => {
     expect(found("see shop.example.co.il for details")).toContainEqual(["URL", "shop.example.co.il"]);
   });
 
-  it.each(["aino_haugland@beispiel.xn--6frz82g", "MEENAKSHI.V@SHOP.XN--80ASEHDB"])("finds e-mail %s with a punycode TLD", (e) => {
-    expect(found(`reach at ${e}.`)).toContainEqual(["EMAIL", e]);
-  });
+  it.each(["aino_haugland@beispiel.xn--6frz82g", "MEENAKSHI.V@SHOP.XN--80ASEHDB"])(
+    "finds e-mail %s with a punycode TLD",
+    (e) => {
+      expect(found(`reach at ${e}.`)).toContainEqual(["EMAIL", e]);
+    },
+  );
 });
 
 describe("ABA routing numbers", () => {

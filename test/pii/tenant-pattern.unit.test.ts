@@ -2,8 +2,19 @@
 // own RegExp finds (native RegExp is the oracle), offsets in UTF-16 code units.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileTenantPattern, MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE, RefusedPatternError } from "../../src/shared/pii/tenant-pattern";
-import { releaseLargeDfa, SCAN_WINDOW, ScanBudget, scanTenantPattern, TENANT_MAX_MATCHES } from "../../src/shared/pii/tenant-scan";
+import {
+  compileTenantPattern,
+  MAX_PATTERN_LENGTH,
+  MAX_PROGRAM_SIZE,
+  RefusedPatternError,
+} from "../../src/shared/pii/tenant-pattern";
+import {
+  releaseLargeDfa,
+  SCAN_WINDOW,
+  ScanBudget,
+  scanTenantPattern,
+  TENANT_MAX_MATCHES,
+} from "../../src/shared/pii/tenant-scan";
 import { ProblemError } from "../../src/shared/errors";
 
 const refusal = (pattern: string, flags = "") => {
@@ -30,7 +41,9 @@ const nativeMatches = (pattern: string, flags: string, text: string) => {
   } catch {
     re = new RegExp(pattern, flags + "g");
   }
-  return [...text.matchAll(re)].filter((m) => m[0].length > 0).map((m): [number, number] => [m.index!, m.index! + m[0].length]);
+  return [...text.matchAll(re)]
+    .filter((m) => m[0].length > 0)
+    .map((m): [number, number] => [m.index!, m.index! + m[0].length]);
 };
 
 describe("compileTenantPattern refuses what RE2 cannot run, naming it", () => {
@@ -67,7 +80,15 @@ describe("compileTenantPattern refuses what RE2 cannot run, naming it", () => {
   });
 
   it("accepts what the old backtracking checker refused but RE2 runs in linear time", () => {
-    for (const p of ["(a+)+$", "(a|aa)+$", "(.*a){20}", "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#", "\\d+\\.?\\d+", "(\\w|\\d)+x"]) expect(refusal(p)).toBeNull();
+    for (const p of [
+      "(a+)+$",
+      "(a|aa)+$",
+      "(.*a){20}",
+      "[a-z]+\\d*[a-z]+\\d*[a-z]+\\d*#",
+      "\\d+\\.?\\d+",
+      "(\\w|\\d)+x",
+    ])
+      expect(refusal(p)).toBeNull();
   });
 });
 
@@ -102,13 +123,20 @@ describe("accepted patterns find what JavaScript's RegExp finds", () => {
   ])("%s /%s", (pattern, flags) => {
     // Under `m` only \n ends a line for RE2 (the documented difference, tested below).
     const comparable = flags.includes("m") ? texts.map((t) => t.replace(/[\r\u2028\u2029]/g, "\n")) : texts;
-    for (const text of comparable) expect(re2Matches(pattern, flags, text), text).toEqual(nativeMatches(pattern, flags, text));
+    for (const text of comparable)
+      expect(re2Matches(pattern, flags, text), text).toEqual(nativeMatches(pattern, flags, text));
   });
 
   it("under m, only \\n ends a line (documented): CRLF text needs \\r? before $", () => {
     expect(re2Matches("\\w+$", "m", "one\r\ntwo")).toEqual([[5, 8]]);
-    expect(nativeMatches("\\w+$", "m", "one\r\ntwo")).toEqual([[0, 3], [5, 8]]);
-    expect(re2Matches("\\w+\r?$", "m", "one\r\ntwo")).toEqual([[0, 4], [5, 8]]);
+    expect(nativeMatches("\\w+$", "m", "one\r\ntwo")).toEqual([
+      [0, 3],
+      [5, 8],
+    ]);
+    expect(re2Matches("\\w+\r?$", "m", "one\r\ntwo")).toEqual([
+      [0, 4],
+      [5, 8],
+    ]);
   });
 
   it("offsets are UTF-16 code units around astral characters", () => {
@@ -121,9 +149,16 @@ describe("accepted patterns find what JavaScript's RegExp finds", () => {
 
 describe("scanTenantPattern", () => {
   it("finds every match in a long text, wherever the windows fall", () => {
-    const words = Array.from({ length: 3000 }, (_, i) => (i % 7 === 3 ? `EMP-${100000 + i}` : i % 11 === 5 ? "do not share" : ["lorem", "ipsum", "x"][i % 3]));
+    const words = Array.from({ length: 3000 }, (_, i) =>
+      i % 7 === 3 ? `EMP-${100000 + i}` : i % 11 === 5 ? "do not share" : ["lorem", "ipsum", "x"][i % 3],
+    );
     const text = words.join(" ");
-    for (const [pattern, flags] of [["\\bEMP-\\d{6}\\b", ""], ["DO NOT SHARE|ipsum x", "i"], ["\\w+(?: \\w+){2}", ""], ["[^ ]{3}[ -]\\d+", ""]]) {
+    for (const [pattern, flags] of [
+      ["\\bEMP-\\d{6}\\b", ""],
+      ["DO NOT SHARE|ipsum x", "i"],
+      ["\\w+(?: \\w+){2}", ""],
+      ["[^ ]{3}[ -]\\d+", ""],
+    ]) {
       expect(re2Matches(pattern, flags, text), pattern).toEqual(nativeMatches(pattern, flags, text));
     }
   });
@@ -142,9 +177,13 @@ describe("scanTenantPattern", () => {
   it("finds what native RegExp finds on random texts several windows long (property)", () => {
     const patterns = ["[ab]+", "a b|ba+", "\\bz\\w*", "(?:ab)+$", "^b+", "z(?:a|b)*z", "\\w+\\s+\\w+"];
     fc.assert(
-      fc.property(fc.constantFrom(...patterns), fc.string({ unit: fc.constantFrom("a", "b", "z", " ", "\n"), maxLength: SCAN_WINDOW * 6 }), (pattern, text) => {
-        expect(re2Matches(pattern, "", text)).toEqual(nativeMatches(pattern, "", text));
-      }),
+      fc.property(
+        fc.constantFrom(...patterns),
+        fc.string({ unit: fc.constantFrom("a", "b", "z", " ", "\n"), maxLength: SCAN_WINDOW * 6 }),
+        (pattern, text) => {
+          expect(re2Matches(pattern, "", text)).toEqual(nativeMatches(pattern, "", text));
+        },
+      ),
       { numRuns: 300 },
     );
   });

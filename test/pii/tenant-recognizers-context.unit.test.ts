@@ -10,13 +10,19 @@ const rec = (name: string, entity: string, pattern: string, context: string[] = 
 
 describe("tenant recognizers", () => {
   it("merge overlapping matches so no part of the value stays in clear", () => {
-    const opts = prepareOptions({ custom: [rec("head", "CASE_ID", "ACME-\\d{5}"), rec("tail", "CASE_ID", "\\d{5}-[A-Z]{2}", [], 0.7)], returnText: true });
+    const opts = prepareOptions({
+      custom: [rec("head", "CASE_ID", "ACME-\\d{5}"), rec("tail", "CASE_ID", "\\d{5}-[A-Z]{2}", [], 0.7)],
+      returnText: true,
+    });
     const f = detectText("see ACME-12345-XY today", opts);
     expect(f.map((x) => [x.type, x.text, x.score])).toEqual([["CASE_ID", "ACME-12345-XY", 0.7]]);
   });
 
   it("merge overlaps across entities under the better-scored one", () => {
-    const opts = prepareOptions({ custom: [rec("a", "CASE_ID", "ACME-\\d{5}", [], 0.9), rec("b", "BADGE_ID", "\\d{5}-[A-Z]{2}")], returnText: true });
+    const opts = prepareOptions({
+      custom: [rec("a", "CASE_ID", "ACME-\\d{5}", [], 0.9), rec("b", "BADGE_ID", "\\d{5}-[A-Z]{2}")],
+      returnText: true,
+    });
     expect(detectText("ACME-12345-XY", opts).map((x) => [x.type, x.text])).toEqual([["CASE_ID", "ACME-12345-XY"]]);
   });
 

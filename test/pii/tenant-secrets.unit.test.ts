@@ -5,7 +5,9 @@ import { forgetTenantSecrets, tenantSecretBytes } from "../../src/shared/crypto/
 import { createTenant } from "../helpers/api";
 
 const rows = (tenantId: string, purpose: string) =>
-  env.DB.prepare("SELECT version, wrapped FROM tenant_secrets WHERE tenant_id = ? AND purpose = ?").bind(tenantId, purpose).all<{ version: number; wrapped: string }>();
+  env.DB.prepare("SELECT version, wrapped FROM tenant_secrets WHERE tenant_id = ? AND purpose = ?")
+    .bind(tenantId, purpose)
+    .all<{ version: number; wrapped: string }>();
 
 describe("tenant secrets", () => {
   it("are created on first use, wrapped, and identical for racing callers", async () => {
@@ -24,7 +26,11 @@ describe("tenant secrets", () => {
   it("differ between tenants and purposes", async () => {
     const a = await createTenant();
     const b = await createTenant();
-    const [a1, a2, b1] = await Promise.all([tenantSecretBytes(env, a.id, "pii-fpe"), tenantSecretBytes(env, a.id, "pii-salt"), tenantSecretBytes(env, b.id, "pii-fpe")]);
+    const [a1, a2, b1] = await Promise.all([
+      tenantSecretBytes(env, a.id, "pii-fpe"),
+      tenantSecretBytes(env, a.id, "pii-salt"),
+      tenantSecretBytes(env, b.id, "pii-fpe"),
+    ]);
     expect(a1).not.toEqual(a2);
     expect(a1).not.toEqual(b1);
   });

@@ -8,13 +8,18 @@ import { createTenant } from "../helpers/api";
 async function insertJob(tenantId: string, kind: string, status = "queued") {
   const id = `job_${crypto.randomUUID().replace(/-/g, "").slice(0, 26).toUpperCase()}`;
   const now = new Date().toISOString();
-  await env.DB.prepare("INSERT INTO jobs (id, tenant_id, kind, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 'operator', ?, ?)")
+  await env.DB.prepare(
+    "INSERT INTO jobs (id, tenant_id, kind, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 'operator', ?, ?)",
+  )
     .bind(id, tenantId, kind, status, now, now)
     .run();
   return id;
 }
 
-const jobRow = (id: string) => env.DB.prepare("SELECT status, progress, error FROM jobs WHERE id = ?").bind(id).first<{ status: string; progress: string; error: string | null }>();
+const jobRow = (id: string) =>
+  env.DB.prepare("SELECT status, progress, error FROM jobs WHERE id = ?")
+    .bind(id)
+    .first<{ status: string; progress: string; error: string | null }>();
 
 async function deliver(body: unknown, attempts = 1, queue = "llm-data-vault-jobs") {
   const batch = createMessageBatch(queue, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts, body }]);
@@ -66,7 +71,11 @@ describe("queue consumer", () => {
     const t = await createTenant();
     const id = await insertJob(t.id, "test.fail");
     // The start plans one range; its chunk then fails.
-    await env.DB.prepare("INSERT INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, 0, 'pending', '{}', '')").bind(id).run();
+    await env.DB.prepare(
+      "INSERT INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, 0, 'pending', '{}', '')",
+    )
+      .bind(id)
+      .run();
     const result = await deliver({ type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null, range: 0 }, 2);
     expect(result.retryMessages).toHaveLength(1);
     expect((await jobRow(id))!.status).toBe("queued");
@@ -77,8 +86,16 @@ describe("queue consumer", () => {
   it("marks the range and then the job failed when its chunk arrives from the dead-letter queue", async () => {
     const t = await createTenant();
     const id = await insertJob(t.id, "test.fail", "running");
-    await env.DB.prepare("INSERT INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, 0, 'running', '{}', '')").bind(id).run();
-    const result = await deliver({ type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null, range: 0 }, 1, "llm-data-vault-jobs-dlq");
+    await env.DB.prepare(
+      "INSERT INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, 0, 'running', '{}', '')",
+    )
+      .bind(id)
+      .run();
+    const result = await deliver(
+      { type: "job.chunk", job_id: id, tenant_id: t.id, cursor: null, range: 0 },
+      1,
+      "llm-data-vault-jobs-dlq",
+    );
     expect(result.explicitAcks).toHaveLength(1);
     expect(await jobRow(id)).toMatchObject({ status: "failed" });
     expect((await jobRow(id))!.error).toMatch(/1 of 1 ranges failed/);

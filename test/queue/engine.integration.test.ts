@@ -20,7 +20,10 @@ const runs = new Map<string, number>();
 const crashAfterEffect = new Set<string>();
 
 registerKind("test.ranged", {
-  plan: async () => ({ ranges: Array.from({ length: RANGES }, (_, i) => ({ i })), itemsTotal: RANGES * CHUNKS * PER_CHUNK }),
+  plan: async () => ({
+    ranges: Array.from({ length: RANGES }, (_, i) => ({ i })),
+    itemsTotal: RANGES * CHUNKS * PER_CHUNK,
+  }),
   chunk: async (_env, job, range) => {
     const step = range.cursor === null ? 0 : Number(range.cursor);
     const key = `${job.id}:${range.rangeNo}:${step}`;
@@ -102,7 +105,9 @@ async function insertQueuedJob(tenantId: string, kind: string) {
 }
 
 const jobRow = (id: string) =>
-  env.DB.prepare("SELECT status, progress, error FROM jobs WHERE id = ?").bind(id).first<{ status: string; progress: string; error: string | null }>();
+  env.DB.prepare("SELECT status, progress, error FROM jobs WHERE id = ?")
+    .bind(id)
+    .first<{ status: string; progress: string; error: string | null }>();
 
 async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, tries = 200): Promise<T> {
   let v = await read();
@@ -194,10 +199,17 @@ describe("job engine", () => {
       const row = await jobRow(job.id);
       expect(row?.status).toBe("succeeded");
       expect(JSON.parse(row!.progress)).toEqual({ items: RANGES * CHUNKS * PER_CHUNK, bytes: RANGES * CHUNKS * 100 });
-      for (let r = 0; r < RANGES; r++) for (let c = 0; c < CHUNKS; c++) expect(runs.get(`${job.id}:${r}:${c}`)).toBeGreaterThanOrEqual(1);
-      const steps = await env.DB.prepare("SELECT step FROM job_ranges WHERE job_id = ?").bind(job.id).all<{ step: number }>();
+      for (let r = 0; r < RANGES; r++)
+        for (let c = 0; c < CHUNKS; c++) expect(runs.get(`${job.id}:${r}:${c}`)).toBeGreaterThanOrEqual(1);
+      const steps = await env.DB.prepare("SELECT step FROM job_ranges WHERE job_id = ?")
+        .bind(job.id)
+        .all<{ step: number }>();
       expect(steps.results.map((r) => r.step)).toEqual(Array(RANGES).fill(CHUNKS));
-      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&resource_id=${job.id}`, { token: t.token }, 200);
+      const finishes = await callJson(
+        `/api/v1/audit/logs?action=job.finish&resource_id=${job.id}`,
+        { token: t.token },
+        200,
+      );
       expect(finishes.body.items).toHaveLength(1);
     });
   }
@@ -251,7 +263,10 @@ describe("job engine", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const text = await res.text();
-    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ type: m[1], job: JSON.parse(m[2]) }));
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({
+      type: m[1],
+      job: JSON.parse(m[2]),
+    }));
     expect(events.length).toBeGreaterThanOrEqual(1);
     const last = events[events.length - 1];
     expect(last.type).toBe("end");

@@ -5,7 +5,10 @@ import { registerJobKind } from "../../src/shared/jobs/run";
 import { call, callJson, createKey, expectProblem, newTenant } from "../helpers/api";
 
 // A kind that never finishes on its own, so there is something to cancel.
-registerJobKind("test.forever", async (_env, _job, cursor) => ({ next: String(Number(cursor ?? 0) + 1), progress: { chunks: 1 } }));
+registerJobKind("test.forever", async (_env, _job, cursor) => ({
+  next: String(Number(cursor ?? 0) + 1),
+  progress: { chunks: 1 },
+}));
 registerJobKind("test.once", async () => ({ next: null, progress: { items: 5 } }));
 
 const scopeOf = (tenantId: string) => ({ tenantId, actor: "test", requestId: null, clientIp: null });
@@ -27,7 +30,13 @@ describe("jobs API", () => {
       async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
       (j) => j.status === "succeeded",
     );
-    expect(final).toMatchObject({ id: job.id, kind: "test.once", status: "succeeded", params: { note: "n" }, progress: { items: 5 } });
+    expect(final).toMatchObject({
+      id: job.id,
+      kind: "test.once",
+      status: "succeeded",
+      params: { note: "n" },
+      progress: { items: 5 },
+    });
     expect(final.finished_at).not.toBeNull();
     const head = await env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`)).chainHead();
     expect(head.seq).toBeGreaterThanOrEqual(4); // tenant.create, key.create, job.create, job.finish

@@ -13,23 +13,51 @@ describe("audit of record operations", () => {
     const ds = await createDataset(token);
     const one = await postRecord(token, ds.id, { m: MARKER });
     const batch = await postBatch(token, ds.id, [{ m: MARKER }, { m: MARKER }, { m: MARKER }]);
-    await callJson(`${recordsPath(ds.id)}/${one.id}`, { method: "PUT", token, body: { data: { m: `${MARKER}!` } }, headers: { "If-Match": '"1"' } }, 200);
+    await callJson(
+      `${recordsPath(ds.id)}/${one.id}`,
+      { method: "PUT", token, body: { data: { m: `${MARKER}!` } }, headers: { "If-Match": '"1"' } },
+      200,
+    );
     await callJson(`${recordsPath(ds.id)}/${one.id}`, { token }, 200);
     await callJson(`${recordsPath(ds.id)}?limit=2`, { token }, 200);
     expect((await call(`${recordsPath(ds.id)}/${batch[0].id}`, { method: "DELETE", token })).status).toBe(204);
 
     const events = (await auditEvents(tenant.id)).filter((e) => e.action.startsWith("record."));
-    expect(events.map((e) => e.action)).toEqual(["record.create", "record.batch_create", "record.update", "record.read", "record.list", "record.delete"]);
-    for (const e of events) expect(e).toMatchObject({ actor: key.id, outcome: "success", resource: { tenant_id: tenant.id, dataset_id: ds.id } });
+    expect(events.map((e) => e.action)).toEqual([
+      "record.create",
+      "record.batch_create",
+      "record.update",
+      "record.read",
+      "record.list",
+      "record.delete",
+    ]);
+    for (const e of events)
+      expect(e).toMatchObject({
+        actor: key.id,
+        outcome: "success",
+        resource: { tenant_id: tenant.id, dataset_id: ds.id },
+      });
     expect(events[0]).toMatchObject({ resource: { record_id: one.id }, details: { seq: 1, version: 1 } });
-    expect(events[1].details).toMatchObject({ count: 3, first_id: batch[0].id, last_id: batch[2].id, first_seq: 2, last_seq: 4 });
+    expect(events[1].details).toMatchObject({
+      count: 3,
+      first_id: batch[0].id,
+      last_id: batch[2].id,
+      first_seq: 2,
+      last_seq: 4,
+    });
     expect(events[2]).toMatchObject({ resource: { record_id: one.id }, details: { version: 2 } });
     expect(events[3]).toMatchObject({ resource: { record_id: one.id }, details: { count: 1 } });
     expect(events[4].details).toEqual({ count: 2, first_seq: 1, last_seq: 2 });
     expect(events[5]).toMatchObject({ resource: { record_id: batch[0].id } });
     expect(JSON.stringify(events)).not.toContain(MARKER);
     // Forwarded: nothing is left waiting in the object's outbox.
-    expect(await inObject(tenant.id, ds.id, (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n)).toBe(0);
+    expect(
+      await inObject(
+        tenant.id,
+        ds.id,
+        (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n,
+      ),
+    ).toBe(0);
   });
 
   it("the object's alarm forwards events left in its outbox and repairs D1 counters", async () => {
@@ -38,7 +66,10 @@ describe("audit of record operations", () => {
     await postBatch(token, ds.id, [{ a: 1 }, { a: 2 }]);
     const counters = await datasetCounters(ds.id);
     // Simulate a forward and a D1 write that failed after the change committed.
-    const event = toEventInput({ tenantId: tenant.id, actor: "system", requestId: null, clientIp: null }, { action: "record.test_pending", resource: { dataset_id: ds.id } });
+    const event = toEventInput(
+      { tenantId: tenant.id, actor: "system", requestId: null, clientIp: null },
+      { action: "record.test_pending", resource: { dataset_id: ds.id } },
+    );
     await inObject(tenant.id, ds.id, async (sql, state) => {
       enqueueOutbox(sql, event);
       await state.storage.setAlarm(Date.now() + 60_000);
@@ -49,6 +80,12 @@ describe("audit of record operations", () => {
     const events = await auditEvents(tenant.id);
     expect(events.filter((e) => e.action === "record.test_pending")).toHaveLength(1);
     expect(await datasetCounters(ds.id)).toEqual(counters);
-    expect(await inObject(tenant.id, ds.id, (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n)).toBe(0);
+    expect(
+      await inObject(
+        tenant.id,
+        ds.id,
+        (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n,
+      ),
+    ).toBe(0);
   });
 });

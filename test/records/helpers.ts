@@ -5,13 +5,27 @@ import { callJson } from "../helpers/api";
 
 export const recordsPath = (datasetId: string) => `/api/v1/datasets/${datasetId}/records`;
 
-export async function postRecord(token: string, datasetId: string, data: unknown, headers: Record<string, string> = {}) {
+export async function postRecord(
+  token: string,
+  datasetId: string,
+  data: unknown,
+  headers: Record<string, string> = {},
+) {
   const { body } = await callJson(recordsPath(datasetId), { token, body: { data }, headers }, 201);
   return body as { id: string; seq: number; version: number; created_at: string };
 }
 
-export async function postBatch(token: string, datasetId: string, data: unknown[], headers: Record<string, string> = {}) {
-  const { body } = await callJson(`${recordsPath(datasetId)}/batch`, { token, body: { records: data.map((d) => ({ data: d })) }, headers }, 201);
+export async function postBatch(
+  token: string,
+  datasetId: string,
+  data: unknown[],
+  headers: Record<string, string> = {},
+) {
+  const { body } = await callJson(
+    `${recordsPath(datasetId)}/batch`,
+    { token, body: { records: data.map((d) => ({ data: d })) }, headers },
+    201,
+  );
   return body.items as { id: string; seq: number; version: number; created_at: string }[];
 }
 
@@ -20,7 +34,11 @@ export function datasetStub(tenantId: string, datasetId: string) {
 }
 
 /** Runs SQL inside a dataset's object (to read or tamper with its rows). */
-export function inObject<T>(tenantId: string, datasetId: string, fn: (sql: SqlStorage, state: DurableObjectState) => T | Promise<T>): Promise<T> {
+export function inObject<T>(
+  tenantId: string,
+  datasetId: string,
+  fn: (sql: SqlStorage, state: DurableObjectState) => T | Promise<T>,
+): Promise<T> {
   return runInDurableObject(datasetStub(tenantId, datasetId), (_instance, state) => fn(state.storage.sql, state));
 }
 
@@ -36,12 +54,18 @@ export interface RawRow {
 }
 
 export function rawRow(tenantId: string, datasetId: string, recordId: string): Promise<RawRow> {
-  return inObject(tenantId, datasetId, (sql) => sql.exec("SELECT * FROM records WHERE id = ?", recordId).one() as unknown as RawRow);
+  return inObject(
+    tenantId,
+    datasetId,
+    (sql) => sql.exec("SELECT * FROM records WHERE id = ?", recordId).one() as unknown as RawRow,
+  );
 }
 
 /** The dataset's D1 counters. */
 export async function datasetCounters(datasetId: string) {
-  return env.DB.prepare("SELECT record_count, bytes FROM datasets WHERE id = ?").bind(datasetId).first<{ record_count: number; bytes: number }>();
+  return env.DB.prepare("SELECT record_count, bytes FROM datasets WHERE id = ?")
+    .bind(datasetId)
+    .first<{ record_count: number; bytes: number }>();
 }
 
 /** Audit events of a tenant, read from its TenantObject's chain. */
@@ -49,9 +73,15 @@ export async function auditEvents(tenantId: string) {
   const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
   return runInDurableObject(stub, (_i, state) =>
     state.storage.sql
-      .exec<{ seq: number; action: string; resource: string; details: string; outcome: string; actor: string }>("SELECT seq, action, resource, details, outcome, actor FROM audit_events ORDER BY seq")
+      .exec<{ seq: number; action: string; resource: string; details: string; outcome: string; actor: string }>(
+        "SELECT seq, action, resource, details, outcome, actor FROM audit_events ORDER BY seq",
+      )
       .toArray()
-      .map((r) => ({ ...r, resource: JSON.parse(r.resource) as Record<string, string>, details: JSON.parse(r.details) as Record<string, unknown> })),
+      .map((r) => ({
+        ...r,
+        resource: JSON.parse(r.resource) as Record<string, string>,
+        details: JSON.parse(r.details) as Record<string, unknown>,
+      })),
   );
 }
 

@@ -25,7 +25,9 @@ describe("Idempotency-Key on record POSTs", () => {
     const ds = await createDataset(token);
     const headers = { "Idempotency-Key": "batch-" + crypto.randomUUID() };
     const body = { records: Array.from({ length: 50 }, (_, i) => ({ data: { i } })) };
-    const results = await Promise.all([1, 2, 3].map(() => callJson(`${recordsPath(ds.id)}/batch`, { token, body, headers }, 201)));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => callJson(`${recordsPath(ds.id)}/batch`, { token, body, headers }, 201)),
+    );
     for (const r of results) expect(r.body).toEqual(results[0].body);
     expect(results.filter((r) => r.res.headers.get("idempotent-replayed") === "true")).toHaveLength(2);
     const later = await callJson(`${recordsPath(ds.id)}/batch`, { token, body, headers }, 201);
@@ -38,10 +40,16 @@ describe("Idempotency-Key on record POSTs", () => {
     const ds = await createDataset(token);
     const headers = { "Idempotency-Key": "k-" + crypto.randomUUID() };
     await callJson(recordsPath(ds.id), { token, body: { data: { v: 1 } }, headers }, 201);
-    const problem = await expectProblem(await call(recordsPath(ds.id), { token, body: { data: { v: 2 } }, headers }), 422);
+    const problem = await expectProblem(
+      await call(recordsPath(ds.id), { token, body: { data: { v: 2 } }, headers }),
+      422,
+    );
     expect(problem.type).toMatch(/idempotency-key-reused$/);
     // The same key on the batch route is another request too.
-    await expectProblem(await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: [{ data: { v: 1 } }] }, headers }), 422);
+    await expectProblem(
+      await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: [{ data: { v: 1 } }] }, headers }),
+      422,
+    );
     expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 1 });
   });
 
@@ -53,7 +61,12 @@ describe("Idempotency-Key on record POSTs", () => {
     const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
     await callJson(
       `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, body: { schema: { type: "object", properties: { v: { type: "number" } } } }, headers: { "If-Match": res.headers.get("etag")! } },
+      {
+        method: "PUT",
+        token,
+        body: { schema: { type: "object", properties: { v: { type: "number" } } } },
+        headers: { "If-Match": res.headers.get("etag")! },
+      },
       200,
     );
     const retry = await callJson(recordsPath(ds.id), { token, body: { data: { v: "text" } }, headers }, 201);
@@ -72,8 +85,14 @@ describe("Idempotency-Key on record POSTs", () => {
     const other = await callJson(recordsPath(ds2.id), { token, body: { data: { ok: 1 } }, headers }, 201);
     expect(other.body.id).not.toBe(ok.body.id);
     expect(other.res.headers.get("idempotent-replayed")).toBeNull();
-    const tooLong = await expectProblem(await call(recordsPath(ds2.id), { token, body: { data: {} }, headers: { "Idempotency-Key": "x".repeat(256) } }), 422);
+    const tooLong = await expectProblem(
+      await call(recordsPath(ds2.id), { token, body: { data: {} }, headers: { "Idempotency-Key": "x".repeat(256) } }),
+      422,
+    );
     expect(tooLong.errors?.[0].path).toBe(`$header["idempotency-key"]`);
-    await expectProblem(await call(recordsPath(ds2.id), { token, body: { data: {} }, headers: { "Idempotency-Key": "has space" } }), 422);
+    await expectProblem(
+      await call(recordsPath(ds2.id), { token, body: { data: {} }, headers: { "Idempotency-Key": "has space" } }),
+      422,
+    );
   });
 });

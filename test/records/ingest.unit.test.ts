@@ -8,7 +8,12 @@ import { parseIfMatch, recordEtag } from "../../src/shared/records/etag";
 import { prepareRecords, type IngestDataset } from "../../src/shared/records/ingest";
 import { schemaErrors, validatorFor } from "../../src/shared/records/validate";
 
-const dataset = (schema: unknown = null): IngestDataset => ({ id: "ds_x", tenantId: "tnt_x", schema: schema === null ? null : JSON.stringify(schema), piiPolicy: null });
+const dataset = (schema: unknown = null): IngestDataset => ({
+  id: "ds_x",
+  tenantId: "tnt_x",
+  schema: schema === null ? null : JSON.stringify(schema),
+  piiPolicy: null,
+});
 
 async function problemOf(p: Promise<unknown>): Promise<ProblemError> {
   try {
@@ -22,7 +27,9 @@ async function problemOf(p: Promise<unknown>): Promise<ProblemError> {
 
 describe("prepareRecords", () => {
   it("returns canonical JSON, its UTF-8 size and SHA-256", async () => {
-    const [r] = await prepareRecords(env, dataset(), [{ data: { b: "é", a: [1.0, 2.5e3, true, null] } }], { batch: false });
+    const [r] = await prepareRecords(env, dataset(), [{ data: { b: "é", a: [1.0, 2.5e3, true, null] } }], {
+      batch: false,
+    });
     expect(r.canonical).toBe('{"a":[1,2500,true,null],"b":"é"}');
     expect(r.size).toBe(r.canonical.length + 1); // é is two bytes
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(r.canonical)));
@@ -31,7 +38,11 @@ describe("prepareRecords", () => {
 
   it("collects every error of every record before refusing, with indexes in a batch", async () => {
     const schema = { type: "object", required: ["a"], properties: { a: { type: "string" }, b: { type: "integer" } } };
-    const err = await problemOf(prepareRecords(env, dataset(schema), [{ data: { a: "ok" } }, { data: { b: 1.5 } }, { data: { a: 1 } }], { batch: true }));
+    const err = await problemOf(
+      prepareRecords(env, dataset(schema), [{ data: { a: "ok" } }, { data: { b: 1.5 } }, { data: { a: 1 } }], {
+        batch: true,
+      }),
+    );
     expect(err.status).toBe(422);
     expect(err.errors).toEqual([
       { index: 1, path: "$.records[1].data", message: expect.stringContaining('"a"') },
@@ -41,7 +52,9 @@ describe("prepareRecords", () => {
   });
 
   it("refuses shapes before anything else: data that is not an object", async () => {
-    const err = await problemOf(prepareRecords(env, dataset({ type: "object", required: ["x"] }), [{ data: [] }, { data: "s" }], { batch: true }));
+    const err = await problemOf(
+      prepareRecords(env, dataset({ type: "object", required: ["x"] }), [{ data: [] }, { data: "s" }], { batch: true }),
+    );
     expect(err.status).toBe(422);
     expect(err.errors?.map((e) => [e.index, e.message])).toEqual([
       [0, "A record's data must be a JSON object."],
@@ -50,10 +63,19 @@ describe("prepareRecords", () => {
   });
 
   it("refuses records over 1 MiB and batches over 10 MiB with a 413", async () => {
-    const one = await problemOf(prepareRecords(env, dataset(), [{ data: { s: "x".repeat(1024 * 1024) } }], { batch: false }));
+    const one = await problemOf(
+      prepareRecords(env, dataset(), [{ data: { s: "x".repeat(1024 * 1024) } }], { batch: false }),
+    );
     expect(one.status).toBe(413);
     expect(one.errors?.[0].path).toBe("$.data");
-    const many = await problemOf(prepareRecords(env, dataset(), Array.from({ length: 11 }, () => ({ data: { s: "x".repeat(1000 * 1000) } })), { batch: true }));
+    const many = await problemOf(
+      prepareRecords(
+        env,
+        dataset(),
+        Array.from({ length: 11 }, () => ({ data: { s: "x".repeat(1000 * 1000) } })),
+        { batch: true },
+      ),
+    );
     expect(many.status).toBe(413);
     expect(many.extensions).toEqual({ limit_bytes: 10 * 1024 * 1024 });
   });
@@ -77,7 +99,12 @@ describe("schema errors", () => {
       JSON.stringify({
         type: "object",
         required: ["a"],
-        properties: { a: {}, o: { anyOf: [{ type: "string" }, { type: "number" }] }, r: { $ref: "#/$defs/s" }, t: { type: "array", items: { type: "string" } } },
+        properties: {
+          a: {},
+          o: { anyOf: [{ type: "string" }, { type: "number" }] },
+          r: { $ref: "#/$defs/s" },
+          t: { type: "array", items: { type: "string" } },
+        },
         additionalProperties: false,
         $defs: { s: { type: "string" } },
       }),
@@ -111,7 +138,10 @@ describe("If-Match", () => {
 
 describe("record cipher", () => {
   it("binds the ciphertext to tenant, dataset, record id and version", async () => {
-    const key = (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])) as CryptoKey;
+    const key = (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, [
+      "encrypt",
+      "decrypt",
+    ])) as CryptoKey;
     const binding = { tenantId: "tnt_a", datasetId: "ds_a", recordId: "rec_a", version: 1 };
     const sealed = await sealRecord(key, binding, '{"a":1}');
     expect(await openRecord(key, binding, sealed)).toBe('{"a":1}');

@@ -16,7 +16,10 @@ describe("records API: bad input", () => {
       ["POST", `${recordsPath(ds.id)}/batch`],
       ["PUT", `${recordsPath(ds.id)}/${rec.id}`],
     ]) {
-      const p = await expectProblem(await call(path, { method, token, raw: '{"data": {', headers: { ...JSON_HEADERS, "If-Match": "*" } }), 400);
+      const p = await expectProblem(
+        await call(path, { method, token, raw: '{"data": {', headers: { ...JSON_HEADERS, "If-Match": "*" } }),
+        400,
+      );
       expect(p.type).toMatch(/malformed-json$/);
     }
   });
@@ -45,7 +48,13 @@ describe("records API: bad input", () => {
   it("more than 1000 records in a batch is a 422", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    const p = await expectProblem(await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: Array.from({ length: 1001 }, () => ({ data: {} })) } }), 422);
+    const p = await expectProblem(
+      await call(`${recordsPath(ds.id)}/batch`, {
+        token,
+        body: { records: Array.from({ length: 1001 }, () => ({ data: {} })) },
+      }),
+      422,
+    );
     expect(p.errors?.[0].path).toBe("$.records");
   });
 
@@ -53,10 +62,18 @@ describe("records API: bad input", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
     const deep = "[".repeat(100) + "]".repeat(100);
-    const p = await expectProblem(await call(recordsPath(ds.id), { token, raw: `{"data":{"d":${deep}}}`, headers: JSON_HEADERS }), 422);
+    const p = await expectProblem(
+      await call(recordsPath(ds.id), { token, raw: `{"data":{"d":${deep}}}`, headers: JSON_HEADERS }),
+      422,
+    );
     expect(p.errors?.[0].path).toMatch(/^\$\.data\.d(\[0\])+$/);
-    const infinite = await expectProblem(await call(recordsPath(ds.id), { token, raw: '{"data":{"n":-1e400}}', headers: JSON_HEADERS }), 422);
-    expect(infinite.errors).toEqual([{ path: "$.data.n", message: expect.stringContaining("too large for an IEEE 754 double") }]);
+    const infinite = await expectProblem(
+      await call(recordsPath(ds.id), { token, raw: '{"data":{"n":-1e400}}', headers: JSON_HEADERS }),
+      422,
+    );
+    expect(infinite.errors).toEqual([
+      { path: "$.data.n", message: expect.stringContaining("too large for an IEEE 754 double") },
+    ]);
   });
 
   it("oversized bodies are a 413: single record body, record data, batch body", async () => {
@@ -64,14 +81,31 @@ describe("records API: bad input", () => {
     const ds = await createDataset(token);
     const rec = await postRecord(token, ds.id, { a: 1 });
     const bodyTooBig = { data: { s: "x".repeat(2 * 1024 * 1024) } };
-    const single: Record<string, unknown> = await expectProblem(await call(recordsPath(ds.id), { token, body: bodyTooBig }), 413);
+    const single: Record<string, unknown> = await expectProblem(
+      await call(recordsPath(ds.id), { token, body: bodyTooBig }),
+      413,
+    );
     expect(single.limit_bytes).toBe(2 * 1024 * 1024);
-    await expectProblem(await call(`${recordsPath(ds.id)}/${rec.id}`, { method: "PUT", token, body: bodyTooBig, headers: { "If-Match": "*" } }), 413);
+    await expectProblem(
+      await call(`${recordsPath(ds.id)}/${rec.id}`, {
+        method: "PUT",
+        token,
+        body: bodyTooBig,
+        headers: { "If-Match": "*" },
+      }),
+      413,
+    );
     // Under the body limit but over the 1 MiB record limit once canonical.
-    const dataTooBig = await expectProblem(await call(recordsPath(ds.id), { token, body: { data: { s: "y".repeat(1024 * 1024) } } }), 413);
+    const dataTooBig = await expectProblem(
+      await call(recordsPath(ds.id), { token, body: { data: { s: "y".repeat(1024 * 1024) } } }),
+      413,
+    );
     expect(dataTooBig.errors?.[0].path).toBe("$.data");
     const batch = { records: Array.from({ length: 11 }, (_, i) => ({ data: { i, s: "z".repeat(1000 * 1000) } })) };
-    const batchTooBig: Record<string, unknown> = await expectProblem(await call(`${recordsPath(ds.id)}/batch`, { token, body: batch }), 413);
+    const batchTooBig: Record<string, unknown> = await expectProblem(
+      await call(`${recordsPath(ds.id)}/batch`, { token, body: batch }),
+      413,
+    );
     expect(batchTooBig.limit_bytes).toBe(10 * 1024 * 1024);
     expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 1 });
     // Just under the limits is accepted: a 1 MiB record and a 9.5 MB batch.
@@ -85,17 +119,35 @@ describe("records API: bad input", () => {
   it("non-JSON content types are a 415", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    await expectProblem(await call(recordsPath(ds.id), { token, raw: "data=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } }), 415);
+    await expectProblem(
+      await call(recordsPath(ds.id), {
+        token,
+        raw: "data=1",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      }),
+      415,
+    );
   });
 
   it("unknown and malformed ids, cursors and limits", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
     await expectProblem(await call(recordsPath(MISSING_DS), { token, body: { data: {} } }), 404);
-    await expectProblem(await call(`${recordsPath(MISSING_DS)}/batch`, { token, body: { records: [{ data: {} }] } }), 404);
+    await expectProblem(
+      await call(`${recordsPath(MISSING_DS)}/batch`, { token, body: { records: [{ data: {} }] } }),
+      404,
+    );
     await expectProblem(await call(recordsPath(MISSING_DS), { token }), 404);
     await expectProblem(await call(`${recordsPath(ds.id)}/${MISSING_REC}`, { token }), 404);
-    await expectProblem(await call(`${recordsPath(ds.id)}/${MISSING_REC}`, { method: "PUT", token, body: { data: {} }, headers: { "If-Match": "*" } }), 404);
+    await expectProblem(
+      await call(`${recordsPath(ds.id)}/${MISSING_REC}`, {
+        method: "PUT",
+        token,
+        body: { data: {} },
+        headers: { "If-Match": "*" },
+      }),
+      404,
+    );
     await expectProblem(await call(`${recordsPath(ds.id)}/${MISSING_REC}`, { method: "DELETE", token }), 404);
     await expectProblem(await call(`${recordsPath(ds.id)}/not-an-id`, { token }), 422);
     await expectProblem(await call(recordsPath("nope"), { token }), 422);
@@ -115,7 +167,12 @@ describe("records API: bad input", () => {
     const rec = await postRecord(owner.token, ds.id, { a: 1 });
     const routes: { method: string; path: string; body?: unknown; scope: string }[] = [
       { method: "POST", path: recordsPath(ds.id), body: { data: {} }, scope: "records:write" },
-      { method: "POST", path: `${recordsPath(ds.id)}/batch`, body: { records: [{ data: {} }] }, scope: "records:write" },
+      {
+        method: "POST",
+        path: `${recordsPath(ds.id)}/batch`,
+        body: { records: [{ data: {} }] },
+        scope: "records:write",
+      },
       { method: "GET", path: recordsPath(ds.id), scope: "records:read" },
       { method: "GET", path: `${recordsPath(ds.id)}/${rec.id}`, scope: "records:read" },
       { method: "PUT", path: `${recordsPath(ds.id)}/${rec.id}`, body: { data: {} }, scope: "records:write" },
@@ -129,8 +186,14 @@ describe("records API: bad input", () => {
     const all = ["datasets:read", "datasets:write", "records:read", "records:write"];
     for (const r of routes) {
       await expectProblem(await call(r.path, { method: r.method, body: r.body, headers: { "If-Match": "*" } }), 401);
-      const key = await createKey(owner.tenant.id, all.filter((s) => s !== r.scope));
-      await expectProblem(await call(r.path, { method: r.method, token: key.key, body: r.body, headers: { "If-Match": "*" } }), 403);
+      const key = await createKey(
+        owner.tenant.id,
+        all.filter((s) => s !== r.scope),
+      );
+      await expectProblem(
+        await call(r.path, { method: r.method, token: key.key, body: r.body, headers: { "If-Match": "*" } }),
+        403,
+      );
     }
     // Nothing changed.
     const { body } = await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token: owner.token }, 200);

@@ -6,7 +6,12 @@ const MISSING_DS = "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
 const MISSING_REC = "rec_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
 
 /** Strips what differs between two otherwise identical problems. */
-const shape = (p: { type: string; status: number; title: string; detail?: string }) => ({ type: p.type, status: p.status, title: p.title, detail: p.detail });
+const shape = (p: { type: string; status: number; title: string; detail?: string }) => ({
+  type: p.type,
+  status: p.status,
+  title: p.title,
+  detail: p.detail,
+});
 
 describe("tenant isolation on every record route", () => {
   it("another tenant's dataset and record ids answer 404 exactly like missing ones, and change nothing", async () => {
@@ -34,8 +39,14 @@ describe("tenant isolation on every record route", () => {
     for (let i = 0; i < foreign.length; i++) {
       const a = foreign[i];
       const b = missing[i];
-      const theirs = await expectProblem(await call(a.path, { method: a.method, token: intruder.token, body: a.body, headers: { "If-Match": "*" } }), 404);
-      const none = await expectProblem(await call(b.path, { method: b.method, token: intruder.token, body: b.body, headers: { "If-Match": "*" } }), 404);
+      const theirs = await expectProblem(
+        await call(a.path, { method: a.method, token: intruder.token, body: a.body, headers: { "If-Match": "*" } }),
+        404,
+      );
+      const none = await expectProblem(
+        await call(b.path, { method: b.method, token: intruder.token, body: b.body, headers: { "If-Match": "*" } }),
+        404,
+      );
       expect(shape(theirs), `${a.method} ${a.path}`).toEqual(shape(none));
     }
     // The owner's record id inside the intruder's own dataset is simply not there.

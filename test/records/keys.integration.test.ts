@@ -27,13 +27,23 @@ describe("dataset keys", () => {
     await expect(unwrapKey(kek.key, rows[0].wrapped, dekAad(tenant.id, "ds_other", 1))).rejects.toThrow();
 
     const name = `race-${crypto.randomUUID().slice(0, 8)}`;
-    const results = await Promise.all(Array.from({ length: 5 }, () => call("/api/v1/datasets", { token, body: { name } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => call("/api/v1/datasets", { token, body: { name } })),
+    );
     const statuses = results.map((r) => r.status).sort();
     await Promise.all(results.map((r) => r.body?.cancel()));
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(4);
-    const keys = await env.DB.prepare("SELECT count(*) AS n FROM dataset_keys k JOIN datasets d ON d.id = k.dataset_id WHERE d.tenant_id = ?").bind(tenant.id).first<{ n: number }>();
-    const orphans = await env.DB.prepare("SELECT count(*) AS n FROM dataset_keys WHERE tenant_id = ? AND dataset_id NOT IN (SELECT id FROM datasets)").bind(tenant.id).first<{ n: number }>();
+    const keys = await env.DB.prepare(
+      "SELECT count(*) AS n FROM dataset_keys k JOIN datasets d ON d.id = k.dataset_id WHERE d.tenant_id = ?",
+    )
+      .bind(tenant.id)
+      .first<{ n: number }>();
+    const orphans = await env.DB.prepare(
+      "SELECT count(*) AS n FROM dataset_keys WHERE tenant_id = ? AND dataset_id NOT IN (SELECT id FROM datasets)",
+    )
+      .bind(tenant.id)
+      .first<{ n: number }>();
     expect(keys!.n).toBe(2);
     expect(orphans!.n).toBe(0);
   });
@@ -54,15 +64,27 @@ describe("dataset keys", () => {
     const { body } = await callJson(recordsPath(ds.id), { token }, 200);
     expect(body.items.map((r: { data: { when: string } }) => r.data.when)).toEqual(["before", "after"]);
     // Replacing a record seals its new version under the newest key.
-    await callJson(`${recordsPath(ds.id)}/${before.id}`, { method: "PUT", token, body: { data: { when: "rewritten" } }, headers: { "If-Match": "*" } }, 200);
+    await callJson(
+      `${recordsPath(ds.id)}/${before.id}`,
+      { method: "PUT", token, body: { data: { when: "rewritten" } }, headers: { "If-Match": "*" } },
+      200,
+    );
     expect((await rawRow(tenant.id, ds.id, before.id)).key_version).toBe(2);
 
-    const rotations = await Promise.all([1, 2, 3].map(() => call(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token })));
-    const versions = await Promise.all(rotations.filter((r) => r.status === 200).map(async (r) => (await r.json<{ key_version: number }>()).key_version));
+    const rotations = await Promise.all(
+      [1, 2, 3].map(() => call(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token })),
+    );
+    const versions = await Promise.all(
+      rotations.filter((r) => r.status === 200).map(async (r) => (await r.json<{ key_version: number }>()).key_version),
+    );
     await Promise.all(rotations.filter((r) => r.status !== 200).map((r) => expectProblem(r, 409)));
     expect(new Set(versions).size).toBe(versions.length);
-    expect((await dekRows(ds.id)).map((r) => r.version)).toEqual(Array.from({ length: 2 + versions.length }, (_, i) => i + 1));
-    expect((await auditEvents(tenant.id)).filter((e) => e.action === "dataset.rotate_key").length).toBeGreaterThanOrEqual(2);
+    expect((await dekRows(ds.id)).map((r) => r.version)).toEqual(
+      Array.from({ length: 2 + versions.length }, (_, i) => i + 1),
+    );
+    expect(
+      (await auditEvents(tenant.id)).filter((e) => e.action === "dataset.rotate_key").length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -82,17 +104,29 @@ describe("master key rotation", () => {
     expect(master.current).toBe(2);
 
     // Put the tenant's KEK under master v1, as if the tenant predates the rotation.
-    const row = await env.DB.prepare("SELECT wrapped FROM tenant_keys WHERE tenant_id = ? AND version = 1").bind(tenant.id).first<{ wrapped: string }>();
+    const row = await env.DB.prepare("SELECT wrapped FROM tenant_keys WHERE tenant_id = ? AND version = 1")
+      .bind(tenant.id)
+      .first<{ wrapped: string }>();
     const aad = kekAad(tenant.id, 1);
     const underV1 = await rewrapKey({ key: master.keys.get(2)!, aad }, { key: master.keys.get(1)!, aad }, row!.wrapped);
-    await env.DB.prepare("UPDATE tenant_keys SET wrapped = ?, master_version = 1 WHERE tenant_id = ? AND version = 1").bind(underV1, tenant.id).run();
+    await env.DB.prepare("UPDATE tenant_keys SET wrapped = ?, master_version = 1 WHERE tenant_id = ? AND version = 1")
+      .bind(underV1, tenant.id)
+      .run();
     forgetTenantKeks(tenant.id);
     await abortAllDurableObjects();
     expect((await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token }, 200)).body.data).toEqual({ v: "kept" });
 
-    const first = await callJson(`/api/v1/tenants/${tenant.id}/rewrap-keys`, { method: "POST", token: env.OPERATOR_TOKEN }, 200);
+    const first = await callJson(
+      `/api/v1/tenants/${tenant.id}/rewrap-keys`,
+      { method: "POST", token: env.OPERATOR_TOKEN },
+      200,
+    );
     expect(first.body).toEqual({ tenant_id: tenant.id, master_version: 2, rewrapped: 1, kek_versions: 1 });
-    const now = await env.DB.prepare("SELECT wrapped, master_version FROM tenant_keys WHERE tenant_id = ? AND version = 1").bind(tenant.id).first<{ wrapped: string; master_version: number }>();
+    const now = await env.DB.prepare(
+      "SELECT wrapped, master_version FROM tenant_keys WHERE tenant_id = ? AND version = 1",
+    )
+      .bind(tenant.id)
+      .first<{ wrapped: string; master_version: number }>();
     expect(now!.master_version).toBe(2);
     await expect(unwrapKey(master.keys.get(2)!, now!.wrapped, aad)).resolves.toBeDefined();
     await expect(unwrapKey(master.keys.get(1)!, now!.wrapped, aad)).rejects.toThrow();
@@ -100,7 +134,11 @@ describe("master key rotation", () => {
     forgetTenantKeks(tenant.id);
     await abortAllDurableObjects();
     expect((await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token }, 200)).body.data).toEqual({ v: "kept" });
-    const again = await callJson(`/api/v1/tenants/${tenant.id}/rewrap-keys`, { method: "POST", token: env.OPERATOR_TOKEN }, 200);
+    const again = await callJson(
+      `/api/v1/tenants/${tenant.id}/rewrap-keys`,
+      { method: "POST", token: env.OPERATOR_TOKEN },
+      200,
+    );
     expect(again.body.rewrapped).toBe(0);
     expect((await auditEvents(tenant.id)).filter((e) => e.action === "tenant.kek_rewrap")).toHaveLength(2);
   });
@@ -109,7 +147,16 @@ describe("master key rotation", () => {
     const { token, tenant } = await newTenant();
     await expectProblem(await call(`/api/v1/tenants/${tenant.id}/rewrap-keys`, { method: "POST" }), 401);
     await expectProblem(await call(`/api/v1/tenants/${tenant.id}/rewrap-keys`, { method: "POST", token }), 403);
-    await expectProblem(await call("/api/v1/tenants/tnt_01JD0Z5W3K8Q4V2M7N6P5R4S3T/rewrap-keys", { method: "POST", token: env.OPERATOR_TOKEN }), 404);
-    await expectProblem(await call("/api/v1/tenants/bad/rewrap-keys", { method: "POST", token: env.OPERATOR_TOKEN }), 422);
+    await expectProblem(
+      await call("/api/v1/tenants/tnt_01JD0Z5W3K8Q4V2M7N6P5R4S3T/rewrap-keys", {
+        method: "POST",
+        token: env.OPERATOR_TOKEN,
+      }),
+      404,
+    );
+    await expectProblem(
+      await call("/api/v1/tenants/bad/rewrap-keys", { method: "POST", token: env.OPERATOR_TOKEN }),
+      422,
+    );
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, newTenant } from "../helpers/api";
 import { datasetCounters, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
 
-const blobs = async (tenantId: string, datasetId: string) => (await env.BLOBS.list({ prefix: `records/${tenantId}/${datasetId}/` })).objects.map((o) => o.key);
+const blobs = async (tenantId: string, datasetId: string) =>
+  (await env.BLOBS.list({ prefix: `records/${tenantId}/${datasetId}/` })).objects.map((o) => o.key);
 
 describe("records too large for a row live in R2", () => {
   it("a record over 256 KiB of ciphertext goes to R2, reads back, and its blob follows updates and deletes", async () => {
@@ -23,10 +24,18 @@ describe("records too large for a row live in R2", () => {
     expect(page.body.items.map((r: { id: string }) => r.id)).toEqual([small.id, big.id]);
 
     // Bigger again: a new blob for v2, the v1 blob is gone.
-    await callJson(`${recordsPath(ds.id)}/${big.id}`, { method: "PUT", token, body: { data: { s: "z".repeat(400_000) } }, headers: { "If-Match": '"1"' } }, 200);
+    await callJson(
+      `${recordsPath(ds.id)}/${big.id}`,
+      { method: "PUT", token, body: { data: { s: "z".repeat(400_000) } }, headers: { "If-Match": '"1"' } },
+      200,
+    );
     expect(await blobs(tenant.id, ds.id)).toEqual([`records/${tenant.id}/${ds.id}/${big.id}/v2`]);
     // Small again: back in the row, no blob left.
-    await callJson(`${recordsPath(ds.id)}/${big.id}`, { method: "PUT", token, body: { data: { s: "small now" } }, headers: { "If-Match": '"2"' } }, 200);
+    await callJson(
+      `${recordsPath(ds.id)}/${big.id}`,
+      { method: "PUT", token, body: { data: { s: "small now" } }, headers: { "If-Match": '"2"' } },
+      200,
+    );
     expect(await blobs(tenant.id, ds.id)).toEqual([]);
     expect((await rawRow(tenant.id, ds.id, big.id)).ciphertext).not.toBeNull();
 
@@ -34,19 +43,29 @@ describe("records too large for a row live in R2", () => {
     expect(await blobs(tenant.id, ds.id)).toHaveLength(1);
     expect((await call(`${recordsPath(ds.id)}/${third.id}`, { method: "DELETE", token })).status).toBe(204);
     expect(await blobs(tenant.id, ds.id)).toEqual([]);
-    expect(await datasetCounters(ds.id)).toEqual({ record_count: 2, bytes: '{"s":""}'.length * 2 + 200_000 + "small now".length });
+    expect(await datasetCounters(ds.id)).toEqual({
+      record_count: 2,
+      bytes: '{"s":""}'.length * 2 + 200_000 + "small now".length,
+    });
   });
 
   it("a page ends early once its records add up to 8 MiB, and the cursor continues", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    for (let b = 0; b < 2; b++) await postBatch(token, ds.id, Array.from({ length: 10 }, (_, i) => ({ i: b * 10 + i, s: "q".repeat(900_000) })));
+    for (let b = 0; b < 2; b++)
+      await postBatch(
+        token,
+        ds.id,
+        Array.from({ length: 10 }, (_, i) => ({ i: b * 10 + i, s: "q".repeat(900_000) })),
+      );
     const first = await callJson(`${recordsPath(ds.id)}?limit=1000`, { token }, 200);
     expect(first.body.items.length).toBe(9);
     expect(first.body.next_cursor).not.toBeNull();
     const second = await callJson(`${recordsPath(ds.id)}?limit=1000&cursor=${first.body.next_cursor}`, { token }, 200);
     const third = await callJson(`${recordsPath(ds.id)}?limit=1000&cursor=${second.body.next_cursor}`, { token }, 200);
-    const all = [...first.body.items, ...second.body.items, ...third.body.items].map((r: { data: { i: number } }) => r.data.i);
+    const all = [...first.body.items, ...second.body.items, ...third.body.items].map(
+      (r: { data: { i: number } }) => r.data.i,
+    );
     expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(third.body.next_cursor).toBeNull();
   });

@@ -86,7 +86,10 @@ const versions = (sql: SqlStorage) =>
     .toArray();
 
 const outboxColumns = (sql: SqlStorage) =>
-  sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('audit_outbox')").toArray().map((r) => r.name);
+  sql
+    .exec<{ name: string }>("SELECT name FROM pragma_table_info('audit_outbox')")
+    .toArray()
+    .map((r) => r.name);
 
 describe("DatasetObject schema migrations", () => {
   const cases = [

@@ -4,7 +4,10 @@ import { callJson } from "../helpers/api";
 describe("OpenAPI document", () => {
   it("describes the records routes, their bodies and limits", async () => {
     const { body } = await callJson("/openapi.json", {}, 200);
-    const paths = body.paths as Record<string, Record<string, { summary?: string; requestBody?: unknown; parameters?: { name: string }[] }>>;
+    const paths = body.paths as Record<
+      string,
+      Record<string, { summary?: string; requestBody?: unknown; parameters?: { name: string }[] }>
+    >;
     expect(Object.keys(paths["/api/v1/datasets/{id}/records"]).sort()).toEqual(["get", "post"]);
     expect(paths["/api/v1/datasets/{id}/records/batch"].post.summary).toMatch(/1000/);
     expect(Object.keys(paths["/api/v1/datasets/{id}/records/{recordId}"]).sort()).toEqual(["delete", "get", "put"]);

@@ -28,15 +28,30 @@ async function decryptWithWhatIsLeft(tenantId: string, datasetId: string, copy: 
     }
   };
   // The dataset's own DEK, looked up the way the object does.
-  await attempt("dataset DEK", datasetKeyRow(env.DB, tenantId, datasetId, copy.keyVersion).then((row) => unwrapDatasetKey(env, row)));
+  await attempt(
+    "dataset DEK",
+    datasetKeyRow(env.DB, tenantId, datasetId, copy.keyVersion).then((row) => unwrapDatasetKey(env, row)),
+  );
   // Every DEK left in D1 for this tenant, under any dataset.
-  const rows = await env.DB.prepare("SELECT * FROM dataset_keys WHERE tenant_id = ?").bind(tenantId).all<Record<string, unknown>>();
+  const rows = await env.DB.prepare("SELECT * FROM dataset_keys WHERE tenant_id = ?")
+    .bind(tenantId)
+    .all<Record<string, unknown>>();
   for (const r of rows.results) {
-    const row = { datasetId: r.dataset_id as string, version: r.version as number, tenantId, kekVersion: r.kek_version as number, wrapped: r.wrapped as string, createdAt: "" };
+    const row = {
+      datasetId: r.dataset_id as string,
+      version: r.version as number,
+      tenantId,
+      kekVersion: r.kek_version as number,
+      wrapped: r.wrapped as string,
+      createdAt: "",
+    };
     await attempt(`DEK ${row.datasetId} v${row.version}`, unwrapDatasetKey(env, row));
   }
   // The tenant KEK and every master key.
-  await attempt("tenant KEK", tenantKek(env, tenantId).then((k) => k.key));
+  await attempt(
+    "tenant KEK",
+    tenantKek(env, tenantId).then((k) => k.key),
+  );
   for (const [v, key] of (await masterKeys(env.MASTER_KEYS)).keys) await attempt(`master v${v}`, Promise.resolve(key));
   return opened;
 }
@@ -50,8 +65,19 @@ describe("deleting datasets", () => {
     await expectProblem(await call(recordsPath(ds.id), { token }), 404);
     await expectProblem(await call(`${recordsPath(ds.id)}/${rec.id}`, { token }), 404);
     await expectProblem(await call(recordsPath(ds.id), { token, body: { data: { v: 2 } } }), 404);
-    await expectProblem(await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: [{ data: { v: 2 } }] } }), 404);
-    await expectProblem(await call(`${recordsPath(ds.id)}/${rec.id}`, { method: "PUT", token, body: { data: { v: 2 } }, headers: { "If-Match": "*" } }), 404);
+    await expectProblem(
+      await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: [{ data: { v: 2 } }] } }),
+      404,
+    );
+    await expectProblem(
+      await call(`${recordsPath(ds.id)}/${rec.id}`, {
+        method: "PUT",
+        token,
+        body: { data: { v: 2 } },
+        headers: { "If-Match": "*" },
+      }),
+      404,
+    );
     await expectProblem(await call(`${recordsPath(ds.id)}/${rec.id}`, { method: "DELETE", token }), 404);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }), 404);
     await expectProblem(await call("/api/v1/validate", { token, body: { dataset_id: ds.id, records: [{}] } }), 404);
@@ -72,22 +98,36 @@ describe("deleting datasets", () => {
     const copies: Copy[] = [];
     for (const id of [small.id, large.id, after[0].id]) {
       const row = await rawRow(tenant.id, ds.id, id);
-      const sealed = row.ciphertext ? new Uint8Array(row.ciphertext.slice(0)) : new Uint8Array(await (await env.BLOBS.get(row.blob_key!))!.arrayBuffer());
+      const sealed = row.ciphertext
+        ? new Uint8Array(row.ciphertext.slice(0))
+        : new Uint8Array(await (await env.BLOBS.get(row.blob_key!))!.arrayBuffer());
       copies.push({ recordId: id, version: row.version, keyVersion: row.key_version, sealed });
     }
     expect(copies.map((c) => c.keyVersion)).toEqual([1, 1, 2]);
     // Control: before purge, the dataset's DEK opens every copy (and nothing else does).
-    for (const c of copies) expect(await decryptWithWhatIsLeft(tenant.id, ds.id, c)).toEqual([`dataset DEK`, `DEK ${ds.id} v${c.keyVersion}`]);
+    for (const c of copies)
+      expect(await decryptWithWhatIsLeft(tenant.id, ds.id, c)).toEqual([
+        `dataset DEK`,
+        `DEK ${ds.id} v${c.keyVersion}`,
+      ]);
 
     expect((await call(`/api/v1/datasets/${ds.id}?purge=true`, { method: "DELETE", token })).status).toBe(204);
 
     for (const c of copies) expect(await decryptWithWhatIsLeft(tenant.id, ds.id, c)).toEqual([]);
-    const keys = await env.DB.prepare("SELECT count(*) AS n FROM dataset_keys WHERE dataset_id = ?").bind(ds.id).first<{ n: number }>();
+    const keys = await env.DB.prepare("SELECT count(*) AS n FROM dataset_keys WHERE dataset_id = ?")
+      .bind(ds.id)
+      .first<{ n: number }>();
     expect(keys!.n).toBe(0);
     expect((await env.BLOBS.list({ prefix: `records/${tenant.id}/${ds.id}/` })).objects).toHaveLength(0);
     const leftovers = await inObject(tenant.id, ds.id, (sql) => {
-      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").toArray();
-      return tables.map((t) => sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${t.name}"`).one().n).reduce((a, b) => a + b, 0);
+      const tables = sql
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        )
+        .toArray();
+      return tables
+        .map((t) => sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${t.name}"`).one().n)
+        .reduce((a, b) => a + b, 0);
     });
     expect(leftovers).toBe(0);
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
@@ -109,7 +149,9 @@ describe("deleting datasets", () => {
     await postRecord(token, ds.id, { v: 1 });
     expect((await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token })).status).toBe(204);
     expect((await call(`/api/v1/datasets/${ds.id}?purge=true`, { method: "DELETE", token })).status).toBe(204);
-    const keys = await env.DB.prepare("SELECT count(*) AS n FROM dataset_keys WHERE dataset_id = ?").bind(ds.id).first<{ n: number }>();
+    const keys = await env.DB.prepare("SELECT count(*) AS n FROM dataset_keys WHERE dataset_id = ?")
+      .bind(ds.id)
+      .first<{ n: number }>();
     expect(keys!.n).toBe(0);
     const again = await createDataset(token, { name: ds.name });
     const rec = await postRecord(token, again.id, { v: 2 });
@@ -122,8 +164,10 @@ describe("deleting datasets", () => {
     const other = await newTenant();
     const ds = await createDataset(owner.token);
     await postRecord(owner.token, ds.id, { v: 1 });
-    await expectProblem(await call(`/api/v1/datasets/${ds.id}?purge=true`, { method: "DELETE", token: other.token }), 404);
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}?purge=true`, { method: "DELETE", token: other.token }),
+      404,
+    );
     expect((await callJson(recordsPath(ds.id), { token: owner.token }, 200)).body.items).toHaveLength(1);
   });
 });
-

@@ -15,7 +15,8 @@ describe("records round trip", () => {
     expect(got.body.data).toEqual(data);
     expect(got.body).toMatchObject({ id: created.id, seq: 1, version: 1, created_at: created.created_at });
     expect(got.res.headers.get("etag")).toBe('"1"');
-    const canonical = '{"completion":"4","nested":{"n":null,"ok":true},"prompt":"What is 2+2?","score":0.5,"tags":["math"]}';
+    const canonical =
+      '{"completion":"4","nested":{"n":null,"ok":true},"prompt":"What is 2+2?","score":0.5,"tags":["math"]}';
     expect(got.body.size).toBe(canonical.length);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
     expect(got.body.sha256).toBe([...digest].map((b) => b.toString(16).padStart(2, "0")).join(""));
@@ -24,7 +25,11 @@ describe("records round trip", () => {
     expect(row.ciphertext).not.toBeNull();
     expect(row.ciphertext!.byteLength).toBe(12 + canonical.length + 16);
 
-    const replaced = await callJson(`${recordsPath(ds.id)}/${created.id}`, { method: "PUT", token, body: { data: { prompt: "x" } }, headers: { "If-Match": '"1"' } }, 200);
+    const replaced = await callJson(
+      `${recordsPath(ds.id)}/${created.id}`,
+      { method: "PUT", token, body: { data: { prompt: "x" } }, headers: { "If-Match": '"1"' } },
+      200,
+    );
     expect(replaced.body).toMatchObject({ id: created.id, seq: 1, version: 2 });
     expect(replaced.res.headers.get("etag")).toBe('"2"');
     const again = await callJson(`${recordsPath(ds.id)}/${created.id}`, { token }, 200);
@@ -46,7 +51,9 @@ describe("records round trip", () => {
     const { id } = await res.json<{ id: string }>();
     const got = await call(`${recordsPath(ds.id)}/${id}`, { token });
     const text = await got.text();
-    expect(text).toContain('"data":{"__proto__":{"x":1},"arr":[{"a":2,"b":1}],"big":1e+21,"constructor":"c","n":1.5,"ünï":"😀"}');
+    expect(text).toContain(
+      '"data":{"__proto__":{"x":1},"arr":[{"a":2,"b":1}],"big":1e+21,"constructor":"c","n":1.5,"ünï":"😀"}',
+    );
   });
 
   it("PUT needs If-Match (428), refuses a stale version (412 with the current ETag) and accepts *", async () => {
@@ -59,8 +66,15 @@ describe("records round trip", () => {
     const stale = await call(path, { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": '"1"' } });
     expect(stale.headers.get("etag")).toBe('"2"');
     await expectProblem(stale, 412);
-    await expectProblem(await call(path, { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": "garbage" } }), 412);
-    const star = await callJson(path, { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": "*" } }, 200);
+    await expectProblem(
+      await call(path, { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": "garbage" } }),
+      412,
+    );
+    const star = await callJson(
+      path,
+      { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": "*" } },
+      200,
+    );
     expect(star.body.version).toBe(3);
     await expectProblem(await call(path, { method: "DELETE", token, headers: { "If-Match": '"2"' } }), 412);
     expect((await call(path, { method: "DELETE", token, headers: { "If-Match": '"3"' } })).status).toBe(204);
@@ -68,8 +82,14 @@ describe("records round trip", () => {
 
   it("writes 1000 records in one batch and reads them all back in order, page by page", async () => {
     const { token } = await newTenant();
-    const ds = await createDataset(token, { schema: { type: "object", required: ["i"], properties: { i: { type: "integer" } } } });
-    const items = await postBatch(token, ds.id, Array.from({ length: 1000 }, (_, i) => ({ i, text: `record number ${i}` })));
+    const ds = await createDataset(token, {
+      schema: { type: "object", required: ["i"], properties: { i: { type: "integer" } } },
+    });
+    const items = await postBatch(
+      token,
+      ds.id,
+      Array.from({ length: 1000 }, (_, i) => ({ i, text: `record number ${i}` })),
+    );
     expect(items).toHaveLength(1000);
     expect(items.map((r) => r.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(new Set(items.map((r) => r.id)).size).toBe(1000);
@@ -114,7 +134,11 @@ describe("records round trip", () => {
     const a = await postRecord(token, ds.id, { v: "aaaa" }); // {"v":"aaaa"} = 12 bytes
     const batch = await postBatch(token, ds.id, [{ v: "b" }, { v: "cc" }, { v: "ddd" }]); // 9 + 10 + 11
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 4, bytes: 12 + 9 + 10 + 11 });
-    await callJson(`${recordsPath(ds.id)}/${batch[1].id}`, { method: "PUT", token, body: { data: { v: "cccccc" } }, headers: { "If-Match": "*" } }, 200);
+    await callJson(
+      `${recordsPath(ds.id)}/${batch[1].id}`,
+      { method: "PUT", token, body: { data: { v: "cccccc" } }, headers: { "If-Match": "*" } },
+      200,
+    );
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 4, bytes: 12 + 9 + 14 + 11 });
     await Promise.all([
       call(`${recordsPath(ds.id)}/${a.id}`, { method: "DELETE", token }),

@@ -6,11 +6,16 @@ import { auditEvents, datasetStub, postBatch, postRecord, recordsPath } from "./
 
 /** Every value of every table of a SQLite database, as text (blobs decoded byte for byte). */
 function dumpSql(sql: SqlStorage): string {
-  const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").toArray();
+  const tables = sql
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
+    )
+    .toArray();
   let out = "";
   for (const { name } of tables) {
     for (const row of sql.exec(`SELECT * FROM "${name}"`)) {
-      for (const v of Object.values(row)) out += (v instanceof ArrayBuffer ? latin1(new Uint8Array(v)) : String(v)) + "\n";
+      for (const v of Object.values(row))
+        out += (v instanceof ArrayBuffer ? latin1(new Uint8Array(v)) : String(v)) + "\n";
     }
   }
   return out;
@@ -19,7 +24,9 @@ function dumpSql(sql: SqlStorage): string {
 const latin1 = (bytes: Uint8Array) => Array.from(bytes, (b) => String.fromCharCode(b)).join("");
 
 async function dumpD1(): Promise<string> {
-  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all<{ name: string }>();
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+  ).all<{ name: string }>();
   let out = "";
   for (const { name } of tables.results) {
     const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
@@ -48,13 +55,33 @@ describe("plaintext never reaches storage", () => {
     const MARKER = `PLAINTEXT-MARKER-${crypto.randomUUID()}`;
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
-    const small = await postRecord(token, ds.id, { note: MARKER, [MARKER]: 1 }, { "Idempotency-Key": crypto.randomUUID() });
+    const small = await postRecord(
+      token,
+      ds.id,
+      { note: MARKER, [MARKER]: 1 },
+      { "Idempotency-Key": crypto.randomUUID() },
+    );
     const large = await postRecord(token, ds.id, { note: MARKER, pad: `${MARKER} `.repeat(8000) });
-    await postBatch(token, ds.id, [{ a: MARKER }, { [MARKER]: { nested: [MARKER] } }], { "Idempotency-Key": crypto.randomUUID() });
-    await callJson(`${recordsPath(ds.id)}/${small.id}`, { method: "PUT", token, body: { data: { note: `${MARKER}-v2` } }, headers: { "If-Match": "*" } }, 200);
+    await postBatch(token, ds.id, [{ a: MARKER }, { [MARKER]: { nested: [MARKER] } }], {
+      "Idempotency-Key": crypto.randomUUID(),
+    });
+    await callJson(
+      `${recordsPath(ds.id)}/${small.id}`,
+      { method: "PUT", token, body: { data: { note: `${MARKER}-v2` } }, headers: { "If-Match": "*" } },
+      200,
+    );
     // A validation report whose errors quote the record's property names.
     const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { schema: { type: "object", propertyNames: { maxLength: 8 } } }, headers: { "If-Match": res.headers.get("etag")! } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      {
+        method: "PUT",
+        token,
+        body: { schema: { type: "object", propertyNames: { maxLength: 8 } } },
+        headers: { "If-Match": res.headers.get("etag")! },
+      },
+      200,
+    );
     await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
     let report: { status: string; items: { errors: { message: string }[] }[] } | undefined;
     for (let i = 0; i < 100 && report?.status !== "complete"; i++) {
@@ -74,7 +101,9 @@ describe("plaintext never reaches storage", () => {
     const object = await runInDurableObject(datasetStub(tenant.id, ds.id), (_i, state) => dumpSql(state.storage.sql));
     expect(object).toContain(small.id); // the dump sees the rows
     expect(object).not.toContain(MARKER);
-    const chain = await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`)), (_i, state) => dumpSql(state.storage.sql));
+    const chain = await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`)), (_i, state) =>
+      dumpSql(state.storage.sql),
+    );
     expect(chain).toContain("record.batch_create");
     expect(chain).not.toContain(MARKER);
     const d1 = await dumpD1();

@@ -32,10 +32,14 @@ describe("tampered ciphertexts fail to decrypt and leak nothing", () => {
       const bytes = new Uint8Array(copyCiphertext(row.ciphertext));
       const i = position < 0 ? bytes.length + position : position;
       bytes[i] ^= 0x01;
-      await inObject(tenant.id, ds.id, (sql) => sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", bytes.buffer, rec.id));
+      await inObject(tenant.id, ds.id, (sql) =>
+        sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", bytes.buffer, rec.id),
+      );
       await expectUnreadable(token, ds.id, rec.id);
       bytes[i] ^= 0x01; // restore, and the record reads again
-      await inObject(tenant.id, ds.id, (sql) => sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", bytes.buffer, rec.id));
+      await inObject(tenant.id, ds.id, (sql) =>
+        sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", bytes.buffer, rec.id),
+      );
       expect((await call(`${recordsPath(ds.id)}/${rec.id}`, { token })).status).toBe(200);
     }
     const events = await auditEvents(tenant.id);
@@ -60,7 +64,16 @@ describe("tampered ciphertexts fail to decrypt and leak nothing", () => {
     const ds = await createDataset(token);
     const a = await postRecord(token, ds.id, { secret: MARKER });
     const v1 = copyCiphertext((await rawRow(tenant.id, ds.id, a.id)).ciphertext);
-    expect((await call(`${recordsPath(ds.id)}/${a.id}`, { method: "PUT", token, body: { data: { x: 1 } }, headers: { "If-Match": "*" } })).status).toBe(200);
+    expect(
+      (
+        await call(`${recordsPath(ds.id)}/${a.id}`, {
+          method: "PUT",
+          token,
+          body: { data: { x: 1 } },
+          headers: { "If-Match": "*" },
+        })
+      ).status,
+    ).toBe(200);
     await inObject(tenant.id, ds.id, (sql) => sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", v1, a.id));
     await expectUnreadable(token, ds.id, a.id);
   });
@@ -72,7 +85,9 @@ describe("tampered ciphertexts fail to decrypt and leak nothing", () => {
     const a = await postRecord(token, ds1.id, { secret: MARKER });
     const b = await postRecord(token, ds2.id, { other: "b" });
     const source = await rawRow(tenant.id, ds1.id, a.id);
-    await inObject(tenant.id, ds2.id, (sql) => sql.exec("UPDATE records SET ciphertext = ?, id = ? WHERE id = ?", copyCiphertext(source.ciphertext), a.id, b.id));
+    await inObject(tenant.id, ds2.id, (sql) =>
+      sql.exec("UPDATE records SET ciphertext = ?, id = ? WHERE id = ?", copyCiphertext(source.ciphertext), a.id, b.id),
+    );
     await expectUnreadable(token, ds2.id, a.id);
   });
 
@@ -84,7 +99,9 @@ describe("tampered ciphertexts fail to decrypt and leak nothing", () => {
     const a = await postRecord(t1.token, ds1.id, { secret: MARKER });
     const b = await postRecord(t2.token, ds2.id, { other: "b" });
     const source = await rawRow(t1.tenant.id, ds1.id, a.id);
-    await inObject(t2.tenant.id, ds2.id, (sql) => sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", copyCiphertext(source.ciphertext), b.id));
+    await inObject(t2.tenant.id, ds2.id, (sql) =>
+      sql.exec("UPDATE records SET ciphertext = ? WHERE id = ?", copyCiphertext(source.ciphertext), b.id),
+    );
     await expectUnreadable(t2.token, ds2.id, b.id);
   });
 

@@ -63,11 +63,19 @@ describe("schema validation on write", () => {
   it("single writes and replacements are validated too, with paths under $.data", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { schema: SCHEMA });
-    const problem = await expectProblem(await call(recordsPath(ds.id), { token, body: { data: { prompt: 5, score: 0 } } }), 422);
+    const problem = await expectProblem(
+      await call(recordsPath(ds.id), { token, body: { data: { prompt: 5, score: 0 } } }),
+      422,
+    );
     expect(problem.errors).toEqual([{ path: "$.data.prompt", message: expect.stringContaining("string") }]);
     const rec = await postRecord(token, ds.id, { prompt: "ok", score: 0 });
     const put = await expectProblem(
-      await call(`${recordsPath(ds.id)}/${rec.id}`, { method: "PUT", token, body: { data: { prompt: "ok" } }, headers: { "If-Match": "*" } }),
+      await call(`${recordsPath(ds.id)}/${rec.id}`, {
+        method: "PUT",
+        token,
+        body: { data: { prompt: "ok" } },
+        headers: { "If-Match": "*" },
+      }),
       422,
     );
     expect(put.errors?.[0]).toMatchObject({ path: "$.data" });
@@ -79,9 +87,14 @@ describe("schema validation on write", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
     const big = "x".repeat(1024 * 1024);
-    const res = await call(`${recordsPath(ds.id)}/batch`, { token, body: { records: [{ data: { a: 1 } }, { data: { big } }] } });
+    const res = await call(`${recordsPath(ds.id)}/batch`, {
+      token,
+      body: { records: [{ data: { a: 1 } }, { data: { big } }] },
+    });
     const problem = await expectProblem(res, 413);
-    expect(problem.errors).toEqual([{ index: 1, path: "$.records[1].data", message: expect.stringContaining("limit") }]);
+    expect(problem.errors).toEqual([
+      { index: 1, path: "$.records[1].data", message: expect.stringContaining("limit") },
+    ]);
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
   });
 });
@@ -90,7 +103,11 @@ describe("POST /api/v1/validate", () => {
   it("validates against a given schema and reports per record without storing", async () => {
     const { token } = await newTenant();
     const raw = `{"schema":${JSON.stringify(SCHEMA)},"records":[{"prompt":"a","score":0.2},{"prompt":"","score":-1},[1,2]]}`;
-    const { body } = await callJson("/api/v1/validate", { token, raw, headers: { "Content-Type": "application/json" } }, 200);
+    const { body } = await callJson(
+      "/api/v1/validate",
+      { token, raw, headers: { "Content-Type": "application/json" } },
+      200,
+    );
     expect(body.valid).toBe(false);
     expect(body.results[0]).toEqual({ index: 0, valid: true, errors: [] });
     expect(body.results[1].valid).toBe(false);
@@ -98,7 +115,11 @@ describe("POST /api/v1/validate", () => {
     expect(body.results[2].errors).toEqual([{ path: "$", message: expect.stringContaining("object") }]);
     // 1e999 would become Infinity: the body reader refuses the whole request, naming the path.
     const inf = await expectProblem(
-      await call("/api/v1/validate", { token, raw: raw.replace("]]}", '],{"prompt":"b","score":1e999}]}'), headers: { "Content-Type": "application/json" } }),
+      await call("/api/v1/validate", {
+        token,
+        raw: raw.replace("]]}", '],{"prompt":"b","score":1e999}]}'),
+        headers: { "Content-Type": "application/json" },
+      }),
       422,
     );
     expect(inf.errors).toEqual([{ path: "$.records[3].score", message: expect.stringContaining("IEEE 754") }]);
@@ -108,29 +129,61 @@ describe("POST /api/v1/validate", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { schema: SCHEMA });
     const free = await createDataset(token);
-    const withSchema = await callJson("/api/v1/validate", { token, body: { dataset_id: ds.id, records: [{ prompt: "x", score: 0 }, { prompt: "x" }] } }, 200);
+    const withSchema = await callJson(
+      "/api/v1/validate",
+      { token, body: { dataset_id: ds.id, records: [{ prompt: "x", score: 0 }, { prompt: "x" }] } },
+      200,
+    );
     expect(withSchema.body.results.map((r: { valid: boolean }) => r.valid)).toEqual([true, false]);
-    const without = await callJson("/api/v1/validate", { token, body: { dataset_id: free.id, records: [{ anything: [1, { deep: true }] }] } }, 200);
+    const without = await callJson(
+      "/api/v1/validate",
+      { token, body: { dataset_id: free.id, records: [{ anything: [1, { deep: true }] }] } },
+      200,
+    );
     expect(without.body).toEqual({ valid: true, results: [{ index: 0, valid: true, errors: [] }] });
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
   });
 
   it("refuses bad requests: an invalid schema, both or neither source, an unknown dataset, no records, scope", async () => {
     const { token } = await newTenant();
-    const bad = await expectProblem(await call("/api/v1/validate", { token, body: { schema: { type: "integer", minimum: "zero" }, records: [1] } }), 422);
+    const bad = await expectProblem(
+      await call("/api/v1/validate", { token, body: { schema: { type: "integer", minimum: "zero" }, records: [1] } }),
+      422,
+    );
     expect(bad.errors?.[0].path).toBe("$.schema.minimum");
     const ds = await createDataset(token);
-    await expectProblem(await call("/api/v1/validate", { token, body: { schema: {}, dataset_id: ds.id, records: [{}] } }), 422);
+    await expectProblem(
+      await call("/api/v1/validate", { token, body: { schema: {}, dataset_id: ds.id, records: [{}] } }),
+      422,
+    );
     await expectProblem(await call("/api/v1/validate", { token, body: { records: [{}] } }), 422);
     await expectProblem(await call("/api/v1/validate", { token, body: { schema: {}, records: [] } }), 422);
-    await expectProblem(await call("/api/v1/validate", { token, body: { schema: {}, records: Array.from({ length: 1001 }, () => ({})) } }), 422);
-    await expectProblem(await call("/api/v1/validate", { token, body: { dataset_id: "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T", records: [{}] } }), 404);
-    await expectProblem(await call("/api/v1/validate", { token, raw: "{not json", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(
+      await call("/api/v1/validate", {
+        token,
+        body: { schema: {}, records: Array.from({ length: 1001 }, () => ({})) },
+      }),
+      422,
+    );
+    await expectProblem(
+      await call("/api/v1/validate", { token, body: { dataset_id: "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T", records: [{}] } }),
+      404,
+    );
+    await expectProblem(
+      await call("/api/v1/validate", { token, raw: "{not json", headers: { "Content-Type": "application/json" } }),
+      400,
+    );
     await expectProblem(await call("/api/v1/validate", { body: { schema: {}, records: [{}] } }), 401);
     const narrow = await newTenant(["records:write"]);
-    await expectProblem(await call("/api/v1/validate", { token: narrow.token, body: { schema: {}, records: [{}] } }), 403);
+    await expectProblem(
+      await call("/api/v1/validate", { token: narrow.token, body: { schema: {}, records: [{}] } }),
+      403,
+    );
     const other = await newTenant();
-    await expectProblem(await call("/api/v1/validate", { token: other.token, body: { dataset_id: ds.id, records: [{}] } }), 404);
+    await expectProblem(
+      await call("/api/v1/validate", { token: other.token, body: { dataset_id: ds.id, records: [{}] } }),
+      404,
+    );
   });
 });
 
@@ -138,12 +191,21 @@ describe("schema changes and the validation report", () => {
   it("a new schema applies to new writes; stored records are reported on by a queued job", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
-    await postBatch(token, ds.id, [{ prompt: "a", score: 0.5 }, { prompt: "b" }, { prompt: 3, score: 9 }, { prompt: "d", score: 1 }]);
+    await postBatch(token, ds.id, [
+      { prompt: "a", score: 0.5 },
+      { prompt: "b" },
+      { prompt: 3, score: 9 },
+      { prompt: "d", score: 1 },
+    ]);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }), 409);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/validation-report`, { token }), 404);
 
     const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { schema: SCHEMA }, headers: { "If-Match": res.headers.get("etag")! } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, body: { schema: SCHEMA }, headers: { "If-Match": res.headers.get("etag")! } },
+      200,
+    );
     // Stored records stay readable as they are; new writes must match.
     const all = await callJson(recordsPath(ds.id), { token }, 200);
     expect(all.body.items).toHaveLength(4);
@@ -152,14 +214,24 @@ describe("schema changes and the validation report", () => {
     const started = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }, 202);
     expect(started.body).toMatchObject({ job_id: expect.stringMatching(/^job_/), status: "queued" });
     const report = await waitForReport(token, ds.id);
-    expect(report).toMatchObject({ job_id: started.body.job_id, status: "complete", checked: 4, invalid: 2, next_cursor: null });
+    expect(report).toMatchObject({
+      job_id: started.body.job_id,
+      status: "complete",
+      checked: 4,
+      invalid: 2,
+      next_cursor: null,
+    });
     expect(report.items.map((i: { seq: number }) => i.seq)).toEqual([2, 3]);
     expect(report.items[0].errors).toEqual([{ path: "$", message: expect.stringContaining("score") }]);
     expect(report.items[1].errors.map((e: { path: string }) => e.path).sort()).toEqual(["$.prompt", "$.score"]);
 
     const paged = await callJson(`/api/v1/datasets/${ds.id}/validation-report?limit=1`, { token }, 200);
     expect(paged.body.items).toHaveLength(1);
-    const rest = await callJson(`/api/v1/datasets/${ds.id}/validation-report?limit=1&cursor=${paged.body.next_cursor}`, { token }, 200);
+    const rest = await callJson(
+      `/api/v1/datasets/${ds.id}/validation-report?limit=1&cursor=${paged.body.next_cursor}`,
+      { token },
+      200,
+    );
     expect(rest.body.items[0].seq).toBe(3);
 
     // The job finishes (and audits job.finish) in a queue message of its own after the report's last chunk.
@@ -177,10 +249,22 @@ describe("schema changes and the validation report", () => {
   it("reports over more records than one chunk", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    await postBatch(token, ds.id, Array.from({ length: 1000 }, (_, i) => ({ prompt: `p${i}`, score: i % 100 === 0 ? 5 : 0.5 })));
-    await postBatch(token, ds.id, Array.from({ length: 200 }, (_, i) => ({ prompt: `q${i}`, score: 0.5 })));
+    await postBatch(
+      token,
+      ds.id,
+      Array.from({ length: 1000 }, (_, i) => ({ prompt: `p${i}`, score: i % 100 === 0 ? 5 : 0.5 })),
+    );
+    await postBatch(
+      token,
+      ds.id,
+      Array.from({ length: 200 }, (_, i) => ({ prompt: `q${i}`, score: 0.5 })),
+    );
     const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { schema: SCHEMA }, headers: { "If-Match": res.headers.get("etag")! } }, 200);
+    await callJson(
+      `/api/v1/datasets/${ds.id}`,
+      { method: "PUT", token, body: { schema: SCHEMA }, headers: { "If-Match": res.headers.get("etag")! } },
+      200,
+    );
     await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }, 202);
     const report = await waitForReport(token, ds.id);
     expect(report).toMatchObject({ checked: 1200, invalid: 10 });

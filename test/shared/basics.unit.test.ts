@@ -37,7 +37,10 @@ describe("cursors", () => {
 describe("API keys", () => {
   it("parse only the exact token format", () => {
     const token = formatApiKey("key_01M8D7FC4Z0W2PM1FJD6RP15KE", "hPWvqiwIJfybu6hD9VGlbmzJG8nfaBb5XGGBvjwhY1c");
-    expect(parseApiKey(token)).toEqual({ keyId: "key_01M8D7FC4Z0W2PM1FJD6RP15KE", secret: "hPWvqiwIJfybu6hD9VGlbmzJG8nfaBb5XGGBvjwhY1c" });
+    expect(parseApiKey(token)).toEqual({
+      keyId: "key_01M8D7FC4Z0W2PM1FJD6RP15KE",
+      secret: "hPWvqiwIJfybu6hD9VGlbmzJG8nfaBb5XGGBvjwhY1c",
+    });
     expect(parseApiKey(token + "x")).toBeUndefined();
     expect(parseApiKey(token.replace("ldv.", "xyz."))).toBeUndefined();
   });
@@ -56,21 +59,33 @@ describe("API keys", () => {
 
 describe("JSON Schema checking", () => {
   it("accepts valid draft 2020-12 schemas", () => {
-    expect(checkJsonSchema({ type: "object", properties: { a: { type: ["string", "null"] } }, $defs: { x: { type: "integer" } }, required: ["a"] })).toEqual([]);
+    expect(
+      checkJsonSchema({
+        type: "object",
+        properties: { a: { type: ["string", "null"] } },
+        $defs: { x: { type: "integer" } },
+        required: ["a"],
+      }),
+    ).toEqual([]);
     expect(checkJsonSchema(true)).toEqual([]);
-    expect(checkJsonSchema({ prefixItems: [{ type: "string" }], items: false, unevaluatedProperties: false })).toEqual([]);
+    expect(checkJsonSchema({ prefixItems: [{ type: "string" }], items: false, unevaluatedProperties: false })).toEqual(
+      [],
+    );
   });
 
   it("points at what is wrong", () => {
     expect(checkJsonSchema({ type: "strng" })[0].path).toBe("$.schema.type");
     expect(checkJsonSchema({ required: "a" })[0].path).toBe("$.schema.required");
-    expect(checkJsonSchema({ properties: { "a b": { maxLength: 1.5 } } })[0].path).toBe('$.schema.properties["a b"].maxLength');
+    expect(checkJsonSchema({ properties: { "a b": { maxLength: 1.5 } } })[0].path).toBe(
+      '$.schema.properties["a b"].maxLength',
+    );
     expect(checkJsonSchema({ patternProperties: { "(": {} } })[0].path).toMatch(/^\$\.schema\.patternProperties/);
     // Every error is kept: a wrong type beside a bad keyword value.
-    expect(checkJsonSchema({ type: "object", properties: { a: { type: 5 }, b: { minLength: -1 } } }).map((e) => e.path).sort()).toEqual([
-      "$.schema.properties.a.type",
-      "$.schema.properties.b.minLength",
-    ]);
+    expect(
+      checkJsonSchema({ type: "object", properties: { a: { type: 5 }, b: { minLength: -1 } } })
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(["$.schema.properties.a.type", "$.schema.properties.b.minLength"]);
     expect(checkJsonSchema(5)[0].path).toBe("$.schema");
   });
 

@@ -6,7 +6,8 @@ import { base64Encode } from "../../src/shared/ids";
 
 const b64 = (fill: number) => base64Encode(new Uint8Array(32).fill(fill));
 const text = new TextEncoder();
-const aesKey = () => crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]) as Promise<CryptoKey>;
+const aesKey = () =>
+  crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]) as Promise<CryptoKey>;
 
 describe("master key set", () => {
   it("parses versions and picks the highest as current", async () => {
@@ -69,7 +70,11 @@ describe("key wrapping", () => {
     const set = await masterKeys(`1:${b64(1)},2:${b64(2)}`);
     const { wrapped, key } = await createWrappedKey(set.keys.get(1)!, aad("kek", "t1", 1));
     const sealed = await seal(key, text.encode("kept"), aad("p"));
-    const moved = await rewrapKey({ key: set.keys.get(1)!, aad: aad("kek", "t1", 1) }, { key: set.keys.get(2)!, aad: aad("kek", "t1", 1) }, wrapped);
+    const moved = await rewrapKey(
+      { key: set.keys.get(1)!, aad: aad("kek", "t1", 1) },
+      { key: set.keys.get(2)!, aad: aad("kek", "t1", 1) },
+      wrapped,
+    );
     const unwrapped = await unwrapKey(set.keys.get(2)!, moved, aad("kek", "t1", 1));
     expect(new TextDecoder().decode(await open(unwrapped, sealed, aad("p")))).toBe("kept");
   });

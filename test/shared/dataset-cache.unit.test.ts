@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { datasetCacheTtlMs, evictDataset, getCachedDataset, markCountersStale, putCachedDataset } from "../../src/shared/datasets/cache";
+import {
+  datasetCacheTtlMs,
+  evictDataset,
+  getCachedDataset,
+  markCountersStale,
+  putCachedDataset,
+} from "../../src/shared/datasets/cache";
 
 describe("dataset cache entries", () => {
   it("live for their TTL, keyed by tenant and id", () => {

@@ -17,12 +17,17 @@ const parses = (text: string) => {
 
 /** Text built from JSON's own characters, so most of it is nearly JSON. */
 const jsonish = fc
-  .array(fc.constantFrom(..."{}[]:,\"\\/u0123456789abcdefABCDEF.eE+- \n\ttrueflsn\u00e9\ud800\udc00"), { maxLength: 40 })
+  .array(fc.constantFrom(...'{}[]:,"\\/u0123456789abcdefABCDEF.eE+- \n\ttrueflsn\u00e9\ud800\udc00'), { maxLength: 40 })
   .map((cs) => cs.join(""));
 
 /** Valid JSON with one character inserted, deleted or replaced. */
 const mutated = fc
-  .tuple(fc.jsonValue({ maxDepth: 4 }), fc.nat(), fc.constantFrom("insert", "delete", "replace"), fc.constantFrom(..."{}[]:,\"\\0.e-x "))
+  .tuple(
+    fc.jsonValue({ maxDepth: 4 }),
+    fc.nat(),
+    fc.constantFrom("insert", "delete", "replace"),
+    fc.constantFrom(...'{}[]:,"\\0.e-x '),
+  )
   .map(([v, at, op, ch]) => {
     const text = JSON.stringify(v);
     const i = at % (text.length + 1);
@@ -68,7 +73,10 @@ describe("numbers (RFC 7493 §2.2)", () => {
   };
 
   it("integers: accepted exactly when they come back as the same integer (BigInt oracle)", () => {
-    const big = fc.oneof(fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.bigInt({ min: 2n ** 53n - 10n, max: 2n ** 53n + 10n }));
+    const big = fc.oneof(
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.bigInt({ min: 2n ** 53n - 10n, max: 2n ** 53n + 10n }),
+    );
     fc.assert(
       fc.property(big, (b) => {
         const literal = b.toString();
@@ -86,7 +94,10 @@ describe("numbers (RFC 7493 §2.2)", () => {
         expect(numberProblem(s), s).toBeNull();
         // Same double, different decimal: the digit changes the value by far less than an ulp.
         const [mantissa, exponent] = s.split("e");
-        const longer = (mantissa.includes(".") ? mantissa : mantissa + ".") + "00000000000000000000001" + (exponent ? "e" + exponent : "");
+        const longer =
+          (mantissa.includes(".") ? mantissa : mantissa + ".") +
+          "00000000000000000000001" +
+          (exponent ? "e" + exponent : "");
         if (Number(longer) === x) expect(numberProblem(longer), longer).not.toBeNull();
       }),
       { numRuns: 3000 },
@@ -94,12 +105,34 @@ describe("numbers (RFC 7493 §2.2)", () => {
   });
 
   it("refuses the examples of the issue with the path, accepts the same values written differently", () => {
-    const refused = ["10000000000000001", "1234567890123456789", "1e-400", "1e400", "-1e400", "1.0000000000000001", "9007199254740993", "123456789012345678901234567890"];
+    const refused = [
+      "10000000000000001",
+      "1234567890123456789",
+      "1e-400",
+      "1e400",
+      "-1e400",
+      "1.0000000000000001",
+      "9007199254740993",
+      "123456789012345678901234567890",
+    ];
     for (const n of refused) {
       const r = scanIJson(`{"a":[0,{"n":${n}}]}`);
       expect(r, n).toMatchObject({ ok: false, status: 422, errors: [{ path: "$.a[1].n" }] });
     }
-    const accepted = ["9007199254740992", "-9007199254740992", "1.0", "1e2", "100e-2", "0.1", "-0", "0e999999", "1.7976931348623157e308", "5e-324", "1E+21", "0.30000000000000004"];
+    const accepted = [
+      "9007199254740992",
+      "-9007199254740992",
+      "1.0",
+      "1e2",
+      "100e-2",
+      "0.1",
+      "-0",
+      "0e999999",
+      "1.7976931348623157e308",
+      "5e-324",
+      "1E+21",
+      "0.30000000000000004",
+    ];
     for (const n of accepted) expect(scanIJson(`[${n}]`), n).toEqual({ ok: true });
   });
 
@@ -112,9 +145,16 @@ describe("numbers (RFC 7493 §2.2)", () => {
 
 describe("duplicate member names (RFC 7493 §2.3)", () => {
   it("are a 400 naming the second occurrence, also when written with escapes", () => {
-    expect(scanIJson('{"key":"a","key":"b"}')).toMatchObject({ ok: false, status: 400, errors: [{ path: "$.key", message: "Duplicate member name." }] });
+    expect(scanIJson('{"key":"a","key":"b"}')).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: [{ path: "$.key", message: "Duplicate member name." }],
+    });
     expect(scanIJson('{"x":[{"a":1,"\\u0061":2}]}')).toMatchObject({ status: 400, errors: [{ path: "$.x[0].a" }] });
-    expect(scanIJson('{"a b":{"c":1},"z":{"a b":2,"a b":3}}')).toMatchObject({ status: 400, errors: [{ path: '$.z["a b"]' }] });
+    expect(scanIJson('{"a b":{"c":1},"z":{"a b":2,"a b":3}}')).toMatchObject({
+      status: 400,
+      errors: [{ path: '$.z["a b"]' }],
+    });
   });
 
   it("are allowed in different objects, and a name equal to a prototype key is just a name", () => {
@@ -151,8 +191,14 @@ describe("depth", () => {
   it(`allows ${MAX_JSON_DEPTH} levels, refuses ${MAX_JSON_DEPTH + 1} with the path`, () => {
     const nest = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
     expect(scanIJson(nest(MAX_JSON_DEPTH))).toEqual({ ok: true });
-    expect(scanIJson(nest(MAX_JSON_DEPTH + 1))).toMatchObject({ status: 422, errors: [{ path: "$" + "[0]".repeat(MAX_JSON_DEPTH) }] });
-    expect(scanIJson('{"a":{"b":[[1]]}}', { maxDepth: 3 })).toMatchObject({ status: 422, errors: [{ path: "$.a.b[0]" }] });
+    expect(scanIJson(nest(MAX_JSON_DEPTH + 1))).toMatchObject({
+      status: 422,
+      errors: [{ path: "$" + "[0]".repeat(MAX_JSON_DEPTH) }],
+    });
+    expect(scanIJson('{"a":{"b":[[1]]}}', { maxDepth: 3 })).toMatchObject({
+      status: 422,
+      errors: [{ path: "$.a.b[0]" }],
+    });
   });
 
   it("reads a million levels without recursion", () => {
@@ -176,7 +222,12 @@ describe("UTF-8", () => {
       expect((err as ProblemError).detail).toContain("byte 6");
     }
     // Overlong encodings and encoded surrogates are invalid too.
-    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]]) {
+    for (const bad of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x82],
+      [0xf4, 0x90, 0x80, 0x80],
+    ]) {
       expect(() => decodeUtf8Strict(new Uint8Array(bad))).toThrow(ProblemError);
     }
   });

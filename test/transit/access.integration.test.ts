@@ -7,13 +7,30 @@ const OCTET = { "Content-Type": "application/octet-stream" };
 /** Every transit route with a body that would succeed for key `name` (given a ciphertext under it). */
 function routes(name: string, ciphertext: string, hmacName: string) {
   return [
-    { scope: "crypto:admin", method: "POST", path: "/api/v1/keys", body: { name: `n-${crypto.randomUUID().slice(0, 6)}` } },
+    {
+      scope: "crypto:admin",
+      method: "POST",
+      path: "/api/v1/keys",
+      body: { name: `n-${crypto.randomUUID().slice(0, 6)}` },
+    },
     { scope: "crypto:admin", method: "GET", path: "/api/v1/keys" },
     { scope: "crypto:admin", method: "GET", path: `/api/v1/keys/${name}`, keyed: true },
     { scope: "crypto:admin", method: "POST", path: `/api/v1/keys/${name}/rotate`, keyed: true },
-    { scope: "crypto:admin", method: "PATCH", path: `/api/v1/keys/${name}`, body: { deletion_allowed: false }, keyed: true },
+    {
+      scope: "crypto:admin",
+      method: "PATCH",
+      path: `/api/v1/keys/${name}`,
+      body: { deletion_allowed: false },
+      keyed: true,
+    },
     { scope: "crypto:admin", method: "DELETE", path: `/api/v1/keys/${name}`, keyed: true },
-    { scope: "crypto:encrypt", method: "POST", path: "/api/v1/encrypt", body: { key: name, plaintext: "" }, keyed: true },
+    {
+      scope: "crypto:encrypt",
+      method: "POST",
+      path: "/api/v1/encrypt",
+      body: { key: name, plaintext: "" },
+      keyed: true,
+    },
     { scope: "crypto:decrypt", method: "POST", path: "/api/v1/decrypt", body: { key: name, ciphertext }, keyed: true },
     { scope: "crypto:encrypt", method: "POST", path: "/api/v1/rewrap", body: { key: name, ciphertext }, keyed: true },
     { scope: "crypto:encrypt", method: "POST", path: "/api/v1/datakey", body: { key: name }, keyed: true },
@@ -21,7 +38,13 @@ function routes(name: string, ciphertext: string, hmacName: string) {
     { scope: "crypto:decrypt", method: "POST", path: `/api/v1/decrypt/${name}`, raw: new Uint8Array(8), keyed: true },
     { scope: "crypto:encrypt", method: "POST", path: "/api/v1/hash", body: { input: "" } },
     { scope: "crypto:encrypt", method: "POST", path: `/api/v1/hmac/${hmacName}`, body: { input: "" }, keyed: true },
-    { scope: "crypto:encrypt", method: "POST", path: `/api/v1/hmac/${hmacName}/verify`, body: { input: "", hmac: "ldv:v1:AAAA" }, keyed: true },
+    {
+      scope: "crypto:encrypt",
+      method: "POST",
+      path: `/api/v1/hmac/${hmacName}/verify`,
+      body: { input: "", hmac: "ldv:v1:AAAA" },
+      keyed: true,
+    },
   ] as { scope: string; method: string; path: string; body?: unknown; raw?: Uint8Array; keyed?: boolean }[];
 }
 
@@ -71,7 +94,11 @@ describe("transit access control", () => {
     const strip = (p: Record<string, unknown>) => ({ ...p, request_id: undefined });
     for (const r of routes(name, ciphertext, h.name).filter((x) => x.keyed)) {
       const foreign = await expectProblem(await send(r, intruder.token), 404);
-      const missingRoute = routes("no-such-key", ciphertext, "no-such-key").find((x) => x.method === r.method && x.path.replace(/no-such-key/g, "*") === r.path.replace(name, "*").replace(h.name, "*"))!;
+      const missingRoute = routes("no-such-key", ciphertext, "no-such-key").find(
+        (x) =>
+          x.method === r.method &&
+          x.path.replace(/no-such-key/g, "*") === r.path.replace(name, "*").replace(h.name, "*"),
+      )!;
       const missing = await expectProblem(await send(missingRoute, intruder.token), 404);
       expect(strip(foreign), `${r.method} ${r.path}`).toEqual(strip(missing));
     }
@@ -86,25 +113,66 @@ describe("transit access control", () => {
 
   it("answers 400 to malformed JSON and 415 to other media types", async () => {
     const { token } = await newTenant();
-    for (const path of ["/api/v1/keys", "/api/v1/encrypt", "/api/v1/decrypt", "/api/v1/rewrap", "/api/v1/datakey", "/api/v1/hash", "/api/v1/hmac/x", "/api/v1/hmac/x/verify"]) {
-      const p = await expectProblem(await call(path, { token, raw: '{"key": ', headers: { "Content-Type": "application/json" } }), 400);
+    for (const path of [
+      "/api/v1/keys",
+      "/api/v1/encrypt",
+      "/api/v1/decrypt",
+      "/api/v1/rewrap",
+      "/api/v1/datakey",
+      "/api/v1/hash",
+      "/api/v1/hmac/x",
+      "/api/v1/hmac/x/verify",
+    ]) {
+      const p = await expectProblem(
+        await call(path, { token, raw: '{"key": ', headers: { "Content-Type": "application/json" } }),
+        400,
+      );
       expect(p.type, path).toMatch(/malformed-json$/);
-      await expectProblem(await call(path, { token, raw: "key=x", headers: { "Content-Type": "application/x-www-form-urlencoded" } }), 415);
+      await expectProblem(
+        await call(path, { token, raw: "key=x", headers: { "Content-Type": "application/x-www-form-urlencoded" } }),
+        415,
+      );
     }
-    await expectProblem(await call("/api/v1/keys/x", { token, method: "PATCH", raw: "{", headers: { "Content-Type": "application/json" } }), 400);
+    await expectProblem(
+      await call("/api/v1/keys/x", {
+        token,
+        method: "PATCH",
+        raw: "{",
+        headers: { "Content-Type": "application/json" },
+      }),
+      400,
+    );
   });
 
   it("answers 413 to oversized JSON bodies, naming the limit", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
     const big = (bytes: number) => JSON.stringify({ key: name, plaintext: "A".repeat(bytes) });
-    const encrypt413 = await expectProblem(await call("/api/v1/encrypt", { token, raw: big(4 * 1024 * 1024), headers: { "Content-Type": "application/json" } }), 413);
+    const encrypt413 = await expectProblem(
+      await call("/api/v1/encrypt", {
+        token,
+        raw: big(4 * 1024 * 1024),
+        headers: { "Content-Type": "application/json" },
+      }),
+      413,
+    );
     expect(encrypt413.detail).toContain(String(4 * 1024 * 1024));
     // 2 MiB fits the transit JSON limit (a 1.5 MiB plaintext in base64).
-    const ok = await call("/api/v1/encrypt", { token, raw: big(2 * 1024 * 1024), headers: { "Content-Type": "application/json" } });
+    const ok = await call("/api/v1/encrypt", {
+      token,
+      raw: big(2 * 1024 * 1024),
+      headers: { "Content-Type": "application/json" },
+    });
     expect(ok.status).toBe(200);
     await ok.arrayBuffer();
-    const hash413 = await expectProblem(await call("/api/v1/hash", { token, raw: JSON.stringify({ input: "A".repeat(1024 * 1024) }), headers: { "Content-Type": "application/json" } }), 413);
+    const hash413 = await expectProblem(
+      await call("/api/v1/hash", {
+        token,
+        raw: JSON.stringify({ input: "A".repeat(1024 * 1024) }),
+        headers: { "Content-Type": "application/json" },
+      }),
+      413,
+    );
     expect(hash413.detail).toContain(String(1024 * 1024));
   });
 });

@@ -11,15 +11,27 @@ const scope = (tenantId: string) => ({ tenantId, actor: "key_test", requestId: n
 describe("auditedRelease", () => {
   it("releases the result only after its event is stored, with result details", async () => {
     const tenantId = newId("tnt");
-    const value = await auditedRelease(env, scope(tenantId), { action: "transit.decrypt", details: { items: 2 } }, async () => ({ failed: 1 }), (r) => ({ failed: r.failed }));
+    const value = await auditedRelease(
+      env,
+      scope(tenantId),
+      { action: "transit.decrypt", details: { items: 2 } },
+      async () => ({ failed: 1 }),
+      (r) => ({ failed: r.failed }),
+    );
     expect(value).toEqual({ failed: 1 });
     const events = await auditEvents(tenantId);
-    expect(events.map((e) => [e.action, e.outcome, e.details])).toEqual([["transit.decrypt", "success", { items: 2, failed: 1 }]]);
+    expect(events.map((e) => [e.action, e.outcome, e.details])).toEqual([
+      ["transit.decrypt", "success", { items: 2, failed: 1 }],
+    ]);
   });
 
   it("records a failed attempt once, as an error with the problem slug", async () => {
     const tenantId = newId("tnt");
-    await expect(auditedRelease(env, scope(tenantId), { action: "transit.decrypt" }, async () => Promise.reject(new DecryptionError()))).rejects.toBeInstanceOf(DecryptionError);
+    await expect(
+      auditedRelease(env, scope(tenantId), { action: "transit.decrypt" }, async () =>
+        Promise.reject(new DecryptionError()),
+      ),
+    ).rejects.toBeInstanceOf(DecryptionError);
     const events = await auditEvents(tenantId);
     expect(events.map((e) => [e.outcome, e.details.reason])).toEqual([["error", "decryption-failed"]]);
   });
@@ -33,10 +45,12 @@ describe("auditedRelease", () => {
       },
     } as unknown as AuditEnv;
     let released = false;
-    const attempt = auditedRelease(down, scope("tnt_x"), { action: "transit.decrypt" }, async () => "PLAINTEXT").then((v) => {
-      released = true;
-      return v;
-    });
+    const attempt = auditedRelease(down, scope("tnt_x"), { action: "transit.decrypt" }, async () => "PLAINTEXT").then(
+      (v) => {
+        released = true;
+        return v;
+      },
+    );
     await expect(attempt).rejects.toMatchObject({ status: 503, slug: "audit-unavailable" });
     expect(released).toBe(false);
   });

@@ -6,21 +6,46 @@ describe("batch operations", () => {
   it("encrypts, decrypts and rewraps batches in order, echoing references", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    const items = Array.from({ length: 50 }, (_, i) => (i % 2 ? { plaintext: utf8b64(`item-${i}`), reference: `r${i}` } : { data: { i } }));
+    const items = Array.from({ length: 50 }, (_, i) =>
+      i % 2 ? { plaintext: utf8b64(`item-${i}`), reference: `r${i}` } : { data: { i } },
+    );
     const { body: enc } = await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: items } }, 200);
     expect(enc.batch_results).toHaveLength(50);
     expect(enc.batch_results[1]).toMatchObject({ key_version: 1, reference: "r1" });
     expect(enc.batch_results[0]).not.toHaveProperty("reference");
     const { body: dec } = await callJson(
       "/api/v1/decrypt",
-      { token, body: { key: name, batch_input: enc.batch_results.map((r: { ciphertext: string }, i: number) => ({ ciphertext: r.ciphertext, reference: `d${i}` })) } },
+      {
+        token,
+        body: {
+          key: name,
+          batch_input: enc.batch_results.map((r: { ciphertext: string }, i: number) => ({
+            ciphertext: r.ciphertext,
+            reference: `d${i}`,
+          })),
+        },
+      },
       200,
     );
     expect(dec.batch_results[0]).toEqual({ data: { i: 0 }, reference: "d0" });
     expect(dec.batch_results[1]).toEqual({ plaintext: utf8b64("item-1"), reference: "d1" });
     await rotate(token, name);
-    const { body: rw } = await callJson("/api/v1/rewrap", { token, body: { key: name, batch_input: enc.batch_results.map((r: { ciphertext: string }) => ({ ciphertext: r.ciphertext })) } }, 200);
-    expect(rw.batch_results.every((r: { key_version: number; ciphertext: string }) => r.key_version === 2 && r.ciphertext.startsWith("ldv:v2:"))).toBe(true);
+    const { body: rw } = await callJson(
+      "/api/v1/rewrap",
+      {
+        token,
+        body: {
+          key: name,
+          batch_input: enc.batch_results.map((r: { ciphertext: string }) => ({ ciphertext: r.ciphertext })),
+        },
+      },
+      200,
+    );
+    expect(
+      rw.batch_results.every(
+        (r: { key_version: number; ciphertext: string }) => r.key_version === 2 && r.ciphertext.startsWith("ldv:v2:"),
+      ),
+    ).toBe(true);
   });
 
   it("an item with neither or both of plaintext and data gets its own error; the rest are encrypted", async () => {
@@ -32,17 +57,32 @@ describe("batch operations", () => {
         token,
         body: {
           key: name,
-          batch_input: [{ reference: "none" }, { plaintext: utf8b64("x"), data: 1, reference: "both" }, { data: null }, { plaintext: utf8b64("y") }],
+          batch_input: [
+            { reference: "none" },
+            { plaintext: utf8b64("x"), data: 1, reference: "both" },
+            { data: null },
+            { plaintext: utf8b64("y") },
+          ],
         },
       },
       200,
     );
     const [none, both, nul, plain] = enc.batch_results;
-    expect(none).toMatchObject({ reference: "none", error: { status: 422, errors: [{ path: "$.batch_input[0].plaintext" }] } });
-    expect(both).toMatchObject({ reference: "both", error: { status: 422, errors: [{ path: "$.batch_input[1].data" }] } });
+    expect(none).toMatchObject({
+      reference: "none",
+      error: { status: 422, errors: [{ path: "$.batch_input[0].plaintext" }] },
+    });
+    expect(both).toMatchObject({
+      reference: "both",
+      error: { status: 422, errors: [{ path: "$.batch_input[1].data" }] },
+    });
     expect(nul.ciphertext).toMatch(/^ldv:v1:/);
     expect(plain.ciphertext).toMatch(/^ldv:v1:/);
-    const { body: dec } = await callJson("/api/v1/decrypt", { token, body: { key: name, ciphertext: nul.ciphertext } }, 200);
+    const { body: dec } = await callJson(
+      "/api/v1/decrypt",
+      { token, body: { key: name, ciphertext: nul.ciphertext } },
+      200,
+    );
     expect(dec).toEqual({ data: null });
     // A single request with neither is still refused whole.
     const single = await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name } }), 422);
@@ -72,7 +112,10 @@ describe("batch operations", () => {
     );
     const [ok, badB64, noCtx, noVersion] = enc.batch_results;
     expect(ok.ciphertext).toMatch(/^ldv:v1:/);
-    expect(badB64).toMatchObject({ reference: "bad-b64", error: { status: 422, errors: [{ path: "$.batch_input[1].plaintext" }] } });
+    expect(badB64).toMatchObject({
+      reference: "bad-b64",
+      error: { status: 422, errors: [{ path: "$.batch_input[1].plaintext" }] },
+    });
     expect(noCtx.error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[2].context" }] });
     expect(noVersion.error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].key_version" }] });
     expect(badB64.error.type).toBe("https://llm-data-vault.dev/problems/validation-failed");
@@ -94,11 +137,20 @@ describe("batch operations", () => {
       200,
     );
     expect(dec.batch_results[0]).toEqual({ plaintext: utf8b64("ok") });
-    expect(dec.batch_results[1].error).toMatchObject({ status: 400, type: "https://llm-data-vault.dev/problems/decryption-failed", detail: "The ciphertext could not be decrypted." });
-    expect(dec.batch_results[2].error).toMatchObject({ status: 400, type: "https://llm-data-vault.dev/problems/decryption-failed" });
+    expect(dec.batch_results[1].error).toMatchObject({
+      status: 400,
+      type: "https://llm-data-vault.dev/problems/decryption-failed",
+      detail: "The ciphertext could not be decrypted.",
+    });
+    expect(dec.batch_results[2].error).toMatchObject({
+      status: 400,
+      type: "https://llm-data-vault.dev/problems/decryption-failed",
+    });
     expect(dec.batch_results[3].error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].context" }] });
     const events = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.decrypt");
-    expect(events.map((e) => [e.outcome, e.details.mode, e.details.items, e.details.failed])).toEqual([["success", "batch", 4, 3]]);
+    expect(events.map((e) => [e.outcome, e.details.mode, e.details.items, e.details.failed])).toEqual([
+      ["success", "batch", 4, 3],
+    ]);
   });
 
   it("refuses versions below min_decryption_version per item", async () => {
@@ -108,7 +160,11 @@ describe("batch operations", () => {
     await rotate(token, name);
     const fresh = await encrypt(token, { key: name, plaintext: utf8b64("new") });
     await patchKey(token, name, { min_decryption_version: 2 });
-    const { body } = await callJson("/api/v1/decrypt", { token, body: { key: name, batch_input: [{ ciphertext: old.ciphertext }, { ciphertext: fresh.ciphertext }] } }, 200);
+    const { body } = await callJson(
+      "/api/v1/decrypt",
+      { token, body: { key: name, batch_input: [{ ciphertext: old.ciphertext }, { ciphertext: fresh.ciphertext }] } },
+      200,
+    );
     expect(body.batch_results[0].error.detail).toMatch(/min_decryption_version/);
     expect(body.batch_results[1]).toEqual({ plaintext: utf8b64("new") });
   });
@@ -129,9 +185,15 @@ describe("batch operations", () => {
     ];
     for (const [b, path] of cases) {
       const p = await expectProblem(await call("/api/v1/encrypt", { token, body: b }), 422);
-      expect(p.errors?.map((e) => e.path), JSON.stringify(b).slice(0, 100)).toContain(path);
+      expect(
+        p.errors?.map((e) => e.path),
+        JSON.stringify(b).slice(0, 100),
+      ).toContain(path);
     }
-    const p = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, batch_input: [{ ciphertext: 5 }] } }), 422);
+    const p = await expectProblem(
+      await call("/api/v1/decrypt", { token, body: { key: name, batch_input: [{ ciphertext: 5 }] } }),
+      422,
+    );
     expect(p.errors?.[0].path).toBe("$.batch_input[0].ciphertext");
   });
 });

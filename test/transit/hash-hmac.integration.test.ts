@@ -7,13 +7,24 @@ describe("hash", () => {
     const { token } = await newTenant();
     const vectors: [string, string][] = [
       ["sha256", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
-      ["sha512", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"],
+      [
+        "sha512",
+        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+      ],
       ["blake3", "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"],
     ];
     for (const [algorithm, expected] of vectors) {
-      const { body } = await callJson("/api/v1/hash", { token, body: { input: "abc", format: "utf8", algorithm } }, 200);
+      const { body } = await callJson(
+        "/api/v1/hash",
+        { token, body: { input: "abc", format: "utf8", algorithm } },
+        200,
+      );
       expect(body).toEqual({ sum: expected, algorithm });
-      const again = await callJson("/api/v1/hash", { token, body: { input: utf8b64("abc"), algorithm, output_format: "base64" } }, 200);
+      const again = await callJson(
+        "/api/v1/hash",
+        { token, body: { input: utf8b64("abc"), algorithm, output_format: "base64" } },
+        200,
+      );
       expect(again.body.sum).toBe(b64(Uint8Array.from(expected.match(/../g)!.map((h) => parseInt(h, 16)))));
     }
     // Defaults: base64 input, sha256, hex.
@@ -40,12 +51,17 @@ describe("hmac", () => {
   it("signs and verifies, across versions, in constant time", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token, { type: "hmac-sha256" });
-    const { body: signed } = await callJson(`/api/v1/hmac/${name}`, { token, body: { input: "message", format: "utf8" } }, 200);
+    const { body: signed } = await callJson(
+      `/api/v1/hmac/${name}`,
+      { token, body: { input: "message", format: "utf8" } },
+      200,
+    );
     expect(signed.hmac).toMatch(/^ldv:v1:[A-Za-z0-9+/]{43}=$/);
     expect(signed.key_version).toBe(1);
     const again = await callJson(`/api/v1/hmac/${name}`, { token, body: { input: utf8b64("message") } }, 200);
     expect(again.body.hmac).toBe(signed.hmac);
-    const verify = (input: string, hmac: string) => callJson(`/api/v1/hmac/${name}/verify`, { token, body: { input, format: "utf8", hmac } });
+    const verify = (input: string, hmac: string) =>
+      callJson(`/api/v1/hmac/${name}/verify`, { token, body: { input, format: "utf8", hmac } });
     expect((await verify("message", signed.hmac)).body).toEqual({ valid: true });
     expect((await verify("messagE", signed.hmac)).body).toEqual({ valid: false });
     const bytes = Uint8Array.from(atob(signed.hmac.slice(7)), (c) => c.charCodeAt(0));
@@ -55,12 +71,22 @@ describe("hmac", () => {
     expect((await verify("message", `ldv:v9:${b64(bytes)}`)).body).toEqual({ valid: false });
 
     await rotate(token, name);
-    const { body: v2 } = await callJson(`/api/v1/hmac/${name}`, { token, body: { input: "message", format: "utf8" } }, 200);
+    const { body: v2 } = await callJson(
+      `/api/v1/hmac/${name}`,
+      { token, body: { input: "message", format: "utf8" } },
+      200,
+    );
     expect(v2.hmac).toMatch(/^ldv:v2:/);
     expect(v2.hmac.slice(7)).not.toBe(signed.hmac.slice(7));
     expect((await verify("message", signed.hmac)).body).toEqual({ valid: true });
     await patchKey(token, name, { min_decryption_version: 2 });
-    const refused = await expectProblem(await call(`/api/v1/hmac/${name}/verify`, { token, body: { input: "message", format: "utf8", hmac: signed.hmac } }), 400);
+    const refused = await expectProblem(
+      await call(`/api/v1/hmac/${name}/verify`, {
+        token,
+        body: { input: "message", format: "utf8", hmac: signed.hmac },
+      }),
+      400,
+    );
     expect(refused.detail).toMatch(/min_decryption_version/);
     expect((await verify("message", v2.hmac)).body).toEqual({ valid: true });
   });
@@ -79,7 +105,10 @@ describe("hmac", () => {
       expect(p.errors?.map((e) => e.path)).toContain(field);
     }
     for (const hmac of ["", "ldv:v1", "vault:v1:AAAA", "ldv:v1:***"]) {
-      const p = await expectProblem(await call(`/api/v1/hmac/${name}/verify`, { token, body: { input: "", hmac } }), 400);
+      const p = await expectProblem(
+        await call(`/api/v1/hmac/${name}/verify`, { token, body: { input: "", hmac } }),
+        400,
+      );
       expect(p.errors?.[0].path).toBe("$.hmac");
     }
     await expectProblem(await call(`/api/v1/hmac/${name}`, { token, body: { input: "", key_version: 2 } }), 400);

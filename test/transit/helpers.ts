@@ -43,8 +43,16 @@ export async function auditEvents(tenantId: string): Promise<StoredEvent[]> {
   const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
   return runInDurableObject(stub, (_instance, state) =>
     state.storage.sql
-      .exec<{ action: string; outcome: string; resource: string; details: string }>("SELECT action, outcome, resource, details FROM audit_events ORDER BY seq")
+      .exec<{ action: string; outcome: string; resource: string; details: string }>(
+        "SELECT action, outcome, resource, details FROM audit_events ORDER BY seq",
+      )
       .toArray()
-      .map((r) => ({ action: r.action, outcome: r.outcome, resource: JSON.parse(r.resource), details: JSON.parse(r.details), raw: JSON.stringify(r) })),
+      .map((r) => ({
+        action: r.action,
+        outcome: r.outcome,
+        resource: JSON.parse(r.resource),
+        details: JSON.parse(r.details),
+        raw: JSON.stringify(r),
+      })),
   );
 }

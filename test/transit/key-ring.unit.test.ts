@@ -42,21 +42,24 @@ describe("transit key ring cache", () => {
     const current = await getKeyRow(env.DB, tenant.id, name);
     const next = await prepareRotate(env, current);
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO transit_key_versions (tenant_id, name, version, kek_version, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
-        next.tenantId,
-        next.name,
-        next.version,
-        next.kekVersion,
-        next.wrapped,
-        next.createdAt,
+      env.DB.prepare(
+        "INSERT INTO transit_key_versions (tenant_id, name, version, kek_version, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).bind(next.tenantId, next.name, next.version, next.kekVersion, next.wrapped, next.createdAt),
+      env.DB.prepare("UPDATE transit_keys SET latest_version = 2 WHERE tenant_id = ? AND name = ?").bind(
+        tenant.id,
+        name,
       ),
-      env.DB.prepare("UPDATE transit_keys SET latest_version = 2 WHERE tenant_id = ? AND name = ?").bind(tenant.id, name),
     ]);
     // Within the TTL this isolate still encrypts with version 1 (the documented bound).
     expect((await encrypt(token, { key: name, plaintext: "" })).key_version).toBe(1);
     // A version-2 ciphertext made by the other isolate decrypts here: the ring reloads.
     const v2 = await unwrapVersion(env, next, algorithmFor("aes256-gcm", false));
-    const ciphertext = await sealPayload({ tenantId: tenant.id, name, version: 2 }, { aes: v2 }, "bytes", new TextEncoder().encode("from elsewhere"));
+    const ciphertext = await sealPayload(
+      { tenantId: tenant.id, name, version: 2 },
+      { aes: v2 },
+      "bytes",
+      new TextEncoder().encode("from elsewhere"),
+    );
     const handle = await TransitKeyHandle.open(env, tenant.id, name);
     expect(handle.meta.latestVersion).toBe(1);
     expect(await decryptItem(handle, { ciphertext })).toEqual({ plaintext: utf8b64("from elsewhere") });

@@ -21,7 +21,19 @@ describe("transit keys: create, read, list", () => {
     });
     expect(key.versions).toEqual([{ version: 1, created_at: key.created_at }]);
     expect(Object.keys(key).sort()).toEqual(
-      ["convergent", "created_at", "deletion_allowed", "derived", "latest_version", "min_decryption_version", "min_encryption_version", "name", "type", "updated_at", "versions"].sort(),
+      [
+        "convergent",
+        "created_at",
+        "deletion_allowed",
+        "derived",
+        "latest_version",
+        "min_decryption_version",
+        "min_encryption_version",
+        "name",
+        "type",
+        "updated_at",
+        "versions",
+      ].sort(),
     );
     const got = await callJson("/api/v1/keys/payments", { token }, 200);
     expect(got.body).toEqual(key);
@@ -29,16 +41,31 @@ describe("transit keys: create, read, list", () => {
 
   it("defaults the type to aes256-gcm and accepts derived, convergent and hmac keys", async () => {
     const { token } = await newTenant();
-    expect((await createTransitKey(token, { name: "plain" })) as unknown).toMatchObject({ type: "aes256-gcm", derived: false });
-    expect((await createTransitKey(token, { name: "d", derived: true })) as unknown).toMatchObject({ derived: true, convergent: false });
-    expect((await createTransitKey(token, { name: "c", derived: true, convergent: true })) as unknown).toMatchObject({ derived: true, convergent: true });
-    expect((await createTransitKey(token, { name: "h", type: "hmac-sha256" })) as unknown).toMatchObject({ type: "hmac-sha256" });
+    expect((await createTransitKey(token, { name: "plain" })) as unknown).toMatchObject({
+      type: "aes256-gcm",
+      derived: false,
+    });
+    expect((await createTransitKey(token, { name: "d", derived: true })) as unknown).toMatchObject({
+      derived: true,
+      convergent: false,
+    });
+    expect((await createTransitKey(token, { name: "c", derived: true, convergent: true })) as unknown).toMatchObject({
+      derived: true,
+      convergent: true,
+    });
+    expect((await createTransitKey(token, { name: "h", type: "hmac-sha256" })) as unknown).toMatchObject({
+      type: "hmac-sha256",
+    });
   });
 
   it("stores only wrapped material in D1", async () => {
     const { token, tenant } = await newTenant();
     await createTransitKey(token, { name: "stored" });
-    const rows = await env.DB.prepare("SELECT version, kek_version, wrapped FROM transit_key_versions WHERE tenant_id = ? AND name = ?").bind(tenant.id, "stored").all();
+    const rows = await env.DB.prepare(
+      "SELECT version, kek_version, wrapped FROM transit_key_versions WHERE tenant_id = ? AND name = ?",
+    )
+      .bind(tenant.id, "stored")
+      .all();
     expect(rows.results).toHaveLength(1);
     const wrapped = String(rows.results[0].wrapped);
     // iv (12) + 32-byte key + tag (16), base64.
@@ -64,7 +91,10 @@ describe("transit keys: create, read, list", () => {
     ];
     for (const [body, path] of cases) {
       const p = await expectProblem(await call("/api/v1/keys", { token, body }), 422);
-      expect(p.errors?.map((e) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        p.errors?.map((e) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
   });
 
@@ -96,7 +126,10 @@ describe("transit keys: create, read, list", () => {
     const { token } = await newTenant();
     await expectProblem(await call("/api/v1/keys/nope", { token }), 404);
     await expectProblem(await call("/api/v1/keys/nope/rotate", { token, method: "POST" }), 404);
-    await expectProblem(await call("/api/v1/keys/nope", { token, method: "PATCH", body: { deletion_allowed: true } }), 404);
+    await expectProblem(
+      await call("/api/v1/keys/nope", { token, method: "PATCH", body: { deletion_allowed: true } }),
+      404,
+    );
     await expectProblem(await call("/api/v1/keys/nope", { token, method: "DELETE" }), 404);
     await expectProblem(await call("/api/v1/keys/%20bad", { token }), 422);
   });
@@ -128,14 +161,20 @@ describe("transit keys: rotation and policy", () => {
     const patched = await patchKey(token, name, { min_decryption_version: 2 });
     expect(patched.status).toBe(200);
     expect(patched.body.min_decryption_version).toBe(2);
-    const p = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: v1.ciphertext } }), 400);
+    const p = await expectProblem(
+      await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: v1.ciphertext } }),
+      400,
+    );
     expect(p.type).toMatch(/decryption-failed$/);
     expect(p.detail).toMatch(/min_decryption_version/);
     expect(await decrypt(token, { key: name, ciphertext: v2.ciphertext })).toEqual({ plaintext: utf8b64("new") });
     // Rewrap of a refused version is refused too.
     await expectProblem(await call("/api/v1/rewrap", { token, body: { key: name, ciphertext: v1.ciphertext } }), 400);
     // Encrypting with a version below min_decryption_version is refused.
-    const enc = await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 1 } }), 400);
+    const enc = await expectProblem(
+      await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 1 } }),
+      400,
+    );
     expect(enc.errors?.[0].path).toBe("$.key_version");
     expect((await patchKey(token, name, { min_decryption_version: 1 })).status).toBe(200);
     expect(await decrypt(token, { key: name, ciphertext: v1.ciphertext })).toEqual({ plaintext: utf8b64("old") });
@@ -148,11 +187,17 @@ describe("transit keys: rotation and policy", () => {
     await rotate(token, name);
     expect(await encrypt(token, { key: name, plaintext: "", key_version: 1 })).toMatchObject({ key_version: 1 });
     expect((await patchKey(token, name, { min_encryption_version: 2 })).body.min_encryption_version).toBe(2);
-    const p = await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 1 } }), 400);
+    const p = await expectProblem(
+      await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 1 } }),
+      400,
+    );
     expect(p.detail).toMatch(/min_encryption_version/);
     expect(await encrypt(token, { key: name, plaintext: "", key_version: 2 })).toMatchObject({ key_version: 2 });
     expect(await encrypt(token, { key: name, plaintext: "" })).toMatchObject({ key_version: 3 });
-    const missing = await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 9 } }), 400);
+    const missing = await expectProblem(
+      await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 9 } }),
+      400,
+    );
     expect(missing.errors?.[0].path).toBe("$.key_version");
   });
 
@@ -171,14 +216,20 @@ describe("transit keys: rotation and policy", () => {
     ];
     for (const [body, status, path] of bad) {
       const p = await expectProblem(await call(`/api/v1/keys/${name}`, { token, method: "PATCH", body }), status);
-      expect(p.errors?.map((e) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        p.errors?.map((e) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     await expectProblem(await call(`/api/v1/keys/${name}`, { token, method: "PATCH", body: {} }), 422);
     const ok = await patchKey(token, name, { min_decryption_version: 2, min_encryption_version: 2 });
     expect(ok.body).toMatchObject({ min_decryption_version: 2, min_encryption_version: 2 });
     // Raising min_decryption_version above a non-zero min_encryption_version is inconsistent.
     await rotate(token, name);
-    await expectProblem(await call(`/api/v1/keys/${name}`, { token, method: "PATCH", body: { min_decryption_version: 3 } }), 422);
+    await expectProblem(
+      await call(`/api/v1/keys/${name}`, { token, method: "PATCH", body: { min_decryption_version: 3 } }),
+      422,
+    );
   });
 });
 
@@ -193,13 +244,18 @@ describe("transit keys: deletion (crypto-shredding)", () => {
     expect((await patchKey(token, name, { deletion_allowed: true })).body.deletion_allowed).toBe(true);
     const del = await call(`/api/v1/keys/${name}`, { token, method: "DELETE" });
     expect(del.status).toBe(204);
-    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM transit_key_versions WHERE tenant_id = ? AND name = ?").bind(tenant.id, name).first<{ n: number }>();
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM transit_key_versions WHERE tenant_id = ? AND name = ?")
+      .bind(tenant.id, name)
+      .first<{ n: number }>();
     expect(left?.n).toBe(0);
     await expectProblem(await call(`/api/v1/keys/${name}`, { token }), 404);
     await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct.ciphertext } }), 404);
     // A new key under the same name has new material: the old ciphertext stays unreadable.
     await createTransitKey(token, { name });
-    const p = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct.ciphertext } }), 400);
+    const p = await expectProblem(
+      await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct.ciphertext } }),
+      400,
+    );
     expect(p.type).toMatch(/decryption-failed$/);
   });
 });
@@ -220,7 +276,9 @@ describe("transit keys: audit", () => {
     ]);
     for (const e of events) expect(e.resource.transit_key).toBe(name);
     expect(events[1].details).toEqual({ from_version: 1, to_version: 2 });
-    const wrapped = await env.DB.prepare("SELECT wrapped FROM transit_key_versions WHERE tenant_id = ?").bind(tenant.id).all();
+    const wrapped = await env.DB.prepare("SELECT wrapped FROM transit_key_versions WHERE tenant_id = ?")
+      .bind(tenant.id)
+      .all();
     for (const row of wrapped.results) for (const e of events) expect(e.raw).not.toContain(String(row.wrapped));
   });
 });

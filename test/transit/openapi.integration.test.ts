@@ -4,7 +4,10 @@ import { callJson } from "../helpers/api";
 describe("transit in the OpenAPI document", () => {
   it("documents every transit route with its security", async () => {
     const { body } = await callJson("/openapi.json", {}, 200);
-    const paths = body.paths as Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, unknown> } }>>;
+    const paths = body.paths as Record<
+      string,
+      Record<string, { security?: unknown[]; requestBody?: { content: Record<string, unknown> } }>
+    >;
     for (const [path, method] of [
       ["/api/v1/keys", "post"],
       ["/api/v1/keys", "get"],
@@ -25,7 +28,9 @@ describe("transit in the OpenAPI document", () => {
       expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
       expect(paths[path][method].security).toEqual([{ apiKey: [] }]);
     }
-    expect(Object.keys(paths["/api/v1/encrypt/{name}"].post.requestBody!.content)).toEqual(["application/octet-stream"]);
+    expect(Object.keys(paths["/api/v1/encrypt/{name}"].post.requestBody!.content)).toEqual([
+      "application/octet-stream",
+    ]);
     expect(body.components.schemas).toHaveProperty("TransitKey");
     expect(body.components.schemas).toHaveProperty("EncryptRequest");
   });

@@ -50,9 +50,14 @@ describe("encrypt and decrypt", () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
     const ct = await encrypt(token, { key: name, plaintext: utf8b64("pay"), associated_data: utf8b64("order-1") });
-    expect(await decrypt(token, { key: name, ciphertext: ct.ciphertext, associated_data: utf8b64("order-1") })).toEqual({ plaintext: utf8b64("pay") });
+    expect(await decrypt(token, { key: name, ciphertext: ct.ciphertext, associated_data: utf8b64("order-1") })).toEqual(
+      { plaintext: utf8b64("pay") },
+    );
     for (const ad of [utf8b64("order-2"), undefined]) {
-      const p = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct.ciphertext, associated_data: ad } }), 400);
+      const p = await expectProblem(
+        await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct.ciphertext, associated_data: ad } }),
+        400,
+      );
       expect(p.detail).toBe("The ciphertext could not be decrypted.");
     }
   });
@@ -80,7 +85,9 @@ describe("encrypt and decrypt", () => {
     for (const ct of [...tampered, ...malformed]) {
       const p = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct } }), 400);
       expect(p.type, ct).toBe("https://llm-data-vault.dev/problems/decryption-failed");
-      expect(p.detail).toMatch(/^The ciphertext (could not be decrypted|is not a valid ldv:v<version>:<base64> envelope)\.$/);
+      expect(p.detail).toMatch(
+        /^The ciphertext (could not be decrypted|is not a valid ldv:v<version>:<base64> envelope)\.$/,
+      );
       expect(JSON.stringify(p)).not.toMatch(/tag|OperationError|AES|auth/i);
     }
   });
@@ -90,7 +97,10 @@ describe("encrypt and decrypt", () => {
     const a = await createTransitKey(token);
     const b = await createTransitKey(token);
     const ct = await encrypt(token, { key: a.name, plaintext: utf8b64("x") });
-    await expectProblem(await call("/api/v1/decrypt", { token, body: { key: b.name, ciphertext: ct.ciphertext } }), 400);
+    await expectProblem(
+      await call("/api/v1/decrypt", { token, body: { key: b.name, ciphertext: ct.ciphertext } }),
+      400,
+    );
   });
 
   it("validates bodies: wrong types, missing or doubled payloads, bad base64, unknown fields", async () => {
@@ -118,7 +128,10 @@ describe("encrypt and decrypt", () => {
     ];
     for (const [path, body, field] of cases) {
       const p = await expectProblem(await call(path, { token, body }), 422);
-      expect(p.errors?.map((e) => e.path), `${path} ${JSON.stringify(body)}`).toContain(field);
+      expect(
+        p.errors?.map((e) => e.path),
+        `${path} ${JSON.stringify(body)}`,
+      ).toContain(field);
     }
   });
 
@@ -146,8 +159,16 @@ describe("derived and convergent keys", () => {
     const { name } = await createTransitKey(token, { derived: true });
     const ctx = utf8b64("user-1");
     const ct = await encrypt(token, { key: name, plaintext: utf8b64("hi"), context: ctx });
-    expect(await decrypt(token, { key: name, ciphertext: ct.ciphertext, context: ctx })).toEqual({ plaintext: utf8b64("hi") });
-    const wrong = await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: ct.ciphertext, context: utf8b64("user-2") } }), 400);
+    expect(await decrypt(token, { key: name, ciphertext: ct.ciphertext, context: ctx })).toEqual({
+      plaintext: utf8b64("hi"),
+    });
+    const wrong = await expectProblem(
+      await call("/api/v1/decrypt", {
+        token,
+        body: { key: name, ciphertext: ct.ciphertext, context: utf8b64("user-2") },
+      }),
+      400,
+    );
     expect(wrong.type).toMatch(/decryption-failed$/);
     expect(wrong.detail).toBe("The ciphertext could not be decrypted.");
     // Context is required for derived keys, on every operation.
@@ -165,7 +186,10 @@ describe("derived and convergent keys", () => {
   it("refuses a context for a key that is not derived", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    const p = await expectProblem(await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", context: utf8b64("c") } }), 400);
+    const p = await expectProblem(
+      await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", context: utf8b64("c") } }),
+      400,
+    );
     expect(p.errors?.[0].path).toBe("$.context");
   });
 
@@ -194,7 +218,11 @@ describe("derived and convergent keys", () => {
     expect(c1.ciphertext).toBe(c2.ciphertext);
     expect(c1.ciphertext).not.toBe(a.ciphertext);
     // Rewrap keeps convergence: rewrapping the v1 ciphertext gives the v2 ciphertext.
-    const { body: rewrapped } = await callJson("/api/v1/rewrap", { token, body: { key: name, ciphertext: a.ciphertext, context: ctx } }, 200);
+    const { body: rewrapped } = await callJson(
+      "/api/v1/rewrap",
+      { token, body: { key: name, ciphertext: a.ciphertext, context: ctx } },
+      200,
+    );
     expect(rewrapped.ciphertext).toBe(c1.ciphertext);
   });
 
@@ -215,17 +243,34 @@ describe("rewrap", () => {
     const v1 = await encrypt(token, { key: name, data: { card: "4111" }, associated_data: utf8b64("ad") });
     await rotate(token, name);
     await rotate(token, name);
-    const { body } = await callJson("/api/v1/rewrap", { token, body: { key: name, ciphertext: v1.ciphertext, associated_data: utf8b64("ad") } }, 200);
+    const { body } = await callJson(
+      "/api/v1/rewrap",
+      { token, body: { key: name, ciphertext: v1.ciphertext, associated_data: utf8b64("ad") } },
+      200,
+    );
     expect(Object.keys(body).sort()).toEqual(["ciphertext", "key_version"]);
     expect(body.key_version).toBe(3);
     expect(body.ciphertext).toMatch(/^ldv:v3:/);
-    expect(await decrypt(token, { key: name, ciphertext: body.ciphertext, associated_data: utf8b64("ad") })).toEqual({ data: { card: "4111" } });
+    expect(await decrypt(token, { key: name, ciphertext: body.ciphertext, associated_data: utf8b64("ad") })).toEqual({
+      data: { card: "4111" },
+    });
     // Now v1 can be retired.
     await callJson(`/api/v1/keys/${name}`, { token, method: "PATCH", body: { min_decryption_version: 3 } }, 200);
-    await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: v1.ciphertext, associated_data: utf8b64("ad") } }), 400);
-    expect(await decrypt(token, { key: name, ciphertext: body.ciphertext, associated_data: utf8b64("ad") })).toEqual({ data: { card: "4111" } });
+    await expectProblem(
+      await call("/api/v1/decrypt", {
+        token,
+        body: { key: name, ciphertext: v1.ciphertext, associated_data: utf8b64("ad") },
+      }),
+      400,
+    );
+    expect(await decrypt(token, { key: name, ciphertext: body.ciphertext, associated_data: utf8b64("ad") })).toEqual({
+      data: { card: "4111" },
+    });
     // Tampered input is refused like decrypt.
-    await expectProblem(await call("/api/v1/rewrap", { token, body: { key: name, ciphertext: body.ciphertext.slice(0, -4) + "AAAA" } }), 400);
+    await expectProblem(
+      await call("/api/v1/rewrap", { token, body: { key: name, ciphertext: body.ciphertext.slice(0, -4) + "AAAA" } }),
+      400,
+    );
     const events = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.rewrap");
     expect(events.map((e) => e.outcome)).toEqual(["success", "error"]);
   });
@@ -249,7 +294,11 @@ describe("data keys", () => {
   it("wrapped only when plaintext is false; bits and derived context are honoured", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    const { body } = await callJson("/api/v1/datakey", { token, body: { key: name, plaintext: false, bits: 512 } }, 200);
+    const { body } = await callJson(
+      "/api/v1/datakey",
+      { token, body: { key: name, plaintext: false, bits: 512 } },
+      200,
+    );
     expect(body).not.toHaveProperty("plaintext");
     const opened = await decrypt(token, { key: name, ciphertext: body.ciphertext });
     expect(fromB64(opened.plaintext!)).toHaveLength(64);
@@ -257,7 +306,9 @@ describe("data keys", () => {
     const ctx = utf8b64("app-1");
     const d = await callJson("/api/v1/datakey", { token, body: { key: derived.name, context: ctx, bits: 128 } }, 200);
     expect(fromB64(d.body.plaintext)).toHaveLength(16);
-    expect(await decrypt(token, { key: derived.name, ciphertext: d.body.ciphertext, context: ctx })).toEqual({ plaintext: d.body.plaintext });
+    expect(await decrypt(token, { key: derived.name, ciphertext: d.body.ciphertext, context: ctx })).toEqual({
+      plaintext: d.body.plaintext,
+    });
   });
 });
 
@@ -268,7 +319,10 @@ describe("decrypt audit", () => {
     const secret = "PLAINTEXT-CANARY-42";
     const ct = await encrypt(token, { key: name, plaintext: utf8b64(secret) });
     await decrypt(token, { key: name, ciphertext: ct.ciphertext });
-    await expectProblem(await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: tamperLast(ct.ciphertext) } }), 400);
+    await expectProblem(
+      await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: tamperLast(ct.ciphertext) } }),
+      400,
+    );
     await callJson("/api/v1/datakey", { token, body: { key: name } }, 200);
     const events = await auditEvents(tenant.id);
     const decrypts = events.filter((e) => e.action === "transit.decrypt");

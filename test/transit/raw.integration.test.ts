@@ -44,10 +44,16 @@ describe("raw octet-stream encrypt and decrypt", () => {
     expect(res.headers.get("content-type")).toBe("application/octet-stream");
     expect(equalBytes(new Uint8Array(await res.arrayBuffer()), plaintext)).toBe(true);
 
-    const over = await expectProblem(await call(`/api/v1/encrypt/${name}`, { token, raw: new Uint8Array(10 * MiB + 1), headers: OCTET }), 413);
+    const over = await expectProblem(
+      await call(`/api/v1/encrypt/${name}`, { token, raw: new Uint8Array(10 * MiB + 1), headers: OCTET }),
+      413,
+    );
     expect(over.detail).toContain(String(10 * MiB));
     expect((over as Record<string, unknown>).limit_bytes).toBe(10 * MiB);
-    const overDecrypt = await expectProblem(await rawDecrypt(token, name, new Uint8Array(framedLength(10 * MiB) + 1)), 413);
+    const overDecrypt = await expectProblem(
+      await rawDecrypt(token, name, new Uint8Array(framedLength(10 * MiB) + 1)),
+      413,
+    );
     expect(overDecrypt.detail).toContain(String(framedLength(10 * MiB)));
   });
 
@@ -116,7 +122,9 @@ describe("raw octet-stream encrypt and decrypt", () => {
       expect(p.type, label).toBe("https://llm-data-vault.dev/problems/decryption-failed");
     }
     await expectProblem(await rawDecrypt(token, other.name, bytes), 400);
-    const failures = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.decrypt" && e.outcome === "error");
+    const failures = (await auditEvents(tenant.id)).filter(
+      (e) => e.action === "transit.decrypt" && e.outcome === "error",
+    );
     expect(failures.length).toBe(variants.length + 1);
   });
 
@@ -129,7 +137,15 @@ describe("raw octet-stream encrypt and decrypt", () => {
     const { bytes } = await rawEncrypt(token, derived.name, plaintext, `?context=${ctx}&associated_data=${ad}`);
     const ok = await rawDecrypt(token, derived.name, bytes, `?context=${ctx}&associated_data=${ad}`);
     expect(equalBytes(new Uint8Array(await ok.arrayBuffer()), plaintext)).toBe(true);
-    await expectProblem(await rawDecrypt(token, derived.name, bytes, `?context=${encodeURIComponent(utf8b64("ctx-2"))}&associated_data=${ad}`), 400);
+    await expectProblem(
+      await rawDecrypt(
+        token,
+        derived.name,
+        bytes,
+        `?context=${encodeURIComponent(utf8b64("ctx-2"))}&associated_data=${ad}`,
+      ),
+      400,
+    );
     await expectProblem(await rawDecrypt(token, derived.name, bytes, `?context=${ctx}`), 400);
     const noCtx = await expectProblem(await rawDecrypt(token, derived.name, bytes), 400);
     expect(noCtx.errors?.[0].path).toBe("$query.context");
@@ -150,17 +166,42 @@ describe("raw octet-stream encrypt and decrypt", () => {
   it("refuses other media types, convergent keys, hmac keys and bad query values", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    await expectProblem(await call(`/api/v1/encrypt/${name}`, { token, raw: "hello", headers: { "Content-Type": "text/plain" } }), 415);
+    await expectProblem(
+      await call(`/api/v1/encrypt/${name}`, { token, raw: "hello", headers: { "Content-Type": "text/plain" } }),
+      415,
+    );
     await expectProblem(await call(`/api/v1/encrypt/${name}`, { token, body: { plaintext: "" } }), 415);
-    await expectProblem(await call(`/api/v1/decrypt/${name}`, { token, raw: "{}", headers: { "Content-Type": "application/json" } }), 415);
+    await expectProblem(
+      await call(`/api/v1/decrypt/${name}`, { token, raw: "{}", headers: { "Content-Type": "application/json" } }),
+      415,
+    );
     const conv = await createTransitKey(token, { derived: true, convergent: true });
-    const p = await expectProblem(await call(`/api/v1/encrypt/${conv.name}?context=${utf8b64("c")}`, { token, raw: new Uint8Array(4), headers: OCTET }), 400);
+    const p = await expectProblem(
+      await call(`/api/v1/encrypt/${conv.name}?context=${utf8b64("c")}`, {
+        token,
+        raw: new Uint8Array(4),
+        headers: OCTET,
+      }),
+      400,
+    );
     expect(p.detail).toMatch(/convergent/);
     const h = await createTransitKey(token, { type: "hmac-sha256" });
-    await expectProblem(await call(`/api/v1/encrypt/${h.name}`, { token, raw: new Uint8Array(4), headers: OCTET }), 400);
-    await expectProblem(await call(`/api/v1/encrypt/${name}?key_version=abc`, { token, raw: new Uint8Array(4), headers: OCTET }), 422);
-    await expectProblem(await call(`/api/v1/encrypt/${name}?bogus=1`, { token, raw: new Uint8Array(4), headers: OCTET }), 422);
-    await expectProblem(await call(`/api/v1/encrypt/${name}?associated_data=***`, { token, raw: new Uint8Array(4), headers: OCTET }), 422);
+    await expectProblem(
+      await call(`/api/v1/encrypt/${h.name}`, { token, raw: new Uint8Array(4), headers: OCTET }),
+      400,
+    );
+    await expectProblem(
+      await call(`/api/v1/encrypt/${name}?key_version=abc`, { token, raw: new Uint8Array(4), headers: OCTET }),
+      422,
+    );
+    await expectProblem(
+      await call(`/api/v1/encrypt/${name}?bogus=1`, { token, raw: new Uint8Array(4), headers: OCTET }),
+      422,
+    );
+    await expectProblem(
+      await call(`/api/v1/encrypt/${name}?associated_data=***`, { token, raw: new Uint8Array(4), headers: OCTET }),
+      422,
+    );
     await expectProblem(await call(`/api/v1/encrypt/nope`, { token, raw: new Uint8Array(4), headers: OCTET }), 404);
     await expectProblem(await call(`/api/v1/decrypt/nope`, { token, raw: new Uint8Array(4), headers: OCTET }), 404);
   });

@@ -1,12 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DecryptionError } from "../../src/shared/crypto/aes-gcm";
-import { decryptingStream, encryptingStream, framedLength, HEADER_BYTES, readAll, SEGMENT_OVERHEAD, streamBindings } from "../../src/shared/transit/stream";
+import {
+  decryptingStream,
+  encryptingStream,
+  framedLength,
+  HEADER_BYTES,
+  readAll,
+  SEGMENT_OVERHEAD,
+  streamBindings,
+} from "../../src/shared/transit/stream";
 
 const SEGMENT = 1024;
 
 async function aesKey(): Promise<CryptoKey> {
-  return (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])) as CryptoKey;
+  return (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, [
+    "encrypt",
+    "decrypt",
+  ])) as CryptoKey;
 }
 
 function chunksOf(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array> {
@@ -78,9 +89,15 @@ describe("stream framing", () => {
       await expect(openFramed(key, framed.subarray(0, cut))).rejects.toBeInstanceOf(DecryptionError);
     }
     // Dropping the final segment exactly at a boundary is caught by the final flag.
-    await expect(openFramed(key, framed.subarray(0, HEADER_BYTES + 2 * (SEGMENT + SEGMENT_OVERHEAD)))).rejects.toBeInstanceOf(DecryptionError);
-    await expect(openFramed(key, framed, [], streamBindings("tnt_2", "key", 3))).rejects.toBeInstanceOf(DecryptionError);
-    await expect(openFramed(key, framed, [], streamBindings("tnt_1", "key", 3, new Uint8Array([1])))).rejects.toBeInstanceOf(DecryptionError);
+    await expect(
+      openFramed(key, framed.subarray(0, HEADER_BYTES + 2 * (SEGMENT + SEGMENT_OVERHEAD))),
+    ).rejects.toBeInstanceOf(DecryptionError);
+    await expect(openFramed(key, framed, [], streamBindings("tnt_2", "key", 3))).rejects.toBeInstanceOf(
+      DecryptionError,
+    );
+    await expect(
+      openFramed(key, framed, [], streamBindings("tnt_1", "key", 3, new Uint8Array([1]))),
+    ).rejects.toBeInstanceOf(DecryptionError);
     await expect(openFramed(await aesKey(), framed)).rejects.toBeInstanceOf(DecryptionError);
   });
 

@@ -23,7 +23,10 @@ type CaseMode = "keep" | "lower" | "upper";
 class Builder {
   text = "";
   spans: Span[] = [];
-  constructor(private mode: CaseMode, private rng: Rng) {}
+  constructor(
+    private mode: CaseMode,
+    private rng: Rng,
+  ) {}
   add(s: string, type?: SpanType): void {
     let mode = this.mode;
     // Now and then one value is typed in lower or upper case inside normal text.
@@ -35,7 +38,16 @@ class Builder {
 }
 
 const TITLES = ["Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mr", "Ms", "Dr", "Sir", "Herr", "Frau", "Mme", "Sra.", "Sig."];
-const DOMAINS = ["example.com", "mail.com", "gmail.com", "outlook.com", "corp.example.org", "web.de", "yahoo.co.uk", "proton.me"];
+const DOMAINS = [
+  "example.com",
+  "mail.com",
+  "gmail.com",
+  "outlook.com",
+  "corp.example.org",
+  "web.de",
+  "yahoo.co.uk",
+  "proton.me",
+];
 
 export class Generator {
   private pools: Pools;
@@ -44,21 +56,38 @@ export class Generator {
   }
 
   private ascii(s: string): string {
-    return s.normalize("NFD").replace(/[^\x20-\x7e]/g, "").replace(/[^A-Za-z]/g, "").toLowerCase() || "user";
+    return (
+      s
+        .normalize("NFD")
+        .replace(/[^\x20-\x7e]/g, "")
+        .replace(/[^A-Za-z]/g, "")
+        .toLowerCase() || "user"
+    );
   }
 
   private email(): string {
     const p = this.pools.person();
     const r = this.rng.next();
-    const local = r < 0.4 ? `${this.ascii(p.first)}.${this.ascii(p.last)}` : r < 0.7 ? `${this.ascii(p.first)}${this.rng.int(99)}` : `${this.ascii(p.first)[0]}${this.ascii(p.last)}`;
+    const local =
+      r < 0.4
+        ? `${this.ascii(p.first)}.${this.ascii(p.last)}`
+        : r < 0.7
+          ? `${this.ascii(p.first)}${this.rng.int(99)}`
+          : `${this.ascii(p.first)[0]}${this.ascii(p.last)}`;
     return `${local}@${this.rng.pick(DOMAINS)}`;
   }
 
   private phone(): string {
     const d = (n: number) => Array.from({ length: n }, () => String(this.rng.int(10))).join("");
     return this.rng.pick([
-      () => `+1 ${d(3)}-${d(3)}-${d(4)}`, () => `(${d(3)}) ${d(3)}-${d(4)}`, () => `+44 7${d(3)} ${d(6)}`, () => `0${d(2)} ${d(4)} ${d(4)}`,
-      () => `0${d(1)}.${d(2)}.${d(2)}.${d(2)}.${d(2)}`, () => `+49 ${d(3)} ${d(7)}`, () => `0${d(2)}-${d(4)}-${d(4)}`, () => `${d(3)}.${d(3)}.${d(4)}`,
+      () => `+1 ${d(3)}-${d(3)}-${d(4)}`,
+      () => `(${d(3)}) ${d(3)}-${d(4)}`,
+      () => `+44 7${d(3)} ${d(6)}`,
+      () => `0${d(2)} ${d(4)} ${d(4)}`,
+      () => `0${d(1)}.${d(2)}.${d(2)}.${d(2)}.${d(2)}`,
+      () => `+49 ${d(3)} ${d(7)}`,
+      () => `0${d(2)}-${d(4)}-${d(4)}`,
+      () => `${d(3)}.${d(3)}.${d(4)}`,
     ])();
   }
 
@@ -66,10 +95,27 @@ export class Generator {
     const y = 1950 + this.rng.int(76);
     const m = 1 + this.rng.int(12);
     const day = 1 + this.rng.int(28);
-    const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const months = [
+      "January",
+      "February",
+      "March",
+      "April",
+      "May",
+      "June",
+      "July",
+      "August",
+      "September",
+      "October",
+      "November",
+      "December",
+    ];
     return this.rng.pick([
-      () => `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`, () => `${m}/${day}/${y}`, () => `${day}.${m}.${y}`,
-      () => `${months[m - 1]} ${day}, ${y}`, () => `${day} ${months[m - 1]} ${y}`, () => `${months[m - 1].slice(0, 3)} ${day}`,
+      () => `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
+      () => `${m}/${day}/${y}`,
+      () => `${day}.${m}.${y}`,
+      () => `${months[m - 1]} ${day}, ${y}`,
+      () => `${day} ${months[m - 1]} ${y}`,
+      () => `${months[m - 1].slice(0, 3)} ${day}`,
     ])();
   }
 
@@ -172,7 +218,10 @@ export class Generator {
       this.fill(b, this.rng.next() < 0.5 ? this.rng.pick(PLAIN) : this.rng.pick(PROSE));
       return b;
     }
-    const slots = this.rng.next() < 0.35 ? [this.rng.pick(["P", "PF", "PLAST", "L", "C", "A", "O", "PR", "J", "W", "O", "PR"])] : this.fieldSlots();
+    const slots =
+      this.rng.next() < 0.35
+        ? [this.rng.pick(["P", "PF", "PLAST", "L", "C", "A", "O", "PR", "J", "W", "O", "PR"])]
+        : this.fieldSlots();
     for (const s of slots) {
       b.add(`${this.rng.pick(FIELDS[s])}${sep}`);
       this.slot(b, s);
@@ -244,7 +293,18 @@ export class Generator {
   /** One training example in a register chosen by weight. */
   example(): Example {
     const r = this.rng.next();
-    const ex = r < 0.5 ? this.prose() : r < 0.63 ? this.form() : r < 0.75 ? this.json() : r < 0.85 ? this.csv() : r < 0.93 ? this.log() : this.short();
+    const ex =
+      r < 0.5
+        ? this.prose()
+        : r < 0.63
+          ? this.form()
+          : r < 0.75
+            ? this.json()
+            : r < 0.85
+              ? this.csv()
+              : r < 0.93
+                ? this.log()
+                : this.short();
     return { text: ex.text, spans: ex.spans };
   }
 }

@@ -5,7 +5,16 @@
  * the source of src/shared/pii/tagger/weights.ts. The same seed and options give the same file.
  */
 import { decode } from "../../src/shared/pii/tagger/decode";
-import { allowed, features, HASH_BITS, MAX_FEATURES, N_TAGS, TAGS, tokenize, type Tokens } from "../../src/shared/pii/tagger/features";
+import {
+  allowed,
+  features,
+  HASH_BITS,
+  MAX_FEATURES,
+  N_TAGS,
+  TAGS,
+  tokenize,
+  type Tokens,
+} from "../../src/shared/pii/tagger/features";
 import { expandWeights } from "../../src/shared/pii/tagger/tagger";
 import { Generator, type Example } from "./generate";
 import { Rng } from "./rng";
@@ -38,7 +47,7 @@ function goldTags(t: Tokens, ex: Example): Uint8Array {
 
 function spanSet(tags: Uint8Array): Set<string> {
   const out = new Set<string>();
-  for (let i = 0; i < tags.length; ) {
+  for (let i = 0; i < tags.length;) {
     if (tags[i] === 0) {
       i++;
       continue;
@@ -69,7 +78,9 @@ export function train(opts: TrainOptions): string {
     const t = tokenize(ex.text);
     held.push({ t, gold: goldTags(t, ex) });
   }
-  console.log(`generated ${data.length} examples, ${data.reduce((a, d) => a + d.t.starts.length, 0)} tokens in ${Date.now() - t0} ms`);
+  console.log(
+    `generated ${data.length} examples, ${data.reduce((a, d) => a + d.t.starts.length, 0)} tokens in ${Date.now() - t0} ms`,
+  );
 
   const size = (1 << HASH_BITS) * N_TAGS;
   const w = new Float32Array(size);
@@ -128,10 +139,14 @@ export function train(opts: TrainOptions): string {
   const exactFloor = sortedMax[Math.floor(sortedMax.length * (1 - opts.exact))];
   // Only the `keep` buckets with the largest weights ship; the rest (rare features) are dropped.
   const keepFloor = sortedMax.length > opts.keep ? sortedMax[sortedMax.length - opts.keep] : 0;
-  for (let b = 0; b < 1 << HASH_BITS; b++) if (bucketMax[b] < keepFloor) for (let y = 0; y < N_TAGS; y++) avg[b * N_TAGS + y] = 0;
+  for (let b = 0; b < 1 << HASH_BITS; b++)
+    if (bucketMax[b] < keepFloor) for (let y = 0; y < N_TAGS; y++) avg[b * N_TAGS + y] = 0;
   const exact: number[] = [];
   for (let b = 0; b < 1 << HASH_BITS; b++) if (bucketMax[b] >= exactFloor) exact.push(b);
-  const mags = Array.from(avg.filter((x) => x !== 0), Math.abs).sort((a, b) => a - b);
+  const mags = Array.from(
+    avg.filter((x) => x !== 0),
+    Math.abs,
+  ).sort((a, b) => a - b);
   const s0 = mags[Math.floor(mags.length * opts.prune)];
   const k = 127 / Math.log(exactFloor / s0 + 1);
   const q = new Int8Array(size);
@@ -146,17 +161,20 @@ export function train(opts: TrainOptions): string {
       q[b * N_TAGS + y] = 0;
     }
   }
-  console.log(`weights: ${mags.length} non-zero, ${exact.length} exact buckets (|w| ≥ ${exactFloor.toFixed(1)}), s0 ${s0.toPrecision(4)}, k ${k.toPrecision(4)}`);
+  console.log(
+    `weights: ${mags.length} non-zero, ${exact.length} exact buckets (|w| ≥ ${exactFloor.toFixed(1)}), s0 ${s0.toPrecision(4)}, k ${k.toPrecision(4)}`,
+  );
 
   // Held-out generated texts (not an evaluation of the detector: same generator).
   const tags = new Uint8Array(4096);
   const margins = new Float64Array(4096);
   const buckets: number[] = [];
   for (let b = 0; b < 1 << HASH_BITS; b++) {
-    for (let y = 0; y < N_TAGS; y++) if (q[b * N_TAGS + y] !== 0) {
-      buckets.push(b);
-      break;
-    }
+    for (let y = 0; y < N_TAGS; y++)
+      if (q[b * N_TAGS + y] !== 0) {
+        buckets.push(b);
+        break;
+      }
   }
   const bytes: number[] = [];
   let last = -1;
@@ -179,9 +197,21 @@ export function train(opts: TrainOptions): string {
   let bin = "";
   for (const x of bytes) bin += String.fromCharCode(x);
   const data64 = btoa(bin);
-  const shipped = { bits: HASH_BITS, tags: N_TAGS, s0: Number(s0.toPrecision(6)), k: Number(k.toPrecision(6)), buckets: buckets.length, data: data64, exact, exactWeights };
+  const shipped = {
+    bits: HASH_BITS,
+    tags: N_TAGS,
+    s0: Number(s0.toPrecision(6)),
+    k: Number(k.toPrecision(6)),
+    buckets: buckets.length,
+    data: data64,
+    exact,
+    exactWeights,
+  };
   const expanded = expandWeights(shipped);
-  for (const [label, wts] of [["float", avg], ["shipped", expanded]] as const) {
+  for (const [label, wts] of [
+    ["float", avg],
+    ["shipped", expanded],
+  ] as const) {
     const c = new Map<string, number[]>();
     for (const { t, gold } of held) {
       const n = gold.length;
@@ -193,10 +223,14 @@ export function train(opts: TrainOptions): string {
       for (const s of ps) at(s)[gs.has(s) ? 0 : 1]++;
       for (const s of gs) if (!ps.has(s)) at(s)[2]++;
     }
-    const row = [...c].sort().map(([k, [tp, fp, fn]]) => `${TAGS[Number(k)].slice(2)} P ${(tp / (tp + fp)).toFixed(3)} R ${(tp / (tp + fn)).toFixed(3)}`);
+    const row = [...c]
+      .sort()
+      .map(
+        ([k, [tp, fp, fn]]) =>
+          `${TAGS[Number(k)].slice(2)} P ${(tp / (tp + fp)).toFixed(3)} R ${(tp / (tp + fn)).toFixed(3)}`,
+      );
     console.log(`held-out generated spans, exact (${label}): ${row.join("; ")}`);
   }
-
 
   const src = `/**
  * Weights of the PII sequence tagger, generated by \`npm run pii:train\` (training/pii-tagger,

@@ -26,7 +26,11 @@ import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
 import { transitRoutes } from "./routes/transit";
 import { transitKeyRoutes } from "./routes/transit-keys";
-import { RAW_CIPHERTEXT_LIMIT_BYTES, RAW_PLAINTEXT_LIMIT_BYTES, TRANSIT_JSON_LIMIT_BYTES } from "../../src/shared/transit/limits";
+import {
+  RAW_CIPHERTEXT_LIMIT_BYTES,
+  RAW_PLAINTEXT_LIMIT_BYTES,
+  TRANSIT_JSON_LIMIT_BYTES,
+} from "../../src/shared/transit/limits";
 
 const app = router();
 
@@ -44,14 +48,26 @@ app.use("/api/v1/datasets/:id/records", bodyGuard({ maxBytes: MAX_RECORD_BODY_BY
 app.use("/api/v1/datasets/:id/records/:recordId", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
 // Transit: raw octet-stream bodies up to 10 MiB of plaintext (framed ciphertext for
 // decrypt), and room for 1000-item batches on the JSON operations.
-app.use("/api/v1/encrypt/:name", bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
-app.use("/api/v1/decrypt/:name", bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }));
-for (const op of ["encrypt", "decrypt", "rewrap"]) app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
+app.use(
+  "/api/v1/encrypt/:name",
+  bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }),
+);
+app.use(
+  "/api/v1/decrypt/:name",
+  bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }),
+);
+for (const op of ["encrypt", "decrypt", "rewrap"])
+  app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
 // Imports: a file body (NDJSON, CSV, Parquet, maybe gzip) up to 100 MiB, streamed; parts likewise.
 // (A JSON body there, the upload's options, keeps the default JSON limit.)
 const importFileGuard = bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: IMPORT_BODY_TYPES });
-app.use("/api/v1/datasets/:id/imports", (c, next) => (IMPORT_BODY_TYPES.test(c.req.header("content-type") ?? "") ? importFileGuard(c, next) : next()));
-app.use("/api/v1/datasets/:id/imports/:importId/parts/:part", bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: /^application\/octet-stream/i }));
+app.use("/api/v1/datasets/:id/imports", (c, next) =>
+  IMPORT_BODY_TYPES.test(c.req.header("content-type") ?? "") ? importFileGuard(c, next) : next(),
+);
+app.use(
+  "/api/v1/datasets/:id/imports/:importId/parts/:part",
+  bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: /^application\/octet-stream/i }),
+);
 app.use("/api/*", bodyGuard());
 // Every JSON body is read once, under the I-JSON rules, after its guard allowed it.
 app.use("/api/*", jsonBody);

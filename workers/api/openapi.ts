@@ -6,10 +6,20 @@ import { validationFailed, type FieldError } from "../../src/shared/errors";
 import { ProblemSchema } from "../../src/shared/schema/common";
 import type { AppEnv } from "./context";
 
-const TARGET_ROOT: Record<string, string> = { json: "$", query: "$query", param: "$path", header: "$header", form: "$form" };
+const TARGET_ROOT: Record<string, string> = {
+  json: "$",
+  query: "$query",
+  param: "$path",
+  header: "$header",
+  form: "$form",
+};
 
 const segment = (p: string, k: PropertyKey) =>
-  typeof k === "number" ? `${p}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${p}.${String(k)}` : `${p}[${JSON.stringify(String(k))}]`;
+  typeof k === "number"
+    ? `${p}[${k}]`
+    : /^[A-Za-z_$][\w$]*$/.test(String(k))
+      ? `${p}.${String(k)}`
+      : `${p}[${JSON.stringify(String(k))}]`;
 
 type Issue = ZodError["issues"][number];
 

@@ -71,34 +71,41 @@ export default {
     // Messages of one batch run concurrently (they are usually chunks of different ranges),
     // at most MESSAGE_CONCURRENCY at a time: locally, `wrangler dev` stalled with 8 at once.
     await eachLimited(batch.messages, MESSAGE_CONCURRENCY, async (message) => {
-        const parsed = JobMessageSchema.safeParse(message.body);
-        if (!parsed.success) {
-          // A message no version of this consumer can read will never succeed: drop it loudly.
-          console.error(JSON.stringify({ level: "error", msg: "unreadable queue message", id: message.id, issues: parsed.error.issues.length }));
-          message.ack();
-          return;
-        }
-        try {
-          await withDeadline(dead ? deadLetter(env, parsed.data) : runJobMessage(env, parsed.data), deadlineMs(env));
-          message.ack();
-        } catch (err) {
-          const stalled = err instanceof MessageDeadlineError;
-          // Ids and counts only: never record content.
-          console.error(
-            JSON.stringify({
-              level: "error",
-              msg: stalled ? "job message did not settle before its deadline" : "job message failed",
-              id: message.id,
-              dead,
-              attempts: message.attempts,
-              job_id: parsed.data.job_id,
-              range: parsed.data.type === "job.chunk" ? (parsed.data.range ?? null) : null,
-              error: describeFailure(err),
-            }),
-          );
-          if (!dead) await noteFailure(env, parsed.data, err).catch(() => undefined);
-          message.retry({ delaySeconds: backoff(env, message.attempts) });
-        }
+      const parsed = JobMessageSchema.safeParse(message.body);
+      if (!parsed.success) {
+        // A message no version of this consumer can read will never succeed: drop it loudly.
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: "unreadable queue message",
+            id: message.id,
+            issues: parsed.error.issues.length,
+          }),
+        );
+        message.ack();
+        return;
+      }
+      try {
+        await withDeadline(dead ? deadLetter(env, parsed.data) : runJobMessage(env, parsed.data), deadlineMs(env));
+        message.ack();
+      } catch (err) {
+        const stalled = err instanceof MessageDeadlineError;
+        // Ids and counts only: never record content.
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: stalled ? "job message did not settle before its deadline" : "job message failed",
+            id: message.id,
+            dead,
+            attempts: message.attempts,
+            job_id: parsed.data.job_id,
+            range: parsed.data.type === "job.chunk" ? (parsed.data.range ?? null) : null,
+            error: describeFailure(err),
+          }),
+        );
+        if (!dead) await noteFailure(env, parsed.data, err).catch(() => undefined);
+        message.retry({ delaySeconds: backoff(env, message.attempts) });
+      }
     });
   },
 } satisfies ExportedHandler<Env>;

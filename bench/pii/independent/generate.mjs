@@ -14,12 +14,38 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  CITIES, COUNTRIES, HARD_NEGATIVES, NAMES, NATIVE_NAMES, STREETS, WORD_NAME_SURNAMES, WORD_NAMES,
+  CITIES,
+  COUNTRIES,
+  HARD_NEGATIVES,
+  NAMES,
+  NATIVE_NAMES,
+  STREETS,
+  WORD_NAME_SURNAMES,
+  WORD_NAMES,
 } from "./pools.mjs";
 import { DEV, TEST } from "./templates.mjs";
 import {
-  IBAN_OF_REGION, aba, abaValid, address, asciiSlug, calendarDay, card, dateText, email, iban, ibanValid, ipv4, ipv6,
-  luhnValid, notCard, phone, poBox, rng, shape, ssn, url,
+  IBAN_OF_REGION,
+  aba,
+  abaValid,
+  address,
+  asciiSlug,
+  calendarDay,
+  card,
+  dateText,
+  email,
+  iban,
+  ibanValid,
+  ipv4,
+  ipv6,
+  luhnValid,
+  notCard,
+  phone,
+  poBox,
+  rng,
+  shape,
+  ssn,
+  url,
 } from "./values.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,7 +93,8 @@ function splitPools() {
   };
   const sets = [];
   for (const [k, v] of Object.entries(NAMES)) {
-    const g = take(v.given), s = take(v.surname);
+    const g = take(v.given),
+      s = take(v.surname);
     dev.names[k] = { given: g.dev, surname: s.dev };
     test.names[k] = { given: g.test, surname: s.test };
     sets.push(test.names[k].given, test.names[k].surname);
@@ -85,7 +112,10 @@ function splitPools() {
     sets.push(test.streets[k]);
   }
   const lists = [
-    ["native", NATIVE_NAMES], ["wordNames", WORD_NAMES], ["wordSurnames", WORD_NAME_SURNAMES], ["countries", COUNTRIES],
+    ["native", NATIVE_NAMES],
+    ["wordNames", WORD_NAMES],
+    ["wordSurnames", WORD_NAME_SURNAMES],
+    ["countries", COUNTRIES],
   ];
   for (const [name, src] of lists) {
     const h = take(src);
@@ -114,8 +144,12 @@ class Writer {
   text = "";
   spans = [];
   negatives = [];
-  constructor(caseFn) { this.caseFn = caseFn; }
-  lit(s, raw = false) { this.text += raw ? s : this.caseFn(s); }
+  constructor(caseFn) {
+    this.caseFn = caseFn;
+  }
+  lit(s, raw = false) {
+    this.text += raw ? s : this.caseFn(s);
+  }
   label(value, type) {
     const v = this.caseFn(value);
     this.spans.push({ start: this.text.length, end: this.text.length + v.length, type });
@@ -157,90 +191,171 @@ function makeContext(r, P) {
     region,
     fill(slot) {
       switch (slot) {
-        case "NAME": return ["PERSON", p1.full];
-        case "NAME2": return ["PERSON", p2.full];
-        case "GIVEN": return ["PERSON", p1.given];
-        case "GIVEN2": return ["PERSON", p2.given];
-        case "SURNAME": return ["PERSON", p1.surname];
+        case "NAME":
+          return ["PERSON", p1.full];
+        case "NAME2":
+          return ["PERSON", p2.full];
+        case "GIVEN":
+          return ["PERSON", p1.given];
+        case "GIVEN2":
+          return ["PERSON", p2.given];
+        case "SURNAME":
+          return ["PERSON", p1.surname];
         case "WNAME": {
           const full = () => (r.chance(0.5) ? `${wname().given} ${wname().surname}` : wname().given);
           return ["PERSON", once("WNAME", full)];
         }
-        case "WGIVEN": return ["PERSON", wname().given];
-        case "NATIVE": return ["PERSON", once("NATIVE", () => r.pick(P.native).name)];
-        case "CITY": return ["LOCATION", city[0]];
-        case "CITY2": return ["LOCATION", once(slot, () => r.pick(cities.filter((c) => c !== city))[0])];
-        case "COUNTRY": return ["LOCATION", once(slot, () => r.pick(P.countries))];
-        case "ADDRESS": return ["STREET_ADDRESS", once(slot, () => address(r, region, street(), city, true))];
-        case "MLADDRESS": return ["STREET_ADDRESS", once(slot, () => {
-          // The same address written over lines, as on an envelope: still one span.
-          const a = address(r, region, street(), city, true);
-          if (region === "us") return a.replace(/, /, "\n"); // street line / "City, ST 12345"
-          if (region === "br") return a.replace(/ - /, "\n");
-          return a.replace(/, (?=[^,]*$)/, "\n");
-        })];
-        case "STREET": return ["STREET_ADDRESS", once(slot, () => address(r, region, street(), city, false))];
-        case "POBOX": return ["STREET_ADDRESS", once(slot, () => poBox(r, region, city))];
-        case "PHONE": case "PHONE2": return ["PHONE", once(slot, () => phone(r, region))];
-        case "DATE": case "DATE2": return ["DATE_TIME", once(slot, () => dateText(r, region))];
-        case "DOB": return ["DATE_TIME", once(slot, () => {
-          // A birth date names its year: draw notations until one does.
-          for (;;) {
-            const day = calendarDay(r, 1935, 2008);
-            const v = dateText(r, region, day);
-            if (v.includes(String(day.y)) || /\d[./-]\d{1,2}[./-]\d/.test(v)) return v;
-          }
-        })];
-        case "YEAR": return ["DATE_TIME", once(slot, () => String(r.int(1938, 2015)))];
-        case "EXP": return ["DATE_TIME", once(slot, () => {
-          const month = pad2(r.int(1, 12));
-          return `${month}/${r.chance(0.8) ? r.int(25, 33) : r.int(2025, 2033)}`;
-        })];
+        case "WGIVEN":
+          return ["PERSON", wname().given];
+        case "NATIVE":
+          return ["PERSON", once("NATIVE", () => r.pick(P.native).name)];
+        case "CITY":
+          return ["LOCATION", city[0]];
+        case "CITY2":
+          return ["LOCATION", once(slot, () => r.pick(cities.filter((c) => c !== city))[0])];
+        case "COUNTRY":
+          return ["LOCATION", once(slot, () => r.pick(P.countries))];
+        case "ADDRESS":
+          return ["STREET_ADDRESS", once(slot, () => address(r, region, street(), city, true))];
+        case "MLADDRESS":
+          return [
+            "STREET_ADDRESS",
+            once(slot, () => {
+              // The same address written over lines, as on an envelope: still one span.
+              const a = address(r, region, street(), city, true);
+              if (region === "us") return a.replace(/, /, "\n"); // street line / "City, ST 12345"
+              if (region === "br") return a.replace(/ - /, "\n");
+              return a.replace(/, (?=[^,]*$)/, "\n");
+            }),
+          ];
+        case "STREET":
+          return ["STREET_ADDRESS", once(slot, () => address(r, region, street(), city, false))];
+        case "POBOX":
+          return ["STREET_ADDRESS", once(slot, () => poBox(r, region, city))];
+        case "PHONE":
+        case "PHONE2":
+          return ["PHONE", once(slot, () => phone(r, region))];
+        case "DATE":
+        case "DATE2":
+          return ["DATE_TIME", once(slot, () => dateText(r, region))];
+        case "DOB":
+          return [
+            "DATE_TIME",
+            once(slot, () => {
+              // A birth date names its year: draw notations until one does.
+              for (;;) {
+                const day = calendarDay(r, 1935, 2008);
+                const v = dateText(r, region, day);
+                if (v.includes(String(day.y)) || /\d[./-]\d{1,2}[./-]\d/.test(v)) return v;
+              }
+            }),
+          ];
+        case "YEAR":
+          return ["DATE_TIME", once(slot, () => String(r.int(1938, 2015)))];
+        case "EXP":
+          return [
+            "DATE_TIME",
+            once(slot, () => {
+              const month = pad2(r.int(1, 12));
+              return `${month}/${r.chance(0.8) ? r.int(25, 33) : r.int(2025, 2033)}`;
+            }),
+          ];
         case "EMAIL": {
           const native = cache.has("NATIVE") || !p1.given;
           const make = () => (native ? email(r, "user" + r.int(10, 999), "") : email(r, p1.given, p1.surname));
           return ["EMAIL", once(slot, make)];
         }
-        case "EMAIL2": return ["EMAIL", once(slot, () => email(r, p2.given, p2.surname))];
-        case "IBAN": return ["IBAN", once(slot, () => iban(r, IBAN_OF_REGION[region]))];
-        case "CARD": return ["CREDIT_CARD", once(slot, () => card(r).value)];
-        case "SSN": return ["US_SSN", once(slot, () => ssn(r))];
-        case "IP4": return ["IP_ADDRESS", once(slot, () => ipv4(r))];
-        case "IP6": return ["IP_ADDRESS", once(slot, () => ipv6(r))];
-        case "URL": return ["URL", once(slot, () => url(r, asciiSlug(p1.full).replace(/\./g, "-") || "me"))];
-        case "ABA": return ["US_BANK_ROUTING", once(slot, () => aba(r))];
+        case "EMAIL2":
+          return ["EMAIL", once(slot, () => email(r, p2.given, p2.surname))];
+        case "IBAN":
+          return ["IBAN", once(slot, () => iban(r, IBAN_OF_REGION[region]))];
+        case "CARD":
+          return ["CREDIT_CARD", once(slot, () => card(r).value)];
+        case "SSN":
+          return ["US_SSN", once(slot, () => ssn(r))];
+        case "IP4":
+          return ["IP_ADDRESS", once(slot, () => ipv4(r))];
+        case "IP6":
+          return ["IP_ADDRESS", once(slot, () => ipv6(r))];
+        case "URL":
+          return ["URL", once(slot, () => url(r, asciiSlug(p1.full).replace(/\./g, "-") || "me"))];
+        case "ABA":
+          return ["US_BANK_ROUTING", once(slot, () => aba(r))];
         // Hard negatives: [null, value, kind, types tolerated on it].
-        case "ORG": return [null, once(slot, () => r.pick(P.org)), "org", ["LOCATION"]];
-        case "PRODUCT": return [null, once(slot, () => r.pick(P.product)), "product", []];
-        case "SONG": return [null, once(slot, () => r.pick(P.song)), "song", []];
+        case "ORG":
+          return [null, once(slot, () => r.pick(P.org)), "org", ["LOCATION"]];
+        case "PRODUCT":
+          return [null, once(slot, () => r.pick(P.product)), "product", []];
+        case "SONG":
+          return [null, once(slot, () => r.pick(P.song)), "song", []];
         case "SONG2": {
           const other = () => r.pick(P.song.filter((x) => x !== cache.get("SONG")));
           return [null, once(slot, other), "song", []];
         }
-        case "ROLEMAIL": return ["EMAIL", once(slot, () => {
-          const role = r.pick(["billing", "support", "hr", "info", "kontakt"]);
-          return `${role}@${r.pick(["example.com", "example.org", "example.de"])}`;
-        })];
-        case "MONTH": return [null, once(slot, () => r.pick(P.month)), "month", ["DATE_TIME"]];
-        case "TITLE": return [null, once(slot, () => r.pick(P.title)), "title", []];
+        case "ROLEMAIL":
+          return [
+            "EMAIL",
+            once(slot, () => {
+              const role = r.pick(["billing", "support", "hr", "info", "kontakt"]);
+              return `${role}@${r.pick(["example.com", "example.org", "example.de"])}`;
+            }),
+          ];
+        case "MONTH":
+          return [null, once(slot, () => r.pick(P.month)), "month", ["DATE_TIME"]];
+        case "TITLE":
+          return [null, once(slot, () => r.pick(P.title)), "title", []];
         // Every candidate is drawn before the pick, so the draw count does not depend on it.
-        case "VERSION": return [null, once(slot, () => r.pick([
-          `v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}`,
-          `${r.int(1, 4)}.${r.int(0, 12)}`,
-          `${r.int(1, 3)}.0.0-rc.${r.int(1, 5)}`,
-          `build ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(100, 999)}`,
-        ])), "version", []];
-        case "ORDER": return [null, once(slot, () => r.pick([
-          notCard(r), shape(r, "ORD-20dd-ddddd"), "INC" + shape(r, "00ddddd"), shape(r, "A-dddd-ddd"),
-          shape(r, "dddddd"),
-        ])), "order", []];
-        case "BIGNUM": return [null, once(slot, () => r.pick([
-          shape(r, "Z,ddd,ddd"), shape(r, "Zd,ddd"), shape(r, "Zdddd"), shape(r, "Zdd"),
-        ])), "number", []];
-        case "REQID": return [null, once(slot, () => r.pick([
-          shape(r, "usr_ddddddd"), [...Array(12)].map(() => r.pick("0123456789abcdef")).join(""), shape(r, "Zdddd"),
-        ])), "id", []];
-        case "CLOCK": case "CLOCK2": {
+        case "VERSION":
+          return [
+            null,
+            once(slot, () =>
+              r.pick([
+                `v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 9)}`,
+                `${r.int(1, 4)}.${r.int(0, 12)}`,
+                `${r.int(1, 3)}.0.0-rc.${r.int(1, 5)}`,
+                `build ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(100, 999)}`,
+              ]),
+            ),
+            "version",
+            [],
+          ];
+        case "ORDER":
+          return [
+            null,
+            once(slot, () =>
+              r.pick([
+                notCard(r),
+                shape(r, "ORD-20dd-ddddd"),
+                "INC" + shape(r, "00ddddd"),
+                shape(r, "A-dddd-ddd"),
+                shape(r, "dddddd"),
+              ]),
+            ),
+            "order",
+            [],
+          ];
+        case "BIGNUM":
+          return [
+            null,
+            once(slot, () => r.pick([shape(r, "Z,ddd,ddd"), shape(r, "Zd,ddd"), shape(r, "Zdddd"), shape(r, "Zdd")])),
+            "number",
+            [],
+          ];
+        case "REQID":
+          return [
+            null,
+            once(slot, () =>
+              r.pick([
+                shape(r, "usr_ddddddd"),
+                [...Array(12)].map(() => r.pick("0123456789abcdef")).join(""),
+                shape(r, "Zdddd"),
+              ]),
+            ),
+            "id",
+            [],
+          ];
+        case "CLOCK":
+        case "CLOCK2": {
           const t = `${r.int(8, 20)}:${pad2(r.int(0, 59))}`;
           return [null, t, "log_timestamp", ["DATE_TIME"]];
         }
@@ -256,7 +371,8 @@ function makeContext(r, P) {
           ];
           return [null, r.pick(forms), "log_timestamp", ["DATE_TIME"]];
         }
-        default: throw new Error(`unknown slot ${slot}`);
+        default:
+          throw new Error(`unknown slot ${slot}`);
       }
     },
   };
@@ -291,7 +407,10 @@ function writeJson(w, node, ctx) {
     if (JSON.stringify(JSON.parse(raw)) !== raw) throw new Error(`value needs escaping: ${raw}`);
   } else if (Array.isArray(node)) {
     w.lit("[", true);
-    node.forEach((x, i) => { if (i) w.lit(", ", true); writeJson(w, x, ctx); });
+    node.forEach((x, i) => {
+      if (i) w.lit(", ", true);
+      writeJson(w, x, ctx);
+    });
     w.lit("]", true);
   } else if (node && typeof node === "object") {
     w.lit("{", true);
@@ -333,9 +452,16 @@ export function generate(split, templates, pools, seed, n = PER_SPLIT) {
     if (tpl.json) writeJson(w, tpl.json, ctx);
     else fillString(w, tpl.t, ctx);
     const ex = {
-      id: `${split}-${String(i).padStart(4, "0")}`, split, template: tpl.id, register: tpl.reg,
-      format: tpl.json ? "json" : "text", region: ctx.region, case: c,
-      text: w.text, spans: w.spans, negatives: w.negatives,
+      id: `${split}-${String(i).padStart(4, "0")}`,
+      split,
+      template: tpl.id,
+      register: tpl.reg,
+      format: tpl.json ? "json" : "text",
+      region: ctx.region,
+      case: c,
+      text: w.text,
+      spans: w.spans,
+      negatives: w.negatives,
     };
     check(ex);
     out.push(ex);
@@ -351,7 +477,10 @@ function main() {
   }
   const { dev, test } = splitPools();
   const checkOnly = process.argv.includes("--check");
-  for (const [split, tpls, pools, seed] of [["dev", DEV, dev, 0xd3f], ["test", TEST, test, 0x7e57]]) {
+  for (const [split, tpls, pools, seed] of [
+    ["dev", DEV, dev, 0xd3f],
+    ["test", TEST, test, 0x7e57],
+  ]) {
     const rows = generate(split, tpls, pools, seed);
     const file = join(here, `${split}.jsonl`);
     const body = rows.map((x) => JSON.stringify(x)).join("\n") + "\n";
@@ -360,8 +489,10 @@ function main() {
     } else writeFileSync(file, body);
     const spans = rows.reduce((a, x) => a + x.spans.length, 0);
     const negs = rows.reduce((a, x) => a + x.negatives.length, 0);
-    console.log(`${split}: ${rows.length} examples, ${spans} labelled spans, ${negs} hard-negative spans, ` +
-      `${tpls.length} templates`);
+    console.log(
+      `${split}: ${rows.length} examples, ${spans} labelled spans, ${negs} hard-negative spans, ` +
+        `${tpls.length} templates`,
+    );
   }
 }
 

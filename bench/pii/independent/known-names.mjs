@@ -14,7 +14,11 @@ function strings(x, out = []) {
 }
 
 /** Lower-case words of a name, split on spaces, hyphens, apostrophes and dots. */
-export const words = (s) => s.toLowerCase().split(/[\s,.'’-]+/u).filter((w) => w.length > 1);
+export const words = (s) =>
+  s
+    .toLowerCase()
+    .split(/[\s,.'’-]+/u)
+    .filter((w) => w.length > 1);
 
 /** Words of faker's first, middle and last names: { any: all locales, en: English only }. */
 export function fakerNameWords() {
@@ -48,7 +52,10 @@ export function fakerPlaces() {
 export function gazetteer(root) {
   const src = readFileSync(join(root, "src/shared/pii/gazetteer-data.ts"), "utf8");
   const list = (name) =>
-    new RegExp(`export const ${name} = "([^"]*)"`).exec(src)[1].split("|").map((s) => s.toLowerCase());
+    new RegExp(`export const ${name} = "([^"]*)"`)
+      .exec(src)[1]
+      .split("|")
+      .map((s) => s.toLowerCase());
   return {
     person: new Set([...list("FIRST_NAMES"), ...list("SURNAMES")]),
     place: new Set([...list("CITIES"), ...list("COUNTRIES"), ...list("US_STATES")]),

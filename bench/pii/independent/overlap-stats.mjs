@@ -17,7 +17,10 @@ const { person: gazPerson, place: gazPlace } = gazetteer(root);
 
 const pct = (n, d) => `${((100 * n) / d).toFixed(1)} %`;
 for (const split of ["dev", "test"]) {
-  const rows = readFileSync(join(here, `${split}.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const rows = readFileSync(join(here, `${split}.jsonl`), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   const values = (type) =>
     rows.flatMap((r) => r.spans.filter((s) => s.type === type).map((s) => r.text.slice(s.start, s.end)));
   const persons = values("PERSON");
@@ -26,10 +29,12 @@ for (const split of ["dev", "test"]) {
   const single = persons.filter((p) => words(p).length === 1).length;
   const nonAscii = persons.filter((p) => /\P{ASCII}/u.test(p)).length;
   const n = persons.length;
-  console.log(`${split}: ${n} PERSON spans (${pct(single, n)} one word, ${pct(nonAscii, n)} non-ASCII); ` +
-    `with a word in faker's English name lists ${pct(anyWord(fakerEnPerson), n)}, ` +
-    `in any faker locale ${pct(anyWord(fakerPerson), n)}, ` +
-    `in the gazetteer ${pct(anyWord(gazPerson), n)}. ${places.length} LOCATION spans: in faker's place lists ` +
-    `${pct(places.filter((p) => fakerPlace.has(p.toLowerCase())).length, places.length)}, in the gazetteer ` +
-    `${pct(places.filter((p) => gazPlace.has(p.toLowerCase())).length, places.length)}.`);
+  console.log(
+    `${split}: ${n} PERSON spans (${pct(single, n)} one word, ${pct(nonAscii, n)} non-ASCII); ` +
+      `with a word in faker's English name lists ${pct(anyWord(fakerEnPerson), n)}, ` +
+      `in any faker locale ${pct(anyWord(fakerPerson), n)}, ` +
+      `in the gazetteer ${pct(anyWord(gazPerson), n)}. ${places.length} LOCATION spans: in faker's place lists ` +
+      `${pct(places.filter((p) => fakerPlace.has(p.toLowerCase())).length, places.length)}, in the gazetteer ` +
+      `${pct(places.filter((p) => gazPlace.has(p.toLowerCase())).length, places.length)}.`,
+  );
 }

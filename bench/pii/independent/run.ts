@@ -72,7 +72,12 @@ const TARGETS: { what: string; value: (r: Report) => number | undefined; goal: n
   { what: "leak rate", value: (r) => r.leak.rate, goal: 0.15, atMost: true },
   { what: "micro F1", value: (r) => r.micro.f1, goal: 0.85 },
   { what: "micro precision", value: (r) => r.micro.precision, goal: 0.85 },
-  ...[["PERSON", 0.85], ["STREET_ADDRESS", 0.75], ["PHONE", 0.9], ["DATE_TIME", 0.8]].map(([t, goal]) => ({
+  ...[
+    ["PERSON", 0.85],
+    ["STREET_ADDRESS", 0.75],
+    ["PHONE", 0.9],
+    ["DATE_TIME", 0.8],
+  ].map(([t, goal]) => ({
     what: `${t} F1`,
     value: (r: Report) => r.perType.find((s) => s.type === t)?.f1,
     goal: goal as number,
@@ -127,7 +132,8 @@ export function main(
     const bytes = examples.reduce((a, ex) => a + new TextEncoder().encode(ex.text).length, 0);
     const avgBytes = Math.round(bytes / examples.length);
     results[split] = { ...report, recordsPerSecond: rps, avgBytes };
-    const title = `${split.toUpperCase()} split (bench/pii/independent/${split}.jsonl)` +
+    const title =
+      `${split.toUpperCase()} split (bench/pii/independent/${split}.jsonl)` +
       (split === "test" ? " — report only, never tune on it" : "");
     const ci = bootstrap(examples, preds, (ex) => ex.template ?? ex.id);
     results[split].intervals = ci;

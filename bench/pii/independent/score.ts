@@ -336,7 +336,10 @@ export function formatBreakdown(
   const rows = [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([g, idx]) => {
-      const r = score(idx.map((i) => examples[i]), idx.map((i) => predictions[i]));
+      const r = score(
+        idx.map((i) => examples[i]),
+        idx.map((i) => predictions[i]),
+      );
       const m = r.micro;
       const cells = [g, idx.length, m.labels, pct(m.precision), pct(m.recall), pct(m.f1), pct(r.leak.rate)];
       return `| ${cells.join(" | ")} |`;
@@ -363,8 +366,10 @@ export function formatReport(title: string, r: Report, extra: string[] = [], ci?
       `(${r.leak.leaked} not overlapped by any finding), ${pct(r.leak.charRate)} % of labelled characters. ` +
       `Micro F1 ${pct(r.micro.f1)} % (overlap), ${pct(r.micro.exactF1)} % (exact span).`,
     ...(ci
-      ? [`95 % intervals (bootstrap over templates): leak rate ${range(ci.leakRate)} %, ` +
-          `micro F1 ${range(ci.microF1)} %.`]
+      ? [
+          `95 % intervals (bootstrap over templates): leak rate ${range(ci.leakRate)} %, ` +
+            `micro F1 ${range(ci.microF1)} %.`,
+        ]
       : []),
     ...extra,
     "",

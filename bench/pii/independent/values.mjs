@@ -35,12 +35,34 @@ export function shape(r, s) {
 
 /** Phone shapes per region: national first, then international. */
 const PHONES = {
-  us: ["(Ndd) Ndd-dddd", "Ndd-Ndd-dddd", "Ndd.Ndd.dddd", "+1 Ndd Ndd dddd", "+1 (Ndd) Ndd-dddd", "1-Ndd-Ndd-dddd",
-    "Ndd Ndd dddd"],
-  gb: ["07ddd dddddd", "078 dddd dddd", "020 dddd dddd", "01dd ddd dddd", "+44 7ddd dddddd", "0044 7700 9ddddd",
-    "+44 (0)20 dddd dddd", "+447ddddddddd"],
-  de: ["030 Zddddddd", "015d Zdddddd", "089/Zdddddd", "+49 30 Zdddddd", "+49 (0)15d dddd dddd", "0049 40 Zdddddd",
-    "0Zdd-Zddddd"],
+  us: [
+    "(Ndd) Ndd-dddd",
+    "Ndd-Ndd-dddd",
+    "Ndd.Ndd.dddd",
+    "+1 Ndd Ndd dddd",
+    "+1 (Ndd) Ndd-dddd",
+    "1-Ndd-Ndd-dddd",
+    "Ndd Ndd dddd",
+  ],
+  gb: [
+    "07ddd dddddd",
+    "078 dddd dddd",
+    "020 dddd dddd",
+    "01dd ddd dddd",
+    "+44 7ddd dddddd",
+    "0044 7700 9ddddd",
+    "+44 (0)20 dddd dddd",
+    "+447ddddddddd",
+  ],
+  de: [
+    "030 Zddddddd",
+    "015d Zdddddd",
+    "089/Zdddddd",
+    "+49 30 Zdddddd",
+    "+49 (0)15d dddd dddd",
+    "0049 40 Zdddddd",
+    "0Zdd-Zddddd",
+  ],
   fr: ["0Z.dd.dd.dd.dd", "0Z dd dd dd dd", "+33 Z dd dd dd dd", "0Z-dd-dd-dd-dd", "+33 (0)Z dd dd dd dd"],
   es: ["6dd ddd ddd", "9Z ddd dd dd", "+34 6dd dd dd dd", "+34 9Zd ddd ddd", "0034 6dd ddd ddd"],
   it: ["06 dddd dddd", "3dd ddd dddd", "+39 3dd ddd dddd", "02 Zddddddd", "+39 06 Zddddddd"],
@@ -57,10 +79,24 @@ const PHONES = {
   jp: ["090-dddd-dddd", "080-dddd-dddd", "03-dddd-dddd", "+81 90-dddd-dddd", "+81 3-dddd-dddd", "06-dddd-dddd"],
   cn: ["13d dddd dddd", "+86 13d dddd dddd", "+86 10 dddd dddd", "15d-dddd-dddd", "021-dddd dddd"],
   kr: ["010-dddd-dddd", "+82 10-dddd-dddd", "02-ddd-dddd", "+82 2-dddd-dddd"],
-  mena: ["050 ddd dddd", "+971 50 ddd dddd", "+971 4 ddd dddd", "0912 ddd dddd", "+98 912 ddd dddd",
-    "+20 10 dddd dddd", "+966 5d ddd dddd"],
-  africa: ["080d ddd dddd", "+234 80d ddd dddd", "07dd dddddd", "+254 7dd dddddd", "+233 2d ddd dddd",
-    "+27 8d ddd dddd", "082 ddd dddd"],
+  mena: [
+    "050 ddd dddd",
+    "+971 50 ddd dddd",
+    "+971 4 ddd dddd",
+    "0912 ddd dddd",
+    "+98 912 ddd dddd",
+    "+20 10 dddd dddd",
+    "+966 5d ddd dddd",
+  ],
+  africa: [
+    "080d ddd dddd",
+    "+234 80d ddd dddd",
+    "07dd dddddd",
+    "+254 7dd dddddd",
+    "+233 2d ddd dddd",
+    "+27 8d ddd dddd",
+    "082 ddd dddd",
+  ],
 };
 
 export function phone(r, region) {
@@ -78,21 +114,41 @@ function letterShape(r, s) {
 /** Postcode per region, in the national format. */
 export function postcode(r, region) {
   switch (region) {
-    case "us": return shape(r, r.chance(0.8) ? "Zdddd" : "Zdddd-dddd");
-    case "gb": return letterShape(r, r.pick(GB_POSTCODES));
-    case "de": case "fr": case "es": case "it": case "fi": return shape(r, "Zdddd");
-    case "nl": return shape(r, "Zddd ") + letterShape(r, "LL");
-    case "br": return shape(r, "Zdddd-ddd");
-    case "se": return shape(r, "Zdd dd");
-    case "no": case "dk": return shape(r, "Zddd");
-    case "pl": return shape(r, "dd-ddd");
-    case "ru": return shape(r, "Zddddd");
-    case "tr": return shape(r, "Zdddd");
-    case "in": return shape(r, "Zddddd");
-    case "jp": return shape(r, "ddd-dddd");
-    case "cn": return shape(r, "Zddddd");
-    case "kr": return shape(r, "Zdddd");
-    default: return shape(r, "Zdddd");
+    case "us":
+      return shape(r, r.chance(0.8) ? "Zdddd" : "Zdddd-dddd");
+    case "gb":
+      return letterShape(r, r.pick(GB_POSTCODES));
+    case "de":
+    case "fr":
+    case "es":
+    case "it":
+    case "fi":
+      return shape(r, "Zdddd");
+    case "nl":
+      return shape(r, "Zddd ") + letterShape(r, "LL");
+    case "br":
+      return shape(r, "Zdddd-ddd");
+    case "se":
+      return shape(r, "Zdd dd");
+    case "no":
+    case "dk":
+      return shape(r, "Zddd");
+    case "pl":
+      return shape(r, "dd-ddd");
+    case "ru":
+      return shape(r, "Zddddd");
+    case "tr":
+      return shape(r, "Zdddd");
+    case "in":
+      return shape(r, "Zddddd");
+    case "jp":
+      return shape(r, "ddd-dddd");
+    case "cn":
+      return shape(r, "Zddddd");
+    case "kr":
+      return shape(r, "Zdddd");
+    default:
+      return shape(r, "Zdddd");
   }
 }
 
@@ -124,7 +180,11 @@ export function address(r, region, street, city, full = true) {
       const line = `${flat}${n} ${street} ${r.pick(GB_SUFFIX)}`;
       return full ? `${line}, ${c} ${postcode(r, region)}` : line;
     }
-    case "de": case "nl": case "se": case "no": case "dk": {
+    case "de":
+    case "nl":
+    case "se":
+    case "no":
+    case "dk": {
       const line = `${street} ${n}${r.chance(0.2) ? r.pick(["a", "b", "A"]) : ""}`;
       return full ? `${line}, ${postcode(r, region)} ${c}` : line;
     }
@@ -174,7 +234,11 @@ export function address(r, region, street, city, full = true) {
       const line = `${r.int(1, 5)}-${r.int(1, 30)}-${r.int(1, 20)} ${street}`;
       return full ? `${line}, ${c} ${postcode(r, region)}` : line;
     }
-    case "cn": case "kr": case "mena": case "africa": default: {
+    case "cn":
+    case "kr":
+    case "mena":
+    case "africa":
+    default: {
       const line = `${n} ${street}`;
       return full ? `${line}, ${c}${region === "cn" || region === "kr" ? " " + postcode(r, region) : ""}` : line;
     }
@@ -187,27 +251,83 @@ export function poBox(r, region, city) {
       const box = `${r.pick(["PO Box", "P.O. Box", "P. O. Box"])} ${r.int(10, 99999)}`;
       return `${box}, ${city[0]}, ${city[1]} ${postcode(r, region)}`;
     }
-    case "gb": return `PO Box ${r.int(10, 9999)}, ${city[0]} ${postcode(r, region)}`;
-    case "de": return `Postfach ${r.int(10, 99999)}, ${postcode(r, region)} ${city[0]}`;
-    case "fr": return `BP ${r.int(10, 999)}, ${postcode(r, region)} ${city[0]}`;
-    case "es": return `Apartado de Correos ${r.int(10, 9999)}, ${postcode(r, region)} ${city[0]}`;
-    case "it": return `Casella Postale ${r.int(10, 999)}, ${postcode(r, region)} ${city[0]}`;
-    case "nl": return `Postbus ${r.int(10, 99999)}, ${postcode(r, region)} ${city[0]}`;
-    case "br": return `Caixa Postal ${r.int(10, 9999)}, ${city[0]} - ${city[1]}`;
-    default: return `P.O. Box ${r.int(10, 99999)}, ${city[0]}`;
+    case "gb":
+      return `PO Box ${r.int(10, 9999)}, ${city[0]} ${postcode(r, region)}`;
+    case "de":
+      return `Postfach ${r.int(10, 99999)}, ${postcode(r, region)} ${city[0]}`;
+    case "fr":
+      return `BP ${r.int(10, 999)}, ${postcode(r, region)} ${city[0]}`;
+    case "es":
+      return `Apartado de Correos ${r.int(10, 9999)}, ${postcode(r, region)} ${city[0]}`;
+    case "it":
+      return `Casella Postale ${r.int(10, 999)}, ${postcode(r, region)} ${city[0]}`;
+    case "nl":
+      return `Postbus ${r.int(10, 99999)}, ${postcode(r, region)} ${city[0]}`;
+    case "br":
+      return `Caixa Postal ${r.int(10, 9999)}, ${city[0]} - ${city[1]}`;
+    default:
+      return `P.O. Box ${r.int(10, 99999)}, ${city[0]}`;
   }
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-  "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 const MON = MONTHS.map((m) => m.slice(0, 3));
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const DE_MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-  "November", "Dezember"];
-const FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-  "novembre", "décembre"];
-const ES_MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-  "noviembre", "diciembre"];
+const DE_MONTHS = [
+  "Januar",
+  "Februar",
+  "März",
+  "April",
+  "Mai",
+  "Juni",
+  "Juli",
+  "August",
+  "September",
+  "Oktober",
+  "November",
+  "Dezember",
+];
+const FR_MONTHS = [
+  "janvier",
+  "février",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "août",
+  "septembre",
+  "octobre",
+  "novembre",
+  "décembre",
+];
+const ES_MONTHS = [
+  "enero",
+  "febrero",
+  "marzo",
+  "abril",
+  "mayo",
+  "junio",
+  "julio",
+  "agosto",
+  "septiembre",
+  "octubre",
+  "noviembre",
+  "diciembre",
+];
 
 /** A calendar date with its weekday, between 1935 and 2029. */
 export function calendarDay(r, lo = 1935, hi = 2029) {
@@ -262,7 +382,10 @@ export function luhnDigit(body) {
   let sum = 0;
   for (let i = 0; i < body.length; i++) {
     let x = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) { x *= 2; if (x > 9) x -= 9; }
+    if (i % 2 === 0) {
+      x *= 2;
+      if (x > 9) x -= 9;
+    }
     sum += x;
   }
   return String((10 - (sum % 10)) % 10);
@@ -280,7 +403,9 @@ const ISSUERS = [
   { name: "JCB", prefixes: ["3528", "3566", "3589"], lengths: [16, 17, 18, 19] },
   { name: "UnionPay", prefixes: ["62", "6212", "6282"], lengths: [16, 17, 18, 19] },
   {
-    name: "Maestro", prefixes: ["5018", "5020", "5038", "6304", "6759", "6761", "6763"], lengths: [12, 13, 16, 18, 19],
+    name: "Maestro",
+    prefixes: ["5018", "5020", "5038", "6304", "6759", "6761", "6763"],
+    lengths: [12, 13, 16, 18, 19],
   },
   { name: "Mir", prefixes: ["2200", "2201", "2204"], lengths: [16] },
   { name: "RuPay", prefixes: ["60", "6521", "8172", "508"], lengths: [16] },
@@ -306,7 +431,10 @@ export function card(r) {
   else groups = Array.from({ length: Math.ceil(len / 4) }, (_, i) => Math.min(4, len - i * 4));
   const parts = [];
   let at = 0;
-  for (const g of groups) { parts.push(digits.slice(at, at + g)); at += g; }
+  for (const g of groups) {
+    parts.push(digits.slice(at, at + g));
+    at += g;
+  }
   return { value: parts.join(sep), issuer: iss.name };
 }
 
@@ -320,15 +448,47 @@ export function notCard(r) {
 
 /** IBAN layouts: country, BBAN shape (d digit, A upper letter, c alphanumeric). */
 const IBAN_BBAN = {
-  DE: "dddddddddddddddddd", GB: "AAAAdddddddddddddd", FR: "ddddddddddcccccccccccdd", ES: "dddddddddddddddddddd",
-  IT: "Addddddddddcccccccccccc", NL: "AAAAdddddddddd", BE: "dddddddddddd", CH: "dddddcccccccccccc",
-  AT: "dddddddddddddddd", PL: "dddddddddddddddddddddddd", PT: "ddddddddddddddddddddd", SE: "dddddddddddddddddddd",
-  FI: "dddddddddddddd", NO: "ddddddddddd", DK: "dddddddddddddd", IE: "AAAAdddddddddddddd",
-  TR: "ddddddcccccccccccccccc", BR: "dddddddddddddddddddddddAc", SA: "ddcccccccccccccccccc", AE: "ddddddddddddddddddd",
-  IL: "ddddddddddddddddddd", GR: "dddddddcccccccccccccccc", RO: "AAAAcccccccccccccccc", HU: "dddddddddddddddddddddddd",
+  DE: "dddddddddddddddddd",
+  GB: "AAAAdddddddddddddd",
+  FR: "ddddddddddcccccccccccdd",
+  ES: "dddddddddddddddddddd",
+  IT: "Addddddddddcccccccccccc",
+  NL: "AAAAdddddddddd",
+  BE: "dddddddddddd",
+  CH: "dddddcccccccccccc",
+  AT: "dddddddddddddddd",
+  PL: "dddddddddddddddddddddddd",
+  PT: "ddddddddddddddddddddd",
+  SE: "dddddddddddddddddddd",
+  FI: "dddddddddddddd",
+  NO: "ddddddddddd",
+  DK: "dddddddddddddd",
+  IE: "AAAAdddddddddddddd",
+  TR: "ddddddcccccccccccccccc",
+  BR: "dddddddddddddddddddddddAc",
+  SA: "ddcccccccccccccccccc",
+  AE: "ddddddddddddddddddd",
+  IL: "ddddddddddddddddddd",
+  GR: "dddddddcccccccccccccccc",
+  RO: "AAAAcccccccccccccccc",
+  HU: "dddddddddddddddddddddddd",
 };
-export const IBAN_OF_REGION = { gb: "GB", de: "DE", fr: "FR", es: "ES", it: "IT", nl: "NL", br: "BR", fi: "FI",
-  se: "SE", no: "NO", dk: "DK", pl: "PL", tr: "TR", mena: "AE" };
+export const IBAN_OF_REGION = {
+  gb: "GB",
+  de: "DE",
+  fr: "FR",
+  es: "ES",
+  it: "IT",
+  nl: "NL",
+  br: "BR",
+  fi: "FI",
+  se: "SE",
+  no: "NO",
+  dk: "DK",
+  pl: "PL",
+  tr: "TR",
+  mena: "AE",
+};
 
 function mod97(s) {
   let rem = 0;
@@ -377,7 +537,8 @@ export const abaValid = (s) => {
 /** A US SSN in the issued ranges (area not 000, 666 or 9xx; group and serial not zero). */
 export function ssn(r) {
   let area;
-  do area = r.int(1, 899); while (area === 666);
+  do area = r.int(1, 899);
+  while (area === 666);
   const parts = [pad(area, 3), pad(r.int(1, 99), 2), pad(r.int(1, 9999), 4)];
   const style = r.int(0, 9);
   return style < 7 ? parts.join("-") : style < 9 ? parts.join(" ") : parts.join("");
@@ -398,35 +559,99 @@ export function ipv6(r) {
   return Array.from({ length: 8 }, () => pad(r.int(0, 65535).toString(16), 4)).join(":");
 }
 
-const ASCII_FOLD = { ä: "ae", ö: "oe", ü: "ue", ß: "ss", ø: "o", å: "a", æ: "ae", ð: "d", þ: "th", ł: "l", ı: "i",
-  ş: "s", ğ: "g", ç: "c", ñ: "n" };
+const ASCII_FOLD = {
+  ä: "ae",
+  ö: "oe",
+  ü: "ue",
+  ß: "ss",
+  ø: "o",
+  å: "a",
+  æ: "ae",
+  ð: "d",
+  þ: "th",
+  ł: "l",
+  ı: "i",
+  ş: "s",
+  ğ: "g",
+  ç: "c",
+  ñ: "n",
+};
 export function asciiSlug(s) {
-  return s.toLowerCase().replace(/[äöüßøåæðþłışğçñ]/g, (c) => ASCII_FOLD[c] ?? c).normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, ".").replace(/^\.|\.$/g, "");
+  return s
+    .toLowerCase()
+    .replace(/[äöüßøåæðþłışğçñ]/g, (c) => ASCII_FOLD[c] ?? c)
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, ".")
+    .replace(/^\.|\.$/g, "");
 }
 
-const MAIL_DOMAINS = ["posteo.de", "web.de", "orange.fr", "libero.it", "telenet.be", "ziggo.nl", "uol.com.br",
-  "rediffmail.com", "naver.com", "qq.com", "yandex.ru", "btinternet.com", "outlook.com", "proton.me", "icloud.com",
-  "comcast.net", "mail.example.co.uk", "student.uni-example.de", "firma-example.xn--p1ai", "beispiel.xn--6frz82g",
-  "shop.xn--80asehdb", "kunde.xn--mgbaam7a8h", "alumni.example.ac.jp", "example.com.au", "example.co.il"];
+const MAIL_DOMAINS = [
+  "posteo.de",
+  "web.de",
+  "orange.fr",
+  "libero.it",
+  "telenet.be",
+  "ziggo.nl",
+  "uol.com.br",
+  "rediffmail.com",
+  "naver.com",
+  "qq.com",
+  "yandex.ru",
+  "btinternet.com",
+  "outlook.com",
+  "proton.me",
+  "icloud.com",
+  "comcast.net",
+  "mail.example.co.uk",
+  "student.uni-example.de",
+  "firma-example.xn--p1ai",
+  "beispiel.xn--6frz82g",
+  "shop.xn--80asehdb",
+  "kunde.xn--mgbaam7a8h",
+  "alumni.example.ac.jp",
+  "example.com.au",
+  "example.co.il",
+];
 
 /** An email address, usually built from a person's name. */
 export function email(r, given, surname) {
   const g = asciiSlug(given || "info");
   const s = asciiSlug(surname || "");
-  const local = !s ? g : r.pick([
-    `${g}.${s}`, `${g[0]}${s}`, `${g}_${s}`, `${s}${r.int(1, 99)}`, `${g}.${s}+${r.pick(["news", "shop", "work"])}`,
-    `${g}${s[0] ?? ""}${r.int(70, 99)}`,
-  ]);
+  const local = !s
+    ? g
+    : r.pick([
+        `${g}.${s}`,
+        `${g[0]}${s}`,
+        `${g}_${s}`,
+        `${s}${r.int(1, 99)}`,
+        `${g}.${s}+${r.pick(["news", "shop", "work"])}`,
+        `${g}${s[0] ?? ""}${r.int(70, 99)}`,
+      ]);
   return `${local.replace(/\.+/g, ".")}@${r.pick(MAIL_DOMAINS)}`;
 }
 
-const URL_HOSTS = ["www.example.co.il", "shop.example.com.au", "blog.example.co.uk", "example.org", "portal.example.de",
-  "files.example.com.br", "www.example.co.jp", "intranet.example.io", "example.net", "docs.example.fr"];
+const URL_HOSTS = [
+  "www.example.co.il",
+  "shop.example.com.au",
+  "blog.example.co.uk",
+  "example.org",
+  "portal.example.de",
+  "files.example.com.br",
+  "www.example.co.jp",
+  "intranet.example.io",
+  "example.net",
+  "docs.example.fr",
+];
 export function url(r, slug) {
   const host = r.pick(URL_HOSTS);
   const path = r.pick([
-    `/u/${slug}`, `/profile?id=${r.int(1000, 99999)}`, `/${slug}/cv.pdf`, `/orders/${r.int(100, 9999)}`, "", "/",
+    `/u/${slug}`,
+    `/profile?id=${r.int(1000, 99999)}`,
+    `/${slug}/cv.pdf`,
+    `/orders/${r.int(100, 9999)}`,
+    "",
+    "/",
   ]);
   return `${r.pick(["https://", "http://", "https://"])}${host}${path}`;
 }

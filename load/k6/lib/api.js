@@ -83,12 +83,23 @@ export function expectStatus(res, status, what) {
 export async function tenantKey() {
   if (__ENV.API_KEY) return __ENV.API_KEY;
   const op = __ENV.OPERATOR_TOKEN;
-  if (!op) throw new Error("set API_KEY (a tenant key with the scopes used), or OPERATOR_TOKEN to create a tenant for the run");
+  if (!op)
+    throw new Error(
+      "set API_KEY (a tenant key with the scopes used), or OPERATOR_TOKEN to create a tenant for the run",
+    );
   const name = `load-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
-  const tenant = expectStatus(await request("POST", "/api/v1/tenants", { token: op, body: { name } }), 201, "create tenant");
+  const tenant = expectStatus(
+    await request("POST", "/api/v1/tenants", { token: op, body: { name } }),
+    201,
+    "create tenant",
+  );
   const id = /** @type {string} */ (tenant.json("id"));
   const key = expectStatus(
-    await request("POST", "/api/v1/tenants/{id}/keys", { token: op, params: { id }, body: { name: "load", scopes: ["*"] } }),
+    await request("POST", "/api/v1/tenants/{id}/keys", {
+      token: op,
+      params: { id },
+      body: { name: "load", scopes: ["*"] },
+    }),
     201,
     "create API key",
   );

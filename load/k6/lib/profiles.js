@@ -17,7 +17,8 @@ export const PROFILE = __ENV.PROFILE || "seed";
  */
 export function choose(profiles) {
   const p = profiles[PROFILE];
-  if (p === undefined) throw new Error(`PROFILE=${PROFILE} is not one of this script's profiles: ${Object.keys(profiles).join(", ")}`);
+  if (p === undefined)
+    throw new Error(`PROFILE=${PROFILE} is not one of this script's profiles: ${Object.keys(profiles).join(", ")}`);
   return p;
 }
 
@@ -36,10 +37,24 @@ export function endpointOptions(name, tag) {
   /** @type {Record<string, Record<string, import("k6/options").Scenario>>} */
   const profiles = {
     seed: {
-      arrivals: { executor: "constant-arrival-rate", rate: rate ?? 50, timeUnit: "1s", duration: duration || "10m", preAllocatedVUs: 50, maxVUs: 200 },
+      arrivals: {
+        executor: "constant-arrival-rate",
+        rate: rate ?? 50,
+        timeUnit: "1s",
+        duration: duration || "10m",
+        preAllocatedVUs: 50,
+        maxVUs: 200,
+      },
     },
     local: {
-      arrivals: { executor: "constant-arrival-rate", rate: rate ?? 20, timeUnit: "1s", duration: duration || "10s", preAllocatedVUs: 10, maxVUs: 50 },
+      arrivals: {
+        executor: "constant-arrival-rate",
+        rate: rate ?? 20,
+        timeUnit: "1s",
+        duration: duration || "10s",
+        preAllocatedVUs: 10,
+        maxVUs: 50,
+      },
     },
     c1: { closed: { executor: "constant-vus", vus: 1, duration: duration || "10s" } },
     c10: { closed: { executor: "constant-vus", vus: 10, duration: duration || "10s" } },

@@ -44,15 +44,27 @@ export function markdownSummary(script, data) {
     );
   }
   const all = m.http_req_duration?.values;
-  if (all) lines.push(`| (every request, setup too) | ${m.http_reqs?.values.count ?? "-"} | ${m.http_reqs ? m.http_reqs.values.rate.toFixed(1) : "-"} | ${ms(all.med)} | ${ms(all["p(95)"])} | ${ms(all["p(99)"])} | ${ms(all["p(99.9)"])} | ${ms(all.max)} | ${pct(m.http_req_failed?.values.rate)} | | |`);
+  if (all)
+    lines.push(
+      `| (every request, setup too) | ${m.http_reqs?.values.count ?? "-"} | ${m.http_reqs ? m.http_reqs.values.rate.toFixed(1) : "-"} | ${ms(all.med)} | ${ms(all["p(95)"])} | ${ms(all["p(99)"])} | ${ms(all["p(99.9)"])} | ${ms(all.max)} | ${pct(m.http_req_failed?.values.rate)} | | |`,
+    );
   lines.push("");
   const failedThresholds = Object.entries(m).flatMap(([k, v]) =>
-    Object.entries(/** @type {any} */ (v).thresholds ?? {}).filter(([, r]) => !r.ok).map(([e]) => `${k} ${e}`),
+    Object.entries(/** @type {any} */ (v).thresholds ?? {})
+      .filter(([, r]) => !r.ok)
+      .map(([e]) => `${k} ${e}`),
   );
-  lines.push(failedThresholds.length ? `Thresholds failed (${failedThresholds.length}): ${failedThresholds.join("; ")}` : "All thresholds hold.");
+  lines.push(
+    failedThresholds.length
+      ? `Thresholds failed (${failedThresholds.length}): ${failedThresholds.join("; ")}`
+      : "All thresholds hold.",
+  );
   const checks = m.checks?.values;
   if (checks) lines.push(`Checks: ${checks.passes} passed, ${checks.fails} failed.`);
-  if (m.iterations) lines.push(`Iterations: ${m.iterations.values.count}${m.dropped_iterations ? `, dropped (no free VU at their start time): ${m.dropped_iterations.values.count}` : ""}.`);
+  if (m.iterations)
+    lines.push(
+      `Iterations: ${m.iterations.values.count}${m.dropped_iterations ? `, dropped (no free VU at their start time): ${m.dropped_iterations.values.count}` : ""}.`,
+    );
   if (data.runner) lines.push(`Runner: ${data.runner.note}`);
   return lines.join("\n") + "\n";
 }

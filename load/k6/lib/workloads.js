@@ -27,7 +27,11 @@ export const ANONYMIZE_BODY = { data: { name: "John Doe", ssn: "123-45-6789", em
  * @param {string} name
  */
 export async function createDataset(token, name) {
-  const res = expectStatus(await request("POST", "/api/v1/datasets", { token, body: datasetBody(name) }), 201, "create dataset");
+  const res = expectStatus(
+    await request("POST", "/api/v1/datasets", { token, body: datasetBody(name) }),
+    201,
+    "create dataset",
+  );
   return { id: /** @type {string} */ (res.json("id")), etag: /** @type {string} */ (res.headers["Etag"]) };
 }
 
@@ -42,7 +46,8 @@ export async function datasetPool(token, n, prefix, parallel = 5) {
   const ids = [];
   for (let i = 0; i < n; i += parallel) {
     const batch = [];
-    for (let j = i; j < Math.min(n, i + parallel); j++) batch.push(createDataset(token, `${prefix}-${Date.now().toString(36)}-${j}`));
+    for (let j = i; j < Math.min(n, i + parallel); j++)
+      batch.push(createDataset(token, `${prefix}-${Date.now().toString(36)}-${j}`));
     for (const d of await Promise.all(batch)) ids.push(d.id);
   }
   return ids;
@@ -58,8 +63,15 @@ export function randomBase64(bytes) {
   const parts = [];
   for (let i = 0; i < full * 4; i++) parts.push(alphabet[Math.floor(Math.random() * 64)]);
   // The last group's unused low bits must be zero for a canonical encoding.
-  if (bytes % 3 === 1) parts.push(alphabet[Math.floor(Math.random() * 64)], "AQgw"[Math.floor(Math.random() * 4)], "==");
-  if (bytes % 3 === 2) parts.push(alphabet[Math.floor(Math.random() * 64)], alphabet[Math.floor(Math.random() * 64)], "AEIMQUYcgkosw048"[Math.floor(Math.random() * 16)], "=");
+  if (bytes % 3 === 1)
+    parts.push(alphabet[Math.floor(Math.random() * 64)], "AQgw"[Math.floor(Math.random() * 4)], "==");
+  if (bytes % 3 === 2)
+    parts.push(
+      alphabet[Math.floor(Math.random() * 64)],
+      alphabet[Math.floor(Math.random() * 64)],
+      "AEIMQUYcgkosw048"[Math.floor(Math.random() * 16)],
+      "=",
+    );
   return parts.join("");
 }
 
@@ -69,16 +81,29 @@ export function randomBase64(bytes) {
  * @param {import("k6/metrics").Rate} errors
  */
 export async function baselineIteration(data, errors) {
-  const created = await request("POST", "/api/v1/datasets", { token: data.token, body: datasetBody(uniqueName("baseline")), name: "POST /datasets" });
+  const created = await request("POST", "/api/v1/datasets", {
+    token: data.token,
+    body: datasetBody(uniqueName("baseline")),
+    name: "POST /datasets",
+  });
   if (!check(created, { "dataset created": (r) => r.status === 201 })) {
     errors.add(1);
     return;
   }
   errors.add(0);
   const id = /** @type {string} */ (created.json("id"));
-  const got = await request("GET", "/api/v1/datasets/{id}", { token: data.token, params: { id }, name: "GET /datasets/{id}" });
+  const got = await request("GET", "/api/v1/datasets/{id}", {
+    token: data.token,
+    params: { id },
+    name: "GET /datasets/{id}",
+  });
   errors.add(!check(got, { "dataset retrieved": (r) => r.status === 200 }));
-  const added = await request("POST", "/api/v1/datasets/{id}/records", { token: data.token, params: { id }, body: { data: RECORD }, name: "POST /records" });
+  const added = await request("POST", "/api/v1/datasets/{id}/records", {
+    token: data.token,
+    params: { id },
+    body: { data: RECORD },
+    name: "POST /records",
+  });
   errors.add(!check(added, { "record added": (r) => r.status === 201 }));
   await sleep(1);
 }

@@ -8,13 +8,19 @@ export async function resolve(specifier, context, next) {
   const shim = SHIMS[specifier];
   if (shim) return { url: new URL(shim, import.meta.url).href, shortCircuit: true };
   if (specifier === "k6" || specifier.startsWith("k6/") || specifier.startsWith("https://jslib.k6.io/")) {
-    throw new Error(`'${specifier}' is not implemented by the local load runner (it implements ${Object.keys(SHIMS).join(", ")})`);
+    throw new Error(
+      `'${specifier}' is not implemented by the local load runner (it implements ${Object.keys(SHIMS).join(", ")})`,
+    );
   }
   const resolved = await next(specifier, context);
   const parent = context.parentURL ? new URL(context.parentURL) : null;
   if (parent?.protocol === "file:" && /[?&](run|inspect)=/.test(parent.search)) {
     const url = new URL(resolved.url);
-    if (url.protocol === "file:" && !url.pathname.includes("/node_modules/") && (specifier.startsWith(".") || specifier.startsWith("/"))) {
+    if (
+      url.protocol === "file:" &&
+      !url.pathname.includes("/node_modules/") &&
+      (specifier.startsWith(".") || specifier.startsWith("/"))
+    ) {
       url.search = parent.search;
       return { ...resolved, url: url.href };
     }

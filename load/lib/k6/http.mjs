@@ -31,7 +31,8 @@ function encodeBody(body, headers) {
 
 /** gjson's simplest paths, which is all the scripts use: "id", "items.0.id". */
 function select(value, selector) {
-  if (!/^[\w-]+(\.[\w-]+)*$/.test(selector)) throw new Error(`json selector '${selector}': only dotted paths are supported by the runner`);
+  if (!/^[\w-]+(\.[\w-]+)*$/.test(selector))
+    throw new Error(`json selector '${selector}': only dotted paths are supported by the runner`);
   let v = value;
   for (const part of selector.split(".")) {
     if (v === null || typeof v !== "object") return undefined;
@@ -145,7 +146,9 @@ export function asyncRequest(method, url, body, params = {}) {
       });
       res.on("error", (e) => finish(0, {}, "", e.message, 1000));
     });
-    req.on("timeout", () => req.destroy(Object.assign(new Error(`request timeout after ${timeoutMs} ms`), { k6code: 1050 })));
+    req.on("timeout", () =>
+      req.destroy(Object.assign(new Error(`request timeout after ${timeoutMs} ms`), { k6code: 1050 })),
+    );
     req.on("error", (e) => finish(0, {}, "", e.message, e.k6code ?? 1000));
     req.end(payload);
   });

@@ -1,7 +1,8 @@
 // The runner's `k6` module: check, group and sleep, with k6's semantics and metrics.
 import { context, contextTags, currentRun, currentScenario } from "./runtime.mjs";
 
-const isThenable = (v) => v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
+const isThenable = (v) =>
+  v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
 
 /**
  * Runs each named predicate on `val`, adds one `checks` sample per predicate (tag `check`) and
@@ -39,8 +40,11 @@ export function group(name, fn) {
   run.checks.ensureGroup(path);
   const started = performance.now();
   const result = context.run({ ...store, group: path }, fn);
-  if (isThenable(result)) throw new Error(`group '${name}' got an async function: k6 groups take synchronous code only`);
-  run.registry.get("group_duration", "trend", "time").add(performance.now() - started, { ...contextTags(), group: path });
+  if (isThenable(result))
+    throw new Error(`group '${name}' got an async function: k6 groups take synchronous code only`);
+  run.registry
+    .get("group_duration", "trend", "time")
+    .add(performance.now() - started, { ...contextTags(), group: path });
   return result;
 }
 

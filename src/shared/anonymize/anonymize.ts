@@ -33,7 +33,13 @@ export async function anonymizeString(
     const applied = await applyOperator(op, f.type, text.slice(f.start, f.end), ctx);
     out += text.slice(at, f.start);
     if (applied.operator !== "keep") {
-      items.push({ type: f.type, ...(path !== undefined ? { path } : {}), start: out.length, end: out.length + applied.text.length, operator: applied.operator });
+      items.push({
+        type: f.type,
+        ...(path !== undefined ? { path } : {}),
+        start: out.length,
+        end: out.length + applied.text.length,
+        operator: applied.operator,
+      });
     }
     out += applied.text;
     at = f.end;

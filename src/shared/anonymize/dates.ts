@@ -12,7 +12,20 @@ export interface ParsedDate {
   rebuild(y: number, m: number, d: number): string;
 }
 
-const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
 function monthIndex(word: string): number {
@@ -21,7 +34,8 @@ function monthIndex(word: string): number {
   return MONTHS.findIndex((m) => m.startsWith(w));
 }
 
-const valid = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+const valid = (y: number, m: number, d: number) =>
+  m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 
 /** Parses a date-like string; null when it is not one of the known formats. */
 export function parseDate(text: string): ParsedDate | null {
@@ -32,7 +46,12 @@ export function parseDate(text: string): ParsedDate | null {
     const mo = Number(ms);
     const d = Number(ds);
     if (!valid(y, mo, d)) return null;
-    return { y, m: mo, d, rebuild: (y2, m2, d2) => `${pad(y2, 4)}${sep}${pad(m2, ms.length)}${sep}${pad(d2, ds.length)}${rest}` };
+    return {
+      y,
+      m: mo,
+      d,
+      rebuild: (y2, m2, d2) => `${pad(y2, 4)}${sep}${pad(m2, ms.length)}${sep}${pad(d2, ds.length)}${rest}`,
+    };
   }
   m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(.*)$/s.exec(text);
   if (m) {
@@ -42,8 +61,20 @@ export function parseDate(text: string): ParsedDate | null {
     const a = Number(as);
     const b = Number(bs);
     const write = (y2: number) => (ys.length === 2 ? pad(y2 % 100) : pad(y2, 4));
-    if (sep !== "." && valid(y, a, b)) return { y, m: a, d: b, rebuild: (y2, m2, d2) => `${pad(m2, as.length)}${sep}${pad(d2, bs.length)}${sep}${write(y2)}${rest}` };
-    if (valid(y, b, a)) return { y, m: b, d: a, rebuild: (y2, m2, d2) => `${pad(d2, as.length)}${sep}${pad(m2, bs.length)}${sep}${write(y2)}${rest}` };
+    if (sep !== "." && valid(y, a, b))
+      return {
+        y,
+        m: a,
+        d: b,
+        rebuild: (y2, m2, d2) => `${pad(m2, as.length)}${sep}${pad(d2, bs.length)}${sep}${write(y2)}${rest}`,
+      };
+    if (valid(y, b, a))
+      return {
+        y,
+        m: b,
+        d: a,
+        rebuild: (y2, m2, d2) => `${pad(d2, as.length)}${sep}${pad(m2, bs.length)}${sep}${write(y2)}${rest}`,
+      };
     return null;
   }
   // "March 3, 2021", "Mar. 3rd 2021" (an optional weekday first is dropped on rebuild).
@@ -54,9 +85,15 @@ export function parseDate(text: string): ParsedDate | null {
     const mo = monthIndex(mw) + 1;
     const d = Number(ds);
     if (!valid(y, mo, d)) return null;
-    const name = (k: number) => (mw.length <= 4 ? MONTHS[k - 1].slice(0, 3) + (mw.endsWith(".") ? "." : "") : MONTHS[k - 1]);
+    const name = (k: number) =>
+      mw.length <= 4 ? MONTHS[k - 1].slice(0, 3) + (mw.endsWith(".") ? "." : "") : MONTHS[k - 1];
     const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
-    return { y, m: mo, d, rebuild: (y2, m2, d2) => `${cap(name(m2))} ${d2}${ord ? ordinal(d2) : ""}${comma} ${y2}${rest}` };
+    return {
+      y,
+      m: mo,
+      d,
+      rebuild: (y2, m2, d2) => `${cap(name(m2))} ${d2}${ord ? ordinal(d2) : ""}${comma} ${y2}${rest}`,
+    };
   }
   // "3 March 2021", "3rd of March, 2021".
   m = /^(\d{1,2})(st|nd|rd|th)? (of )?([A-Za-z]{3,9}\.?)(,?) (\d{4})(.*)$/s.exec(text);
@@ -68,7 +105,12 @@ export function parseDate(text: string): ParsedDate | null {
     if (!valid(y, mo, d)) return null;
     const name = (k: number) => (mw.length <= 4 ? MONTHS[k - 1].slice(0, 3) : MONTHS[k - 1]);
     const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
-    return { y, m: mo, d, rebuild: (y2, m2, d2) => `${d2}${ord ? ordinal(d2) : ""} ${of ?? ""}${cap(name(m2))}${comma} ${y2}${rest}` };
+    return {
+      y,
+      m: mo,
+      d,
+      rebuild: (y2, m2, d2) => `${d2}${ord ? ordinal(d2) : ""} ${of ?? ""}${cap(name(m2))}${comma} ${y2}${rest}`,
+    };
   }
   return null;
 }

@@ -41,7 +41,8 @@ export function countCandidates(input: DeanonymizeInput): Restored {
 function forEachString(value: unknown, fn: (s: string, path: string) => void, path = "$"): void {
   if (typeof value === "string") fn(value, path);
   else if (Array.isArray(value)) value.forEach((v, i) => forEachString(v, fn, pathSegment(path, i)));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) forEachString(v, fn, pathSegment(path, k));
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) forEachString(v, fn, pathSegment(path, k));
 }
 
 type Span = { start: number; end: number; type: string };
@@ -67,7 +68,12 @@ function restoreFpe(text: string, spans: Span[], key: Uint8Array): { text: strin
 }
 
 /** Restores tokens and inline encrypted values of one string. */
-async function restoreInline(text: string, tokens: Map<string, string>, keys: OperatorKeys, restored: Restored): Promise<string> {
+async function restoreInline(
+  text: string,
+  tokens: Map<string, string>,
+  keys: OperatorKeys,
+  restored: Restored,
+): Promise<string> {
   let out = text.replace(TOKEN_PATTERN, (t) => {
     const v = tokens.get(t);
     if (v === undefined) return t;
@@ -88,14 +94,22 @@ async function restoreInline(text: string, tokens: Map<string, string>, keys: Op
 }
 
 /** FPE spans per path from the anonymize items; 422 for items that do not fit the input. */
-function fpeSpans(input: DeanonymizeInput, lengthAt: (path: string | undefined) => number | undefined): Map<string, Span[]> {
+function fpeSpans(
+  input: DeanonymizeInput,
+  lengthAt: (path: string | undefined) => number | undefined,
+): Map<string, Span[]> {
   const spans = new Map<string, Span[]>();
   const errors: FieldError[] = [];
   (input.items ?? []).forEach((item, i) => {
     if (item.operator !== "fpe") return;
     const len = lengthAt(item.path);
-    if (len === undefined) errors.push({ path: `$.items[${i}].path`, message: input.text !== undefined ? "Text input takes items without a path." : "No string at this path." });
-    else if (item.start < 0 || item.end > len || item.start >= item.end) errors.push({ path: `$.items[${i}]`, message: "Offsets are outside the string." });
+    if (len === undefined)
+      errors.push({
+        path: `$.items[${i}].path`,
+        message: input.text !== undefined ? "Text input takes items without a path." : "No string at this path.",
+      });
+    else if (item.start < 0 || item.end > len || item.start >= item.end)
+      errors.push({ path: `$.items[${i}]`, message: "Offsets are outside the string." });
     else {
       const key = item.path ?? "";
       let list = spans.get(key);
@@ -109,11 +123,19 @@ function fpeSpans(input: DeanonymizeInput, lengthAt: (path: string | undefined) 
 
 function detectedFpeSpans(text: string, entities: readonly string[] | undefined): Span[] {
   if (!entities?.length) return [];
-  return detectText(text, prepareOptions({ entities, minScore: 0.3 })).map((f) => ({ start: f.start, end: f.end, type: f.type }));
+  return detectText(text, prepareOptions({ entities, minScore: 0.3 })).map((f) => ({
+    start: f.start,
+    end: f.end,
+    type: f.type,
+  }));
 }
 
 /** Restores a text or a JSON value. Values this tenant cannot restore are left unchanged. */
-export async function deanonymize(d1: D1Database, keys: OperatorKeys, input: DeanonymizeInput): Promise<{ text?: string; data?: unknown; restored: Restored }> {
+export async function deanonymize(
+  d1: D1Database,
+  keys: OperatorKeys,
+  input: DeanonymizeInput,
+): Promise<{ text?: string; data?: unknown; restored: Restored }> {
   const restored: Restored = { tokens: 0, fpe: 0, encrypted: 0 };
   const allTokens: string[] = [];
   const collect = (s: string) => {

@@ -16,7 +16,15 @@
 import { FF1 } from "@noble/ciphers/ff1.js";
 import { abaCheckDigit, ibanCheckDigits, luhnCheckDigit } from "../pii/checksums";
 
-export const FPE_TYPES = new Set(["CREDIT_CARD", "US_SSN", "US_BANK_ROUTING", "PHONE", "IBAN", "US_PASSPORT", "US_DRIVER_LICENSE"]);
+export const FPE_TYPES = new Set([
+  "CREDIT_CARD",
+  "US_SSN",
+  "US_BANK_ROUTING",
+  "PHONE",
+  "IBAN",
+  "US_PASSPORT",
+  "US_DRIVER_LICENSE",
+]);
 
 /** A value whose shape FPE cannot keep (too few digits, not a valid SSN...). */
 export class FpeUnsupported extends Error {}
@@ -41,7 +49,14 @@ const ALNUM36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const toNums = (s: string, alphabet = "0123456789") => [...s].map((c) => alphabet.indexOf(c));
 const fromNums = (xs: number[], alphabet = "0123456789") => xs.map((x) => alphabet[x]).join("");
 
-function run(key: Uint8Array, type: string, digits: string, decrypt: boolean, alphabet = "0123456789", accept?: (s: string) => boolean): string {
+function run(
+  key: Uint8Array,
+  type: string,
+  digits: string,
+  decrypt: boolean,
+  alphabet = "0123456789",
+  accept?: (s: string) => boolean,
+): string {
   if (digits.length < 2) throw new FpeUnsupported("too short");
   const c = cipher(key, alphabet.length, type);
   let x = digits;
@@ -90,7 +105,11 @@ export function fpe(key: Uint8Array, type: string, value: string, decrypt = fals
       if (digits.length - keep < MIN_DIGITS) throw new FpeUnsupported("too few digits");
       // NANP exchange codes start with 2-9; walk the cycle until they do.
       const accept = nanp && digits.length - keep === 7 ? (s: string) => s[0] >= "2" : undefined;
-      return refill(value, /\d/g, digits.slice(0, keep) + run(key, type, digits.slice(keep), decrypt, undefined, accept));
+      return refill(
+        value,
+        /\d/g,
+        digits.slice(0, keep) + run(key, type, digits.slice(keep), decrypt, undefined, accept),
+      );
     }
     case "IBAN": {
       const compact = value.replace(/[^A-Za-z0-9]/g, "").toUpperCase();

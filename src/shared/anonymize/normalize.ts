@@ -13,7 +13,9 @@ export function normalizeValue(type: string, value: string): string {
     const d = digitsOf(v);
     return d || v;
   }
-  if (type === "IBAN" || type === "US_DRIVER_LICENSE" || type === "MAC_ADDRESS") return v.replace(/[\s:.-]/g, "").toUpperCase();
-  if (type === "PERSON" || type === "LOCATION" || type === "STREET_ADDRESS") return v.replace(/\s+/g, " ").toLowerCase();
+  if (type === "IBAN" || type === "US_DRIVER_LICENSE" || type === "MAC_ADDRESS")
+    return v.replace(/[\s:.-]/g, "").toUpperCase();
+  if (type === "PERSON" || type === "LOCATION" || type === "STREET_ADDRESS")
+    return v.replace(/\s+/g, " ").toLowerCase();
   return v;
 }

@@ -41,7 +41,10 @@ export function checkOperators(operators: OperatorMap | undefined, root = "$.ope
   const errors: FieldError[] = [];
   for (const [type, op] of Object.entries(operators)) {
     if (op?.type === "fpe" && type !== "DEFAULT" && !FPE_TYPES.has(type)) {
-      errors.push({ path: `${root}.${type}`, message: `Format-preserving encryption supports ${[...FPE_TYPES].join(", ")}.` });
+      errors.push({
+        path: `${root}.${type}`,
+        message: `Format-preserving encryption supports ${[...FPE_TYPES].join(", ")}.`,
+      });
     }
   }
   if (errors.length) throw validationFailed(errors, "An operator does not fit its entity type.");
@@ -92,7 +95,10 @@ export async function applyOperator(op: Operator, type: string, value: string, c
     case "replace":
       return { text: op.value ?? `<${type}>`, operator: "replace" };
     case "mask":
-      return { text: mask(value, { char: op.char, count: op.count, keep: op.keep, fromEnd: op.from_end }), operator: "mask" };
+      return {
+        text: mask(value, { char: op.char, count: op.count, keep: op.keep, fromEnd: op.from_end }),
+        operator: "mask",
+      };
     case "hash": {
       const salt = await ctx.keys.hashSalt();
       const data = encoder.encode(normalizeValue(type, value));
@@ -116,7 +122,10 @@ export async function applyOperator(op: Operator, type: string, value: string, c
       if (!parsed) return replace();
       const days = await dateShiftDays(ctx, subjectOf(op, ctx), op.max_days ?? 365);
       const lead = value.length - value.trimStart().length;
-      return { text: value.slice(0, lead) + shiftDate(parsed, days) + value.slice(value.trimEnd().length), operator: "date_shift" };
+      return {
+        text: value.slice(0, lead) + shiftDate(parsed, days) + value.slice(value.trimEnd().length),
+        operator: "date_shift",
+      };
     }
     case "generalize":
       return { text: generalize(type, value, op.bucket), operator: "generalize" };

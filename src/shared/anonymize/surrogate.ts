@@ -5,7 +5,14 @@
  * and different tenants get different fakes. @faker-js/faker is far too big for a Worker.
  */
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { abaCheckDigit, base58CheckEncode, bech32Encode, BECH32_CONST, ibanCheckDigits, luhnCheckDigit } from "../pii/checksums";
+import {
+  abaCheckDigit,
+  base58CheckEncode,
+  bech32Encode,
+  BECH32_CONST,
+  ibanCheckDigits,
+  luhnCheckDigit,
+} from "../pii/checksums";
 import { CITIES, FIRST_NAMES, SURNAMES } from "../pii/gazetteer-data";
 import { STREET_SUFFIXES } from "../pii/lexicon";
 import { parseDate } from "./dates";
@@ -94,7 +101,8 @@ function fakeSsn(value: string, rng: Rng): string {
   let area: number;
   do area = rng.int(1, 899);
   while (area === 666);
-  const digits = String(area).padStart(3, "0") + String(rng.int(1, 99)).padStart(2, "0") + String(rng.int(1, 9999)).padStart(4, "0");
+  const digits =
+    String(area).padStart(3, "0") + String(rng.int(1, 99)).padStart(2, "0") + String(rng.int(1, 9999)).padStart(4, "0");
   return refill(value, digits);
 }
 
@@ -150,7 +158,9 @@ export function surrogate(type: string, value: string, rng: Rng): string {
       return fakeIban(value, rng);
     case "IP_ADDRESS":
       // Documentation ranges (RFC 5737, RFC 3849): never someone's real address.
-      return value.includes(":") ? `2001:db8::${rng.int(1, 0xffff).toString(16)}:${rng.int(1, 0xffff).toString(16)}` : `${rng.pick(["192.0.2", "198.51.100", "203.0.113"])}.${rng.int(1, 254)}`;
+      return value.includes(":")
+        ? `2001:db8::${rng.int(1, 0xffff).toString(16)}:${rng.int(1, 0xffff).toString(16)}`
+        : `${rng.pick(["192.0.2", "198.51.100", "203.0.113"])}.${rng.int(1, 254)}`;
     case "URL":
       return `https://${rng.pick(["example.com", "example.org", "example.net"])}/${reshape(value.replace(/^[a-z]+:\/\/[^/]+\/?/i, "").slice(0, 24) || "page", rng)}`;
     case "MAC_ADDRESS": {

@@ -43,7 +43,13 @@ export class TokenVault {
     const token = `TOK_${type}_${crockfordBase32(mac, TOKEN_ID_CHARS)}`;
     if (!this.pending.has(token)) {
       const sealed = await seal(await this.keys.vault(), encoder.encode(value), tokenAad(this.keys.tenantId, token));
-      this.pending.set(token, { tenantId: this.keys.tenantId, token, entity: type, ciphertext: base64Encode(sealed), createdAt: new Date().toISOString() });
+      this.pending.set(token, {
+        tenantId: this.keys.tenantId,
+        token,
+        entity: type,
+        ciphertext: base64Encode(sealed),
+        createdAt: new Date().toISOString(),
+      });
     }
     return token;
   }
@@ -64,7 +70,12 @@ export class TokenVault {
     const perStatement = 15; // 5 columns each
     const statements = [];
     for (let i = 0; i < rows.length; i += perStatement) {
-      statements.push(d.insert(schema.piiTokens).values(rows.slice(i, i + perStatement)).onConflictDoNothing());
+      statements.push(
+        d
+          .insert(schema.piiTokens)
+          .values(rows.slice(i, i + perStatement))
+          .onConflictDoNothing(),
+      );
     }
     for (let i = 0; i < statements.length; i += 50) {
       const batch = statements.slice(i, i + 50);
@@ -78,7 +89,11 @@ export class TokenVault {
  * Looks up and decrypts tokens of this tenant. Tokens that are not in the tenant's vault
  * (unknown, or another tenant's) are absent from the result and stay as they are.
  */
-export async function detokenize(d1: D1Database, keys: OperatorKeys, tokens: Iterable<string>): Promise<Map<string, string>> {
+export async function detokenize(
+  d1: D1Database,
+  keys: OperatorKeys,
+  tokens: Iterable<string>,
+): Promise<Map<string, string>> {
   const wanted = [...new Set(tokens)];
   const out = new Map<string, string>();
   if (!wanted.length) return out;
@@ -88,7 +103,9 @@ export async function detokenize(d1: D1Database, keys: OperatorKeys, tokens: Ite
     const rows = await d
       .select()
       .from(schema.piiTokens)
-      .where(and(eq(schema.piiTokens.tenantId, keys.tenantId), inArray(schema.piiTokens.token, wanted.slice(i, i + 90))))
+      .where(
+        and(eq(schema.piiTokens.tenantId, keys.tenantId), inArray(schema.piiTokens.token, wanted.slice(i, i + 90))),
+      )
       .all();
     for (const r of rows) {
       const plain = await open(key, base64Decode(r.ciphertext), tokenAad(keys.tenantId, r.token));

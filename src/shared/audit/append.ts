@@ -80,7 +80,12 @@ async function appendWithRetry(env: AuditEnv, tenantId: string, inputs: AuditEve
  * follows, naming the attempt (`details.attempt_event_id`) and the reason, so the chain
  * never claims a change that did not happen without saying so.
  */
-export async function audited<T>(env: AuditEnv, scope: AuditScope, entry: AuditEntry, change: () => Promise<T>): Promise<T> {
+export async function audited<T>(
+  env: AuditEnv,
+  scope: AuditScope,
+  entry: AuditEntry,
+  change: () => Promise<T>,
+): Promise<T> {
   const [attempt] = await appendAudit(env, scope, entry);
   try {
     return await change();

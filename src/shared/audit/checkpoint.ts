@@ -37,7 +37,12 @@ export async function latestCheckpoint(d1: D1Database, tenantId: string): Promis
 }
 
 /** Records a head; writing the same seq twice keeps the first row. */
-export async function writeCheckpoint(d1: D1Database, tenantId: string, head: { seq: number; hash: string }, now = new Date()): Promise<void> {
+export async function writeCheckpoint(
+  d1: D1Database,
+  tenantId: string,
+  head: { seq: number; hash: string },
+  now = new Date(),
+): Promise<void> {
   await db(d1)
     .insert(schema.auditCheckpoints)
     .values({ tenantId, seq: head.seq, hash: head.hash, createdAt: now.toISOString() })

@@ -75,16 +75,20 @@ export function normalizeEventInput(input: AuditEventInput): AuditEventInput {
   if (typeof input.event_id !== "string" || !EVENT_ID.test(input.event_id)) fail("event_id");
   if (!isIsoTime(input.time)) fail("time is not an ISO 8601 timestamp");
   if (typeof input.actor !== "string" || input.actor.length === 0 || input.actor.length > MAX_ACTOR) fail("actor");
-  if (typeof input.action !== "string" || input.action.length > 100 || !ACTION.test(input.action)) fail(`action '${String(input.action)}'`);
+  if (typeof input.action !== "string" || input.action.length > 100 || !ACTION.test(input.action))
+    fail(`action '${String(input.action)}'`);
   if (!AUDIT_OUTCOMES.includes(input.outcome)) fail("outcome");
-  if (input.request_id !== null && (typeof input.request_id !== "string" || input.request_id.length > MAX_REQUEST_ID)) fail("request_id");
-  if (input.client_ip !== null && (typeof input.client_ip !== "string" || input.client_ip.length > MAX_CLIENT_IP)) fail("client_ip");
+  if (input.request_id !== null && (typeof input.request_id !== "string" || input.request_id.length > MAX_REQUEST_ID))
+    fail("request_id");
+  if (input.client_ip !== null && (typeof input.client_ip !== "string" || input.client_ip.length > MAX_CLIENT_IP))
+    fail("client_ip");
   const resource = input.resource;
   if (!resource || typeof resource !== "object" || Array.isArray(resource)) fail("resource");
   const entries = Object.entries(resource);
   if (entries.length > MAX_RESOURCE_ENTRIES) fail("too many resource ids");
   for (const [k, v] of entries) {
-    if (!RESOURCE_KEY.test(k) || typeof v !== "string" || v.length === 0 || v.length > MAX_RESOURCE_VALUE) fail(`resource.${k}`);
+    if (!RESOURCE_KEY.test(k) || typeof v !== "string" || v.length === 0 || v.length > MAX_RESOURCE_VALUE)
+      fail(`resource.${k}`);
   }
   if (typeof resource.tenant_id !== "string") fail("resource.tenant_id is required");
   return {
@@ -101,7 +105,10 @@ export function normalizeEventInput(input: AuditEventInput): AuditEventInput {
 }
 
 /** The scalar fields of the hashed part of an event. */
-export type EventScalars = Pick<AuditEvent, "seq" | "event_id" | "time" | "actor" | "action" | "request_id" | "client_ip"> & { outcome: string };
+export type EventScalars = Pick<
+  AuditEvent,
+  "seq" | "event_id" | "time" | "actor" | "action" | "request_id" | "client_ip"
+> & { outcome: string };
 
 /**
  * The hashed part of an event (everything but the hashes) in RFC 8785 form, from its

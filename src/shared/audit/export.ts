@@ -12,7 +12,12 @@ const encoder = new TextEncoder();
  * One stored event per line, oldest first, seqs [fromSeq, toSeq]. Pages are fetched as
  * the client reads (backpressure), so memory stays at one page whatever the chain length.
  */
-export function exportStream(env: AuditEnv, tenantId: string, fromSeq: number, toSeq: number): ReadableStream<Uint8Array> {
+export function exportStream(
+  env: AuditEnv,
+  tenantId: string,
+  fromSeq: number,
+  toSeq: number,
+): ReadableStream<Uint8Array> {
   const stub = tenantObject(env, tenantId);
   let next = fromSeq;
   return new ReadableStream<Uint8Array>(

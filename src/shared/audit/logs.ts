@@ -10,14 +10,21 @@ import type { AuditFilter } from "./store";
 
 /** Ties a cursor to the filters and order it was made for, so it cannot silently change a query. */
 function fingerprint(filter: AuditFilter, order: string): string {
-  return createHash("sha256").update(canonicalize({ filter, order }) ?? "").digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(canonicalize({ filter, order }) ?? "")
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**
  * One page of a tenant's events, newest first unless `order` is asc. The tenant's own
  * id as `resource_id` matches every event (each event belongs to its tenant).
  */
-export async function listAuditEvents(env: AuditEnv, tenantId: string, query: AuditLogsQuery): Promise<{ items: AuditEvent[]; next_cursor: string | null }> {
+export async function listAuditEvents(
+  env: AuditEnv,
+  tenantId: string,
+  query: AuditLogsQuery,
+): Promise<{ items: AuditEvent[]; next_cursor: string | null }> {
   const filter: AuditFilter = {
     action: query.action,
     actor: query.actor,
@@ -31,7 +38,10 @@ export async function listAuditEvents(env: AuditEnv, tenantId: string, query: Au
   let afterSeq: number | undefined;
   if (query.cursor) {
     const c = decodeCursor(query.cursor, { s: "number", f: "string" });
-    if (c.f !== f) throw badRequest("The cursor belongs to another query; repeat the filters and order it was made with.", [{ path: "$.cursor", message: "cursor does not match the query" }]);
+    if (c.f !== f)
+      throw badRequest("The cursor belongs to another query; repeat the filters and order it was made with.", [
+        { path: "$.cursor", message: "cursor does not match the query" },
+      ]);
     afterSeq = c.s;
   }
   const page = await tenantObject(env, tenantId).logs({ filter, order: query.order, limit: query.limit, afterSeq });

@@ -75,7 +75,10 @@ export async function flushOutbox(sql: SqlStorage, env: AuditEnv): Promise<numbe
   let forwarded = 0;
   for (;;) {
     const rows = sql
-      .exec<{ pos: number; tenant_id: string; event: string }>("SELECT pos, tenant_id, event FROM audit_outbox ORDER BY pos LIMIT ?", MAX_FORWARD_BATCH)
+      .exec<{ pos: number; tenant_id: string; event: string }>(
+        "SELECT pos, tenant_id, event FROM audit_outbox ORDER BY pos LIMIT ?",
+        MAX_FORWARD_BATCH,
+      )
       .toArray();
     if (rows.length === 0) return forwarded;
     // One object serves one tenant, but group anyway so a mixed outbox cannot misroute.
@@ -98,7 +101,14 @@ export async function forwardOutbox(storage: DurableObjectStorage, env: AuditEnv
   try {
     return await flushOutbox(storage.sql, env);
   } catch (err) {
-    console.error(JSON.stringify({ level: "warn", message: "audit outbox forward failed; retrying from the alarm", pending: outboxSize(storage.sql), error: String(err) }));
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        message: "audit outbox forward failed; retrying from the alarm",
+        pending: outboxSize(storage.sql),
+        error: String(err),
+      }),
+    );
     const due = Date.now() + OUTBOX_RETRY_MS;
     const current = await storage.getAlarm();
     if (current === null || current > due) await storage.setAlarm(due);

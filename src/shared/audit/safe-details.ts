@@ -89,7 +89,10 @@ export function isSecretFieldName(name: string): boolean {
   const known = nameVerdicts.get(name);
   if (known !== undefined) return known;
   const parts = segments(name);
-  const verdict = SECRET_NAMES.has(name.toLowerCase()) || SECRET_NAMES.has(parts.join("_")) || parts.some((s) => SECRET_SEGMENTS.has(s));
+  const verdict =
+    SECRET_NAMES.has(name.toLowerCase()) ||
+    SECRET_NAMES.has(parts.join("_")) ||
+    parts.some((s) => SECRET_SEGMENTS.has(s));
   if (nameVerdicts.size < MAX_REMEMBERED_NAMES) nameVerdicts.set(name, verdict);
   return verdict;
 }
@@ -116,7 +119,8 @@ function walk(value: unknown, path: string, depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as object)) {
       if (v === undefined) continue;
-      if (isSecretFieldName(k)) throw unsafe(`${path}.${k}: a field named like a secret is not allowed in audit details`);
+      if (isSecretFieldName(k))
+        throw unsafe(`${path}.${k}: a field named like a secret is not allowed in audit details`);
       out[k] = walk(v, `${path}.${k}`, depth + 1);
     }
     return out;

@@ -3,7 +3,15 @@
  * verification and export pages (the schema is durable-objects/migrations/tenant-object.ts). Plain functions over DurableObjectStorage so the
  * object itself stays a thin RPC surface.
  */
-import { canonicalFromParts, canonicalText, GENESIS_HASH, hashCanonical, InvalidAuditEvent, normalizeEventInput, OCCURRED_AT_SLACK_MS } from "./event";
+import {
+  canonicalFromParts,
+  canonicalText,
+  GENESIS_HASH,
+  hashCanonical,
+  InvalidAuditEvent,
+  normalizeEventInput,
+  OCCURRED_AT_SLACK_MS,
+} from "./event";
 import type { AuditEvent, AuditEventInput, AuditOutcome } from "./event";
 
 /** The newest stored event, or seq 0 with the genesis hash. Always read from storage. */
@@ -31,7 +39,8 @@ export interface EventRow {
   [key: string]: SqlStorageValue;
 }
 
-const COLUMNS = "seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash";
+const COLUMNS =
+  "seq, event_id, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash";
 
 export function getMeta(sql: SqlStorage, key: string): string | null {
   return sql.exec<{ v: string }>("SELECT v FROM audit_meta WHERE k = ?", key).toArray()[0]?.v ?? null;
@@ -43,7 +52,11 @@ export function setMeta(sql: SqlStorage, key: string, value: string): void {
 
 /** The head as stored: never a cached copy, so it cannot drift from the rows. */
 export function readHead(sql: SqlStorage): ChainHead {
-  const row = sql.exec<{ seq: number; hash: string; time: string }>("SELECT seq, hash, time FROM audit_events ORDER BY seq DESC LIMIT 1").toArray()[0];
+  const row = sql
+    .exec<{ seq: number; hash: string; time: string }>(
+      "SELECT seq, hash, time FROM audit_events ORDER BY seq DESC LIMIT 1",
+    )
+    .toArray()[0];
   return row ? { seq: row.seq, hash: row.hash, time: row.time } : { seq: 0, hash: GENESIS_HASH, time: null };
 }
 
@@ -80,14 +93,23 @@ function storedByEventId(sql: SqlStorage, ids: string[]): Map<string, AuditEvent
   const found = new Map<string, AuditEvent>();
   for (let i = 0; i < ids.length; i += MAX_PARAMS) {
     const chunk = ids.slice(i, i + MAX_PARAMS);
-    const rows = sql.exec<EventRow>(`SELECT ${COLUMNS} FROM audit_events WHERE event_id IN (${chunk.map(() => "?").join(",")})`, ...chunk);
+    const rows = sql.exec<EventRow>(
+      `SELECT ${COLUMNS} FROM audit_events WHERE event_id IN (${chunk.map(() => "?").join(",")})`,
+      ...chunk,
+    );
     for (const r of rows) found.set(r.event_id, toEvent(r));
   }
   return found;
 }
 
 /** Multi-row INSERTs, chunked to the parameter limit: far fewer calls into SQLite than one per row. */
-function insertRows(sql: SqlStorage, head: string, columns: number, perStatement: number, values: SqlStorageValue[]): void {
+function insertRows(
+  sql: SqlStorage,
+  head: string,
+  columns: number,
+  perStatement: number,
+  values: SqlStorageValue[],
+): void {
   const rows = values.length / columns;
   const tuple = `(${Array(columns).fill("?").join(",")})`;
   for (let i = 0; i < rows; i += perStatement) {
@@ -104,7 +126,11 @@ function insertRows(sql: SqlStorage, head: string, columns: number, perStatement
  * The object is bound to the tenant of its first event; events for another tenant are
  * refused, so a misrouted event cannot enter the wrong chain.
  */
-export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventInput[], nowMs = Date.now()): AuditEvent[] {
+export function appendEvents(
+  storage: DurableObjectStorage,
+  inputs: AuditEventInput[],
+  nowMs = Date.now(),
+): AuditEvent[] {
   // Validate and hash-normalize everything before touching storage.
   const events = inputs.map(normalizeEventInput);
   const sql = storage.sql;
@@ -119,7 +145,10 @@ export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventIn
         throw new InvalidAuditEvent(`event for tenant ${owner} sent to the chain of ${tenantId}`);
       }
     }
-    const stored = storedByEventId(sql, events.map((e) => e.event_id));
+    const stored = storedByEventId(
+      sql,
+      events.map((e) => e.event_id),
+    );
     const head = readHead(sql);
     let { seq, hash } = head;
     let lastMs = head.time ? Date.parse(head.time) : 0;
@@ -135,7 +164,9 @@ export function appendEvents(storage: DurableObjectStorage, inputs: AuditEventIn
       const timeMs = Math.max(nowMs, lastMs);
       const time = new Date(timeMs).toISOString();
       const details = (
-        Date.parse(input.time) < timeMs - OCCURRED_AT_SLACK_MS ? { ...input.details, occurred_at: input.time } : input.details
+        Date.parse(input.time) < timeMs - OCCURRED_AT_SLACK_MS
+          ? { ...input.details, occurred_at: input.time }
+          : input.details
       ) as AuditEvent["details"]; // normalized: plain JSON
       const event = { ...input, time, details, seq: seq + 1 };
       // Stored as canonical text: what is hashed is byte for byte what is stored.
@@ -199,12 +230,16 @@ function seqRange(sql: SqlStorage, from?: string, to?: string): [number, number]
   let lo = 1;
   let hi = Number.MAX_SAFE_INTEGER;
   if (from) {
-    const r = sql.exec<{ seq: number }>("SELECT seq FROM audit_events WHERE time >= ? ORDER BY time, seq LIMIT 1", from).toArray()[0];
+    const r = sql
+      .exec<{ seq: number }>("SELECT seq FROM audit_events WHERE time >= ? ORDER BY time, seq LIMIT 1", from)
+      .toArray()[0];
     if (!r) return null;
     lo = r.seq;
   }
   if (to) {
-    const r = sql.exec<{ seq: number }>("SELECT seq FROM audit_events WHERE time < ? ORDER BY time DESC, seq DESC LIMIT 1", to).toArray()[0];
+    const r = sql
+      .exec<{ seq: number }>("SELECT seq FROM audit_events WHERE time < ? ORDER BY time DESC, seq DESC LIMIT 1", to)
+      .toArray()[0];
     if (!r) return null;
     hi = r.seq;
   }
@@ -272,7 +307,12 @@ export function queryEvents(sql: SqlStorage, req: AuditPageRequest): { events: A
 /** Events with seq in [fromSeq, toSeq], oldest first, at most `limit` (export pages). */
 export function eventsBetween(sql: SqlStorage, fromSeq: number, toSeq: number, limit: number): AuditEvent[] {
   return sql
-    .exec<EventRow>(`SELECT ${COLUMNS} FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`, fromSeq, toSeq, limit)
+    .exec<EventRow>(
+      `SELECT ${COLUMNS} FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      fromSeq,
+      toSeq,
+      limit,
+    )
     .toArray()
     .map(toEvent);
 }
@@ -306,21 +346,36 @@ export interface VerifyProgress {
  * order, every prev_hash equal to the previous hash, every hash recomputed. Stops at the
  * first fault. Call again with the returned progress until `done`.
  */
-export function verifyPage(sql: SqlStorage, start: { nextSeq: number; prevHash: string | null; toSeq: number; limit: number }): VerifyProgress {
+export function verifyPage(
+  sql: SqlStorage,
+  start: { nextSeq: number; prevHash: string | null; toSeq: number; limit: number },
+): VerifyProgress {
   let expected = start.nextSeq;
   let prevHash = start.prevHash;
   if (prevHash === null && expected === 1) prevHash = GENESIS_HASH;
   if (prevHash === null && expected > 1) prevHash = hashAt(sql, expected - 1);
   let checked = 0;
-  const fault = (seq: number, reason: ChainFault): VerifyProgress => ({ nextSeq: seq, prevHash, checked, done: true, bad: { seq, reason } });
-  const cursor = sql.exec<EventRow>(`SELECT ${COLUMNS} FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`, expected, start.toSeq, start.limit);
+  const fault = (seq: number, reason: ChainFault): VerifyProgress => ({
+    nextSeq: seq,
+    prevHash,
+    checked,
+    done: true,
+    bad: { seq, reason },
+  });
+  const cursor = sql.exec<EventRow>(
+    `SELECT ${COLUMNS} FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    expected,
+    start.toSeq,
+    start.limit,
+  );
   let rows = 0;
   for (const row of cursor) {
     rows++;
     if (row.seq !== expected) return fault(expected, "missing");
     if (prevHash !== null && row.prev_hash !== prevHash) return fault(row.seq, "prev_hash_mismatch");
     // resource and details are stored as the canonical text that was hashed.
-    if (hashCanonical(row.prev_hash, canonicalFromParts(row, row.resource, row.details)) !== row.hash) return fault(row.seq, "hash_mismatch");
+    if (hashCanonical(row.prev_hash, canonicalFromParts(row, row.resource, row.details)) !== row.hash)
+      return fault(row.seq, "hash_mismatch");
     prevHash = row.hash;
     expected++;
     checked++;

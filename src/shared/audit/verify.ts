@@ -16,7 +16,11 @@ export interface VerifyEnv extends AuditEnv {
  * the chain with its newest checkpoint. The first chain fault wins; with none, a head
  * below the checkpoint is `truncated` and a different hash at its seq is `checkpoint_mismatch`.
  */
-export async function verifyChain(env: VerifyEnv, tenantId: string, range: { fromSeq?: number; toSeq?: number } = {}): Promise<AuditVerifyResult> {
+export async function verifyChain(
+  env: VerifyEnv,
+  tenantId: string,
+  range: { fromSeq?: number; toSeq?: number } = {},
+): Promise<AuditVerifyResult> {
   const stub = tenantObject(env, tenantId);
   // Checkpoint before head: a checkpoint is never above the head it was taken from,
   // so reading in this order cannot mistake a fresh checkpoint for a truncation.

@@ -17,7 +17,6 @@ export interface CachedKey {
 const MAX_ENTRIES = 10_000;
 const entries = new Map<string, CachedKey>();
 
-
 export function getCachedKey(keyId: string, now = Date.now()): CachedKey | undefined {
   const hit = entries.get(keyId);
   if (!hit) return undefined;

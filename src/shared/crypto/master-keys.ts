@@ -43,7 +43,15 @@ async function importMasterKeys(secret: string): Promise<MasterKeySet> {
     if (raw.byteLength !== 32) throw new MasterKeyConfigError(`version ${version} is not 32 bytes`);
     if (keys.has(version)) throw new MasterKeyConfigError(`version ${version} appears twice`);
     // unwrapKey: tenant KEKs are unwrapped straight into non-extractable keys (wrapping.ts).
-    keys.set(version, await crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt", "wrapKey", "unwrapKey"]));
+    keys.set(
+      version,
+      await crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, [
+        "encrypt",
+        "decrypt",
+        "wrapKey",
+        "unwrapKey",
+      ]),
+    );
     raw.fill(0);
   }
   if (keys.size === 0) throw new MasterKeyConfigError("no keys");

@@ -33,7 +33,10 @@ export async function rewrapTenantKeks(env: KeyEnv, tenantId: string): Promise<R
   for (const row of rows) {
     if (row.masterVersion === master.current) continue;
     const from = master.keys.get(row.masterVersion);
-    if (!from) throw new Error(`master key version ${row.masterVersion} is not configured; it is needed to re-wrap tenant ${tenantId}`);
+    if (!from)
+      throw new Error(
+        `master key version ${row.masterVersion} is not configured; it is needed to re-wrap tenant ${tenantId}`,
+      );
     const aad = kekAad(tenantId, row.version);
     const wrapped = await rewrapKey({ key: from, aad }, { key: master.keys.get(master.current)!, aad }, row.wrapped);
     const updated = await d

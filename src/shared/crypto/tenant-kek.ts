@@ -23,17 +23,36 @@ export async function newTenantKek(env: KeyEnv, tenantId: string, version = 1, n
   const master = await masterKeys(env.MASTER_KEYS);
   const { wrapped, key } = await createWrappedKey(master.keys.get(master.current)!, kekAad(tenantId, version));
   cache.set(`${tenantId}:${version}`, Promise.resolve(key));
-  return { tenantId, version, masterVersion: master.current, wrapped, createdAt: now } satisfies typeof schema.tenantKeys.$inferInsert;
+  return {
+    tenantId,
+    version,
+    masterVersion: master.current,
+    wrapped,
+    createdAt: now,
+  } satisfies typeof schema.tenantKeys.$inferInsert;
 }
 
 /** The tenant's KEK of `version`, or its newest when no version is given. */
-export async function tenantKek(env: KeyEnv, tenantId: string, version?: number): Promise<{ version: number; key: CryptoKey }> {
+export async function tenantKek(
+  env: KeyEnv,
+  tenantId: string,
+  version?: number,
+): Promise<{ version: number; key: CryptoKey }> {
   if (version !== undefined) {
     const hit = cache.get(`${tenantId}:${version}`);
     if (hit) return { version, key: await hit };
   }
-  const where = version === undefined ? eq(schema.tenantKeys.tenantId, tenantId) : and(eq(schema.tenantKeys.tenantId, tenantId), eq(schema.tenantKeys.version, version));
-  const row = await db(env.DB).select().from(schema.tenantKeys).where(where).orderBy(desc(schema.tenantKeys.version)).limit(1).get();
+  const where =
+    version === undefined
+      ? eq(schema.tenantKeys.tenantId, tenantId)
+      : and(eq(schema.tenantKeys.tenantId, tenantId), eq(schema.tenantKeys.version, version));
+  const row = await db(env.DB)
+    .select()
+    .from(schema.tenantKeys)
+    .where(where)
+    .orderBy(desc(schema.tenantKeys.version))
+    .limit(1)
+    .get();
   if (!row) throw new Error(`tenant ${tenantId} has no key-encryption key${version ? ` of version ${version}` : ""}`);
   const pending = getOrLoad(cache, `${tenantId}:${row.version}`, async () => {
     const master = await masterKeys(env.MASTER_KEYS);

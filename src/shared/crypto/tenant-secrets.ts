@@ -15,7 +15,8 @@ export type SecretPurpose = "pii-hmac" | "pii-fpe" | "pii-token" | "pii-salt" | 
 type SecretRow = typeof schema.tenantSecrets.$inferSelect;
 
 /** Binds a wrapped secret to its tenant, purpose and version, so rows cannot be swapped. */
-export const secretAad = (tenantId: string, purpose: string, version: number) => aad("tenant-secret", tenantId, purpose, version);
+export const secretAad = (tenantId: string, purpose: string, version: number) =>
+  aad("tenant-secret", tenantId, purpose, version);
 
 async function latestRow(env: KeyEnv, tenantId: string, purpose: SecretPurpose): Promise<SecretRow | undefined> {
   return db(env.DB)
@@ -63,7 +64,12 @@ async function unwrapRow(env: KeyEnv, row: SecretRow) {
  * A tenant secret as a non-extractable WebCrypto key (HMAC-SHA-256 or AES-256-GCM),
  * cached per isolate.
  */
-export function tenantSecretKey(env: KeyEnv, tenantId: string, purpose: SecretPurpose, algorithm: WrappedAlgorithm): Promise<CryptoKey> {
+export function tenantSecretKey(
+  env: KeyEnv,
+  tenantId: string,
+  purpose: SecretPurpose,
+  algorithm: WrappedAlgorithm,
+): Promise<CryptoKey> {
   return cached(`${tenantId}:${purpose}:${algorithm.name}`, async () => {
     const row = await ensureRow(env, tenantId, purpose);
     const { kek, aad: ad } = await unwrapRow(env, row);

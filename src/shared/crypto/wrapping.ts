@@ -7,9 +7,7 @@ import { base64Decode, base64Encode } from "../ids";
 import { DecryptionError, seal, splitIv } from "./aes-gcm";
 
 export type WrappedAlgorithm =
-  | { name: "AES-GCM"; length: 256 }
-  | { name: "HMAC"; hash: "SHA-256" | "SHA-512"; length?: number }
-  | { name: "HKDF" };
+  { name: "AES-GCM"; length: 256 } | { name: "HMAC"; hash: "SHA-256" | "SHA-512"; length?: number } | { name: "HKDF" };
 
 const AES_256: WrappedAlgorithm = { name: "AES-GCM", length: 256 };
 
@@ -68,7 +66,11 @@ export async function unwrapKey(
  * Unwraps to raw bytes, for the few algorithms WebCrypto lacks (FF1 format-preserving
  * encryption). Callers keep the bytes in memory only.
  */
-export async function unwrapRawKey(wrappingKey: CryptoKey, wrapped: string, additionalData: Uint8Array): Promise<Uint8Array> {
+export async function unwrapRawKey(
+  wrappingKey: CryptoKey,
+  wrapped: string,
+  additionalData: Uint8Array,
+): Promise<Uint8Array> {
   const { iv, ciphertext } = splitIv(base64Decode(wrapped));
   try {
     const raw = await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData }, wrappingKey, ciphertext);

@@ -67,7 +67,11 @@ export async function prepareCreate(env: KeyEnv, tenantId: string, input: Create
       .select({ id: schema.datasets.id })
       .from(schema.datasets)
       .where(
-        and(eq(schema.datasets.tenantId, tenantId), eq(schema.datasets.name, input.name), isNull(schema.datasets.deletedAt)),
+        and(
+          eq(schema.datasets.tenantId, tenantId),
+          eq(schema.datasets.name, input.name),
+          isNull(schema.datasets.deletedAt),
+        ),
       )
       .get(),
     newDatasetKey(env, tenantId, id, 1, now),
@@ -134,7 +138,9 @@ export async function listDatasets(d1: D1Database, tenantId: string, limit: numb
   const rows = await db(d1)
     .select()
     .from(schema.datasets)
-    .where(and(eq(schema.datasets.tenantId, tenantId), isNull(schema.datasets.deletedAt), gt(schema.datasets.id, after)))
+    .where(
+      and(eq(schema.datasets.tenantId, tenantId), isNull(schema.datasets.deletedAt), gt(schema.datasets.id, after)),
+    )
     .orderBy(asc(schema.datasets.id))
     .limit(limit + 1)
     .all();
@@ -158,7 +164,8 @@ export function prepareUpdate(current: DatasetRow, ifMatch: string, input: Updat
   if (input.name !== undefined) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
   if (input.schema !== undefined) changes.schema = input.schema === null ? null : JSON.stringify(input.schema);
-  if (input.pii_policy !== undefined) changes.piiPolicy = input.pii_policy === null ? null : JSON.stringify(input.pii_policy);
+  if (input.pii_policy !== undefined)
+    changes.piiPolicy = input.pii_policy === null ? null : JSON.stringify(input.pii_policy);
   if (input.search !== undefined) changes.search = input.search === null ? null : JSON.stringify(input.search);
   return changes;
 }

@@ -5,7 +5,9 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  status: text("status", { enum: ["active", "suspended"] })
+    .notNull()
+    .default("active"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
@@ -205,7 +207,9 @@ export const jobs = sqliteTable(
       .references(() => tenants.id),
     datasetId: text("dataset_id"),
     kind: text("kind").notNull(),
-    status: text("status", { enum: ["queued", "running", "succeeded", "failed", "partially_failed", "cancelled"] }).notNull(),
+    status: text("status", {
+      enum: ["queued", "running", "succeeded", "failed", "partially_failed", "cancelled"],
+    }).notNull(),
     /** JSON parameters of the job. */
     params: text("params").notNull().default("{}"),
     /** JSON progress counters. */

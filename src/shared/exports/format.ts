@@ -15,9 +15,17 @@ export function project(data: Record<string, unknown>, fields: string[] | undefi
 }
 
 function csvField(v: unknown): string {
-  const text = v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "object" ? canonicalJson(v) : String(v);
+  const text =
+    v === null || v === undefined
+      ? ""
+      : typeof v === "string"
+        ? v
+        : typeof v === "object"
+          ? canonicalJson(v)
+          : String(v);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const csvHeader = (fields: string[]) => fields.map(csvField).join(",") + "\r\n";
-export const csvRow = (data: Record<string, unknown>, fields: string[]) => fields.map((f) => csvField(data[f])).join(",") + "\r\n";
+export const csvRow = (data: Record<string, unknown>, fields: string[]) =>
+  fields.map((f) => csvField(data[f])).join(",") + "\r\n";

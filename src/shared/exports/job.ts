@@ -40,10 +40,14 @@ export interface ExportOptions {
   through_seq?: number;
 }
 
-export const pieceAad = (exp: Pick<ExportRow, "tenantId" | "datasetId" | "id">, firstSeq: number, what: "data" | "hashes") =>
-  aad("export-piece", exp.tenantId, exp.datasetId, exp.id, firstSeq, what);
+export const pieceAad = (
+  exp: Pick<ExportRow, "tenantId" | "datasetId" | "id">,
+  firstSeq: number,
+  what: "data" | "hashes",
+) => aad("export-piece", exp.tenantId, exp.datasetId, exp.id, firstSeq, what);
 
-export const exportPrefix = (exp: Pick<ExportRow, "tenantId" | "datasetId" | "id">) => `exports/${exp.tenantId}/${exp.datasetId}/${exp.id}/`;
+export const exportPrefix = (exp: Pick<ExportRow, "tenantId" | "datasetId" | "id">) =>
+  `exports/${exp.tenantId}/${exp.datasetId}/${exp.id}/`;
 
 async function context(env: ExportJobEnv, job: JobRow) {
   const { export_id: exportId } = JSON.parse(job.params) as { export_id: string };
@@ -53,11 +57,23 @@ async function context(env: ExportJobEnv, job: JobRow) {
     .where(and(eq(schema.exportsTable.id, exportId), eq(schema.exportsTable.tenantId, job.tenantId)))
     .get();
   if (!exp) throw new Error("export row missing");
-  return { exp, ref: { tenantId: job.tenantId, datasetId: exp.datasetId }, options: JSON.parse(exp.options) as ExportOptions };
+  return {
+    exp,
+    ref: { tenantId: job.tenantId, datasetId: exp.datasetId },
+    options: JSON.parse(exp.options) as ExportOptions,
+  };
 }
 
 /** Writes one sealed piece and its hashes; the first writer of a first seq wins, a later copy removes its own objects. */
-async function writePiece(env: ExportJobEnv, exp: ExportRow, firstSeq: number, lastSeq: number, records: number, plain: Uint8Array, hashes: string) {
+async function writePiece(
+  env: ExportJobEnv,
+  exp: ExportRow,
+  firstSeq: number,
+  lastSeq: number,
+  records: number,
+  plain: Uint8Array,
+  hashes: string,
+) {
   const keyRow = await datasetKeyRow(env.DB, exp.tenantId, exp.datasetId);
   const key = await unwrapDatasetKey(env, keyRow);
   const tag = crypto.randomUUID();
@@ -89,7 +105,8 @@ async function writeParquet(env: ExportJobEnv, exp: ExportRow, options: ExportOp
   const decoder = new TextDecoder();
   for (const p of parts) {
     if (!p.records) continue;
-    for (const line of decoder.decode(await openPiece(env, exp, p, "data")).split("\n")) if (line) records.push(JSON.parse(line));
+    for (const line of decoder.decode(await openPiece(env, exp, p, "data")).split("\n"))
+      if (line) records.push(JSON.parse(line));
   }
   await writePiece(env, exp, -1, -1, 0, toParquet(records, options.fields), "");
 }
@@ -100,12 +117,17 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
     const through = bounds.max ?? 0;
     if (options.through_seq === undefined) {
-      await env.DB.prepare("UPDATE exports SET options = ? WHERE id = ?").bind(JSON.stringify({ ...options, through_seq: through }), exp.id).run();
+      await env.DB.prepare("UPDATE exports SET options = ? WHERE id = ?")
+        .bind(JSON.stringify({ ...options, through_seq: through }), exp.id)
+        .run();
     }
     if (bounds.min === null || bounds.max === null) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
     const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil(bounds.count / MIN_RANGE_RECORDS)));
     const size = Math.ceil((bounds.max - bounds.min + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({ start: bounds.min! + i * size, end: Math.min(bounds.max!, bounds.min! + (i + 1) * size - 1) }));
+    const ranges = Array.from({ length: n }, (_, i) => ({
+      start: bounds.min! + i * size,
+      end: Math.min(bounds.max!, bounds.min! + (i + 1) * size - 1),
+    }));
     return { ranges, itemsTotal: bounds.count };
   },
 
@@ -117,7 +139,8 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
     const page = unwrap(await datasetObject(env, ref).list(ref, scope, after, CHUNK_RECORDS));
     const rows = page.items.filter((r) => r.seq <= end);
-    const done = page.next === null || rows.length < page.items.length || (rows.length > 0 && rows[rows.length - 1].seq >= end);
+    const done =
+      page.next === null || rows.length < page.items.length || (rows.length > 0 && rows[rows.length - 1].seq >= end);
     if (!rows.length) return { next: null, progress: {} };
     const fields = options.fields;
     let text = "";
@@ -137,14 +160,20 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     }
     const plain = utf8(text);
     await writePiece(env, exp, rows[0].seq, rows[rows.length - 1].seq, rows.length, plain, hashes);
-    return { next: done ? null : String(rows[rows.length - 1].seq), progress: { items: rows.length, bytes: plain.byteLength } };
+    return {
+      next: done ? null : String(rows[rows.length - 1].seq),
+      progress: { items: rows.length, bytes: plain.byteLength },
+    };
   },
 
   async finish(env, job, counters) {
     const { exp, options } = await context(env, job);
     if (exp.format === "parquet") {
       if ((counters.bytes ?? 0) > MAX_PARQUET_SOURCE_BYTES) {
-        return { status: "failed", error: `Parquet exports are limited to ${MAX_PARQUET_SOURCE_BYTES} bytes of records; export NDJSON or fewer fields.` };
+        return {
+          status: "failed",
+          error: `Parquet exports are limited to ${MAX_PARQUET_SOURCE_BYTES} bytes of records; export NDJSON or fewer fields.`,
+        };
       }
       await writeParquet(env, exp, options);
     }
@@ -182,19 +211,26 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
       bytes,
       hash_algorithm: "sha256",
       root_hash: hex(root.digest()),
-      root_hash_of: "SHA-256 over the concatenated 32-byte SHA-256 digests of every record's RFC 8785 canonical form as exported, in seq order",
+      root_hash_of:
+        "SHA-256 over the concatenated 32-byte SHA-256 digests of every record's RFC 8785 canonical form as exported, in seq order",
       schema: dataset?.schema ? JSON.parse(dataset.schema) : null,
       pii_policy: dataset?.piiPolicy ? JSON.parse(dataset.piiPolicy) : null,
       exported_at: new Date().toISOString(),
     };
     // The first finish to land fixes the manifest (its time included); a repeat leaves it.
-    await env.DB.prepare("UPDATE exports SET manifest = ?, bytes = ? WHERE id = ? AND manifest IS NULL").bind(JSON.stringify(manifest), bytes, exp.id).run();
+    await env.DB.prepare("UPDATE exports SET manifest = ?, bytes = ? WHERE id = ? AND manifest IS NULL")
+      .bind(JSON.stringify(manifest), bytes, exp.id)
+      .run();
     return { status: "succeeded", progress: { records: count } };
   },
 
   async discard(env, job) {
     const { exp } = await context(env, job);
-    const parts = await db(env.DB).select().from(schema.exportParts).where(eq(schema.exportParts.exportId, exp.id)).all();
+    const parts = await db(env.DB)
+      .select()
+      .from(schema.exportParts)
+      .where(eq(schema.exportParts.exportId, exp.id))
+      .all();
     const keys = parts.flatMap((p) => [p.objectKey, p.hashesKey]);
     for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
   },

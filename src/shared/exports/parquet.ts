@@ -30,7 +30,8 @@ export function toParquet(records: Record<string, unknown>[], fields?: string[])
   const columnData = names.map((name) => {
     const values = records.map((r) => (Object.prototype.hasOwnProperty.call(r, name) ? r[name] : null));
     const type = columnType(values);
-    const data = type === "INT64" ? values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : values;
+    const data =
+      type === "INT64" ? values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : values;
     return { name, data, type, nullable: true };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: ROW_GROUP_ROWS }));

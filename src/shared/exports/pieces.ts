@@ -9,7 +9,12 @@ import { pieceAad, type ExportRow } from "./job";
 export type ExportPart = typeof schema.exportParts.$inferSelect;
 
 /** The plaintext of a piece (`data`) or of its hash lines (`hashes`). */
-export async function openPiece(env: KeyEnv & { BLOBS: R2Bucket }, exp: ExportRow, part: ExportPart, what: "data" | "hashes"): Promise<Uint8Array> {
+export async function openPiece(
+  env: KeyEnv & { BLOBS: R2Bucket },
+  exp: ExportRow,
+  part: ExportPart,
+  what: "data" | "hashes",
+): Promise<Uint8Array> {
   const obj = await env.BLOBS.get(what === "data" ? part.objectKey : part.hashesKey);
   if (!obj) throw new DecryptionError("A piece of the export is missing.");
   const key = await unwrapDatasetKey(env, await datasetKeyRow(env.DB, exp.tenantId, exp.datasetId, part.keyVersion));

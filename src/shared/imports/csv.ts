@@ -32,8 +32,26 @@ interface Parsed {
 /** Whole records of `bytes`; with `eof` false, a record the window cuts off is not returned. */
 function parseWindow(bytes: Uint8Array, delimiter: string, eof: boolean): { records: Parsed[]; error: string | null } {
   const records: Parsed[] = [];
-  const parser = new Parser({ delimiter, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true });
-  const api = (parser as unknown as { api: { parse: (b: Buffer | undefined, end: boolean, push: (r: unknown) => void, close: () => void) => Error | undefined } }).api;
+  const parser = new Parser({
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: true,
+  });
+  const api = (
+    parser as unknown as {
+      api: {
+        parse: (
+          b: Buffer | undefined,
+          end: boolean,
+          push: (r: unknown) => void,
+          close: () => void,
+        ) => Error | undefined;
+      };
+    }
+  ).api;
   const push = (r: unknown) => {
     const { record, info } = r as { record: string[]; info: { bytes: number } };
     records.push({ record, end: info.bytes });
@@ -69,12 +87,14 @@ export function typedCell(cell: string, types: string[] | undefined): { keep: bo
       const n = Number(cell);
       if (Number.isFinite(n)) return { keep: true, value: n };
     }
-    if (t === "boolean" && /^(true|false)$/i.test(cell.trim())) return { keep: true, value: cell.trim().toLowerCase() === "true" };
+    if (t === "boolean" && /^(true|false)$/i.test(cell.trim()))
+      return { keep: true, value: cell.trim().toLowerCase() === "true" };
     if (t === "null" && /^null$/i.test(cell.trim())) return { keep: true, value: null };
     if (t === "object" || t === "array") {
       try {
         const v = JSON.parse(cell);
-        if ((t === "array") === Array.isArray(v) && v !== null && typeof v === "object") return { keep: true, value: v };
+        if ((t === "array") === Array.isArray(v) && v !== null && typeof v === "object")
+          return { keep: true, value: v };
       } catch {
         // stays text; the schema reports the type
       }
@@ -83,7 +103,12 @@ export function typedCell(cell: string, types: string[] | undefined): { keep: bo
   return { keep: true, value: cell };
 }
 
-export async function csvChunk(read: Reader, imp: ImportRowLike, schemaText: string | null, cursorText: string | null): Promise<SourceChunk> {
+export async function csvChunk(
+  read: Reader,
+  imp: ImportRowLike,
+  schemaText: string | null,
+  cursorText: string | null,
+): Promise<SourceChunk> {
   const { delimiter = "," } = JSON.parse(imp.options) as { delimiter?: string };
   const total = imp.bytes ?? 0;
   const cursor: CsvCursor = cursorText ? JSON.parse(cursorText) : { o: 0, line: 0 };
@@ -120,7 +145,11 @@ export async function csvChunk(read: Reader, imp: ImportRowLike, schemaText: str
     if (!cols) {
       const bytes = end;
       if (bytes > MAX_HEADER_BYTES || new Set(record).size !== record.length || record.some((c) => c === "")) {
-        items.push({ pos: cursor.o, line: startLine, errors: [{ path: "$", message: "The header row must name every column once (at most 64 KiB)." }] });
+        items.push({
+          pos: cursor.o,
+          line: startLine,
+          errors: [{ path: "$", message: "The header row must name every column once (at most 64 KiB)." }],
+        });
         return { items, next: null, lines: line - cursor.line, bytes: total - cursor.o };
       }
       cols = record;
@@ -128,7 +157,11 @@ export async function csvChunk(read: Reader, imp: ImportRowLike, schemaText: str
     }
     const pos = cursor.o + start;
     if (record.length !== cols.length) {
-      items.push({ pos, line: startLine, errors: [{ path: "$", message: `The row has ${record.length} fields; the header has ${cols.length}.` }] });
+      items.push({
+        pos,
+        line: startLine,
+        errors: [{ path: "$", message: `The row has ${record.length} fields; the header has ${cols.length}.` }],
+      });
       continue;
     }
     const value: Record<string, unknown> = {};
@@ -144,7 +177,13 @@ export async function csvChunk(read: Reader, imp: ImportRowLike, schemaText: str
     return { items, next: null, lines: countLines(window, 0, window.byteLength) + 1, bytes: total - cursor.o };
   }
   if (!parsed.records.length) {
-    items.push({ pos: cursor.o, line: cursor.line + 1, errors: [{ path: "$", message: "The record is longer than the 2 MiB limit; the rest of the file cannot be read." }] });
+    items.push({
+      pos: cursor.o,
+      line: cursor.line + 1,
+      errors: [
+        { path: "$", message: "The record is longer than the 2 MiB limit; the rest of the file cannot be read." },
+      ],
+    });
     return { items, next: null, lines: 1, bytes: total - cursor.o };
   }
   const o = cursor.o + consumed;

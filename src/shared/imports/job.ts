@@ -26,7 +26,6 @@ export const IMPORT_JOB_KIND = "dataset.import";
 export type ImportJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
 type ImportRow = typeof schema.imports.$inferSelect;
 
-
 async function context(env: ImportJobEnv, job: JobRow) {
   const { import_id: importId } = JSON.parse(job.params) as { import_id: string };
   const imp = await db(env.DB)
@@ -46,13 +45,25 @@ export async function fileReader(env: ImportJobEnv, imp: ImportRow) {
   return (start: number, end: number) => readPlain(env.BLOBS, imp.objectKey, key, binding, start, end, imp.bytes ?? 0);
 }
 
-async function ndjsonChunk(read: (s: number, e: number) => Promise<Uint8Array>, imp: ImportRow, bounds: { start: number; end: number }, cursor: string | null): Promise<SourceChunk> {
+async function ndjsonChunk(
+  read: (s: number, e: number) => Promise<Uint8Array>,
+  imp: ImportRow,
+  bounds: { start: number; end: number },
+  cursor: string | null,
+): Promise<SourceChunk> {
   const at: LineCursor = cursor ? JSON.parse(cursor) : firstCursor(bounds.start);
   const { lines, next, bytes, through } = await nextLines(read, at, bounds.end, imp.bytes ?? 0);
   const items: SourceItem[] = lines.map((l) => {
-    if (!l.bytes) return { pos: l.pos, line: l.line, errors: [{ path: "$", message: "The line is longer than the 2 MiB line limit." }] };
+    if (!l.bytes)
+      return {
+        pos: l.pos,
+        line: l.line,
+        errors: [{ path: "$", message: "The line is longer than the 2 MiB line limit." }],
+      };
     const parsed = parseLine(l.bytes);
-    return parsed.ok ? { pos: l.pos, line: l.line, value: parsed.value } : { pos: l.pos, line: l.line, errors: parsed.errors };
+    return parsed.ok
+      ? { pos: l.pos, line: l.line, value: parsed.value }
+      : { pos: l.pos, line: l.line, errors: parsed.errors };
   });
   return { items, next: next ? JSON.stringify(next) : null, lines: through - at.l, bytes };
 }
@@ -76,7 +87,13 @@ registerKind<ImportJobEnv>(IMPORT_JOB_KIND, {
     const dataset = await db(env.DB)
       .select()
       .from(schema.datasets)
-      .where(and(eq(schema.datasets.id, imp.datasetId), eq(schema.datasets.tenantId, job.tenantId), isNull(schema.datasets.deletedAt)))
+      .where(
+        and(
+          eq(schema.datasets.id, imp.datasetId),
+          eq(schema.datasets.tenantId, job.tenantId),
+          isNull(schema.datasets.deletedAt),
+        ),
+      )
       .get();
     // A dataset deleted meanwhile: nothing more to import.
     if (!dataset) return { next: null, progress: {} };
@@ -92,11 +109,15 @@ registerKind<ImportJobEnv>(IMPORT_JOB_KIND, {
     const errors: { line: number; n: number; path: string; reason: string }[] = [];
     let failed = 0;
     for (const item of source.items) {
-      const outcome = item.errors ? { ok: false as const, errors: item.errors } : await prepareLine(env, dataset, item.value);
+      const outcome = item.errors
+        ? { ok: false as const, errors: item.errors }
+        : await prepareLine(env, dataset, item.value);
       if (outcome.ok) staged.push({ pos: item.pos, ...outcome.record });
       else {
         failed++;
-        outcome.errors.slice(0, 20).forEach((e, n) => errors.push({ line: item.line, n, path: e.path, reason: e.message }));
+        outcome.errors
+          .slice(0, 20)
+          .forEach((e, n) => errors.push({ line: item.line, n, path: e.path, reason: e.message }));
       }
     }
     if (staged.length) unwrap(await datasetObject(env, ref).stageImport(ref, imp.id, staged));
@@ -104,16 +125,13 @@ registerKind<ImportJobEnv>(IMPORT_JOB_KIND, {
     const kept = errors.slice(0, Math.max(0, room));
     for (let i = 0; i < kept.length; i += 50) {
       await env.DB.batch(
-        kept.slice(i, i + 50).map((e) =>
-          env.DB.prepare("INSERT OR IGNORE INTO job_errors (job_id, range_no, line, n, path, reason) VALUES (?, ?, ?, ?, ?, ?)").bind(
-            job.id,
-            range.rangeNo,
-            e.line,
-            e.n,
-            e.path.slice(0, 500),
-            e.reason.slice(0, 500),
+        kept
+          .slice(i, i + 50)
+          .map((e) =>
+            env.DB.prepare(
+              "INSERT OR IGNORE INTO job_errors (job_id, range_no, line, n, path, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            ).bind(job.id, range.rangeNo, e.line, e.n, e.path.slice(0, 500), e.reason.slice(0, 500)),
           ),
-        ),
       );
     }
     return { next: source.next, progress: { items: staged.length, failed, lines: source.lines, bytes: source.bytes } };
@@ -124,7 +142,11 @@ registerKind<ImportJobEnv>(IMPORT_JOB_KIND, {
     const stub = datasetObject(env, ref);
     if (imp.onError === "abort" && (counters.failed ?? 0) > 0) {
       unwrap(await stub.discardImport(ref, imp.id));
-      return { status: "failed", error: `${counters.failed} invalid lines; on_error is abort, so nothing was imported (see the error report)`, progress: { imported: 0 } };
+      return {
+        status: "failed",
+        error: `${counters.failed} invalid lines; on_error is abort, so nothing was imported (see the error report)`,
+        progress: { imported: 0 },
+      };
     }
     const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
     const result = unwrap(await stub.commitImport(ref, scope, imp.id, job.id));

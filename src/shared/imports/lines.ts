@@ -20,10 +20,12 @@ export async function prepareLine(env: IngestEnv, dataset: IngestDataset, data: 
     return { ok: true, record };
   } catch (err) {
     if (!(err instanceof ProblemError) || (err.status !== 422 && err.status !== 413)) throw err;
-    const errors = (err.errors?.length ? err.errors : [{ path: "$.data", message: err.detail ?? err.slug }]).map((e) => ({
-      path: "$" + e.path.replace(/^\$\.data/, ""),
-      message: safeReason(e.message),
-    }));
+    const errors = (err.errors?.length ? err.errors : [{ path: "$.data", message: err.detail ?? err.slug }]).map(
+      (e) => ({
+        path: "$" + e.path.replace(/^\$\.data/, ""),
+        message: safeReason(e.message),
+      }),
+    );
     return { ok: false, errors };
   }
 }

@@ -36,13 +36,19 @@ function isBlank(b: Uint8Array): boolean {
 }
 
 /** The first cursor of a range starting at `start`. */
-export const firstCursor = (start: number): LineCursor => (start === 0 ? { o: 0, l: 0 } : { o: start - 1, l: 0, skip: "align" });
+export const firstCursor = (start: number): LineCursor =>
+  start === 0 ? { o: 0, l: 0 } : { o: start - 1, l: 0, skip: "align" };
 
 /**
  * The next lines of a range [.., end) of a file of `total` bytes. Blank lines are counted
  * but not returned. `next` is null when the range is done.
  */
-export async function nextLines(read: ByteReader, cursor: LineCursor, end: number, total: number): Promise<{ lines: Line[]; next: LineCursor | null; bytes: number; through: number }> {
+export async function nextLines(
+  read: ByteReader,
+  cursor: LineCursor,
+  end: number,
+  total: number,
+): Promise<{ lines: Line[]; next: LineCursor | null; bytes: number; through: number }> {
   let { o, l } = cursor;
   const lines: Line[] = [];
   if (cursor.skip) {
@@ -51,11 +57,21 @@ export async function nextLines(read: ByteReader, cursor: LineCursor, end: numbe
     const nl = window.indexOf(NL);
     if (nl < 0) {
       const at = o + window.byteLength;
-      return { lines, next: at >= total ? null : { o: at, l, skip: cursor.skip }, bytes: cursor.skip === "long" ? window.byteLength : 0, through: l };
+      return {
+        lines,
+        next: at >= total ? null : { o: at, l, skip: cursor.skip },
+        bytes: cursor.skip === "long" ? window.byteLength : 0,
+        through: l,
+      };
     }
     o += nl + 1;
     // Alignment bytes belong to the previous range's last line and are counted there.
-    return { lines, next: o >= end || o >= total ? null : { o, l }, bytes: cursor.skip === "long" ? nl + 1 : 0, through: l };
+    return {
+      lines,
+      next: o >= end || o >= total ? null : { o, l },
+      bytes: cursor.skip === "long" ? nl + 1 : 0,
+      through: l,
+    };
   }
   if (o >= end || o >= total) return { lines, next: null, bytes: 0, through: l };
   let window = await read(o, o + CHUNK_BYTES);
@@ -80,7 +96,8 @@ export async function nextLines(read: ByteReader, cursor: LineCursor, end: numbe
       lines.push({ pos: o + at, line: l, bytes: null });
     } else {
       const bytes = window.subarray(at, stop);
-      const trimmed = bytes.byteLength && bytes[bytes.byteLength - 1] === CR ? bytes.subarray(0, bytes.byteLength - 1) : bytes;
+      const trimmed =
+        bytes.byteLength && bytes[bytes.byteLength - 1] === CR ? bytes.subarray(0, bytes.byteLength - 1) : bytes;
       // A file's final newline does not start another line.
       if (nl >= 0 || stop > at) l++;
       if (!isBlank(trimmed)) lines.push({ pos: o + at, line: l, bytes: trimmed });

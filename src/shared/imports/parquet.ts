@@ -61,9 +61,14 @@ export async function parquetPlan(read: Reader, total: number, cacheKey = "") {
 export function toJsonValue(v: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
   if (typeof v === "bigint") {
     const n = Number(v);
-    return Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false, message: "The integer is outside JSON's safe range." };
+    return Number.isSafeInteger(n)
+      ? { ok: true, value: n }
+      : { ok: false, message: "The integer is outside JSON's safe range." };
   }
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? { ok: false, message: "The timestamp is not valid." } : { ok: true, value: v.toISOString() };
+  if (v instanceof Date)
+    return Number.isNaN(v.getTime())
+      ? { ok: false, message: "The timestamp is not valid." }
+      : { ok: true, value: v.toISOString() };
   if (v instanceof Uint8Array) return { ok: true, value: base64Encode(v) };
   if (typeof v === "number" && !Number.isFinite(v)) return { ok: false, message: "Numbers must be finite." };
   if (Array.isArray(v)) {
@@ -88,7 +93,12 @@ export function toJsonValue(v: unknown): { ok: true; value: unknown } | { ok: fa
 }
 
 /** Reads the next rows of a range; `line` is the 1-based row number in the file. */
-export async function parquetChunk(read: Reader, imp: ImportRowLike, bounds: { start: number; end: number }, cursor: string | null): Promise<SourceChunk> {
+export async function parquetChunk(
+  read: Reader,
+  imp: ImportRowLike,
+  bounds: { start: number; end: number },
+  cursor: string | null,
+): Promise<SourceChunk> {
   const from = cursor === null ? bounds.start : Number(cursor);
   const to = Math.min(bounds.end, from + CHUNK_ROWS);
   const total = imp.bytes ?? 0;
@@ -97,7 +107,9 @@ export async function parquetChunk(read: Reader, imp: ImportRowLike, bounds: { s
   const rows = from < to ? await parquetReadObjects({ file, metadata, rowStart: from, rowEnd: to }) : [];
   const items: SourceItem[] = rows.map((row, i) => {
     const r = toJsonValue({ ...row });
-    return r.ok ? { pos: from + i, line: from + i + 1, value: r.value } : { pos: from + i, line: from + i + 1, errors: [{ path: "$", message: r.message }] };
+    return r.ok
+      ? { pos: from + i, line: from + i + 1, value: r.value }
+      : { pos: from + i, line: from + i + 1, errors: [{ path: "$", message: r.message }] };
   });
   // Rows are positions, not bytes: progress counts bytes as the share of the file's rows read.
   return { items, next: to >= bounds.end ? null : String(to), lines: to - from, bytes: 0 };

@@ -23,16 +23,27 @@ export interface SealedObjectBinding {
   importId: string;
 }
 
-const segmentAad = (b: SealedObjectBinding, index: number) => aad("import-segment", b.tenantId, b.datasetId, b.importId, index);
+const segmentAad = (b: SealedObjectBinding, index: number) =>
+  aad("import-segment", b.tenantId, b.datasetId, b.importId, index);
 
 /** Ciphertext bytes of `plainBytes` of plaintext. */
-export const sealedLength = (plainBytes: number) => plainBytes + Math.ceil(plainBytes / SEGMENT_BYTES) * (IV_BYTES + TAG_BYTES);
+export const sealedLength = (plainBytes: number) =>
+  plainBytes + Math.ceil(plainBytes / SEGMENT_BYTES) * (IV_BYTES + TAG_BYTES);
 
 /** Seals the plaintext of a part whose first segment has index `firstSegment`. */
-export async function sealPart(key: CryptoKey, b: SealedObjectBinding, firstSegment: number, plain: Uint8Array): Promise<Uint8Array> {
+export async function sealPart(
+  key: CryptoKey,
+  b: SealedObjectBinding,
+  firstSegment: number,
+  plain: Uint8Array,
+): Promise<Uint8Array> {
   const out = new Uint8Array(sealedLength(plain.byteLength));
   for (let i = 0, at = 0; i * SEGMENT_BYTES < plain.byteLength; i++) {
-    const sealed = await seal(key, plain.subarray(i * SEGMENT_BYTES, (i + 1) * SEGMENT_BYTES), segmentAad(b, firstSegment + i));
+    const sealed = await seal(
+      key,
+      plain.subarray(i * SEGMENT_BYTES, (i + 1) * SEGMENT_BYTES),
+      segmentAad(b, firstSegment + i),
+    );
     out.set(sealed, at);
     at += sealed.byteLength;
   }
@@ -43,7 +54,12 @@ export async function sealPart(key: CryptoKey, b: SealedObjectBinding, firstSegm
  * A TransformStream sealing a part's plaintext as it streams (a part of 100 MiB is never
  * held whole). Reports the plaintext bytes it saw through `seen`.
  */
-export function sealingStream(key: CryptoKey, b: SealedObjectBinding, firstSegment: number, seen: { bytes: number }): TransformStream<Uint8Array, Uint8Array> {
+export function sealingStream(
+  key: CryptoKey,
+  b: SealedObjectBinding,
+  firstSegment: number,
+  seen: { bytes: number },
+): TransformStream<Uint8Array, Uint8Array> {
   let buffer = new Uint8Array(SEGMENT_BYTES);
   let fill = 0;
   let index = firstSegment;
@@ -74,7 +90,15 @@ export function sealingStream(key: CryptoKey, b: SealedObjectBinding, firstSegme
  * Plaintext bytes [start, end) of a sealed object whose plaintext is `total` bytes long
  * (end is clamped to it). Reads only the segments the range touches.
  */
-export async function readPlain(bucket: R2Bucket, objectKey: string, key: CryptoKey, b: SealedObjectBinding, start: number, end: number, total: number): Promise<Uint8Array> {
+export async function readPlain(
+  bucket: R2Bucket,
+  objectKey: string,
+  key: CryptoKey,
+  b: SealedObjectBinding,
+  start: number,
+  end: number,
+  total: number,
+): Promise<Uint8Array> {
   end = Math.min(end, total);
   if (start >= end) return new Uint8Array(0);
   const first = Math.floor(start / SEGMENT_BYTES);
@@ -89,7 +113,11 @@ export async function readPlain(bucket: R2Bucket, objectKey: string, key: Crypto
   const out = new Uint8Array((last - first) * SEGMENT_BYTES + lastPlain);
   for (let i = first, at = 0; i <= last; i++) {
     const from = (i - first) * SEALED_SEGMENT_BYTES;
-    const plain = await open(key, sealed.subarray(from, Math.min(from + SEALED_SEGMENT_BYTES, sealed.byteLength)), segmentAad(b, i));
+    const plain = await open(
+      key,
+      sealed.subarray(from, Math.min(from + SEALED_SEGMENT_BYTES, sealed.byteLength)),
+      segmentAad(b, i),
+    );
     out.set(plain, at);
     at += plain.byteLength;
   }

@@ -16,7 +16,11 @@ const FINISHED = new Set(["succeeded", "failed", "partially_failed", "cancelled"
  * Yields `progress` with the first reading, then each time the job's state changes, and
  * `end` when it is finished; stops when `aborted()` turns true or after EVENT_STREAM_MAX_MS.
  */
-export async function* jobEvents(read: () => Promise<JobDetail>, first: JobDetail, aborted: () => boolean): AsyncGenerator<JobEvent> {
+export async function* jobEvents(
+  read: () => Promise<JobDetail>,
+  first: JobDetail,
+  aborted: () => boolean,
+): AsyncGenerator<JobEvent> {
   const until = Date.now() + EVENT_STREAM_MAX_MS;
   let job = first;
   let last = "";

@@ -15,10 +15,25 @@ export const FIRST_ERRORS = 5;
 
 export async function jobDetail(d1: D1Database, row: JobRow): Promise<JobDetail> {
   const [ranges, errors] = await d1.batch([
-    d1.prepare("SELECT range_no, status, cursor, counters, attempts, error FROM job_ranges WHERE job_id = ? ORDER BY range_no").bind(row.id),
-    d1.prepare("SELECT range_no, line, path, reason FROM job_errors WHERE job_id = ? ORDER BY range_no, line, n LIMIT ?").bind(row.id, FIRST_ERRORS),
+    d1
+      .prepare(
+        "SELECT range_no, status, cursor, counters, attempts, error FROM job_ranges WHERE job_id = ? ORDER BY range_no",
+      )
+      .bind(row.id),
+    d1
+      .prepare(
+        "SELECT range_no, line, path, reason FROM job_errors WHERE job_id = ? ORDER BY range_no, line, n LIMIT ?",
+      )
+      .bind(row.id, FIRST_ERRORS),
   ]);
-  const rangeRows = ranges.results as { range_no: number; status: string; cursor: string | null; counters: string; attempts: number; error: string | null }[];
+  const rangeRows = ranges.results as {
+    range_no: number;
+    status: string;
+    cursor: string | null;
+    counters: string;
+    attempts: number;
+    error: string | null;
+  }[];
   const job = toJob(row);
   const live = rangeRows.length ? sumCounters(rangeRows) : job.progress;
   const itemsDone = live.items ?? 0;
@@ -58,6 +73,7 @@ export async function jobDetail(d1: D1Database, row: JobRow): Promise<JobDetail>
  */
 export function absoluteLine(ranges: { range_no: number; counters: string }[], rangeNo: number, line: number): number {
   let before = 0;
-  for (const r of ranges) if (r.range_no < rangeNo) before += (JSON.parse(r.counters) as Record<string, number>).lines ?? 0;
+  for (const r of ranges)
+    if (r.range_no < rangeNo) before += (JSON.parse(r.counters) as Record<string, number>).lines ?? 0;
   return before + line;
 }

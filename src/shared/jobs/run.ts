@@ -93,14 +93,19 @@ export function registerKind<E extends JobEnv>(kind: string, spec: JobKind<E>): 
 }
 
 /** A single-range kind given as one chunk function (cursor in, next cursor out). */
-export function registerJobKind<E extends JobEnv>(kind: string, handler: (env: E, job: JobRow, cursor: string | null) => Promise<ChunkResult>): void {
+export function registerJobKind<E extends JobEnv>(
+  kind: string,
+  handler: (env: E, job: JobRow, cursor: string | null) => Promise<ChunkResult>,
+): void {
   registerKind<E>(kind, { chunk: (env, job, range) => handler(env, job, range.cursor) });
 }
 
 const now = () => new Date().toISOString();
 
 async function loadJob(env: JobEnv, jobId: string, tenantId: string): Promise<JobRow | null> {
-  const row = await env.DB.prepare("SELECT * FROM jobs WHERE id = ? AND tenant_id = ?").bind(jobId, tenantId).first<Record<string, unknown>>();
+  const row = await env.DB.prepare("SELECT * FROM jobs WHERE id = ? AND tenant_id = ?")
+    .bind(jobId, tenantId)
+    .first<Record<string, unknown>>();
   return row ? toJobRow(row) : null;
 }
 
@@ -138,11 +143,20 @@ function auditFinish(env: JobEnv, job: JobRow, outcome: "success" | "error", det
   return appendAudit(
     env,
     { tenantId: job.tenantId, actor: "system", requestId: null, clientIp: null },
-    { action: "job.finish", outcome, resource: { job_id: job.id, ...(job.datasetId ? { dataset_id: job.datasetId } : {}) }, details: { kind: job.kind, ...details } },
+    {
+      action: "job.finish",
+      outcome,
+      resource: { job_id: job.id, ...(job.datasetId ? { dataset_id: job.datasetId } : {}) },
+      details: { kind: job.kind, ...details },
+    },
   );
 }
 
-const chunkMessage = (job: Pick<JobRow, "id" | "tenantId">, range: number, cursor: string | null = null): JobMessage => ({
+const chunkMessage = (
+  job: Pick<JobRow, "id" | "tenantId">,
+  range: number,
+  cursor: string | null = null,
+): JobMessage => ({
   type: "job.chunk",
   job_id: job.id,
   tenant_id: job.tenantId,
@@ -150,7 +164,11 @@ const chunkMessage = (job: Pick<JobRow, "id" | "tenantId">, range: number, curso
   range,
 });
 
-const finishMessage = (job: Pick<JobRow, "id" | "tenantId">): JobMessage => ({ type: "job.finish", job_id: job.id, tenant_id: job.tenantId });
+const finishMessage = (job: Pick<JobRow, "id" | "tenantId">): JobMessage => ({
+  type: "job.finish",
+  job_id: job.id,
+  tenant_id: job.tenantId,
+});
 
 /** Handles one message of the jobs queue. Throws on a failure worth retrying. */
 export async function runJobMessage<E extends JobEnv>(env: E, message: JobMessage): Promise<void> {
@@ -172,21 +190,33 @@ export async function runJobMessage<E extends JobEnv>(env: E, message: JobMessag
 export const runJobChunk = (env: JobEnv, message: JobChunkMessage) => runJobMessage(env, message);
 
 async function startJob<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow): Promise<void> {
-  const existing = await env.DB.prepare("SELECT range_no, status, step FROM job_ranges WHERE job_id = ? ORDER BY range_no").bind(job.id).all<RangeRow>();
+  const existing = await env.DB.prepare(
+    "SELECT range_no, status, step FROM job_ranges WHERE job_id = ? ORDER BY range_no",
+  )
+    .bind(job.id)
+    .all<RangeRow>();
   let ranges = existing.results;
   if (!ranges.length) {
     if (job.status === "queued") {
-      const running = await env.DB.prepare("SELECT count(*) AS n FROM jobs WHERE tenant_id = ? AND status = 'running'").bind(job.tenantId).first<{ n: number }>();
+      const running = await env.DB.prepare("SELECT count(*) AS n FROM jobs WHERE tenant_id = ? AND status = 'running'")
+        .bind(job.tenantId)
+        .first<{ n: number }>();
       if ((running?.n ?? 0) >= MAX_RUNNING_JOBS_PER_TENANT) {
-        await env.JOBS.send({ type: "job.chunk", job_id: job.id, tenant_id: job.tenantId, cursor: null } satisfies JobMessage, { delaySeconds: START_DELAY_SECONDS });
+        await env.JOBS.send(
+          { type: "job.chunk", job_id: job.id, tenant_id: job.tenantId, cursor: null } satisfies JobMessage,
+          { delaySeconds: START_DELAY_SECONDS },
+        );
         return;
       }
     }
     const plan = kind.plan ? await kind.plan(env, job) : { ranges: [{}] };
-    if (plan.ranges.length < 1 || plan.ranges.length > MAX_RANGES_PER_JOB) throw new Error(`a plan must have 1..${MAX_RANGES_PER_JOB} ranges`);
+    if (plan.ranges.length < 1 || plan.ranges.length > MAX_RANGES_PER_JOB)
+      throw new Error(`a plan must have 1..${MAX_RANGES_PER_JOB} ranges`);
     const at = now();
     const stmts = plan.ranges.map((bounds, i) =>
-      env.DB.prepare("INSERT OR IGNORE INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, ?, 'pending', ?, ?)").bind(job.id, i, JSON.stringify(bounds), at),
+      env.DB.prepare(
+        "INSERT OR IGNORE INTO job_ranges (job_id, range_no, status, bounds, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+      ).bind(job.id, i, JSON.stringify(bounds), at),
     );
     stmts.push(
       env.DB.prepare(
@@ -194,7 +224,11 @@ async function startJob<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow)
       ).bind(plan.itemsTotal ?? null, plan.bytesTotal ?? null, at, at, job.id),
     );
     await env.DB.batch(stmts);
-    ranges = (await env.DB.prepare("SELECT range_no, status, step FROM job_ranges WHERE job_id = ? ORDER BY range_no").bind(job.id).all<RangeRow>()).results;
+    ranges = (
+      await env.DB.prepare("SELECT range_no, status, step FROM job_ranges WHERE job_id = ? ORDER BY range_no")
+        .bind(job.id)
+        .all<RangeRow>()
+    ).results;
   }
   // Ranges not yet started get their first message; a duplicate start sends duplicates, which the step compare-and-set absorbs.
   const fresh = ranges.filter((r) => r.status === "pending" && r.step === 0);
@@ -220,8 +254,15 @@ async function runChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow,
 }
 
 /** One chunk: "stop" when there is nothing to do or another copy won, else where the range continues (null: done). */
-async function runOneChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow, rangeNo: number): Promise<string | null | "stop"> {
-  const range = await env.DB.prepare("SELECT * FROM job_ranges WHERE job_id = ? AND range_no = ?").bind(job.id, rangeNo).first<RangeRow>();
+async function runOneChunk<E extends JobEnv>(
+  env: E,
+  kind: JobKind<E>,
+  job: JobRow,
+  rangeNo: number,
+): Promise<string | null | "stop"> {
+  const range = await env.DB.prepare("SELECT * FROM job_ranges WHERE job_id = ? AND range_no = ?")
+    .bind(job.id, rangeNo)
+    .first<RangeRow>();
   if (!range) return "stop";
   if (range.status === "done" || range.status === "failed") {
     // A copy redelivered after its range finished: make sure the finish was asked for.
@@ -229,7 +270,12 @@ async function runOneChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobR
     return "stop";
   }
   const counters = JSON.parse(range.counters) as Record<string, number>;
-  const result = await kind.chunk(env, job, { rangeNo, bounds: JSON.parse(range.bounds), cursor: range.cursor, counters });
+  const result = await kind.chunk(env, job, {
+    rangeNo,
+    bounds: JSON.parse(range.bounds),
+    cursor: range.cursor,
+    counters,
+  });
   for (const [k, v] of Object.entries(result.progress)) counters[k] = (counters[k] ?? 0) + v;
   const done = result.next === null;
   const at = now();
@@ -239,7 +285,9 @@ async function runOneChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobR
       `UPDATE job_ranges SET cursor = ?, step = step + 1, counters = ?, status = ?, attempts = 0, error = NULL, updated_at = ?
        WHERE job_id = ? AND range_no = ? AND step = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status IN ('queued', 'running'))`,
     ).bind(result.next, JSON.stringify(counters), done ? "done" : "running", at, job.id, rangeNo, range.step, job.id),
-    env.DB.prepare("UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ? AND status IN ('queued', 'running')").bind(at, at, job.id),
+    env.DB.prepare(
+      "UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+    ).bind(at, at, job.id),
   ]);
   if (!applied.meta.changes) return "stop";
   return result.next;
@@ -248,7 +296,8 @@ async function runOneChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobR
 /** Sums the counters of a job's ranges. */
 export function sumCounters(ranges: { counters: string }[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of ranges) for (const [k, v] of Object.entries(JSON.parse(r.counters) as Record<string, number>)) out[k] = (out[k] ?? 0) + v;
+  for (const r of ranges)
+    for (const [k, v] of Object.entries(JSON.parse(r.counters) as Record<string, number>)) out[k] = (out[k] ?? 0) + v;
   return out;
 }
 
@@ -259,14 +308,26 @@ async function finishJob<E extends JobEnv>(env: E, job: JobRow): Promise<void> {
     return;
   }
   if (TERMINAL.has(job.status) || !kind) return;
-  const ranges = (await env.DB.prepare("SELECT range_no, status, counters FROM job_ranges WHERE job_id = ?").bind(job.id).all<RangeRow>()).results;
+  const ranges = (
+    await env.DB.prepare("SELECT range_no, status, counters FROM job_ranges WHERE job_id = ?")
+      .bind(job.id)
+      .all<RangeRow>()
+  ).results;
   if (!ranges.length || ranges.some((r) => r.status === "pending" || r.status === "running")) return;
   const counters = sumCounters(ranges);
   const failed = ranges.filter((r) => r.status === "failed").length;
   if (failed) {
     // Nothing is committed: what the done ranges staged stays staged for POST /jobs/{id}/retry.
     const status: FinalStatus = failed === ranges.length ? "failed" : "partially_failed";
-    await endJob(env, job, { status, error: `${failed} of ${ranges.length} ranges failed after every retry; POST /jobs/${job.id}/retry resumes them` }, { counters, failed_ranges: failed });
+    await endJob(
+      env,
+      job,
+      {
+        status,
+        error: `${failed} of ${ranges.length} ranges failed after every retry; POST /jobs/${job.id}/retry resumes them`,
+      },
+      { counters, failed_ranges: failed },
+    );
     return;
   }
   const outcome = kind.finish ? await kind.finish(env, job, counters) : { status: "succeeded" as const };
@@ -283,7 +344,10 @@ async function endJob(env: JobEnv, job: JobRow, outcome: Finish, details: Record
     .bind(outcome.status, outcome.error?.slice(0, 500) ?? null, JSON.stringify(progress), at, at, job.id)
     .run();
   if (!res.meta.changes) return;
-  await auditFinish(env, job, outcome.status === "succeeded" ? "success" : "error", { status: outcome.status, ...details });
+  await auditFinish(env, job, outcome.status === "succeeded" ? "success" : "error", {
+    status: outcome.status,
+    ...details,
+  });
 }
 
 /** A failure's description for the range row and logs: never record content. */
@@ -295,7 +359,9 @@ export function describeFailure(err: unknown): string {
 /** Records a failed delivery of a chunk on its range (attempts and the last error). */
 export async function noteFailure(env: JobEnv, message: JobMessage, err: unknown): Promise<void> {
   if (message.type !== "job.chunk" || message.range === undefined) return;
-  await env.DB.prepare("UPDATE job_ranges SET attempts = attempts + 1, error = ?, updated_at = ? WHERE job_id = ? AND range_no = ?")
+  await env.DB.prepare(
+    "UPDATE job_ranges SET attempts = attempts + 1, error = ?, updated_at = ? WHERE job_id = ? AND range_no = ?",
+  )
     .bind(describeFailure(err), now(), message.job_id, message.range)
     .run();
 }
@@ -309,18 +375,38 @@ export async function deadLetter(env: JobEnv, message: JobMessage): Promise<void
   const job = await loadJob(env, message.job_id, message.tenant_id);
   if (!job || TERMINAL.has(job.status)) return;
   if (message.type === "job.chunk" && message.range !== undefined) {
-    await env.DB.prepare("UPDATE job_ranges SET status = 'failed', error = coalesce(error, 'out of retries'), updated_at = ? WHERE job_id = ? AND range_no = ? AND status IN ('pending', 'running')")
+    await env.DB.prepare(
+      "UPDATE job_ranges SET status = 'failed', error = coalesce(error, 'out of retries'), updated_at = ? WHERE job_id = ? AND range_no = ? AND status IN ('pending', 'running')",
+    )
       .bind(now(), job.id, message.range)
       .run();
     await finishJob(env, job);
     return;
   }
-  await endJob(env, job, { status: "failed", error: message.type === "job.finish" ? "the job could not be finished" : "the job could not be started" }, { reason: "out of retries" });
+  await endJob(
+    env,
+    job,
+    {
+      status: "failed",
+      error: message.type === "job.finish" ? "the job could not be finished" : "the job could not be started",
+    },
+    { reason: "out of retries" },
+  );
 }
 
 /** Sends the messages that resume a failed job's failed ranges (or its start, if it never planned). */
-export async function resumeMessages(env: JobEnv, job: Pick<JobRow, "id" | "tenantId">, ranges: number[]): Promise<void> {
-  if (!ranges.length) await env.JOBS.send({ type: "job.chunk", job_id: job.id, tenant_id: job.tenantId, cursor: null } satisfies JobMessage);
+export async function resumeMessages(
+  env: JobEnv,
+  job: Pick<JobRow, "id" | "tenantId">,
+  ranges: number[],
+): Promise<void> {
+  if (!ranges.length)
+    await env.JOBS.send({
+      type: "job.chunk",
+      job_id: job.id,
+      tenant_id: job.tenantId,
+      cursor: null,
+    } satisfies JobMessage);
   else await env.JOBS.sendBatch(ranges.map((r) => ({ body: chunkMessage(job, r) })));
 }
 

@@ -74,7 +74,12 @@ export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob):
   await db(env.DB).insert(schema.jobs).values(row);
   try {
     await input.prepare?.(row.id);
-    await env.JOBS.send({ type: "job.chunk", job_id: row.id, tenant_id: row.tenantId, cursor: null } satisfies JobMessage);
+    await env.JOBS.send({
+      type: "job.chunk",
+      job_id: row.id,
+      tenant_id: row.tenantId,
+      cursor: null,
+    } satisfies JobMessage);
   } catch (err) {
     const failedAt = new Date().toISOString();
     await db(env.DB)
@@ -91,7 +96,11 @@ export async function getJob(d1: D1Database, tenantId: string, id: string): Prom
 }
 
 async function getJobRow(d1: D1Database, tenantId: string, id: string): Promise<JobRow> {
-  const row = await db(d1).select().from(schema.jobs).where(and(eq(schema.jobs.id, id), eq(schema.jobs.tenantId, tenantId))).get();
+  const row = await db(d1)
+    .select()
+    .from(schema.jobs)
+    .where(and(eq(schema.jobs.id, id), eq(schema.jobs.tenantId, tenantId)))
+    .get();
   if (!row) throw notFound("The job");
   return row;
 }
@@ -106,7 +115,13 @@ export async function listJobs(d1: D1Database, tenantId: string, limit: number, 
   const where = cursor
     ? and(eq(schema.jobs.tenantId, tenantId), lt(schema.jobs.id, decodeCursor(cursor, { id: "string" }).id))
     : eq(schema.jobs.tenantId, tenantId);
-  const rows = await db(d1).select().from(schema.jobs).where(where).orderBy(desc(schema.jobs.id)).limit(limit + 1).all();
+  const rows = await db(d1)
+    .select()
+    .from(schema.jobs)
+    .where(where)
+    .orderBy(desc(schema.jobs.id))
+    .limit(limit + 1)
+    .all();
   return keysetPage(rows, limit, toJob);
 }
 
@@ -121,7 +136,9 @@ export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string): Pr
   const row = await db(env.DB)
     .update(schema.jobs)
     .set({ status: "cancelled", updatedAt: now, finishedAt: now })
-    .where(and(eq(schema.jobs.id, id), eq(schema.jobs.tenantId, scope.tenantId), eq(schema.jobs.status, current.status)))
+    .where(
+      and(eq(schema.jobs.id, id), eq(schema.jobs.tenantId, scope.tenantId), eq(schema.jobs.status, current.status)),
+    )
     .returning()
     .get();
   if (!row) throw conflict("The job changed state while it was being cancelled; read it again.");
@@ -140,19 +157,19 @@ export async function retryJob(env: JobsEnv, scope: AuditScope, id: string): Pro
     throw conflict(`Only a failed or partially failed job can be retried; this one is ${current.status}.`);
   }
   const failed = (
-    await env.DB.prepare("SELECT range_no FROM job_ranges WHERE job_id = ? AND status = 'failed' ORDER BY range_no").bind(id).all<{ range_no: number }>()
+    await env.DB.prepare("SELECT range_no FROM job_ranges WHERE job_id = ? AND status = 'failed' ORDER BY range_no")
+      .bind(id)
+      .all<{ range_no: number }>()
   ).results.map((r) => r.range_no);
-  const total = await env.DB.prepare("SELECT count(*) AS n FROM job_ranges WHERE job_id = ?").bind(id).first<{ n: number }>();
+  const total = await env.DB.prepare("SELECT count(*) AS n FROM job_ranges WHERE job_id = ?")
+    .bind(id)
+    .first<{ n: number }>();
   await appendAudit(env, scope, { action: "job.retry", resource: { job_id: id }, details: { ranges: failed.length } });
   const at = new Date().toISOString();
   const [moved] = await env.DB.batch([
-    env.DB.prepare("UPDATE jobs SET status = ?, error = NULL, updated_at = ?, finished_at = NULL WHERE id = ? AND tenant_id = ? AND status = ?").bind(
-      (total?.n ?? 0) === 0 ? "queued" : "running",
-      at,
-      id,
-      scope.tenantId,
-      current.status,
-    ),
+    env.DB.prepare(
+      "UPDATE jobs SET status = ?, error = NULL, updated_at = ?, finished_at = NULL WHERE id = ? AND tenant_id = ? AND status = ?",
+    ).bind((total?.n ?? 0) === 0 ? "queued" : "running", at, id, scope.tenantId, current.status),
     // Only if the job moved (same transaction): a lost race leaves the ranges as they were.
     env.DB.prepare(
       "UPDATE job_ranges SET status = 'pending', attempts = 0, error = NULL, updated_at = ? WHERE job_id = ? AND status = 'failed' AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND updated_at = ? AND finished_at IS NULL)",

@@ -55,4 +55,3 @@ function tryRegex(source: string, path: string, out: FieldError[]): void {
     out.push({ path, message: `Not a usable regular expression: ${err.message}.` });
   }
 }
-

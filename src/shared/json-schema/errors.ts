@@ -47,16 +47,22 @@ export function schemaErrorList(units: OutputUnit[], root: string): FieldError[]
   return out;
 }
 
-
 /**
  * Turns a JSON pointer like `#/properties/age` into `$.properties.age` under `root`.
  * @cfworker/json-schema gives URI-fragment pointers, so segments are percent-decoded.
  */
 export function pointerToPath(pointer: string, root = "$"): string {
-  const parts = pointer.replace(/^#?\/?/, "").split("/").filter((p) => p !== "");
+  const parts = pointer
+    .replace(/^#?\/?/, "")
+    .split("/")
+    .filter((p) => p !== "");
   return parts.reduce((path, part) => {
     const key = safeDecode(part).replace(/~1/g, "/").replace(/~0/g, "~");
-    return /^\d+$/.test(key) ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+    return /^\d+$/.test(key)
+      ? `${path}[${key}]`
+      : /^[A-Za-z_$][\w$]*$/.test(key)
+        ? `${path}.${key}`
+        : `${path}[${JSON.stringify(key)}]`;
   }, root);
 }
 

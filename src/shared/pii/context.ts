@@ -13,13 +13,26 @@ const set = (words: string) => new Set(words.split(/\s+/).filter(Boolean));
 /** A context rule from space-separated word lists. */
 export function contextRule(
   words: string,
-  opts: { boost?: number; negative?: string; penalty?: number; retype?: { words: string; entity: string; boost?: number } } = {},
+  opts: {
+    boost?: number;
+    negative?: string;
+    penalty?: number;
+    retype?: { words: string; entity: string; boost?: number };
+  } = {},
 ): ContextRule {
   return {
     words: set(words),
     boost: opts.boost ?? CONTEXT_BOOST,
     ...(opts.negative ? { negative: set(opts.negative), penalty: opts.penalty ?? 0.3 } : {}),
-    ...(opts.retype ? { retype: { words: set(opts.retype.words), entity: opts.retype.entity, boost: opts.retype.boost ?? CONTEXT_BOOST } } : {}),
+    ...(opts.retype
+      ? {
+          retype: {
+            words: set(opts.retype.words),
+            entity: opts.retype.entity,
+            boost: opts.retype.boost ?? CONTEXT_BOOST,
+          },
+        }
+      : {}),
   };
 }
 
@@ -87,14 +100,19 @@ export function scoreWithContext(
     }
     const { before, after } = ctx;
     const words = before.concat(after);
-    const near = (set: ReadonlySet<string>) => before.slice(-RETYPE_BEFORE).some((w) => set.has(w)) || after.slice(0, RETYPE_AFTER).some((w) => set.has(w));
+    const near = (set: ReadonlySet<string>) =>
+      before.slice(-RETYPE_BEFORE).some((w) => set.has(w)) || after.slice(0, RETYPE_AFTER).some((w) => set.has(w));
     if (rule.retype && (near(rule.retype.words) || hints?.has(rule.retype.entity))) {
       c.type = rule.retype.entity;
       c.score += rule.retype.boost;
-    } else if (words.some((w) => rule.words.has(w)) || (!hints?.has(c.type) && keyWords?.some((w) => rule.words.has(w)))) {
+    } else if (
+      words.some((w) => rule.words.has(w)) ||
+      (!hints?.has(c.type) && keyWords?.some((w) => rule.words.has(w)))
+    ) {
       c.score += rule.boost;
     }
-    if (rule.negative && (words.some((w) => rule.negative!.has(w)) || keyWords?.some((w) => rule.negative!.has(w)))) c.score -= rule.penalty ?? 0.3;
+    if (rule.negative && (words.some((w) => rule.negative!.has(w)) || keyWords?.some((w) => rule.negative!.has(w))))
+      c.score -= rule.penalty ?? 0.3;
   }
   if (hints?.has(c.type)) c.score += CONTEXT_BOOST;
   c.score = Math.min(1, Math.max(0, Math.round(c.score * 1000) / 1000));

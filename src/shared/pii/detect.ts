@@ -45,7 +45,13 @@ export function prepareOptions(opts: DetectOptions = {}): PreparedOptions {
     minScore: opts.minScore ?? DEFAULT_MIN_SCORE,
     allow: opts.allow?.length ? new Set(opts.allow.map((a) => a.trim().toLowerCase())) : null,
     deny: deny.length
-      ? new RegExp(`(?<![\\w])(?:${deny.sort((a, b) => b.length - a.length).map(escapeRegex).join("|")})(?![\\w])`, "gi")
+      ? new RegExp(
+          `(?<![\\w])(?:${deny
+            .sort((a, b) => b.length - a.length)
+            .map(escapeRegex)
+            .join("|")})(?![\\w])`,
+          "gi",
+        )
       : null,
     // A recognizer whose entity was not asked for would only spend the scan budget.
     custom: entities ? custom.filter((r) => entities.has(r.entity)) : custom,
@@ -73,7 +79,8 @@ export function mergeOverlapping(cands: Candidate[], out: Candidate[]): void {
   for (const c of cands) {
     if (cur && c.start < cur.end) {
       cur.end = Math.max(cur.end, c.end);
-      if (c.score > cur.score) Object.assign(cur, { type: c.type, score: c.score, recognizer: c.recognizer, context: c.context });
+      if (c.score > cur.score)
+        Object.assign(cur, { type: c.type, score: c.score, recognizer: c.recognizer, context: c.context });
       continue;
     }
     if (cur) out.push(cur);
@@ -92,7 +99,13 @@ export function resolveOverlaps(cands: Candidate[]): Candidate[] {
   const flush = () => {
     if (cluster.length === 1) kept.push(cluster[0]);
     else if (cluster.length > 1) {
-      cluster.sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || entityRank(a.type) - entityRank(b.type) || a.start - b.start);
+      cluster.sort(
+        (a, b) =>
+          b.score - a.score ||
+          b.end - b.start - (a.end - a.start) ||
+          entityRank(a.type) - entityRank(b.type) ||
+          a.start - b.start,
+      );
       const chosen: Candidate[] = [];
       for (const c of cluster) if (chosen.every((k) => c.end <= k.start || c.start >= k.end)) chosen.push(c);
       chosen.sort((a, b) => a.start - b.start);
@@ -117,7 +130,12 @@ const REGION_PHONE_SCORE = 0.65;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Candidates of one string, scored and filtered but not yet resolved. */
-function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | undefined, key: string | undefined): Candidate[] {
+function candidatesOf(
+  text: string,
+  opts: PreparedOptions,
+  hints: FieldHints | undefined,
+  key: string | undefined,
+): Candidate[] {
   const raw: Candidate[] = [];
   // Lower-case words alone ("active", "pending") and UUIDs cannot match a built-in pattern: skip the scan.
   if (!LOWER_WORDS.test(text) && !UUID.test(text)) builtinScanner.scan(text, raw);
@@ -130,7 +148,8 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
     const re = opts.deny;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) raw.push({ type: "DENY_LIST", start: m.index, end: m.index + m[0].length, score: 1, recognizer: "deny_list" });
+    while ((m = re.exec(text)) !== null)
+      raw.push({ type: "DENY_LIST", start: m.index, end: m.index + m[0].length, score: 1, recognizer: "deny_list" });
   }
   tagCandidates(text, raw, key);
   if (hints?.whole && key !== undefined) {
@@ -143,7 +162,8 @@ function candidatesOf(text: string, opts: PreparedOptions, hints: FieldHints | u
   if (opts.region) {
     // A national-format number that is valid in the caller's region needs no context word.
     for (const c of raw) {
-      if (c.recognizer === "phone_national" && validInRegion(text.slice(c.start, c.end), opts.region)) c.score = Math.max(c.score, REGION_PHONE_SCORE);
+      if (c.recognizer === "phone_national" && validInRegion(text.slice(c.start, c.end), opts.region))
+        c.score = Math.max(c.score, REGION_PHONE_SCORE);
     }
   }
   const boost = hints?.boost.size ? hints.boost : undefined;
@@ -171,7 +191,13 @@ function toFinding(c: Candidate, text: string, opts: PreparedOptions, path?: str
  * Findings in a text, ordered by start. Offsets are UTF-16 code units.
  * @example detectText("Call 415-555-2671", prepareOptions()) // [{ type: "PHONE", start: 5, end: 17, ... }]
  */
-export function detectText(text: string, opts: PreparedOptions, hints?: FieldHints, path?: string, key?: string): Finding[] {
+export function detectText(
+  text: string,
+  opts: PreparedOptions,
+  hints?: FieldHints,
+  path?: string,
+  key?: string,
+): Finding[] {
   return resolveOverlaps(candidatesOf(text, opts, hints, key)).map((c) => toFinding(c, text, opts, path));
 }
 
@@ -181,14 +207,22 @@ export { MAX_JSON_DEPTH };
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 /** JSON path segment in the style of validation errors: `$.a.b`, `$.items[0]`, `$["odd key"]`. */
 export const pathSegment = (parent: string, key: string | number) =>
-  typeof key === "number" ? `${parent}[${key}]` : IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  typeof key === "number"
+    ? `${parent}[${key}]`
+    : IDENT.test(key)
+      ? `${parent}.${key}`
+      : `${parent}[${JSON.stringify(key)}]`;
 
 /**
  * Rebuilds a JSON value with each scalar leaf (string, number, boolean, null) replaced by
  * what `leaf` returns for it, given the leaf's JSON path. Objects and arrays are copied.
  * @example await mapJsonLeaves({ a: ["x"] }, async (v, path) => (path === "$.a[0]" ? "y" : v)) // { a: ["y"] }
  */
-export async function mapJsonLeaves(value: unknown, leaf: (value: unknown, path: string) => Promise<unknown>, path = "$"): Promise<unknown> {
+export async function mapJsonLeaves(
+  value: unknown,
+  leaf: (value: unknown, path: string) => Promise<unknown>,
+  path = "$",
+): Promise<unknown> {
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) out.push(await mapJsonLeaves(value[i], leaf, pathSegment(path, i)));
@@ -198,7 +232,12 @@ export async function mapJsonLeaves(value: unknown, leaf: (value: unknown, path:
     const out: Record<string, unknown> = {};
     // defineProperty: a "__proto__" key must stay a plain key, not set the prototype.
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: await mapJsonLeaves(v, leaf, pathSegment(path, k)), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: await mapJsonLeaves(v, leaf, pathSegment(path, k)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -211,19 +250,30 @@ export async function mapJsonLeaves(value: unknown, leaf: (value: unknown, path:
  */
 export function walkJson(
   value: unknown,
-  visit: (text: string, path: () => string, hints: FieldHints | undefined, key: string | undefined, original: string | number) => void,
+  visit: (
+    text: string,
+    path: () => string,
+    hints: FieldHints | undefined,
+    key: string | undefined,
+    original: string | number,
+  ) => void,
   path: () => string = () => "$",
   hints?: FieldHints,
   key?: string,
   depth = 0,
 ): void {
-  if (depth > MAX_JSON_DEPTH) throw validationFailed([{ path: path(), message: `Nesting deeper than ${MAX_JSON_DEPTH} levels.` }], "The JSON value is nested too deeply.");
+  if (depth > MAX_JSON_DEPTH)
+    throw validationFailed(
+      [{ path: path(), message: `Nesting deeper than ${MAX_JSON_DEPTH} levels.` }],
+      "The JSON value is nested too deeply.",
+    );
   if (typeof value === "string") visit(value, path, hints, key, value);
   else if (typeof value === "number") {
     // A number is scanned only when its field name suggests PII (ssn, phone, age, zip...).
     if (hints?.boost.size && Number.isFinite(value)) visit(String(value), path, hints, key, value);
   } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walkJson(value[i], visit, () => pathSegment(path(), i), hints, key, depth + 1);
+    for (let i = 0; i < value.length; i++)
+      walkJson(value[i], visit, () => pathSegment(path(), i), hints, key, depth + 1);
   } else if (value !== null && typeof value === "object") {
     for (const k in value) {
       if (!Object.hasOwn(value, k)) continue;

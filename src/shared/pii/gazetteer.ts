@@ -33,13 +33,32 @@ export function foldKey(word: string): string {
 }
 
 /** Short common names for countries the registry spells out ("United States of America"). */
-for (const alias of ["usa", "united states", "uk", "britain", "great britain", "england", "scotland", "wales", "korea", "south korea", "north korea", "russia", "vatican", "ivory coast", "czech republic", "holland", "the netherlands"]) {
+for (const alias of [
+  "usa",
+  "united states",
+  "uk",
+  "britain",
+  "great britain",
+  "england",
+  "scotland",
+  "wales",
+  "korea",
+  "south korea",
+  "north korea",
+  "russia",
+  "vatican",
+  "ivory coast",
+  "czech republic",
+  "holland",
+  "the netherlands",
+]) {
   COUNTRY.add(alias);
 }
 
 /** First words of multi-word places: only these can start a phrase longer than one word. */
 export const PLACE_HEADS = new Set<string>();
-for (const set of [CITY, COUNTRY, STATE]) for (const p of set) if (p.includes(" ")) PLACE_HEADS.add(p.slice(0, p.indexOf(" ")));
+for (const set of [CITY, COUNTRY, STATE])
+  for (const p of set) if (p.includes(" ")) PLACE_HEADS.add(p.slice(0, p.indexOf(" ")));
 
 /** Longest place phrase, in words. */
 export const MAX_PLACE_WORDS = 8;

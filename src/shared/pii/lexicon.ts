@@ -86,4 +86,6 @@ export const AMBIGUOUS_NAMES = new Set(
 
 export const MONTHS = words("January February March April May June July August September October November December");
 export const MONTH_ABBR = words("Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec");
-export const WEEKDAYS = words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tues Tue Wed Thurs Thu Fri Sat Sun");
+export const WEEKDAYS = words(
+  "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tues Tue Wed Thurs Thu Fri Sat Sun",
+);

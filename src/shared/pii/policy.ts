@@ -24,16 +24,23 @@ const activeRules = (policy: PiiPolicy) => Object.entries(policy.rules).filter((
  * must be built in or produced by one of the tenant's recognizers. Errors are reported
  * under `root` (the policy's path in the request).
  */
-export async function validatePolicy(d1: D1Database, tenantId: string, policy: PiiPolicy | null | undefined, root = "$.pii_policy"): Promise<void> {
+export async function validatePolicy(
+  d1: D1Database,
+  tenantId: string,
+  policy: PiiPolicy | null | undefined,
+  root = "$.pii_policy",
+): Promise<void> {
   if (!policy) return;
   const operators: OperatorMap = {};
-  for (const [type, rule] of Object.entries(policy.rules)) if (rule.action === "anonymize") operators[type] = rule.operator;
+  for (const [type, rule] of Object.entries(policy.rules))
+    if (rule.action === "anonymize") operators[type] = rule.operator;
   checkOperators(operators, `${root}.rules`);
   const custom = Object.keys(policy.rules).some((t) => !isBuiltinEntity(t)) ? await loadRecognizers(d1, tenantId) : [];
   const known = new Set(custom.map((r) => r.entity));
   const errors: FieldError[] = [];
   for (const type of Object.keys(policy.rules)) {
-    if (!isBuiltinEntity(type) && !known.has(type)) errors.push({ path: `${root}.rules.${type}`, message: `Unknown entity type '${type}'.` });
+    if (!isBuiltinEntity(type) && !known.has(type))
+      errors.push({ path: `${root}.rules.${type}`, message: `Unknown entity type '${type}'.` });
   }
   if (errors.length) throw validationFailed(errors, "The PII policy names unknown entity types.");
 }
@@ -84,10 +91,19 @@ export async function applyPiiPolicyDetailed(
   if (!policy) return { data, items: [] };
   const rules = activeRules(policy);
   if (!rules.length) return { data, items: [] };
-  const custom: CompiledRecognizer[] = rules.some(([t]) => !isBuiltinEntity(t)) ? await loadRecognizers(env.DB, tenantId) : [];
+  const custom: CompiledRecognizer[] = rules.some(([t]) => !isBuiltinEntity(t))
+    ? await loadRecognizers(env.DB, tenantId)
+    : [];
   const findings = detectJson(
     data,
-    prepareOptions({ entities: rules.map(([t]) => t), minScore: policy.min_score, allow: policy.allow, deny: policy.deny, custom, budget: options.budget }),
+    prepareOptions({
+      entities: rules.map(([t]) => t),
+      minScore: policy.min_score,
+      allow: policy.allow,
+      deny: policy.deny,
+      custom,
+      budget: options.budget,
+    }),
   );
   if (!findings.length) return { data, items: [] };
   const ruleOf = new Map(rules);
@@ -138,7 +154,12 @@ export async function applyPiiPolicyDetailed(
  * the entity types and JSON paths it rejects.
  * @example const stored = await applyPiiPolicy(env, tenantId, dataset.pii_policy, record.data);
  */
-export async function applyPiiPolicy(env: KeyEnv, tenantId: string, policy: PiiPolicy | null | undefined, data: unknown): Promise<unknown> {
+export async function applyPiiPolicy(
+  env: KeyEnv,
+  tenantId: string,
+  policy: PiiPolicy | null | undefined,
+  data: unknown,
+): Promise<unknown> {
   return (await applyPiiPolicyDetailed(env, tenantId, policy, data)).data;
 }
 
@@ -168,7 +189,8 @@ export async function applyPiiPolicyToRecords(
       values.push((await applyPiiPolicyDetailed(env, tenantId, policy, records[i], { vault, budget })).data);
     } catch (err) {
       if (!(err instanceof ProblemError) || err.slug !== "pii-rejected") throw err;
-      for (const e of err.errors ?? []) errors.push({ ...e, path: rootOf(i) + e.path.slice(1), ...(batch ? { index: i } : {}) });
+      for (const e of err.errors ?? [])
+        errors.push({ ...e, path: rootOf(i) + e.path.slice(1), ...(batch ? { index: i } : {}) });
       for (const t of (err.extensions?.entities as string[] | undefined) ?? []) types.add(t);
       values.push(undefined);
     }

@@ -33,7 +33,9 @@ export const toRecognizer = (r: Row): Recognizer => ({
 });
 
 /** Compiles a stored or submitted recognizer for RE2; throws RefusedPatternError for a refused pattern. */
-export function compileRecognizer(r: Pick<Recognizer, "id" | "name" | "entity" | "pattern" | "flags" | "context" | "score">): CompiledRecognizer {
+export function compileRecognizer(
+  r: Pick<Recognizer, "id" | "name" | "entity" | "pattern" | "flags" | "context" | "score">,
+): CompiledRecognizer {
   return {
     id: r.id,
     name: r.name,
@@ -49,10 +51,12 @@ export function checkPattern(input: RecognizerInput): void {
   try {
     compileTenantPattern(input.pattern, input.flags ?? "");
   } catch (err) {
-    if (err instanceof RefusedPatternError) throw validationFailed([{ path: "$.pattern", message: err.message }], `The pattern was refused: ${err.message}.`);
+    if (err instanceof RefusedPatternError)
+      throw validationFailed([{ path: "$.pattern", message: err.message }], `The pattern was refused: ${err.message}.`);
     throw err;
   }
-  if (input.entity === "DENY_LIST") throw validationFailed([{ path: "$.entity", message: "DENY_LIST is reserved for deny lists." }]);
+  if (input.entity === "DENY_LIST")
+    throw validationFailed([{ path: "$.entity", message: "DENY_LIST is reserved for deny lists." }]);
 }
 
 const nameTaken = (name: string) => conflict(`A recognizer named '${name}' already exists in this tenant.`);
@@ -90,7 +94,8 @@ export async function prepareRecognizer(d1: D1Database, tenantId: string, input:
       .from(schema.piiRecognizers)
       .where(and(eq(schema.piiRecognizers.tenantId, tenantId), eq(schema.piiRecognizers.name, input.name))),
   ]);
-  if (n >= MAX_RECOGNIZERS_PER_TENANT) throw conflict(`A tenant may have at most ${MAX_RECOGNIZERS_PER_TENANT} recognizers.`);
+  if (n >= MAX_RECOGNIZERS_PER_TENANT)
+    throw conflict(`A tenant may have at most ${MAX_RECOGNIZERS_PER_TENANT} recognizers.`);
   if (taken.length) throw nameTaken(input.name);
   return { id: newId(RECOGNIZER_ID_PREFIX), tenantId, ...storedFields(input), createdAt: new Date().toISOString() };
 }
@@ -165,7 +170,12 @@ export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now
   const hit = cache.get(tenantId);
   if (hit && now - hit.at < RECOGNIZER_CACHE_SECONDS * 1000) return hit.list;
   const list = (async () => {
-    const rows = await db(d1).select().from(schema.piiRecognizers).where(eq(schema.piiRecognizers.tenantId, tenantId)).orderBy(asc(schema.piiRecognizers.id)).all();
+    const rows = await db(d1)
+      .select()
+      .from(schema.piiRecognizers)
+      .where(eq(schema.piiRecognizers.tenantId, tenantId))
+      .orderBy(asc(schema.piiRecognizers.id))
+      .all();
     const out: CompiledRecognizer[] = [];
     for (const r of rows) {
       try {
@@ -174,7 +184,14 @@ export function loadRecognizers(d1: D1Database, tenantId: string, now = Date.now
         // Stored under an older checker (e.g. a lookahead, accepted before tenant patterns moved to
         // RE2): skipped rather than failing every request; logged by id, never by pattern.
         if (!(err instanceof RefusedPatternError)) throw err;
-        console.error(JSON.stringify({ level: "warn", msg: "stored recognizer no longer compiles; skipped", tenant_id: tenantId, recognizer_id: r.id }));
+        console.error(
+          JSON.stringify({
+            level: "warn",
+            msg: "stored recognizer no longer compiles; skipped",
+            tenant_id: tenantId,
+            recognizer_id: r.id,
+          }),
+        );
       }
     }
     return out;

@@ -10,10 +10,32 @@ const COUNTRIES = new Set<string>(getCountries());
 
 /** Languages whose speakers mostly write one country's numbers. English, Spanish, Arabic... imply none. */
 const LANGUAGE_REGION: Record<string, string> = {
-  de: "DE", fr: "FR", it: "IT", nl: "NL", pt: "PT", ja: "JP", ko: "KR", zh: "CN", sv: "SE", fi: "FI",
-  da: "DK", nb: "NO", no: "NO", pl: "PL", tr: "TR", cs: "CZ", hu: "HU", ro: "RO", el: "GR", he: "IL",
-  uk: "UA", ru: "RU", hi: "IN", th: "TH",
-  vi: "VN", id: "ID",
+  de: "DE",
+  fr: "FR",
+  it: "IT",
+  nl: "NL",
+  pt: "PT",
+  ja: "JP",
+  ko: "KR",
+  zh: "CN",
+  sv: "SE",
+  fi: "FI",
+  da: "DK",
+  nb: "NO",
+  no: "NO",
+  pl: "PL",
+  tr: "TR",
+  cs: "CZ",
+  hu: "HU",
+  ro: "RO",
+  el: "GR",
+  he: "IL",
+  uk: "UA",
+  ru: "RU",
+  hi: "IN",
+  th: "TH",
+  vi: "VN",
+  id: "ID",
 };
 
 /** Whether a region code is one libphonenumber-js knows (upper-case ISO 3166-1 alpha-2). */

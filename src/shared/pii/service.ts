@@ -31,15 +31,28 @@ export function checkEntityNames(names: Iterable<[string, string]>, custom: read
   const known = new Set(custom.map((r) => r.entity));
   const errors: FieldError[] = [];
   for (const [path, name] of names) {
-    if (name !== "DEFAULT" && !isBuiltinEntity(name) && !known.has(name)) errors.push({ path, message: `Unknown entity type '${name}'.` });
+    if (name !== "DEFAULT" && !isBuiltinEntity(name) && !known.has(name))
+      errors.push({ path, message: `Unknown entity type '${name}'.` });
   }
-  if (errors.length) throw validationFailed(errors, "Some entity types are unknown: use a built-in type or the entity of one of your recognizers.");
+  if (errors.length)
+    throw validationFailed(
+      errors,
+      "Some entity types are unknown: use a built-in type or the entity of one of your recognizers.",
+    );
 }
 
 /** Runs detection for a tenant: built-in recognizers plus the tenant's own. */
-export async function detectForTenant(env: KeyEnv, tenantId: string, input: DetectionInput, extraNames: [string, string][] = []): Promise<Finding[]> {
+export async function detectForTenant(
+  env: KeyEnv,
+  tenantId: string,
+  input: DetectionInput,
+  extraNames: [string, string][] = [],
+): Promise<Finding[]> {
   const custom = await loadRecognizers(env.DB, tenantId);
-  checkEntityNames([...(input.entities ?? []).map((e, i): [string, string] => [`$.entities[${i}]`, e]), ...extraNames], custom);
+  checkEntityNames(
+    [...(input.entities ?? []).map((e, i): [string, string] => [`$.entities[${i}]`, e]), ...extraNames],
+    custom,
+  );
   const opts = prepareOptions({
     entities: input.entities,
     minScore: input.min_score,
@@ -62,7 +75,11 @@ export interface AnonymizeResult {
 }
 
 /** Detects and anonymizes; tokens are collected in `vault`, not yet written. */
-export async function anonymizeForTenant(env: KeyEnv, tenantId: string, input: DetectionInput & { operators?: OperatorMap }): Promise<AnonymizeResult> {
+export async function anonymizeForTenant(
+  env: KeyEnv,
+  tenantId: string,
+  input: DetectionInput & { operators?: OperatorMap },
+): Promise<AnonymizeResult> {
   checkOperators(input.operators);
   const operatorNames = Object.keys(input.operators ?? {}).map((k): [string, string] => [`$.operators.${k}`, k]);
   const findings = await detectForTenant(env, tenantId, { ...input, return_text: false }, operatorNames);

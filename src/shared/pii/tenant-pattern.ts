@@ -97,7 +97,8 @@ class Translator {
         }
         if (wasQuantifier) refuse("a quantifier cannot follow a quantifier");
         const bounds = [m[1], m[2]].filter((b) => b !== undefined && b !== "").map(Number);
-        if (bounds.some((b) => b > MAX_REPEAT_BOUND)) refuse(`repetition bounds above ${MAX_REPEAT_BOUND} are not supported`);
+        if (bounds.some((b) => b > MAX_REPEAT_BOUND))
+          refuse(`repetition bounds above ${MAX_REPEAT_BOUND} are not supported`);
         this.i += m[0].length;
         this.out += m[0];
         this.afterQuantifier = true;
@@ -171,7 +172,8 @@ class Translator {
   escape(inClass: boolean): string {
     const c = this.src[this.i++];
     if (c === undefined) return refuse("the pattern ends with a lone backslash");
-    if (/[1-9]/.test(c)) return refuse(inClass ? "octal escapes are not supported" : "backreferences (\\1…\\9) are not supported");
+    if (/[1-9]/.test(c))
+      return refuse(inClass ? "octal escapes are not supported" : "backreferences (\\1…\\9) are not supported");
     if (c === "k") return refuse("named backreferences (\\k<name>) are not supported");
     switch (c) {
       case "d":
@@ -191,7 +193,9 @@ class Translator {
       case "s":
         return inClass ? JS_SPACE_ITEMS : `[${JS_SPACE_ITEMS}]`;
       case "S":
-        return inClass ? refuse("\\S inside a character class is not supported; write [^\\s…] instead") : `[^${JS_SPACE_ITEMS}]`;
+        return inClass
+          ? refuse("\\S inside a character class is not supported; write [^\\s…] instead")
+          : `[^${JS_SPACE_ITEMS}]`;
       case "0":
         if (/[0-9]/.test(this.src[this.i] ?? "")) return refuse("octal escapes are not supported");
         return "\\x{0}";
@@ -203,7 +207,8 @@ class Translator {
       }
       case "p":
       case "P":
-        if (!this.unicode) return refuse(`\\${c} without the u flag is not supported (JavaScript would read a literal '${c}')`);
+        if (!this.unicode)
+          return refuse(`\\${c} without the u flag is not supported (JavaScript would read a literal '${c}')`);
         return this.property(c);
       default:
         if (/[A-Za-z]/.test(c)) return refuse(`the escape \\${c} is not supported`);
@@ -214,7 +219,10 @@ class Translator {
   /** `\p{…}` / `\P{…}` under `u`: RE2 knows general categories and scripts by their short names. */
   property(c: string): string {
     const m = /^\{([A-Za-z_]+)\}/.exec(this.src.slice(this.i));
-    if (!m) return refuse(`\\${c}{…} here is not a Unicode property RE2 supports (use a category like L or a script like Greek)`);
+    if (!m)
+      return refuse(
+        `\\${c}{…} here is not a Unicode property RE2 supports (use a category like L or a script like Greek)`,
+      );
     this.i += m[0].length;
     return `\\${c}{${m[1]}}`;
   }
@@ -236,7 +244,8 @@ class Translator {
     while (this.i < this.src.length && this.src[this.i] !== "]") {
       const c = this.src[this.i++];
       if (c === "\\") body += this.escape(true);
-      else if (c === "[") body += "\\["; // RE2 would read [:alpha:]
+      else if (c === "[")
+        body += "\\["; // RE2 would read [:alpha:]
       else body += c;
     }
     if (this.src[this.i] !== "]") refuse("unterminated character class");
@@ -259,7 +268,8 @@ const FLAG_BITS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.
 export function compileTenantPattern(pattern: string, flags = "", { allowEmptyMatch = false } = {}): RE2JS {
   if (pattern.length === 0 && !allowEmptyMatch) refuse("the pattern is empty");
   if (pattern.length > MAX_PATTERN_LENGTH) refuse(`the pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
-  if (!/^[imsu]*$/.test(flags) || new Set(flags).size !== flags.length) refuse("flags may only be i, m, s and u, each at most once");
+  if (!/^[imsu]*$/.test(flags) || new Set(flags).size !== flags.length)
+    refuse("flags may only be i, m, s and u, each at most once");
   // Named features first, so the tenant learns what to change rather than a parser error.
   const source = new Translator(pattern, flags.includes("u"), flags.includes("s")).run();
   try {
@@ -270,12 +280,17 @@ export function compileTenantPattern(pattern: string, flags = "", { allowEmptyMa
   }
   let re: RE2JS;
   try {
-    re = RE2JS.compile(source, [...flags].reduce((bits, f) => bits | FLAG_BITS[f], 0));
+    re = RE2JS.compile(
+      source,
+      [...flags].reduce((bits, f) => bits | FLAG_BITS[f], 0),
+    );
   } catch (err) {
-    if (err instanceof RE2JSException) return refuse(`not supported by the linear-time engine: ${err.message.replace(/^error parsing regexp: /, "")}`);
+    if (err instanceof RE2JSException)
+      return refuse(`not supported by the linear-time engine: ${err.message.replace(/^error parsing regexp: /, "")}`);
     throw err;
   }
-  if (re.programSize() > MAX_PROGRAM_SIZE) refuse(`the pattern compiles to more than ${MAX_PROGRAM_SIZE} instructions; use smaller repetition bounds`);
+  if (re.programSize() > MAX_PROGRAM_SIZE)
+    refuse(`the pattern compiles to more than ${MAX_PROGRAM_SIZE} instructions; use smaller repetition bounds`);
   if (!allowEmptyMatch && re.test("")) refuse("the pattern matches the empty string");
   return re;
 }

@@ -73,7 +73,10 @@ export class ScanBudget {
 
   /** @throws ProblemError 413 `scan-limit-exceeded` past TENANT_MAX_MATCHES matches. */
   match(recognizer: string): void {
-    if (--this.matches < 0) throw scanLimit(`Custom recognizers may find ${TENANT_MAX_MATCHES} matches per request; '${recognizer}' reached the limit.`);
+    if (--this.matches < 0)
+      throw scanLimit(
+        `Custom recognizers may find ${TENANT_MAX_MATCHES} matches per request; '${recognizer}' reached the limit.`,
+      );
   }
 }
 
@@ -82,14 +85,20 @@ export class ScanBudget {
  * offsets in UTF-16 code units (see the module comment for windows and limits).
  * @throws ProblemError 413 when the budget runs out
  */
-export function scanTenantPattern(pattern: RE2JS, name: string, text: string, budget: ScanBudget, emit: (start: number, end: number) => void): void {
+export function scanTenantPattern(
+  pattern: RE2JS,
+  name: string,
+  text: string,
+  budget: ScanBudget,
+  emit: (start: number, end: number) => void,
+): void {
   const re2 = pattern.re2();
   const size = pattern.programSize();
   const input = MatcherInput.utf16(text);
   // Where the tail of a match too long to report would start, so that it is not reported either.
   let tailAt = -1;
   let span = 2 * SCAN_WINDOW;
-  for (let from = 0; from < text.length; ) {
+  for (let from = 0; from < text.length;) {
     // No match inside [from, spanEnd): none of up to a window starts before spanEnd - SCAN_WINDOW.
     const spanEnd = Math.min(text.length, from + span);
     budget.charge((spanEnd - from) * size, name);
@@ -112,7 +121,8 @@ export function scanTenantPattern(pattern: RE2JS, name: string, text: string, bu
       const [start, end] = groups;
       if (start >= keepBefore) break;
       if (end === to && to < text.length) {
-        if (start > from) next = pos > from ? pos : start; // give the match a whole window
+        if (start > from)
+          next = pos > from ? pos : start; // give the match a whole window
         else [tailAt, next] = [to, to]; // longer than a window: skip it and its tail
         break;
       }

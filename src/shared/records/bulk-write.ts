@@ -26,7 +26,10 @@ export interface StageItem {
 export type ImportState = "staging" | "committed" | "discarded";
 
 function stateOf(sql: SqlStorage, importId: string): ImportState | null {
-  return sql.exec<{ state: ImportState }>("SELECT state FROM bulk_imports WHERE import_id = ?", importId).toArray()[0]?.state ?? null;
+  return (
+    sql.exec<{ state: ImportState }>("SELECT state FROM bulk_imports WHERE import_id = ?", importId).toArray()[0]
+      ?.state ?? null
+  );
 }
 
 /**
@@ -50,7 +53,8 @@ export async function stage(
     items.map(async (item) => {
       const id = newId("rec");
       const ct = await sealRecord(key, { ...ref, recordId: id, version: 1 }, item.canonical);
-      const blobKey = ct.byteLength > INLINE_CIPHERTEXT_BYTES ? recordBlobKey(ref.tenantId, ref.datasetId, id, 1) : null;
+      const blobKey =
+        ct.byteLength > INLINE_CIPHERTEXT_BYTES ? recordBlobKey(ref.tenantId, ref.datasetId, id, 1) : null;
       if (blobKey) await bucket.put(blobKey, ct);
       return { item, id, ct, blobKey };
     }),
@@ -59,7 +63,8 @@ export async function stage(
   const result = storage.transactionSync(() => {
     const state = stateOf(sql, importId);
     if (state && state !== "staging") return { staged: 0, state };
-    if (!state) sql.exec("INSERT INTO bulk_imports (import_id, state, updated_at) VALUES (?, 'staging', ?)", importId, now);
+    if (!state)
+      sql.exec("INSERT INTO bulk_imports (import_id, state, updated_at) VALUES (?, 'staging', ?)", importId, now);
     let staged = 0;
     for (const s of sealed) {
       const cursor = sql.exec(
@@ -107,12 +112,18 @@ export async function commit(
   const sql = storage.sql;
   const result = storage.transactionSync(() => {
     const row = sql
-      .exec<{ state: ImportState; count: number; first_seq: number | null; last_seq: number | null }>("SELECT * FROM bulk_imports WHERE import_id = ?", importId)
+      .exec<{ state: ImportState; count: number; first_seq: number | null; last_seq: number | null }>(
+        "SELECT * FROM bulk_imports WHERE import_id = ?",
+        importId,
+      )
       .toArray()[0];
     if (row?.state === "committed") return { count: row.count, first_seq: row.first_seq, last_seq: row.last_seq };
     if (row?.state === "discarded") throw new Error("a discarded import cannot be committed");
     const totals = sql
-      .exec<{ n: number; bytes: number | null }>("SELECT count(*) AS n, sum(size) AS bytes FROM import_staging WHERE import_id = ?", importId)
+      .exec<{ n: number; bytes: number | null }>(
+        "SELECT count(*) AS n, sum(size) AS bytes FROM import_staging WHERE import_id = ?",
+        importId,
+      )
       .one();
     const first = metaGet<number>(sql, "next_seq") ?? 1;
     if (totals.n > 0) {
@@ -127,7 +138,11 @@ export async function commit(
       metaSet(sql, "next_seq", first + totals.n);
       addStats(sql, totals.n, totals.bytes ?? 0);
     }
-    const out: CommitResult = { count: totals.n, first_seq: totals.n ? first : null, last_seq: totals.n ? first + totals.n - 1 : null };
+    const out: CommitResult = {
+      count: totals.n,
+      first_seq: totals.n ? first : null,
+      last_seq: totals.n ? first + totals.n - 1 : null,
+    };
     sql.exec(
       `INSERT INTO bulk_imports (import_id, state, count, first_seq, last_seq, updated_at) VALUES (?, 'committed', ?, ?, ?, ?)
        ON CONFLICT(import_id) DO UPDATE SET state = 'committed', count = excluded.count, first_seq = excluded.first_seq,
@@ -141,7 +156,13 @@ export async function commit(
     ctx.afterCommit.auditInTransaction(scope, {
       action: "record.import",
       resource: { dataset_id: ref.datasetId, job_id: jobId },
-      details: { import_id: importId, count: out.count, bytes: totals.bytes ?? 0, first_seq: out.first_seq, last_seq: out.last_seq },
+      details: {
+        import_id: importId,
+        count: out.count,
+        bytes: totals.bytes ?? 0,
+        first_seq: out.first_seq,
+        last_seq: out.last_seq,
+      },
     });
     return out;
   });
@@ -158,7 +179,10 @@ export async function discard(ctx: DatasetObjectContext, importId: string): Prom
     const current = stateOf(sql, importId);
     if (current === "committed") return { state: current, blobs: [] as string[] };
     const blobs = sql
-      .exec<{ blob_key: string }>("SELECT blob_key FROM import_staging WHERE import_id = ? AND blob_key IS NOT NULL", importId)
+      .exec<{ blob_key: string }>(
+        "SELECT blob_key FROM import_staging WHERE import_id = ? AND blob_key IS NOT NULL",
+        importId,
+      )
       .toArray()
       .map((r) => r.blob_key);
     sql.exec("DELETE FROM import_staging WHERE import_id = ?", importId);
@@ -181,5 +205,9 @@ export function stagedCount(sql: SqlStorage, importId: string): number {
 
 /** The lowest and highest seq stored and how many records there are (an export plans its ranges from them). */
 export function seqBounds(sql: SqlStorage): { min: number | null; max: number | null; count: number } {
-  return sql.exec<{ min: number | null; max: number | null; count: number }>("SELECT min(seq) AS min, max(seq) AS max, count(*) AS count FROM records").one();
+  return sql
+    .exec<{ min: number | null; max: number | null; count: number }>(
+      "SELECT min(seq) AS min, max(seq) AS max, count(*) AS count FROM records",
+    )
+    .one();
 }

@@ -38,7 +38,10 @@ export async function dryRunValidate(d1: D1Database, tenantId: string, input: Dr
     let errors = shapeErrors(value, "$");
     if (!errors.length) {
       const size = utf8(canonicalJson(value)).byteLength;
-      if (size > MAX_RECORD_BYTES) errors = [{ path: "$", message: `The record is ${size} bytes as canonical JSON; the limit is ${MAX_RECORD_BYTES}.` }];
+      if (size > MAX_RECORD_BYTES)
+        errors = [
+          { path: "$", message: `The record is ${size} bytes as canonical JSON; the limit is ${MAX_RECORD_BYTES}.` },
+        ];
     }
     if (!errors.length && validator) errors = schemaErrors(validator, value, "$", budget);
     return { index, valid: errors.length === 0, errors };

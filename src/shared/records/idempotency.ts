@@ -24,7 +24,11 @@ export const IdempotencyKeySchema = z
  * canonical body), or null when the body cannot be canonicalized (it will then fail
  * validation anyway, and nothing is remembered for it).
  */
-export async function idempotencyClaim(key: string, operation: string, body: unknown): Promise<IdempotencyClaim | null> {
+export async function idempotencyClaim(
+  key: string,
+  operation: string,
+  body: unknown,
+): Promise<IdempotencyClaim | null> {
   let canonical: string | undefined;
   try {
     canonical = canonicalize(body);

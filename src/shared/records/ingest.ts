@@ -72,14 +72,28 @@ export async function prepareRecords(
   // reject the write (422 pii-rejected, types and paths only). Tokens it creates are
   // written to the vault only once every later check has passed.
   const policy = dataset.piiPolicy === null ? null : (JSON.parse(dataset.piiPolicy) as PiiPolicy);
-  const pii = await applyPiiPolicyToRecords(env, dataset.tenantId, policy, inputs.map((i) => i.data), root, options.batch);
+  const pii = await applyPiiPolicyToRecords(
+    env,
+    dataset.tenantId,
+    policy,
+    inputs.map((i) => i.data),
+    root,
+    options.batch,
+  );
   const values: unknown[] = pii.values;
 
   // 3. canonical form and size limits
   const canonical = values.map((v) => canonicalJson(v));
   const sizes = canonical.map((text) => utf8(text));
   const tooLarge = sizes.flatMap((b, i) =>
-    b.byteLength > MAX_RECORD_BYTES ? at(i, [{ path: root(i), message: `The record is ${b.byteLength} bytes as canonical JSON; the limit is ${MAX_RECORD_BYTES}.` }]) : [],
+    b.byteLength > MAX_RECORD_BYTES
+      ? at(i, [
+          {
+            path: root(i),
+            message: `The record is ${b.byteLength} bytes as canonical JSON; the limit is ${MAX_RECORD_BYTES}.`,
+          },
+        ])
+      : [],
   );
   if (tooLarge.length) {
     throw new ProblemError(413, "payload-too-large", {
@@ -105,7 +119,13 @@ export async function prepareRecords(
   }
 
   // 5. hash
-  const prepared = await Promise.all(sizes.map(async (bytes, i) => ({ canonical: canonical[i], size: bytes.byteLength, sha256: await sha256Hex(bytes) })));
+  const prepared = await Promise.all(
+    sizes.map(async (bytes, i) => ({
+      canonical: canonical[i],
+      size: bytes.byteLength,
+      sha256: await sha256Hex(bytes),
+    })),
+  );
   await pii.flush();
   return prepared;
 }

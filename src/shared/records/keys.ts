@@ -13,24 +13,48 @@ import { conflict, notFound } from "../errors";
 export type DatasetKeyRow = typeof schema.datasetKeys.$inferSelect;
 
 /** Associated data of a wrapped DEK: it cannot be moved to another dataset, tenant or version. */
-export const dekAad = (tenantId: string, datasetId: string, version: number) => aad("dataset-dek", tenantId, datasetId, version);
+export const dekAad = (tenantId: string, datasetId: string, version: number) =>
+  aad("dataset-dek", tenantId, datasetId, version);
 
 /**
  * A new wrapped DEK row under the tenant's newest KEK; the caller inserts it (dataset
  * creation puts it in the same D1 batch as the dataset row). The key itself is returned
  * too, as a non-extractable CryptoKey.
  */
-export async function newDatasetKey(env: KeyEnv, tenantId: string, datasetId: string, version = 1, now = new Date().toISOString()) {
+export async function newDatasetKey(
+  env: KeyEnv,
+  tenantId: string,
+  datasetId: string,
+  version = 1,
+  now = new Date().toISOString(),
+) {
   const kek = await tenantKek(env, tenantId);
   const { wrapped, key } = await createWrappedKey(kek.key, dekAad(tenantId, datasetId, version));
-  const row: DatasetKeyRow = { datasetId, version, tenantId, kekVersion: kek.version, wrapped, createdAt: now, retiredAt: null };
+  const row: DatasetKeyRow = {
+    datasetId,
+    version,
+    tenantId,
+    kekVersion: kek.version,
+    wrapped,
+    createdAt: now,
+    retiredAt: null,
+  };
   return { row, key };
 }
 
 /** The DEK row of `version`, or the newest one. A dataset without keys has been purged: 404. */
-export async function datasetKeyRow(d1: D1Database, tenantId: string, datasetId: string, version?: number): Promise<DatasetKeyRow> {
+export async function datasetKeyRow(
+  d1: D1Database,
+  tenantId: string,
+  datasetId: string,
+  version?: number,
+): Promise<DatasetKeyRow> {
   const k = schema.datasetKeys;
-  const where = and(eq(k.datasetId, datasetId), eq(k.tenantId, tenantId), version === undefined ? undefined : eq(k.version, version));
+  const where = and(
+    eq(k.datasetId, datasetId),
+    eq(k.tenantId, tenantId),
+    version === undefined ? undefined : eq(k.version, version),
+  );
   const row = await db(d1).select().from(k).where(where).orderBy(desc(k.version)).limit(1).get();
   if (!row) throw notFound("The dataset");
   return row;
@@ -70,5 +94,7 @@ export async function rotateDatasetKey(env: KeyEnv, tenantId: string, datasetId:
 /** Destroys every wrapped DEK of a dataset (crypto-shredding). Returns how many were deleted. */
 export function shredStatement(d1: D1Database, tenantId: string, datasetId: string) {
   const k = schema.datasetKeys;
-  return db(d1).delete(k).where(and(eq(k.datasetId, datasetId), eq(k.tenantId, tenantId)));
+  return db(d1)
+    .delete(k)
+    .where(and(eq(k.datasetId, datasetId), eq(k.tenantId, tenantId)));
 }

@@ -18,10 +18,17 @@ export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS"
  * A searchable dataset's search key is derived from the DEK, so its index is rebuilt
  * under the new version (`search_rebuild_job_id`); searches use the old one meanwhile.
  */
-export async function rotateRecordKey(env: LifecycleEnv, scope: AuditScope, dataset: { id: string; tenantId: string; search: string | null }) {
+export async function rotateRecordKey(
+  env: LifecycleEnv,
+  scope: AuditScope,
+  dataset: { id: string; tenantId: string; search: string | null },
+) {
   const ref = refOf(dataset);
-  const rotated = await audited(env, scope, { action: "dataset.rotate_key", resource: { dataset_id: dataset.id } }, async () =>
-    unwrap(await datasetObject(env, ref).rotateKey(ref)),
+  const rotated = await audited(
+    env,
+    scope,
+    { action: "dataset.rotate_key", resource: { dataset_id: dataset.id } },
+    async () => unwrap(await datasetObject(env, ref).rotateKey(ref)),
   );
   const rebuild = enabledSearch(dataset) ? await startSearchRebuild(env, scope, dataset, "key_rotation") : null;
   return { dataset_id: dataset.id, ...rotated, ...(rebuild ? { search_rebuild_job_id: rebuild.job_id } : {}) };
@@ -54,13 +61,20 @@ export async function purgeDataset(env: LifecycleEnv, scope: AuditScope, tenantI
   return audited(
     env,
     scope,
-    { action: "dataset.purge", resource: { dataset_id: datasetId }, details: { records: row.recordCount, bytes: row.bytes } },
+    {
+      action: "dataset.purge",
+      resource: { dataset_id: datasetId },
+      details: { records: row.recordCount, bytes: row.bytes },
+    },
     async () => {
       if (!row.deletedAt) await softDeleteDataset(env.DB, row);
       const wiped = unwrap(await datasetObject(env, ref).purge(ref));
       await d.batch([
         shredStatement(env.DB, tenantId, datasetId),
-        d.update(schema.datasets).set({ recordCount: 0, bytes: 0 }).where(and(eq(schema.datasets.id, datasetId), eq(schema.datasets.tenantId, tenantId))),
+        d
+          .update(schema.datasets)
+          .set({ recordCount: 0, bytes: 0 })
+          .where(and(eq(schema.datasets.id, datasetId), eq(schema.datasets.tenantId, tenantId))),
       ]);
       return wiped;
     },

@@ -10,4 +10,7 @@ export function datasetObject(env: DatasetNamespaceEnv, ref: DatasetRef) {
   return env.DATASET.get(env.DATASET.idFromName(datasetObjectName(ref)));
 }
 
-export const refOf = (dataset: { id: string; tenantId: string }): DatasetRef => ({ tenantId: dataset.tenantId, datasetId: dataset.id });
+export const refOf = (dataset: { id: string; tenantId: string }): DatasetRef => ({
+  tenantId: dataset.tenantId,
+  datasetId: dataset.id,
+});

@@ -44,7 +44,8 @@ export async function startValidationReport(
   scope: AuditScope,
   dataset: { id: string; tenantId: string; schema: string | null },
 ) {
-  if (dataset.schema === null) throw conflict("The dataset has no JSON Schema, so there is nothing to validate against.");
+  if (dataset.schema === null)
+    throw conflict("The dataset has no JSON Schema, so there is nothing to validate against.");
   const schemaText = dataset.schema;
   const ref = refOf(dataset);
   const job = await createJob(env, scope, {
@@ -60,7 +61,13 @@ export async function startValidationReport(
 }
 
 /** The dataset's latest report with a page of its failures; reading it is audited. */
-export async function getValidationReport(env: ReportEnv, scope: AuditScope, dataset: { id: string; tenantId: string }, limit: number, cursor?: string) {
+export async function getValidationReport(
+  env: ReportEnv,
+  scope: AuditScope,
+  dataset: { id: string; tenantId: string },
+  limit: number,
+  cursor?: string,
+) {
   const after = cursor ? decodeCursor(cursor, { seq: "number" }).seq : 0;
   const ref = refOf(dataset);
   const report = unwrap(await datasetObject(env, ref).report(ref, after, limit));
@@ -78,7 +85,13 @@ registerJobKind<ReportEnv>(VALIDATION_JOB_KIND, async (env, job): Promise<ChunkR
   const live = await db(env.DB)
     .select({ id: schema.datasets.id })
     .from(schema.datasets)
-    .where(and(eq(schema.datasets.id, datasetId), eq(schema.datasets.tenantId, job.tenantId), isNull(schema.datasets.deletedAt)))
+    .where(
+      and(
+        eq(schema.datasets.id, datasetId),
+        eq(schema.datasets.tenantId, job.tenantId),
+        isNull(schema.datasets.deletedAt),
+      ),
+    )
     .get();
   // A dataset deleted mid-report leaves nothing to check.
   if (!live) return { next: null, progress: {} };

@@ -22,7 +22,10 @@ export interface RecordView extends RecordMeta {
   data: Record<string, unknown>;
 }
 
-const toView = ({ data, ...meta }: OpenedRecord): RecordView => ({ ...meta, data: JSON.parse(data) as Record<string, unknown> });
+const toView = ({ data, ...meta }: OpenedRecord): RecordView => ({
+  ...meta,
+  data: JSON.parse(data) as Record<string, unknown>,
+});
 
 export interface CreateOptions {
   batch: boolean;
@@ -36,10 +39,18 @@ export interface CreateOptions {
  * replayed before anything is prepared, so a retry gets the original answer even if the
  * dataset's schema changed in between.
  */
-export async function createRecords(env: RecordsEnv, scope: AuditScope, dataset: RecordsDataset, inputs: RecordInput[], options: CreateOptions): Promise<CreateResult> {
+export async function createRecords(
+  env: RecordsEnv,
+  scope: AuditScope,
+  dataset: RecordsDataset,
+  inputs: RecordInput[],
+  options: CreateOptions,
+): Promise<CreateResult> {
   const ref = refOf(dataset);
   const stub = datasetObject(env, ref);
-  const claim = options.idempotencyKey ? await idempotencyClaim(options.idempotencyKey, options.batch ? "records.batch" : "records.create", options.body) : null;
+  const claim = options.idempotencyKey
+    ? await idempotencyClaim(options.idempotencyKey, options.batch ? "records.batch" : "records.create", options.body)
+    : null;
   if (claim) {
     const earlier = unwrap(await stub.replay(ref, claim));
     if (earlier) return earlier;
@@ -49,10 +60,19 @@ export async function createRecords(env: RecordsEnv, scope: AuditScope, dataset:
 }
 
 /** One record, decrypted; the read is audited before it is returned. */
-export async function getRecord(env: RecordsEnv, scope: AuditScope, dataset: RecordsDataset, recordId: string): Promise<RecordView> {
+export async function getRecord(
+  env: RecordsEnv,
+  scope: AuditScope,
+  dataset: RecordsDataset,
+  recordId: string,
+): Promise<RecordView> {
   const ref = refOf(dataset);
   const record = unwrap(await datasetObject(env, ref).get(ref, scope, recordId));
-  await appendAudit(env, scope, { action: "record.read", resource: { dataset_id: dataset.id, record_id: recordId }, details: { count: 1 } });
+  await appendAudit(env, scope, {
+    action: "record.read",
+    resource: { dataset_id: dataset.id, record_id: recordId },
+    details: { count: 1 },
+  });
   return toView(record);
 }
 
@@ -85,7 +105,14 @@ export async function listRecordsJson(
 }
 
 /** Replaces a record's data; If-Match (its ETag, or `*`) is required. */
-export async function updateRecord(env: RecordsEnv, scope: AuditScope, dataset: RecordsDataset, recordId: string, ifMatch: string | undefined, input: RecordInput): Promise<RecordMeta> {
+export async function updateRecord(
+  env: RecordsEnv,
+  scope: AuditScope,
+  dataset: RecordsDataset,
+  recordId: string,
+  ifMatch: string | undefined,
+  input: RecordInput,
+): Promise<RecordMeta> {
   if (!ifMatch) throw preconditionRequired("Send If-Match with the record's ETag (its version) from GET, or `*`.");
   const match = parseIfMatch(ifMatch);
   const [prepared] = await prepareRecords(env, dataset, [input], { batch: false });
@@ -94,7 +121,13 @@ export async function updateRecord(env: RecordsEnv, scope: AuditScope, dataset: 
 }
 
 /** Deletes a record; If-Match is optional and checked when sent. */
-export async function deleteRecord(env: RecordsEnv, scope: AuditScope, dataset: RecordsDataset, recordId: string, ifMatch: string | undefined): Promise<void> {
+export async function deleteRecord(
+  env: RecordsEnv,
+  scope: AuditScope,
+  dataset: RecordsDataset,
+  recordId: string,
+  ifMatch: string | undefined,
+): Promise<void> {
   const ref = refOf(dataset);
   unwrap(await datasetObject(env, ref).remove(ref, scope, recordId, ifMatch ? parseIfMatch(ifMatch) : null));
 }

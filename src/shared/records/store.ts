@@ -28,7 +28,11 @@ export function metaGet<T extends string | number>(sql: SqlStorage, key: string)
 }
 
 export function metaSet(sql: SqlStorage, key: string, value: string | number): void {
-  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    key,
+    value,
+  );
 }
 
 /** The dataset this object was first written for, if it has been written to. */
@@ -73,7 +77,9 @@ export function getRecordRow(sql: SqlStorage, id: string): RecordRow | undefined
 
 /** Rows after `afterSeq` in sequence order, at most `limit`. */
 export function recordRowsAfter(sql: SqlStorage, afterSeq: number, limit: number): RecordRow[] {
-  return sql.exec<RecordRow>("SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit).toArray() as RecordRow[];
+  return sql
+    .exec<RecordRow>("SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+    .toArray() as RecordRow[];
 }
 
 /** Replaces a record's content if its version is still `fromVersion`; false when it moved on. */

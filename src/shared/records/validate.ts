@@ -33,7 +33,12 @@ export function validatorFor(schemaText: string): Validator {
  * values of a request.
  * @throws ProblemError 413 `scan-limit-exceeded` when schema patterns would read too much of the value
  */
-export function schemaErrors(validator: Validator, value: unknown, root: string, budget = new SchemaRegexBudget()): FieldError[] {
+export function schemaErrors(
+  validator: Validator,
+  value: unknown,
+  root: string,
+  budget = new SchemaRegexBudget(),
+): FieldError[] {
   const result = withLinearRegex(() => validator.validate(value), budget);
   return result.valid ? [] : schemaErrorList(result.errors, root);
 }

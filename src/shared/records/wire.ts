@@ -24,7 +24,14 @@ export interface WireProblem {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: WireProblem };
 
 export function toWire(err: ProblemError): WireProblem {
-  return { status: err.status, slug: err.slug, detail: err.detail, errors: err.errors, headers: err.headers, extensions: err.extensions };
+  return {
+    status: err.status,
+    slug: err.slug,
+    detail: err.detail,
+    errors: err.errors,
+    headers: err.headers,
+    extensions: err.extensions,
+  };
 }
 
 /**
@@ -44,7 +51,12 @@ export async function outcomeOf<T>(body: () => Promise<T>): Promise<Outcome<T>> 
 export function unwrap<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   const p = outcome.problem;
-  throw new ProblemError(p.status, p.slug, { detail: p.detail, errors: p.errors, headers: p.headers, extensions: p.extensions });
+  throw new ProblemError(p.status, p.slug, {
+    detail: p.detail,
+    errors: p.errors,
+    headers: p.headers,
+    extensions: p.extensions,
+  });
 }
 
 /** The reply to a create: what POST returns per record. */

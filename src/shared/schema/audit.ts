@@ -8,20 +8,28 @@ export const AuditEventSchema = z
   .object({
     seq: z.number().int().openapi({ description: "Position in the tenant's chain: 1, 2, 3… without gaps" }),
     event_id: z.string(),
-    time: z.string().openapi({ description: "When the chain recorded the event (ISO 8601 UTC; never decreases along the chain)" }),
+    time: z
+      .string()
+      .openapi({ description: "When the chain recorded the event (ISO 8601 UTC; never decreases along the chain)" }),
     actor: z.string().openapi({ description: "API key id, `operator`, or `system`" }),
     action: z.string().openapi({ example: "dataset.create" }),
     resource: z.record(z.string(), z.string()).openapi({ example: { tenant_id: "tnt_…", dataset_id: "ds_…" } }),
     outcome: z.enum(["success", "denied", "error"]),
     request_id: z.string().nullable(),
     client_ip: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()).openapi({ description: "Counts, names, reasons; never secrets, record content or PII values" }),
+    details: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "Counts, names, reasons; never secrets, record content or PII values" }),
     prev_hash: HASH,
     hash: HASH.openapi({ description: "SHA-256(prev_hash bytes || RFC 8785 canonical event without the hashes)" }),
   })
   .openapi("AuditEvent");
 
-const q = (name: string, description: string, example?: string) => ({ param: { name, in: "query" as const }, description, ...(example ? { example } : {}) });
+const q = (name: string, description: string, example?: string) => ({
+  param: { name, in: "query" as const },
+  description,
+  ...(example ? { example } : {}),
+});
 
 const ID_LIKE = /^[A-Za-z0-9_.:-]{1,128}$/;
 const isoTime = (name: string, description: string) =>
@@ -42,12 +50,23 @@ export const AuditLogsQuerySchema = z
       .optional()
       .openapi(q("action", "Exact action", "dataset.create")),
     actor: z.string().min(1).max(128).optional().openapi(q("actor", "API key id, `operator` or `system`")),
-    resource_id: z.string().regex(ID_LIKE, "an id").optional().openapi(q("resource_id", "Any resource id the event names (dataset, record, key, job…)")),
-    dataset_id: z.string().regex(ID_LIKE, "an id").optional().openapi(q("dataset_id", "Events naming this dataset as `resource.dataset_id`")),
+    resource_id: z
+      .string()
+      .regex(ID_LIKE, "an id")
+      .optional()
+      .openapi(q("resource_id", "Any resource id the event names (dataset, record, key, job…)")),
+    dataset_id: z
+      .string()
+      .regex(ID_LIKE, "an id")
+      .optional()
+      .openapi(q("dataset_id", "Events naming this dataset as `resource.dataset_id`")),
     outcome: z.enum(["success", "denied", "error"]).optional().openapi(q("outcome", "success, denied or error")),
     from: isoTime("from", "Events at or after this time"),
     to: isoTime("to", "Events before this time"),
-    order: z.enum(["asc", "desc"]).default("desc").openapi(q("order", "By seq: `desc` (newest first, default) or `asc`")),
+    order: z
+      .enum(["asc", "desc"])
+      .default("desc")
+      .openapi(q("order", "By seq: `desc` (newest first, default) or `asc`")),
     ...PageQuerySchema.shape,
   })
   .strict()
@@ -58,7 +77,10 @@ export type AuditLogsQuery = z.infer<typeof AuditLogsQuerySchema>;
 export const AuditEventPageSchema = z
   .object({
     items: z.array(AuditEventSchema),
-    next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
   })
   .openapi("AuditEventPage");
 

@@ -43,14 +43,20 @@ export const PageQuerySchema = z.object({
     .string()
     .max(512)
     .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "Opaque cursor from the previous page's next_cursor." }),
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description: "Opaque cursor from the previous page's next_cursor.",
+    }),
 });
 
 export const pageOf = <T extends z.ZodTypeAny>(item: T, name: string) =>
   z
     .object({
       items: z.array(item),
-      next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
     })
     .openapi(name);
 
@@ -66,14 +72,11 @@ export const exactlyOneOf = (...members: string[]) => members.map((m) => ({ requ
  * characters, no leading or trailing white space. Refused rather than trimmed, so nothing is
  * silently changed and the length checked is the length stored.
  */
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-export const NAME_TEXT_PATTERN = /^[^\s\u0000-\u001f\u007f-\u009f](?:[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$/;
+export const NAME_TEXT_PATTERN =
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  /^[^\s\u0000-\u001f\u007f-\u009f](?:[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$/;
 export const nameText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(NAME_TEXT_PATTERN, "no control characters and no leading or trailing white space");
+  z.string().min(1).max(max).regex(NAME_TEXT_PATTERN, "no control characters and no leading or trailing white space");
 
 /** A JSON value of any shape (records, schemas). */
 export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({ type: "object", additionalProperties: true });

@@ -66,12 +66,9 @@ export const AnonymizeJobSchema = z
 export const ReencryptJobSchema = z
   .object({
     type: z.literal("re-encrypt"),
-    destroy_retired: z
-      .boolean()
-      .default(false)
-      .openapi({
-        description: "Delete the wrapped keys of the retired versions once every record has moved (crypto-shredding)",
-      }),
+    destroy_retired: z.boolean().default(false).openapi({
+      description: "Delete the wrapped keys of the retired versions once every record has moved (crypto-shredding)",
+    }),
   })
   .strict()
   .openapi("ReencryptJob");
@@ -100,12 +97,10 @@ export const ScanReportSchema = z
     records_scanned: z.number().int(),
     records_with_findings: z.number().int(),
     findings: z.number().int(),
-    entities: z
-      .record(z.string(), TallySchema.extend({ paths: z.record(z.string(), TallySchema) }))
-      .openapi({
-        description:
-          "Per entity type, and per JSON path (array indices as `[*]`): records, findings, score histogram in tenths",
-      }),
+    entities: z.record(z.string(), TallySchema.extend({ paths: z.record(z.string(), TallySchema) })).openapi({
+      description:
+        "Per entity type, and per JSON path (array indices as `[*]`): records, findings, score histogram in tenths",
+    }),
     samples: z
       .record(
         z.string(),

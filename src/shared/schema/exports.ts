@@ -5,10 +5,19 @@ import { OperatorsSchema } from "./pii";
 export const StartExportSchema = z
   .object({
     format: z.enum(["ndjson", "csv", "parquet"]).openapi({
-      description: "`ndjson`: canonical JSON per line; `csv`: RFC 4180 with a header row of `fields`; `parquet`: a column per top-level field (up to 64 MiB of records)",
+      description:
+        "`ndjson`: canonical JSON per line; `csv`: RFC 4180 with a header row of `fields`; `parquet`: a column per top-level field (up to 64 MiB of records)",
     }),
-    view: z.enum(["stored", "anonymized"]).default("stored").openapi({ description: "`stored`: records as stored; `anonymized`: PII replaced by `operators` (defaults as POST /anonymize)" }),
-    fields: z.array(z.string().min(1).max(200)).min(1).max(1000).optional().openapi({ description: "Top-level fields to keep, in this order for CSV" }),
+    view: z.enum(["stored", "anonymized"]).default("stored").openapi({
+      description:
+        "`stored`: records as stored; `anonymized`: PII replaced by `operators` (defaults as POST /anonymize)",
+    }),
+    fields: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: "Top-level fields to keep, in this order for CSV" }),
     operators: OperatorsSchema.optional(),
   })
   .strict()
@@ -46,7 +55,9 @@ export const ExportSchema = z
     job_id: z.string().nullable(),
     status: z.enum(["queued", "running", "succeeded", "failed", "partially_failed", "cancelled"]),
     bytes: z.number().nullable(),
-    manifest: ManifestSchema.nullable().openapi({ description: "Without the per-record hashes (GET …/manifest has them); null until written" }),
+    manifest: ManifestSchema.nullable().openapi({
+      description: "Without the per-record hashes (GET …/manifest has them); null until written",
+    }),
     created_by: z.string(),
     created_at: z.string(),
   })

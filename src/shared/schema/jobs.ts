@@ -23,7 +23,9 @@ export type Job = z.infer<typeof JobSchema>;
 
 export const JobErrorSchema = z
   .object({
-    line: z.number().int().openapi({ description: "1-based line (NDJSON, CSV: physical line where the record starts; Parquet: row number)" }),
+    line: z.number().int().openapi({
+      description: "1-based line (NDJSON, CSV: physical line where the record starts; Parquet: row number)",
+    }),
     path: z.string().openapi({ description: "JSON path of the field at fault, `$` for the whole line" }),
     reason: z.string().openapi({ description: "Why, without the value" }),
   })

@@ -49,8 +49,17 @@ const readingHints = {
 
 /** Options shared by detect, anonymize and dataset policies. */
 const detectionOptions = {
-  entities: z.array(EntityNameSchema).max(100).optional().openapi({ description: "Entity types to report (default: all built-in and custom)." }),
-  min_score: z.number().min(0).max(1).optional().openapi({ description: "Findings below this score are dropped (default 0.5)." }),
+  entities: z
+    .array(EntityNameSchema)
+    .max(100)
+    .optional()
+    .openapi({ description: "Entity types to report (default: all built-in and custom)." }),
+  min_score: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .openapi({ description: "Findings below this score are dropped (default 0.5)." }),
   allow: listOfValues("Values never reported (exact, case-insensitive).").optional(),
   deny: listOfValues("Values always reported as DENY_LIST (case-insensitive, on word boundaries).").optional(),
 };
@@ -67,7 +76,10 @@ export const DetectRequestSchema = z
     data: JsonValueSchema.optional().openapi({ description: "A JSON value; every string in it is scanned." }),
     ...detectionOptions,
     ...readingHints,
-    return_text: z.boolean().optional().openapi({ description: "Include the matched text in each finding (default false)." }),
+    return_text: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Include the matched text in each finding (default false)." }),
   })
   .strict()
   .superRefine(oneOfTextOrData)
@@ -80,7 +92,10 @@ export const FindingSchema = z
     end: z.number().int().openapi({ description: "UTF-16 code unit offset after the last character" }),
     score: z.number(),
     recognizer: z.string(),
-    path: z.string().optional().openapi({ description: "JSON path of the string (data input only)", example: "$.user.email" }),
+    path: z
+      .string()
+      .optional()
+      .openapi({ description: "JSON path of the string (data input only)", example: "$.user.email" }),
     text: z.string().optional().openapi({ description: "The matched text (only with return_text)" }),
   })
   .openapi("Finding");
@@ -94,29 +109,72 @@ export const OperatorSchema = z
   .discriminatedUnion("type", [
     z.object({ type: z.literal("keep") }).strict(),
     z.object({ type: z.literal("redact") }).strict(),
-    z.object({ type: z.literal("replace"), value: z.string().max(256).optional().openapi({ description: "Default `<ENTITY_TYPE>`" }) }).strict(),
+    z
+      .object({
+        type: z.literal("replace"),
+        value: z.string().max(256).optional().openapi({ description: "Default `<ENTITY_TYPE>`" }),
+      })
+      .strict(),
     z
       .object({
         type: z.literal("mask"),
         char: z.string().length(1).optional().openapi({ description: "Default `*`" }),
-        count: z.number().int().min(0).max(10_000).optional().openapi({ description: "Mask at most this many characters" }),
-        keep: z.number().int().min(0).max(10_000).optional().openapi({ description: "Leave this many characters unmasked at the far end" }),
+        count: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .optional()
+          .openapi({ description: "Mask at most this many characters" }),
+        keep: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .optional()
+          .openapi({ description: "Leave this many characters unmasked at the far end" }),
         from_end: z.boolean().optional().openapi({ description: "Mask from the end instead of the start" }),
       })
       .strict(),
     z.object({ type: z.literal("hash") }).strict(),
-    z.object({ type: z.literal("pseudonymize"), length: z.number().int().min(6).max(32).optional().openapi({ description: "Hex characters (default 8)" }) }).strict(),
+    z
+      .object({
+        type: z.literal("pseudonymize"),
+        length: z.number().int().min(6).max(32).optional().openapi({ description: "Hex characters (default 8)" }),
+      })
+      .strict(),
     z.object({ type: z.literal("tokenize") }).strict(),
     z.object({ type: z.literal("fpe") }).strict(),
     z
       .object({
         type: z.literal("date_shift"),
-        max_days: z.number().int().min(1).max(3650).optional().openapi({ description: "Largest shift either way (default 365)" }),
-        subject: z.string().min(1).max(256).optional().openapi({ description: "The subject whose dates shift together (text input)" }),
-        subject_field: z.string().min(1).max(256).optional().openapi({ description: "Top-level field whose value names the subject (data input)" }),
+        max_days: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .optional()
+          .openapi({ description: "Largest shift either way (default 365)" }),
+        subject: z
+          .string()
+          .min(1)
+          .max(256)
+          .optional()
+          .openapi({ description: "The subject whose dates shift together (text input)" }),
+        subject_field: z
+          .string()
+          .min(1)
+          .max(256)
+          .optional()
+          .openapi({ description: "Top-level field whose value names the subject (data input)" }),
       })
       .strict(),
-    z.object({ type: z.literal("generalize"), bucket: z.number().int().min(2).max(100).optional().openapi({ description: "Age range width (default 10)" }) }).strict(),
+    z
+      .object({
+        type: z.literal("generalize"),
+        bucket: z.number().int().min(2).max(100).optional().openapi({ description: "Age range width (default 10)" }),
+      })
+      .strict(),
     z.object({ type: z.literal("surrogate") }).strict(),
   ])
   .openapi("Operator");
@@ -126,7 +184,8 @@ export type OperatorType = Operator["type"];
 
 // propertyNames (JSON Schema 2020-12) is not in the metadata type, which follows OpenAPI 3.0.
 const operatorsDoc = {
-  description: "Operator per entity type; `DEFAULT` applies to types not listed. Each type has a default (replace, or mask for cards).",
+  description:
+    "Operator per entity type; `DEFAULT` applies to types not listed. Each type has a default (replace, or mask for cards).",
   propertyNames: { anyOf: [{ pattern: ENTITY_NAME_PATTERN.source }, { const: "DEFAULT" }] },
 };
 
@@ -168,12 +227,14 @@ export const DeanonymizeRequestSchema = z
   .object({
     text: z.string().max(MAX_TEXT_CHARS).optional(),
     data: JsonValueSchema.optional(),
-    items: z
-      .array(ChangedItemSchema)
-      .max(100_000)
+    items: z.array(ChangedItemSchema).max(100_000).optional().openapi({
+      description: "The `items` of the anonymize response: entries with operator `fpe` are decrypted in place.",
+    }),
+    fpe_entities: z
+      .array(EntityNameSchema)
+      .max(20)
       .optional()
-      .openapi({ description: "The `items` of the anonymize response: entries with operator `fpe` are decrypted in place." }),
-    fpe_entities: z.array(EntityNameSchema).max(20).optional().openapi({ description: "Decrypt every detected value of these types as FPE output." }),
+      .openapi({ description: "Decrypt every detected value of these types as FPE output." }),
   })
   .strict()
   .superRefine(oneOfTextOrData)
@@ -198,14 +259,22 @@ export const RECOGNIZER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
  * @example flagsPattern("im") // /^(?:|i|m|im|mi)$/
  */
 export function flagsPattern(allowed: string): RegExp {
-  const arrangements = (rest: string[]): string[] => ["", ...rest.flatMap((f, i) => arrangements(rest.filter((_, j) => j !== i)).map((tail) => f + tail))];
+  const arrangements = (rest: string[]): string[] => [
+    "",
+    ...rest.flatMap((f, i) => arrangements(rest.filter((_, j) => j !== i)).map((tail) => f + tail)),
+  ];
   const all = [...new Set(arrangements([...allowed]))].sort((a, b) => a.length - b.length || a.localeCompare(b));
   return new RegExp(`^(?:${all.join("|")})$`);
 }
 
 export const RecognizerInputSchema = z
   .object({
-    name: z.string().regex(RECOGNIZER_NAME_PATTERN, "1-64 characters: lower-case letters, digits, '_' or '-', starting with a letter"),
+    name: z
+      .string()
+      .regex(
+        RECOGNIZER_NAME_PATTERN,
+        "1-64 characters: lower-case letters, digits, '_' or '-', starting with a letter",
+      ),
     entity: EntityNameSchema,
     pattern: z
       .string()
@@ -217,8 +286,16 @@ export const RecognizerInputSchema = z
           "lookahead, lookbehind, possessive quantifiers, atomic groups, octal escapes, lone surrogates, patterns " +
           "matching the empty string. A match lies within one 256-character window.",
       }),
-    flags: z.string().regex(flagsPattern("imsu"), "only i, m, s and u, each at most once").optional().openapi({ description: "i, m, s, u, each at most once" }),
-    context: z.array(z.string().regex(/^[a-z0-9]{1,40}$/, "a lower-case word")).max(20).optional().openapi({ description: "Words that raise the score when near a match" }),
+    flags: z
+      .string()
+      .regex(flagsPattern("imsu"), "only i, m, s and u, each at most once")
+      .optional()
+      .openapi({ description: "i, m, s, u, each at most once" }),
+    context: z
+      .array(z.string().regex(/^[a-z0-9]{1,40}$/, "a lower-case word"))
+      .max(20)
+      .optional()
+      .openapi({ description: "Words that raise the score when near a match" }),
     score: z.number().min(0.01).max(1),
   })
   .strict()

@@ -8,8 +8,15 @@ import { MAX_BATCH_RECORDS } from "../records/limits";
 // z.custom passes the parsed value through untouched: z.record would copy it and silently
 // drop a "__proto__" key (JSON.parse keeps it as an ordinary own property).
 export const RecordDataSchema = z
-  .custom<Record<string, unknown>>((v) => v !== null && typeof v === "object" && !Array.isArray(v), { message: "A record's data must be a JSON object." })
-  .openapi({ description: "The record: a JSON object, at most 1 MiB as canonical JSON.", type: "object", additionalProperties: true, example: { prompt: "Hello", completion: "Hi!" } });
+  .custom<Record<string, unknown>>((v) => v !== null && typeof v === "object" && !Array.isArray(v), {
+    message: "A record's data must be a JSON object.",
+  })
+  .openapi({
+    description: "The record: a JSON object, at most 1 MiB as canonical JSON.",
+    type: "object",
+    additionalProperties: true,
+    example: { prompt: "Hello", completion: "Hi!" },
+  });
 
 export const WriteRecordSchema = z.object({ data: RecordDataSchema }).strict().openapi("WriteRecord");
 
@@ -21,7 +28,10 @@ export const BatchWriteSchema = z
 export const CreatedRecordSchema = z
   .object({
     id: z.string().openapi({ example: "rec_01JD0Z5W3K8Q4V2M7N6P5R4S3T" }),
-    seq: z.number().int().openapi({ description: "Position in the dataset: strictly increasing, no gaps between successful writes." }),
+    seq: z
+      .number()
+      .int()
+      .openapi({ description: "Position in the dataset: strictly increasing, no gaps between successful writes." }),
     version: z.number().int(),
     created_at: z.string(),
   })
@@ -39,9 +49,19 @@ export const RecordSchema = RecordMetaSchema.extend({ data: RecordDataSchema }).
 
 export const ValidateRequestSchema = z
   .object({
-    schema: JsonSchemaDocument.optional().openapi({ description: "A JSON Schema (draft 2020-12) to validate against: an object, or true / false." }),
-    dataset_id: z.string().regex(ID_PATTERN, "not a valid id").optional().openapi({ description: "Validate against this dataset's schema instead." }),
-    records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS).openapi({ description: "Record data values (not wrapped in {data})." }),
+    schema: JsonSchemaDocument.optional().openapi({
+      description: "A JSON Schema (draft 2020-12) to validate against: an object, or true / false.",
+    }),
+    dataset_id: z
+      .string()
+      .regex(ID_PATTERN, "not a valid id")
+      .optional()
+      .openapi({ description: "Validate against this dataset's schema instead." }),
+    records: z
+      .array(z.unknown())
+      .min(1)
+      .max(MAX_BATCH_RECORDS)
+      .openapi({ description: "Record data values (not wrapped in {data})." }),
   })
   .strict()
   .refine((v) => (v.schema === undefined) !== (v.dataset_id === undefined), {
@@ -64,7 +84,10 @@ export const RotatedKeySchema = z
     dataset_id: z.string(),
     key_version: z.number().int(),
     created_at: z.string(),
-    search_rebuild_job_id: z.string().optional().openapi({ description: "The job re-indexing the dataset under the new search key, when search is on" }),
+    search_rebuild_job_id: z
+      .string()
+      .optional()
+      .openapi({ description: "The job re-indexing the dataset under the new search key, when search is on" }),
   })
   .openapi("RotatedDatasetKey");
 

@@ -10,10 +10,7 @@ export const CreateTenantSchema = z
   .strict()
   .openapi("CreateTenant");
 
-export const UpdateTenantSchema = z
-  .object({ status: TenantStatusSchema })
-  .strict()
-  .openapi("UpdateTenant");
+export const UpdateTenantSchema = z.object({ status: TenantStatusSchema }).strict().openapi("UpdateTenant");
 
 export const TenantSchema = z
   .object({

@@ -187,8 +187,7 @@ export class DatasetSearch {
     let bytes = 0;
     for (const seq of seqs) {
       const row = this.sql.exec<RecordRow>("SELECT * FROM records WHERE seq = ?", seq).toArray()[0] as
-        | RecordRow
-        | undefined;
+        RecordRow | undefined;
       if (!row) continue;
       if (out.length > 0 && bytes + row.size > MAX_PAGE_BYTES) break;
       const data = await openRecord(row);

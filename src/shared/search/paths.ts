@@ -9,10 +9,7 @@
 import type { FieldError } from "../errors";
 
 type Segment =
-  | { kind: "key"; name: string }
-  | { kind: "index"; n: number }
-  | { kind: "members" }
-  | { kind: "elements" };
+  { kind: "key"; name: string } | { kind: "index"; n: number } | { kind: "members" } | { kind: "elements" };
 export type Selector = Segment[];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*/;

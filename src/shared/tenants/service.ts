@@ -101,7 +101,11 @@ export async function listApiKeys(env: KeyEnv, tenantId: string, limit: number, 
 /** Revokes a key; revoking twice keeps the first revocation time. */
 export async function revokeApiKey(env: KeyEnv, tenantId: string, keyId: string): Promise<ApiKey> {
   const d = db(env.DB);
-  const row = await d.select().from(schema.apiKeys).where(and(eq(schema.apiKeys.id, keyId), eq(schema.apiKeys.tenantId, tenantId))).get();
+  const row = await d
+    .select()
+    .from(schema.apiKeys)
+    .where(and(eq(schema.apiKeys.id, keyId), eq(schema.apiKeys.tenantId, tenantId)))
+    .get();
   if (!row) throw notFound("The API key");
   evictKey(keyId);
   if (row.revokedAt) return toApiKey(row);

@@ -29,9 +29,15 @@ export async function auditedRelease<T>(
     value = await work();
   } catch (err) {
     const reason = err instanceof ProblemError ? err.slug : "internal";
-    await appendAudit(env, scope, { ...entry, outcome: "error", details: { ...(entry.details ?? {}), reason } }).catch(() => undefined);
+    await appendAudit(env, scope, { ...entry, outcome: "error", details: { ...(entry.details ?? {}), reason } }).catch(
+      () => undefined,
+    );
     throw err;
   }
-  await appendAudit(env, scope, resultDetails ? { ...entry, details: { ...(entry.details ?? {}), ...resultDetails(value) } } : entry);
+  await appendAudit(
+    env,
+    scope,
+    resultDetails ? { ...entry, details: { ...(entry.details ?? {}), ...resultDetails(value) } } : entry,
+  );
   return value;
 }

@@ -41,7 +41,9 @@ export async function sealPayload(
   associatedData?: Uint8Array,
 ): Promise<string> {
   const additionalData = payloadAad(ref, format, associatedData);
-  const iv = keys.iv ? await convergentIv(keys.iv, additionalData, plaintext) : crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const iv = keys.iv
+    ? await convergentIv(keys.iv, additionalData, plaintext)
+    : crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, keys.aes, plaintext);
   return formatEnvelope(ref.version, concatBytes(Uint8Array.of(FORMAT[format]), iv, new Uint8Array(ct)));
 }

@@ -16,7 +16,8 @@ export const MIN_BLOB_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
 const ENVELOPE = /^ldv:v([1-9]\d{0,8}):/;
 
-export const malformedEnvelope = () => new DecryptionError("The ciphertext is not a valid ldv:v<version>:<base64> envelope.");
+export const malformedEnvelope = () =>
+  new DecryptionError("The ciphertext is not a valid ldv:v<version>:<base64> envelope.");
 
 /** `ldv:v<version>:<base64>` */
 export function formatEnvelope(version: number, bytes: Uint8Array): string {
@@ -33,10 +34,20 @@ export function parseEnvelope(text: string): { version: number; bytes: Uint8Arra
 }
 
 /** Parses a ciphertext envelope and its blob header; anything malformed is a DecryptionError. */
-export function parseCiphertext(text: string): { version: number; format: PayloadFormat; iv: Uint8Array; sealed: Uint8Array } {
+export function parseCiphertext(text: string): {
+  version: number;
+  format: PayloadFormat;
+  iv: Uint8Array;
+  sealed: Uint8Array;
+} {
   const env = parseEnvelope(text);
   if (!env || env.bytes.byteLength < MIN_BLOB_BYTES) throw malformedEnvelope();
   const format = env.bytes[0] === FORMAT.bytes ? "bytes" : env.bytes[0] === FORMAT.json ? "json" : undefined;
   if (!format) throw malformedEnvelope();
-  return { version: env.version, format, iv: env.bytes.subarray(1, 1 + IV_BYTES), sealed: env.bytes.subarray(1 + IV_BYTES) };
+  return {
+    version: env.version,
+    format,
+    iv: env.bytes.subarray(1, 1 + IV_BYTES),
+    sealed: env.bytes.subarray(1 + IV_BYTES),
+  };
 }

@@ -14,7 +14,7 @@ export type HashAlgorithm = "sha256" | "sha512" | "blake3";
 export function inputBytes(input: string, format: "base64" | "utf8", path = "$.input"): Uint8Array {
   if (format === "utf8") return encoder.encode(input);
   const bytes = fromBase64(input);
-  if (!bytes) throw validationFailed([{ path, message: "Not valid base64; send format: \"utf8\" for text." }]);
+  if (!bytes) throw validationFailed([{ path, message: 'Not valid base64; send format: "utf8" for text.' }]);
   return bytes;
 }
 
@@ -25,10 +25,15 @@ export async function digest(algorithm: HashAlgorithm, bytes: Uint8Array): Promi
 }
 
 /** A digest as lowercase hex or standard base64. */
-export const encodeDigest = (bytes: Uint8Array, format: "hex" | "base64") => (format === "hex" ? hex(bytes) : toBase64(bytes));
+export const encodeDigest = (bytes: Uint8Array, format: "hex" | "base64") =>
+  format === "hex" ? hex(bytes) : toBase64(bytes);
 
 /** HMAC-SHA-256 of `bytes` as `ldv:v<version>:<base64>`. */
-export async function hmac(key: KeyPolicy, bytes: Uint8Array, requestedVersion?: number): Promise<{ hmac: string; key_version: number }> {
+export async function hmac(
+  key: KeyPolicy,
+  bytes: Uint8Array,
+  requestedVersion?: number,
+): Promise<{ hmac: string; key_version: number }> {
   key.assertHmacKey();
   const version = await key.encryptionVersion(requestedVersion, "$.key_version");
   const mac = await crypto.subtle.sign("HMAC", await key.versionKey(version), bytes);
@@ -42,10 +47,15 @@ export async function hmac(key: KeyPolicy, bytes: Uint8Array, requestedVersion?:
 export async function verifyHmac(key: KeyPolicy, bytes: Uint8Array, given: string): Promise<boolean> {
   key.assertHmacKey();
   const parsed = parseEnvelope(given);
-  if (!parsed) throw badRequest("The hmac is not a valid ldv:v<version>:<base64> value.", [{ path: "$.hmac", message: "Malformed." }]);
+  if (!parsed)
+    throw badRequest("The hmac is not a valid ldv:v<version>:<base64> value.", [
+      { path: "$.hmac", message: "Malformed." },
+    ]);
   if (!(await key.hasVersion(parsed.version))) return false;
   if (parsed.version < key.meta.minDecryptionVersion) {
-    throw badRequest("The hmac's key version is below the key's min_decryption_version.", [{ path: "$.hmac", message: "Version not allowed." }]);
+    throw badRequest("The hmac's key version is below the key's min_decryption_version.", [
+      { path: "$.hmac", message: "Version not allowed." },
+    ]);
   }
   const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await key.versionKey(parsed.version), bytes));
   // The MAC length is public (32 bytes); only the content comparison must not leak timing.

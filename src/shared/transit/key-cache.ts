@@ -46,18 +46,34 @@ const cacheKey = (tenantId: string, name: string) => `${tenantId}\u0000${name}`;
 async function readPolicy(d1: D1Database, tenantId: string, name: string): Promise<CachedPolicy> {
   const d = db(d1);
   const [rows, versions] = await d.batch([
-    d.select().from(schema.transitKeys).where(and(eq(schema.transitKeys.tenantId, tenantId), eq(schema.transitKeys.name, name))),
-    d.select().from(schema.transitKeyVersions).where(and(eq(schema.transitKeyVersions.tenantId, tenantId), eq(schema.transitKeyVersions.name, name))),
+    d
+      .select()
+      .from(schema.transitKeys)
+      .where(and(eq(schema.transitKeys.tenantId, tenantId), eq(schema.transitKeys.name, name))),
+    d
+      .select()
+      .from(schema.transitKeyVersions)
+      .where(and(eq(schema.transitKeyVersions.tenantId, tenantId), eq(schema.transitKeyVersions.name, name))),
   ]);
   if (!rows[0]) throw notFound("The transit key");
-  return { meta: rows[0], versions: new Map(versions.map((v) => [v.version, v])), unwrapped: new Map(), derived: new Map() };
+  return {
+    meta: rows[0],
+    versions: new Map(versions.map((v) => [v.version, v])),
+    unwrapped: new Map(),
+    derived: new Map(),
+  };
 }
 
 /**
  * The tenant's key policy for `name` (404 when the tenant has no such key). `fresh` skips
  * the cache, for a version newer than the cached policy.
  */
-export function loadPolicy(env: KeyCacheEnv, tenantId: string, name: string, options: { fresh?: boolean } = {}): Promise<CachedPolicy> {
+export function loadPolicy(
+  env: KeyCacheEnv,
+  tenantId: string,
+  name: string,
+  options: { fresh?: boolean } = {},
+): Promise<CachedPolicy> {
   const k = cacheKey(tenantId, name);
   const now = Date.now();
   const ttl = cacheTtlMs(env.TRANSIT_KEY_CACHE_TTL_SECONDS);
@@ -84,7 +100,12 @@ export function versionKey(env: KeyCacheEnv, policy: CachedPolicy, version: numb
 }
 
 /** The AES (and convergent IV) keys for one version and context; derived keys are cached per context. */
-export async function itemKeys(env: KeyCacheEnv, policy: CachedPolicy, version: number, context: Uint8Array | undefined): Promise<ItemKeys> {
+export async function itemKeys(
+  env: KeyCacheEnv,
+  policy: CachedPolicy,
+  version: number,
+  context: Uint8Array | undefined,
+): Promise<ItemKeys> {
   const base = await versionKey(env, policy, version);
   if (!policy.meta.derived) return { aes: base };
   if (!context) throw new Error("a derived key needs a context");

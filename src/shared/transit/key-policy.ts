@@ -46,7 +46,9 @@ export class KeyPolicy {
   /** 400 unless the key can encrypt (aes256-gcm). */
   assertEncryptionKey(): void {
     if (this.meta.type !== "aes256-gcm") {
-      throw badRequest(`Transit key '${this.name}' is an ${this.meta.type} key; encrypt, decrypt, rewrap and datakey need an aes256-gcm key.`);
+      throw badRequest(
+        `Transit key '${this.name}' is an ${this.meta.type} key; encrypt, decrypt, rewrap and datakey need an aes256-gcm key.`,
+      );
     }
   }
 
@@ -60,15 +62,21 @@ export class KeyPolicy {
   /** The version encrypt (or sign) uses: the latest, or `requested` if the policy allows it. */
   async encryptionVersion(requested: number | undefined, path: string): Promise<number> {
     if (requested !== undefined && !(await this.hasVersion(requested))) {
-      throw badRequest(`Key version ${requested} does not exist; the latest is ${this.meta.latestVersion}.`, [{ path, message: "No such key version." }]);
+      throw badRequest(`Key version ${requested} does not exist; the latest is ${this.meta.latestVersion}.`, [
+        { path, message: "No such key version." },
+      ]);
     }
     const version = requested ?? this.meta.latestVersion;
     const { minEncryptionVersion, minDecryptionVersion } = this.meta;
     if (minEncryptionVersion > 0 && version < minEncryptionVersion) {
-      throw badRequest(`Key version ${version} is below the key's min_encryption_version (${minEncryptionVersion}).`, [{ path, message: "Version not allowed to encrypt." }]);
+      throw badRequest(`Key version ${version} is below the key's min_encryption_version (${minEncryptionVersion}).`, [
+        { path, message: "Version not allowed to encrypt." },
+      ]);
     }
     if (version < minDecryptionVersion) {
-      throw badRequest(`Key version ${version} is below the key's min_decryption_version (${minDecryptionVersion}).`, [{ path, message: "Version not allowed." }]);
+      throw badRequest(`Key version ${version} is below the key's min_decryption_version (${minDecryptionVersion}).`, [
+        { path, message: "Version not allowed." },
+      ]);
     }
     return version;
   }
@@ -81,7 +89,9 @@ export class KeyPolicy {
   async decryptionVersion(version: number): Promise<void> {
     if (!(await this.hasVersion(version))) throw new DecryptionError();
     if (version < this.meta.minDecryptionVersion) {
-      throw new DecryptionError("The ciphertext's key version is no longer allowed to decrypt (below the key's min_decryption_version).");
+      throw new DecryptionError(
+        "The ciphertext's key version is no longer allowed to decrypt (below the key's min_decryption_version).",
+      );
     }
   }
 
@@ -98,10 +108,14 @@ export class KeyPolicy {
   /** A derived key needs a non-empty context; any other key refuses one (it would be silently ignored). */
   checkContext(context: Uint8Array | undefined, path: string): void {
     if (this.meta.derived && !context?.byteLength) {
-      throw badRequest(`Transit key '${this.name}' is derived: send a non-empty context (base64).`, [{ path, message: "Required for derived keys." }]);
+      throw badRequest(`Transit key '${this.name}' is derived: send a non-empty context (base64).`, [
+        { path, message: "Required for derived keys." },
+      ]);
     }
     if (!this.meta.derived && context !== undefined) {
-      throw badRequest(`Transit key '${this.name}' is not derived: do not send a context.`, [{ path, message: "Only derived keys take a context." }]);
+      throw badRequest(`Transit key '${this.name}' is not derived: do not send a context.`, [
+        { path, message: "Only derived keys take a context." },
+      ]);
     }
   }
 }

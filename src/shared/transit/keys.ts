@@ -34,12 +34,18 @@ export const toSummary = (r: TransitKeyRow): TransitKeySummary => ({
 });
 
 /** API shape of a key with its versions and their creation times; never material. */
-export const toKey = (r: TransitKeyRow, versions: Pick<TransitKeyVersionRow, "version" | "createdAt">[]): TransitKey => ({
+export const toKey = (
+  r: TransitKeyRow,
+  versions: Pick<TransitKeyVersionRow, "version" | "createdAt">[],
+): TransitKey => ({
   ...toSummary(r),
-  versions: versions.map((v) => ({ version: v.version, created_at: v.createdAt })).sort((a, b) => a.version - b.version),
+  versions: versions
+    .map((v) => ({ version: v.version, created_at: v.createdAt }))
+    .sort((a, b) => a.version - b.version),
 });
 
-const whereKey = (tenantId: string, name: string) => and(eq(schema.transitKeys.tenantId, tenantId), eq(schema.transitKeys.name, name));
+const whereKey = (tenantId: string, name: string) =>
+  and(eq(schema.transitKeys.tenantId, tenantId), eq(schema.transitKeys.name, name));
 
 /** The key's row, or a 404. */
 export async function getKeyRow(d1: D1Database, tenantId: string, name: string): Promise<TransitKeyRow> {
@@ -77,7 +83,6 @@ export async function listKeys(d1: D1Database, tenantId: string, limit: number, 
 
 const nameTaken = (name: string) => conflict(`A transit key named '${name}' already exists in this tenant.`);
 
-
 export interface PreparedKey {
   row: TransitKeyRow;
   version: TransitKeyVersionRow;
@@ -85,7 +90,11 @@ export interface PreparedKey {
 
 /** Checks the name is free and makes version 1's wrapped material; nothing is written yet. */
 export async function prepareCreate(env: KeyEnv, tenantId: string, input: CreateTransitKey): Promise<PreparedKey> {
-  const taken = await db(env.DB).select({ name: schema.transitKeys.name }).from(schema.transitKeys).where(whereKey(tenantId, input.name)).get();
+  const taken = await db(env.DB)
+    .select({ name: schema.transitKeys.name })
+    .from(schema.transitKeys)
+    .where(whereKey(tenantId, input.name))
+    .get();
   if (taken) throw nameTaken(input.name);
   const now = new Date().toISOString();
   const material = await newVersionMaterial(env, tenantId, input.name, 1, algorithmFor(input.type, input.derived));
@@ -103,7 +112,14 @@ export async function prepareCreate(env: KeyEnv, tenantId: string, input: Create
       createdAt: now,
       updatedAt: now,
     },
-    version: { tenantId, name: input.name, version: 1, kekVersion: material.kekVersion, wrapped: material.wrapped, createdAt: now },
+    version: {
+      tenantId,
+      name: input.name,
+      version: 1,
+      kekVersion: material.kekVersion,
+      wrapped: material.wrapped,
+      createdAt: now,
+    },
   };
 }
 
@@ -111,7 +127,10 @@ export async function prepareCreate(env: KeyEnv, tenantId: string, input: Create
 export async function insertKey(d1: D1Database, prepared: PreparedKey): Promise<TransitKey> {
   const d = db(d1);
   try {
-    await d.batch([d.insert(schema.transitKeys).values(prepared.row), d.insert(schema.transitKeyVersions).values(prepared.version)]);
+    await d.batch([
+      d.insert(schema.transitKeys).values(prepared.row),
+      d.insert(schema.transitKeyVersions).values(prepared.version),
+    ]);
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(prepared.row.name);
     throw err;
@@ -123,8 +142,21 @@ export async function insertKey(d1: D1Database, prepared: PreparedKey): Promise<
 /** Wrapped material for the next version of `current`; written by applyRotate. */
 export async function prepareRotate(env: KeyEnv, current: TransitKeyRow): Promise<TransitKeyVersionRow> {
   const version = current.latestVersion + 1;
-  const material = await newVersionMaterial(env, current.tenantId, current.name, version, algorithmFor(current.type, current.derived));
-  return { tenantId: current.tenantId, name: current.name, version, kekVersion: material.kekVersion, wrapped: material.wrapped, createdAt: new Date().toISOString() };
+  const material = await newVersionMaterial(
+    env,
+    current.tenantId,
+    current.name,
+    version,
+    algorithmFor(current.type, current.derived),
+  );
+  return {
+    tenantId: current.tenantId,
+    name: current.name,
+    version,
+    kekVersion: material.kekVersion,
+    wrapped: material.wrapped,
+    createdAt: new Date().toISOString(),
+  };
 }
 
 /**
@@ -132,7 +164,11 @@ export async function prepareRotate(env: KeyEnv, current: TransitKeyRow): Promis
  * is still the one the rotation started from: of two racing rotations one wins, the other
  * gets a 409, and a key deleted meanwhile gets no orphan version.
  */
-export async function applyRotate(d1: D1Database, current: TransitKeyRow, next: TransitKeyVersionRow): Promise<TransitKey> {
+export async function applyRotate(
+  d1: D1Database,
+  current: TransitKeyRow,
+  next: TransitKeyVersionRow,
+): Promise<TransitKey> {
   const [, update] = await d1.batch([
     d1
       .prepare(
@@ -140,9 +176,19 @@ export async function applyRotate(d1: D1Database, current: TransitKeyRow, next: 
          SELECT ?1, ?2, ?3, ?4, ?5, ?6
          WHERE EXISTS (SELECT 1 FROM transit_keys WHERE tenant_id = ?1 AND name = ?2 AND latest_version = ?7)`,
       )
-      .bind(next.tenantId, next.name, next.version, next.kekVersion, next.wrapped, next.createdAt, current.latestVersion),
+      .bind(
+        next.tenantId,
+        next.name,
+        next.version,
+        next.kekVersion,
+        next.wrapped,
+        next.createdAt,
+        current.latestVersion,
+      ),
     d1
-      .prepare(`UPDATE transit_keys SET latest_version = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND name = ?2 AND latest_version = ?5`)
+      .prepare(
+        `UPDATE transit_keys SET latest_version = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND name = ?2 AND latest_version = ?5`,
+      )
       .bind(current.tenantId, current.name, next.version, next.createdAt, current.latestVersion),
   ]);
   evictPolicy(current.tenantId, current.name);
@@ -159,10 +205,16 @@ export function prepareUpdate(current: TransitKeyRow, input: UpdateTransitKey): 
   const minEnc = input.min_encryption_version ?? current.minEncryptionVersion;
   const errors: FieldError[] = [];
   if (minDec > current.latestVersion) {
-    errors.push({ path: "$.min_decryption_version", message: `Must not exceed latest_version (${current.latestVersion}).` });
+    errors.push({
+      path: "$.min_decryption_version",
+      message: `Must not exceed latest_version (${current.latestVersion}).`,
+    });
   }
   if (minEnc > current.latestVersion) {
-    errors.push({ path: "$.min_encryption_version", message: `Must not exceed latest_version (${current.latestVersion}).` });
+    errors.push({
+      path: "$.min_encryption_version",
+      message: `Must not exceed latest_version (${current.latestVersion}).`,
+    });
   } else if (minEnc !== 0 && minEnc < minDec) {
     errors.push({
       path: "$.min_encryption_version",
@@ -178,7 +230,11 @@ export function prepareUpdate(current: TransitKeyRow, input: UpdateTransitKey): 
 }
 
 /** Applies the change only if the key was not changed since it was read (compare and swap on updated_at). */
-export async function applyUpdate(d1: D1Database, current: TransitKeyRow, changes: Partial<TransitKeyRow>): Promise<TransitKey> {
+export async function applyUpdate(
+  d1: D1Database,
+  current: TransitKeyRow,
+  changes: Partial<TransitKeyRow>,
+): Promise<TransitKey> {
   const row = await db(d1)
     .update(schema.transitKeys)
     .set({ ...changes, updatedAt: new Date().toISOString() })
@@ -193,7 +249,9 @@ export async function applyUpdate(d1: D1Database, current: TransitKeyRow, change
 /** 409 unless the key's policy allows deletion. */
 export function assertDeletable(current: TransitKeyRow): void {
   if (!current.deletionAllowed) {
-    throw conflict(`Deleting transit key '${current.name}' is not allowed; PATCH it with deletion_allowed: true first. Deletion destroys every version.`);
+    throw conflict(
+      `Deleting transit key '${current.name}' is not allowed; PATCH it with deletion_allowed: true first. Deletion destroys every version.`,
+    );
   }
 }
 
@@ -209,8 +267,11 @@ export async function deleteKey(d1: D1Database, current: TransitKeyRow): Promise
          AND EXISTS (SELECT 1 FROM transit_keys WHERE tenant_id = ?1 AND name = ?2 AND deletion_allowed = 1)`,
       )
       .bind(current.tenantId, current.name),
-    d1.prepare(`DELETE FROM transit_keys WHERE tenant_id = ?1 AND name = ?2 AND deletion_allowed = 1`).bind(current.tenantId, current.name),
+    d1
+      .prepare(`DELETE FROM transit_keys WHERE tenant_id = ?1 AND name = ?2 AND deletion_allowed = 1`)
+      .bind(current.tenantId, current.name),
   ]);
   evictPolicy(current.tenantId, current.name);
-  if (!key.meta.changes) throw conflict("The key was deleted, or its deletion policy changed, concurrently; read it again.");
+  if (!key.meta.changes)
+    throw conflict("The key was deleted, or its deletion policy changed, concurrently; read it again.");
 }

@@ -17,10 +17,17 @@ export function algorithmFor(type: TransitKeyType, derived: boolean): WrappedAlg
 }
 
 /** A wrapped version moved to another tenant, key or version slot fails to unwrap. */
-export const versionAad = (tenantId: string, name: string, version: number) => aad("transit-key", tenantId, name, version);
+export const versionAad = (tenantId: string, name: string, version: number) =>
+  aad("transit-key", tenantId, name, version);
 
 /** Fresh random material for a version, wrapped by the tenant's current KEK. */
-export async function newVersionMaterial(env: KeyEnv, tenantId: string, name: string, version: number, algorithm: WrappedAlgorithm) {
+export async function newVersionMaterial(
+  env: KeyEnv,
+  tenantId: string,
+  name: string,
+  version: number,
+  algorithm: WrappedAlgorithm,
+) {
   const kek = await tenantKek(env, tenantId);
   const { wrapped, key } = await createWrappedKey(kek.key, versionAad(tenantId, name, version), algorithm);
   return { kekVersion: kek.version, wrapped, key };
@@ -53,10 +60,28 @@ function info(purpose: "enc" | "iv", context: Uint8Array): Uint8Array {
  * Per-context keys from a derived version key (HKDF-SHA-256). The encryption key and the
  * convergent IV key come from distinct `info` labels, so neither reveals the other.
  */
-export async function deriveItemKeys(versionKey: CryptoKey, context: Uint8Array, convergent: boolean): Promise<ItemKeys> {
-  const hkdf = (purpose: "enc" | "iv") => ({ name: "HKDF", hash: "SHA-256", salt: HKDF_SALT, info: info(purpose, context) });
-  const aes = await crypto.subtle.deriveKey(hkdf("enc"), versionKey, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+export async function deriveItemKeys(
+  versionKey: CryptoKey,
+  context: Uint8Array,
+  convergent: boolean,
+): Promise<ItemKeys> {
+  const hkdf = (purpose: "enc" | "iv") => ({
+    name: "HKDF",
+    hash: "SHA-256",
+    salt: HKDF_SALT,
+    info: info(purpose, context),
+  });
+  const aes = await crypto.subtle.deriveKey(hkdf("enc"), versionKey, { name: "AES-GCM", length: 256 }, false, [
+    "encrypt",
+    "decrypt",
+  ]);
   if (!convergent) return { aes };
-  const iv = await crypto.subtle.deriveKey(hkdf("iv"), versionKey, { name: "HMAC", hash: "SHA-256", length: 256 }, false, ["sign"]);
+  const iv = await crypto.subtle.deriveKey(
+    hkdf("iv"),
+    versionKey,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    false,
+    ["sign"],
+  );
   return { aes, iv };
 }

@@ -32,7 +32,12 @@ export function decodeField(value: string | undefined, path: string): Uint8Array
 function payloadOf(item: EncryptItem, path: string): { format: PayloadFormat; bytes: Uint8Array } {
   const hasPlain = item.plaintext !== undefined;
   if (hasPlain === (item.data !== undefined)) {
-    throw validationFailed([{ path: `${path}.${hasPlain ? "data" : "plaintext"}`, message: "Send exactly one of plaintext (base64) or data (JSON)." }]);
+    throw validationFailed([
+      {
+        path: `${path}.${hasPlain ? "data" : "plaintext"}`,
+        message: "Send exactly one of plaintext (base64) or data (JSON).",
+      },
+    ]);
   }
   if (hasPlain) return { format: "bytes", bytes: decodeField(item.plaintext, `${path}.plaintext`)! };
   return { format: "json", bytes: encoder.encode(JSON.stringify(item.data)) };
@@ -45,7 +50,13 @@ export async function encryptItem(key: TransitKeyHandle, item: EncryptItem, path
   const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
   const { format, bytes } = payloadOf(item, path);
   const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
-  const ciphertext = await sealPayload(key.ref(version), await key.keys(version, context), format, bytes, associatedData);
+  const ciphertext = await sealPayload(
+    key.ref(version),
+    await key.keys(version, context),
+    format,
+    bytes,
+    associatedData,
+  );
   return { ciphertext, key_version: version };
 }
 
@@ -56,7 +67,12 @@ async function openItem(key: TransitKeyHandle, item: DecryptItem, path: string) 
   const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
   const parsed = parseCiphertext(item.ciphertext);
   await key.decryptionVersion(parsed.version);
-  const bytes = await openPayload(key.ref(parsed.version), await key.keys(parsed.version, context), parsed, associatedData);
+  const bytes = await openPayload(
+    key.ref(parsed.version),
+    await key.keys(parsed.version, context),
+    parsed,
+    associatedData,
+  );
   return { format: parsed.format, bytes, context, associatedData };
 }
 
@@ -72,7 +88,13 @@ export async function decryptItem(key: TransitKeyHandle, item: DecryptItem, path
 export async function rewrapItem(key: TransitKeyHandle, item: RewrapItem, path = "$"): Promise<CiphertextResult> {
   const { format, bytes, context, associatedData } = await openItem(key, item, path);
   const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
-  const ciphertext = await sealPayload(key.ref(version), await key.keys(version, context), format, bytes, associatedData);
+  const ciphertext = await sealPayload(
+    key.ref(version),
+    await key.keys(version, context),
+    format,
+    bytes,
+    associatedData,
+  );
   bytes.fill(0);
   return { ciphertext, key_version: version };
 }
@@ -81,7 +103,10 @@ export async function rewrapItem(key: TransitKeyHandle, item: RewrapItem, path =
  * A fresh random data key for client-side envelope encryption, encrypted under the
  * transit key; POST /decrypt of `ciphertext` gives the same bytes back.
  */
-export async function dataKey(key: TransitKeyHandle, req: DataKeyRequest): Promise<CiphertextResult & { plaintext?: string }> {
+export async function dataKey(
+  key: TransitKeyHandle,
+  req: DataKeyRequest,
+): Promise<CiphertextResult & { plaintext?: string }> {
   const context = decodeField(req.context, "$.context");
   key.checkContext(context, "$.context");
   const version = await key.encryptionVersion(req.key_version, "$.key_version");
@@ -92,7 +117,8 @@ export async function dataKey(key: TransitKeyHandle, req: DataKeyRequest): Promi
   return result;
 }
 
-export type BatchResult<T> = (T & { reference?: string }) | { error: ReturnType<ProblemError["toProblem"]>; reference?: string };
+export type BatchResult<T> =
+  (T & { reference?: string }) | { error: ReturnType<ProblemError["toProblem"]>; reference?: string };
 
 /**
  * Runs `op` on every item. Problems (bad base64, a context the key does not take,

@@ -10,7 +10,15 @@ import { DecryptionError } from "../crypto/aes-gcm";
 import { badRequest, ProblemError } from "../errors";
 import type { KeyPolicy } from "./key-policy";
 import { decodeField } from "./operations";
-import { decryptingStream, encryptingStream, inChunksOf, readAll, SEGMENT_BYTES, SEGMENT_OVERHEAD, streamBindings } from "./stream";
+import {
+  decryptingStream,
+  encryptingStream,
+  inChunksOf,
+  readAll,
+  SEGMENT_BYTES,
+  SEGMENT_OVERHEAD,
+  streamBindings,
+} from "./stream";
 
 export interface RawOptions {
   context?: string;
@@ -21,7 +29,9 @@ export interface RawOptions {
 function prepare(key: KeyPolicy, q: RawOptions) {
   key.assertEncryptionKey();
   if (key.meta.convergent) {
-    throw badRequest(`Transit key '${key.name}' is convergent: its IV depends on the whole plaintext, so it cannot frame a stream. Use the JSON form.`);
+    throw badRequest(
+      `Transit key '${key.name}' is convergent: its IV depends on the whole plaintext, so it cannot frame a stream. Use the JSON form.`,
+    );
   }
   const context = decodeField(q.context, "$query.context");
   key.checkContext(context, "$query.context");
@@ -35,21 +45,30 @@ export async function encryptRaw(key: KeyPolicy, body: ReadableStream<Uint8Array
   const { context, associatedData } = prepare(key, q);
   const version = await key.encryptionVersion(q.key_version, "$query.key_version");
   const { aes } = await key.keys(version, context);
-  const stream = inChunksOf(body ?? emptyBody(), SEGMENT_BYTES).pipeThrough(encryptingStream(aes, version, streamBindings(key.tenantId, key.name, version, associatedData)));
+  const stream = inChunksOf(body ?? emptyBody(), SEGMENT_BYTES).pipeThrough(
+    encryptingStream(aes, version, streamBindings(key.tenantId, key.name, version, associatedData)),
+  );
   return { stream, version };
 }
 
 /** The plaintext of a framed ciphertext, once every segment has authenticated. */
-export async function decryptRaw(key: KeyPolicy, body: ReadableStream<Uint8Array> | null, q: RawOptions): Promise<Uint8Array<ArrayBuffer>> {
+export async function decryptRaw(
+  key: KeyPolicy,
+  body: ReadableStream<Uint8Array> | null,
+  q: RawOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
   const { context, associatedData } = prepare(key, q);
-  if (q.key_version !== undefined) throw badRequest("key_version applies to encryption; the ciphertext names its own version.");
+  if (q.key_version !== undefined)
+    throw badRequest("key_version applies to encryption; the ciphertext names its own version.");
   const resolve = async (version: number) => {
     await key.decryptionVersion(version);
     const { aes } = await key.keys(version, context);
     return { key: aes, bindings: streamBindings(key.tenantId, key.name, version, associatedData) };
   };
   try {
-    return await readAll(inChunksOf(body ?? emptyBody(), SEGMENT_BYTES + SEGMENT_OVERHEAD).pipeThrough(decryptingStream(resolve)));
+    return await readAll(
+      inChunksOf(body ?? emptyBody(), SEGMENT_BYTES + SEGMENT_OVERHEAD).pipeThrough(decryptingStream(resolve)),
+    );
   } catch (err) {
     if (err instanceof ProblemError) throw err;
     throw new DecryptionError();

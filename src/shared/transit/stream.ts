@@ -31,7 +31,12 @@ export function framedLength(plaintextBytes: number, segmentBytes = SEGMENT_BYTE
 }
 
 /** What binds a stream to its key: tenant, key name, version and the caller's associated data. */
-export function streamBindings(tenantId: string, name: string, version: number, associatedData?: Uint8Array): Uint8Array {
+export function streamBindings(
+  tenantId: string,
+  name: string,
+  version: number,
+  associatedData?: Uint8Array,
+): Uint8Array {
   const label = aad("ldv-transit-stream", tenantId, name, version, associatedData?.byteLength ?? 0);
   return associatedData?.byteLength ? concatBytes(label, associatedData) : label;
 }
@@ -50,7 +55,12 @@ function aadPrefix(bindings: Uint8Array, header: Uint8Array): Uint8Array {
 }
 
 /** A TransformStream from plaintext bytes to the framed ciphertext. */
-export function encryptingStream(key: CryptoKey, keyVersion: number, bindings: Uint8Array, segmentBytes = SEGMENT_BYTES): TransformStream<Uint8Array, Uint8Array> {
+export function encryptingStream(
+  key: CryptoKey,
+  keyVersion: number,
+  bindings: Uint8Array,
+  segmentBytes = SEGMENT_BYTES,
+): TransformStream<Uint8Array, Uint8Array> {
   const header = new Uint8Array(HEADER_BYTES);
   header.set(MAGIC);
   header[4] = FRAME_FORMAT;
@@ -66,13 +76,21 @@ export function encryptingStream(key: CryptoKey, keyVersion: number, bindings: U
 
   // One output chunk per segment (the header rides with the first): every chunk costs a
   // trip through the runtime's stream pump, so fewer, larger chunks move bytes faster.
-  const seal = async (controller: TransformStreamDefaultController<Uint8Array>, plaintext: Uint8Array, final: boolean) => {
+  const seal = async (
+    controller: TransformStreamDefaultController<Uint8Array>,
+    plaintext: Uint8Array,
+    final: boolean,
+  ) => {
     if (index >= MAX_SEGMENTS) throw new RangeError("stream too long");
     const lead = index === 0 ? HEADER_BYTES : 0;
     const out = new Uint8Array(lead + IV_BYTES + plaintext.byteLength + TAG_BYTES);
     if (lead) out.set(header);
     const iv = crypto.getRandomValues(out.subarray(lead, lead + IV_BYTES));
-    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: segmentAad(prefix, index++, final) }, key, plaintext);
+    const ct = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: segmentAad(prefix, index++, final) },
+      key,
+      plaintext,
+    );
     out.set(new Uint8Array(ct), lead + IV_BYTES);
     controller.enqueue(out);
   };
@@ -135,7 +153,11 @@ export function decryptingStream(resolve: StreamKeyResolver): TransformStream<Ui
     buffer = new Uint8Array(segmentBytes + SEGMENT_OVERHEAD);
   };
 
-  const open = async (controller: TransformStreamDefaultController<Uint8Array>, segment: Uint8Array, final: boolean) => {
+  const open = async (
+    controller: TransformStreamDefaultController<Uint8Array>,
+    segment: Uint8Array,
+    final: boolean,
+  ) => {
     if (segment.byteLength < SEGMENT_OVERHEAD || index >= MAX_SEGMENTS) throw new DecryptionError();
     let pt: ArrayBuffer;
     try {

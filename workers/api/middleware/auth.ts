@@ -20,8 +20,18 @@ export const tenantAuth = createMiddleware<AppEnv>(async (c, next) => {
       // A failure that names a real key belongs in that tenant's audit trail.
       await appendAudit(
         c.env,
-        { tenantId: err.tenantId, actor: err.keyId, requestId: c.get("requestId"), clientIp: c.req.header("cf-connecting-ip") ?? null },
-        { action: "auth.failure", outcome: "denied", resource: { key_id: err.keyId }, details: { reason: err.reason, route: `${c.req.method} ${c.req.path}` } },
+        {
+          tenantId: err.tenantId,
+          actor: err.keyId,
+          requestId: c.get("requestId"),
+          clientIp: c.req.header("cf-connecting-ip") ?? null,
+        },
+        {
+          action: "auth.failure",
+          outcome: "denied",
+          resource: { key_id: err.keyId },
+          details: { reason: err.reason, route: `${c.req.method} ${c.req.path}` },
+        },
       ).catch(() => undefined);
     }
     throw err;

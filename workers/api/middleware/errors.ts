@@ -23,7 +23,10 @@ function fromHttpException(err: HTTPException): ProblemError {
     415: "unsupported-media-type",
   };
   const detail = /Malformed JSON/i.test(err.message) ? "The request body is not valid JSON." : err.message || undefined;
-  return new ProblemError(err.status, slugs[err.status] ?? (err.status >= 500 ? "internal" : "bad-request"), { detail, cause: err });
+  return new ProblemError(err.status, slugs[err.status] ?? (err.status >= 500 ? "internal" : "bad-request"), {
+    detail,
+    cause: err,
+  });
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
@@ -41,12 +44,24 @@ export const onNotFound: NotFoundHandler<AppEnv> = (c) => {
   const requestId = c.get("requestId");
   const allow = allowedMethods(c.req.path);
   if (allow.length) return problemResponse(methodNotAllowed(c.req.method, c.req.path, allow), requestId);
-  return problemResponse(new ProblemError(404, "not-found", { detail: `No route for ${c.req.method} ${c.req.path}.` }), requestId);
+  return problemResponse(
+    new ProblemError(404, "not-found", { detail: `No route for ${c.req.method} ${c.req.path}.` }),
+    requestId,
+  );
 };
 
 /** Logs the error class and message only: messages of our errors never carry secrets or record content. */
 function logError(requestId: string | undefined, err: unknown) {
   const e = err instanceof Error ? err : new Error(String(err));
   const cause = e.cause instanceof Error ? `${e.cause.name}: ${e.cause.message}` : undefined;
-  console.error(JSON.stringify({ level: "error", request_id: requestId, error: e.name, message: e.message, cause, stack: e.stack?.split("\n").slice(0, 6).join("\n") }));
+  console.error(
+    JSON.stringify({
+      level: "error",
+      request_id: requestId,
+      error: e.name,
+      message: e.message,
+      cause,
+      stack: e.stack?.split("\n").slice(0, 6).join("\n"),
+    }),
+  );
 }

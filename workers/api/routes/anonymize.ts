@@ -4,7 +4,12 @@ import { audited } from "../../../src/shared/audit/append";
 import { countCandidates, deanonymize } from "../../../src/shared/anonymize/deanonymize";
 import { OperatorKeys } from "../../../src/shared/anonymize/keys";
 import { anonymizeForTenant } from "../../../src/shared/pii/service";
-import { AnonymizeRequestSchema, AnonymizeResponseSchema, DeanonymizeRequestSchema, DeanonymizeResponseSchema } from "../../../src/shared/schema/pii";
+import {
+  AnonymizeRequestSchema,
+  AnonymizeResponseSchema,
+  DeanonymizeRequestSchema,
+  DeanonymizeResponseSchema,
+} from "../../../src/shared/schema/pii";
 import { auditScope, tenantOf } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
@@ -17,7 +22,10 @@ const anonymize = createRoute({
   path: "/anonymize",
   summary: "Detect PII in a text or JSON value and replace it with each type's operator",
   request: { body: jsonBody(AnonymizeRequestSchema) },
-  responses: { 200: jsonResponse(AnonymizeResponseSchema, "The anonymized text or data and the items changed"), ...pick(400, 401, 403, 413, 415, 422, 503) },
+  responses: {
+    200: jsonResponse(AnonymizeResponseSchema, "The anonymized text or data and the items changed"),
+    ...pick(400, 401, 403, 413, 415, 422, 503),
+  },
 });
 
 const deanonymizeRoute = createRoute({
@@ -28,7 +36,10 @@ const deanonymizeRoute = createRoute({
   path: "/deanonymize",
   summary: "Restore tokenized, FPE-encrypted and encrypted values (audited)",
   request: { body: jsonBody(DeanonymizeRequestSchema) },
-  responses: { 200: jsonResponse(DeanonymizeResponseSchema, "The restored text or data"), ...pick(400, 401, 403, 413, 415, 422, 503) },
+  responses: {
+    200: jsonResponse(DeanonymizeResponseSchema, "The restored text or data"),
+    ...pick(400, 401, 403, 413, 415, 422, 503),
+  },
 });
 
 export const anonymizeRoutes = router()
@@ -39,9 +50,14 @@ export const anonymizeRoutes = router()
     // Tokens change the vault: that write is audited (counts only, never values).
     if (result.vault.size) {
       const tokens = result.vault.size;
-      await audited(c.env, auditScope(c), { action: "pii.tokenize", details: { tokens } }, () => result.vault.flush(c.env.DB));
+      await audited(c.env, auditScope(c), { action: "pii.tokenize", details: { tokens } }, () =>
+        result.vault.flush(c.env.DB),
+      );
     }
-    return c.json({ ...(result.text !== undefined ? { text: result.text } : { data: result.data }), items: result.items }, 200);
+    return c.json(
+      { ...(result.text !== undefined ? { text: result.text } : { data: result.data }), items: result.items },
+      200,
+    );
   })
   .openapi(deanonymizeRoute, async (c) => {
     const { tenantId } = tenantOf(c);
@@ -54,5 +70,8 @@ export const anonymizeRoutes = router()
       { action: "pii.deanonymize", details: { candidates: { ...candidates }, fpe_entities: input.fpe_entities ?? [] } },
       () => deanonymize(c.env.DB, new OperatorKeys(c.env, tenantId), request),
     );
-    return c.json({ ...(result.text !== undefined ? { text: result.text } : { data: result.data }), restored: result.restored }, 200);
+    return c.json(
+      { ...(result.text !== undefined ? { text: result.text } : { data: result.data }), restored: result.restored },
+      200,
+    );
   });

@@ -31,7 +31,10 @@ const verify = createRoute({
   path: "/verify",
   summary: "Recompute the hash chain (or a seq range of it) and compare it with the last checkpoint",
   request: { query: AuditVerifyQuerySchema },
-  responses: { 200: jsonResponse(AuditVerifyResultSchema, "The verification result (ok or the first bad seq)"), ...pick(401, 403, 422) },
+  responses: {
+    200: jsonResponse(AuditVerifyResultSchema, "The verification result (ok or the first bad seq)"),
+    ...pick(401, 403, 422),
+  },
 });
 
 const exportChain = createRoute({

@@ -15,8 +15,12 @@ import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi
 
 const Params = z.object({ id: idParam("ds") });
 const etagHeader = z.object({ etag: z.string().openapi({ description: "Pass as If-Match to update" }) });
-const read = { security: tenantSecurity, tags: ["datasets"], middleware: [tenantAuth, requireScope("datasets:read")]  };
-const write = { security: tenantSecurity, tags: ["datasets"], middleware: [tenantAuth, requireScope("datasets:write")]  };
+const read = { security: tenantSecurity, tags: ["datasets"], middleware: [tenantAuth, requireScope("datasets:read")] };
+const write = {
+  security: tenantSecurity,
+  tags: ["datasets"],
+  middleware: [tenantAuth, requireScope("datasets:write")],
+};
 
 const createDataset = createRoute({
   ...write,
@@ -24,7 +28,10 @@ const createDataset = createRoute({
   path: "/",
   summary: "Create a dataset",
   request: { body: jsonBody(CreateDatasetSchema) },
-  responses: { 201: jsonResponse(DatasetSchema, "The dataset", etagHeader), ...pick(400, 401, 403, 409, 413, 415, 422, 503) },
+  responses: {
+    201: jsonResponse(DatasetSchema, "The dataset", etagHeader),
+    ...pick(400, 401, 403, 409, 413, 415, 422, 503),
+  },
 });
 
 const listDatasets = createRoute({
@@ -33,7 +40,10 @@ const listDatasets = createRoute({
   path: "/",
   summary: "List the tenant's datasets",
   request: { query: PageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(DatasetSchema, "DatasetPage"), "A page of datasets"), ...pick(400, 401, 403, 422) },
+  responses: {
+    200: jsonResponse(pageOf(DatasetSchema, "DatasetPage"), "A page of datasets"),
+    ...pick(400, 401, 403, 422),
+  },
 });
 
 const getDataset = createRoute({
@@ -55,7 +65,10 @@ const updateDataset = createRoute({
     headers: z.object({ "if-match": z.string().max(200).optional().openapi({ description: "The ETag from GET" }) }),
     body: jsonBody(UpdateDatasetSchema),
   },
-  responses: { 200: jsonResponse(DatasetSchema, "The dataset", etagHeader), ...pick(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 503) },
+  responses: {
+    200: jsonResponse(DatasetSchema, "The dataset", etagHeader),
+    ...pick(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
+  },
 });
 
 const deleteDataset = createRoute({
@@ -70,7 +83,10 @@ const deleteDataset = createRoute({
   request: {
     params: Params,
     query: z.object({
-      purge: z.enum(["true", "false"]).optional().openapi({ param: { name: "purge", in: "query" }, description: "Destroy the records and keys" }),
+      purge: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ param: { name: "purge", in: "query" }, description: "Destroy the records and keys" }),
     }),
   },
   responses: { 204: { description: "Deleted" }, ...pick(401, 403, 404, 422, 503) },
@@ -106,7 +122,11 @@ export const datasetRoutes = router()
   })
   .openapi(getDataset, async (c) => {
     const id = c.req.valid("param").id;
-    const row = await wrapTime(c, "dataset", datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id, { counters: true }));
+    const row = await wrapTime(
+      c,
+      "dataset",
+      datasets.cachedDatasetRow(c.env, tenantOf(c).tenantId, id, { counters: true }),
+    );
     c.header("ETag", datasets.datasetEtag(row));
     return c.json(datasets.toDataset(row), 200);
   })
@@ -127,7 +147,8 @@ export const datasetRoutes = router()
       },
       () => datasets.applyUpdate(c.env.DB, current, changes),
     );
-    if (changes.search !== undefined) await applySearchSettings(c.env, auditScope(c), { ...current, ...changes }, current.search);
+    if (changes.search !== undefined)
+      await applySearchSettings(c.env, auditScope(c), { ...current, ...changes }, current.search);
     c.header("ETag", datasets.datasetEtag(dataset));
     return c.json(dataset, 200);
   })

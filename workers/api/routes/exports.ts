@@ -22,7 +22,8 @@ const startExport = createRoute({
   method: "post",
   path: "/datasets/{id}/exports",
   summary: "Export a dataset to a file, in seq order",
-  description: "202 with the export and its `job_id`. Records written after the job starts are not in it. Audited with who exported what.",
+  description:
+    "202 with the export and its `job_id`. Records written after the job starts are not in it. Audited with who exported what.",
   request: { params: DatasetParams, body: jsonBody(StartExportSchema) },
   responses: { 202: jsonResponse(ExportSchema, "The export, started"), ...pick(400, 401, 403, 404, 415, 422, 503) },
 });
@@ -42,7 +43,10 @@ const manifest = createRoute({
   path: "/exports/{id}/manifest",
   summary: "The full manifest: the summary and every record's seq and SHA-256, in seq order",
   request: { params: Params },
-  responses: { 200: { description: "The manifest (JSON, streamed)", content: { "application/json": bytes } }, ...pick(401, 403, 404, 409, 422) },
+  responses: {
+    200: { description: "The manifest (JSON, streamed)", content: { "application/json": bytes } },
+    ...pick(401, 403, 404, 409, 422),
+  },
 });
 
 const download = createRoute({
@@ -64,8 +68,14 @@ const signUrl = createRoute({
   method: "post",
   path: "/exports/{id}/url",
   summary: "A signed download URL that needs no API key, valid up to 15 minutes",
-  request: { params: Params, query: z.object({ expires_in: z.coerce.number().int().min(1).max(exportsService.MAX_URL_SECONDS).default(300) }) },
-  responses: { 200: jsonResponse(SignedUrlSchema, "The URL and when it expires"), ...pick(401, 403, 404, 409, 422, 503) },
+  request: {
+    params: Params,
+    query: z.object({ expires_in: z.coerce.number().int().min(1).max(exportsService.MAX_URL_SECONDS).default(300) }),
+  },
+  responses: {
+    200: jsonResponse(SignedUrlSchema, "The URL and when it expires"),
+    ...pick(401, 403, 404, 409, 422, 503),
+  },
 });
 
 const signedDownload = createRoute({
@@ -90,19 +100,45 @@ export const exportRoutes = router()
     const dataset = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
     return c.json(await exportsService.startExport(c.env, auditScope(c), dataset, c.req.valid("json")), 202);
   })
-  .openapi(getExport, async (c) => c.json(await exportsService.getExport(c.env, tenantOf(c).tenantId, c.req.valid("param").id), 200))
+  .openapi(getExport, async (c) =>
+    c.json(await exportsService.getExport(c.env, tenantOf(c).tenantId, c.req.valid("param").id), 200),
+  )
   .openapi(manifest, async (c) => {
     const stream = await exportsService.manifestStream(c.env, tenantOf(c).tenantId, c.req.valid("param").id);
     return new Response(stream, { headers: { "Content-Type": "application/json" } }) as never;
   })
-  .openapi(download, async (c) => exportsService.downloadExport(c.env, auditScope(c), c.req.valid("param").id, c.req.header("range"), "key") as never)
+  .openapi(
+    download,
+    async (c) =>
+      exportsService.downloadExport(
+        c.env,
+        auditScope(c),
+        c.req.valid("param").id,
+        c.req.header("range"),
+        "key",
+      ) as never,
+  )
   .openapi(signUrl, async (c) =>
-    c.json(await exportsService.signDownloadUrl(c.env, auditScope(c), c.req.valid("param").id, c.req.valid("query").expires_in, new URL(c.req.url).origin), 200),
+    c.json(
+      await exportsService.signDownloadUrl(
+        c.env,
+        auditScope(c),
+        c.req.valid("param").id,
+        c.req.valid("query").expires_in,
+        new URL(c.req.url).origin,
+      ),
+      200,
+    ),
   )
   .openapi(signedDownload, async (c) => {
     const { id } = c.req.valid("param");
     const { tenant, expires, sig } = c.req.valid("query");
     if (!(await exportsService.verifyDownloadUrl(c.env, tenant, id, expires, sig))) throw notFound("The export");
-    const scope = { tenantId: tenant, actor: "signed-url", requestId: c.get("requestId") ?? null, clientIp: c.req.header("cf-connecting-ip") ?? null };
+    const scope = {
+      tenantId: tenant,
+      actor: "signed-url",
+      requestId: c.get("requestId") ?? null,
+      clientIp: c.req.header("cf-connecting-ip") ?? null,
+    };
     return exportsService.downloadExport(c.env, scope, id, c.req.header("range"), "signed-url") as never;
   });

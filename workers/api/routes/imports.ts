@@ -8,7 +8,12 @@ import { ProblemError, validationFailed } from "../../../src/shared/errors";
 import * as imports from "../../../src/shared/imports/service";
 import { MAX_PARTS } from "../../../src/shared/imports/limits";
 import { idParam } from "../../../src/shared/schema/common";
-import { CreateImportSchema, ImportSchema, PartSchema, SingleImportQuerySchema } from "../../../src/shared/schema/imports";
+import {
+  CreateImportSchema,
+  ImportSchema,
+  PartSchema,
+  SingleImportQuerySchema,
+} from "../../../src/shared/schema/imports";
 import { auditScope, tenantOf, type AppContext } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
@@ -16,7 +21,12 @@ import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
 const DatasetParams = z.object({ id: idParam("ds") });
 const ImportParams = z.object({ id: idParam("ds"), importId: idParam("imp", "importId") });
 const PartParams = ImportParams.extend({
-  part: z.coerce.number().int().min(1).max(MAX_PARTS).openapi({ param: { name: "part", in: "path" }, example: 1 }),
+  part: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PARTS)
+    .openapi({ param: { name: "part", in: "path" }, example: 1 }),
 });
 const read = { security: tenantSecurity, tags: ["imports"], middleware: [tenantAuth, requireScope("records:read")] };
 const write = { security: tenantSecurity, tags: ["imports"], middleware: [tenantAuth, requireScope("records:write")] };
@@ -27,7 +37,8 @@ const FILE_TYPES: [RegExp, "ndjson" | "csv" | "parquet"][] = [
   [/^text\/csv\s*(;|$)/i, "csv"],
   [/^application\/(vnd\.apache\.parquet|x-parquet)\s*(;|$)/i, "parquet"],
 ];
-export const IMPORT_BODY_TYPES = /^(application\/(x-ndjson|jsonl|x-jsonlines|vnd\.apache\.parquet|x-parquet)|text\/csv)/i;
+export const IMPORT_BODY_TYPES =
+  /^(application\/(x-ndjson|jsonl|x-jsonlines|vnd\.apache\.parquet|x-parquet)|text\/csv)/i;
 
 const file = { schema: z.string().openapi({ format: "binary" }) };
 
@@ -45,7 +56,12 @@ const createImport = createRoute({
     query: SingleImportQuerySchema,
     body: {
       required: false,
-      content: { "application/json": { schema: CreateImportSchema }, "application/x-ndjson": file, "text/csv": file, "application/vnd.apache.parquet": file },
+      content: {
+        "application/json": { schema: CreateImportSchema },
+        "application/x-ndjson": file,
+        "text/csv": file,
+        "application/vnd.apache.parquet": file,
+      },
     },
   },
   responses: {
@@ -81,7 +97,8 @@ const completeImport = createRoute({
   method: "post",
   path: "/{id}/imports/{importId}/complete",
   summary: "Finish the upload and start the import",
-  description: "202 with the import and its `job_id`. Calling it again answers the same import and job: nothing is imported twice.",
+  description:
+    "202 with the import and its `job_id`. Calling it again answers the same import and job: nothing is imported twice.",
   request: { params: ImportParams },
   responses: { 202: jsonResponse(ImportSchema, "The import, started"), ...pick(401, 403, 404, 409, 413, 422, 503) },
 });
@@ -93,7 +110,10 @@ const errorReport = createRoute({
   summary: "The import's invalid lines: line number, JSON path and reason (never the value)",
   request: { params: ImportParams },
   responses: {
-    200: { description: "NDJSON, one `{line, path, reason}` per error in file order", content: { "application/x-ndjson": file } },
+    200: {
+      description: "NDJSON, one `{line, path, reason}` per error in file order",
+      content: { "application/x-ndjson": file },
+    },
     ...pick(401, 403, 404, 409, 422),
   },
 });
@@ -107,7 +127,10 @@ export const importRoutes = router()
     const format = FILE_TYPES.find(([re]) => re.test(type))?.[1];
     if (!format) {
       const body = c.req.valid("json") as z.infer<typeof CreateImportSchema> | undefined;
-      if (!body) throw validationFailed([{ path: "$", message: "Send {format, on_error?, delimiter?, part_size?} as JSON, or the file itself." }]);
+      if (!body)
+        throw validationFailed([
+          { path: "$", message: "Send {format, on_error?, delimiter?, part_size?} as JSON, or the file itself." },
+        ]);
       return c.json(await imports.createUpload(c.env, auditScope(c), dataset, body), 201);
     }
     const encoding = (c.req.header("content-encoding") ?? "identity").toLowerCase();
@@ -116,7 +139,14 @@ export const importRoutes = router()
     }
     if (!c.req.raw.body) throw new ProblemError(400, "bad-request", { detail: "Send the file as the body." });
     const query = c.req.valid("query");
-    const view = await imports.importBody(c.env, auditScope(c), dataset, { format, ...query }, c.req.raw.body, encoding === "gzip");
+    const view = await imports.importBody(
+      c.env,
+      auditScope(c),
+      dataset,
+      { format, ...query },
+      c.req.raw.body,
+      encoding === "gzip",
+    );
     return c.json(view, 202);
   })
   .openapi(getImport, async (c) => {
@@ -127,7 +157,17 @@ export const importRoutes = router()
     const { id, importId, part } = c.req.valid("param");
     const length = c.req.header("content-length");
     const dataset = await datasetOf(c, id);
-    return c.json(await imports.putPart(c.env, dataset, importId, part, c.req.raw.body, length === undefined ? null : Number(length)), 200);
+    return c.json(
+      await imports.putPart(
+        c.env,
+        dataset,
+        importId,
+        part,
+        c.req.raw.body,
+        length === undefined ? null : Number(length),
+      ),
+      200,
+    );
   })
   .openapi(completeImport, async (c) => {
     const { id, importId } = c.req.valid("param");
@@ -136,6 +176,8 @@ export const importRoutes = router()
   .openapi(errorReport, async (c) => {
     const { id, importId } = c.req.valid("param");
     const stream = await imports.errorReport(c.env, await datasetOf(c, id), importId);
-    return new Response(stream, { status: 200, headers: { "Content-Type": "application/x-ndjson; charset=utf-8" } }) as never;
+    return new Response(stream, {
+      status: 200,
+      headers: { "Content-Type": "application/x-ndjson; charset=utf-8" },
+    }) as never;
   });
-

@@ -43,7 +43,10 @@ const jobEventsRoute = createRoute({
     "`text/event-stream`: a `progress` event (data: the job as GET /jobs/{id} gives it) at once and whenever it changes, " +
     "then a final `end` event when the job finishes. The stream closes after 5 minutes; reconnect to continue.",
   request: { params: Params },
-  responses: { 200: { description: "The event stream", content: { "text/event-stream": { schema: z.string() } } }, ...pick(401, 403, 404, 422) },
+  responses: {
+    200: { description: "The event stream", content: { "text/event-stream": { schema: z.string() } } },
+    ...pick(401, 403, 404, 422),
+  },
 });
 
 const retryJob = createRoute({
@@ -51,7 +54,8 @@ const retryJob = createRoute({
   method: "post",
   path: "/{id}/retry",
   summary: "Resume what failed in a failed or partially failed job",
-  description: "Failed ranges resume from where they stopped; what was applied is not applied again. 409 for any other status.",
+  description:
+    "Failed ranges resume from where they stopped; what was applied is not applied again. 409 for any other status.",
   request: { params: Params },
   responses: { 200: jsonResponse(JobSchema, "The job, running again"), ...pick(401, 403, 404, 409, 422, 503) },
 });
@@ -70,14 +74,20 @@ export const jobRoutes = router()
     const { limit, cursor } = c.req.valid("query");
     return c.json(await jobs.listJobs(c.env.DB, tenantOf(c).tenantId, limit, cursor), 200);
   })
-  .openapi(getJob, async (c) => c.json(await jobs.getJobDetail(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id), 200))
+  .openapi(getJob, async (c) =>
+    c.json(await jobs.getJobDetail(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id), 200),
+  )
   .openapi(jobEventsRoute, async (c) => {
     const tenantId = tenantOf(c).tenantId;
     const id = c.req.valid("param").id;
     // 404 before the stream starts, so another tenant's id answers like a missing one.
     const first = await jobs.getJobDetail(c.env.DB, tenantId, id);
     return streamSSE(c, async (stream) => {
-      for await (const event of jobEvents(() => jobs.getJobDetail(c.env.DB, tenantId, id), first, () => stream.aborted)) {
+      for await (const event of jobEvents(
+        () => jobs.getJobDetail(c.env.DB, tenantId, id),
+        first,
+        () => stream.aborted,
+      )) {
         await stream.writeSSE({ event: event.type, data: JSON.stringify(event.job), id: event.job.updated_at });
       }
     }) as never;

@@ -4,7 +4,12 @@ import { audited } from "../../../src/shared/audit/append";
 import * as recognizers from "../../../src/shared/pii/recognizer-store";
 import { detectForTenant } from "../../../src/shared/pii/service";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
-import { DetectRequestSchema, DetectResponseSchema, RecognizerInputSchema, RecognizerSchema } from "../../../src/shared/schema/pii";
+import {
+  DetectRequestSchema,
+  DetectResponseSchema,
+  RecognizerInputSchema,
+  RecognizerSchema,
+} from "../../../src/shared/schema/pii";
 import { auditScope, tenantOf } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
@@ -19,7 +24,10 @@ const detect = createRoute({
   path: "/detect",
   summary: "Find PII and secrets in a text or in every string of a JSON value",
   request: { body: jsonBody(DetectRequestSchema) },
-  responses: { 200: jsonResponse(DetectResponseSchema, "Findings, ordered by position (per path for JSON)"), ...pick(400, 401, 403, 413, 415, 422) },
+  responses: {
+    200: jsonResponse(DetectResponseSchema, "Findings, ordered by position (per path for JSON)"),
+    ...pick(400, 401, 403, 413, 415, 422),
+  },
 });
 
 const createRecognizer = createRoute({
@@ -37,7 +45,10 @@ const listRecognizers = createRoute({
   path: "/recognizers",
   summary: "List the tenant's custom recognizers",
   request: { query: PageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(RecognizerSchema, "RecognizerPage"), "A page of recognizers"), ...pick(400, 401, 403, 422) },
+  responses: {
+    200: jsonResponse(pageOf(RecognizerSchema, "RecognizerPage"), "A page of recognizers"),
+    ...pick(400, 401, 403, 422),
+  },
 });
 
 const getRecognizer = createRoute({
@@ -55,7 +66,10 @@ const replaceRecognizer = createRoute({
   path: "/recognizers/{id}",
   summary: "Replace a custom recognizer",
   request: { params: Params, body: jsonBody(RecognizerInputSchema) },
-  responses: { 200: jsonResponse(RecognizerSchema, "The recognizer"), ...pick(400, 401, 403, 404, 409, 413, 415, 422, 503) },
+  responses: {
+    200: jsonResponse(RecognizerSchema, "The recognizer"),
+    ...pick(400, 401, 403, 404, 409, 413, 415, 422, 503),
+  },
 });
 
 const deleteRecognizer = createRoute({
@@ -77,7 +91,11 @@ export const piiRoutes = router()
     const rec = await audited(
       c.env,
       auditScope(c),
-      { action: "pii.recognizer.create", resource: { recognizer_id: row.id }, details: { name: row.name, entity: row.entity } },
+      {
+        action: "pii.recognizer.create",
+        resource: { recognizer_id: row.id },
+        details: { name: row.name, entity: row.entity },
+      },
       () => recognizers.insertRecognizer(c.env.DB, row),
     );
     c.header("Location", `/api/v1/pii/recognizers/${rec.id}`);
@@ -98,15 +116,22 @@ export const piiRoutes = router()
     const rec = await audited(
       c.env,
       auditScope(c),
-      { action: "pii.recognizer.update", resource: { recognizer_id: current.id }, details: { name: input.name, entity: input.entity } },
+      {
+        action: "pii.recognizer.update",
+        resource: { recognizer_id: current.id },
+        details: { name: input.name, entity: input.entity },
+      },
       () => recognizers.replaceRecognizer(c.env.DB, current, input),
     );
     return c.json(rec, 200);
   })
   .openapi(deleteRecognizer, async (c) => {
     const current = await recognizers.getRecognizerRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
-    await audited(c.env, auditScope(c), { action: "pii.recognizer.delete", resource: { recognizer_id: current.id }, details: { name: current.name } }, () =>
-      recognizers.deleteRecognizer(c.env.DB, current),
+    await audited(
+      c.env,
+      auditScope(c),
+      { action: "pii.recognizer.delete", resource: { recognizer_id: current.id }, details: { name: current.name } },
+      () => recognizers.deleteRecognizer(c.env.DB, current),
     );
     return c.body(null, 204);
   });

@@ -21,9 +21,13 @@ import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const RecordParams = z.object({ id: idParam("ds"), recordId: idParam("rec", "recordId") });
-const etagHeader = z.object({ etag: z.string().openapi({ description: 'The record version, quoted (e.g. "2"); pass as If-Match' }) });
+const etagHeader = z.object({
+  etag: z.string().openapi({ description: 'The record version, quoted (e.g. "2"); pass as If-Match' }),
+});
 const replayedHeader = z.object({
-  "idempotent-replayed": z.string().optional().openapi({ description: "`true` when this is the stored reply to an earlier request with the same Idempotency-Key" }),
+  "idempotent-replayed": z.string().optional().openapi({
+    description: "`true` when this is the stored reply to an earlier request with the same Idempotency-Key",
+  }),
 });
 const read = { security: tenantSecurity, tags: ["records"], middleware: [tenantAuth, requireScope("records:read")] };
 const write = { security: tenantSecurity, tags: ["records"], middleware: [tenantAuth, requireScope("records:write")] };
@@ -33,9 +37,17 @@ const createRecord = createRoute({
   method: "post",
   path: "/{id}/records",
   summary: "Store one record",
-  description: "The record is validated against the dataset's schema, sealed (AES-256-GCM under the dataset key) and given the next sequence number. `data` is at most 1 MiB as canonical JSON; the body at most 2 MiB.",
-  request: { params: DatasetParams, headers: z.object({ "idempotency-key": IdempotencyKeySchema }), body: jsonBody(WriteRecordSchema) },
-  responses: { 201: jsonResponse(CreatedRecordSchema, "The stored record's id, seq and version", replayedHeader), ...pick(400, 401, 403, 404, 413, 415, 422, 503) },
+  description:
+    "The record is validated against the dataset's schema, sealed (AES-256-GCM under the dataset key) and given the next sequence number. `data` is at most 1 MiB as canonical JSON; the body at most 2 MiB.",
+  request: {
+    params: DatasetParams,
+    headers: z.object({ "idempotency-key": IdempotencyKeySchema }),
+    body: jsonBody(WriteRecordSchema),
+  },
+  responses: {
+    201: jsonResponse(CreatedRecordSchema, "The stored record's id, seq and version", replayedHeader),
+    ...pick(400, 401, 403, 404, 413, 415, 422, 503),
+  },
 });
 
 const batchCreate = createRoute({
@@ -46,8 +58,15 @@ const batchCreate = createRoute({
   description:
     "Body `{records: [{data}, ...]}` with 1-1000 records, at most 10 MiB (body and canonical records). Every record is validated first; " +
     "if any is rejected the reply lists every error with its record `index` and path, and nothing is stored. Sequence numbers are consecutive in input order.",
-  request: { params: DatasetParams, headers: z.object({ "idempotency-key": IdempotencyKeySchema }), body: jsonBody(BatchWriteSchema) },
-  responses: { 201: jsonResponse(BatchCreatedSchema, "The stored records, in input order", replayedHeader), ...pick(400, 401, 403, 404, 413, 415, 422, 503) },
+  request: {
+    params: DatasetParams,
+    headers: z.object({ "idempotency-key": IdempotencyKeySchema }),
+    body: jsonBody(BatchWriteSchema),
+  },
+  responses: {
+    201: jsonResponse(BatchCreatedSchema, "The stored records, in input order", replayedHeader),
+    ...pick(400, 401, 403, 404, 413, 415, 422, 503),
+  },
 });
 
 const listRecords = createRoute({
@@ -55,9 +74,13 @@ const listRecords = createRoute({
   method: "get",
   path: "/{id}/records",
   summary: "Read records in sequence order",
-  description: "Decrypted records by ascending seq; `limit` 1-1000 (default 100). A page also ends once its records add up to 8 MiB. Each call is audited with its count.",
+  description:
+    "Decrypted records by ascending seq; `limit` 1-1000 (default 100). A page also ends once its records add up to 8 MiB. Each call is audited with its count.",
   request: { params: DatasetParams, query: PageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(RecordSchema, "RecordPage"), "A page of records"), ...pick(400, 401, 403, 404, 422, 503) },
+  responses: {
+    200: jsonResponse(pageOf(RecordSchema, "RecordPage"), "A page of records"),
+    ...pick(400, 401, 403, 404, 422, 503),
+  },
 });
 
 const getRecord = createRoute({
@@ -74,13 +97,19 @@ const replaceRecord = createRoute({
   method: "put",
   path: "/{id}/records/{recordId}",
   summary: "Replace a record's data (If-Match required)",
-  description: "If-Match carries the record's ETag (its version, e.g. `\"2\"`) or `*`. A stale version is a 412 whose ETag header gives the current one.",
+  description:
+    'If-Match carries the record\'s ETag (its version, e.g. `"2"`) or `*`. A stale version is a 412 whose ETag header gives the current one.',
   request: {
     params: RecordParams,
-    headers: z.object({ "if-match": z.string().max(200).optional().openapi({ description: "The record's ETag from GET" }) }),
+    headers: z.object({
+      "if-match": z.string().max(200).optional().openapi({ description: "The record's ETag from GET" }),
+    }),
     body: jsonBody(WriteRecordSchema),
   },
-  responses: { 200: jsonResponse(RecordMetaSchema, "The record's new version", etagHeader), ...pick(400, 401, 403, 404, 412, 413, 415, 422, 428, 503) },
+  responses: {
+    200: jsonResponse(RecordMetaSchema, "The record's new version", etagHeader),
+    ...pick(400, 401, 403, 404, 412, 413, 415, 422, 428, 503),
+  },
 });
 
 const deleteRecord = createRoute({
@@ -90,7 +119,9 @@ const deleteRecord = createRoute({
   summary: "Delete a record",
   request: {
     params: RecordParams,
-    headers: z.object({ "if-match": z.string().max(200).optional().openapi({ description: "Optional: delete only this version" }) }),
+    headers: z.object({
+      "if-match": z.string().max(200).optional().openapi({ description: "Optional: delete only this version" }),
+    }),
   },
   responses: { 204: { description: "Deleted" }, ...pick(401, 403, 404, 412, 422, 503) },
 });

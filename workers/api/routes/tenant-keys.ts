@@ -26,6 +26,8 @@ const rewrap = createRoute({
 export const tenantKeyRoutes = router().openapi(rewrap, async (c) => {
   const { id } = c.req.valid("param");
   await tenants.getTenant(c.env, id);
-  const result = await audited(c.env, auditScope(c, id), { action: "tenant.kek_rewrap" }, () => rewrapTenantKeks(c.env, id));
+  const result = await audited(c.env, auditScope(c, id), { action: "tenant.kek_rewrap" }, () =>
+    rewrapTenantKeks(c.env, id),
+  );
   return c.json(result, 200);
 });

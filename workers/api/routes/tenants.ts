@@ -18,7 +18,7 @@ import { jsonBody, jsonResponse, operatorSecurity, pick, router } from "../opena
 
 const TenantParams = z.object({ id: idParam("tnt") });
 const KeyParams = z.object({ id: idParam("tnt"), keyId: idParam("key", "keyId") });
-const common = { security: operatorSecurity, middleware: [operatorAuth] , tags: ["tenants"] };
+const common = { security: operatorSecurity, middleware: [operatorAuth], tags: ["tenants"] };
 
 const createTenant = createRoute({
   ...common,
@@ -35,7 +35,10 @@ const listTenants = createRoute({
   path: "/",
   summary: "List tenants (operator)",
   request: { query: PageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(TenantSchema, "TenantPage"), "A page of tenants"), ...pick(400, 401, 403, 422) },
+  responses: {
+    200: jsonResponse(pageOf(TenantSchema, "TenantPage"), "A page of tenants"),
+    ...pick(400, 401, 403, 422),
+  },
 });
 
 const getTenant = createRoute({
@@ -62,7 +65,10 @@ const createKey = createRoute({
   path: "/{id}/keys",
   summary: "Issue an API key for a tenant (operator); the secret is shown once",
   request: { params: TenantParams, body: jsonBody(CreateApiKeySchema) },
-  responses: { 201: jsonResponse(CreatedApiKeySchema, "The key, with its secret"), ...pick(400, 401, 403, 404, 413, 415, 422, 503) },
+  responses: {
+    201: jsonResponse(CreatedApiKeySchema, "The key, with its secret"),
+    ...pick(400, 401, 403, 404, 413, 415, 422, 503),
+  },
 });
 
 const listKeys = createRoute({
@@ -71,7 +77,10 @@ const listKeys = createRoute({
   path: "/{id}/keys",
   summary: "List a tenant's API keys, without secrets (operator)",
   request: { params: TenantParams, query: PageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(ApiKeySchema, "ApiKeyPage"), "A page of keys"), ...pick(400, 401, 403, 404, 422) },
+  responses: {
+    200: jsonResponse(pageOf(ApiKeySchema, "ApiKeyPage"), "A page of keys"),
+    ...pick(400, 401, 403, 404, 422),
+  },
 });
 
 const revokeKey = createRoute({
@@ -111,8 +120,11 @@ export const tenantRoutes = router()
     const { name, scopes } = c.req.valid("json");
     await tenants.getTenant(c.env, id);
     const keyId = newId("key");
-    const key = await audited(c.env, auditScope(c, id), { action: "key.create", resource: { key_id: keyId }, details: { name, scopes } }, () =>
-      tenants.createApiKey(c.env, id, name, scopes, keyId),
+    const key = await audited(
+      c.env,
+      auditScope(c, id),
+      { action: "key.create", resource: { key_id: keyId }, details: { name, scopes } },
+      () => tenants.createApiKey(c.env, id, name, scopes, keyId),
     );
     return c.json(key, 201);
   })

@@ -14,7 +14,11 @@ import { auditScope, tenantOf } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
 
-const admin = { security: tenantSecurity, tags: ["transit keys"], middleware: [tenantAuth, requireScope("crypto:admin")] };
+const admin = {
+  security: tenantSecurity,
+  tags: ["transit keys"],
+  middleware: [tenantAuth, requireScope("crypto:admin")],
+};
 const resource = (name: string) => ({ transit_key: name });
 
 const createKey = createRoute({
@@ -23,7 +27,10 @@ const createKey = createRoute({
   path: "/",
   summary: "Create a named transit key (version 1)",
   request: { body: jsonBody(CreateTransitKeySchema) },
-  responses: { 201: jsonResponse(TransitKeySchema, "The key (metadata only)"), ...pick(400, 401, 403, 409, 413, 415, 422, 503) },
+  responses: {
+    201: jsonResponse(TransitKeySchema, "The key (metadata only)"),
+    ...pick(400, 401, 403, 409, 413, 415, 422, 503),
+  },
 });
 
 const listKeys = createRoute({
@@ -32,7 +39,10 @@ const listKeys = createRoute({
   path: "/",
   summary: "List the tenant's transit keys by name",
   request: { query: PageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(TransitKeySummarySchema, "TransitKeyPage"), "A page of keys"), ...pick(400, 401, 403, 422) },
+  responses: {
+    200: jsonResponse(pageOf(TransitKeySummarySchema, "TransitKeyPage"), "A page of keys"),
+    ...pick(400, 401, 403, 422),
+  },
 });
 
 const getKey = createRoute({
@@ -68,7 +78,10 @@ const deleteKey = createRoute({
   path: "/{name}",
   summary: "Delete the key and every version (crypto-shredding); needs deletion_allowed",
   request: { params: KeyNameParams },
-  responses: { 204: { description: "Deleted; its ciphertexts can no longer be decrypted" }, ...pick(401, 403, 404, 409, 422, 503) },
+  responses: {
+    204: { description: "Deleted; its ciphertexts can no longer be decrypted" },
+    ...pick(401, 403, 404, 409, 422, 503),
+  },
 });
 
 export const transitKeyRoutes = router()
@@ -78,7 +91,11 @@ export const transitKeyRoutes = router()
     const key = await audited(
       c.env,
       auditScope(c),
-      { action: "transit.key.create", resource: resource(input.name), details: { type: input.type, derived: input.derived, convergent: input.convergent } },
+      {
+        action: "transit.key.create",
+        resource: resource(input.name),
+        details: { type: input.type, derived: input.derived, convergent: input.convergent },
+      },
       () => keys.insertKey(c.env.DB, prepared),
     );
     c.header("Location", `/api/v1/keys/${encodeURIComponent(key.name)}`);
@@ -88,14 +105,20 @@ export const transitKeyRoutes = router()
     const { limit, cursor } = c.req.valid("query");
     return c.json(await keys.listKeys(c.env.DB, tenantOf(c).tenantId, limit, cursor), 200);
   })
-  .openapi(getKey, async (c) => c.json(await keys.getKey(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").name), 200))
+  .openapi(getKey, async (c) =>
+    c.json(await keys.getKey(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").name), 200),
+  )
   .openapi(rotateKey, async (c) => {
     const current = await keys.getKeyRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").name);
     const next = await keys.prepareRotate(c.env, current);
     const key = await audited(
       c.env,
       auditScope(c),
-      { action: "transit.key.rotate", resource: resource(current.name), details: { from_version: current.latestVersion, to_version: next.version } },
+      {
+        action: "transit.key.rotate",
+        resource: resource(current.name),
+        details: { from_version: current.latestVersion, to_version: next.version },
+      },
       () => keys.applyRotate(c.env.DB, current, next),
     );
     return c.json(key, 200);
@@ -104,8 +127,11 @@ export const transitKeyRoutes = router()
     const input = c.req.valid("json");
     const current = await keys.getKeyRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").name);
     const changes = keys.prepareUpdate(current, input);
-    const key = await audited(c.env, auditScope(c), { action: "transit.key.update", resource: resource(current.name), details: { ...input } }, () =>
-      keys.applyUpdate(c.env.DB, current, changes),
+    const key = await audited(
+      c.env,
+      auditScope(c),
+      { action: "transit.key.update", resource: resource(current.name), details: { ...input } },
+      () => keys.applyUpdate(c.env.DB, current, changes),
     );
     return c.json(key, 200);
   })

@@ -33,13 +33,25 @@ import { auditScope, tenantOf, type AppContext } from "../context";
 import { requireScope, tenantAuth } from "../middleware/auth";
 import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
 
-const encrypting = { security: tenantSecurity, tags: ["transit"], middleware: [tenantAuth, requireScope("crypto:encrypt")] };
-const decrypting = { security: tenantSecurity, tags: ["transit"], middleware: [tenantAuth, requireScope("crypto:decrypt")] };
+const encrypting = {
+  security: tenantSecurity,
+  tags: ["transit"],
+  middleware: [tenantAuth, requireScope("crypto:encrypt")],
+};
+const decrypting = {
+  security: tenantSecurity,
+  tags: ["transit"],
+  middleware: [tenantAuth, requireScope("crypto:decrypt")],
+};
 const jsonErrors = pick(400, 401, 403, 404, 413, 415, 422);
 
 const OCTET_STREAM = "application/octet-stream";
 const binary = z.string().openapi({ type: "string", format: "binary" });
-const octetBody = (description: string) => ({ required: true, description, content: { [OCTET_STREAM]: { schema: binary } } });
+const octetBody = (description: string) => ({
+  required: true,
+  description,
+  content: { [OCTET_STREAM]: { schema: binary } },
+});
 const octetResponse = (description: string) => ({
   description,
   content: { [OCTET_STREAM]: { schema: binary } },
@@ -74,7 +86,10 @@ const decrypt = createRoute({
   path: "/decrypt",
   summary: "Decrypt a ciphertext (or a batch); audited",
   request: { body: jsonBody(DecryptRequestSchema) },
-  responses: { 200: jsonResponse(DecryptResponseSchema, "plaintext (base64) or data, or batch_results"), ...pick(400, 401, 403, 404, 413, 415, 422, 503) },
+  responses: {
+    200: jsonResponse(DecryptResponseSchema, "plaintext (base64) or data, or batch_results"),
+    ...pick(400, 401, 403, 404, 413, 415, 422, 503),
+  },
 });
 
 const rewrap = createRoute({
@@ -83,7 +98,10 @@ const rewrap = createRoute({
   path: "/rewrap",
   summary: "Re-encrypt under the newest key version without returning plaintext (or a batch); audited",
   request: { body: jsonBody(RewrapRequestSchema) },
-  responses: { 200: jsonResponse(RewrapResponseSchema, "The new ciphertext, or batch_results"), ...pick(400, 401, 403, 404, 413, 415, 422, 503) },
+  responses: {
+    200: jsonResponse(RewrapResponseSchema, "The new ciphertext, or batch_results"),
+    ...pick(400, 401, 403, 404, 413, 415, 422, 503),
+  },
 });
 
 const datakey = createRoute({
@@ -92,7 +110,10 @@ const datakey = createRoute({
   path: "/datakey",
   summary: "A fresh data key for client-side envelope encryption: plaintext and wrapped, or wrapped only",
   request: { body: jsonBody(DataKeyRequestSchema) },
-  responses: { 200: jsonResponse(DataKeyResponseSchema, "The data key"), ...pick(400, 401, 403, 404, 413, 415, 422, 503) },
+  responses: {
+    200: jsonResponse(DataKeyResponseSchema, "The data key"),
+    ...pick(400, 401, 403, 404, 413, 415, 422, 503),
+  },
 });
 
 const encryptStream = createRoute({
@@ -157,7 +178,11 @@ export const transitRoutes = router()
     const { key: name, batch_input, ...single } = c.req.valid("json");
     const key = await openKey(c, name);
     key.assertEncryptionKey();
-    const entry = { action: "transit.decrypt", resource: resource(name), details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 } };
+    const entry = {
+      action: "transit.decrypt",
+      resource: resource(name),
+      details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 },
+    };
     if (batch_input) {
       const { batch_results } = await auditedRelease(
         c.env,
@@ -168,13 +193,26 @@ export const transitRoutes = router()
       );
       return c.json({ batch_results }, 200);
     }
-    return c.json(await auditedRelease(c.env, auditScope(c), entry, () => decryptItem(key, { ciphertext: single.ciphertext!, context: single.context, associated_data: single.associated_data })), 200);
+    return c.json(
+      await auditedRelease(c.env, auditScope(c), entry, () =>
+        decryptItem(key, {
+          ciphertext: single.ciphertext!,
+          context: single.context,
+          associated_data: single.associated_data,
+        }),
+      ),
+      200,
+    );
   })
   .openapi(rewrap, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
     const key = await openKey(c, name);
     key.assertEncryptionKey();
-    const entry = { action: "transit.rewrap", resource: resource(name), details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 } };
+    const entry = {
+      action: "transit.rewrap",
+      resource: resource(name),
+      details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 },
+    };
     if (batch_input) {
       const { batch_results } = await auditedRelease(
         c.env,
@@ -185,14 +223,23 @@ export const transitRoutes = router()
       );
       return c.json({ batch_results }, 200);
     }
-    return c.json(await auditedRelease(c.env, auditScope(c), entry, () => rewrapItem(key, { ...single, ciphertext: single.ciphertext! })), 200);
+    return c.json(
+      await auditedRelease(c.env, auditScope(c), entry, () =>
+        rewrapItem(key, { ...single, ciphertext: single.ciphertext! }),
+      ),
+      200,
+    );
   })
   .openapi(datakey, async (c) => {
     const req = c.req.valid("json");
     const key = await openKey(c, req.key);
     key.assertEncryptionKey();
     // A plaintext data key is key material leaving the vault: recorded like a decrypt.
-    const entry = { action: "transit.datakey", resource: resource(req.key), details: { form: req.plaintext ? "wrapped_and_plain" : "wrapped_only", bits: req.bits } };
+    const entry = {
+      action: "transit.datakey",
+      resource: resource(req.key),
+      details: { form: req.plaintext ? "wrapped_and_plain" : "wrapped_only", bits: req.bits },
+    };
     return c.json(await auditedRelease(c.env, auditScope(c), entry, () => dataKey(key, req)), 200);
   })
   .openapi(encryptStream, async (c) => {
@@ -205,8 +252,11 @@ export const transitRoutes = router()
     assertOctetStream(c);
     const { name } = c.req.valid("param");
     const key = await openKey(c, name);
-    const plaintext = await auditedRelease(c.env, auditScope(c), { action: "transit.decrypt", resource: resource(name), details: { mode: "raw", items: 1 } }, () =>
-      decryptRaw(key, c.req.raw.body, c.req.valid("query")),
+    const plaintext = await auditedRelease(
+      c.env,
+      auditScope(c),
+      { action: "transit.decrypt", resource: resource(name), details: { mode: "raw", items: 1 } },
+      () => decryptRaw(key, c.req.raw.body, c.req.valid("query")),
     );
     return c.body(plaintext, 200, { "Content-Type": OCTET_STREAM });
   })

@@ -18,7 +18,12 @@ const validate = createRoute({
     "would check it (a JSON object, nesting ≤ 64, ≤ 1 MiB canonical, the JSON Schema) and reported on its own; paths are relative to the record. " +
     "An invalid record is a 200 with `valid: false`; an invalid schema is a 422.",
   request: { body: jsonBody(ValidateRequestSchema) },
-  responses: { 200: jsonResponse(ValidateResponseSchema, "Per-record results"), ...pick(400, 401, 403, 404, 413, 415, 422) },
+  responses: {
+    200: jsonResponse(ValidateResponseSchema, "Per-record results"),
+    ...pick(400, 401, 403, 404, 413, 415, 422),
+  },
 });
 
-export const validateRoutes = router().openapi(validate, async (c) => c.json(await dryRunValidate(c.env.DB, tenantOf(c).tenantId, c.req.valid("json")), 200));
+export const validateRoutes = router().openapi(validate, async (c) =>
+  c.json(await dryRunValidate(c.env.DB, tenantOf(c).tenantId, c.req.valid("json")), 200),
+);

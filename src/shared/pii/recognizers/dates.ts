@@ -31,7 +31,8 @@ const MONTH_YEAR_CTX = contextRule("exp expiry expires expiration valid thru thr
 const TIME_CTX = contextRule("at time am pm clock until from by starts start ends end meeting call", { boost: 0.2 });
 
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-const validYmd = (y: number, m: number, d: number) => y >= 1000 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+const validYmd = (y: number, m: number, d: number) =>
+  y >= 1000 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
 
 /** Parses the numeric date forms the scanner accepts; returns [year, month, day] or null. */
 export function parseNumericDate(s: string): [number, number, number] | null {
@@ -63,18 +64,35 @@ export const numericDate: Alternative = {
     const twoDigitYear = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)/.test(m);
     // d.m.yy is also how version numbers look ("9.2.13"): a date by default, unless version words are near.
     if (twoDigitYear && m.includes(".")) {
-      out.push({ type: "DATE_TIME", start, end: start + m.length, score: 0.5, recognizer: "date", context: DOTTED_CTX });
+      out.push({
+        type: "DATE_TIME",
+        start,
+        end: start + m.length,
+        score: 0.5,
+        recognizer: "date",
+        context: DOTTED_CTX,
+      });
       return start + m.length;
     }
     const score = /^\d{4}/.test(m) ? 0.85 : twoDigitYear ? 0.55 : m.includes(".") ? 0.65 : 0.75;
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: couldBeBirth(ymd[0]) ? DATE_CTX : DATE_CTX_NOT_DOB });
+    out.push({
+      type: "DATE_TIME",
+      start,
+      end: start + m.length,
+      score,
+      recognizer: "date",
+      context: couldBeBirth(ymd[0]) ? DATE_CTX : DATE_CTX_NOT_DOB,
+    });
     return start + m.length;
   },
 };
 
 /** A word in any letter case: "May", "MAY", "may". */
 const anyCase = (w: string) => [...w].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join("");
-const MONTH = `(?:${[...MONTHS, ...MONTH_ABBR].sort((a, b) => b.length - a.length).map(anyCase).join("|")})`;
+const MONTH = `(?:${[...MONTHS, ...MONTH_ABBR]
+  .sort((a, b) => b.length - a.length)
+  .map(anyCase)
+  .join("|")})`;
 const WEEKDAY_NAME = `(?:${["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Tues", "Thurs", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map(anyCase).join("|")})`;
 const WEEKDAY = String.raw`(?:${WEEKDAY_NAME}\.?,? )?`;
 const ORD = "(?:st|nd|rd|th)?";
@@ -103,7 +121,14 @@ export const clockTime: Alternative = {
   handle(m, start, _text, out) {
     const meridiem = /[AaPp]\.?[Mm]\.?$|UTC|GMT/.test(m);
     if (meridiem && Number(m.split(":")[0]) > 12 && /[AaPp]/.test(m)) return -1;
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score: meridiem ? 0.6 : 0.4, recognizer: "time", context: TIME_CTX });
+    out.push({
+      type: "DATE_TIME",
+      start,
+      end: start + m.length,
+      score: meridiem ? 0.6 : 0.4,
+      recognizer: "time",
+      context: TIME_CTX,
+    });
     return start + m.length;
   },
 };
@@ -113,7 +138,14 @@ export const cjkDate: Alternative = {
   name: "cjk_date",
   source: String.raw`(?<![\d])\d{4}年\d{1,2}月(?:\d{1,2}日)?`,
   handle(m, start, _text, out) {
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score: m.endsWith("日") ? 0.85 : 0.6, recognizer: "date", context: DATE_CTX });
+    out.push({
+      type: "DATE_TIME",
+      start,
+      end: start + m.length,
+      score: m.endsWith("日") ? 0.85 : 0.6,
+      recognizer: "date",
+      context: DATE_CTX,
+    });
     return start + m.length;
   },
 };
@@ -127,11 +159,19 @@ export const monthYear: Alternative = {
   source: String.raw`(?<![\w/.:-])(?:0?[1-9]|1[0-2])/(?:(?:19|20)\d{2}|\d{2})(?![\w/]|[.:-]\d)`,
   handle(m, start, _text, out) {
     const long = m.length - m.indexOf("/") - 1 === 4;
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score: long ? 0.6 : 0.5, recognizer: "date", context: MONTH_YEAR_CTX });
+    out.push({
+      type: "DATE_TIME",
+      start,
+      end: start + m.length,
+      score: long ? 0.6 : 0.5,
+      recognizer: "date",
+      context: MONTH_YEAR_CTX,
+    });
     return start + m.length;
   },
 };
 
 /** Words before a bare year that make it a date: "born 1972", "since 1998", "in 1958". */
-export const YEAR_CUE = /(?:^|[^\p{L}])(born|since|in|from|until|till|circa|ca\.|c\.|year|during|before|after|of|est\.|founded|graduated|married|died)[ \t]+$/iu;
+export const YEAR_CUE =
+  /(?:^|[^\p{L}])(born|since|in|from|until|till|circa|ca\.|c\.|year|during|before|after|of|est\.|founded|graduated|married|died)[ \t]+$/iu;
 export const YEAR_CTX = DATE_CTX;

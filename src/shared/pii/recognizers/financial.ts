@@ -1,15 +1,27 @@
 /** Scanner alternatives for IBANs, crypto wallet addresses and payment card numbers. */
-import { btcBase58Valid, btcBech32Valid, cardNetwork, digitsOf, ethAddressValid, IBAN_LENGTHS, ibanValid, luhnValid } from "../checksums";
+import {
+  btcBase58Valid,
+  btcBech32Valid,
+  cardNetwork,
+  digitsOf,
+  ethAddressValid,
+  IBAN_LENGTHS,
+  ibanValid,
+  luhnValid,
+} from "../checksums";
 import { contextRule } from "../context";
 import type { Alternative } from "../scanner";
 
 const IBAN_CTX = contextRule("iban bank account transfer wire sepa swift bic acct", { boost: 0.1 });
 const CRYPTO_CTX = contextRule("wallet bitcoin btc ethereum eth crypto address send pay", { boost: 0.05 });
-const CARD_CTX = contextRule("card credit debit visa mastercard amex discover diners jcb cc payment pay pan expiry cvv", {
-  boost: 0.15,
-  negative: "order invoice tracking ref reference isbn serial sku shipment confirmation transaction txn imei",
-  penalty: 0.4,
-});
+const CARD_CTX = contextRule(
+  "card credit debit visa mastercard amex discover diners jcb cc payment pay pan expiry cvv",
+  {
+    boost: 0.15,
+    negative: "order invoice tracking ref reference isbn serial sku shipment confirmation transaction txn imei",
+    penalty: 0.4,
+  },
+);
 
 const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
 
@@ -62,7 +74,14 @@ export const creditCard: Alternative = {
     const d = digitsOf(m);
     if (d.length < 12 || d.length > 19 || !luhnValid(d) || !cardNetwork(d)) return -1;
     if (/^(\d)\1+$/.test(d)) return -1;
-    out.push({ type: "CREDIT_CARD", start, end: start + m.length, score: m.length > d.length ? 0.85 : 0.75, recognizer: "credit_card", context: CARD_CTX });
+    out.push({
+      type: "CREDIT_CARD",
+      start,
+      end: start + m.length,
+      score: m.length > d.length ? 0.85 : 0.75,
+      recognizer: "credit_card",
+      context: CARD_CTX,
+    });
     return start + m.length;
   },
 };

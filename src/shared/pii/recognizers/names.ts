@@ -15,7 +15,10 @@ export const LOCATION_CTX = contextRule(
   "in at from to near city town country state lives live living located based visit visited visiting moved born travel traveled travelled trip province region capital headquartered headquarters near around across",
   { boost: 0.2 },
 );
-const ADDRESS_CTX = contextRule("address addr street lives live living located ship shipping deliver delivery mail mailing home residence resides billing send", { boost: 0.15 });
+const ADDRESS_CTX = contextRule(
+  "address addr street lives live living located ship shipping deliver delivery mail mailing home residence resides billing send",
+  { boost: 0.15 },
+);
 
 const UPPER = String.raw`A-ZÀ-ÖØ-Þ\u0100-\u017F`;
 const LOWER = String.raw`a-zß-öø-ÿ\u0100-\u017F`;
@@ -78,7 +81,28 @@ interface Token {
 const TITLE_SET = new Set(TITLES.map((t) => t.toLowerCase()));
 const SUFFIX_SET = new Set(NAME_SUFFIXES.map((t) => t.toLowerCase()));
 
-const PARTICLES = new Set(["van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "dos", "das", "do", "st.", "y"]);
+const PARTICLES = new Set([
+  "van",
+  "von",
+  "der",
+  "den",
+  "de",
+  "del",
+  "della",
+  "da",
+  "di",
+  "du",
+  "la",
+  "le",
+  "bin",
+  "ibn",
+  "al",
+  "dos",
+  "das",
+  "do",
+  "st.",
+  "y",
+]);
 const TOKEN = /[^\s,]+/g;
 
 function tokenize(m: string, offset: number): Token[] {
@@ -140,7 +164,18 @@ function findPlaces(tokens: Token[], text: string): Place[] {
         end += st[0].length;
         score = 0.85;
       }
-      places.push({ from: i, to: i + len, candidate: { type: "LOCATION", start: slice[0].start, end, score, recognizer: "gazetteer_location", context: LOCATION_CTX } });
+      places.push({
+        from: i,
+        to: i + len,
+        candidate: {
+          type: "LOCATION",
+          start: slice[0].start,
+          end,
+          score,
+          recognizer: "gazetteer_location",
+          context: LOCATION_CTX,
+        },
+      });
       i += len - 1;
       break;
     }
@@ -149,9 +184,37 @@ function findPlaces(tokens: Token[], text: string): Place[] {
 }
 
 /** Words that open English place names ("Port Eula", "West Brook", "Santa Monica"). */
-const PLACE_PREFIX = new Set(["north", "south", "east", "west", "new", "lake", "port", "fort", "mount", "mt", "saint", "st", "san", "santa", "los", "las", "el", "great", "little", "upper", "lower", "old", "glen", "point", "palm", "cape"]);
+const PLACE_PREFIX = new Set([
+  "north",
+  "south",
+  "east",
+  "west",
+  "new",
+  "lake",
+  "port",
+  "fort",
+  "mount",
+  "mt",
+  "saint",
+  "st",
+  "san",
+  "santa",
+  "los",
+  "las",
+  "el",
+  "great",
+  "little",
+  "upper",
+  "lower",
+  "old",
+  "glen",
+  "point",
+  "palm",
+  "cape",
+]);
 /** Endings of English place names (Jacksonville, Pittsburgh, Portsmouth, Hillarystead). */
-const PLACE_SUFFIX = /(?:ville|burg|burgh|boro|borough|bury|berg|town|stad|stead|view|land|mouth|port|chester|cester|field|ford|haven|side|worth|shire|furt|hampton|dale|polis|fort|ton|ham|wick|caster|by)$/;
+const PLACE_SUFFIX =
+  /(?:ville|burg|burgh|boro|borough|bury|berg|town|stad|stead|view|land|mouth|port|chester|cester|field|ford|haven|side|worth|shire|furt|hampton|dale|polis|fort|ton|ham|wick|caster|by)$/;
 
 /** Places by word shape where the gazetteer knows none: prefix + name, or a place-like ending. */
 function morphologyPlaces(tokens: Token[], taken: (i: number) => boolean): Place[] {
@@ -160,10 +223,27 @@ function morphologyPlaces(tokens: Token[], taken: (i: number) => boolean): Place
     if (taken(i)) continue;
     const t = tokens[i];
     if (t.title || t.suffix || t.particle || t.initial) continue;
-    if (PLACE_PREFIX.has(t.key) && i + 1 < tokens.length && !taken(i + 1) && !tokens[i + 1].stop && !tokens[i + 1].title) {
+    if (
+      PLACE_PREFIX.has(t.key) &&
+      i + 1 < tokens.length &&
+      !taken(i + 1) &&
+      !tokens[i + 1].stop &&
+      !tokens[i + 1].title
+    ) {
       let j = i + 2;
       if (j < tokens.length && !taken(j) && PLACE_SUFFIX.test(tokens[j].key) && !tokens[j].stop) j++;
-      out.push({ from: i, to: j, candidate: { type: "LOCATION", start: t.start, end: tokens[j - 1].end, score: 0.55, recognizer: "place_morphology", context: LOCATION_CTX } });
+      out.push({
+        from: i,
+        to: j,
+        candidate: {
+          type: "LOCATION",
+          start: t.start,
+          end: tokens[j - 1].end,
+          score: 0.55,
+          recognizer: "place_morphology",
+          context: LOCATION_CTX,
+        },
+      });
       i = j - 1;
       continue;
     }
@@ -172,17 +252,30 @@ function morphologyPlaces(tokens: Token[], taken: (i: number) => boolean): Place
     const lastPart = t.key.includes("-") ? t.key.slice(t.key.lastIndexOf("-") + 1) : t.key;
     const named = lastPart !== t.key ? FIRST.has(lastPart) || LAST.has(lastPart) : t.first || t.last;
     if (!named && lastPart.length >= 6) {
-      out.push({ from: i, to: i + 1, candidate: { type: "LOCATION", start: t.start, end: t.end, score: 0.5, recognizer: "place_morphology", context: LOCATION_CTX } });
+      out.push({
+        from: i,
+        to: i + 1,
+        candidate: {
+          type: "LOCATION",
+          start: t.start,
+          end: t.end,
+          score: 0.5,
+          recognizer: "place_morphology",
+          context: LOCATION_CTX,
+        },
+      });
     }
   }
   return out;
 }
 
-
 const DATE_MONTH = String.raw`(?:${[...MONTHS, ...MONTH_ABBR].join("|")})\.? \d`;
 
 /** Place names with lower-case connectors after a run: " and Herzegovina", " of Man". */
-const CONNECTED = new RegExp(String.raw`[ \t]+(?:and|of|of the|and the|du|de|da|d')[ \t]*${CAP}(?:[ \t]+(?:(?:and|of|the)[ \t]+)?${CAP}){0,3}`, "y");
+const CONNECTED = new RegExp(
+  String.raw`[ \t]+(?:and|of|of the|and the|du|de|da|d')[ \t]*${CAP}(?:[ \t]+(?:(?:and|of|the)[ \t]+)?${CAP}){0,3}`,
+  "y",
+);
 
 export const nameRun: Alternative = {
   name: "name_run",
@@ -191,7 +284,13 @@ export const nameRun: Alternative = {
   handle(m, start, text, out) {
     const end = start + m.length;
     // Fast path: a lone capitalised common word ("The", "Please") that no place name continues.
-    if (!/\s/.test(m) && STOP_WORDS.has(m.toLowerCase()) && !PLACE_HEADS.has(m.toLowerCase()) && text.charCodeAt(end) !== 32) return end;
+    if (
+      !/\s/.test(m) &&
+      STOP_WORDS.has(m.toLowerCase()) &&
+      !PLACE_HEADS.has(m.toLowerCase()) &&
+      text.charCodeAt(end) !== 32
+    )
+      return end;
     const tokens = tokenize(m, start);
     CONNECTED.lastIndex = end;
     const ext = CONNECTED.exec(text);
@@ -205,7 +304,14 @@ export const nameRun: Alternative = {
         for (let i = 0; i < tokens.length; i++) {
           if (placeKind(placeKey(text.slice(tokens[i].start, extEnd)))) {
             analyseTokens(tokens.slice(0, i), text, out);
-            out.push({ type: "LOCATION", start: tokens[i].start, end: extEnd, score: 0.8, recognizer: "gazetteer_location", context: LOCATION_CTX });
+            out.push({
+              type: "LOCATION",
+              start: tokens[i].start,
+              end: extEnd,
+              score: 0.8,
+              recognizer: "gazetteer_location",
+              context: LOCATION_CTX,
+            });
             return extEnd;
           }
         }
@@ -229,7 +335,13 @@ function analyseTokens(tokens: Token[], text: string, out: Candidate[]): void {
   let run: number[] = [];
   let titled = false;
   const flush = () => {
-    if (run.length) analyseRun(run.map((i) => tokens[i]), run, placeAt, titled);
+    if (run.length)
+      analyseRun(
+        run.map((i) => tokens[i]),
+        run,
+        placeAt,
+        titled,
+      );
     run = [];
     titled = false;
   };
@@ -259,7 +371,15 @@ function analyseRun(run: Token[], idx: number[], placeAt: Map<number, Place>, ti
   if (from >= to) return;
   // A capitalised word the gazetteer does not know, before a known first name, is usually
   // a sentence start ("Ask John Smith"), not part of the name.
-  if (to - from >= 2 && !titled && !run[from].first && !run[from].last && run[from + 1].first && !placeAt.has(idx[from])) from++;
+  if (
+    to - from >= 2 &&
+    !titled &&
+    !run[from].first &&
+    !run[from].last &&
+    run[from + 1].first &&
+    !placeAt.has(idx[from])
+  )
+    from++;
   const ids = idx.slice(from, to);
   const inPlace = ids.filter((i) => placeAt.has(i));
   // A place that is only part of a longer name ("Bowie de Corte") is probably not a place.

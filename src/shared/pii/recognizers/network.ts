@@ -4,14 +4,18 @@ import type { Alternative } from "../scanner";
 
 const URL_CTX = contextRule("url link website site visit see href page homepage web domain", { boost: 0.2 });
 const EMAIL_CTX = contextRule("email mail e mailto contact address reach write", { boost: 0.1 });
-const IP_CTX = contextRule("ip ipv4 ipv6 address addr server host client gateway router dns subnet node remote proxy connected from", {
-  negative: "version ver v release build firmware sdk",
-  penalty: 0.4,
-});
+const IP_CTX = contextRule(
+  "ip ipv4 ipv6 address addr server host client gateway router dns subnet node remote proxy connected from",
+  {
+    negative: "version ver v release build firmware sdk",
+    penalty: 0.4,
+  },
+);
 const MAC_CTX = contextRule("mac hardware ethernet wifi wlan device nic bssid address");
 
 const SECRET_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
-const WEBHOOK = /^https:\/\/(?:hooks\.slack\.com\/services\/|discord(?:app)?\.com\/api\/webhooks\/|[a-z0-9-]+\.webhook\.office\.com\/)/i;
+const WEBHOOK =
+  /^https:\/\/(?:hooks\.slack\.com\/services\/|discord(?:app)?\.com\/api\/webhooks\/|[a-z0-9-]+\.webhook\.office\.com\/)/i;
 
 /** Gives back trailing punctuation that ends the sentence rather than the URL. */
 function trimUrl(url: string): string {
@@ -43,7 +47,8 @@ export const url: Alternative = {
     const end = start + u.length;
     if (SECRET_URL.test(u)) out.push({ type: "SECRETS", start, end, score: 0.9, recognizer: "url_credentials" });
     else if (WEBHOOK.test(u)) out.push({ type: "SECRETS", start, end, score: 0.9, recognizer: "webhook_url" });
-    else out.push({ type: "URL", start, end, score: /^www\./i.test(u) ? 0.6 : 0.7, recognizer: "url", context: URL_CTX });
+    else
+      out.push({ type: "URL", start, end, score: /^www\./i.test(u) ? 0.6 : 0.7, recognizer: "url", context: URL_CTX });
     return end;
   },
 };
@@ -121,7 +126,14 @@ export const ipv6: Alternative = {
     const digits = m.replace(/[^0-9A-Fa-f]/g, "").length;
     // "::1" (loopback) is an address; "::" or "a::" alone is more often code or a time.
     if (digits < 2 && m !== "::1") return -1;
-    out.push({ type: "IP_ADDRESS", start, end: start + m.length, score: full ? 0.8 : 0.65, recognizer: "ipv6", context: IP_CTX });
+    out.push({
+      type: "IP_ADDRESS",
+      start,
+      end: start + m.length,
+      score: full ? 0.8 : 0.65,
+      recognizer: "ipv6",
+      context: IP_CTX,
+    });
     return start + m.length;
   },
 };

@@ -36,7 +36,14 @@ export const ssn: Alternative = {
   handle(m, start, _text, out) {
     const verdict = ssnVerdict(digitsOf(m));
     if (verdict === "invalid") return -1;
-    out.push({ type: "US_SSN", start, end: start + m.length, score: verdict === "valid" ? 0.6 : 0.3, recognizer: "us_ssn", context: SSN_CTX });
+    out.push({
+      type: "US_SSN",
+      start,
+      end: start + m.length,
+      score: verdict === "valid" ? 0.6 : 0.3,
+      recognizer: "us_ssn",
+      context: SSN_CTX,
+    });
     return start + m.length;
   },
 };
@@ -47,7 +54,14 @@ export const abaDashed: Alternative = {
   source: String.raw`(?<![\w.-])\d{4}-\d{4}-\d${SEP_END}`,
   handle(m, start, _text, out) {
     if (!abaValid(digitsOf(m))) return -1;
-    out.push({ type: "US_BANK_ROUTING", start, end: start + m.length, score: 0.45, recognizer: "aba_routing", context: ROUTING_CTX });
+    out.push({
+      type: "US_BANK_ROUTING",
+      start,
+      end: start + m.length,
+      score: 0.45,
+      recognizer: "aba_routing",
+      context: ROUTING_CTX,
+    });
     return start + m.length;
   },
 };
@@ -66,7 +80,14 @@ export const phoneIntl: Alternative = {
       // isPossible (country code + per-country lengths) and not isValid (per-range patterns):
       // isValid costs as much again as parsing and adds little for numbers written with "+".
       if (p && p.isPossible()) {
-        out.push({ type: "PHONE", start, end: start + candidate.length, score: 0.65, recognizer: "phone", context: PHONE_CTX });
+        out.push({
+          type: "PHONE",
+          start,
+          end: start + candidate.length,
+          score: 0.65,
+          recognizer: "phone",
+          context: PHONE_CTX,
+        });
         return start + candidate.length;
       }
       const cut = candidate.search(/[ .\-()]+\d+$/);
@@ -93,7 +114,14 @@ export const phoneNanp: Alternative = {
     const n11 = d.slice(1, 3) === "11";
     const formatted = /[^\d]/.test(m.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
     // NANP rules only: libphonenumber's per-area validation costs more than it adds here.
-    out.push({ type: "PHONE", start, end: start + m.length, score: (formatted ? 0.65 : 0.4) - (n11 ? 0.25 : 0), recognizer: "phone", context: PHONE_CTX });
+    out.push({
+      type: "PHONE",
+      start,
+      end: start + m.length,
+      score: (formatted ? 0.65 : 0.4) - (n11 ? 0.25 : 0),
+      recognizer: "phone",
+      context: PHONE_CTX,
+    });
     return start + m.length;
   },
 };
@@ -135,8 +163,17 @@ const AGE_BEFORE = /\b(?:age[ds]?|aged)[ \t]*(?:[:=]|is|of)?[ \t]*$/i;
 
 function pushNineDigit(d: string, start: number, end: number, out: Candidate[]): void {
   const verdict = ssnVerdict(d);
-  if (verdict !== "invalid") out.push({ type: "US_SSN", start, end, score: verdict === "valid" ? 0.3 : 0.2, recognizer: "us_ssn", context: SSN_CTX });
-  if (abaValid(d)) out.push({ type: "US_BANK_ROUTING", start, end, score: 0.3, recognizer: "aba_routing", context: ROUTING_CTX });
+  if (verdict !== "invalid")
+    out.push({
+      type: "US_SSN",
+      start,
+      end,
+      score: verdict === "valid" ? 0.3 : 0.2,
+      recognizer: "us_ssn",
+      context: SSN_CTX,
+    });
+  if (abaValid(d))
+    out.push({ type: "US_BANK_ROUTING", start, end, score: 0.3, recognizer: "aba_routing", context: ROUTING_CTX });
   out.push({ type: "US_PASSPORT", start, end, score: 0.2, recognizer: "us_passport", context: PASSPORT_CTX });
   out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
 }
@@ -150,14 +187,26 @@ export const digitRun: Alternative = {
     const n = m.length;
     if (n <= 3) {
       const value = Number(m);
-      if (value > 0 && value <= 130 && (AGE_AFTER.test(text.slice(end, end + 20)) || AGE_BEFORE.test(text.slice(Math.max(0, start - 16), start)))) {
+      if (
+        value > 0 &&
+        value <= 130 &&
+        (AGE_AFTER.test(text.slice(end, end + 20)) || AGE_BEFORE.test(text.slice(Math.max(0, start - 16), start)))
+      ) {
         out.push({ type: "AGE", start, end, score: 0.7, recognizer: "age" });
       }
     } else if (n === 4) {
       // A bare year is a date only after a cue word ("born 1972", "since 1998").
       const y = Number(m);
       const cue = y >= 1900 && y <= 2099 ? YEAR_CUE.exec(text.slice(Math.max(0, start - 12), start)) : null;
-      if (cue) out.push({ type: "DATE_TIME", start, end, score: /^(?:born|since)$/i.test(cue[1]) ? 0.6 : 0.5, recognizer: "date", context: YEAR_CTX });
+      if (cue)
+        out.push({
+          type: "DATE_TIME",
+          start,
+          end,
+          score: /^(?:born|since)$/i.test(cue[1]) ? 0.6 : 0.5,
+          recognizer: "date",
+          context: YEAR_CTX,
+        });
     } else if (n === 5 || (n === 10 && m[5] === "-")) {
       const before = text.slice(Math.max(0, start - 4), start);
       const afterState = /(?:^|[\s,])([A-Z]{2})[ \t]+$/.exec(before);
@@ -167,7 +216,14 @@ export const digitRun: Alternative = {
       pushNineDigit(m, start, end, out);
     } else if (n === 7 || n === 8 || (n >= 10 && n <= 13)) {
       // TX, PA (8), WA/MN (7, 12), NY old formats...: only with licence context.
-      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
+      out.push({
+        type: "US_DRIVER_LICENSE",
+        start,
+        end,
+        score: 0.15,
+        recognizer: "us_driver_license",
+        context: DL_CTX,
+      });
     }
     return end;
   },
@@ -181,7 +237,14 @@ export const alnumCode: Alternative = {
     const end = start + m.length;
     if (m.includes("-") || m.includes(" ") || m.startsWith("WDL")) {
       // Florida / Illinois / New Jersey dashed forms, Washington WDL: distinctive enough alone.
-      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.55, recognizer: "us_driver_license", context: DL_CTX });
+      out.push({
+        type: "US_DRIVER_LICENSE",
+        start,
+        end,
+        score: 0.55,
+        recognizer: "us_driver_license",
+        context: DL_CTX,
+      });
       return end;
     }
     const letters = /^[A-Z]+/.exec(m)![0].length;
@@ -193,7 +256,14 @@ export const alnumCode: Alternative = {
       // CA/NY (A1234567), IL (A12345678901), FL/MI/MD/MN (A123456789012), NJ (A12345678901234), OH (AB123456).
       out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.3, recognizer: "us_driver_license", context: DL_CTX });
     } else {
-      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
+      out.push({
+        type: "US_DRIVER_LICENSE",
+        start,
+        end,
+        score: 0.15,
+        recognizer: "us_driver_license",
+        context: DL_CTX,
+      });
     }
     return end;
   },

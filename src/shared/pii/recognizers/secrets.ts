@@ -12,7 +12,13 @@ export const pem: Alternative = {
   name: "pem_private_key",
   source: String.raw`-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{1,16384}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----)?`,
   handle(m, start, _text, out) {
-    out.push({ type: "SECRETS", start, end: start + m.length, score: m.includes("-----END") ? 1 : 0.9, recognizer: "pem_private_key" });
+    out.push({
+      type: "SECRETS",
+      start,
+      end: start + m.length,
+      score: m.includes("-----END") ? 1 : 0.9,
+      recognizer: "pem_private_key",
+    });
     return start + m.length;
   },
 };
@@ -41,14 +47,22 @@ const hasMix = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s)
 
 /** Prefix → recognizer name and score; a function can refuse low-entropy look-alikes. */
 const PREFIXED: [RegExp, string, (token: string) => number][] = [
-  [/^(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)/, "aws_access_key_id", (t) => (/\d/.test(t) || /[A-Z]{20}/.test(t) ? 0.95 : 0)],
+  [
+    /^(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)/,
+    "aws_access_key_id",
+    (t) => (/\d/.test(t) || /[A-Z]{20}/.test(t) ? 0.95 : 0),
+  ],
   [/^(?:gh[pousr]_|github_pat_)/, "github_token", () => 0.95],
   [/^gl[a-z]{1,5}-/, "gitlab_token", () => 0.9],
   [/^(?:xox[abposre]-|xapp-)/, "slack_token", () => 0.9],
   [/^(?:sk|rk)_live_/, "stripe_key", () => 0.95],
   [/^(?:sk|rk)_test_|^whsec_/, "stripe_key", () => 0.85],
   [/^sk-ant-/, "anthropic_key", () => 0.95],
-  [/^sk-/, "openai_key", (t) => (t.includes("T3BlbkFJ") || /^sk-(?:proj|svcacct|admin)-/.test(t) ? 0.95 : hasMix(t) ? 0.85 : 0)],
+  [
+    /^sk-/,
+    "openai_key",
+    (t) => (t.includes("T3BlbkFJ") || /^sk-(?:proj|svcacct|admin)-/.test(t) ? 0.95 : hasMix(t) ? 0.85 : 0),
+  ],
   [/^AIza/, "google_api_key", () => 0.9],
   [/^ya29\./, "google_oauth_token", () => 0.85],
   [/^GOCSPX-/, "google_client_secret", () => 0.9],
@@ -74,18 +88,100 @@ export const prefixedToken: Alternative = {
 
 /** Identifier tokens that name a secret, and pairs that do together. */
 const SECRET_WORDS = new Set([
-  "password", "passwd", "pwd", "passphrase", "pass", "passcode", "pin", "secret", "secrets", "token", "credential",
-  "credentials", "apikey", "pat", "bearer", "sessionid", "cookie", "privatekey", "secretkey", "accesskey", "authkey",
+  "password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "pass",
+  "passcode",
+  "pin",
+  "secret",
+  "secrets",
+  "token",
+  "credential",
+  "credentials",
+  "apikey",
+  "pat",
+  "bearer",
+  "sessionid",
+  "cookie",
+  "privatekey",
+  "secretkey",
+  "accesskey",
+  "authkey",
 ]);
-const SECRET_PAIRS = new Set(["api key", "access key", "private key", "secret key", "auth key", "client secret", "signing key", "encryption key", "master key", "session id", "access token", "auth token", "refresh token", "api secret", "app secret", "connection string"]);
+const SECRET_PAIRS = new Set([
+  "api key",
+  "access key",
+  "private key",
+  "secret key",
+  "auth key",
+  "client secret",
+  "signing key",
+  "encryption key",
+  "master key",
+  "session id",
+  "access token",
+  "auth token",
+  "refresh token",
+  "api secret",
+  "app secret",
+  "connection string",
+]);
 /** Tokens that make an identifier about a secret without being one (max_tokens, public_key, token_url). */
 const NOT_SECRET_WORDS = new Set([
-  "public", "pub", "max", "min", "num", "count", "limit", "limits", "tokens", "type", "name", "id", "ids", "url", "uri",
-  "file", "path", "length", "len", "expiry", "expires", "expiration", "ttl", "hint", "policy", "reset", "field",
-  "label", "required", "size", "format", "prefix", "header", "env", "var", "usage", "budget", "index", "tokenizer",
-  "strength", "confirm", "changed", "at", "date", "time", "version", "encoding", "algorithm", "alg",
+  "public",
+  "pub",
+  "max",
+  "min",
+  "num",
+  "count",
+  "limit",
+  "limits",
+  "tokens",
+  "type",
+  "name",
+  "id",
+  "ids",
+  "url",
+  "uri",
+  "file",
+  "path",
+  "length",
+  "len",
+  "expiry",
+  "expires",
+  "expiration",
+  "ttl",
+  "hint",
+  "policy",
+  "reset",
+  "field",
+  "label",
+  "required",
+  "size",
+  "format",
+  "prefix",
+  "header",
+  "env",
+  "var",
+  "usage",
+  "budget",
+  "index",
+  "tokenizer",
+  "strength",
+  "confirm",
+  "changed",
+  "at",
+  "date",
+  "time",
+  "version",
+  "encoding",
+  "algorithm",
+  "alg",
 ]);
-const PLACEHOLDERS = /^(?:null|none|nil|undefined|true|false|\*+|x+|\.+|-+|<[^>]*>|\[[^\]]*\]|\{\{.*|\$\{.*|\$[A-Z_]+|%[A-Z_]+%|process\.env.*|os\.environ.*|env\(.*|getenv.*|redacted|hidden|secret|password|changeme|your[_-]?\w*|example\w*|placeholder|\.\.\.)$/i;
+const PLACEHOLDERS =
+  /^(?:null|none|nil|undefined|true|false|\*+|x+|\.+|-+|<[^>]*>|\[[^\]]*\]|\{\{.*|\$\{.*|\$[A-Z_]+|%[A-Z_]+%|process\.env.*|os\.environ.*|env\(.*|getenv.*|redacted|hidden|secret|password|changeme|your[_-]?\w*|example\w*|placeholder|\.\.\.)$/i;
 
 function identifierTokens(id: string): string[] {
   return id
@@ -102,7 +198,15 @@ export function secretIdentifierScore(id: string): number {
   let best = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t === "password" || t === "passwd" || t === "passphrase" || t === "secret" || t === "privatekey" || t === "secretkey") best = Math.max(best, 0.85);
+    if (
+      t === "password" ||
+      t === "passwd" ||
+      t === "passphrase" ||
+      t === "secret" ||
+      t === "privatekey" ||
+      t === "secretkey"
+    )
+      best = Math.max(best, 0.85);
     else if (SECRET_WORDS.has(t)) best = Math.max(best, t === "pass" || t === "pin" || t === "cookie" ? 0.7 : 0.8);
     if (i + 1 < tokens.length && SECRET_PAIRS.has(`${t} ${tokens[i + 1]}`)) best = Math.max(best, 0.85);
   }
@@ -137,12 +241,20 @@ export const credentialAssignment: Alternative = {
     }
     if (!plausibleSecretValue(value, idScore)) return -1;
     const entropyBonus = hasMix(value) && value.length >= 12 ? 0.1 : 0;
-    out.push({ type: "SECRETS", start: start + valueStart, end: start + valueStart + value.length, score: Math.min(1, idScore + entropyBonus), recognizer: "credential_assignment" });
+    out.push({
+      type: "SECRETS",
+      start: start + valueStart,
+      end: start + valueStart + value.length,
+      score: Math.min(1, idScore + entropyBonus),
+      recognizer: "credential_assignment",
+    });
     return start + m.length;
   },
 };
 
-const AWS_SECRET_CTX = contextRule("aws secret secretaccesskey aws_secret_access_key amazon iam credentials key", { boost: 0.4 });
+const AWS_SECRET_CTX = contextRule("aws secret secretaccesskey aws_secret_access_key amazon iam credentials key", {
+  boost: 0.4,
+});
 
 /** 40 base64 characters with mixed case and digits: an AWS secret access key when "aws"/"secret" is near. */
 export const awsSecretKey: Alternative = {
@@ -150,7 +262,14 @@ export const awsSecretKey: Alternative = {
   source: String.raw`(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
   handle(m, start, _text, out) {
     if (!hasMix(m)) return -1;
-    out.push({ type: "SECRETS", start, end: start + m.length, score: 0.3, recognizer: "aws_secret_access_key", context: AWS_SECRET_CTX });
+    out.push({
+      type: "SECRETS",
+      start,
+      end: start + m.length,
+      score: 0.3,
+      recognizer: "aws_secret_access_key",
+      context: AWS_SECRET_CTX,
+    });
     return start + m.length;
   },
 };

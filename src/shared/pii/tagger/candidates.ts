@@ -13,8 +13,18 @@ const NOTHING_TO_TAG = /^(?:[^\p{L}]*|[a-z]+|\s*[^\s]*\d[^\s]*\s*)$/u;
 
 /** Pattern findings a tagger span must not overlap: the checked pattern knows better. */
 const STRUCTURED = new Set([
-  "EMAIL", "URL", "IBAN", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "PHONE", "CRYPTO", "SECRETS", "MAC_ADDRESS",
-  "DATE_TIME", "US_BANK_ROUTING",
+  "EMAIL",
+  "URL",
+  "IBAN",
+  "CREDIT_CARD",
+  "US_SSN",
+  "IP_ADDRESS",
+  "PHONE",
+  "CRYPTO",
+  "SECRETS",
+  "MAC_ADDRESS",
+  "DATE_TIME",
+  "US_BANK_ROUTING",
 ]);
 
 /** Labels of identifiers: before a number they are field names, never a person or a place. */

@@ -125,7 +125,7 @@ export function wordShape(w: string): string {
   return out;
 }
 
-const SENTENCE_END = new Set([".", "!", "?", ":", ";", "\"", "{", "[", "(", "|", ","]);
+const SENTENCE_END = new Set([".", "!", "?", ":", ";", '"', "{", "[", "(", "|", ","]);
 
 /** What a token's own text gives, computed once per distinct token string (see WORDS). */
 export interface WordInfo {

@@ -107,7 +107,7 @@ export function tagText(text: string): TaggedSpan[] {
   dense ??= expandWeights(WEIGHTS);
   decode(t, dense, tags, margins, true);
   const out: TaggedSpan[] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const tag = tags[i];
     if (tag === 0) {
       i++;
