@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type check (the app, and load/k6 against @types/k6), bundle check, the vitest
+// `npm test`: type check (the app, and load/k6 against @types/k6), lint, format check, bundle check, the vitest
 // suite inside workerd, then under Node the load runner's tests and a smoke test of the stack `npm start` runs (both workers in one
 // wrangler dev); ends with one plain line "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
@@ -26,6 +26,10 @@ const extra = process.argv.slice(2); // e.g. a test file filter for vitest
 if (step("type check", bin("tsc"), ["--noEmit"]) !== 0) process.exit(1);
 // The k6 scripts are JavaScript (k6 runs them as they are), checked against @types/k6.
 if (step("type check of the k6 scripts (load/k6, @types/k6)", bin("tsc"), ["-p", "load/k6/tsconfig.json"]) !== 0)
+  process.exit(1);
+// Lint (typescript-eslint, import cycles) and formatting (prettier) fail the run like a type error.
+if (step("lint (eslint)", bin("eslint"), ["."]) !== 0) process.exit(1);
+if (step("format check (prettier --check)", bin("prettier"), ["--check", "--log-level", "warn", "."]) !== 0)
   process.exit(1);
 if (step("bundle check (wrangler deploy --dry-run)", "npm", ["run", "--silent", "check:deploy"]) !== 0) process.exit(1);
 const vitestJson = join(results, "vitest.json");
