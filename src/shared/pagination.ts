@@ -19,11 +19,11 @@ const MAX_CURSOR_STRING = 512;
 
 /**
  * Decodes a cursor made by encodeCursor. The cursor must hold exactly the fields of `shape`:
- * a "number" field is a non-negative safe integer (sequence numbers, offsets), a "string"
- * field 1 to 512 characters.
+ * a "number" field is a non-negative safe integer (sequence numbers, offsets), a "finite" field
+ * any finite number (a search score), a "string" field 1 to 512 characters.
  * @throws ProblemError 400 `bad-request` (path `$.cursor`) for anything else
  */
-export function decodeCursor<T extends Record<string, "string" | "number">>(
+export function decodeCursor<T extends Record<string, "string" | "number" | "finite">>(
   cursor: string,
   shape: T,
 ): { [K in keyof T]: T[K] extends "string" ? string : number } {
@@ -38,12 +38,15 @@ export function decodeCursor<T extends Record<string, "string" | "number">>(
   if (Object.keys(fields).length !== Object.keys(shape).length) throw invalidCursor("invalid cursor");
   for (const [k, t] of Object.entries(shape)) {
     const v = fields[k];
+    // "number": a seq or offset (non-negative safe integer); "finite": a score (any finite double).
     const ok =
       t === "number"
         ? typeof v === "number" && Number.isSafeInteger(v) && v >= 0
-        : typeof v === "string" && v.length > 0 && v.length <= MAX_CURSOR_STRING;
-    if (!ok)
-      throw invalidCursor(`invalid cursor: '${k}' is not ${t === "number" ? "a non-negative integer" : "a valid key"}`);
+        : t === "finite"
+          ? typeof v === "number" && Number.isFinite(v)
+          : typeof v === "string" && v.length > 0 && v.length <= MAX_CURSOR_STRING;
+    const expected = t === "number" ? "a non-negative integer" : t === "finite" ? "a finite number" : "a valid key";
+    if (!ok) throw invalidCursor(`invalid cursor: '${k}' is not ${expected}`);
   }
   return value as { [K in keyof T]: T[K] extends "string" ? string : number };
 }

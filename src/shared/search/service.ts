@@ -65,7 +65,7 @@ async function tieOf(q: string, datasetId: string | undefined): Promise<string> 
 }
 
 function decodePosition(cursor: string, tie: string): Position {
-  const c = decodeCursor(cursor, { b: "number", d: "string", s: "number", t: "string" });
+  const c = decodeCursor(cursor, { b: "finite", d: "string", s: "number", t: "string" });
   if (c.t !== tie)
     throw badRequest("The cursor belongs to another query; pass next_cursor with the same q and dataset_id.", [
       { path: "$.cursor", message: "cursor of another query" },
