@@ -127,4 +127,11 @@ export const DATASET_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
       USING fts5(doc, content='', contentless_delete=1, tokenize='ascii');
   `,
   },
+  {
+    version: 6,
+    // Blind search documents of staged import records (JSON: slot signature -> blind tokens,
+    // never plaintext), computed at stage time and indexed inside the commit transaction.
+    name: "import_staging.search_docs",
+    sql: `ALTER TABLE import_staging ADD COLUMN search_docs TEXT;`,
+  },
 ];

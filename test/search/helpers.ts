@@ -91,3 +91,28 @@ export function indexTerms(tenantId: string, datasetId: string, slot: number): P
     return terms;
   });
 }
+
+const decoder = new TextDecoder("latin1");
+
+/** Every value of every table of a dataset's object, as text (blobs decoded byte for byte). */
+export function dumpObject(tenantId: string, datasetId: string): Promise<{ tables: string[]; text: string }> {
+  return inObject(tenantId, datasetId, (sql) => {
+    const tables = sql
+      // workerd's own tables (_cf_*) are not readable by the object, and hold nothing of ours.
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
+      )
+      .toArray()
+      .map((r) => r.name);
+    const parts: string[] = [];
+    for (const t of tables) {
+      for (const row of sql.exec(`SELECT * FROM "${t}"`).toArray()) {
+        for (const v of Object.values(row)) {
+          if (v instanceof ArrayBuffer) parts.push(decoder.decode(new Uint8Array(v)));
+          else if (v !== null) parts.push(String(v));
+        }
+      }
+    }
+    return { tables, text: parts.join("\n").toLowerCase() };
+  });
+}

@@ -1,33 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
-import { auditEvents, datasetStub, inObject, postBatch, postRecord, recordsPath } from "../records/helpers";
+import { auditEvents, datasetStub, postBatch, postRecord, recordsPath } from "../records/helpers";
 import { unwrap } from "../../src/shared/records/wire";
-import { ids, indexTerms, latestJob, search, searchableDataset, searchPath, slots, waitForJob } from "./helpers";
-
-const decoder = new TextDecoder("latin1");
-
-/** Every value of every table of a dataset's object, as text (blobs decoded byte for byte). */
-function dumpObject(tenantId: string, datasetId: string): Promise<{ tables: string[]; text: string }> {
-  return inObject(tenantId, datasetId, (sql) => {
-    const tables = sql
-      // workerd's own tables (_cf_*) are not readable by the object, and hold nothing of ours.
-      .exec<{ name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
-      )
-      .toArray()
-      .map((r) => r.name);
-    const parts: string[] = [];
-    for (const t of tables) {
-      for (const row of sql.exec(`SELECT * FROM "${t}"`).toArray()) {
-        for (const v of Object.values(row)) {
-          if (v instanceof ArrayBuffer) parts.push(decoder.decode(new Uint8Array(v)));
-          else if (v !== null) parts.push(String(v));
-        }
-      }
-    }
-    return { tables, text: parts.join("\n").toLowerCase() };
-  });
-}
+import {
+  dumpObject,
+  ids,
+  indexTerms,
+  latestJob,
+  search,
+  searchableDataset,
+  searchPath,
+  slots,
+  waitForJob,
+} from "./helpers";
 
 describe("the index holds no plaintext", () => {
   it("no word of any record, in any form, appears in any table of the object", async () => {

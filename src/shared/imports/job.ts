@@ -13,6 +13,8 @@ import type { StageItem } from "../records/bulk-write";
 import { datasetKeyRow, unwrapDatasetKey } from "../records/keys";
 import { datasetObject } from "../records/object";
 import { unwrap } from "../records/wire";
+import { startSearchRebuild } from "../search/rebuild";
+import { enabledSearch } from "../search/settings";
 import { csvChunk } from "./csv";
 import { ERRORS_PER_RANGE, MIN_RANGE_BYTES } from "./limits";
 import { parseLine, prepareLine } from "./lines";
@@ -150,6 +152,15 @@ registerKind<ImportJobEnv>(IMPORT_JOB_KIND, {
     }
     const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
     const result = unwrap(await stub.commitImport(ref, scope, imp.id, job.id));
+    if (result.search_stale) {
+      // Search settings or keys changed between staging and commit: the staged blind documents
+      // no longer fit the index, so the records are indexed by a rebuild instead.
+      const [dataset] = await db(env.DB)
+        .select({ id: schema.datasets.id, tenantId: schema.datasets.tenantId, search: schema.datasets.search })
+        .from(schema.datasets)
+        .where(and(eq(schema.datasets.id, ref.datasetId), eq(schema.datasets.tenantId, ref.tenantId)));
+      if (dataset && enabledSearch(dataset)) await startSearchRebuild(env, scope, dataset, "import");
+    }
     return { status: "succeeded", progress: { imported: result.count } };
   },
 

@@ -59,6 +59,8 @@ export async function stage(
       return { item, id, ct, blobKey };
     }),
   );
+  // Blind tokens only (HMACs): the search index learns the records at commit, with no rebuild.
+  const docs = await ctx.search.stagedDocs(items.map((i) => i.canonical));
   const orphans: string[] = [];
   const result = storage.transactionSync(() => {
     const state = stateOf(sql, importId);
@@ -66,10 +68,11 @@ export async function stage(
     if (!state)
       sql.exec("INSERT INTO bulk_imports (import_id, state, updated_at) VALUES (?, 'staging', ?)", importId, now);
     let staged = 0;
-    for (const s of sealed) {
+    for (const [i, s] of sealed.entries()) {
       const cursor = sql.exec(
-        `INSERT OR IGNORE INTO import_staging (import_id, pos, id, key_version, created_at, size, sha256, ciphertext, blob_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO import_staging
+         (import_id, pos, id, key_version, created_at, size, sha256, ciphertext, blob_key, search_docs)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         importId,
         s.item.pos,
         s.id,
@@ -79,6 +82,7 @@ export async function stage(
         s.item.sha256,
         s.blobKey ? null : exactBuffer(s.ct),
         s.blobKey,
+        docs[i],
       );
       if (cursor.rowsWritten > 0) staged++;
       else if (s.blobKey) orphans.push(s.blobKey);
@@ -94,6 +98,11 @@ export interface CommitResult {
   count: number;
   first_seq: number | null;
   last_seq: number | null;
+  /**
+   * True when some committed record could not be indexed from its staged search document
+   * (search enabled, or a rebuild promoted, between staging and commit): start a rebuild.
+   */
+  search_stale: boolean;
 }
 
 /**
@@ -117,7 +126,8 @@ export async function commit(
         importId,
       )
       .toArray()[0];
-    if (row?.state === "committed") return { count: row.count, first_seq: row.first_seq, last_seq: row.last_seq };
+    if (row?.state === "committed")
+      return { count: row.count, first_seq: row.first_seq, last_seq: row.last_seq, search_stale: false };
     if (row?.state === "discarded") throw new Error("a discarded import cannot be committed");
     const totals = sql
       .exec<{ n: number; bytes: number | null }>(
@@ -126,6 +136,7 @@ export async function commit(
       )
       .one();
     const first = metaGet<number>(sql, "next_seq") ?? 1;
+    let searchStale = false;
     if (totals.n > 0) {
       sql.exec(
         `INSERT INTO records (seq, id, version, key_version, created_at, updated_at, size, sha256, ciphertext, blob_key)
@@ -134,6 +145,12 @@ export async function commit(
         first,
         importId,
       );
+      const staged = sql.exec<{ search_docs: string | null }>(
+        "SELECT search_docs FROM import_staging WHERE import_id = ? ORDER BY pos",
+        importId,
+      );
+      let seq = first;
+      for (const { search_docs } of staged) if (!ctx.search.putStaged(seq++, search_docs)) searchStale = true;
       sql.exec("DELETE FROM import_staging WHERE import_id = ?", importId);
       metaSet(sql, "next_seq", first + totals.n);
       addStats(sql, totals.n, totals.bytes ?? 0);
@@ -142,6 +159,7 @@ export async function commit(
       count: totals.n,
       first_seq: totals.n ? first : null,
       last_seq: totals.n ? first + totals.n - 1 : null,
+      search_stale: searchStale,
     };
     sql.exec(
       `INSERT INTO bulk_imports (import_id, state, count, first_seq, last_seq, updated_at) VALUES (?, 'committed', ?, ?, ?, ?)

@@ -151,6 +151,33 @@ export class DatasetSearch {
     }
   }
 
+  /**
+   * Before staging records (bulk import): their blind documents for every slot as it is now,
+   * as JSON (slot signature -> blind tokens; no plaintext), or null when there is no index.
+   */
+  async stagedDocs(canonicals: string[]): Promise<(string | null)[]> {
+    const pending = await this.prepare(canonicals);
+    return pending.map((p) => (p.docs.size ? JSON.stringify(Object.fromEntries(p.docs)) : null));
+  }
+
+  /**
+   * Inside a commit transaction: indexes a record staged with `stagedDocs`. Returns false
+   * when a slot that must index it now has no document for it (search enabled or a rebuild
+   * promoted since staging); the caller then starts a rebuild.
+   */
+  putStaged(seq: number, staged: string | null): boolean {
+    const docs = staged ? (JSON.parse(staged) as Record<string, string>) : {};
+    let complete = true;
+    for (const s of idx.slotRows(this.sql)) {
+      // A building slot gets records above its progress from the rebuild itself.
+      if (s.state === "building" && seq > s.through_seq) continue;
+      const doc = docs[signature(s)];
+      if (doc === undefined) complete = false;
+      else idx.putDoc(this.sql, s.slot, seq, doc);
+    }
+    return complete;
+  }
+
   /** Removes a deleted record from every slot. */
   remove(seq: number): void {
     for (const s of idx.slotRows(this.sql)) idx.deleteDoc(this.sql, s.slot, seq);

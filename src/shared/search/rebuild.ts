@@ -6,7 +6,8 @@
  * redelivered chunk does nothing twice.
  *
  * Started when search is turned on or its paths change, after every dataset key
- * rotation (the search key rotates with the DEK), and on demand.
+ * rotation (the search key rotates with the DEK), after an import whose staged blind
+ * documents went stale before its commit, and on demand.
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { AuditScope } from "../audit/append";
@@ -23,7 +24,7 @@ export const SEARCH_REBUILD_JOB_KIND = "search.rebuild";
 
 export type RebuildEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS">;
 
-export type RebuildReason = "settings" | "key_rotation" | "requested";
+export type RebuildReason = "settings" | "key_rotation" | "requested" | "import";
 
 /**
  * Queues a rebuild of a search-enabled dataset. The object switches to the new slot
