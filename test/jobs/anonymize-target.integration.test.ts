@@ -30,12 +30,16 @@ async function withVersions(token: string, datasetId: string) {
   }));
 }
 
-/** Runs a job through the real consumer with every message delivered twice; `beforeCas` may act before each batch. */
+/**
+ * Runs a job through the real consumer with every message delivered twice, one copy after the other or both at
+ * once (`concurrent`: both copies run the chunk before either moves the cursor); `beforeCas` may act before each batch.
+ */
 async function driveTwice(
   tenantId: string,
   datasetId: string,
   params: Record<string, unknown>,
   beforeCas?: (n: number) => Promise<void>,
+  concurrent = false,
 ) {
   const sent: JobMessage[] = [];
   const JOBS = {
@@ -69,14 +73,16 @@ async function driveTwice(
   while (sent.length) {
     const msg = sent.shift()!;
     expect(++delivered).toBeLessThan(200);
-    for (let copy = 0; copy < 2; copy++) {
+    const deliver = async () => {
       const batch = createMessageBatch("llm-data-vault-jobs", [
         { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
       ]);
       const ctx = createExecutionContext();
       await consumer.queue(batch, e);
       await getQueueResult(batch, ctx);
-    }
+    };
+    if (concurrent) await Promise.all([deliver(), deliver()]);
+    else for (let copy = 0; copy < 2; copy++) await deliver();
   }
   return job;
 }
@@ -171,38 +177,45 @@ describe("anonymize job into a new dataset", () => {
     expect(made.body.items[0].details).toMatchObject({ name, anonymized_from: ds.id });
   });
 
-  it("delivering every message twice copies each record once, in order, with one commit event", async () => {
-    const { token, tenant } = await newTenant();
-    const ds = await createDataset(token);
-    await postAll(
-      token,
-      ds.id,
-      Array.from({ length: 1200 }, (_, i) => ({ i, email: `user${i % 50}@example.com` })),
-    );
-    const sourceBefore = await withVersions(token, ds.id);
-    const target = await createDataset(token);
-    const job = await driveTwice(tenant.id, ds.id, {
-      type: "anonymize",
-      target: { dataset_name: target.name },
-      target_dataset_id: target.id,
-      operators: { EMAIL: { type: "pseudonymize" } },
+  for (const concurrent of [false, true])
+    it(`delivering every message twice${concurrent ? " (both copies at once)" : ""} copies each record once, in order, with one commit event`, async () => {
+      const { token, tenant } = await newTenant();
+      const ds = await createDataset(token);
+      await postAll(
+        token,
+        ds.id,
+        Array.from({ length: 1200 }, (_, i) => ({ i, email: `user${i % 50}@example.com` })),
+      );
+      const sourceBefore = await withVersions(token, ds.id);
+      const target = await createDataset(token);
+      const job = await driveTwice(
+        tenant.id,
+        ds.id,
+        {
+          type: "anonymize",
+          target: { dataset_name: target.name },
+          target_dataset_id: target.id,
+          operators: { EMAIL: { type: "pseudonymize" } },
+        },
+        undefined,
+        concurrent,
+      );
+      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      expect(done.status).toBe("succeeded");
+      expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, written: 1200 });
+      const copied = await allRecords(token, target.id);
+      expect(copied.map((r) => r.data.i)).toEqual(Array.from({ length: 1200 }, (_, i) => i));
+      expect(JSON.stringify(copied)).not.toContain("@example.com");
+      expect((await callJson(`/api/v1/datasets/${target.id}`, { token }, 200)).body.record_count).toBe(1200);
+      expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
+      const events = await callJson(
+        `/api/v1/audit/logs?action=record.anonymize&dataset_id=${target.id}&limit=100`,
+        { token },
+        200,
+      );
+      expect(events.body.items).toHaveLength(1);
+      expect(events.body.items[0].details.count).toBe(1200);
     });
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
-    expect(done.status).toBe("succeeded");
-    expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, written: 1200 });
-    const copied = await allRecords(token, target.id);
-    expect(copied.map((r) => r.data.i)).toEqual(Array.from({ length: 1200 }, (_, i) => i));
-    expect(JSON.stringify(copied)).not.toContain("@example.com");
-    expect((await callJson(`/api/v1/datasets/${target.id}`, { token }, 200)).body.record_count).toBe(1200);
-    expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
-    const events = await callJson(
-      `/api/v1/audit/logs?action=record.anonymize&dataset_id=${target.id}&limit=100`,
-      { token },
-      200,
-    );
-    expect(events.body.items).toHaveLength(1);
-    expect(events.body.items[0].details.count).toBe(1200);
-  });
 
   it("a cancel mid-way leaves the target empty and the source untouched", async () => {
     const { token, tenant } = await newTenant();
