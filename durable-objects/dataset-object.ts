@@ -168,16 +168,17 @@ export class DatasetObject extends DurableObject<Env> {
     });
   }
 
-  /** Commits an import's staged records in file order (once). */
+  /** Commits an import's (or an anonymized copy's) staged records in position order (once). */
   async commitImport(
     ref: DatasetRef,
     scope: AuditScope,
     importId: string,
     jobId: string,
+    audit?: bulk.CommitAudit,
   ): Promise<Outcome<bulk.CommitResult>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
-      return bulk.commit(this.records, ref, scope, importId, jobId);
+      return bulk.commit(this.records, ref, scope, importId, jobId, audit);
     });
   }
 

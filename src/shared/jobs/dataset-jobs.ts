@@ -4,8 +4,9 @@
  * Each type's work lives in its own module under types/.
  */
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
-import { checkOperators } from "../anonymize/operators";
-import { appendAudit, type AuditScope } from "../audit/append";
+import { checkOperators, type OperatorMap } from "../anonymize/operators";
+import { insertDataset, prepareCreate } from "../datasets/service";
+import { appendAudit, audited, type AuditScope } from "../audit/append";
 import { hasScope, type Scope } from "../auth/scopes";
 import { db, schema } from "../db/client";
 import { conflict, forbidden, notFound } from "../errors";
@@ -13,6 +14,7 @@ import { loadRecognizers } from "../pii/recognizer-store";
 import { checkEntityNames } from "../pii/service";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { JobResult, StartDatasetJob } from "../schema/dataset-jobs";
+import type { CreateDataset } from "../schema/datasets";
 import type { Job } from "../schema/jobs";
 import { createJob, getJob, toJob, type JobsEnv } from "./service";
 import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
@@ -39,7 +41,7 @@ export async function startDatasetJob(
   env: DatasetJobsEnv,
   scope: AuditScope,
   scopes: readonly string[],
-  dataset: { id: string; tenantId: string; piiPolicy: string | null },
+  dataset: { id: string; tenantId: string; piiPolicy: string | null; schema: string | null },
   input: StartDatasetJob,
 ): Promise<Job> {
   const needed = TYPE_SCOPE[input.type];
@@ -64,12 +66,17 @@ export async function startDatasetJob(
     const operators = input.operators ?? fromPolicy ?? {};
     const entities = input.entities ?? (fromPolicy ? Object.keys(fromPolicy) : undefined);
     const opNames = Object.fromEntries(Object.entries(operators).map(([t, o]) => [t, o?.type ?? "default"]));
+    const target =
+      input.target === "in_place"
+        ? null
+        : await createTarget(env, scope, scopes, dataset, input.target.dataset_name, operators);
     return createJob(env, scope, {
       kind: ANONYMIZE_KIND,
       datasetId: dataset.id,
       params: {
         type: input.type,
         target: input.target,
+        ...(target ? { target_dataset_id: target.id } : {}),
         operators,
         ...(entities ? { entities } : {}),
         ...(input.min_score !== undefined ? { min_score: input.min_score } : {}),
@@ -77,6 +84,7 @@ export async function startDatasetJob(
       details: {
         type: input.type,
         target: input.target,
+        ...(target ? { target_dataset_id: target.id } : {}),
         operators: opNames,
         operators_from: input.operators ? "request" : fromPolicy ? "policy" : "defaults",
       },
@@ -93,6 +101,41 @@ export async function startDatasetJob(
       to_seq: input.to_seq ?? null,
     },
   });
+}
+
+/**
+ * The empty dataset an anonymize job copies into: the source's schema, its own first DEK, and a
+ * PII policy that allows the anonymized types (its records are anonymized already). Created
+ * and audited (`dataset.create`) before the job, so a taken name fails the request, not the job.
+ * @throws ProblemError 403 without `datasets:write`; 409 when the tenant has a dataset of that name.
+ */
+async function createTarget(
+  env: DatasetJobsEnv,
+  scope: AuditScope,
+  scopes: readonly string[],
+  source: { id: string; schema: string | null },
+  name: string,
+  operators: OperatorMap,
+) {
+  if (!hasScope(scopes, "datasets:write")) throw forbidden("Anonymizing into a new dataset needs 'datasets:write'.");
+  const types = Object.keys(operators).filter((t) => t !== "DEFAULT");
+  const allow = { action: "allow" as const };
+  const prepared = await prepareCreate(env, scope.tenantId, {
+    name,
+    description: `Anonymized copy of ${source.id}`,
+    schema: source.schema === null ? null : (JSON.parse(source.schema) as CreateDataset["schema"]),
+    pii_policy: types.length ? { rules: Object.fromEntries(types.map((t) => [t, allow])) } : null,
+  });
+  return audited(
+    env,
+    scope,
+    {
+      action: "dataset.create",
+      resource: { dataset_id: prepared.row.id },
+      details: { name: prepared.row.name, has_schema: prepared.row.schema !== null, anonymized_from: source.id },
+    },
+    () => insertDataset(env.DB, prepared),
+  );
 }
 
 /** The dataset's jobs started through POST /datasets/{id}/jobs (optionally of one type), newest first. */

@@ -105,10 +105,17 @@ export interface CommitResult {
   search_stale: boolean;
 }
 
+/** The commit's audit event when it is not an import's `record.import`: its action and extra details. */
+export interface CommitAudit {
+  action: string;
+  details: Record<string, unknown>;
+}
+
 /**
  * Moves an import's staged records into the dataset in position order, with consecutive
- * seqs, its counters and one audit event, in one transaction, then forwards the event and
- * counters. A second call returns what the first committed.
+ * seqs, its counters and one audit event (`record.import`, or `audit`'s action with its
+ * details added), in one transaction, then forwards the event and counters. A second call
+ * returns what the first committed.
  */
 export async function commit(
   ctx: DatasetObjectContext,
@@ -116,6 +123,7 @@ export async function commit(
   scope: AuditScope,
   importId: string,
   jobId: string,
+  audit?: CommitAudit,
 ): Promise<CommitResult> {
   const { storage } = ctx;
   const sql = storage.sql;
@@ -172,9 +180,10 @@ export async function commit(
       new Date().toISOString(),
     );
     ctx.afterCommit.auditInTransaction(scope, {
-      action: "record.import",
+      action: audit?.action ?? "record.import",
       resource: { dataset_id: ref.datasetId, job_id: jobId },
       details: {
+        ...audit?.details,
         import_id: importId,
         count: out.count,
         bytes: totals.bytes ?? 0,

@@ -1,6 +1,11 @@
 /** Requests and results of dataset-wide jobs (POST /datasets/{id}/jobs, GET /jobs/{id}/result). */
 import { z } from "@hono/zod-openapi";
+import { DATASET_NAME_PATTERN } from "./datasets";
 import { EntityNameSchema, OperatorsSchema } from "./pii";
+
+const DatasetNameSchema = z
+  .string()
+  .regex(DATASET_NAME_PATTERN, "1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
 
 export const MAX_SCAN_SAMPLES = 100;
 
@@ -46,8 +51,18 @@ export const AnonymizeJobSchema = z
   .object({
     type: z.literal("anonymize"),
     target: z
-      .literal("in_place")
-      .openapi({ description: "`in_place`: each changed record gets a new version under the same id" }),
+      .union([
+        z.literal("in_place"),
+        z
+          .object({ dataset_name: DatasetNameSchema })
+          .strict()
+          .openapi({ description: "A new dataset of the tenant, created with the job (409 if the name is taken)" }),
+      ])
+      .openapi({
+        description:
+          "`in_place`: each changed record gets a new version under the same id; `{dataset_name}`: an anonymized copy " +
+          "of every record, in seq order, in a new dataset (needs `datasets:write` too), committed at the end",
+      }),
     operators: OperatorsSchema.optional().openapi({
       description:
         "Per entity type (default: the anonymize rules of the dataset's PII policy, else POST /anonymize's defaults)",

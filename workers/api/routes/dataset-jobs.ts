@@ -23,10 +23,12 @@ const startJob = createRoute({
     "`type: pii-scan` (also needs `pii:detect`): a report per entity type and JSON path, kept sealed under the dataset key " +
     "and compared with the previous scan. `type: anonymize` (also needs `anonymize`), `target: in_place`: every record whose " +
     "PII the operators change gets a new version, written in batches that apply whole or not at all; reversible operators " +
-    "stay reversible with POST /deanonymize. `type: re-encrypt` (also needs `crypto:admin`): every record to the newest DEK, " +
+    "stay reversible with POST /deanonymize; `target: {dataset_name}` (also needs `datasets:write`) creates that dataset " +
+    "(409 if the name is taken) and copies every record into it anonymized, committed in seq order once the job " +
+    "succeeds (the job's params name `target_dataset_id`). `type: re-encrypt` (also needs `crypto:admin`): every record to the newest DEK, " +
     "older versions retired, and with `destroy_retired` their wrapped keys deleted. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
   request: { params: DatasetParams, body: jsonBody(StartDatasetJobSchema) },
-  responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 415, 422, 503) },
+  responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 409, 415, 422, 503) },
 });
 
 const listJobs = createRoute({

@@ -7,6 +7,12 @@
  * through one DatasetObject call keyed (job, range, cursor), which applies it once and
  * atomically (records/job-writes.ts). Pseudonyms, tokens and surrogates are keyed by the
  * tenant's keys, so the same input maps to the same output in every record.
+ *
+ * Into a new dataset (`target: {dataset_name}`, created with the job): every record, changed
+ * or not, is staged in the target keyed by its source seq (records/bulk-write.ts, the
+ * import's staging), so a redelivered chunk stages nothing twice; the finish commits them in
+ * seq order in one transaction with one `record.anonymize` event on the target, and a cancel
+ * discards them. The source is only read.
  */
 import { anonymizeJson } from "../../anonymize/anonymize";
 import { OperatorKeys } from "../../anonymize/keys";
@@ -20,6 +26,7 @@ import type { PiiPolicy } from "../../schema/pii";
 import { canonicalJson, sha256Hex, utf8 } from "../../records/canonical";
 import { MAX_RECORD_BYTES } from "../../records/limits";
 import { datasetObject } from "../../records/object";
+import type { StageItem } from "../../records/bulk-write";
 import type { JobWrite } from "../../records/job-writes";
 import { schemaErrors, validatorFor } from "../../records/validate";
 import { unwrap, type DatasetRef } from "../../records/wire";
@@ -33,10 +40,13 @@ export const CHUNK_RECORDS = 500;
 export const MIN_RANGE_SEQS = 5000;
 
 export type AnonymizeJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+type Staged = StageItem & { changed: boolean };
 
 export interface AnonymizeParams {
   type: "anonymize";
-  target: "in_place";
+  target: "in_place" | { dataset_name: string };
+  /** The dataset an anonymized copy goes into (created with the job); absent in place. */
+  target_dataset_id?: string;
   /** Given operators, or those of the dataset's policy when the request named none (resolved at creation). */
   operators: OperatorMap;
   /** Entity types to detect: the operators' types, or all when DEFAULT is among them or none are named. */
@@ -56,6 +66,19 @@ export function policyOperators(piiPolicy: string | null): OperatorMap | null {
 
 const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
 const paramsOf = (job: JobRow) => JSON.parse(job.params) as AnonymizeParams;
+/** The target dataset of a copying job, or null in place. */
+const targetOf = (job: JobRow): DatasetRef | null => {
+  const id = paramsOf(job).target_dataset_id;
+  return id ? { tenantId: job.tenantId, datasetId: id } : null;
+};
+const scopeOf = (job: JobRow): AuditScope => ({
+  tenantId: job.tenantId,
+  actor: job.createdBy,
+  requestId: null,
+  clientIp: null,
+});
+const operatorNames = (params: AnonymizeParams) =>
+  Object.fromEntries(Object.entries(params.operators).map(([t, o]) => [t, o?.type ?? "default"]));
 
 registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
   async plan(env, job) {
@@ -86,7 +109,8 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const { start, end } = range.bounds as { start: number; end: number };
     const after = range.cursor === null ? start - 1 : Number(range.cursor);
     if (after >= end) return { next: null, progress: {} };
-    const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
+    const scope = scopeOf(job);
+    const target = targetOf(job);
     const stub = datasetObject(env, ref);
     const page = unwrap(await stub.list(ref, scope, after, CHUNK_RECORDS));
     const rows = page.items.filter((r) => r.seq <= end);
@@ -105,13 +129,15 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const keys = new OperatorKeys(env, job.tenantId);
     const vault = new TokenVault(keys);
     const writes: JobWrite[] = [];
+    const staged: Staged[] = [];
     let invalid = 0;
     let replacements = 0;
     for (const r of rows) {
       const data = JSON.parse(r.data) as unknown;
       const out = await anonymizeJson(data, detectJson(data, opts), params.operators, { keys, vault });
-      if (!out.items.length) continue;
-      const canonical = canonicalJson(out.data);
+      // In place an unchanged record is left alone; a copy takes every record.
+      if (!out.items.length && !target) continue;
+      const canonical = out.items.length ? canonicalJson(out.data) : r.data;
       const bytes = utf8(canonical);
       // An output the dataset would refuse is left unwritten and counted, never stored.
       if (bytes.byteLength > MAX_RECORD_BYTES || (validator && schemaErrors(validator, out.data, "$").length)) {
@@ -119,17 +145,25 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         continue;
       }
       replacements += out.items.length;
-      writes.push({
-        id: r.id,
-        from_version: r.version,
-        canonical,
-        size: bytes.byteLength,
-        sha256: await sha256Hex(bytes),
-      });
+      const prepared = { canonical, size: bytes.byteLength, sha256: await sha256Hex(bytes) };
+      if (target) staged.push({ pos: r.seq, ...prepared, changed: out.items.length > 0 });
+      else writes.push({ id: r.id, from_version: r.version, ...prepared });
     }
     await vault.flush(env.DB);
     const last = rows[rows.length - 1].seq;
-    const operators = Object.fromEntries(Object.entries(params.operators).map(([t, o]) => [t, o?.type ?? "default"]));
+    const done = page.next === null || rows.length < page.items.length || last >= end;
+    const next = done ? null : String(last);
+    if (target) {
+      // Staged by source seq, so a redelivered chunk stages nothing twice; the finish commits in seq order.
+      const anonymized = staged.filter((s) => s.changed).length;
+      const items = staged.map(({ pos, canonical, size, sha256 }) => ({ pos, canonical, size, sha256 }));
+      if (items.length) unwrap(await datasetObject(env, target).stageImport(target, job.id, items));
+      return {
+        next,
+        progress: { items: rows.length, anonymized, unchanged: staged.length - anonymized, invalid, replacements },
+      };
+    }
+    const operators = operatorNames(params);
     const applied = unwrap(
       await stub.applyJobWrites(
         ref,
@@ -144,10 +178,32 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         { items: rows.length, unchanged: rows.length - writes.length - invalid, invalid, replacements },
       ),
     );
-    const done = page.next === null || rows.length < page.items.length || last >= end;
-    return {
-      next: done ? null : String(last),
-      progress: { ...applied.counts, anonymized: applied.written, conflicts: applied.conflicts },
-    };
+    return { next, progress: { ...applied.counts, anonymized: applied.written, conflicts: applied.conflicts } };
+  },
+
+  async finish(env, job, counters) {
+    const target = targetOf(job);
+    if (!target) return { status: "succeeded" };
+    const params = paramsOf(job);
+    const scope = scopeOf(job);
+    // One event on the target, raised in the commit's transaction, so a finish run twice audits once.
+    const committed = unwrap(
+      await datasetObject(env, target).commitImport(target, scope, job.id, job.id, {
+        action: "record.anonymize",
+        details: {
+          source_dataset_id: job.datasetId,
+          operators: operatorNames(params),
+          items: counters.items ?? 0,
+          invalid: counters.invalid ?? 0,
+          replacements: counters.replacements ?? 0,
+        },
+      }),
+    );
+    return { status: "succeeded", progress: { written: committed.count } };
+  },
+
+  async discard(env, job) {
+    const target = targetOf(job);
+    if (target) unwrap(await datasetObject(env, target).discardImport(target, job.id));
   },
 });
