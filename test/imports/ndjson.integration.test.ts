@@ -62,6 +62,32 @@ describe("NDJSON import", () => {
     expect(audit.body.items[0].details).toMatchObject({ count: 5, first_seq: 1, last_seq: 5 });
   });
 
+  it("holds every line to the I-JSON rules of POST /records: such lines are reported, the rest stored", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token);
+    const lines = [
+      '{"n":1e400}',
+      '{"name":"ok-1"}',
+      '{"n":123456789012345678901234567890}',
+      '{"a":"first","a":"second"}',
+      '{"s":"\\ud800x"}',
+      '{"name":"ok-2","n":0.5}',
+    ];
+    const imp = await importFile(token, ds.id, lines.join("\n") + "\n", "application/x-ndjson", "?on_error=skip");
+    const job = await waitForJob(token, imp.job_id);
+    expect(job.status).toBe("succeeded");
+    const records = await allRecords(token, ds.id);
+    expect(records.map((r) => r.data)).toEqual([{ name: "ok-1" }, { name: "ok-2", n: 0.5 }]);
+    const report = await errorReport(token, ds.id, imp.id);
+    expect(report.map((e) => [e.line, e.path])).toEqual([
+      [1, "$.n"],
+      [3, "$.n"],
+      [4, "$.a"],
+      [5, "$.s"],
+    ]);
+    for (const e of report) expect(e.reason).not.toMatch(/\d{5}|e\+/);
+  });
+
   it("with on_error abort stores nothing when any line is invalid, and everything when none is", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { schema });

@@ -7,6 +7,7 @@
  * an empty cell is left out unless the column is a string; a cell that does not convert
  * stays text, so the schema check reports it without its value.
  */
+import { numberProblem, scanIJson } from "../json/i-json";
 import { Parser } from "csv-parse";
 import { CHUNK_BYTES, CHUNK_LINES, MAX_LINE_BYTES } from "./limits";
 import type { ImportRowLike, SourceChunk, SourceItem } from "./source";
@@ -84,14 +85,15 @@ export function typedCell(cell: string, types: string[] | undefined): { keep: bo
   if (cell === "") return { keep: types.includes("null"), value: null };
   for (const t of types) {
     if ((t === "integer" || t === "number") && /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell.trim())) {
-      const n = Number(cell);
-      if (Number.isFinite(n)) return { keep: true, value: n };
+      // Only numbers a double holds exactly (the I-JSON rule); others stay text and the schema reports them.
+      if (numberProblem(cell.trim()) === null) return { keep: true, value: Number(cell) };
     }
     if (t === "boolean" && /^(true|false)$/i.test(cell.trim()))
       return { keep: true, value: cell.trim().toLowerCase() === "true" };
     if (t === "null" && /^null$/i.test(cell.trim())) return { keep: true, value: null };
     if (t === "object" || t === "array") {
       try {
+        if (!scanIJson(cell).ok) continue;
         const v = JSON.parse(cell);
         if ((t === "array") === Array.isArray(v) && v !== null && typeof v === "object")
           return { keep: true, value: v };

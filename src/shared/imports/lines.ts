@@ -4,6 +4,7 @@
  * as errors with a JSON path and a reason that never carries the value.
  */
 import { ProblemError, type FieldError } from "../errors";
+import { scanIJson } from "../json/i-json";
 import { prepareRecords, type IngestDataset, type IngestEnv, type PreparedRecord } from "../records/ingest";
 
 export type LineOutcome = { ok: true; record: PreparedRecord } | { ok: false; errors: FieldError[] };
@@ -40,9 +41,18 @@ export function parseLine(bytes: Uint8Array): { ok: true; value: unknown } | { o
   } catch {
     return { ok: false, errors: [{ path: "$", message: "The line is not valid UTF-8." }] };
   }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, errors: [{ path: "$", message: "The line is not valid JSON." }] };
+  // The same I-JSON rules as every request body (RFC 7493): duplicate names, numbers a double
+  // cannot hold, lone surrogates and depth are line errors, never silently changed.
+  const scan = scanIJson(text);
+  if (!scan.ok) {
+    if (scan.status === 400) {
+      const duplicate = scan.errors.find((e) => e.message === "Duplicate member name.");
+      return { ok: false, errors: [duplicate ?? { path: "$", message: "The line is not valid JSON." }] };
+    }
+    // The report is read later and must not carry values: a number's message names what it would become.
+    const reason = (m: string) =>
+      /IEEE 754/.test(m) ? "This number cannot be held exactly by an IEEE 754 double (RFC 7493 §2.2)." : m;
+    return { ok: false, errors: scan.errors.map((e) => ({ path: e.path, message: reason(e.message) })) };
   }
+  return { ok: true, value: JSON.parse(text) };
 }
