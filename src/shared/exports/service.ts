@@ -196,7 +196,12 @@ export async function downloadExport(
     ETag: `"${JSON.parse(row.manifest!).root_hash}"`,
   };
   if (range) headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
-  return new Response(size ? body : null, { status: range ? 206 : 200, headers });
+  if (!size) return new Response(null, { status: range ? 206 : 200, headers });
+  // workerd sends a plain ReadableStream chunked and drops the Content-Length set above; a
+  // FixedLengthStream of the exact length makes it send Content-Length (and fail a short body).
+  const fixed = new FixedLengthStream(end - start + 1);
+  body.pipeTo(fixed.writable).catch(() => {});
+  return new Response(fixed.readable, { status: range ? 206 : 200, headers });
 }
 
 /** The full manifest as JSON, streamed: the summary, then `records: [{seq, sha256}, …]` in seq order. */
