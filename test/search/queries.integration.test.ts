@@ -101,6 +101,19 @@ describe("search queries", () => {
     );
     expect(other.errors?.[0].path).toBe("$.cursor");
     await expectProblem(await call(searchPath("quokka", { dataset_id: ds, cursor: "garbage" }), { token }), 400);
+    // An edited position (another score, seq or dataset) does not verify either.
+    const fields = JSON.parse(atob(first.next_cursor!.replace(/-/g, "+").replace(/_/g, "/")));
+    for (const edit of [{ b: fields.b - 1 }, { s: fields.s + 1 }, { d: "ds_00000000000000000000000000" }]) {
+      const forged = btoa(JSON.stringify({ ...fields, ...edit }))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
+      const edited = await expectProblem(
+        await call(searchPath("zanzibar", { dataset_id: ds, limit: 2, cursor: forged }), { token }),
+        400,
+      );
+      expect(edited.errors?.[0].path).toBe("$.cursor");
+    }
   });
 
   it("serves the largest page, 100 records, and pages through more", async () => {

@@ -10,7 +10,7 @@ import { aad } from "./aes-gcm";
 import { tenantKek, type KeyEnv } from "./tenant-kek";
 import { createWrappedKey, unwrapKey, unwrapRawKey, type WrappedAlgorithm } from "./wrapping";
 
-export type SecretPurpose = "pii-hmac" | "pii-fpe" | "pii-token" | "pii-salt" | "export-url";
+export type SecretPurpose = "pii-hmac" | "pii-fpe" | "pii-token" | "pii-salt" | "export-url" | "search-cursor";
 
 type SecretRow = typeof schema.tenantSecrets.$inferSelect;
 

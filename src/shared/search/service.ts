@@ -9,6 +9,7 @@
  */
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { appendAudit, type AuditEntry, type AuditScope } from "../audit/append";
+import { tenantSecretKey } from "../crypto/tenant-secrets";
 import { db, schema } from "../db/client";
 import { badRequest, ProblemError } from "../errors";
 import { base64UrlEncode } from "../ids";
@@ -22,7 +23,7 @@ import { FANOUT_CONCURRENCY, MAX_FANOUT_DATASETS } from "./limits";
 import { parseQuery } from "./query";
 import { enabledSearch } from "./settings";
 
-export type SearchEnv = Pick<Env, "DB" | "DATASET" | "TENANT">;
+export type SearchEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS">;
 
 export interface SearchInput {
   q: string;
@@ -58,19 +59,28 @@ interface MergedHit extends Position {
   size: number;
 }
 
-/** Ties a cursor to its query and scope (not secret: it only stops cursors being mixed up). */
-async function tieOf(q: string, datasetId: string | undefined): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${datasetId ?? "*"}\n${q}`));
-  return base64UrlEncode(new Uint8Array(digest).subarray(0, 12));
+/**
+ * A cursor's tag: HMAC-SHA-256 under the tenant's `search-cursor` secret over the query, its
+ * scope and the position, cut to 128 bits. A cursor of another query, or one whose position
+ * was edited, does not verify (400), so a client can only resume where a page ended.
+ */
+async function cursorTag(env: SearchEnv, tenantId: string, q: string, datasetId: string | undefined, p: Position) {
+  const key = await tenantSecretKey(env, tenantId, "search-cursor", { name: "HMAC", hash: "SHA-256" });
+  const message = JSON.stringify([datasetId ?? "*", q, p.bm25, p.datasetId, p.seq]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
+  return base64UrlEncode(new Uint8Array(mac).subarray(0, 16));
 }
 
-function decodePosition(cursor: string, tie: string): Position {
+async function decodePosition(env: SearchEnv, tenantId: string, input: SearchInput, cursor: string): Promise<Position> {
   const c = decodeCursor(cursor, { b: "finite", d: "string", s: "number", t: "string" });
-  if (c.t !== tie)
-    throw badRequest("The cursor belongs to another query; pass next_cursor with the same q and dataset_id.", [
-      { path: "$.cursor", message: "cursor of another query" },
+  const position = { bm25: c.b, datasetId: c.d, seq: c.s };
+  const expected = new TextEncoder().encode(await cursorTag(env, tenantId, input.q, input.dataset_id, position));
+  const given = new TextEncoder().encode(c.t);
+  if (given.byteLength !== expected.byteLength || !crypto.subtle.timingSafeEqual(given, expected))
+    throw badRequest("The cursor is not one this query returned; pass next_cursor with the same q and dataset_id.", [
+      { path: "$.cursor", message: "cursor of another query, or edited" },
     ]);
-  return { bm25: c.b, datasetId: c.d, seq: c.s };
+  return position;
 }
 
 /** Where one dataset's matches resume after the global position (order: bm25, dataset id, seq). */
@@ -127,8 +137,7 @@ function skippable(err: unknown, fanOut: boolean): boolean {
  */
 export async function search(env: SearchEnv, scope: AuditScope, input: SearchInput): Promise<SearchPage> {
   const query = parseQuery(input.q);
-  const tie = await tieOf(input.q, input.dataset_id);
-  const after = input.cursor ? decodePosition(input.cursor, tie) : null;
+  const after = input.cursor ? await decodePosition(env, scope.tenantId, input, input.cursor) : null;
   const fanOut = input.dataset_id === undefined;
 
   let targets: { id: string; tenantId: string; search: string | null }[];
@@ -205,9 +214,18 @@ export async function search(env: SearchEnv, scope: AuditScope, input: SearchInp
   await appendAudit(env, scope, ...auditEntries(items, input.dataset_id));
   const last = page[page.length - 1];
   const more = merged.length > page.length;
+  const next =
+    more && last
+      ? {
+          b: last.bm25,
+          d: last.datasetId,
+          s: last.seq,
+          t: await cursorTag(env, scope.tenantId, input.q, input.dataset_id, last),
+        }
+      : null;
   return {
     items,
-    next_cursor: more && last ? encodeCursor({ b: last.bm25, d: last.datasetId, s: last.seq, t: tie }) : null,
+    next_cursor: next ? encodeCursor(next) : null,
     truncated,
   };
 }
