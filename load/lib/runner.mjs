@@ -423,8 +423,10 @@ async function constantArrivalRate(spec, { newVu, iterate, sc, registry }) {
   let drops = 0;
   const t0 = performance.now();
   for (let i = 0; ; i++) {
+    // Compare the offset, not (t0 + offset) - t0: in floating point that can fall just below
+    // the duration and schedule one arrival too many.
+    if (i * interval >= duration) break;
     const due = t0 + i * interval;
-    if (due - t0 >= duration) break;
     const wait = due - performance.now();
     if (wait >= 1) await sleepMs(wait);
     const vu = idle.pop();
