@@ -1,12 +1,12 @@
 /**
- * Audit chain throughput inside workerd: events/s appended through one TenantObject
+ * Audit chain throughput inside workerd: events/s appended through one AuditLogObject
  * (one event per call, and batches of 100 and 1000), verification speed, and a logs
  * page over a large chain. Events/s = hz × events per call.
  */
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { test } from "vitest";
-import { tenantObject } from "../src/shared/audit/append";
+import { auditLogObject } from "../src/shared/audit/append";
 import type { AuditEventInput } from "../src/shared/audit/event";
 
 let counter = 0;
@@ -31,11 +31,11 @@ function events(n: number, tenant = tenantId): AuditEventInput[] {
   });
 }
 
-const stub = () => tenantObject(env, tenantId);
+const stub = () => auditLogObject(env, tenantId);
 
 // Each benchmark keeps its own time budget, so the ones of a group run one after another
 // rather than through bench.compare (whose run options are shared).
-test("audit append through one TenantObject", async ({ bench }) => {
+test("audit append through one AuditLogObject", async ({ bench }) => {
   await bench("1 event per call", async () => {
     await stub().append(events(1));
   }).run({ time: 3000 });
@@ -47,22 +47,22 @@ test("audit append through one TenantObject", async ({ bench }) => {
   }).run({ time: 4000 });
 });
 
-test("audit append through 4 TenantObjects at once (aggregate)", async ({ bench }) => {
+test("audit append through 4 AuditLogObjects at once (aggregate)", async ({ bench }) => {
   const tenants = Array.from(
     { length: 4 },
     (_, i) => `tnt_AGG${i}${crypto.randomUUID().replace(/-/g, "").slice(0, 18).toUpperCase()}`,
   );
   await bench("4 × batch of 1000 events, concurrently", async () => {
-    await Promise.all(tenants.map((t) => tenantObject(env, t).append(events(1000, t))));
+    await Promise.all(tenants.map((t) => auditLogObject(env, t).append(events(1000, t))));
   }).run({ time: 4000 });
 });
 
 test("audit verify", async ({ bench }) => {
   const verifyTenant = `tnt_VERIFY${crypto.randomUUID().replace(/-/g, "").slice(0, 20).toUpperCase()}`;
   const CHAIN = 20_000;
-  for (let i = 0; i < CHAIN; i += 1000) await tenantObject(env, verifyTenant).append(events(1000, verifyTenant));
+  for (let i = 0; i < CHAIN; i += 1000) await auditLogObject(env, verifyTenant).append(events(1000, verifyTenant));
   await bench("verify 10,000 events (one page)", async () => {
-    await tenantObject(env, verifyTenant).verify({ nextSeq: 1, prevHash: null, toSeq: 10_000, limit: 10_000 });
+    await auditLogObject(env, verifyTenant).verify({ nextSeq: 1, prevHash: null, toSeq: 10_000, limit: 10_000 });
   }).run({ time: 4000 });
 });
 
@@ -76,7 +76,7 @@ test("GET /api/v1/audit/logs over a 20,000-event chain", async ({ bench }) => {
   const key = (await (
     await call(`/api/v1/tenants/${tenant.id}/keys`, { name: "bench", scopes: ["audit:read"] })
   ).json()) as { key: string };
-  for (let i = 0; i < 20_000; i += 1000) await tenantObject(env, tenant.id).append(events(1000, tenant.id));
+  for (let i = 0; i < 20_000; i += 1000) await auditLogObject(env, tenant.id).append(events(1000, tenant.id));
   const token = key.key;
   const get = async (qs: string) => {
     const res = await exports.default.fetch(

@@ -3,7 +3,7 @@
 import api from "../workers/api/index";
 import consumer from "../workers/queue-consumer/index";
 
-export { DatasetObject, TenantObject } from "../workers/api/index";
+export { DatasetObject, AuditLogObject } from "../workers/api/index";
 
 export default {
   fetch: api.fetch,

@@ -26,7 +26,7 @@ describe("tenant API key authentication", () => {
     const res = await call("/api/v1/datasets", { token: forged });
     await expectProblem(res, 401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`));
+    const stub = env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenant.id}`));
     const head = await stub.chainHead();
     expect(head.seq).toBeGreaterThan(0);
   });

@@ -234,7 +234,7 @@ describe("datasets", () => {
 
   it("audits dataset changes in the tenant's chain", async () => {
     const { tenant, token } = await newTenant();
-    const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`));
+    const stub = env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenant.id}`));
     const before = (await stub.chainHead()).seq;
     const ds = await createDataset(token);
     await callJson(

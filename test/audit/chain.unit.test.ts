@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { TenantObject } from "../../durable-objects/tenant-object";
+import type { AuditLogObject } from "../../durable-objects/audit-log-object";
 import canonicalize from "canonicalize";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -185,22 +185,22 @@ describe("audit details guard", () => {
   it("appendAudit retries a retryable failure once with the same event ids, and answers 503 otherwise", async () => {
     const t = freshTenantId();
     const scope = { tenantId: t, actor: "key_x", requestId: null, clientIp: null };
-    // The TENANT binding with a connection that breaks on the first call (as the runtime
+    // The AUDIT_LOG binding with a connection that breaks on the first call (as the runtime
     // reports one: an Error with retryable = true); later calls reach the real object.
     const flaky = (failures: { retryable?: boolean; overloaded?: boolean }[]) => {
       const sent: string[][] = [];
       const ns = {
-        idFromName: (n: string) => env.TENANT.idFromName(n),
+        idFromName: (n: string) => env.AUDIT_LOG.idFromName(n),
         get: (id: DurableObjectId) => ({
           append: async (events: { event_id: string }[]) => {
             sent.push(events.map((e) => e.event_id));
             const f = failures.shift();
             if (f) throw Object.assign(new Error("Network connection lost."), f);
-            return env.TENANT.get(id).append(events as never);
+            return env.AUDIT_LOG.get(id).append(events as never);
           },
         }),
       };
-      return { env: { TENANT: ns as unknown as typeof env.TENANT }, sent };
+      return { env: { AUDIT_LOG: ns as unknown as typeof env.AUDIT_LOG }, sent };
     };
     const ok = flaky([{ retryable: true }]);
     const [stored] = await appendAudit(ok.env, scope, { action: "test.retried" });
@@ -244,11 +244,11 @@ describe("audit details guard", () => {
 });
 
 /**
- * Calls TenantObject.append inside the object. A rejecting stub call made straight from a
+ * Calls AuditLogObject.append inside the object. A rejecting stub call made straight from a
  * test leaks an unhandled rejection in vitest-plugin, formerly vitest-pool-workers (workers-sdk#14736).
  */
 function appendInside(tenantId: string, events: ReturnType<typeof input>[]) {
-  return runInDurableObject(stubOf(tenantId), (instance: TenantObject) => instance.append(events));
+  return runInDurableObject(stubOf(tenantId), (instance: AuditLogObject) => instance.append(events));
 }
 
 function hexBytes(hex: string): number[] {

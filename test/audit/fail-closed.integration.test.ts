@@ -4,7 +4,7 @@ import { call, callJson, createDataset, expectProblem, newTenant, OPERATOR } fro
 import { verify, withChainSql } from "./helpers";
 
 /**
- * Makes the tenant's TenantObject refuse every append, as a storage failure would: a
+ * Makes the tenant's AuditLogObject refuse every append, as a storage failure would: a
  * trigger in its own SQLite aborts the insert (no test-only code in the object).
  */
 const breakAudit = (tenantId: string) =>

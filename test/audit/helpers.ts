@@ -1,11 +1,11 @@
-/** Helpers for the audit tests: reading the chain through the API and reaching into a TenantObject's storage. */
+/** Helpers for the audit tests: reading the chain through the API and reaching into an AuditLogObject's storage. */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { tenantObject } from "../../src/shared/audit/append";
+import { auditLogObject } from "../../src/shared/audit/append";
 import type { AuditEvent } from "../../src/shared/audit/event";
 import { callJson } from "../helpers/api";
 
-export const stubOf = (tenantId: string) => tenantObject(env, tenantId);
+export const stubOf = (tenantId: string) => auditLogObject(env, tenantId);
 
 /** Runs SQL against a tenant's chain storage (the way an attacker with storage access would). */
 export function withChainSql<R>(
@@ -74,5 +74,5 @@ function baseInput(o: {
   };
 }
 
-/** A tenant id that no D1 row needs to exist for (direct TenantObject tests). */
+/** A tenant id that no D1 row needs to exist for (direct AuditLogObject tests). */
 export const freshTenantId = () => `tnt_${crypto.randomUUID().replace(/-/g, "").slice(0, 26).toUpperCase()}`;

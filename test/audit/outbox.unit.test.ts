@@ -1,12 +1,12 @@
 /**
  * The DatasetObject outbox mechanism, exercised on a real Durable Object's SQLite storage:
- * a TenantObject instance hosts the outbox (as a DatasetObject will) and forwards to a
- * second tenant's TenantObject.
+ * an AuditLogObject instance hosts the outbox (as a DatasetObject will) and forwards to a
+ * second tenant's AuditLogObject.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { tenantObject, toEventInput } from "../../src/shared/audit/append";
+import { auditLogObject, toEventInput } from "../../src/shared/audit/append";
 import {
   createOutboxTable,
   enqueueOutbox,
@@ -22,7 +22,7 @@ function host() {
   const name = `outbox-host:${crypto.randomUUID()}`;
   // A new stub per call: stubs do not survive abortAllDurableObjects.
   const run = <R>(fn: (sql: SqlStorage, storage: DurableObjectStorage, instance: object) => R) =>
-    runInDurableObject(env.TENANT.get(env.TENANT.idFromName(name)), (instance, state) =>
+    runInDurableObject(env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(name)), (instance, state) =>
       fn(state.storage.sql, state.storage, instance),
     );
   return { run };
@@ -56,8 +56,8 @@ const chainRows = (tenantId: string) =>
   );
 
 const chainOk = async (tenantId: string) => {
-  const head = await tenantObject(env, tenantId).chainHead();
-  const v = await tenantObject(env, tenantId).verify({ nextSeq: 1, prevHash: null, toSeq: head.seq, limit: 10_000 });
+  const head = await auditLogObject(env, tenantId).chainHead();
+  const v = await auditLogObject(env, tenantId).verify({ nextSeq: 1, prevHash: null, toSeq: head.seq, limit: 10_000 });
   return v.bad === undefined && v.checked === head.seq;
 };
 
@@ -117,7 +117,7 @@ describe("audit outbox", () => {
     expect(await chainOk(t)).toBe(true);
   });
 
-  it("a crash after the TenantObject stored the events but before the outbox rows were deleted duplicates nothing", async () => {
+  it("a crash after the AuditLogObject stored the events but before the outbox rows were deleted duplicates nothing", async () => {
     const t = freshTenantId();
     const h = host();
     const pending = await h.run((sql, storage) => {
@@ -129,8 +129,8 @@ describe("audit outbox", () => {
         .toArray()
         .map((r) => JSON.parse(r.event));
     });
-    // First half of a flush: the TenantObject stores the events...
-    await tenantObject(env, t).append(pending);
+    // First half of a flush: the AuditLogObject stores the events...
+    await auditLogObject(env, t).append(pending);
     // ...then both objects die before the outbox rows are deleted.
     await abortAllDurableObjects();
     expect(await h.run((sql) => outboxSize(sql))).toBe(2);
@@ -175,9 +175,9 @@ describe("audit outbox", () => {
     expect((await chainRows(t)).map((r) => r.event_id)).toEqual(ids);
   });
 
-  it("when the TenantObject refuses, the rows stay, an alarm is set, and the retry forwards them once", async () => {
+  it("when the AuditLogObject refuses, the rows stay, an alarm is set, and the retry forwards them once", async () => {
     const t = freshTenantId();
-    await tenantObject(env, t).append([toEventInput(scopeOf(t), { action: "test.first" })]);
+    await auditLogObject(env, t).append([toEventInput(scopeOf(t), { action: "test.first" })]);
     await withChainSql(t, (sql) =>
       sql.exec("CREATE TRIGGER refuse_appends BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'down'); END"),
     );

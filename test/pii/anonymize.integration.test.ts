@@ -6,7 +6,7 @@ import { call, callJson, expectProblem, newTenant } from "../helpers/api";
 const K6_BODY = { data: { name: "John Doe", ssn: "123-45-6789", email: "john@example.com" } };
 
 async function auditEvents(tenantId: string, action: string) {
-  const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+  const stub = env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenantId}`));
   return runInDurableObject(stub, (_instance, state) =>
     state.storage.sql
       .exec<{ action: string; details: string; outcome: string }>(

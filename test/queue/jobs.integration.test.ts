@@ -38,7 +38,7 @@ describe("jobs API", () => {
       progress: { items: 5 },
     });
     expect(final.finished_at).not.toBeNull();
-    const head = await env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`)).chainHead();
+    const head = await env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenant.id}`)).chainHead();
     expect(head.seq).toBeGreaterThanOrEqual(4); // tenant.create, key.create, job.create, job.finish
   });
 

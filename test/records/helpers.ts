@@ -68,9 +68,9 @@ export async function datasetCounters(datasetId: string) {
     .first<{ record_count: number; bytes: number }>();
 }
 
-/** Audit events of a tenant, read from its TenantObject's chain. */
+/** Audit events of a tenant, read from its AuditLogObject's chain. */
 export async function auditEvents(tenantId: string) {
-  const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+  const stub = env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenantId}`));
   return runInDurableObject(stub, (_i, state) =>
     state.storage.sql
       .exec<{ seq: number; action: string; resource: string; details: string; outcome: string; actor: string }>(

@@ -101,8 +101,9 @@ describe("plaintext never reaches storage", () => {
     const object = await runInDurableObject(datasetStub(tenant.id, ds.id), (_i, state) => dumpSql(state.storage.sql));
     expect(object).toContain(small.id); // the dump sees the rows
     expect(object).not.toContain(MARKER);
-    const chain = await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(`tenant:${tenant.id}`)), (_i, state) =>
-      dumpSql(state.storage.sql),
+    const chain = await runInDurableObject(
+      env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenant.id}`)),
+      (_i, state) => dumpSql(state.storage.sql),
     );
     expect(chain).toContain("record.batch_create");
     expect(chain).not.toContain(MARKER);

@@ -1,5 +1,5 @@
 /**
- * The Durable Object migration runner on a real object's SQLite storage (a TenantObject
+ * The Durable Object migration runner on a real object's SQLite storage (an AuditLogObject
  * hosts it; its own version table is cleared first so the lists below own the object).
  */
 import { runInDurableObject } from "cloudflare:test";
@@ -10,7 +10,7 @@ import { migrateObject, schemaVersion, type ObjectMigration } from "../../src/sh
 function host() {
   const name = `migrations-host:${crypto.randomUUID()}`;
   return <R>(fn: (storage: DurableObjectStorage) => R) =>
-    runInDurableObject(env.TENANT.get(env.TENANT.idFromName(name)), (_i, state) => fn(state.storage));
+    runInDurableObject(env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(name)), (_i, state) => fn(state.storage));
 }
 
 const fresh = (storage: DurableObjectStorage) => storage.sql.exec("DROP TABLE IF EXISTS schema_migrations");

@@ -39,7 +39,7 @@ describe("auditedRelease", () => {
   it("withholds the result with a 503 when the audit log is unavailable", async () => {
     // The platform failing (a Durable Object that cannot be reached) is injected at the binding.
     const down = {
-      TENANT: {
+      AUDIT_LOG: {
         idFromName: () => ({}),
         get: () => ({ append: () => Promise.reject(new Error("object unreachable")) }),
       },

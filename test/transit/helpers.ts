@@ -38,9 +38,9 @@ export interface StoredEvent {
   raw: string;
 }
 
-/** The tenant's audit events as the TenantObject stored them. */
+/** The tenant's audit events as the AuditLogObject stored them. */
 export async function auditEvents(tenantId: string): Promise<StoredEvent[]> {
-  const stub = env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+  const stub = env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenantId}`));
   return runInDurableObject(stub, (_instance, state) =>
     state.storage.sql
       .exec<{ action: string; outcome: string; resource: string; details: string }>(

@@ -2,7 +2,7 @@
 import app from "./app";
 
 export { DatasetObject } from "../../durable-objects/dataset-object";
-export { TenantObject } from "../../durable-objects/tenant-object";
+export { AuditLogObject } from "../../durable-objects/audit-log-object";
 
 export default {
   fetch: app.fetch,

@@ -1,10 +1,10 @@
-/** Appending to a tenant's audit chain from a Worker: one TenantObject per tenant. */
+/** Appending to a tenant's audit chain from a Worker: one AuditLogObject per tenant. */
 import { newId } from "../ids";
 import { ProblemError } from "../errors";
 import { normalizeEventInput, type AuditEvent, type AuditEventInput, type AuditOutcome } from "./event";
 
 export interface AuditEnv {
-  TENANT: DurableObjectNamespace<import("../../../durable-objects/tenant-object").TenantObject>;
+  AUDIT_LOG: DurableObjectNamespace<import("../../../durable-objects/audit-log-object").AuditLogObject>;
 }
 
 /** Who acts and where the request came from; the same for every event of one request. */
@@ -22,12 +22,12 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The stub of a tenant's TenantObject (its audit chain). */
-export function tenantObject(env: AuditEnv, tenantId: string) {
-  return env.TENANT.get(env.TENANT.idFromName(`tenant:${tenantId}`));
+/** The stub of a tenant's AuditLogObject (its audit chain). */
+export function auditLogObject(env: AuditEnv, tenantId: string) {
+  return env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenantId}`));
 }
 
-/** Builds the event a request raises; the TenantObject adds seq, chain time and hashes. */
+/** Builds the event a request raises; the AuditLogObject adds seq, chain time and hashes. */
 export function toEventInput(scope: AuditScope, entry: AuditEntry, eventId = newId("evt")): AuditEventInput {
   return {
     event_id: eventId,
@@ -47,7 +47,7 @@ export function toEventInput(scope: AuditScope, entry: AuditEntry, eventId = new
  * Appends events durably or throws a 503: a request whose audit event cannot be stored
  * must not go on to change anything. A failure the runtime marks retryable (a broken
  * connection to the object) is retried once with the same event ids, which the
- * TenantObject stores at most once. An invalid event (a producer bug, e.g. a field
+ * AuditLogObject stores at most once. An invalid event (a producer bug, e.g. a field
  * named `password` in details) throws InvalidAuditEvent before anything is sent.
  */
 export async function appendAudit(env: AuditEnv, scope: AuditScope, ...entries: AuditEntry[]): Promise<AuditEvent[]> {
@@ -64,12 +64,12 @@ export async function appendAudit(env: AuditEnv, scope: AuditScope, ...entries: 
 
 async function appendWithRetry(env: AuditEnv, tenantId: string, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
   try {
-    return await tenantObject(env, tenantId).append(inputs);
+    return await auditLogObject(env, tenantId).append(inputs);
   } catch (err) {
     const e = err as { retryable?: boolean; overloaded?: boolean };
     if (!e?.retryable || e.overloaded) throw err;
     // A fresh stub: a stub whose connection broke stays broken.
-    return await tenantObject(env, tenantId).append(inputs);
+    return await auditLogObject(env, tenantId).append(inputs);
   }
 }
 

@@ -1,9 +1,9 @@
 /**
  * Chain checkpoints: the head seq and hash of a tenant's chain copied into D1
- * (`audit_checkpoints`), outside the TenantObject, so that deleting the tail of the chain
+ * (`audit_checkpoints`), outside the AuditLogObject, so that deleting the tail of the chain
  * or rewriting its history is detectable even though the remaining chain is consistent.
  *
- * Cadence (TenantObject alarm): a checkpoint is due CHECKPOINT_EVERY_MS after the first
+ * Cadence (AuditLogObject alarm): a checkpoint is due CHECKPOINT_EVERY_MS after the first
  * event it does not cover, and at once when CHECKPOINT_EVERY_EVENTS events are pending.
  * Events newer than the last checkpoint (at most about that many events or seconds)
  * can be cut from the tail undetected; everything older cannot.

@@ -9,12 +9,12 @@ export { InvalidAuditEvent };
 export type AuditOutcome = "success" | "denied" | "error";
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["success", "denied", "error"];
 
-/** What a caller hands to the audit log; the TenantObject adds seq, the chain time and the hashes. */
+/** What a caller hands to the audit log; the AuditLogObject adds seq, the chain time and the hashes. */
 export interface AuditEventInput {
   /** Unique per event; appending the same id twice stores it once (outbox forwarding relies on this). */
   event_id: string;
   /**
-   * When the producer raised the event. The TenantObject stores its own, monotonic
+   * When the producer raised the event. The AuditLogObject stores its own, monotonic
    * append time as `time`; a producer time more than OCCURRED_AT_SLACK_MS earlier (an
    * event forwarded late from an outbox) is kept as `details.occurred_at`.
    */
@@ -114,7 +114,7 @@ export type EventScalars = Pick<
  * The hashed part of an event (everything but the hashes) in RFC 8785 form, from its
  * scalar fields and the canonical text of `resource` and `details`. The top level has
  * fixed keys, written here in their sorted order; strings and numbers are serialized as
- * RFC 8785 prescribes (ECMAScript JSON.stringify). The TenantObject stores resource and
+ * RFC 8785 prescribes (ECMAScript JSON.stringify). The AuditLogObject stores resource and
  * details in exactly this canonical text, so verification splices the stored text in
  * without parsing it (any change to those bytes changes the hash).
  */
@@ -151,7 +151,7 @@ export function hashCanonical(prevHash: string, canonical: string): string {
 
 /**
  * hash = SHA-256(32 raw bytes of prev_hash || UTF-8 of the canonical event), hex.
- * Synchronous (node:crypto, native in workerd with nodejs_compat) so the TenantObject
+ * Synchronous (node:crypto, native in workerd with nodejs_compat) so the AuditLogObject
  * can chain inside one storage transaction; about 8x faster than a JS SHA-256.
  * @example chainHash(GENESIS_HASH, { ...input, seq: 1 })
  */

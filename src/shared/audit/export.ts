@@ -1,9 +1,9 @@
-/** GET /audit/export: the chain as NDJSON, streamed page by page from the TenantObject. */
-import { tenantObject, type AuditEnv } from "./append";
+/** GET /audit/export: the chain as NDJSON, streamed page by page from the AuditLogObject. */
+import { auditLogObject, type AuditEnv } from "./append";
 import { latestCheckpoint } from "./checkpoint";
 import type { VerifyEnv } from "./verify";
 
-/** Events per TenantObject call while exporting. */
+/** Events per AuditLogObject call while exporting. */
 export const EXPORT_PAGE = 1000;
 
 const encoder = new TextEncoder();
@@ -18,7 +18,7 @@ export function exportStream(
   fromSeq: number,
   toSeq: number,
 ): ReadableStream<Uint8Array> {
-  const stub = tenantObject(env, tenantId);
+  const stub = auditLogObject(env, tenantId);
   let next = fromSeq;
   return new ReadableStream<Uint8Array>(
     {
@@ -48,7 +48,7 @@ export function exportStream(
  */
 export async function auditExport(env: VerifyEnv, tenantId: string, range: { fromSeq?: number; toSeq?: number }) {
   const checkpoint = await latestCheckpoint(env.DB, tenantId);
-  const head = await tenantObject(env, tenantId).chainHead();
+  const head = await auditLogObject(env, tenantId).chainHead();
   const fromSeq = range.fromSeq ?? 1;
   const toSeq = Math.min(range.toSeq ?? head.seq, head.seq);
   const headers: Record<string, string> = {

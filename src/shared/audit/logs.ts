@@ -1,10 +1,10 @@
-/** GET /audit/logs: filters to a TenantObject page query, and the opaque cursor that continues it. */
+/** GET /audit/logs: filters to an AuditLogObject page query, and the opaque cursor that continues it. */
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { badRequest } from "../errors";
 import { decodeCursor, encodeCursor } from "../pagination";
 import type { AuditLogsQuery } from "../schema/audit";
-import { tenantObject, type AuditEnv } from "./append";
+import { auditLogObject, type AuditEnv } from "./append";
 import type { AuditEvent } from "./event";
 import type { AuditFilter } from "./store";
 
@@ -44,7 +44,7 @@ export async function listAuditEvents(
       ]);
     afterSeq = c.s;
   }
-  const page = await tenantObject(env, tenantId).logs({ filter, order: query.order, limit: query.limit, afterSeq });
+  const page = await auditLogObject(env, tenantId).logs({ filter, order: query.order, limit: query.limit, afterSeq });
   const last = page.events[page.events.length - 1];
   return { items: page.events, next_cursor: page.more && last ? encodeCursor({ s: last.seq, f }) : null };
 }

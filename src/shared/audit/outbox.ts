@@ -1,19 +1,19 @@
 /**
  * The audit outbox of a Durable Object: events raised inside the object are written to
  * its own SQLite storage in the same transaction as the change they describe, then
- * forwarded to the TenantObject. Forwarding is idempotent (the TenantObject skips event
+ * forwarded to the AuditLogObject. Forwarding is idempotent (the AuditLogObject skips event
  * ids it already holds), so a restart between the two steps loses and duplicates nothing.
  *
  * Wiring in the owning object:
  * - in the change's transactionSync: `enqueueOutbox(sql, toEventInput(scope, entry))`;
  * - after the change: `await forwardOutbox(ctx.storage, env)` (forwards now, or leaves
- *   the rows and schedules an alarm when the TenantObject cannot be reached);
+ *   the rows and schedules an alarm when the AuditLogObject cannot be reached);
  * - in `alarm()`: `await forwardOutbox(ctx.storage, env)` (it reschedules itself while
  *   rows remain). An object with other alarm work runs both from its one alarm.
  */
 import { normalizeEventInput, type AuditEventInput } from "./event";
 import type { AuditEnv } from "./append";
-import { tenantObject } from "./append";
+import { auditLogObject } from "./append";
 
 const MAX_FORWARD_BATCH = 200;
 /** Delay before an alarm retries a failed forward. */
@@ -68,7 +68,7 @@ export function outboxBacklog(sql: SqlStorage): { pending: number; oldest_enqueu
 }
 
 /**
- * Forwards pending events in order and deletes them once the TenantObject has stored
+ * Forwards pending events in order and deletes them once the AuditLogObject has stored
  * them. Returns the number forwarded; throws if forwarding failed (the rows stay).
  */
 export async function flushOutbox(sql: SqlStorage, env: AuditEnv): Promise<number> {
@@ -84,7 +84,7 @@ export async function flushOutbox(sql: SqlStorage, env: AuditEnv): Promise<numbe
     // One object serves one tenant, but group anyway so a mixed outbox cannot misroute.
     const tenantId = rows[0].tenant_id;
     const batch = rows.filter((r) => r.tenant_id === tenantId);
-    await tenantObject(env, tenantId).append(batch.map((r) => JSON.parse(r.event) as AuditEventInput));
+    await auditLogObject(env, tenantId).append(batch.map((r) => JSON.parse(r.event) as AuditEventInput));
     const last = batch[batch.length - 1].pos;
     sql.exec("DELETE FROM audit_outbox WHERE tenant_id = ? AND pos <= ?", tenantId, last);
     forwarded += batch.length;
@@ -92,7 +92,7 @@ export async function flushOutbox(sql: SqlStorage, env: AuditEnv): Promise<numbe
 }
 
 /**
- * Forwards what is pending; when the TenantObject cannot take it, keeps the rows and
+ * Forwards what is pending; when the AuditLogObject cannot take it, keeps the rows and
  * makes sure an alarm retries within OUTBOX_RETRY_MS (an earlier alarm is left alone).
  * Returns the number forwarded, or null when a retry was scheduled. Never throws for a
  * forwarding failure: the change it follows is already committed with its event.

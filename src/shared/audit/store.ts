@@ -1,6 +1,6 @@
 /**
- * The audit chain in a TenantObject's SQLite storage: append, filtered pages,
- * verification and export pages (the schema is durable-objects/migrations/tenant-object.ts). Plain functions over DurableObjectStorage so the
+ * The audit chain in an AuditLogObject's SQLite storage: append, filtered pages,
+ * verification and export pages (the schema is durable-objects/migrations/audit-log-object.ts). Plain functions over DurableObjectStorage so the
  * object itself stays a thin RPC surface.
  */
 import {
@@ -22,7 +22,7 @@ export interface ChainHead {
   time: string | null;
 }
 
-/** An audit event as its row in the TenantObject's SQLite storage. */
+/** An audit event as its row in the AuditLogObject's SQLite storage. */
 export interface EventRow {
   seq: number;
   event_id: string;

@@ -1,10 +1,10 @@
-/** Verifying a tenant's chain from a Worker: page by page through the TenantObject, then against the D1 checkpoint. */
+/** Verifying a tenant's chain from a Worker: page by page through the AuditLogObject, then against the D1 checkpoint. */
 import type { AuditVerifyResult } from "../schema/audit";
-import { tenantObject, type AuditEnv } from "./append";
+import { auditLogObject, type AuditEnv } from "./append";
 import { checkpointFault, latestCheckpoint } from "./checkpoint";
 import type { VerifyProgress } from "./store";
 
-/** Events per TenantObject call: bounds each call's CPU time and lets appends interleave. */
+/** Events per AuditLogObject call: bounds each call's CPU time and lets appends interleave. */
 export const VERIFY_PAGE = 10_000;
 
 export interface VerifyEnv extends AuditEnv {
@@ -21,7 +21,7 @@ export async function verifyChain(
   tenantId: string,
   range: { fromSeq?: number; toSeq?: number } = {},
 ): Promise<AuditVerifyResult> {
-  const stub = tenantObject(env, tenantId);
+  const stub = auditLogObject(env, tenantId);
   // Checkpoint before head: a checkpoint is never above the head it was taken from,
   // so reading in this order cannot mistake a fresh checkpoint for a truncation.
   const checkpoint = await latestCheckpoint(env.DB, tenantId);

@@ -151,7 +151,7 @@ export const piiTokens = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.token] })],
 );
 
-/** Audit chain heads copied out of the TenantObject, so a truncated tail is detectable. */
+/** Audit chain heads copied out of the AuditLogObject, so a truncated tail is detectable. */
 export const auditCheckpoints = sqliteTable(
   "audit_checkpoints",
   {

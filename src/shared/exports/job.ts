@@ -30,7 +30,7 @@ export const CHUNK_RECORDS = 1000;
 /** A range has at least this many records. */
 export const MIN_RANGE_RECORDS = 5000;
 
-export type ExportJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+export type ExportJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 export type ExportRow = typeof schema.exportsTable.$inferSelect;
 
 export interface ExportOptions {

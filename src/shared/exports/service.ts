@@ -15,7 +15,7 @@ import type { ExportView, StartExport } from "../schema/exports";
 import { EXPORT_JOB_KIND, type ExportOptions, type ExportRow } from "./job";
 import { openPiece, type ExportPart } from "./pieces";
 
-export type ExportsEnv = JobsEnv & Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "DATASET" | "TENANT">;
+export type ExportsEnv = JobsEnv & Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "DATASET" | "AUDIT_LOG">;
 
 /** Longest life of a signed download URL. */
 export const MAX_URL_SECONDS = 15 * 60;

@@ -25,7 +25,7 @@ import type { SourceChunk, SourceItem } from "./source";
 
 export const IMPORT_JOB_KIND = "dataset.import";
 
-export type ImportJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+export type ImportJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 type ImportRow = typeof schema.imports.$inferSelect;
 
 async function context(env: ImportJobEnv, job: JobRow) {

@@ -17,7 +17,7 @@ import { IMPORT_JOB_KIND } from "./job";
 import { DEFAULT_PART_BYTES, MAX_IMPORT_BYTES, MAX_PARTS, MAX_SINGLE_REQUEST_PLAIN_BYTES } from "./limits";
 import { SEGMENT_BYTES, sealedLength, sealingStream, sealPart, type SealedObjectBinding } from "./sealed-object";
 
-export type ImportsEnv = JobsEnv & Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "DATASET" | "TENANT">;
+export type ImportsEnv = JobsEnv & Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "DATASET" | "AUDIT_LOG">;
 type ImportRow = typeof schema.imports.$inferSelect;
 
 export interface ImportOptions {

@@ -11,7 +11,7 @@ import { unwrap } from "./wire";
 import { startSearchRebuild } from "../search/rebuild";
 import { enabledSearch } from "../search/settings";
 
-export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS" | "JOBS">;
+export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "JOBS">;
 
 /**
  * Adds a new DEK version through the dataset's object, which seals new writes with it.

@@ -4,7 +4,7 @@ import type { CounterSync } from "./counters";
 import type { DekCache } from "./dek-cache";
 import type { DatasetSearch } from "../search/dataset-search";
 
-export type DatasetObjectEnv = Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "TENANT">;
+export type DatasetObjectEnv = Pick<Env, "DB" | "BLOBS" | "MASTER_KEYS" | "AUDIT_LOG">;
 
 export interface DatasetObjectContext {
   storage: DurableObjectStorage;

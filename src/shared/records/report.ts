@@ -36,7 +36,7 @@ export interface ValidationReport {
   next: number | null;
 }
 
-export type ReportEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS">;
+export type ReportEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS">;
 
 /** Starts a report job over the dataset's stored records; 409 when the dataset has no schema. */
 export async function startValidationReport(

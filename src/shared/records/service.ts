@@ -12,7 +12,7 @@ import { prepareRecords, type IngestDataset, type RecordInput } from "./ingest";
 import { datasetObject, refOf } from "./object";
 import { unwrap, type CreateResult, type OpenedRecord, type RecordMeta } from "./wire";
 
-export type RecordsEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS">;
+export type RecordsEnv = Pick<Env, "DB" | "DATASET" | "AUDIT_LOG" | "MASTER_KEYS">;
 
 /** A dataset as the record functions need it. */
 export type RecordsDataset = IngestDataset;

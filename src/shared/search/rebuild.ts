@@ -22,7 +22,7 @@ import { enabledSearch } from "./settings";
 
 export const SEARCH_REBUILD_JOB_KIND = "search.rebuild";
 
-export type RebuildEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS">;
+export type RebuildEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS">;
 
 export type RebuildReason = "settings" | "key_rotation" | "requested" | "import";
 

@@ -23,7 +23,7 @@ import { FANOUT_CONCURRENCY, MAX_FANOUT_DATASETS } from "./limits";
 import { parseQuery } from "./query";
 import { enabledSearch } from "./settings";
 
-export type SearchEnv = Pick<Env, "DB" | "DATASET" | "TENANT" | "MASTER_KEYS">;
+export type SearchEnv = Pick<Env, "DB" | "DATASET" | "AUDIT_LOG" | "MASTER_KEYS">;
 
 export interface SearchInput {
   q: string;

@@ -39,7 +39,7 @@ export const CHUNK_RECORDS = 500;
 /** A range has at least this many seqs. */
 export const MIN_RANGE_SEQS = 5000;
 
-export type AnonymizeJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+export type AnonymizeJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 type Staged = StageItem & { changed: boolean };
 
 export interface AnonymizeParams {

@@ -31,7 +31,7 @@ export const CHUNK_RECORDS = 1000;
 /** A range has at least this many seqs. */
 export const MIN_RANGE_SEQS = 5000;
 
-export type ScanJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+export type ScanJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 
 /** What POST /datasets/{id}/jobs stores as the job's params; the plan adds `from_seq` and `through_seq`. */
 export interface ScanParams {

@@ -18,7 +18,7 @@ export const REENCRYPT_KIND = "re-encrypt";
 export const CHUNK_RECORDS = 1000;
 export const MIN_RANGE_SEQS = 5000;
 
-export type ReencryptJobEnv = JobEnv & Pick<Env, "DATASET" | "TENANT" | "MASTER_KEYS" | "BLOBS">;
+export type ReencryptJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 
 export interface ReencryptParams {
   type: "re-encrypt";

@@ -1,5 +1,5 @@
 /**
- * The TenantObject's SQLite schema (the tenant's audit chain), as numbered append-only
+ * The AuditLogObject's SQLite schema (the tenant's audit chain), as numbered append-only
  * migrations (runner and rules: src/shared/db/object-migrations.ts). Never edit a
  * migration that has shipped: add one.
  */
@@ -11,7 +11,7 @@ import type { ObjectMigration } from "../../src/shared/db/object-migrations";
  * tenant's own (which every event carries). `time` is monotonic in seq (see appendEvents),
  * so a time range is resolved to a seq range by two index lookups.
  */
-export const TENANT_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
+export const AUDIT_LOG_OBJECT_MIGRATIONS: readonly ObjectMigration[] = [
   {
     version: 1,
     // Verbatim the schema objects got before versioning, so those objects are adopted as version 1.

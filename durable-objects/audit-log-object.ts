@@ -1,5 +1,5 @@
 /**
- * TenantObject: one per tenant. Sequences the tenant's audit events into a hash chain in
+ * AuditLogObject: one per tenant. Sequences the tenant's audit events into a hash chain in
  * its SQLite storage (every append is durable before the call returns), serves pages,
  * verification and export of the chain, and checkpoints the chain head into D1 from its
  * alarm. The chain logic lives in src/shared/audit/store.ts.
@@ -27,16 +27,16 @@ import {
   type VerifyProgress,
 } from "../src/shared/audit/store";
 import { migrateObject } from "../src/shared/db/object-migrations";
-import { TENANT_OBJECT_MIGRATIONS } from "./migrations/tenant-object";
+import { AUDIT_LOG_OBJECT_MIGRATIONS } from "./migrations/audit-log-object";
 
-export class TenantObject extends DurableObject<Env> {
+export class AuditLogObject extends DurableObject<Env> {
   /** Highest seq written to D1 as a checkpoint: only decides when the alarm is due. */
   private checkpointedSeq = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      migrateObject(ctx.storage, TENANT_OBJECT_MIGRATIONS);
+      migrateObject(ctx.storage, AUDIT_LOG_OBJECT_MIGRATIONS);
       this.checkpointedSeq = Number(getMeta(this.sql, "checkpoint_seq") ?? 0);
     });
   }
