@@ -6,7 +6,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createJob } from "../../src/shared/jobs/service";
-import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { openRecord } from "../../src/shared/records/cipher";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { masterKeys } from "../../src/shared/crypto/master-keys";
 import { forgetTenantKeks, kekAad, tenantKek } from "../../src/shared/crypto/tenant-kek";
 import { rewrapKey, unwrapKey } from "../../src/shared/crypto/wrapping";
-import { dekAad } from "../../src/shared/records/keys";
+import { dekAad } from "../../src/shared/crypto/dataset-keys";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
 import { auditEvents, postRecord, rawRow, recordsPath } from "./helpers";
 

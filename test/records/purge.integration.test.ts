@@ -4,7 +4,7 @@ import { open } from "../../src/shared/crypto/aes-gcm";
 import { masterKeys } from "../../src/shared/crypto/master-keys";
 import { tenantKek } from "../../src/shared/crypto/tenant-kek";
 import { recordAad } from "../../src/shared/records/cipher";
-import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
 import { auditEvents, datasetCounters, inObject, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
 

@@ -6,7 +6,7 @@ import { conflict, notFound, preconditionFailed, validationFailed } from "../err
 import { newId } from "../ids";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { checkJsonSchema } from "../json-schema/check-schema";
-import { newDatasetKey, type DatasetKeyRow } from "../records/keys";
+import { newDatasetKey, type DatasetKeyRow } from "../crypto/dataset-keys";
 import { ifMatchTags } from "../etag";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";

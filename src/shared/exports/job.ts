@@ -15,7 +15,7 @@ import { aad, seal } from "../crypto/aes-gcm";
 import { db, schema } from "../db/client";
 import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../jobs/run";
 import { canonicalJson, sha256Hex, utf8 } from "../records/canonical";
-import { datasetKeyRow, unwrapDatasetKey } from "../records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../crypto/dataset-keys";
 import { datasetObject } from "../records/object";
 import { unwrap } from "../records/wire";
 import { hex } from "../ids";

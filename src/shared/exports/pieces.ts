@@ -2,7 +2,7 @@
 import { open } from "../crypto/aes-gcm";
 import { DecryptionError } from "../crypto/aes-gcm";
 import type { schema } from "../db/client";
-import { datasetKeyRow, unwrapDatasetKey } from "../records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../crypto/dataset-keys";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { pieceAad, type ExportRow } from "./job";
 

@@ -10,7 +10,7 @@ import type { AuditScope } from "../audit/append";
 import { db, schema } from "../db/client";
 import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../jobs/run";
 import type { StageItem } from "../records/bulk-write";
-import { datasetKeyRow, unwrapDatasetKey } from "../records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../crypto/dataset-keys";
 import { datasetObject } from "../records/object";
 import { unwrap } from "../records/wire";
 import { startSearchRebuild } from "../search/rebuild";

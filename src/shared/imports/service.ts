@@ -11,7 +11,7 @@ import { badRequest, conflict, notFound, payloadTooLarge, ProblemError, validati
 import { newId } from "../ids";
 import { absoluteLine } from "../jobs/progress";
 import { createJob, type JobsEnv } from "../jobs/service";
-import { datasetKeyRow, unwrapDatasetKey } from "../records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../crypto/dataset-keys";
 import type { ImportView } from "../schema/imports";
 import { IMPORT_JOB_KIND } from "./job";
 import { DEFAULT_PART_BYTES, MAX_IMPORT_BYTES, MAX_PARTS, MAX_SINGLE_REQUEST_PLAIN_BYTES } from "./limits";

@@ -5,7 +5,7 @@
  */
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { cacheUntilRejected, getOrLoad } from "../promise-cache";
-import { datasetKeyRow, rotateDatasetKey, unwrapDatasetKey } from "./keys";
+import { datasetKeyRow, rotateDatasetKey, unwrapDatasetKey } from "../crypto/dataset-keys";
 import type { DatasetRef } from "./wire";
 
 export class DekCache {

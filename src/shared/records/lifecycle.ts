@@ -5,7 +5,7 @@ import { evictDataset } from "../datasets/cache";
 import { softDeleteDataset } from "../datasets/service";
 import { db, schema } from "../db/client";
 import { notFound } from "../errors";
-import { shredStatement } from "./keys";
+import { shredStatement } from "../crypto/dataset-keys";
 import { datasetObject, refOf } from "./object";
 import { unwrap } from "./wire";
 import { startSearchRebuild } from "../search/rebuild";

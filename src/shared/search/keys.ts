@@ -22,7 +22,7 @@ import { aad } from "../crypto/aes-gcm";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { tenantKek } from "../crypto/tenant-kek";
 import { unwrapKey } from "../crypto/wrapping";
-import { datasetKeyRow, dekAad } from "../records/keys";
+import { datasetKeyRow, dekAad } from "../crypto/dataset-keys";
 import type { DatasetRef } from "../records/wire";
 
 const encoder = new TextEncoder();

@@ -8,7 +8,7 @@
  * copy of a ciphertext sealed under them, wherever it is, can no longer be opened.
  */
 import type { AuditScope } from "../../audit/append";
-import { datasetKeyRow } from "../../records/keys";
+import { datasetKeyRow } from "../../crypto/dataset-keys";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";

@@ -6,7 +6,7 @@
 import { aad, open, seal } from "../../crypto/aes-gcm";
 import type { KeyEnv } from "../../crypto/tenant-kek";
 import { utf8 } from "../../records/canonical";
-import { datasetKeyRow, unwrapDatasetKey } from "../../records/keys";
+import { datasetKeyRow, unwrapDatasetKey } from "../../crypto/dataset-keys";
 import type { DatasetRef } from "../../records/wire";
 
 export type SealedEnv = KeyEnv & { BLOBS: R2Bucket };

@@ -4,9 +4,9 @@
  * ciphertext sealed under them becomes unreadable.
  */
 import { and, desc, eq, max } from "drizzle-orm";
-import { aad } from "../crypto/aes-gcm";
-import { tenantKek, type KeyEnv } from "../crypto/tenant-kek";
-import { createWrappedKey, unwrapKey } from "../crypto/wrapping";
+import { aad } from "./aes-gcm";
+import { tenantKek, type KeyEnv } from "./tenant-kek";
+import { createWrappedKey, unwrapKey } from "./wrapping";
 import { db, schema } from "../db/client";
 import { conflict, notFound } from "../errors";
 
