@@ -26,10 +26,11 @@ import {
   type ChainHead,
   type VerifyProgress,
 } from "../src/shared/audit/store";
+import type { AuditLogRpc } from "../src/shared/audit/rpc";
 import { migrateObject } from "../src/shared/db/object-migrations";
 import { AUDIT_LOG_OBJECT_MIGRATIONS } from "./migrations/audit-log-object";
 
-export class AuditLogObject extends DurableObject<Env> {
+export class AuditLogObject extends DurableObject<Env> implements AuditLogRpc {
   /** Highest seq written to D1 as a checkpoint: only decides when the alarm is due. */
   private checkpointedSeq = 0;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { deanonymize } from "../../src/shared/anonymize/deanonymize";
 import { OperatorKeys } from "../../src/shared/anonymize/keys";
 import { ProblemError } from "../../src/shared/errors";
-import { applyPiiPolicy, applyPiiPolicyDetailed } from "../../src/shared/pii/policy";
+import { applyPiiPolicy, applyPiiPolicyDetailed } from "../../src/shared/anonymize/policy";
 import type { PiiPolicy } from "../../src/shared/schema/pii";
 import { createTenant } from "../helpers/api";
 

@@ -2,9 +2,11 @@
 import { newId } from "../ids";
 import { ProblemError } from "../errors";
 import { normalizeEventInput, type AuditEvent, type AuditEventInput, type AuditOutcome } from "./event";
+import type { AuditLogRpc } from "./rpc";
 
+/** The binding the audit chain is reached through; `Env` (the AuditLogObject's namespace) satisfies it. */
 export interface AuditEnv {
-  AUDIT_LOG: DurableObjectNamespace<import("../../../durable-objects/audit-log-object").AuditLogObject>;
+  AUDIT_LOG: DurableObjectNamespace<AuditLogRpc & Rpc.DurableObjectBranded>;
 }
 
 /** Who acts and where the request came from; the same for every event of one request. */

@@ -10,7 +10,7 @@ import { newDatasetKey, type DatasetKeyRow } from "../crypto/dataset-keys";
 import { ifMatchTags } from "../etag";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
-import { validatePolicy } from "../pii/policy";
+import { validatePolicy } from "../anonymize/policy";
 import { datasetCacheTtlMs, evictDataset, getCachedDataset, putCachedDataset, type DatasetCacheEnv } from "./cache";
 import { checkSearchSettings } from "../search/settings";
 

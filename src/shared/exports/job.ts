@@ -9,7 +9,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { and, asc, eq } from "drizzle-orm";
-import { anonymizeForTenant } from "../pii/service";
+import { anonymizeForTenant } from "../anonymize/service";
 import type { AuditScope } from "../audit/append";
 import { aad, seal } from "../crypto/aes-gcm";
 import { db, schema } from "../db/client";

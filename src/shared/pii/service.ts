@@ -1,12 +1,8 @@
 /**
- * Detection and anonymization for a tenant request: checks the entity names against the
- * built-in types and the tenant's recognizers, loads those recognizers, runs detection
- * over text or JSON, and applies the operators.
+ * Detection for a tenant request: checks the entity names against the built-in types and
+ * the tenant's recognizers, loads those recognizers, and runs detection over text or JSON.
+ * Applying operators to the findings is src/shared/anonymize/service.ts.
  */
-import { anonymizeJson, anonymizeString, type ChangedItem } from "../anonymize/anonymize";
-import { OperatorKeys } from "../anonymize/keys";
-import { checkOperators, type OperatorMap } from "../anonymize/operators";
-import { TokenVault } from "../anonymize/vault";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { validationFailed, type FieldError } from "../errors";
 import { detectJson, detectText, prepareOptions } from "./detect";
@@ -64,32 +60,4 @@ export async function detectForTenant(
     languages: input.language,
   });
   return input.text !== undefined ? detectText(input.text, opts) : detectJson(input.data, opts);
-}
-
-export interface AnonymizeResult {
-  text?: string;
-  data?: unknown;
-  items: ChangedItem[];
-  /** Collects tokens to write; the caller flushes it (audited) before answering. */
-  vault: TokenVault;
-}
-
-/** Detects and anonymizes; tokens are collected in `vault`, not yet written. */
-export async function anonymizeForTenant(
-  env: KeyEnv,
-  tenantId: string,
-  input: DetectionInput & { operators?: OperatorMap },
-): Promise<AnonymizeResult> {
-  checkOperators(input.operators);
-  const operatorNames = Object.keys(input.operators ?? {}).map((k): [string, string] => [`$.operators.${k}`, k]);
-  const findings = await detectForTenant(env, tenantId, { ...input, return_text: false }, operatorNames);
-  const keys = new OperatorKeys(env, tenantId);
-  const vault = new TokenVault(keys);
-  const ctx = { keys, vault };
-  if (input.text !== undefined) {
-    const r = await anonymizeString(input.text, findings, input.operators, ctx);
-    return { text: r.text, items: r.items, vault };
-  }
-  const r = await anonymizeJson(input.data, findings, input.operators, ctx);
-  return { data: r.data, items: r.items, vault };
 }

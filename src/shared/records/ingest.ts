@@ -4,7 +4,7 @@
  *
  *   1. shape: `data` is a JSON object (the body reader already refused what   → 422
  *      I-JSON forbids: inexact numbers, lone surrogates, deep nesting)
- *   2. the dataset's PII policy (src/shared/pii/policy.ts): may anonymize or
+ *   2. the dataset's PII policy (src/shared/anonymize/policy.ts): may anonymize or
  *      encrypt fields, or refuse the write; everything after sees its output  → 422
  *   3. RFC 8785 canonical JSON, per-record and per-batch size limits          → 413
  *   4. JSON Schema validation against the dataset's schema                    → 422
@@ -14,7 +14,7 @@
  * with its record index and JSON path, and nothing of it is stored.
  */
 import { ProblemError, validationFailed, type FieldError } from "../errors";
-import { applyPiiPolicyToRecords } from "../pii/policy";
+import { applyPiiPolicyToRecords } from "../anonymize/policy";
 import type { PiiPolicy } from "../schema/pii";
 import { canonicalJson, sha256Hex, utf8 } from "./canonical";
 import { MAX_BATCH_BYTES, MAX_RECORD_BYTES } from "./limits";

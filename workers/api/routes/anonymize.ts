@@ -3,7 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { audited } from "../../../src/shared/audit/append";
 import { countCandidates, deanonymize } from "../../../src/shared/anonymize/deanonymize";
 import { OperatorKeys } from "../../../src/shared/anonymize/keys";
-import { anonymizeForTenant } from "../../../src/shared/pii/service";
+import { anonymizeForTenant } from "../../../src/shared/anonymize/service";
 import {
   AnonymizeRequestSchema,
   AnonymizeResponseSchema,

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audited } from "../../../src/shared/audit/append";
 import * as datasets from "../../../src/shared/datasets/service";
-import { validatePolicy } from "../../../src/shared/pii/policy";
+import { validatePolicy } from "../../../src/shared/anonymize/policy";
 import { preconditionRequired } from "../../../src/shared/errors";
 import { purgeDataset } from "../../../src/shared/records/lifecycle";
 import { applySearchSettings } from "../../../src/shared/search/rebuild";

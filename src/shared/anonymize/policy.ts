@@ -4,18 +4,18 @@
  * never the value), anonymize it with an operator, or encrypt the whole field it sits in.
  * Types without a rule are not scanned.
  */
-import { anonymizeString, type ChangedItem } from "../anonymize/anonymize";
-import { OperatorKeys } from "../anonymize/keys";
-import { checkOperators, type OperatorContext, type OperatorMap } from "../anonymize/operators";
-import { encryptField, TokenVault } from "../anonymize/vault";
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { ProblemError, validationFailed, type FieldError } from "../errors";
+import { detectJson, mapJsonLeaves, prepareOptions } from "../pii/detect";
+import { isBuiltinEntity } from "../pii/entities";
+import { loadRecognizers } from "../pii/recognizer-store";
+import { ScanBudget } from "../pii/tenant-scan";
+import type { CompiledRecognizer, Finding } from "../pii/types";
 import type { PiiPolicy } from "../schema/pii";
-import { detectJson, mapJsonLeaves, prepareOptions } from "./detect";
-import { isBuiltinEntity } from "./entities";
-import { loadRecognizers } from "./recognizer-store";
-import { ScanBudget } from "./tenant-scan";
-import type { CompiledRecognizer, Finding } from "./types";
+import { anonymizeString, type ChangedItem } from "./anonymize";
+import { OperatorKeys } from "./keys";
+import { checkOperators, type OperatorContext, type OperatorMap } from "./operators";
+import { encryptField, TokenVault } from "./vault";
 
 const activeRules = (policy: PiiPolicy) => Object.entries(policy.rules).filter(([, r]) => r.action !== "allow");
 
