@@ -6,6 +6,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import { db, schema } from "../db/client";
+import { getOrLoad } from "../promise-cache";
 import { aad } from "./aes-gcm";
 import { tenantKek, type KeyEnv } from "./tenant-kek";
 import { createWrappedKey, unwrapKey, unwrapRawKey, type WrappedAlgorithm } from "./wrapping";
@@ -45,15 +46,9 @@ async function ensureRow(env: KeyEnv, tenantId: string, purpose: SecretPurpose):
 
 const cache = new Map<string, Promise<unknown>>();
 
-function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
-  let hit = cache.get(key) as Promise<T> | undefined;
-  if (!hit) {
-    hit = make();
-    hit.catch(() => cache.delete(key));
-    cache.set(key, hit);
-  }
-  return hit;
-}
+/** One pending unwrap per key, forgotten if it fails (see promise-cache.ts). */
+const cached = <T>(key: string, make: () => Promise<T>): Promise<T> =>
+  getOrLoad(cache as Map<string, Promise<T>>, key, make);
 
 async function unwrapRow(env: KeyEnv, row: SecretRow) {
   const kek = await tenantKek(env, row.tenantId, row.kekVersion);

@@ -9,7 +9,7 @@ import type { DataKeyRequest, DecryptItem, EncryptItem, RewrapItem } from "../sc
 import { fromBase64, toBase64 } from "./base64";
 import { openPayload, sealPayload } from "./cipher";
 import { parseCiphertext, type PayloadFormat } from "./envelope";
-import type { TransitKeyHandle } from "./key-handle";
+import type { KeyPolicy } from "./key-policy";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -44,7 +44,7 @@ function payloadOf(item: EncryptItem, path: string): { format: PayloadFormat; by
 }
 
 /** Encrypts one item; `path` is where its fields sit in the request (`$` or `$.batch_input[i]`). */
-export async function encryptItem(key: TransitKeyHandle, item: EncryptItem, path = "$"): Promise<CiphertextResult> {
+export async function encryptItem(key: KeyPolicy, item: EncryptItem, path = "$"): Promise<CiphertextResult> {
   const context = decodeField(item.context, `${path}.context`);
   key.checkContext(context, `${path}.context`);
   const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
@@ -61,7 +61,7 @@ export async function encryptItem(key: TransitKeyHandle, item: EncryptItem, path
 }
 
 /** Opens one ciphertext to its format and bytes. */
-async function openItem(key: TransitKeyHandle, item: DecryptItem, path: string) {
+async function openItem(key: KeyPolicy, item: DecryptItem, path: string) {
   const context = decodeField(item.context, `${path}.context`);
   key.checkContext(context, `${path}.context`);
   const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
@@ -77,7 +77,7 @@ async function openItem(key: TransitKeyHandle, item: DecryptItem, path: string) 
 }
 
 /** Decrypts one item to base64 `plaintext`, or to `data` when JSON was encrypted. */
-export async function decryptItem(key: TransitKeyHandle, item: DecryptItem, path = "$"): Promise<PlaintextResult> {
+export async function decryptItem(key: KeyPolicy, item: DecryptItem, path = "$"): Promise<PlaintextResult> {
   const { format, bytes } = await openItem(key, item, path);
   if (format === "bytes") return { plaintext: toBase64(bytes) };
   // Authenticated bytes we sealed as JSON always parse; anything else would be a bug.
@@ -85,7 +85,7 @@ export async function decryptItem(key: TransitKeyHandle, item: DecryptItem, path
 }
 
 /** Re-encrypts under the newest (or a chosen) version without the plaintext leaving the vault. */
-export async function rewrapItem(key: TransitKeyHandle, item: RewrapItem, path = "$"): Promise<CiphertextResult> {
+export async function rewrapItem(key: KeyPolicy, item: RewrapItem, path = "$"): Promise<CiphertextResult> {
   const { format, bytes, context, associatedData } = await openItem(key, item, path);
   const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
   const ciphertext = await sealPayload(
@@ -103,10 +103,7 @@ export async function rewrapItem(key: TransitKeyHandle, item: RewrapItem, path =
  * A fresh random data key for client-side envelope encryption, encrypted under the
  * transit key; POST /decrypt of `ciphertext` gives the same bytes back.
  */
-export async function dataKey(
-  key: TransitKeyHandle,
-  req: DataKeyRequest,
-): Promise<CiphertextResult & { plaintext?: string }> {
+export async function dataKey(key: KeyPolicy, req: DataKeyRequest): Promise<CiphertextResult & { plaintext?: string }> {
   const context = decodeField(req.context, "$.context");
   key.checkContext(context, "$.context");
   const version = await key.encryptionVersion(req.key_version, "$.key_version");
