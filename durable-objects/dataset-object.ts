@@ -36,7 +36,7 @@ import {
   type RecordMeta,
   type VersionMatch,
 } from "../src/shared/records/wire";
-import { createRecords, removeRecord, updateRecord } from "../src/shared/records/writes";
+import { createRecords, deleteRecord, updateRecord } from "../src/shared/records/writes";
 import {
   DatasetSearch,
   type OpenedHit,
@@ -128,7 +128,7 @@ export class DatasetObject extends DurableObject<Env> {
   }
 
   /** Replaces a record's data if its version matches; the version goes up by one. */
-  async update(
+  async updateRecord(
     ref: DatasetRef,
     scope: AuditScope,
     recordId: string,
@@ -142,7 +142,7 @@ export class DatasetObject extends DurableObject<Env> {
   }
 
   /** Deletes a record (if its version matches, when a match is given). */
-  async remove(
+  async deleteRecord(
     ref: DatasetRef,
     scope: AuditScope,
     recordId: string,
@@ -150,7 +150,7 @@ export class DatasetObject extends DurableObject<Env> {
   ): Promise<Outcome<null>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
-      return removeRecord(this.records, ref, scope, recordId, match);
+      return deleteRecord(this.records, ref, scope, recordId, match);
     });
   }
 
@@ -246,7 +246,7 @@ export class DatasetObject extends DurableObject<Env> {
   // ---- RPC: keys and purge -----------------------------------------------------------
 
   /** Adds a DEK version; new writes use it, records sealed under older versions still open. */
-  async rotateKey(ref: DatasetRef): Promise<Outcome<{ key_version: number; created_at: string }>> {
+  async rotateDatasetKey(ref: DatasetRef): Promise<Outcome<{ key_version: number; created_at: string }>> {
     return outcomeOf(async () => {
       this.bind(ref, false);
       return this.records.keys.rotate(ref);

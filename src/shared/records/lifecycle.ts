@@ -18,7 +18,7 @@ export type LifecycleEnv = Pick<Env, "DB" | "DATASET" | "AUDIT_LOG" | "MASTER_KE
  * A searchable dataset's search key is derived from the DEK, so its index is rebuilt
  * under the new version (`search_rebuild_job_id`); searches use the old one meanwhile.
  */
-export async function rotateRecordKey(
+export async function rotateDatasetKey(
   env: LifecycleEnv,
   scope: AuditScope,
   dataset: { id: string; tenantId: string; search: string | null },
@@ -28,7 +28,7 @@ export async function rotateRecordKey(
     env,
     scope,
     { action: "dataset.rotate_key", resource: { dataset_id: dataset.id } },
-    async () => unwrap(await datasetObject(env, ref).rotateKey(ref)),
+    async () => unwrap(await datasetObject(env, ref).rotateDatasetKey(ref)),
   );
   const rebuild = enabledSearch(dataset) ? await startSearchRebuild(env, scope, dataset, "key_rotation") : null;
   return { dataset_id: dataset.id, ...rotated, ...(rebuild ? { search_rebuild_job_id: rebuild.job_id } : {}) };

@@ -117,7 +117,7 @@ export async function updateRecord(
   const match = parseIfMatch(ifMatch);
   const [prepared] = await prepareRecords(env, dataset, [input], { batch: false });
   const ref = refOf(dataset);
-  return unwrap(await datasetObject(env, ref).update(ref, scope, recordId, match, prepared));
+  return unwrap(await datasetObject(env, ref).updateRecord(ref, scope, recordId, match, prepared));
 }
 
 /** Deletes a record; If-Match is optional and checked when sent. */
@@ -129,5 +129,5 @@ export async function deleteRecord(
   ifMatch: string | undefined,
 ): Promise<void> {
   const ref = refOf(dataset);
-  unwrap(await datasetObject(env, ref).remove(ref, scope, recordId, ifMatch ? parseIfMatch(ifMatch) : null));
+  unwrap(await datasetObject(env, ref).deleteRecord(ref, scope, recordId, ifMatch ? parseIfMatch(ifMatch) : null));
 }

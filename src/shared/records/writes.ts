@@ -185,7 +185,7 @@ export async function updateRecord(
  * Deletes a record (if its version matches, when a match is given).
  * @throws ProblemError 404 when there is no such record; 412 when stale.
  */
-export async function removeRecord(
+export async function deleteRecord(
   ctx: DatasetObjectContext,
   ref: DatasetRef,
   scope: AuditScope,

@@ -1,7 +1,7 @@
 /** Dataset upkeep beside its records: DEK rotation and the on-demand validation report. */
 import { createRoute, z } from "@hono/zod-openapi";
 import * as datasets from "../../../src/shared/datasets/service";
-import { rotateRecordKey } from "../../../src/shared/records/lifecycle";
+import * as lifecycle from "../../../src/shared/records/lifecycle";
 import { getValidationReport, startValidationReport } from "../../../src/shared/records/report";
 import { idParam, PageQuerySchema } from "../../../src/shared/schema/common";
 import { ReportJobSchema, RotatedKeySchema, ValidationReportSchema } from "../../../src/shared/schema/records";
@@ -51,7 +51,7 @@ const getReport = createRoute({
 export const datasetMaintenanceRoutes = router()
   .openapi(rotateDatasetKey, async (c) => {
     const dataset = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
-    return c.json(await rotateRecordKey(c.env, auditScope(c), dataset), 200);
+    return c.json(await lifecycle.rotateDatasetKey(c.env, auditScope(c), dataset), 200);
   })
   .openapi(startReport, async (c) => {
     const dataset = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);

@@ -92,7 +92,7 @@ const getRecord = createRoute({
   responses: { 200: jsonResponse(RecordSchema, "The record", etagHeader), ...pick(401, 403, 404, 422, 503) },
 });
 
-const replaceRecord = createRoute({
+const updateRecord = createRoute({
   ...write,
   method: "put",
   path: "/{id}/records/{recordId}",
@@ -186,7 +186,7 @@ export const recordRoutes = router()
     c.header("ETag", recordEtag(record.version));
     return c.json(record, 200);
   })
-  .openapi(replaceRecord, async (c) => {
+  .openapi(updateRecord, async (c) => {
     const { id, recordId } = c.req.valid("param");
     const dataset = await datasetOf(c, id);
     const meta = await records
