@@ -1,0 +1,52 @@
+/**
+ * A dataset a job created for its output (an anonymize job's target) goes away with a
+ * cancelled job: the engine calls this once the job's staged work has been discarded, and the
+ * dataset is soft-deleted (its name becomes free), as DELETE /datasets/{id} would, and audited
+ * as `dataset.delete` by the system actor with the job and the reason. Only a dataset the job's
+ * params name as `created_dataset_id` is considered, and only while it holds no committed
+ * record, so a dataset someone wrote to in the meantime is kept (and the event says so).
+ */
+import { appendAudit, audited, type AuditEnv, type AuditScope } from "../audit/append";
+import { evictDataset } from "../datasets/cache";
+import { softDeleteDataset } from "../datasets/service";
+import { db, schema } from "../db/client";
+import { datasetObject, refOf } from "../records/object";
+import { unwrap } from "../records/wire";
+import { and, eq, isNull } from "drizzle-orm";
+import type { JobRow } from "./run";
+
+export type CreatedDatasetEnv = AuditEnv & Pick<Env, "DB" | "DATASET">;
+
+/**
+ * Soft-deletes the live dataset `job` created, if it is empty.
+ * @returns "deleted", "kept" (it holds records) or "none" (no such dataset, or already deleted).
+ */
+export async function dropCreatedDataset(env: CreatedDatasetEnv, job: JobRow): Promise<"deleted" | "kept" | "none"> {
+  const id = (JSON.parse(job.params) as { created_dataset_id?: unknown }).created_dataset_id;
+  if (typeof id !== "string") return "none";
+  const d = schema.datasets;
+  const row = await db(env.DB)
+    .select()
+    .from(d)
+    .where(and(eq(d.id, id), eq(d.tenantId, job.tenantId), isNull(d.deletedAt)))
+    .get();
+  if (!row) return "none";
+  const ref = refOf(row);
+  const scope: AuditScope = { tenantId: job.tenantId, actor: "system", requestId: null, clientIp: null };
+  const details = { reason: "job_cancelled", job_id: job.id };
+  const { count } = unwrap(await datasetObject(env, ref).seqBounds(ref));
+  if (count > 0) {
+    await appendAudit(env, scope, {
+      action: "dataset.delete",
+      outcome: "error",
+      resource: { dataset_id: id },
+      details: { ...details, kept: "holds records", records: count },
+    });
+    return "kept";
+  }
+  await audited(env, scope, { action: "dataset.delete", resource: { dataset_id: id }, details }, () =>
+    softDeleteDataset(env.DB, row),
+  );
+  evictDataset(job.tenantId, id);
+  return "deleted";
+}
