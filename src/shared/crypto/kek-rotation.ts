@@ -206,8 +206,8 @@ export interface KekVersionStatus {
   master_version: number;
   created_at: string;
   retired_at: string | null;
-  /** Wrapped keys under this KEK version, per kind. */
-  wrapped_keys: Record<WrappedKind, number>;
+  /** Wrapped keys under this KEK version: dataset DEK versions, tenant secrets, transit key versions. */
+  wrapped_keys: { deks: number; purpose_keys: number; transit: number };
 }
 
 /**
@@ -231,14 +231,15 @@ export async function tenantKeyStatus(env: KeyEnv, tenantId: string) {
     ),
   ]);
   const rows = keks.results as Omit<KekVersionStatus, "wrapped_keys">[];
+  const under = (i: number, version: number) =>
+    (counts[i].results as { kek_version: number; n: number }[]).find((c) => c.kek_version === version)?.n ?? 0;
   const versions: KekVersionStatus[] = rows.map((r) => ({
     ...r,
-    wrapped_keys: Object.fromEntries(
-      kinds.map((k, i) => [
-        k,
-        (counts[i].results as { kek_version: number; n: number }[]).find((c) => c.kek_version === r.version)?.n ?? 0,
-      ]),
-    ) as Record<WrappedKind, number>,
+    wrapped_keys: {
+      deks: under(kinds.indexOf("deks"), r.version),
+      purpose_keys: under(kinds.indexOf("secrets"), r.version),
+      transit: under(kinds.indexOf("transit"), r.version),
+    },
   }));
   const needed = [...new Set(rows.map((r) => r.master_version))].sort((a, b) => a - b);
   return {

@@ -25,7 +25,10 @@ export type StartTenantJob = z.infer<typeof StartTenantJobSchema>;
 
 const WrappedCountsSchema = z.object({
   deks: z.number().int().openapi({ description: "Dataset DEK versions wrapped by this KEK version" }),
-  secrets: z.number().int().openapi({ description: "Tenant secrets (pseudonym, FPE, token, salt, cursor keys)" }),
+  purpose_keys: z
+    .number()
+    .int()
+    .openapi({ description: "Tenant purpose keys (pseudonym, FPE, token, salt, export URL, search cursor)" }),
   transit: z.number().int().openapi({ description: "Transit key versions" }),
 });
 

@@ -32,7 +32,7 @@ const getJob = createRoute({
   path: "/{id}/jobs/{job_id}",
   summary: "Status and progress of an operator job of the tenant (operator)",
   description: "404 for a job of another tenant or one not started through POST /tenants/{id}/jobs.",
-  request: { params: z.object({ id: idParam("tnt"), job_id: idParam("job") }) },
+  request: { params: z.object({ id: idParam("tnt"), job_id: idParam("job", "job_id") }) },
   responses: { 200: jsonResponse(JobDetailSchema, "The job"), ...pick(401, 403, 404, 422) },
 });
 
