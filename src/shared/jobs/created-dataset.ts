@@ -5,8 +5,10 @@
  * as `dataset.delete` by the system actor with the job and the reason. Only a dataset the job's
  * params name as `created_dataset_id` is considered, and only while it holds no committed
  * record, so a dataset someone wrote to in the meantime is kept (and the event says so).
+ * The event's id is derived from the job, so copies of the finish message audit it once.
  */
-import { appendAudit, audited, type AuditEnv, type AuditScope } from "../audit/append";
+import { tenantObject, toEventInput, type AuditEnv, type AuditEntry, type AuditScope } from "../audit/append";
+import { normalizeEventInput } from "../audit/event";
 import { evictDataset } from "../datasets/cache";
 import { softDeleteDataset } from "../datasets/service";
 import { db, schema } from "../db/client";
@@ -35,18 +37,23 @@ export async function dropCreatedDataset(env: CreatedDatasetEnv, job: JobRow): P
   const scope: AuditScope = { tenantId: job.tenantId, actor: "system", requestId: null, clientIp: null };
   const details = { reason: "job_cancelled", job_id: job.id };
   const { count } = unwrap(await datasetObject(env, ref).seqBounds(ref));
+  const entry: AuditEntry = { action: "dataset.delete", resource: { dataset_id: id }, details };
   if (count > 0) {
-    await appendAudit(env, scope, {
-      action: "dataset.delete",
+    await auditOnce(env, scope, `evt_keep_${job.id}`, {
+      ...entry,
       outcome: "error",
-      resource: { dataset_id: id },
       details: { ...details, kept: "holds records", records: count },
     });
     return "kept";
   }
-  await audited(env, scope, { action: "dataset.delete", resource: { dataset_id: id }, details }, () =>
-    softDeleteDataset(env.DB, row),
-  );
+  // Audited before it acts, as every change is; a failed delete is retried with the message.
+  await auditOnce(env, scope, `evt_drop_${job.id}`, entry);
+  await softDeleteDataset(env.DB, row);
   evictDataset(job.tenantId, id);
   return "deleted";
+}
+
+/** Appends an event under a fixed id: the TenantObject stores an event id at most once. */
+async function auditOnce(env: AuditEnv, scope: AuditScope, eventId: string, entry: AuditEntry): Promise<void> {
+  await tenantObject(env, scope.tenantId).append([normalizeEventInput(toEventInput(scope, entry, eventId))]);
 }
