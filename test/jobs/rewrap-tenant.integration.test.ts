@@ -166,6 +166,7 @@ async function driveTwice(
   params: Record<string, unknown>,
   between: () => Promise<void>,
   together = false,
+  overrides: Partial<Env> = {},
 ) {
   const sent: JobMessage[] = [];
   const JOBS = {
@@ -176,7 +177,7 @@ async function driveTwice(
       for (const m of messages) sent.push(m.body);
     },
   };
-  const e = { ...env, JOBS } as unknown as Env;
+  const e = { ...env, ...overrides, JOBS } as unknown as Env;
   const job = await createJob(
     e,
     { tenantId, actor: "operator", requestId: null, clientIp: null },
@@ -398,6 +399,24 @@ describe("rewrap-tenant job", () => {
       await opensWithNewestMasterOnly(s.tenant.id, s.written);
     });
   }
+
+  it("fails, saying why, when the consumer's MASTER_KEYS lacks the version the API worker has", async () => {
+    const s = await seededTenant(1);
+    const before = await wrappedRows(s.tenant.id);
+    const onlyOldest = env.MASTER_KEYS!.split(",").filter((e) => e.startsWith("1:"))[0];
+    const job = await driveTwice(
+      s.tenant.id,
+      { type: "rewrap-tenant", rotate_kek: false, destroy_retired: true, requested_master_version: 2 },
+      async () => undefined,
+      false,
+      { MASTER_KEYS: onlyOldest },
+    );
+    const done = (await callJson(`/api/v1/tenants/${s.tenant.id}/jobs/${job.id}`, { token: OP }, 200)).body;
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/consumer's MASTER_KEYS has no version 2/);
+    expect(await wrappedRows(s.tenant.id)).toEqual(before);
+    forgetTenantKeks(s.tenant.id);
+  });
 
   it("leaves another tenant untouched, and only the operator can start or poll it", async () => {
     const s = await seededTenant(1);

@@ -21,9 +21,14 @@ export const TENANT_JOB_KINDS: readonly string[] = [REWRAP_TENANT_KIND];
  * @throws MasterKeyConfigError when MASTER_KEYS cannot be read (the job would fail at once).
  */
 export async function startTenantJob(env: TenantJobsEnv, scope: AuditScope, input: StartTenantJob): Promise<Job> {
-  await masterKeys(env.MASTER_KEYS);
+  const master = await masterKeys(env.MASTER_KEYS);
   const params = { type: input.type, rotate_kek: input.rotate_kek, destroy_retired: input.destroy_retired };
-  return createJob(env, scope, { kind: REWRAP_TENANT_KIND, params, details: params });
+  // The consumer reads its own copy of the secret: the job checks it knows the version this worker does.
+  return createJob(env, scope, {
+    kind: REWRAP_TENANT_KIND,
+    params: { ...params, requested_master_version: master.current },
+    details: params,
+  });
 }
 
 /**

@@ -47,6 +47,8 @@ export interface RewrapTenantParams {
   type: "rewrap-tenant";
   rotate_kek: boolean;
   destroy_retired: boolean;
+  /** The newest master version the API worker knew when the job was created (the consumer must know it too). */
+  requested_master_version?: number;
   /** Fixed by the first plan. */
   plan?: {
     master_version: number;
@@ -78,7 +80,7 @@ async function planOf(env: JobEnv, job: JobRow) {
   return plan;
 }
 
-/** Dataset ids splitting the tenant's datasets into `ranges` slices of about equal size. */
+/** Dataset ids ending each slice but the last of the tenant's datasets: one slice per MIN_DATASETS_PER_RANGE, at most MAX_RANGES_PER_JOB - 1. */
 async function datasetBoundaries(d1: D1Database, tenantId: string): Promise<string[]> {
   const count = await d1
     .prepare("SELECT count(DISTINCT dataset_id) AS n FROM dataset_keys WHERE tenant_id = ?")
@@ -249,6 +251,14 @@ registerKind<RewrapJobEnv>(REWRAP_TENANT_KIND, {
     const params = await savedParams(env, job);
     const target = plan.target_kek_version;
     const master = await masterKeys(env.MASTER_KEYS);
+    const requested = params.requested_master_version ?? 0;
+    if (plan.master_version < requested)
+      return {
+        status: "failed",
+        error:
+          `The queue consumer's MASTER_KEYS has no version ${requested} (its newest is ${plan.master_version}), so ` +
+          `the KEKs were not moved to it; set the secret on the consumer too and run the job again.`,
+      };
     const below = await keysBelow(env.DB, job.tenantId, target);
     const oldMaster = await env.DB.prepare(
       "SELECT count(*) AS n FROM tenant_keys WHERE tenant_id = ? AND master_version <> ?",
