@@ -1,12 +1,13 @@
 // The anonymize dataset job into a new dataset, end to end through the real queue: the target
 // is created with the job (same schema, an `allow` policy, its own key), gets one anonymized
 // record per source record in seq order, and the source is untouched; every message delivered
-// twice stages and commits nothing twice; a cancel leaves the target empty; a taken name is
+// twice stages and commits nothing twice; a cancel leaves the target empty, and deletes it if
+// the job created it and it holds no record; a taken name is
 // 409, a missing scope 403 and another tenant's dataset 404; tokens restore with /deanonymize.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createJob } from "../../src/shared/jobs/service";
+import { cancelJob, createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
@@ -38,7 +39,7 @@ async function driveTwice(
   tenantId: string,
   datasetId: string,
   params: Record<string, unknown>,
-  beforeCas?: (n: number) => Promise<void>,
+  beforeCas?: (n: number, e: Env) => Promise<void>,
   concurrent = false,
 ) {
   const sent: JobMessage[] = [];
@@ -55,7 +56,7 @@ async function driveTwice(
     get(target, prop) {
       if (prop === "batch" && beforeCas) {
         return async (stmts: D1PreparedStatement[]) => {
-          await beforeCas(++cas);
+          await beforeCas(++cas, e);
           return target.batch(stmts);
         };
       }
@@ -121,6 +122,8 @@ describe("anonymize job into a new dataset", () => {
     const targetId = started.body.params.target_dataset_id as string;
     expect(targetId).toMatch(/^ds_/);
     expect(targetId).not.toBe(ds.id);
+    // The job made it, so a cancel would delete it (created-dataset.ts).
+    expect(started.body.params.created_dataset_id).toBe(targetId);
     const job = await waitForJob(token, started.body.id);
     expect(job.status).toBe("succeeded");
     expect(job.params.target_dataset_id).toBe(targetId);
@@ -217,7 +220,29 @@ describe("anonymize job into a new dataset", () => {
       expect(events.body.items[0].details.count).toBe(1200);
     });
 
-  it("a cancel mid-way leaves the target empty and the source untouched", async () => {
+  /**
+   * Cancels the source's anonymize job under the third batch, after the first chunk has staged its records:
+   * through the API, or through the job service on the driven env, so the finish message the cancel sends is
+   * delivered (twice) by driveTwice like every other.
+   */
+  const cancelUnderThirdBatch = (token: string, sourceId: string, tenantId: string, via: "api" | "driven" = "api") => {
+    let cancelled = false;
+    return {
+      cancelled: () => cancelled,
+      async hook(n: number, e: Env) {
+        if (n === 3 && !cancelled) {
+          cancelled = true;
+          const id = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
+            .bind(sourceId)
+            .first<{ id: string }>())!.id;
+          if (via === "api") await callJson(`/api/v1/jobs/${id}/cancel`, { method: "POST", token }, 200);
+          else await cancelJob(e, { tenantId, actor: "test", requestId: null, clientIp: null }, id);
+        }
+      },
+    };
+  };
+
+  it("a cancel mid-way leaves a target the job did not create empty, and the source untouched", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     await postAll(
@@ -227,7 +252,7 @@ describe("anonymize job into a new dataset", () => {
     );
     const sourceBefore = await withVersions(token, ds.id);
     const target = await createDataset(token);
-    let cancelled = false;
+    const cancel = cancelUnderThirdBatch(token, ds.id, tenant.id);
     const job = await driveTwice(
       tenant.id,
       ds.id,
@@ -237,22 +262,93 @@ describe("anonymize job into a new dataset", () => {
         target_dataset_id: target.id,
         operators: { EMAIL: { type: "redact" } },
       },
-      async (n) => {
-        // After the first chunk has staged its records, the job is cancelled under the next one.
-        if (n === 3 && !cancelled) {
-          cancelled = true;
-          const id = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
-            .bind(ds.id)
-            .first<{ id: string }>())!.id;
-          await callJson(`/api/v1/jobs/${id}/cancel`, { method: "POST", token }, 200);
-        }
-      },
+      cancel.hook,
     );
-    expect(cancelled).toBe(true);
+    expect(cancel.cancelled()).toBe(true);
     const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
     expect(done.status).toBe("cancelled");
     expect(await allRecords(token, target.id)).toEqual([]);
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
+  });
+
+  it("a cancel deletes the empty target the job created (its name is free again), once, audited", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    await postAll(
+      token,
+      ds.id,
+      Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
+    );
+    const sourceBefore = await withVersions(token, ds.id);
+    // Made as the job's route makes it (createTarget), and named in the params as created by the job.
+    const target = await createDataset(token);
+    const cancel = cancelUnderThirdBatch(token, ds.id, tenant.id, "driven");
+    const job = await driveTwice(
+      tenant.id,
+      ds.id,
+      {
+        type: "anonymize",
+        target: { dataset_name: target.name },
+        target_dataset_id: target.id,
+        created_dataset_id: target.id,
+        operators: { EMAIL: { type: "redact" } },
+      },
+      cancel.hook,
+    );
+    expect(cancel.cancelled()).toBe(true);
+    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
+    await expectProblem(await call(`/api/v1/datasets/${target.id}`, { token }), 404);
+    const names = (await callJson(`/api/v1/datasets?limit=100`, { token }, 200)).body.items.map(
+      (d: { name: string }) => d.name,
+    );
+    expect(names).not.toContain(target.name);
+    await createDataset(token, { name: target.name });
+    expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
+    // Every message was delivered twice: the target is deleted and audited once.
+    const events = await callJson(`/api/v1/audit/logs?action=dataset.delete&dataset_id=${target.id}`, { token }, 200);
+    expect(
+      events.body.items.map((e: { actor: string; outcome: string; details: unknown }) => [
+        e.actor,
+        e.outcome,
+        e.details,
+      ]),
+    ).toEqual([["system", "success", { reason: "job_cancelled", job_id: job.id }]]);
+  });
+
+  it("a cancel keeps a target the job created if someone wrote records into it, and says so in the audit log", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    await postAll(
+      token,
+      ds.id,
+      Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
+    );
+    const target = await createDataset(token);
+    const [written] = await postAll(token, target.id, [{ mine: true }]).then(() => allRecords(token, target.id));
+    const cancel = cancelUnderThirdBatch(token, ds.id, tenant.id, "driven");
+    const job = await driveTwice(
+      tenant.id,
+      ds.id,
+      {
+        type: "anonymize",
+        target: { dataset_name: target.name },
+        target_dataset_id: target.id,
+        created_dataset_id: target.id,
+        operators: { EMAIL: { type: "redact" } },
+      },
+      cancel.hook,
+    );
+    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
+    expect(await allRecords(token, target.id)).toEqual([written]);
+    const events = await callJson(`/api/v1/audit/logs?action=dataset.delete&dataset_id=${target.id}`, { token }, 200);
+    // The finish message was delivered twice: one event.
+    expect(events.body.items).toHaveLength(1);
+    for (const e of events.body.items)
+      expect(e).toMatchObject({
+        actor: "system",
+        outcome: "error",
+        details: { reason: "job_cancelled", job_id: job.id, kept: "holds records", records: 1 },
+      });
   });
 
   it("answers a taken name with 409, a missing datasets:write with 403 and another tenant's dataset with 404", async () => {

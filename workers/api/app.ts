@@ -14,6 +14,7 @@ import { auditRoutes } from "./routes/audit";
 import { datasetRoutes } from "./routes/datasets";
 import { recordRoutes } from "./routes/records";
 import { searchRoutes } from "./routes/search";
+import { tenantJobRoutes } from "./routes/tenant-jobs";
 import { tenantKeyRoutes } from "./routes/tenant-keys";
 import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
@@ -78,6 +79,7 @@ const routes = app
   .route("/", healthRoutes)
   .route("/api/v1/tenants", tenantRoutes)
   .route("/api/v1/tenants", tenantKeyRoutes)
+  .route("/api/v1/tenants", tenantJobRoutes)
   .route("/api/v1/datasets", datasetRoutes)
   .route("/api/v1/datasets", recordRoutes)
   .route("/api/v1/datasets", datasetMaintenanceRoutes)

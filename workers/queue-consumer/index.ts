@@ -14,6 +14,7 @@ import "../../src/shared/records/report";
 import "../../src/shared/jobs/types/pii-scan";
 import "../../src/shared/jobs/types/anonymize";
 import "../../src/shared/jobs/types/re-encrypt";
+import "../../src/shared/jobs/types/rewrap-tenant";
 import "../../src/shared/search/rebuild";
 
 // A worker's main module may export only handlers and classes (workerd treats every

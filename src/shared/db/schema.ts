@@ -43,6 +43,8 @@ export const tenantKeys = sqliteTable(
     /** base64(iv || AES-GCM(master, raw KEK, aad = tenant id and version)). */
     wrapped: text("wrapped").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Set by a rewrap-tenant job once no wrapped key of the tenant is under this KEK version any more. */
+    retiredAt: text("retired_at"),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.version] })],
 );
@@ -270,6 +272,25 @@ export const jobErrors = sqliteTable(
     reason: text("reason").notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.rangeNo, t.line, t.n] })],
+);
+
+/**
+ * What a job's chunk did, keyed by (job, range, the cursor it started from), written in the
+ * same D1 transaction as the chunk's effect: a copy that runs the chunk again (redelivered,
+ * concurrent, or after a crash before the range moved) changes nothing and reads back the
+ * first copy's counts and continuation, so counters stay exact. `range_no` -1 is the finish.
+ */
+export const jobChunkResults = sqliteTable(
+  "job_chunk_results",
+  {
+    jobId: text("job_id").notNull(),
+    rangeNo: integer("range_no").notNull(),
+    /** The cursor the chunk started from ('' before the first). */
+    cursor: text("cursor").notNull(),
+    /** JSON: counters and the next cursor. */
+    result: text("result").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.rangeNo, t.cursor] })],
 );
 
 /**

@@ -76,7 +76,8 @@ export async function startDatasetJob(
       params: {
         type: input.type,
         target: input.target,
-        ...(target ? { target_dataset_id: target.id } : {}),
+        // created_dataset_id: the engine deletes it (if still empty) when the job is cancelled (created-dataset.ts).
+        ...(target ? { target_dataset_id: target.id, created_dataset_id: target.id } : {}),
         operators,
         ...(entities ? { entities } : {}),
         ...(input.min_score !== undefined ? { min_score: input.min_score } : {}),

@@ -18,6 +18,7 @@
  */
 import { appendAudit, type AuditEnv } from "../audit/append";
 import { ProblemError } from "../errors";
+import { dropCreatedDataset, type CreatedDatasetEnv } from "./created-dataset";
 import type { JobChunkMessage, JobMessage } from "../queue/messages";
 import type { schema } from "../db/client";
 
@@ -305,6 +306,8 @@ async function finishJob<E extends JobEnv>(env: E, job: JobRow): Promise<void> {
   const kind = kinds.get(job.kind) as JobKind<E> | undefined;
   if (job.status === "cancelled") {
     await kind?.discard?.(env, job);
+    // The consumer's env has the dataset objects; an output dataset the job made goes with it.
+    await dropCreatedDataset(env as unknown as CreatedDatasetEnv, job);
     return;
   }
   if (TERMINAL.has(job.status) || !kind) return;

@@ -65,6 +65,9 @@ const cancelJob = createRoute({
   method: "post",
   path: "/{id}/cancel",
   summary: "Cancel a queued or running job",
+  description:
+    "Stops within one chunk. What the job staged is discarded, and a dataset it created for its output (an anonymize " +
+    "job's target) is deleted while it holds no record. 409 once the job has finished.",
   request: { params: Params },
   responses: { 200: jsonResponse(JobSchema, "The cancelled job"), ...pick(401, 403, 404, 409, 422, 503) },
 });
