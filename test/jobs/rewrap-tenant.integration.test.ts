@@ -15,7 +15,7 @@ import { rewrapKey, unwrapKey, unwrapRawKey } from "../../src/shared/crypto/wrap
 import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import { openRecord } from "../../src/shared/records/cipher";
-import { rotateDatasetKey, unwrapDatasetKey } from "../../src/shared/records/keys";
+import { rotateDatasetKey, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { versionAad } from "../../src/shared/transit/material";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";

@@ -7,7 +7,7 @@
  * record, so a dataset someone wrote to in the meantime is kept (and the event says so).
  * The event's id is derived from the job, so copies of the finish message audit it once.
  */
-import { tenantObject, toEventInput, type AuditEnv, type AuditEntry, type AuditScope } from "../audit/append";
+import { auditLogObject, toEventInput, type AuditEnv, type AuditEntry, type AuditScope } from "../audit/append";
 import { normalizeEventInput } from "../audit/event";
 import { evictDataset } from "../datasets/cache";
 import { softDeleteDataset } from "../datasets/service";
@@ -53,7 +53,7 @@ export async function dropCreatedDataset(env: CreatedDatasetEnv, job: JobRow): P
   return "deleted";
 }
 
-/** Appends an event under a fixed id: the TenantObject stores an event id at most once. */
+/** Appends an event under a fixed id: the AuditLogObject stores an event id at most once. */
 async function auditOnce(env: AuditEnv, scope: AuditScope, eventId: string, entry: AuditEntry): Promise<void> {
-  await tenantObject(env, scope.tenantId).append([normalizeEventInput(toEventInput(scope, entry, eventId))]);
+  await auditLogObject(env, scope.tenantId).append([normalizeEventInput(toEventInput(scope, entry, eventId))]);
 }

@@ -1,7 +1,7 @@
 /** Operator key maintenance: re-wrapping a tenant's KEKs under the newest master key, and the state of its key hierarchy. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { audited } from "../../../src/shared/audit/append";
-import { tenantKeyStatus } from "../../../src/shared/crypto/kek-rotation";
+import { tenantKeyStatus } from "../../../src/shared/tenants/kek-rotation";
 import { rewrapTenantKeks } from "../../../src/shared/crypto/master-rotation";
 import { idParam } from "../../../src/shared/schema/common";
 import { RewrapResultSchema } from "../../../src/shared/schema/records";

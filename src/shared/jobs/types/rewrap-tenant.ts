@@ -31,7 +31,7 @@ import {
   rewrapRows,
   rewrapStatement,
   type WrappedKind,
-} from "../../crypto/kek-rotation";
+} from "../../tenants/kek-rotation";
 import { forgetTenantKeks } from "../../crypto/tenant-kek";
 import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
 

@@ -10,13 +10,13 @@
  * meantime is left as that run stored it. The statements are returned, not run, so a caller can
  * put them in one D1 transaction with what records their effect (`changes()` right after).
  */
-import { dekAad } from "../records/keys";
+import { dekAad } from "../crypto/dataset-keys";
 import { versionAad } from "../transit/material";
-import { masterKeys } from "./master-keys";
-import type { KekRewrap } from "./master-rotation";
-import { kekAad, tenantKek, type KeyEnv } from "./tenant-kek";
-import { secretAad } from "./tenant-secrets";
-import { createWrappedKey, rewrapKey } from "./wrapping";
+import { masterKeys } from "../crypto/master-keys";
+import type { KekRewrap } from "../crypto/master-rotation";
+import { kekAad, tenantKek, type KeyEnv } from "../crypto/tenant-kek";
+import { secretAad } from "../crypto/tenant-secrets";
+import { createWrappedKey, rewrapKey } from "../crypto/wrapping";
 
 /** What a tenant KEK wraps: dataset DEKs, tenant secrets, transit key versions. */
 export type WrappedKind = "deks" | "secrets" | "transit";
