@@ -54,6 +54,20 @@ export async function datasetPool(token, n, prefix, parallel = 5) {
 }
 
 /**
+ * Creates an aes256-gcm transit key for the run (not measured: tagged with its path); returns its name.
+ * @param {string} token
+ */
+export async function createTransitKey(token) {
+  const key = `load-${Date.now().toString(36)}`;
+  expectStatus(
+    await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }),
+    201,
+    "create transit key",
+  );
+  return key;
+}
+
+/**
  * `bytes` random bytes as base64, without k6/crypto (so the runner need not implement it).
  * @param {number} bytes
  */
