@@ -3,24 +3,11 @@
 // record per source record in seq order, and the source is untouched; every message delivered
 // twice stages and commits nothing twice; a cancel leaves the target empty; a taken name is
 // 409, a missing scope 403 and another tenant's dataset 404; tokens restore with /deanonymize.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createJob } from "../../src/shared/jobs/service";
-import type { JobMessage } from "../../src/shared/queue/messages";
-import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { allRecords, waitForJob } from "../imports/helpers";
-
-async function postAll(token: string, datasetId: string, records: unknown[]) {
-  for (let i = 0; i < records.length; i += 1000) {
-    await callJson(
-      `/api/v1/datasets/${datasetId}/records/batch`,
-      { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } },
-      201,
-    );
-  }
-}
+import { postAll, runJob } from "./helpers";
 
 async function withVersions(token: string, datasetId: string) {
   return (await allRecords(token, datasetId)).map((r) => ({
@@ -28,63 +15,6 @@ async function withVersions(token: string, datasetId: string) {
     data: r.data,
     version: (r as unknown as { version: number }).version,
   }));
-}
-
-/**
- * Runs a job through the real consumer with every message delivered twice, one copy after the other or both at
- * once (`concurrent`: both copies run the chunk before either moves the cursor); `beforeCas` may act before each batch.
- */
-async function driveTwice(
-  tenantId: string,
-  datasetId: string,
-  params: Record<string, unknown>,
-  beforeCas?: (n: number) => Promise<void>,
-  concurrent = false,
-) {
-  const sent: JobMessage[] = [];
-  const JOBS = {
-    async send(body: JobMessage) {
-      sent.push(body);
-    },
-    async sendBatch(messages: { body: JobMessage }[]) {
-      for (const m of messages) sent.push(m.body);
-    },
-  };
-  let cas = 0;
-  const DB = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "batch" && beforeCas) {
-        return async (stmts: D1PreparedStatement[]) => {
-          await beforeCas(++cas);
-          return target.batch(stmts);
-        };
-      }
-      const v = Reflect.get(target, prop);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  const e = { ...env, JOBS, DB } as unknown as Env;
-  const job = await createJob(
-    e,
-    { tenantId, actor: "test", requestId: null, clientIp: null },
-    { kind: "anonymize", datasetId, params },
-  );
-  let delivered = 0;
-  while (sent.length) {
-    const msg = sent.shift()!;
-    expect(++delivered).toBeLessThan(200);
-    const deliver = async () => {
-      const batch = createMessageBatch("llm-data-vault-jobs", [
-        { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
-      ]);
-      const ctx = createExecutionContext();
-      await consumer.queue(batch, e);
-      await getQueueResult(batch, ctx);
-    };
-    if (concurrent) await Promise.all([deliver(), deliver()]);
-    else for (let copy = 0; copy < 2; copy++) await deliver();
-  }
-  return job;
 }
 
 const recordSchema = {
@@ -188,17 +118,19 @@ describe("anonymize job into a new dataset", () => {
       );
       const sourceBefore = await withVersions(token, ds.id);
       const target = await createDataset(token);
-      const job = await driveTwice(
+      const job = await runJob(
         tenant.id,
-        ds.id,
         {
-          type: "anonymize",
-          target: { dataset_name: target.name },
-          target_dataset_id: target.id,
-          operators: { EMAIL: { type: "pseudonymize" } },
+          kind: "anonymize",
+          datasetId: ds.id,
+          params: {
+            type: "anonymize",
+            target: { dataset_name: target.name },
+            target_dataset_id: target.id,
+            operators: { EMAIL: { type: "pseudonymize" } },
+          },
         },
-        undefined,
-        concurrent,
+        concurrent ? "concurrent" : "twice",
       );
       const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
       expect(done.status).toBe("succeeded");
@@ -228,15 +160,19 @@ describe("anonymize job into a new dataset", () => {
     const sourceBefore = await withVersions(token, ds.id);
     const target = await createDataset(token);
     let cancelled = false;
-    const job = await driveTwice(
+    const job = await runJob(
       tenant.id,
-      ds.id,
       {
-        type: "anonymize",
-        target: { dataset_name: target.name },
-        target_dataset_id: target.id,
-        operators: { EMAIL: { type: "redact" } },
+        kind: "anonymize",
+        datasetId: ds.id,
+        params: {
+          type: "anonymize",
+          target: { dataset_name: target.name },
+          target_dataset_id: target.id,
+          operators: { EMAIL: { type: "redact" } },
+        },
       },
+      "twice",
       async (n) => {
         // After the first chunk has staged its records, the job is cancelled under the next one.
         if (n === 3 && !cancelled) {
