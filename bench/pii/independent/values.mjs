@@ -2,6 +2,7 @@
 // shapes, addresses in each country's format, dates in many notations, and checksummed
 // identifiers (Luhn cards, mod-97 IBANs, ABA routing numbers) computed here from the
 // public algorithms. Nothing here reads the detector's code or data.
+import { monthNames, weekdayNames } from "../../../scripts/lib/calendar.mjs";
 
 /** Mulberry32: a small seeded PRNG so the corpus is reproducible. */
 export function rng(seed) {
@@ -270,22 +271,9 @@ export function poBox(r, region, city) {
   }
 }
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+const MONTHS = monthNames();
 const MON = MONTHS.map((m) => m.slice(0, 3));
-const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const DAYS = weekdayNames();
 const DE_MONTHS = [
   "Januar",
   "Februar",
