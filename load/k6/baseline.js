@@ -5,23 +5,11 @@
  */
 import { seedLoadTest } from "./lib/seed-load.js";
 
-const seed = [
-  { duration: "2m", target: 50 },
-  { duration: "10m", target: 100 },
-  { duration: "2m", target: 0 },
-];
-const local = [
-  { duration: "3s", target: 5 },
-  { duration: "6s", target: 5 },
-  { duration: "1s", target: 0 },
-];
-const test = seedLoadTest(
-  "baseline",
-  { seed, local },
-  { http_req_duration: ["p(95)<100", "p(99)<200"], http_req_failed: ["rate<0.01"], errors: ["rate<0.01"] },
-);
+const test = seedLoadTest("baseline", ["2m:50", "10m:100", "2m:0"], ["3s:5", "6s:5", "1s:0"], {
+  http_req_duration: ["p(95)<100", "p(99)<200"],
+  http_req_failed: ["rate<0.01"],
+  errors: ["rate<0.01"],
+});
 
-export const options = test.options;
-export const setup = test.setup;
+export const { options, setup, handleSummary } = test;
 export default test.iteration;
-export const handleSummary = test.handleSummary;

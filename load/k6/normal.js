@@ -5,23 +5,10 @@
  */
 import { seedLoadTest } from "./lib/seed-load.js";
 
-const seed = [
-  { duration: "5m", target: 500 },
-  { duration: "30m", target: 1000 },
-  { duration: "5m", target: 0 },
-];
-const local = [
-  { duration: "3s", target: 10 },
-  { duration: "6s", target: 10 },
-  { duration: "1s", target: 0 },
-];
-const test = seedLoadTest(
-  "normal",
-  { seed, local },
-  { http_req_duration: ["p(95)<150", "p(99)<300"], http_req_failed: ["rate<0.01"] },
-);
+const test = seedLoadTest("normal", ["5m:500", "30m:1000", "5m:0"], ["3s:10", "6s:10", "1s:0"], {
+  http_req_duration: ["p(95)<150", "p(99)<300"],
+  http_req_failed: ["rate<0.01"],
+});
 
-export const options = test.options;
-export const setup = test.setup;
+export const { options, setup, handleSummary } = test;
 export default test.iteration;
-export const handleSummary = test.handleSummary;

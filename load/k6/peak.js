@@ -5,23 +5,10 @@
  */
 import { seedLoadTest } from "./lib/seed-load.js";
 
-const seed = [
-  { duration: "2m", target: 2000 },
-  { duration: "10m", target: 5000 },
-  { duration: "2m", target: 0 },
-];
-const local = [
-  { duration: "2s", target: 20 },
-  { duration: "6s", target: 20 },
-  { duration: "2s", target: 0 },
-];
-const test = seedLoadTest(
-  "peak",
-  { seed, local },
-  { http_req_duration: ["p(95)<300", "p(99)<500"], http_req_failed: ["rate<0.05"] },
-);
+const test = seedLoadTest("peak", ["2m:2000", "10m:5000", "2m:0"], ["2s:20", "6s:20", "2s:0"], {
+  http_req_duration: ["p(95)<300", "p(99)<500"],
+  http_req_failed: ["rate<0.05"],
+});
 
-export const options = test.options;
-export const setup = test.setup;
+export const { options, setup, handleSummary } = test;
 export default test.iteration;
-export const handleSummary = test.handleSummary;

@@ -5,23 +5,10 @@
  */
 import { seedLoadTest } from "./lib/seed-load.js";
 
-const seed = [
-  { duration: "5m", target: 500 },
-  { duration: "24h", target: 500 },
-  { duration: "5m", target: 0 },
-];
-const local = [
-  { duration: "2s", target: 5 },
-  { duration: "20s", target: 5 },
-  { duration: "2s", target: 0 },
-];
-const test = seedLoadTest(
-  "soak",
-  { seed, local },
-  { http_req_duration: ["p(95)<150", "p(99)<300"], http_req_failed: ["rate<0.01"] },
-);
+const test = seedLoadTest("soak", ["5m:500", "24h:500", "5m:0"], ["2s:5", "20s:5", "2s:0"], {
+  http_req_duration: ["p(95)<150", "p(99)<300"],
+  http_req_failed: ["rate<0.01"],
+});
 
-export const options = test.options;
-export const setup = test.setup;
+export const { options, setup, handleSummary } = test;
 export default test.iteration;
-export const handleSummary = test.handleSummary;

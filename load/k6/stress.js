@@ -5,21 +5,12 @@
  */
 import { seedLoadTest } from "./lib/seed-load.js";
 
-const seed = [
-  { duration: "5m", target: 5000 },
-  { duration: "5m", target: 10000 },
-  { duration: "5m", target: 15000 },
-  { duration: "5m", target: 20000 },
-];
-const local = [
-  { duration: "3s", target: 10 },
-  { duration: "3s", target: 20 },
-  { duration: "3s", target: 30 },
-  { duration: "3s", target: 40 },
-];
-const test = seedLoadTest("stress", { seed, local }, { http_req_duration: ["p(95)<1000"] });
+const test = seedLoadTest(
+  "stress",
+  ["5m:5000", "5m:10000", "5m:15000", "5m:20000"],
+  ["3s:10", "3s:20", "3s:30", "3s:40"],
+  { http_req_duration: ["p(95)<1000"] },
+);
 
-export const options = test.options;
-export const setup = test.setup;
+export const { options, setup, handleSummary } = test;
 export default test.iteration;
-export const handleSummary = test.handleSummary;

@@ -11,21 +11,31 @@ import { summaryFor } from "./summary.js";
 import { endpointThresholds, SUMMARY_TREND_STATS } from "./targets.js";
 import { baselineIteration } from "./workloads.js";
 
-/** @typedef {{ duration: string, target: number }} Stage */
+/**
+ * Stages in k6's `--stage` notation, `duration:target` ("5m:500"), as ramping-vus stages.
+ * @param {string[]} stages
+ */
+function parseStages(stages) {
+  return stages.map((s) => {
+    const [duration, target] = s.split(":");
+    return { duration, target: Number(target) };
+  });
+}
 
 /**
  * The exports of one seed load test. Call it in the init context (it makes the `errors` Rate).
  * @param {string} name the scenario's name, also the summary's (`<name>-summary.json`)
- * @param {{ seed: Stage[], local: Stage[] }} stages ramping-vus stages per PROFILE
+ * @param {string[]} seed the seed's stages (PROFILE=seed), in k6's `--stage` notation
+ * @param {string[]} local stages for PROFILE=local (seconds at a few VUs), the same notation
  * @param {Record<string, string[]>} thresholds the script's own thresholds (k6 syntax); the seed's
  *   per-endpoint thresholds of the three requests are added
  */
-export function seedLoadTest(name, stages, thresholds) {
+export function seedLoadTest(name, seed, local, thresholds) {
   const errors = new Rate("errors");
   return {
     /** @type {import("k6/options").Options} */
     options: {
-      scenarios: { [name]: choose({ seed: rampingVus(stages.seed), local: rampingVus(stages.local) }) },
+      scenarios: { [name]: choose({ seed: rampingVus(parseStages(seed)), local: rampingVus(parseStages(local)) }) },
       thresholds: {
         ...thresholds,
         ...endpointThresholds("POST /datasets", "GET /datasets/{id}", "POST /records"),
