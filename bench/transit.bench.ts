@@ -15,7 +15,7 @@
  */
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { test } from "vitest";
+import { test, type TestContext } from "vitest";
 import worker from "../workers/api/index";
 
 const BASE = "https://vault.test";
@@ -125,50 +125,44 @@ test("HTTP dispatch floor", async ({ bench }) => {
   });
 });
 
-test("transit JSON encrypt (base64 plaintext)", async ({ bench }) => {
-  for (const [label, n] of JSON_SIZES) {
+/**
+ * For each size, `<op> <size>` through the API handler and `echo <size>`: the same request to the echo handler, what
+ * moving the bytes alone costs. `request(n)` gives the function that builds a fresh request of size n (a body is read
+ * once).
+ */
+async function handlerAndEcho(
+  bench: TestContext["bench"],
+  sizes: [string, number][],
+  op: string,
+  request: (n: number) => () => Request,
+) {
+  for (const [label, n] of sizes) {
+    const make = request(n);
+    await bench(`${op} ${label}`, async () => drain(await handler.fetch(make()))).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(make()))).run(echoOptions(n));
+  }
+}
+
+test("transit JSON encrypt (base64 plaintext)", ({ bench }) =>
+  handlerAndEcho(bench, JSON_SIZES, "encrypt", (n) => {
     const { encryptJson } = inputs.get(n)!;
-    await bench(`encrypt ${label}`, async () =>
-      drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(
-      echoOptions(n),
-    );
-  }
-});
+    return () => jsonRequest("/api/v1/encrypt", encryptJson);
+  }));
 
-test("transit JSON decrypt (audited)", async ({ bench }) => {
-  for (const [label, n] of JSON_SIZES) {
+test("transit JSON decrypt (audited)", ({ bench }) =>
+  handlerAndEcho(bench, JSON_SIZES, "decrypt", (n) => {
     const { decryptJson } = inputs.get(n)!;
-    await bench(`decrypt ${label}`, async () =>
-      drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(
-      echoOptions(n),
-    );
-  }
-});
+    return () => jsonRequest("/api/v1/decrypt", decryptJson);
+  }));
 
-test("transit raw encrypt (octet-stream, 64 KiB segments)", async ({ bench }) => {
-  for (const [label, n] of SIZES) {
+test("transit raw encrypt (octet-stream, 64 KiB segments)", ({ bench }) =>
+  handlerAndEcho(bench, SIZES, "encrypt", (n) => {
     const { plain } = inputs.get(n)!;
-    await bench(`encrypt ${label}`, async () =>
-      drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(
-      echoOptions(n),
-    );
-  }
-});
+    return () => rawRequest("/api/v1/encrypt/bench", plain);
+  }));
 
-test("transit raw decrypt (octet-stream, audited)", async ({ bench }) => {
-  for (const [label, n] of SIZES) {
+test("transit raw decrypt (octet-stream, audited)", ({ bench }) =>
+  handlerAndEcho(bench, SIZES, "decrypt", (n) => {
     const { framed } = inputs.get(n)!;
-    await bench(`decrypt ${label}`, async () =>
-      drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(
-      echoOptions(n),
-    );
-  }
-});
+    return () => rawRequest("/api/v1/decrypt/bench", framed);
+  }));

@@ -68,22 +68,21 @@ function file() {
 
 const stream = (text: string) => new Blob([text]).stream() as ReadableStream<Uint8Array>;
 
+/** A new tenant and dataset, and an NDJSON import (on_error skip) of `body` whose queue messages `h` keeps. */
+async function startImport(body: ReadableStream<Uint8Array>) {
+  const { tenant, token } = await newTenant();
+  const ds = await createDataset(token);
+  const row = await getDatasetRow(env.DB, tenant.id, ds.id);
+  const h = harness();
+  const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
+  const imp = await importBody(h.env as never, scope, row, { format: "ndjson", on_error: "skip" }, body, false);
+  return { token, ds, h, imp };
+}
+
 describe("import under redelivery", () => {
   for (const mode of ["twice", "concurrent", "crash-before-cas", "crash-before-send", "crash-before-ack"] as Mode[]) {
     it(`imports each line once, in order, when every message is delivered ${mode}`, async () => {
-      const { tenant, token } = await newTenant();
-      const ds = await createDataset(token);
-      const row = await getDatasetRow(env.DB, tenant.id, ds.id);
-      const h = harness();
-      const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-      const imp = await importBody(
-        h.env as never,
-        scope,
-        row,
-        { format: "ndjson", on_error: "skip" },
-        stream(file()),
-        false,
-      );
+      const { token, ds, h, imp } = await startImport(stream(file()));
       expect(h.sent).toHaveLength(1);
       await drive(h, mode);
       const job = (await callJson(`/api/v1/jobs/${imp.job_id}`, { token }, 200)).body;
@@ -109,19 +108,7 @@ describe("import under redelivery", () => {
   }
 
   it("sends a chunk that cannot be read to the dead-letter queue; the job fails with what is left, and nothing is stored", async () => {
-    const { tenant, token } = await newTenant();
-    const ds = await createDataset(token);
-    const row = await getDatasetRow(env.DB, tenant.id, ds.id);
-    const h = harness();
-    const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-    const imp = await importBody(
-      h.env as never,
-      scope,
-      row,
-      { format: "ndjson", on_error: "skip" },
-      stream('{"a":1}\n{"a":2}\n'),
-      false,
-    );
+    const { token, ds, h, imp } = await startImport(stream('{"a":1}\n{"a":2}\n'));
     // Plan the ranges, then lose the file: every attempt of the chunk fails.
     await deliver(h.env, h.sent[0]);
     const objectKey = (await env.DB.prepare("SELECT object_key FROM imports WHERE id = ?")

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { allRecords, waitForJob } from "../imports/helpers";
-import { postAll, runJob } from "./helpers";
+import { expectAnonymizedPeople, postAll, runJob, userEmails } from "./helpers";
 
 async function versions(token: string, datasetId: string) {
   const out = new Map<string, number>();
@@ -47,17 +47,7 @@ describe("anonymize job (in place)", () => {
     const vs = await versions(token, ds.id);
     expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
     expect(after.map((r) => vs.get(r.id))).toEqual([2, 2, 2, 1]);
-    expect(after[3].data).toEqual(data[3]);
-    const text = JSON.stringify(after.map((r) => r.data));
-    for (const v of ["maria.garcia@example.com", "john@example.org", "555 0132", "555 0199"])
-      expect(text).not.toContain(v);
-    // The same input maps to the same output in every record.
-    const a = after[0].data as { who: { email: string }; phone: string; note: string };
-    const b = after[1].data as { who: { email: string }; phone: string };
-    expect(b.who.email).toBe(a.who.email);
-    expect(b.phone).toBe(a.phone);
-    expect((after[2].data as { phone: string }).phone).not.toBe(a.phone);
-    expect(a.note).toBe("call me");
+    expectAnonymizedPeople(after, data);
 
     const restored = await callJson("/api/v1/deanonymize", { token, body: { data: after[0].data } }, 200);
     expect((restored.body.data as { who: { email: string } }).who.email).toBe("maria.garcia@example.com");
@@ -104,11 +94,7 @@ describe("anonymize job (in place)", () => {
     it(`delivering every message ${mode === "twice" ? "twice" : "as two copies at once"} writes each record once, with one audit event per batch`, async () => {
       const { token, tenant } = await newTenant();
       const ds = await createDataset(token);
-      await postAll(
-        token,
-        ds.id,
-        Array.from({ length: 1200 }, (_, i) => ({ i, email: `user${i % 50}@example.com` })),
-      );
+      await postAll(token, ds.id, userEmails(1200));
       const job = await runJob(
         tenant.id,
         {

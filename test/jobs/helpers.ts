@@ -13,6 +13,10 @@ export async function postAll(token: string, datasetId: string, records: unknown
   return out;
 }
 
+/** `n` records `{ i, email }` whose e-mail addresses repeat every 50 (user0@example.com …), for anonymize jobs. */
+export const userEmails = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ i, email: `user${i % 50}@example.com` }));
+
 /**
  * How each queue message is delivered: `once`; `twice`, one copy after the other; `concurrent`, two copies at once
  * (both run the chunk before either moves the cursor) — what at-least-once delivery may do.
@@ -56,4 +60,22 @@ export async function runJob(
     else for (let copy = 0; copy < (delivery === "twice" ? 2 : 1); copy++) await deliver(e, msg);
   }
   return job;
+}
+
+/**
+ * Asserts what `EMAIL: tokenize, PHONE: pseudonymize` did to four records like the jobs tests' people (0 and 1 share
+ * an e-mail and a phone, 2 has others, 3 has neither): no original value is left, the same input gives the same
+ * output in every record, and the rest is kept. `records` are the anonymized ones in order, `original` their data.
+ */
+export function expectAnonymizedPeople(records: { data: unknown }[], original: unknown[]) {
+  expect(records[3].data).toEqual(original[3]);
+  const text = JSON.stringify(records.map((r) => r.data));
+  for (const v of ["maria.garcia@example.com", "john@example.org", "555 0132", "555 0199"])
+    expect(text).not.toContain(v);
+  const a = records[0].data as { who: { email: string }; phone: string; note: string };
+  const b = records[1].data as { who: { email: string }; phone: string };
+  expect(b.who.email).toBe(a.who.email);
+  expect(b.phone).toBe(a.phone);
+  expect((records[2].data as { phone: string }).phone).not.toBe(a.phone);
+  expect(a.note).toBe("call me");
 }
