@@ -3,17 +3,11 @@
 // identifiers (Luhn cards, mod-97 IBANs, ABA routing numbers) computed here from the
 // public algorithms. Nothing here reads the detector's code or data.
 import { monthNames, weekdayNames } from "../../../scripts/lib/calendar.mjs";
+import { mulberry32 } from "../../../scripts/lib/mulberry32.mjs";
 
-/** Mulberry32: a small seeded PRNG so the corpus is reproducible. */
+/** A seeded random source (Mulberry32) so the corpus is reproducible. */
 export function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = (xs) => xs[Math.floor(next() * xs.length)];
   const chance = (p) => next() < p;
