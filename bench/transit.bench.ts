@@ -68,26 +68,20 @@ const toB64 = (b: Uint8Array) => (b as unknown as { toBase64(): string }).toBase
 
 // Content-Length as an HTTP client sends it (a Request built from a buffer has none, and
 // without it the body guard must count the body while buffering it).
-const jsonRequest = (path: string, body: string) =>
+/** A POST of `body` to the API with the bench key; Content-Length set, as a client sending a known length would. */
+const post = (path: string, type: string, body: string | Uint8Array) =>
   new Request(BASE + path, {
     method: "POST",
     headers: {
       Authorization: `Bearer ${token}`,
-      "Content-Type": "application/json",
-      "Content-Length": String(body.length),
+      "Content-Type": type,
+      // JSON bodies here are ASCII, so their string length is their byte length.
+      "Content-Length": String(typeof body === "string" ? body.length : body.byteLength),
     },
     body,
   });
-const rawRequest = (path: string, body: Uint8Array) =>
-  new Request(BASE + path, {
-    method: "POST",
-    headers: {
-      Authorization: `Bearer ${token}`,
-      "Content-Type": "application/octet-stream",
-      "Content-Length": String(body.byteLength),
-    },
-    body,
-  });
+const jsonRequest = (path: string, body: string) => post(path, "application/json", body);
+const rawRequest = (path: string, body: Uint8Array) => post(path, "application/octet-stream", body);
 
 async function drain(res: Response): Promise<void> {
   if (res.status !== 200) throw new Error(`status ${res.status}: ${await res.text()}`);
