@@ -3,6 +3,7 @@
 // identifiers (Luhn cards, mod-97 IBANs, ABA routing numbers) computed here from the
 // public algorithms. Nothing here reads the detector's code or data.
 import { monthNames, weekdayNames } from "../../../scripts/lib/calendar.mjs";
+import { luhnDigit } from "../../../scripts/lib/luhn.mjs";
 import { mulberry32 } from "../../../scripts/lib/mulberry32.mjs";
 
 /** A seeded random source (Mulberry32) so the corpus is reproducible. */
@@ -357,20 +358,6 @@ export function dateText(r, region, day = calendarDay(r)) {
     kr: [() => `${y}. ${m}. ${d}.`],
   }[region];
   return (local && r.chance(0.3) ? r.pick(local) : r.pick(forms))();
-}
-
-/** Luhn check digit of a digit string (without the check digit). */
-export function luhnDigit(body) {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let x = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      x *= 2;
-      if (x > 9) x -= 9;
-    }
-    sum += x;
-  }
-  return String((10 - (sum % 10)) % 10);
 }
 
 export const luhnValid = (digits) => luhnDigit(digits.slice(0, -1)) === digits.slice(-1);
