@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { operatorToken, seedTenant } from "../load/lib/seed.mjs";
+import { apiClient, waitJob } from "./lib/api.mjs";
 import { assertLoopback, isHealthy, startStack } from "../load/lib/stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -72,14 +73,7 @@ function canonical(v) {
   return JSON.stringify(v);
 }
 
-async function api(token, path, init = {}) {
-  const res = await fetch(base + path, {
-    ...init,
-    headers: { Authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return res;
-}
+const api = apiClient(base);
 
 /**
  * POST of a large body through curl: from Node (fetch, and node:http with or without
@@ -118,14 +112,6 @@ function postFile(token, path, type, body) {
     return JSON.parse(out.slice(0, out.lastIndexOf("\n")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function waitJob(token, id) {
-  for (;;) {
-    const job = await (await api(token, `/api/v1/jobs/${id}`)).json();
-    if (["succeeded", "failed", "partially_failed", "cancelled"].includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -168,7 +154,7 @@ try {
   const t0 = performance.now();
   const imp = postFile(key, `/api/v1/datasets/${ds.id}/imports`, "application/x-ndjson", file);
   const tUploaded = performance.now();
-  const importJob = await waitJob(key, imp.job_id);
+  const importJob = await waitJob(api, key, imp.job_id);
   const tImported = performance.now();
   if (importJob.status !== "succeeded" || importJob.progress.imported !== N)
     throw new Error(`import: ${JSON.stringify(importJob).slice(0, 500)}`);
@@ -180,7 +166,7 @@ try {
       body: JSON.stringify({ format: "ndjson" }),
     })
   ).json();
-  const exportJob = await waitJob(key, exp.job_id);
+  const exportJob = await waitJob(api, key, exp.job_id);
   const tExported = performance.now();
   const body = Buffer.from(await (await api(key, `/api/v1/exports/${exp.id}/download`)).arrayBuffer());
   const tDownloaded = performance.now();

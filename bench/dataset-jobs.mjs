@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cpus, loadavg } from "node:os";
 import { operatorToken, seedTenant } from "../load/lib/seed.mjs";
+import { apiClient, waitJob } from "./lib/api.mjs";
 import { assertLoopback, isHealthy, startStack } from "../load/lib/stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,22 +38,7 @@ function record(i) {
   };
 }
 
-async function api(token, path, init = {}) {
-  const res = await fetch(base + path, {
-    ...init,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...(init.headers ?? {}) },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return res;
-}
-
-async function waitJob(token, id) {
-  for (;;) {
-    const job = await (await api(token, `/api/v1/jobs/${id}`)).json();
-    if (["succeeded", "failed", "partially_failed", "cancelled"].includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const api = apiClient(base, { "Content-Type": "application/json" });
 
 let started = null;
 if (!(await isHealthy(base))) {
@@ -78,7 +64,7 @@ try {
     const job = await (
       await api(key, `/api/v1/datasets/${ds.id}/jobs`, { method: "POST", body: JSON.stringify(body) })
     ).json();
-    const done = await waitJob(key, job.id);
+    const done = await waitJob(api, key, job.id);
     const sec = (performance.now() - t0) / 1000;
     if (done.status !== "succeeded") throw new Error(`${name}: ${JSON.stringify(done).slice(0, 400)}`);
     return { name, sec, ranges: done.ranges.length, progress: done.progress };

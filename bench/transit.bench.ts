@@ -15,7 +15,7 @@
  */
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { test } from "vitest";
+import { test, type TestContext } from "vitest";
 import worker from "../workers/api/index";
 
 const BASE = "https://vault.test";
@@ -68,33 +68,34 @@ const toB64 = (b: Uint8Array) => (b as unknown as { toBase64(): string }).toBase
 
 // Content-Length as an HTTP client sends it (a Request built from a buffer has none, and
 // without it the body guard must count the body while buffering it).
-const jsonRequest = (path: string, body: string) =>
+/** A POST of `body` to the API with the bench key; Content-Length set, as a client sending a known length would. */
+const post = (path: string, type: string, body: string | Uint8Array) =>
   new Request(BASE + path, {
     method: "POST",
     headers: {
       Authorization: `Bearer ${token}`,
-      "Content-Type": "application/json",
-      "Content-Length": String(body.length),
+      "Content-Type": type,
+      // JSON bodies here are ASCII, so their string length is their byte length.
+      "Content-Length": String(typeof body === "string" ? body.length : body.byteLength),
     },
     body,
   });
-const rawRequest = (path: string, body: Uint8Array) =>
-  new Request(BASE + path, {
-    method: "POST",
-    headers: {
-      Authorization: `Bearer ${token}`,
-      "Content-Type": "application/octet-stream",
-      "Content-Length": String(body.byteLength),
-    },
-    body,
-  });
+const jsonRequest = (path: string, body: string) => post(path, "application/json", body);
+const rawRequest = (path: string, body: Uint8Array) => post(path, "application/octet-stream", body);
 
 async function drain(res: Response): Promise<void> {
   if (res.status !== 200) throw new Error(`status ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
 }
 
-const inputs = new Map<number, { plain: Uint8Array; encryptJson: string; decryptJson: string; framed: Uint8Array }>();
+/** Per size: the plaintext, its JSON encrypt and decrypt bodies (sizes up to 1 MB) and its raw ciphertext. */
+interface Inputs {
+  plain: Uint8Array;
+  encryptJson: string;
+  decryptJson: string;
+  framed: Uint8Array;
+}
+const inputs = new Map<number, Inputs>();
 for (const [, n] of SIZES) {
   const plain = payload(n);
   const framed = new Uint8Array(await (await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))).arrayBuffer());
@@ -125,50 +126,31 @@ test("HTTP dispatch floor", async ({ bench }) => {
   });
 });
 
-test("transit JSON encrypt (base64 plaintext)", async ({ bench }) => {
-  for (const [label, n] of JSON_SIZES) {
-    const { encryptJson } = inputs.get(n)!;
-    await bench(`encrypt ${label}`, async () =>
-      drain(await handler.fetch(jsonRequest("/api/v1/encrypt", encryptJson))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/encrypt", encryptJson)))).run(
-      echoOptions(n),
-    );
+/**
+ * For each size, `<op> <size>` through the API handler and `echo <size>`: the same request to the echo handler, what
+ * moving the bytes alone costs. `request` builds a fresh request from the size's inputs (a body is read once).
+ */
+async function handlerAndEcho(
+  bench: TestContext["bench"],
+  sizes: [string, number][],
+  op: string,
+  request: (input: Inputs) => Request,
+) {
+  for (const [label, n] of sizes) {
+    const input = inputs.get(n)!;
+    await bench(`${op} ${label}`, async () => drain(await handler.fetch(request(input)))).run(options(n));
+    await bench(`echo ${label}`, async () => drain(await echo.fetch(request(input)))).run(echoOptions(n));
   }
-});
+}
 
-test("transit JSON decrypt (audited)", async ({ bench }) => {
-  for (const [label, n] of JSON_SIZES) {
-    const { decryptJson } = inputs.get(n)!;
-    await bench(`decrypt ${label}`, async () =>
-      drain(await handler.fetch(jsonRequest("/api/v1/decrypt", decryptJson))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(jsonRequest("/api/v1/decrypt", decryptJson)))).run(
-      echoOptions(n),
-    );
-  }
-});
+test("transit JSON encrypt (base64 plaintext)", ({ bench }) =>
+  handlerAndEcho(bench, JSON_SIZES, "encrypt", (i) => jsonRequest("/api/v1/encrypt", i.encryptJson)));
 
-test("transit raw encrypt (octet-stream, 64 KiB segments)", async ({ bench }) => {
-  for (const [label, n] of SIZES) {
-    const { plain } = inputs.get(n)!;
-    await bench(`encrypt ${label}`, async () =>
-      drain(await handler.fetch(rawRequest("/api/v1/encrypt/bench", plain))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/encrypt/bench", plain)))).run(
-      echoOptions(n),
-    );
-  }
-});
+test("transit JSON decrypt (audited)", ({ bench }) =>
+  handlerAndEcho(bench, JSON_SIZES, "decrypt", (i) => jsonRequest("/api/v1/decrypt", i.decryptJson)));
 
-test("transit raw decrypt (octet-stream, audited)", async ({ bench }) => {
-  for (const [label, n] of SIZES) {
-    const { framed } = inputs.get(n)!;
-    await bench(`decrypt ${label}`, async () =>
-      drain(await handler.fetch(rawRequest("/api/v1/decrypt/bench", framed))),
-    ).run(options(n));
-    await bench(`echo ${label}`, async () => drain(await echo.fetch(rawRequest("/api/v1/decrypt/bench", framed)))).run(
-      echoOptions(n),
-    );
-  }
-});
+test("transit raw encrypt (octet-stream, 64 KiB segments)", ({ bench }) =>
+  handlerAndEcho(bench, SIZES, "encrypt", (i) => rawRequest("/api/v1/encrypt/bench", i.plain)));
+
+test("transit raw decrypt (octet-stream, audited)", ({ bench }) =>
+  handlerAndEcho(bench, SIZES, "decrypt", (i) => rawRequest("/api/v1/decrypt/bench", i.framed)));

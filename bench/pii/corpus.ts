@@ -8,6 +8,9 @@
  */
 import { allLocales, Faker, en, base } from "@faker-js/faker";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { monthNames } from "../../scripts/lib/calendar.mjs";
+
+const MONTHS = monthNames();
 
 export interface Label {
   type: string;
@@ -176,29 +179,15 @@ export function buildCorpus(seed = 20240601, size = 600): CorpusItem[] {
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
     const day = d.getUTCDate();
-    const months = [
-      "January",
-      "February",
-      "March",
-      "April",
-      "May",
-      "June",
-      "July",
-      "August",
-      "September",
-      "October",
-      "November",
-      "December",
-    ];
     switch (style) {
       case 0:
         return d.toISOString().slice(0, 10);
       case 1:
         return `${String(m).padStart(2, "0")}/${String(day).padStart(2, "0")}/${y}`;
       case 2:
-        return `${months[m - 1]} ${day}, ${y}`;
+        return `${MONTHS[m - 1]} ${day}, ${y}`;
       case 3:
-        return `${day} ${months[m - 1]} ${y}`;
+        return `${day} ${MONTHS[m - 1]} ${y}`;
       default:
         return d.toISOString().slice(0, 19) + "Z";
     }

@@ -4,19 +4,14 @@ import { check } from "k6";
 import { expectStatus, request, tenantKey } from "./lib/api.js";
 import { endpointOptions } from "./lib/profiles.js";
 import { summaryFor } from "./lib/summary.js";
-import { randomBase64 } from "./lib/workloads.js";
+import { createTransitKey, randomBase64 } from "./lib/workloads.js";
 
 const NAME = "POST /decrypt";
 export const options = endpointOptions(NAME);
 
 export async function setup() {
   const token = await tenantKey();
-  const key = `load-${Date.now().toString(36)}`;
-  expectStatus(
-    await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }),
-    201,
-    "create transit key",
-  );
+  const key = await createTransitKey(token);
   const plaintext = randomBase64(100 * 1024);
   const enc = expectStatus(
     await request("POST", "/api/v1/encrypt", { token, body: { key, plaintext } }),

@@ -1,22 +1,17 @@
 // @ts-check
 /** POST /encrypt of a 100 KB payload with an aes256-gcm transit key made in setup. */
 import { check } from "k6";
-import { expectStatus, request, tenantKey } from "./lib/api.js";
+import { request, tenantKey } from "./lib/api.js";
 import { endpointOptions } from "./lib/profiles.js";
 import { summaryFor } from "./lib/summary.js";
-import { randomBase64 } from "./lib/workloads.js";
+import { createTransitKey, randomBase64 } from "./lib/workloads.js";
 
 const NAME = "POST /encrypt";
 export const options = endpointOptions(NAME);
 
 export async function setup() {
   const token = await tenantKey();
-  const key = `load-${Date.now().toString(36)}`;
-  expectStatus(
-    await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }),
-    201,
-    "create transit key",
-  );
+  const key = await createTransitKey(token);
   return { token, body: JSON.stringify({ key, plaintext: randomBase64(100 * 1024) }) };
 }
 

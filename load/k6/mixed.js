@@ -7,11 +7,11 @@
  */
 import { check, group, sleep } from "k6";
 import { Counter } from "k6/metrics";
-import { expectStatus, request, tenantKey, uniqueName } from "./lib/api.js";
+import { request, tenantKey, uniqueName } from "./lib/api.js";
 import { choose } from "./lib/profiles.js";
 import { summaryFor } from "./lib/summary.js";
 import { endpointThresholds, SUMMARY_TREND_STATS } from "./lib/targets.js";
-import { ANONYMIZE_BODY, createDataset, datasetBody, RECORD } from "./lib/workloads.js";
+import { ANONYMIZE_BODY, datasetBody, datasetWithRecords } from "./lib/workloads.js";
 
 const writes = new Counter("records_written");
 
@@ -51,13 +51,7 @@ export const options = {
 /** One dataset with 100 records for the readers. */
 export async function setup() {
   const token = await tenantKey();
-  const { id } = await createDataset(token, `mixed-${Date.now().toString(36)}`);
-  const records = Array.from({ length: 100 }, (_, i) => ({ data: { ...RECORD, name: `John Doe ${i}` } }));
-  expectStatus(
-    await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }),
-    201,
-    "add records",
-  );
+  const id = await datasetWithRecords(token, "mixed", 100);
   return { token, id };
 }
 

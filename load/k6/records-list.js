@@ -1,10 +1,10 @@
 // @ts-check
 /** GET /datasets/{id}/records?limit=1000: the seed's "batch" read, on a dataset of 1000 records. */
 import { check } from "k6";
-import { expectStatus, request, tenantKey } from "./lib/api.js";
+import { request, tenantKey } from "./lib/api.js";
 import { endpointOptions } from "./lib/profiles.js";
 import { summaryFor } from "./lib/summary.js";
-import { createDataset, RECORD } from "./lib/workloads.js";
+import { datasetWithRecords } from "./lib/workloads.js";
 
 const NAME = "GET /records (batch)";
 const RECORDS = 1000;
@@ -12,13 +12,7 @@ export const options = endpointOptions(NAME);
 
 export async function setup() {
   const token = await tenantKey();
-  const { id } = await createDataset(token, `batch-${Date.now().toString(36)}`);
-  const records = Array.from({ length: RECORDS }, (_, i) => ({ data: { ...RECORD, name: `John Doe ${i}` } }));
-  expectStatus(
-    await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }),
-    201,
-    "add records",
-  );
+  const id = await datasetWithRecords(token, "batch", RECORDS);
   return { token, id };
 }
 

@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { auditLogObject } from "../../src/shared/audit/append";
 import type { AuditEvent } from "../../src/shared/audit/event";
+import type { AuditVerifyResult } from "../../src/shared/schema/audit";
 import { callJson } from "../helpers/api";
 
 export const stubOf = (tenantId: string) => auditLogObject(env, tenantId);
@@ -36,15 +37,7 @@ export async function allEvents(token: string, query: Record<string, string | nu
 export async function verify(token: string, query: Record<string, string | number> = {}) {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
   const { body } = await callJson(`/api/v1/audit/verify${qs ? `?${qs}` : ""}`, { token }, 200);
-  return body as {
-    ok: boolean;
-    checked: number;
-    head_seq: number;
-    head_hash: string;
-    first_bad_seq?: number;
-    reason?: string;
-    checkpoint: { seq: number; hash: string } | null;
-  };
+  return body as AuditVerifyResult;
 }
 
 /** A minimal valid event input for direct appends. */

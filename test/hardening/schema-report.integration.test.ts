@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
-
-async function waitForReport(token: string, datasetId: string) {
-  for (let i = 0; i < 200; i++) {
-    const { status, body } = await callJson(`/api/v1/datasets/${datasetId}/validation-report`, { token });
-    if (status === 200 && body.status === "complete") return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the validation report did not complete");
-}
+import { waitForReport } from "../records/helpers";
 
 describe("schema patterns over stored records", () => {
   it("a record too large for the pattern budget is a 413 on write, and reported (not fatal) by the validation report", async () => {

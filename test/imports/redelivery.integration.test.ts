@@ -3,33 +3,19 @@
 // the send before the ack): the dataset gets each valid line once, in file order, the
 // report each invalid line once, and one import audit event. Then a poison chunk that
 // ends in the dead-letter queue.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDatasetRow } from "../../src/shared/datasets/service";
 import { importBody } from "../../src/shared/imports/service";
-import type { JobMessage } from "../../src/shared/queue/messages";
-import consumer from "../../workers/queue-consumer/index";
 import { callJson, createDataset, newTenant } from "../helpers/api";
+import { deliver, keepingProducer } from "../helpers/queue";
 import { allRecords, errorReport, waitForJob } from "./helpers";
 
 type Mode = "twice" | "concurrent" | "crash-before-cas" | "crash-before-send" | "crash-before-ack";
 
 function harness() {
-  const sent: JobMessage[] = [];
-  const state = { failSends: 0, crashCas: 0 };
-  const JOBS = {
-    async send(body: JobMessage) {
-      if (state.failSends > 0) {
-        state.failSends--;
-        throw new Error("crash before the send");
-      }
-      sent.push(body);
-    },
-    async sendBatch(messages: { body: JobMessage }[]) {
-      for (const m of messages) await JOBS.send(m.body);
-    },
-  };
+  const { JOBS, sent, failNextSends } = keepingProducer();
+  const state = { crashCas: 0 };
   const DB = new Proxy(env.DB, {
     get(target, prop) {
       if (prop === "prepare") {
@@ -49,16 +35,7 @@ function harness() {
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
-  return { env: { ...env, JOBS, DB } as unknown as Env, sent, state };
-}
-
-async function deliver(e: Env, body: JobMessage) {
-  const batch = createMessageBatch("llm-data-vault-jobs", [
-    { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body },
-  ]);
-  const ctx = createExecutionContext();
-  await consumer.queue(batch, e);
-  return getQueueResult(batch, ctx);
+  return { env: { ...env, JOBS, DB } as unknown as Env, sent, state, failNextSends };
 }
 
 async function drive(h: ReturnType<typeof harness>, mode: Mode) {
@@ -71,10 +48,10 @@ async function drive(h: ReturnType<typeof harness>, mode: Mode) {
     if (mode === "concurrent") await Promise.all([deliver(h.env, msg), deliver(h.env, msg)]);
     else {
       if (mode === "crash-before-cas") h.state.crashCas = 1;
-      if (mode === "crash-before-send") h.state.failSends = 1;
+      if (mode === "crash-before-send") h.failNextSends(1);
       await deliver(h.env, msg);
       h.state.crashCas = 0;
-      h.state.failSends = 0;
+      h.failNextSends(0);
       await deliver(h.env, msg);
     }
     pending.push(...h.sent);
@@ -91,22 +68,21 @@ function file() {
 
 const stream = (text: string) => new Blob([text]).stream() as ReadableStream<Uint8Array>;
 
+/** A new tenant and dataset, and an NDJSON import (on_error skip) of `body` whose queue messages `h` keeps. */
+async function startImport(body: ReadableStream<Uint8Array>) {
+  const { tenant, token } = await newTenant();
+  const ds = await createDataset(token);
+  const row = await getDatasetRow(env.DB, tenant.id, ds.id);
+  const h = harness();
+  const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
+  const imp = await importBody(h.env as never, scope, row, { format: "ndjson", on_error: "skip" }, body, false);
+  return { token, ds, h, imp };
+}
+
 describe("import under redelivery", () => {
   for (const mode of ["twice", "concurrent", "crash-before-cas", "crash-before-send", "crash-before-ack"] as Mode[]) {
     it(`imports each line once, in order, when every message is delivered ${mode}`, async () => {
-      const { tenant, token } = await newTenant();
-      const ds = await createDataset(token);
-      const row = await getDatasetRow(env.DB, tenant.id, ds.id);
-      const h = harness();
-      const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-      const imp = await importBody(
-        h.env as never,
-        scope,
-        row,
-        { format: "ndjson", on_error: "skip" },
-        stream(file()),
-        false,
-      );
+      const { token, ds, h, imp } = await startImport(stream(file()));
       expect(h.sent).toHaveLength(1);
       await drive(h, mode);
       const job = (await callJson(`/api/v1/jobs/${imp.job_id}`, { token }, 200)).body;
@@ -132,19 +108,7 @@ describe("import under redelivery", () => {
   }
 
   it("sends a chunk that cannot be read to the dead-letter queue; the job fails with what is left, and nothing is stored", async () => {
-    const { tenant, token } = await newTenant();
-    const ds = await createDataset(token);
-    const row = await getDatasetRow(env.DB, tenant.id, ds.id);
-    const h = harness();
-    const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-    const imp = await importBody(
-      h.env as never,
-      scope,
-      row,
-      { format: "ndjson", on_error: "skip" },
-      stream('{"a":1}\n{"a":2}\n'),
-      false,
-    );
+    const { token, ds, h, imp } = await startImport(stream('{"a":1}\n{"a":2}\n'));
     // Plan the ranges, then lose the file: every attempt of the chunk fails.
     await deliver(h.env, h.sent[0]);
     const objectKey = (await env.DB.prepare("SELECT object_key FROM imports WHERE id = ?")

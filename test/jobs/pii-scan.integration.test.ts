@@ -2,15 +2,12 @@
 // POST /pii/detect finds on the same records, never holds a value, is sealed at rest, is
 // compared with the previous scan, can cover only records written since; every message
 // delivered twice or two copies at once changes nothing; other tenants get 404.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createJob } from "../../src/shared/jobs/service";
 import { reportKey } from "../../src/shared/jobs/types/pii-scan";
-import type { JobMessage } from "../../src/shared/queue/messages";
-import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { waitForJob } from "../imports/helpers";
+import { postAll, runJob } from "./helpers";
 
 const people = [
   {
@@ -26,19 +23,6 @@ const people = [
     note: "card 4111 1111 1111 1111",
   },
 ];
-
-async function postAll(token: string, datasetId: string, records: unknown[]) {
-  const out: { id: string; seq: number }[] = [];
-  for (let i = 0; i < records.length; i += 1000) {
-    const res = await callJson(
-      `/api/v1/datasets/${datasetId}/records/batch`,
-      { token, body: { records: records.slice(i, i + 1000).map((data) => ({ data })) } },
-      201,
-    );
-    out.push(...res.body.items);
-  }
-  return out;
-}
 
 async function scan(token: string, datasetId: string, body: Record<string, unknown> = {}) {
   const started = await callJson(
@@ -205,40 +189,11 @@ describe("pii-scan job", () => {
     expect(baseline.entities.EMAIL.findings).toBe(2000);
 
     for (const mode of ["twice", "concurrent"] as const) {
-      const sent: JobMessage[] = [];
-      const JOBS = {
-        async send(body: JobMessage) {
-          sent.push(body);
-        },
-        async sendBatch(messages: { body: JobMessage }[]) {
-          for (const m of messages) sent.push(m.body);
-        },
-      };
-      const e = { ...env, JOBS } as unknown as Env;
-      const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
-      const job = await createJob(e, scope, {
-        kind: "pii-scan",
-        datasetId: ds.id,
-        params: { type: "pii-scan", samples: 5 },
-      });
-      let delivered = 0;
-      while (sent.length) {
-        const msg = sent.shift()!;
-        expect(++delivered).toBeLessThan(200);
-        const deliver = async () => {
-          const batch = createMessageBatch("llm-data-vault-jobs", [
-            { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
-          ]);
-          const ctx = createExecutionContext();
-          await consumer.queue(batch, e);
-          return getQueueResult(batch, ctx);
-        };
-        if (mode === "concurrent") await Promise.all([deliver(), deliver()]);
-        else {
-          await deliver();
-          await deliver();
-        }
-      }
+      const job = await runJob(
+        tenant.id,
+        { kind: "pii-scan", datasetId: ds.id, params: { type: "pii-scan", samples: 5 } },
+        mode,
+      );
       const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
       expect(done.status).toBe("succeeded");
       expect(done.ranges.length).toBe(2);

@@ -2,17 +2,14 @@
 // the newest DEK with its content byte for byte; older versions are retired and, with
 // destroy_retired, their wrapped keys deleted, so a ciphertext copied before cannot be
 // opened with what is left; redelivery writes each batch once; scopes and tenants hold.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createJob } from "../../src/shared/jobs/service";
 import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { openRecord } from "../../src/shared/records/cipher";
-import type { JobMessage } from "../../src/shared/queue/messages";
-import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { inObject, postBatch, rawRow } from "../records/helpers";
+import { runJob } from "./helpers";
 
 describe("re-encrypt job", () => {
   it("moves every record and blob to the newest DEK, retires and destroys the older ones", async () => {
@@ -109,32 +106,11 @@ describe("re-encrypt job", () => {
         Array.from({ length: 500 }, (_, j) => ({ i, j })),
       );
     await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
-    const sent: JobMessage[] = [];
-    const JOBS = {
-      async send(body: JobMessage) {
-        sent.push(body);
-      },
-      async sendBatch(messages: { body: JobMessage }[]) {
-        for (const m of messages) sent.push(m.body);
-      },
-    };
-    const e = { ...env, JOBS } as unknown as Env;
-    const job = await createJob(
-      e,
-      { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null },
+    const job = await runJob(
+      tenant.id,
       { kind: "re-encrypt", datasetId: ds.id, params: { type: "re-encrypt", destroy_retired: false } },
+      "twice",
     );
-    while (sent.length) {
-      const msg = sent.shift()!;
-      for (let k = 0; k < 2; k++) {
-        const batch = createMessageBatch("llm-data-vault-jobs", [
-          { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: msg },
-        ]);
-        const ctx = createExecutionContext();
-        await consumer.queue(batch, e);
-        await getQueueResult(batch, ctx);
-      }
-    }
     const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({ items: 1500, reencrypted: 1500, already_current: 0 });

@@ -3,13 +3,12 @@
  * retried, with the failure on its range, instead of holding the batch (and, locally, the
  * whole queue) forever.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { registerKind } from "../../src/shared/jobs/run";
 import type { JobMessage } from "../../src/shared/queue/messages";
-import consumer from "../../workers/queue-consumer/index";
 import { newTenant } from "../helpers/api";
+import { deliver, keepingProducer } from "../helpers/queue";
 
 /** Ranges whose chunk never settles on its first run. */
 const hangs = new Set<string>();
@@ -24,16 +23,6 @@ registerKind("test.hang", {
     return { next: null, progress: { items: 1 } };
   },
 });
-
-async function deliver(e: Env, ...bodies: JobMessage[]) {
-  const batch = createMessageBatch(
-    "llm-data-vault-jobs",
-    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await consumer.queue(batch, e);
-  return { result: await getQueueResult(batch, ctx), ids: batch.messages.map((m) => m.id) };
-}
 
 describe("a queue message that never settles", () => {
   it("is retried after its deadline, with the failure on its range, while the rest of the batch is acked", async () => {
@@ -53,11 +42,7 @@ describe("a queue message that never settles", () => {
         ).bind(jobId, i, at),
       ),
     );
-    const sent: JobMessage[] = [];
-    const JOBS = {
-      send: async (b: JobMessage) => void sent.push(b),
-      sendBatch: async (m: { body: JobMessage }[]) => void sent.push(...m.map((x) => x.body)),
-    };
+    const { JOBS } = keepingProducer();
     const e = { ...env, JOBS, JOB_MESSAGE_DEADLINE_SECONDS: "0.3" } as unknown as Env;
     const chunk = (range: number): JobMessage => ({
       type: "job.chunk",
@@ -68,10 +53,10 @@ describe("a queue message that never settles", () => {
     });
 
     const started = Date.now();
-    const { result, ids } = await deliver(e, chunk(0), chunk(1));
+    const first = await deliver(e, chunk(0), chunk(1));
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(result.explicitAcks).toEqual([ids[0]]);
-    expect(result.retryMessages.map((r) => r.msgId)).toEqual([ids[1]]);
+    expect(first.explicitAcks).toEqual([first.ids[0]]);
+    expect(first.retryMessages.map((r) => r.msgId)).toEqual([first.ids[1]]);
     const hung = await env.DB.prepare(
       "SELECT status, attempts, error FROM job_ranges WHERE job_id = ? AND range_no = 1",
     )
@@ -81,7 +66,7 @@ describe("a queue message that never settles", () => {
 
     // The retry runs the range from its stored cursor and the job can finish.
     const again = await deliver(e, chunk(1));
-    expect(again.result.explicitAcks).toEqual(again.ids);
+    expect(again.explicitAcks).toEqual(again.ids);
     const ranges = await env.DB.prepare("SELECT status FROM job_ranges WHERE job_id = ? ORDER BY range_no")
       .bind(jobId)
       .all();

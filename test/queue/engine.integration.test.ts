@@ -1,14 +1,13 @@
 // The job engine under at-least-once delivery: the same message twice, two copies at once,
 // a crash at each step (before the compare-and-set, after it before the next send, after
 // the send before the ack), parallel ranges, the dead-letter queue, retry and cancel.
-import { createMessageBatch, getQueueResult, createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { registerKind, type JobEnv } from "../../src/shared/jobs/run";
 import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
-import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { deliver, keepingProducer } from "../helpers/queue";
 
 const RANGES = 3;
 const CHUNKS = 4;
@@ -70,32 +69,9 @@ registerKind("test.slow", {
 const scopeOf = (tenantId: string) => ({ tenantId, actor: "test", requestId: null, clientIp: null });
 
 /** An env whose queue producer records messages instead of sending them, so the test delivers them itself. */
-function capturingEnv(failSends = 0) {
-  const sent: JobMessage[] = [];
-  let failures = failSends;
-  const JOBS = {
-    async send(body: JobMessage) {
-      if (failures > 0) {
-        failures--;
-        throw new Error("crash before the send");
-      }
-      sent.push(body);
-    },
-    async sendBatch(messages: { body: JobMessage }[]) {
-      for (const m of messages) await JOBS.send(m.body);
-    },
-  };
-  return { env: { ...env, JOBS } as unknown as Env, sent, failNextSends: (n: number) => (failures = n) };
-}
-
-async function deliver(e: Env, ...bodies: JobMessage[]) {
-  const batch = createMessageBatch(
-    "llm-data-vault-jobs",
-    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await consumer.queue(batch, e);
-  return getQueueResult(batch, ctx);
+function capturingEnv() {
+  const producer = keepingProducer();
+  return { ...producer, env: { ...env, JOBS: producer.JOBS } as unknown as Env };
 }
 
 async function insertQueuedJob(tenantId: string, kind: string) {

@@ -6,6 +6,10 @@ import { enqueueOutbox } from "../../src/shared/audit/outbox";
 import { call, callJson, createDataset, newTenant } from "../helpers/api";
 import { auditEvents, datasetCounters, datasetStub, inObject, postBatch, postRecord, recordsPath } from "./helpers";
 
+/** Events waiting in the dataset object's audit outbox. */
+const outboxSize = (tenantId: string, datasetId: string) =>
+  inObject(tenantId, datasetId, (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n);
+
 describe("audit of record operations", () => {
   it("writes, deletes and reads each leave one event, with counts and ids but never content", async () => {
     const MARKER = `AUDIT-MARKER-${crypto.randomUUID()}`;
@@ -51,13 +55,7 @@ describe("audit of record operations", () => {
     expect(events[5]).toMatchObject({ resource: { record_id: batch[0].id } });
     expect(JSON.stringify(events)).not.toContain(MARKER);
     // Forwarded: nothing is left waiting in the object's outbox.
-    expect(
-      await inObject(
-        tenant.id,
-        ds.id,
-        (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n,
-      ),
-    ).toBe(0);
+    expect(await outboxSize(tenant.id, ds.id)).toBe(0);
   });
 
   it("the object's alarm forwards events left in its outbox and repairs D1 counters", async () => {
@@ -80,12 +78,6 @@ describe("audit of record operations", () => {
     const events = await auditEvents(tenant.id);
     expect(events.filter((e) => e.action === "record.test_pending")).toHaveLength(1);
     expect(await datasetCounters(ds.id)).toEqual(counters);
-    expect(
-      await inObject(
-        tenant.id,
-        ds.id,
-        (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM audit_outbox").one().n,
-      ),
-    ).toBe(0);
+    expect(await outboxSize(tenant.id, ds.id)).toBe(0);
   });
 });

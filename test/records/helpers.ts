@@ -86,3 +86,13 @@ export async function auditEvents(tenantId: string) {
 }
 
 export const utf8Bytes = (s: string) => new TextEncoder().encode(s).byteLength;
+
+/** Polls GET …/validation-report every 50 ms until the dataset's report is complete (10 s at most); returns it. */
+export async function waitForReport(token: string, datasetId: string) {
+  for (let i = 0; i < 200; i++) {
+    const { status, body } = await callJson(`/api/v1/datasets/${datasetId}/validation-report`, { token });
+    if (status === 200 && body.status === "complete") return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the validation report did not complete");
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
-import { auditEvents, datasetCounters, postBatch, postRecord, recordsPath } from "./helpers";
+import { auditEvents, datasetCounters, postBatch, postRecord, recordsPath, waitForReport } from "./helpers";
 
 const SCHEMA = {
   type: "object",
@@ -12,15 +12,6 @@ const SCHEMA = {
   },
   additionalProperties: false,
 };
-
-async function waitForReport(token: string, datasetId: string) {
-  for (let i = 0; i < 100; i++) {
-    const { status, body } = await callJson(`/api/v1/datasets/${datasetId}/validation-report`, { token });
-    if (status === 200 && body.status === "complete") return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the validation report did not complete");
-}
 
 describe("schema validation on write", () => {
   it("a rejected batch lists every error with record index and JSON path, and stores nothing", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, expectProblem, newTenant } from "../helpers/api";
-import { auditEvents, createTransitKey, encrypt, patchKey, rotate, utf8b64 } from "./helpers";
+import { auditEvents, createTransitKey, encrypt, encryptBatch, patchKey, rotate, utf8b64 } from "./helpers";
 
 describe("batch operations", () => {
   it("encrypts, decrypts and rewraps batches in order, echoing references", async () => {
@@ -9,17 +9,17 @@ describe("batch operations", () => {
     const items = Array.from({ length: 50 }, (_, i) =>
       i % 2 ? { plaintext: utf8b64(`item-${i}`), reference: `r${i}` } : { data: { i } },
     );
-    const { body: enc } = await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: items } }, 200);
-    expect(enc.batch_results).toHaveLength(50);
-    expect(enc.batch_results[1]).toMatchObject({ key_version: 1, reference: "r1" });
-    expect(enc.batch_results[0]).not.toHaveProperty("reference");
+    const encrypted = await encryptBatch(token, name, items);
+    expect(encrypted).toHaveLength(50);
+    expect(encrypted[1]).toMatchObject({ key_version: 1, reference: "r1" });
+    expect(encrypted[0]).not.toHaveProperty("reference");
     const { body: dec } = await callJson(
       "/api/v1/decrypt",
       {
         token,
         body: {
           key: name,
-          batch_input: enc.batch_results.map((r: { ciphertext: string }, i: number) => ({
+          batch_input: encrypted.map((r: { ciphertext: string }, i: number) => ({
             ciphertext: r.ciphertext,
             reference: `d${i}`,
           })),
@@ -36,7 +36,7 @@ describe("batch operations", () => {
         token,
         body: {
           key: name,
-          batch_input: enc.batch_results.map((r: { ciphertext: string }) => ({ ciphertext: r.ciphertext })),
+          batch_input: encrypted.map((r: { ciphertext: string }) => ({ ciphertext: r.ciphertext })),
         },
       },
       200,
@@ -51,23 +51,12 @@ describe("batch operations", () => {
   it("an item with neither or both of plaintext and data gets its own error; the rest are encrypted", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    const { body: enc } = await callJson(
-      "/api/v1/encrypt",
-      {
-        token,
-        body: {
-          key: name,
-          batch_input: [
-            { reference: "none" },
-            { plaintext: utf8b64("x"), data: 1, reference: "both" },
-            { data: null },
-            { plaintext: utf8b64("y") },
-          ],
-        },
-      },
-      200,
-    );
-    const [none, both, nul, plain] = enc.batch_results;
+    const [none, both, nul, plain] = await encryptBatch(token, name, [
+      { reference: "none" },
+      { plaintext: utf8b64("x"), data: 1, reference: "both" },
+      { data: null },
+      { plaintext: utf8b64("y") },
+    ]);
     expect(none).toMatchObject({
       reference: "none",
       error: { status: 422, errors: [{ path: "$.batch_input[0].plaintext" }] },
@@ -94,23 +83,12 @@ describe("batch operations", () => {
     const { name } = await createTransitKey(token, { derived: true });
     const ctx = utf8b64("ctx");
     const good = await encrypt(token, { key: name, plaintext: utf8b64("ok"), context: ctx });
-    const { body: enc } = await callJson(
-      "/api/v1/encrypt",
-      {
-        token,
-        body: {
-          key: name,
-          batch_input: [
-            { plaintext: utf8b64("a"), context: ctx },
-            { plaintext: "***", context: ctx, reference: "bad-b64" },
-            { plaintext: utf8b64("c") },
-            { plaintext: utf8b64("d"), context: ctx, key_version: 7 },
-          ],
-        },
-      },
-      200,
-    );
-    const [ok, badB64, noCtx, noVersion] = enc.batch_results;
+    const [ok, badB64, noCtx, noVersion] = await encryptBatch(token, name, [
+      { plaintext: utf8b64("a"), context: ctx },
+      { plaintext: "***", context: ctx, reference: "bad-b64" },
+      { plaintext: utf8b64("c") },
+      { plaintext: utf8b64("d"), context: ctx, key_version: 7 },
+    ]);
     expect(ok.ciphertext).toMatch(/^ldv:v1:/);
     expect(badB64).toMatchObject({
       reference: "bad-b64",
@@ -173,8 +151,7 @@ describe("batch operations", () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
     const thousand = Array.from({ length: 1000 }, (_, i) => ({ plaintext: utf8b64(String(i)) }));
-    const { body } = await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: thousand } }, 200);
-    expect(body.batch_results).toHaveLength(1000);
+    expect(await encryptBatch(token, name, thousand)).toHaveLength(1000);
     const cases: [unknown, string][] = [
       [{ key: name, batch_input: [...thousand, { plaintext: "" }] }, "$.batch_input"],
       [{ key: name, batch_input: [] }, "$.batch_input"],

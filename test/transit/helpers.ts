@@ -15,6 +15,12 @@ export async function encrypt(token: string, body: Record<string, unknown>) {
   return (await callJson("/api/v1/encrypt", { token, body }, 200)).body as { ciphertext: string; key_version: number };
 }
 
+/** POST /encrypt of `items` as one batch under `key`: its `batch_results`, a result or an `error` per item, in order. */
+export async function encryptBatch(token: string, key: string, items: Record<string, unknown>[]) {
+  const { body } = await callJson("/api/v1/encrypt", { token, body: { key, batch_input: items } }, 200);
+  return body.batch_results as any[];
+}
+
 export async function decrypt(token: string, body: Record<string, unknown>) {
   return (await callJson("/api/v1/decrypt", { token, body }, 200)).body as { plaintext?: string; data?: unknown };
 }

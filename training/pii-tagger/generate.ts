@@ -6,6 +6,9 @@
 import { Pools } from "./pools";
 import type { Rng } from "./rng";
 import { FIELDS, LOG_MESSAGES, LOG_PREFIXES, NEUTRAL_KEYS, PLAIN, PROSE, SHORT } from "./templates";
+import { monthNames } from "../../scripts/lib/calendar.mjs";
+
+const MONTHS = monthNames();
 
 export type SpanType = "PERSON" | "LOCATION" | "STREET_ADDRESS";
 export interface Span {
@@ -95,27 +98,13 @@ export class Generator {
     const y = 1950 + this.rng.int(76);
     const m = 1 + this.rng.int(12);
     const day = 1 + this.rng.int(28);
-    const months = [
-      "January",
-      "February",
-      "March",
-      "April",
-      "May",
-      "June",
-      "July",
-      "August",
-      "September",
-      "October",
-      "November",
-      "December",
-    ];
     return this.rng.pick([
       () => `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
       () => `${m}/${day}/${y}`,
       () => `${day}.${m}.${y}`,
-      () => `${months[m - 1]} ${day}, ${y}`,
-      () => `${day} ${months[m - 1]} ${y}`,
-      () => `${months[m - 1].slice(0, 3)} ${day}`,
+      () => `${MONTHS[m - 1]} ${day}, ${y}`,
+      () => `${day} ${MONTHS[m - 1]} ${y}`,
+      () => `${MONTHS[m - 1].slice(0, 3)} ${day}`,
     ])();
   }
 

@@ -5,6 +5,7 @@
  */
 import { allFakers, type Faker } from "@faker-js/faker";
 import type { Rng } from "./rng";
+import { monthNames, weekdayNames } from "../../scripts/lib/calendar.mjs";
 
 /** Locales whose names are written in Latin script, with a rough weight. */
 const LATIN_NAME_LOCALES: [string, number][] = [
@@ -482,25 +483,8 @@ const CAP_WORDS = [
   "Warranty",
   "Checkout",
   "Cart",
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-  "Sunday",
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
+  ...weekdayNames(),
+  ...monthNames(),
   "Christmas",
   "Easter",
   "Thanksgiving",

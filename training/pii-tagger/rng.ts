@@ -1,14 +1,11 @@
+import { mulberry32 } from "../../scripts/lib/mulberry32.mjs";
+
 /** A seeded PRNG (mulberry32), so the training data and the weights are the same on every run. */
 export class Rng {
-  private s: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

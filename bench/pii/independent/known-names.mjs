@@ -52,7 +52,7 @@ export function fakerPlaces() {
 export function gazetteer(root) {
   const src = readFileSync(join(root, "src/shared/pii/gazetteer-data.ts"), "utf8");
   const list = (name) =>
-    new RegExp(`export const ${name} = "([^"]*)"`)
+    new RegExp(`export const ${name} =\\s*"([^"]*)"`)
       .exec(src)[1]
       .split("|")
       .map((s) => s.toLowerCase());

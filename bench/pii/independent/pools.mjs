@@ -4,6 +4,7 @@
 // Every list is split by generate.mjs into a DEV half and a TEST half (alternate entries),
 // and generate.mjs checks that no name token, street or place of the test half appears in
 // the dev half.
+import { monthNames } from "../../../scripts/lib/calendar.mjs";
 
 /** Given names and surnames per locale (Latin script unless said otherwise). */
 export const NAMES = {
@@ -1022,20 +1023,7 @@ export const HARD_NEGATIVES = {
     "Eleanor Rigby",
     "Dancing Queen",
   ],
-  month: [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-  ],
+  month: monthNames(),
   title: [
     "Project Manager",
     "Head of Sales",

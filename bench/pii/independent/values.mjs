@@ -2,17 +2,13 @@
 // shapes, addresses in each country's format, dates in many notations, and checksummed
 // identifiers (Luhn cards, mod-97 IBANs, ABA routing numbers) computed here from the
 // public algorithms. Nothing here reads the detector's code or data.
+import { monthNames, weekdayNames } from "../../../scripts/lib/calendar.mjs";
+import { luhnDigit } from "../../../scripts/lib/luhn.mjs";
+import { mulberry32 } from "../../../scripts/lib/mulberry32.mjs";
 
-/** Mulberry32: a small seeded PRNG so the corpus is reproducible. */
+/** A seeded random source (Mulberry32) so the corpus is reproducible. */
 export function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = (xs) => xs[Math.floor(next() * xs.length)];
   const chance = (p) => next() < p;
@@ -270,22 +266,9 @@ export function poBox(r, region, city) {
   }
 }
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+const MONTHS = monthNames();
 const MON = MONTHS.map((m) => m.slice(0, 3));
-const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const DAYS = weekdayNames();
 const DE_MONTHS = [
   "Januar",
   "Februar",
@@ -375,20 +358,6 @@ export function dateText(r, region, day = calendarDay(r)) {
     kr: [() => `${y}. ${m}. ${d}.`],
   }[region];
   return (local && r.chance(0.3) ? r.pick(local) : r.pick(forms))();
-}
-
-/** Luhn check digit of a digit string (without the check digit). */
-export function luhnDigit(body) {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let x = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      x *= 2;
-      if (x > 9) x -= 9;
-    }
-    sum += x;
-  }
-  return String((10 - (sum % 10)) % 10);
 }
 
 export const luhnValid = (digits) => luhnDigit(digits.slice(0, -1)) === digits.slice(-1);

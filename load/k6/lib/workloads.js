@@ -36,6 +36,24 @@ export async function createDataset(token, name) {
 }
 
 /**
+ * Creates a dataset holding `n` (≤ 1000) seed records named "John Doe 0" … (one POST /records/batch, not measured);
+ * returns its id.
+ * @param {string} token
+ * @param {string} prefix of the dataset's name
+ * @param {number} n
+ */
+export async function datasetWithRecords(token, prefix, n) {
+  const { id } = await createDataset(token, `${prefix}-${Date.now().toString(36)}`);
+  const records = Array.from({ length: n }, (_, i) => ({ data: { ...RECORD, name: `John Doe ${i}` } }));
+  expectStatus(
+    await request("POST", "/api/v1/datasets/{id}/records/batch", { token, params: { id }, body: { records } }),
+    201,
+    "add records",
+  );
+  return id;
+}
+
+/**
  * Creates `n` datasets, `parallel` at a time; returns their ids.
  * @param {string} token
  * @param {number} n
@@ -51,6 +69,20 @@ export async function datasetPool(token, n, prefix, parallel = 5) {
     for (const d of await Promise.all(batch)) ids.push(d.id);
   }
   return ids;
+}
+
+/**
+ * Creates an aes256-gcm transit key for the run (not measured: tagged with its path); returns its name.
+ * @param {string} token
+ */
+export async function createTransitKey(token) {
+  const key = `load-${Date.now().toString(36)}`;
+  expectStatus(
+    await request("POST", "/api/v1/keys", { token, body: { name: key, type: "aes256-gcm" } }),
+    201,
+    "create transit key",
+  );
+  return key;
 }
 
 /**

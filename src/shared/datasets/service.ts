@@ -107,9 +107,17 @@ export async function insertDataset(d1: D1Database, { row, dek }: PreparedDatase
   return toDataset(row);
 }
 
-/** One D1 query: the tenant scope is part of the lookup, so another tenant's id is simply absent. */
+/**
+ * The tenant's dataset `id` when it exists and is not deleted, else null: for jobs, where a dataset deleted meanwhile
+ * ends the work instead of failing it. One D1 query.
+ */
+export async function findLiveDataset(d1: D1Database, tenantId: string, id: string): Promise<DatasetRow | null> {
+  return (await db(d1).select().from(schema.datasets).where(live(tenantId, id)).get()) ?? null;
+}
+
+/** One D1 query: the tenant scope is part of the lookup, so another tenant's id is simply absent (404 problem). */
 export async function getDatasetRow(d1: D1Database, tenantId: string, id: string): Promise<DatasetRow> {
-  const row = await db(d1).select().from(schema.datasets).where(live(tenantId, id)).get();
+  const row = await findLiveDataset(d1, tenantId, id);
   if (!row) throw notFound("The dataset");
   return row;
 }

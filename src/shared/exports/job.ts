@@ -92,14 +92,19 @@ async function writePiece(
   if (!res.meta.changes) await env.BLOBS.delete([objectKey, hashesKey]);
 }
 
-/** Builds the Parquet file from the export's NDJSON pieces and stores it as the piece with first seq -1. */
-async function writeParquet(env: ExportJobEnv, exp: ExportRow, options: ExportOptions) {
-  const parts = await db(env.DB)
+/** The export's stored pieces in file order (by first seq; the CSV header is 0, a Parquet file -1). */
+function exportParts(d1: D1Database, exportId: string) {
+  return db(d1)
     .select()
     .from(schema.exportParts)
-    .where(eq(schema.exportParts.exportId, exp.id))
+    .where(eq(schema.exportParts.exportId, exportId))
     .orderBy(asc(schema.exportParts.firstSeq))
     .all();
+}
+
+/** Builds the Parquet file from the export's NDJSON pieces and stores it as the piece with first seq -1. */
+async function writeParquet(env: ExportJobEnv, exp: ExportRow, options: ExportOptions) {
+  const parts = await exportParts(env.DB, exp.id);
   if (parts.some((p) => p.firstSeq === -1)) return;
   const records: Record<string, unknown>[] = [];
   const decoder = new TextDecoder();
@@ -181,12 +186,7 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
       const header = utf8(csvHeader(options.fields ?? []));
       await writePiece(env, exp, 0, 0, 0, header, "");
     }
-    const parts = await db(env.DB)
-      .select()
-      .from(schema.exportParts)
-      .where(eq(schema.exportParts.exportId, exp.id))
-      .orderBy(asc(schema.exportParts.firstSeq))
-      .all();
+    const parts = await exportParts(env.DB, exp.id);
     const root = sha256.create();
     let count = 0;
     let bytes = 0;

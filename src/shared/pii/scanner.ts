@@ -12,7 +12,7 @@
  * a handler emits several readings of the same span (a bare 9-digit number may be an SSN,
  * a routing number or a passport number; context and scores decide later).
  */
-import type { Candidate } from "./types";
+import type { Candidate, ContextRule } from "./types";
 
 export interface Alternative {
   /** For debugging and tests. */
@@ -31,6 +31,24 @@ export interface Alternative {
    * to reject the match so later alternatives can try the same position.
    */
   handle(match: string, start: number, text: string, out: Candidate[]): number;
+}
+
+/**
+ * The usual end of a `handle` that accepts its whole match: pushes one candidate spanning `match` at `start` and
+ * returns its end, where scanning resumes.
+ */
+export function acceptMatch(
+  out: Candidate[],
+  match: string,
+  start: number,
+  type: string,
+  score: number,
+  recognizer: string,
+  context?: ContextRule,
+): number {
+  const end = start + match.length;
+  out.push({ type, start, end, score, recognizer, context });
+  return end;
 }
 
 export interface Scanner {

@@ -5,9 +5,8 @@
  * The DatasetObject keeps the report; the failures' error lists are sealed under the
  * dataset's DEK, since schema error messages can quote record values.
  */
-import { and, eq, isNull } from "drizzle-orm";
 import { appendAudit, type AuditScope } from "../audit/append";
-import { db, schema } from "../db/client";
+import { findLiveDataset } from "../datasets/service";
 import { conflict, ProblemError, type FieldError } from "../errors";
 import { registerJobKind, type ChunkResult, type JobEnv } from "../jobs/run";
 import { createJob } from "../jobs/service";
@@ -82,17 +81,7 @@ export async function getValidationReport(
 
 registerJobKind<ReportEnv>(VALIDATION_JOB_KIND, async (env, job): Promise<ChunkResult> => {
   const { dataset_id: datasetId } = JSON.parse(job.params) as { dataset_id: string };
-  const live = await db(env.DB)
-    .select({ id: schema.datasets.id })
-    .from(schema.datasets)
-    .where(
-      and(
-        eq(schema.datasets.id, datasetId),
-        eq(schema.datasets.tenantId, job.tenantId),
-        isNull(schema.datasets.deletedAt),
-      ),
-    )
-    .get();
+  const live = await findLiveDataset(env.DB, job.tenantId, datasetId);
   // A dataset deleted mid-report leaves nothing to check.
   if (!live) return { next: null, progress: {} };
   const ref = { tenantId: job.tenantId, datasetId };

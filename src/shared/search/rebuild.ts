@@ -9,9 +9,8 @@
  * rotation (the search key rotates with the DEK), after an import whose staged blind
  * documents went stale before its commit, and on demand.
  */
-import { and, eq, isNull } from "drizzle-orm";
 import type { AuditScope } from "../audit/append";
-import { db, schema } from "../db/client";
+import { findLiveDataset } from "../datasets/service";
 import { ProblemError } from "../errors";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../jobs/run";
 import { createJob } from "../jobs/service";
@@ -81,17 +80,7 @@ registerKind<RebuildEnv>(SEARCH_REBUILD_JOB_KIND, { chunk: (env, job) => rebuild
 /** Runs object chunks of the rebuild until it is done or this message's share is used up. */
 async function rebuildChunk(env: RebuildEnv, job: JobRow): Promise<ChunkResult> {
   const { dataset_id: datasetId } = JSON.parse(job.params) as { dataset_id: string };
-  const live = await db(env.DB)
-    .select({ id: schema.datasets.id })
-    .from(schema.datasets)
-    .where(
-      and(
-        eq(schema.datasets.id, datasetId),
-        eq(schema.datasets.tenantId, job.tenantId),
-        isNull(schema.datasets.deletedAt),
-      ),
-    )
-    .get();
+  const live = await findLiveDataset(env.DB, job.tenantId, datasetId);
   if (!live) return { next: null, progress: {} };
   const ref = { tenantId: job.tenantId, datasetId };
   const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };

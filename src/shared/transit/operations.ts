@@ -49,14 +49,22 @@ export async function encryptItem(key: KeyPolicy, item: EncryptItem, path = "$")
   key.checkContext(context, `${path}.context`);
   const associatedData = decodeField(item.associated_data, `${path}.associated_data`);
   const { format, bytes } = payloadOf(item, path);
-  const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
-  const ciphertext = await sealPayload(
-    key.ref(version),
-    await key.keys(version, context),
-    format,
-    bytes,
-    associatedData,
-  );
+  return sealItem(key, item.key_version, path, { format, bytes, context, associatedData });
+}
+
+/**
+ * Seals a payload under the key's newest version, or `keyVersion` when the policy allows it (else a 422 at
+ * `${path}.key_version`), bound to the item's context and associated data.
+ */
+async function sealItem(
+  key: KeyPolicy,
+  keyVersion: number | undefined,
+  path: string,
+  payload: { format: PayloadFormat; bytes: Uint8Array; context?: Uint8Array; associatedData?: Uint8Array },
+): Promise<CiphertextResult> {
+  const version = await key.encryptionVersion(keyVersion, `${path}.key_version`);
+  const keys = await key.keys(version, payload.context);
+  const ciphertext = await sealPayload(key.ref(version), keys, payload.format, payload.bytes, payload.associatedData);
   return { ciphertext, key_version: version };
 }
 
@@ -86,17 +94,12 @@ export async function decryptItem(key: KeyPolicy, item: DecryptItem, path = "$")
 
 /** Re-encrypts under the newest (or a chosen) version without the plaintext leaving the vault. */
 export async function rewrapItem(key: KeyPolicy, item: RewrapItem, path = "$"): Promise<CiphertextResult> {
-  const { format, bytes, context, associatedData } = await openItem(key, item, path);
-  const version = await key.encryptionVersion(item.key_version, `${path}.key_version`);
-  const ciphertext = await sealPayload(
-    key.ref(version),
-    await key.keys(version, context),
-    format,
-    bytes,
-    associatedData,
-  );
-  bytes.fill(0);
-  return { ciphertext, key_version: version };
+  const opened = await openItem(key, item, path);
+  try {
+    return await sealItem(key, item.key_version, path, opened);
+  } finally {
+    opened.bytes.fill(0);
+  }
 }
 
 /**
@@ -106,12 +109,13 @@ export async function rewrapItem(key: KeyPolicy, item: RewrapItem, path = "$"): 
 export async function dataKey(key: KeyPolicy, req: DataKeyRequest): Promise<CiphertextResult & { plaintext?: string }> {
   const context = decodeField(req.context, "$.context");
   key.checkContext(context, "$.context");
-  const version = await key.encryptionVersion(req.key_version, "$.key_version");
   const raw = crypto.getRandomValues(new Uint8Array(req.bits / 8));
-  const ciphertext = await sealPayload(key.ref(version), await key.keys(version, context), "bytes", raw);
-  const result = { ciphertext, key_version: version, ...(req.plaintext ? { plaintext: toBase64(raw) } : {}) };
-  raw.fill(0);
-  return result;
+  try {
+    const sealed = await sealItem(key, req.key_version, "$", { format: "bytes", bytes: raw, context });
+    return { ...sealed, ...(req.plaintext ? { plaintext: toBase64(raw) } : {}) };
+  } finally {
+    raw.fill(0);
+  }
 }
 
 export type BatchResult<T> =

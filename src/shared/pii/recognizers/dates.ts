@@ -5,7 +5,7 @@
  */
 import { contextRule } from "../context";
 import { MONTH_ABBR, MONTHS } from "../lexicon";
-import type { Alternative } from "../scanner";
+import { acceptMatch, type Alternative } from "../scanner";
 
 export const DATE_CTX = contextRule("date time on at when day scheduled due since until dated", {
   boost: 0.1,
@@ -64,26 +64,10 @@ export const numericDate: Alternative = {
     const twoDigitYear = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)/.test(m);
     // d.m.yy is also how version numbers look ("9.2.13"): a date by default, unless version words are near.
     if (twoDigitYear && m.includes(".")) {
-      out.push({
-        type: "DATE_TIME",
-        start,
-        end: start + m.length,
-        score: 0.5,
-        recognizer: "date",
-        context: DOTTED_CTX,
-      });
-      return start + m.length;
+      return acceptMatch(out, m, start, "DATE_TIME", 0.5, "date", DOTTED_CTX);
     }
     const score = /^\d{4}/.test(m) ? 0.85 : twoDigitYear ? 0.55 : m.includes(".") ? 0.65 : 0.75;
-    out.push({
-      type: "DATE_TIME",
-      start,
-      end: start + m.length,
-      score,
-      recognizer: "date",
-      context: couldBeBirth(ymd[0]) ? DATE_CTX : DATE_CTX_NOT_DOB,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "DATE_TIME", score, "date", couldBeBirth(ymd[0]) ? DATE_CTX : DATE_CTX_NOT_DOB);
   },
 };
 
@@ -110,8 +94,7 @@ export const writtenDate: Alternative = {
     const score = full ? 0.85 : /\d{4}/.test(m) ? 0.6 : 0.5;
     const year = /\d{4}/.exec(m);
     const ctx = !year || couldBeBirth(Number(year[0])) ? DATE_CTX : DATE_CTX_NOT_DOB;
-    out.push({ type: "DATE_TIME", start, end: start + m.length, score, recognizer: "date", context: ctx });
-    return start + m.length;
+    return acceptMatch(out, m, start, "DATE_TIME", score, "date", ctx);
   },
 };
 
@@ -121,15 +104,7 @@ export const clockTime: Alternative = {
   handle(m, start, _text, out) {
     const meridiem = /[AaPp]\.?[Mm]\.?$|UTC|GMT/.test(m);
     if (meridiem && Number(m.split(":")[0]) > 12 && /[AaPp]/.test(m)) return -1;
-    out.push({
-      type: "DATE_TIME",
-      start,
-      end: start + m.length,
-      score: meridiem ? 0.6 : 0.4,
-      recognizer: "time",
-      context: TIME_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "DATE_TIME", meridiem ? 0.6 : 0.4, "time", TIME_CTX);
   },
 };
 
@@ -138,15 +113,7 @@ export const cjkDate: Alternative = {
   name: "cjk_date",
   source: String.raw`(?<![\d])\d{4}年\d{1,2}月(?:\d{1,2}日)?`,
   handle(m, start, _text, out) {
-    out.push({
-      type: "DATE_TIME",
-      start,
-      end: start + m.length,
-      score: m.endsWith("日") ? 0.85 : 0.6,
-      recognizer: "date",
-      context: DATE_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "DATE_TIME", m.endsWith("日") ? 0.85 : 0.6, "date", DATE_CTX);
   },
 };
 
@@ -159,15 +126,7 @@ export const monthYear: Alternative = {
   source: String.raw`(?<![\w/.:-])(?:0?[1-9]|1[0-2])/(?:(?:19|20)\d{2}|\d{2})(?![\w/]|[.:-]\d)`,
   handle(m, start, _text, out) {
     const long = m.length - m.indexOf("/") - 1 === 4;
-    out.push({
-      type: "DATE_TIME",
-      start,
-      end: start + m.length,
-      score: long ? 0.6 : 0.5,
-      recognizer: "date",
-      context: MONTH_YEAR_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "DATE_TIME", long ? 0.6 : 0.5, "date", MONTH_YEAR_CTX);
   },
 };
 

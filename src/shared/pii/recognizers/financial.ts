@@ -10,7 +10,7 @@ import {
   luhnValid,
 } from "../checksums";
 import { contextRule } from "../context";
-import type { Alternative } from "../scanner";
+import { acceptMatch, type Alternative } from "../scanner";
 
 const IBAN_CTX = contextRule("iban bank account transfer wire sepa swift bic acct", { boost: 0.1 });
 const CRYPTO_CTX = contextRule("wallet bitcoin btc ethereum eth crypto address send pay", { boost: 0.05 });
@@ -59,8 +59,7 @@ export const cryptoWallet: Alternative = {
       if (!btcBase58Valid(m)) return -1;
       recognizer = "btc_base58check";
     }
-    out.push({ type: "CRYPTO", start, end: start + m.length, score: 0.9, recognizer, context: CRYPTO_CTX });
-    return start + m.length;
+    return acceptMatch(out, m, start, "CRYPTO", 0.9, recognizer, CRYPTO_CTX);
   },
 };
 
@@ -74,14 +73,6 @@ export const creditCard: Alternative = {
     const d = digitsOf(m);
     if (d.length < 12 || d.length > 19 || !luhnValid(d) || !cardNetwork(d)) return -1;
     if (/^(\d)\1+$/.test(d)) return -1;
-    out.push({
-      type: "CREDIT_CARD",
-      start,
-      end: start + m.length,
-      score: m.length > d.length ? 0.85 : 0.75,
-      recognizer: "credit_card",
-      context: CARD_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "CREDIT_CARD", m.length > d.length ? 0.85 : 0.75, "credit_card", CARD_CTX);
   },
 };

@@ -1,6 +1,6 @@
 /** Scanner alternatives for URLs, e-mail addresses, IPv4/IPv6 and MAC addresses. */
 import { contextRule } from "../context";
-import type { Alternative } from "../scanner";
+import { acceptMatch, type Alternative } from "../scanner";
 
 const URL_CTX = contextRule("url link website site visit see href page homepage web domain", { boost: 0.2 });
 const EMAIL_CTX = contextRule("email mail e mailto contact address reach write", { boost: 0.1 });
@@ -70,8 +70,7 @@ export const email: Alternative = {
   handle(m, start, _text, out) {
     const local = m.slice(0, m.indexOf("@"));
     if (local.includes("..") || local.endsWith(".")) return -1;
-    out.push({ type: "EMAIL", start, end: start + m.length, score: 0.9, recognizer: "email", context: EMAIL_CTX });
-    return start + m.length;
+    return acceptMatch(out, m, start, "EMAIL", 0.9, "email", EMAIL_CTX);
   },
 };
 
@@ -112,8 +111,7 @@ export const mac: Alternative = {
     const hexLetters = /[A-Fa-f]/.test(m);
     // Cisco dotted form and all-digit dashed groups look like other numbers: score them lower.
     const score = m.includes(":") || hexLetters ? 0.8 : 0.4;
-    out.push({ type: "MAC_ADDRESS", start, end: start + m.length, score, recognizer: "mac_address", context: MAC_CTX });
-    return start + m.length;
+    return acceptMatch(out, m, start, "MAC_ADDRESS", score, "mac_address", MAC_CTX);
   },
 };
 
@@ -126,15 +124,7 @@ export const ipv6: Alternative = {
     const digits = m.replace(/[^0-9A-Fa-f]/g, "").length;
     // "::1" (loopback) is an address; "::" or "a::" alone is more often code or a time.
     if (digits < 2 && m !== "::1") return -1;
-    out.push({
-      type: "IP_ADDRESS",
-      start,
-      end: start + m.length,
-      score: full ? 0.8 : 0.65,
-      recognizer: "ipv6",
-      context: IP_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "IP_ADDRESS", full ? 0.8 : 0.65, "ipv6", IP_CTX);
   },
 };
 
@@ -143,7 +133,6 @@ export const ipv4: Alternative = {
   source: String.raw`(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)`,
   handle(m, start, _text, out) {
     if (!ipv4Valid(m)) return -1;
-    out.push({ type: "IP_ADDRESS", start, end: start + m.length, score: 0.6, recognizer: "ipv4", context: IP_CTX });
-    return start + m.length;
+    return acceptMatch(out, m, start, "IP_ADDRESS", 0.6, "ipv4", IP_CTX);
   },
 };

@@ -8,7 +8,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/min";
 import { abaValid, digitsOf, ssnVerdict } from "../checksums";
 import { contextRule } from "../context";
 import { STATE_ABBR } from "../gazetteer";
-import type { Alternative } from "../scanner";
+import { acceptMatch, type Alternative } from "../scanner";
 import { YEAR_CTX, YEAR_CUE } from "./dates";
 import type { Candidate } from "../types";
 
@@ -36,15 +36,7 @@ export const ssn: Alternative = {
   handle(m, start, _text, out) {
     const verdict = ssnVerdict(digitsOf(m));
     if (verdict === "invalid") return -1;
-    out.push({
-      type: "US_SSN",
-      start,
-      end: start + m.length,
-      score: verdict === "valid" ? 0.6 : 0.3,
-      recognizer: "us_ssn",
-      context: SSN_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "US_SSN", verdict === "valid" ? 0.6 : 0.3, "us_ssn", SSN_CTX);
   },
 };
 
@@ -54,15 +46,7 @@ export const abaDashed: Alternative = {
   source: String.raw`(?<![\w.-])\d{4}-\d{4}-\d${SEP_END}`,
   handle(m, start, _text, out) {
     if (!abaValid(digitsOf(m))) return -1;
-    out.push({
-      type: "US_BANK_ROUTING",
-      start,
-      end: start + m.length,
-      score: 0.45,
-      recognizer: "aba_routing",
-      context: ROUTING_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "US_BANK_ROUTING", 0.45, "aba_routing", ROUTING_CTX);
   },
 };
 
@@ -114,15 +98,7 @@ export const phoneNanp: Alternative = {
     const n11 = d.slice(1, 3) === "11";
     const formatted = /[^\d]/.test(m.replace(/ ?(?:x|ext\.?|extension) ?\d+$/, ""));
     // NANP rules only: libphonenumber's per-area validation costs more than it adds here.
-    out.push({
-      type: "PHONE",
-      start,
-      end: start + m.length,
-      score: (formatted ? 0.65 : 0.4) - (n11 ? 0.25 : 0),
-      recognizer: "phone",
-      context: PHONE_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "PHONE", (formatted ? 0.65 : 0.4) - (n11 ? 0.25 : 0), "phone", PHONE_CTX);
   },
 };
 
@@ -161,6 +137,11 @@ export const phoneNational: Alternative = {
 const AGE_AFTER = /^[ \t-]*(?:years?|yrs?)[ \t-]*(?:old|of age)\b|^[ \t]*(?:yo|y\/o|y\.o\.)(?![\w])/i;
 const AGE_BEFORE = /\b(?:age[ds]?|aged)[ \t]*(?:[:=]|is|of)?[ \t]*$/i;
 
+/** A US driver licence reading of the span: the formats differ by state, so only the score varies. */
+function pushLicence(out: Candidate[], start: number, end: number, score: number): void {
+  out.push({ type: "US_DRIVER_LICENSE", start, end, score, recognizer: "us_driver_license", context: DL_CTX });
+}
+
 function pushNineDigit(d: string, start: number, end: number, out: Candidate[]): void {
   const verdict = ssnVerdict(d);
   if (verdict !== "invalid")
@@ -175,7 +156,7 @@ function pushNineDigit(d: string, start: number, end: number, out: Candidate[]):
   if (abaValid(d))
     out.push({ type: "US_BANK_ROUTING", start, end, score: 0.3, recognizer: "aba_routing", context: ROUTING_CTX });
   out.push({ type: "US_PASSPORT", start, end, score: 0.2, recognizer: "us_passport", context: PASSPORT_CTX });
-  out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.15, recognizer: "us_driver_license", context: DL_CTX });
+  pushLicence(out, start, end, 0.15);
 }
 
 /** Bare digit runs and ZIP+4: what they are depends on length, checksums and context. */
@@ -216,14 +197,7 @@ export const digitRun: Alternative = {
       pushNineDigit(m, start, end, out);
     } else if (n === 7 || n === 8 || (n >= 10 && n <= 13)) {
       // TX, PA (8), WA/MN (7, 12), NY old formats...: only with licence context.
-      out.push({
-        type: "US_DRIVER_LICENSE",
-        start,
-        end,
-        score: 0.15,
-        recognizer: "us_driver_license",
-        context: DL_CTX,
-      });
+      pushLicence(out, start, end, 0.15);
     }
     return end;
   },
@@ -237,33 +211,19 @@ export const alnumCode: Alternative = {
     const end = start + m.length;
     if (m.includes("-") || m.includes(" ") || m.startsWith("WDL")) {
       // Florida / Illinois / New Jersey dashed forms, Washington WDL: distinctive enough alone.
-      out.push({
-        type: "US_DRIVER_LICENSE",
-        start,
-        end,
-        score: 0.55,
-        recognizer: "us_driver_license",
-        context: DL_CTX,
-      });
+      pushLicence(out, start, end, 0.55);
       return end;
     }
     const letters = /^[A-Z]+/.exec(m)![0].length;
     const digits = m.length - letters;
     if (letters === 1 && digits === 8) {
       out.push({ type: "US_PASSPORT", start, end, score: 0.35, recognizer: "us_passport", context: PASSPORT_CTX });
-      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.2, recognizer: "us_driver_license", context: DL_CTX });
+      pushLicence(out, start, end, 0.2);
     } else if ((letters === 1 && [7, 11, 12, 14].includes(digits)) || (letters === 2 && digits === 6)) {
       // CA/NY (A1234567), IL (A12345678901), FL/MI/MD/MN (A123456789012), NJ (A12345678901234), OH (AB123456).
-      out.push({ type: "US_DRIVER_LICENSE", start, end, score: 0.3, recognizer: "us_driver_license", context: DL_CTX });
+      pushLicence(out, start, end, 0.3);
     } else {
-      out.push({
-        type: "US_DRIVER_LICENSE",
-        start,
-        end,
-        score: 0.15,
-        recognizer: "us_driver_license",
-        context: DL_CTX,
-      });
+      pushLicence(out, start, end, 0.15);
     }
     return end;
   },

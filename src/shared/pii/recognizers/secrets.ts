@@ -6,20 +6,13 @@
  */
 import { base64UrlDecode } from "../../ids";
 import { contextRule } from "../context";
-import type { Alternative } from "../scanner";
+import { acceptMatch, type Alternative } from "../scanner";
 
 export const pem: Alternative = {
   name: "pem_private_key",
   source: String.raw`-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{1,16384}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----)?`,
   handle(m, start, _text, out) {
-    out.push({
-      type: "SECRETS",
-      start,
-      end: start + m.length,
-      score: m.includes("-----END") ? 1 : 0.9,
-      recognizer: "pem_private_key",
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "SECRETS", m.includes("-----END") ? 1 : 0.9, "pem_private_key");
   },
 };
 
@@ -38,8 +31,7 @@ export const jwt: Alternative = {
   handle(m, start, _text, out) {
     const header = jsonSegment(m.slice(0, m.indexOf(".")));
     if (!header || (!("alg" in header) && !("typ" in header))) return -1;
-    out.push({ type: "SECRETS", start, end: start + m.length, score: 0.95, recognizer: "jwt" });
-    return start + m.length;
+    return acceptMatch(out, m, start, "SECRETS", 0.95, "jwt");
   },
 };
 
@@ -79,8 +71,7 @@ export const prefixedToken: Alternative = {
       if (!prefix.test(m)) continue;
       const score = scoreOf(m);
       if (score <= 0) return -1;
-      out.push({ type: "SECRETS", start, end: start + m.length, score, recognizer });
-      return start + m.length;
+      return acceptMatch(out, m, start, "SECRETS", score, recognizer);
     }
     return -1;
   },
@@ -262,14 +253,6 @@ export const awsSecretKey: Alternative = {
   source: String.raw`(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
   handle(m, start, _text, out) {
     if (!hasMix(m)) return -1;
-    out.push({
-      type: "SECRETS",
-      start,
-      end: start + m.length,
-      score: 0.3,
-      recognizer: "aws_secret_access_key",
-      context: AWS_SECRET_CTX,
-    });
-    return start + m.length;
+    return acceptMatch(out, m, start, "SECRETS", 0.3, "aws_secret_access_key", AWS_SECRET_CTX);
   },
 };
