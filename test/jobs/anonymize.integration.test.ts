@@ -58,7 +58,8 @@ async function drive(
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
-  const e = { ...env, JOBS, DB } as unknown as Env;
+  // Chunks of 500 records, so a small dataset takes several.
+  const e = { ...env, JOBS, DB, DATASET_JOB_CHUNK_RECORDS: "500" } as unknown as Env;
   const job = await createJob(
     e,
     { tenantId, actor: "test", requestId: null, clientIp: null },

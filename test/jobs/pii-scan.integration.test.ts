@@ -214,7 +214,8 @@ describe("pii-scan job", () => {
           for (const m of messages) sent.push(m.body);
         },
       };
-      const e = { ...env, JOBS } as unknown as Env;
+      // Chunks of 1000 records, so each range takes several.
+      const e = { ...env, JOBS, DATASET_JOB_CHUNK_RECORDS: "1000" } as unknown as Env;
       const scope = { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null };
       const job = await createJob(e, scope, {
         kind: "pii-scan",

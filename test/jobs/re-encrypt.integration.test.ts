@@ -118,7 +118,8 @@ describe("re-encrypt job", () => {
         for (const m of messages) sent.push(m.body);
       },
     };
-    const e = { ...env, JOBS } as unknown as Env;
+    // Chunks of 1000 records, so 1500 records take two.
+    const e = { ...env, JOBS, DATASET_JOB_CHUNK_RECORDS: "1000" } as unknown as Env;
     const job = await createJob(
       e,
       { tenantId: tenant.id, actor: "test", requestId: null, clientIp: null },
