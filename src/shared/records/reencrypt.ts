@@ -35,6 +35,24 @@ export function keyVersionsInUse(sql: SqlStorage): { key_version: number; record
     .toArray();
 }
 
+/** Rows one UPDATE re-seals: 4 bound values each, plus the target, within SQLite's 100 per statement here. */
+const ROWS_PER_UPDATE = 24;
+
+/**
+ * Re-seals rows in one statement, each only if it is still at the version and key version it
+ * was read at (a seq is never reused, so it names the record). Returns how many were updated.
+ */
+function updateInline(sql: SqlStorage, target: number, batch: { row: store.RecordRow; ct: Uint8Array }[]): number {
+  const values = batch.map(() => "(?, ?, ?, ?)").join(", ");
+  const params = batch.flatMap((s) => [s.row.seq, s.row.version, s.row.key_version, store.exactBuffer(s.ct)]);
+  return sql.exec(
+    `UPDATE records SET key_version = ?, ciphertext = v.column4 FROM (VALUES ${values}) AS v
+     WHERE records.seq = v.column1 AND records.version = v.column2 AND records.key_version = v.column3`,
+    target,
+    ...params,
+  ).rowsWritten;
+}
+
 /**
  * Rows after `afterSeq` up to `throughSeq`: at most `limit`, and fewer when their sizes reach
  * MAX_PAGE_BYTES (always at least one), so a chunk of large records stays bounded in memory.
@@ -90,15 +108,20 @@ export async function reencryptBatch(
     }),
   );
   const blobKeys = await putBlobs(ctx.env.BLOBS, sealed);
+  // Rows whose old and new ciphertexts both live in the row are updated many per statement.
+  const inline = sealed.filter((x) => !x.blobKey && !x.row.blob_key);
+  const withBlobs = sealed.filter((x) => x.blobKey || x.row.blob_key);
   return applyOnce<ReencryptResult>(ctx, batchKey, blobKeys, (drop) => {
     let done = 0;
-    for (const s of sealed) {
+    for (let i = 0; i < inline.length; i += ROWS_PER_UPDATE)
+      done += updateInline(sql, target, inline.slice(i, i + ROWS_PER_UPDATE));
+    for (const s of withBlobs) {
       const cursor = sql.exec(
-        "UPDATE records SET key_version = ?, ciphertext = ?, blob_key = ? WHERE id = ? AND version = ? AND key_version = ?",
+        "UPDATE records SET key_version = ?, ciphertext = ?, blob_key = ? WHERE seq = ? AND version = ? AND key_version = ?",
         target,
         s.blobKey ? null : store.exactBuffer(s.ct),
         s.blobKey,
-        s.row.id,
+        s.row.seq,
         s.row.version,
         s.row.key_version,
       );
