@@ -5,6 +5,7 @@
 // 409, a missing scope 403 and another tenant's dataset 404; tokens restore with /deanonymize.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
@@ -148,6 +149,11 @@ describe("anonymize job into a new dataset", () => {
     // Its own records, not the source's.
     const sourceIds = new Set(sourceBefore.map((r) => r.id));
     for (const r of copied) expect(sourceIds.has(r.id)).toBe(false);
+    // Each copy's digest is SHA-256 of its RFC 8785 text, the unchanged record's (kept from the source) too.
+    for (const r of copied) {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalize(r.data)));
+      expect(r.sha256).toBe([...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join(""));
+    }
 
     // The source is exactly as it was: same records, versions and content.
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
