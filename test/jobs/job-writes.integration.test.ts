@@ -34,9 +34,9 @@ describe("job write-back (applyJobWrites)", () => {
     items[3] = await prepared(recs[3].id, 7, { i: 3, done: true });
     const audit = { action: "record.anonymize", resource: { dataset_id: ds.id, job_id: "job_test" }, details: {} };
     const stub = datasetStub(tenant.id, ds.id);
-    const first = await stub.applyJobWrites(ref, scope, "job_test:0:0", audit, items, { items: 41 });
+    const first = await stub.applyJobWrites(ref, scope, { key: "job_test:0:0", audit, items, counts: { items: 41 } });
     expect(first).toMatchObject({ ok: true, value: { written: 40, conflicts: 1, replayed: false } });
-    const again = await stub.applyJobWrites(ref, scope, "job_test:0:0", audit, items, { items: 41 });
+    const again = await stub.applyJobWrites(ref, scope, { key: "job_test:0:0", audit, items, counts: { items: 41 } });
     expect(again).toMatchObject({ ok: true, value: { written: 40, conflicts: 1, replayed: true } });
 
     const after = await allRecords(token, ds.id);

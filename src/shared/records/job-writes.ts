@@ -21,6 +21,14 @@ export interface JobWrite extends PreparedRecord {
   from_version: number;
 }
 
+/** A batch of job writes: its key (job, range, cursor), its audit event, the writes and the caller's counters. */
+export interface JobWriteBatch {
+  key: string;
+  audit: AuditEntry;
+  items: JobWrite[];
+  counts: Record<string, number>;
+}
+
 export interface JobWriteResult {
   /** Records that got a new version. */
   written: number;
@@ -130,18 +138,16 @@ function updateInline(
 }
 
 /**
- * Applies a batch once per `batchKey` (an empty batch too, to keep its `counts`); `audit` is
+ * Applies a batch once per its key (an empty batch too, to keep its `counts`); `audit` is
  * the batch's event, raised when something was written, with the counts added.
  */
 export async function applyJobWrites(
   ctx: DatasetObjectContext,
   ref: DatasetRef,
   scope: AuditScope,
-  batchKey: string,
-  audit: AuditEntry,
-  items: JobWrite[],
-  counts: Record<string, number>,
+  batch: JobWriteBatch,
 ): Promise<JobWriteResult> {
+  const { key: batchKey, audit, items, counts } = batch;
   const sql = ctx.storage.sql;
   const earlier = storedResult<JobWriteResult>(sql, batchKey);
   if (earlier) return earlier;

@@ -16,6 +16,15 @@ import type { DatasetObjectContext } from "./object-context";
 import * as store from "./store";
 import type { DatasetRef } from "./wire";
 
+/** One chunk of a re-encrypt job: its key (job, range, cursor), the seq window, the target DEK version and the most records. */
+export interface ReencryptWindow {
+  key: string;
+  afterSeq: number;
+  throughSeq: number;
+  target: number;
+  limit: number;
+}
+
 export interface ReencryptResult {
   /** The last seq looked at, or null when the window has no more records. */
   last_seq: number | null;
@@ -68,17 +77,14 @@ function windowRows(sql: SqlStorage, afterSeq: number, throughSeq: number, limit
   return rows;
 }
 
-/** Re-seals up to `limit` records after `afterSeq` (up to `throughSeq`) under DEK `target`, once per `batchKey`. */
+/** Re-seals up to `limit` records after `afterSeq` (up to `throughSeq`) under DEK `target`, once per window key. */
 export async function reencryptBatch(
   ctx: DatasetObjectContext,
   ref: DatasetRef,
   scope: AuditScope,
-  batchKey: string,
-  afterSeq: number,
-  throughSeq: number,
-  target: number,
-  limit: number,
+  window: ReencryptWindow,
 ): Promise<ReencryptResult> {
+  const { key: batchKey, afterSeq, throughSeq, target, limit } = window;
   const sql = ctx.storage.sql;
   const earlier = storedResult<ReencryptResult>(sql, batchKey);
   if (earlier) return earlier;

@@ -155,18 +155,16 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     }
     const operators = operatorNames(params);
     const applied = unwrap(
-      await datasetObject(env, ref).applyJobWrites(
-        ref,
-        scope,
-        `${job.id}:${range.rangeNo}:${window.after}`,
-        {
+      await datasetObject(env, ref).applyJobWrites(ref, scope, {
+        key: `${job.id}:${range.rangeNo}:${window.after}`,
+        audit: {
           action: "record.anonymize",
           resource: { dataset_id: ref.datasetId, job_id: job.id },
           details: { operators, first_seq: rows[0].seq, last_seq: last },
         },
-        writes,
-        { items: rows.length, unchanged: rows.length - writes.length - invalid, invalid, replacements },
-      ),
+        items: writes,
+        counts: { items: rows.length, unchanged: rows.length - writes.length - invalid, invalid, replacements },
+      }),
     );
     return { next, progress: { ...applied.counts, anonymized: applied.written, conflicts: applied.conflicts } };
   },

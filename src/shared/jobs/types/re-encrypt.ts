@@ -55,15 +55,13 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
     if (!window) return { next: null, progress: {} };
     const { after, end } = window;
     const r = unwrap(
-      await datasetObject(env, ref).reencryptBatch(
-        ref,
-        scopeOf(job),
-        `${job.id}:${range.rangeNo}:${after}`,
-        after,
-        end,
+      await datasetObject(env, ref).reencryptBatch(ref, scopeOf(job), {
+        key: `${job.id}:${range.rangeNo}:${after}`,
+        afterSeq: after,
+        throughSeq: end,
         target,
-        chunkRecords(env),
-      ),
+        limit: chunkRecords(env),
+      }),
     );
     const done = r.last_seq === null || r.last_seq >= end;
     return {
