@@ -9,15 +9,20 @@
  * migrations/dataset-object.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { AuditEntry, AuditScope } from "../src/shared/audit/append";
+import type { AuditScope } from "../src/shared/audit/append";
 import { migrateObject } from "../src/shared/db/object-migrations";
 import { notFound } from "../src/shared/errors";
 import { AfterCommit } from "../src/shared/records/after-commit";
 import { CounterSync } from "../src/shared/records/counters";
 import { DekCache } from "../src/shared/records/dek-cache";
 import { replayFor } from "../src/shared/records/idempotency-store";
-import { applyJobWrites, type JobWrite, type JobWriteResult } from "../src/shared/records/job-writes";
-import { keyVersionsInUse, reencryptBatch, type ReencryptResult } from "../src/shared/records/reencrypt";
+import { applyJobWrites, type JobWriteBatch, type JobWriteResult } from "../src/shared/records/job-writes";
+import {
+  keyVersionsInUse,
+  reencryptBatch,
+  type ReencryptResult,
+  type ReencryptWindow,
+} from "../src/shared/records/reencrypt";
 import type { PreparedRecord } from "../src/shared/records/ingest";
 import type { DatasetObjectContext } from "../src/shared/records/object-context";
 import { getRecord, listRecords, openRowOrNull } from "../src/shared/records/reads";
@@ -201,33 +206,18 @@ export class DatasetObject extends DurableObject<Env> {
   // ---- RPC: dataset jobs (logic in src/shared/records/job-writes.ts) -----------------
 
   /** Writes a job's batch of new record versions once per batch key; see job-writes.ts. */
-  async applyJobWrites(
-    ref: DatasetRef,
-    scope: AuditScope,
-    batchKey: string,
-    audit: AuditEntry,
-    items: JobWrite[],
-    counts: Record<string, number>,
-  ): Promise<Outcome<JobWriteResult>> {
+  async applyJobWrites(ref: DatasetRef, scope: AuditScope, batch: JobWriteBatch): Promise<Outcome<JobWriteResult>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
-      return applyJobWrites(this.records, ref, scope, batchKey, audit, items, counts);
+      return applyJobWrites(this.records, ref, scope, batch);
     });
   }
 
   /** Re-seals a window of records under DEK `target`, once per batch key; see reencrypt.ts. */
-  async reencryptBatch(
-    ref: DatasetRef,
-    scope: AuditScope,
-    batchKey: string,
-    afterSeq: number,
-    throughSeq: number,
-    target: number,
-    limit: number,
-  ): Promise<Outcome<ReencryptResult>> {
+  async reencryptBatch(ref: DatasetRef, scope: AuditScope, window: ReencryptWindow): Promise<Outcome<ReencryptResult>> {
     return outcomeOf(async () => {
       this.bind(ref, true);
-      return reencryptBatch(this.records, ref, scope, batchKey, afterSeq, throughSeq, target, limit);
+      return reencryptBatch(this.records, ref, scope, window);
     });
   }
 

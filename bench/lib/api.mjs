@@ -20,16 +20,17 @@ export function apiClient(base, headers = {}) {
 }
 
 /**
- * Polls GET /api/v1/jobs/{id} every 250 ms until the job is succeeded, failed, partially_failed
+ * Polls GET /api/v1/jobs/{id} every `pollMs` (250 ms unless given) until the job is succeeded, failed, partially_failed
  * or cancelled; resolves to the job (the API's JSON). No time limit: the caller's run is bounded.
  * @param {ReturnType<typeof apiClient>} api
  * @param {string} token
  * @param {string} id
+ * @param {number} [pollMs]
  */
-export async function waitJob(api, token, id) {
+export async function waitJob(api, token, id, pollMs = 250) {
   for (;;) {
     const job = await (await api(token, `/api/v1/jobs/${id}`)).json();
     if (["succeeded", "failed", "partially_failed", "cancelled"].includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

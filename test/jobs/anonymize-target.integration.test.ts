@@ -5,6 +5,7 @@
 // the job created it and it holds no record; a taken name is
 // 409, a missing scope 403 and another tenant's dataset 404; tokens restore with /deanonymize.
 import { env } from "cloudflare:workers";
+import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { cancelJob } from "../../src/shared/jobs/service";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
@@ -36,7 +37,7 @@ function anonymizeInto(
     operators,
     ...extra,
   };
-  return runJob(tenantId, { kind: "anonymize", datasetId: sourceId, params }, delivery, beforeCas);
+  return runJob(tenantId, { kind: "anonymize", datasetId: sourceId, params }, delivery, beforeCas, 500);
 }
 
 const recordSchema = {
@@ -90,6 +91,11 @@ describe("anonymize job into a new dataset", () => {
     // Its own records, not the source's.
     const sourceIds = new Set(sourceBefore.map((r) => r.id));
     for (const r of copied) expect(sourceIds.has(r.id)).toBe(false);
+    // Each copy's digest is SHA-256 of its RFC 8785 text, the unchanged record's (kept from the source) too.
+    for (const r of copied) {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalize(r.data)));
+      expect(r.sha256).toBe([...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join(""));
+    }
 
     // The source is exactly as it was: same records, versions and content.
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);

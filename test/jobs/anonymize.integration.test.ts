@@ -103,6 +103,8 @@ describe("anonymize job (in place)", () => {
           params: { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "pseudonymize" } } },
         },
         mode,
+        undefined,
+        500,
       );
       const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
       expect(done.status).toBe("succeeded");
@@ -152,6 +154,7 @@ describe("anonymize job (in place)", () => {
           await callJson(`/api/v1/jobs/${jobId}/cancel`, { method: "POST", token }, 200);
         }
       },
+      500,
     );
     const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
     expect(done.status).toBe("cancelled");

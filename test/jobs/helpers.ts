@@ -34,6 +34,7 @@ export async function runJob(
   input: Pick<NewJob, "kind" | "datasetId" | "params">,
   delivery: Delivery,
   beforeCas?: (n: number, e: Env) => Promise<void>,
+  chunkRecords?: number,
 ) {
   const { JOBS, sent } = keepingProducer();
   let cas = 0;
@@ -51,7 +52,9 @@ export async function runJob(
         },
       })
     : env.DB;
-  const e = { ...env, JOBS, DB } as unknown as Env;
+  // A small DATASET_JOB_CHUNK_RECORDS makes a small dataset take several chunks, so redelivery meets every step.
+  const chunk = chunkRecords === undefined ? {} : { DATASET_JOB_CHUNK_RECORDS: String(chunkRecords) };
+  const e = { ...env, JOBS, DB, ...chunk } as unknown as Env;
   const job = await createJob(e, { tenantId, actor: "test", requestId: null, clientIp: null }, input);
   let delivered = 0;
   while (sent.length) {

@@ -193,6 +193,8 @@ describe("pii-scan job", () => {
         tenant.id,
         { kind: "pii-scan", datasetId: ds.id, params: { type: "pii-scan", samples: 5 } },
         mode,
+        undefined,
+        1000,
       );
       const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
       expect(done.status).toBe("succeeded");

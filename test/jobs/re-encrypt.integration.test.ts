@@ -110,6 +110,8 @@ describe("re-encrypt job", () => {
       tenant.id,
       { kind: "re-encrypt", datasetId: ds.id, params: { type: "re-encrypt", destroy_retired: false } },
       "twice",
+      undefined,
+      1000,
     );
     const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
     expect(done.status).toBe("succeeded");
@@ -121,6 +123,29 @@ describe("re-encrypt job", () => {
     );
     expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted).sort()).toEqual([
       1000, 500,
+    ]);
+  });
+
+  it("bounds a chunk by bytes: 12 records of 1 MB re-seal in chunks of at most 8 MiB", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token);
+    for (let i = 0; i < 3; i++)
+      await postBatch(
+        token,
+        ds.id,
+        Array.from({ length: 4 }, (_, j) => ({ n: i * 4 + j, pad: "x".repeat(1_000_000) })),
+      );
+    const before = await allRecords(token, ds.id);
+    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt" } }, 202);
+    const job = await waitForJob(token, started.body.id);
+    expect(job.status).toBe("succeeded");
+    expect(job.progress).toMatchObject({ items: 12, reencrypted: 12, skipped: 0 });
+    expect(await allRecords(token, ds.id)).toEqual(before);
+    // 8 records of ~1,000,020 bytes fit in 8 MiB, a ninth does not.
+    const audit = await callJson(`/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}`, { token }, 200);
+    expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted).sort()).toEqual([
+      4, 8,
     ]);
   });
 

@@ -69,13 +69,19 @@ export interface JobKind<E extends JobEnv = JobEnv> {
   finish?: (env: E, job: JobRow, counters: Record<string, number>) => Promise<Finish>;
   /** After a cancel, or an outcome that keeps nothing: remove what the chunks staged. */
   discard?: (env: E, job: JobRow) => Promise<void>;
+  /**
+   * Milliseconds one delivery keeps running chunks of a range before handing on to a new message
+   * (default CHUNK_TIME_BUDGET_MS). A kind whose chunks are cheap to redo takes more, since each
+   * hand-on waits for the queue's next batch.
+   */
+  budgetMs?: number;
 }
 
 /** Ranges of one job running at once. */
 export const MAX_RANGES_PER_JOB = 8;
 /** Jobs of one tenant running at once; the start of another waits (re-queued with a delay). */
 export const MAX_RUNNING_JOBS_PER_TENANT = 4;
-/** How long one delivery keeps running chunks of its range before handing on to a new message. */
+/** How long one delivery keeps running chunks of its range before handing on to a new message (a kind may set its own). */
 export const CHUNK_TIME_BUDGET_MS = 2000;
 /** Seconds a start waits when the tenant is at its limit. */
 export const START_DELAY_SECONDS = 5;
@@ -247,8 +253,16 @@ async function runChunk<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow,
   for (;;) {
     const next = await runOneChunk(env, kind, job, rangeNo);
     if (next === "stop") return;
-    if (next === null || Date.now() - started >= CHUNK_TIME_BUDGET_MS) {
-      await env.JOBS.send(next === null ? finishMessage(job) : chunkMessage(job, rangeNo, next));
+    if (next === null) {
+      // The range is done: finish here rather than one queue hop later (the finish is a
+      // compare-and-set, so the last range to land finishes the job). If this throws, the
+      // redelivered message finds the range done and sends the finish message.
+      const fresh = await loadJob(env, job.id, job.tenantId);
+      if (fresh) await finishJob(env, fresh);
+      return;
+    }
+    if (Date.now() - started >= (kind.budgetMs ?? CHUNK_TIME_BUDGET_MS)) {
+      await env.JOBS.send(chunkMessage(job, rangeNo, next));
       return;
     }
   }

@@ -9,7 +9,7 @@ import type { AuditScope } from "../audit/append";
 import { newId } from "../ids";
 import { deleteBlobs, recordBlobKey } from "./blobs";
 import { sealRecord } from "./cipher";
-import { addStats } from "./counters";
+import { addStats, stats } from "./counters";
 import { INLINE_CIPHERTEXT_BYTES } from "./limits";
 import type { DatasetObjectContext } from "./object-context";
 import { exactBuffer, metaGet, metaSet } from "./store";
@@ -230,11 +230,14 @@ export function stagedCount(sql: SqlStorage, importId: string): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM import_staging WHERE import_id = ?", importId).one().n;
 }
 
-/** The lowest and highest seq stored and how many records there are (an export plans its ranges from them). */
+/**
+ * The lowest and highest seq stored and how many records there are (jobs and exports plan their
+ * ranges from them). The count is the one kept beside the rows (counters.ts): `count(*)` scanned
+ * the table, 3 % of the object's CPU in a profile of two jobs over 20,000 records.
+ */
 export function seqBounds(sql: SqlStorage): { min: number | null; max: number | null; count: number } {
-  return sql
-    .exec<{ min: number | null; max: number | null; count: number }>(
-      "SELECT min(seq) AS min, max(seq) AS max, count(*) AS count FROM records",
-    )
+  const { min, max } = sql
+    .exec<{ min: number | null; max: number | null }>("SELECT min(seq) AS min, max(seq) AS max FROM records")
     .one();
+  return { min, max, count: stats(sql).recordCount };
 }

@@ -21,6 +21,14 @@ export interface JobWrite extends PreparedRecord {
   from_version: number;
 }
 
+/** A batch of job writes: its key (job, range, cursor), its audit event, the writes and the caller's counters. */
+export interface JobWriteBatch {
+  key: string;
+  audit: AuditEntry;
+  items: JobWrite[];
+  counts: Record<string, number>;
+}
+
 export interface JobWriteResult {
   /** Records that got a new version. */
   written: number;
@@ -32,25 +40,117 @@ export interface JobWriteResult {
   counts: Record<string, number>;
 }
 
-const stored = (sql: SqlStorage, key: string) =>
-  sql.exec<{ result: string }>("SELECT result FROM job_writes WHERE batch_key = ?", key).toArray()[0];
+/** The stored result of an applied batch key, marked replayed; undefined when the key is new. */
+export function storedResult<T extends { replayed: boolean }>(sql: SqlStorage, batchKey: string): T | undefined {
+  const row = sql.exec<{ result: string }>("SELECT result FROM job_writes WHERE batch_key = ?", batchKey).toArray()[0];
+  return row ? { ...(JSON.parse(row.result) as T), replayed: true } : undefined;
+}
 
 /**
- * Applies a batch once per `batchKey` (an empty batch too, to keep its `counts`); `audit` is
+ * Runs `write` in one transaction once per `batchKey` and stores its result with the key; a
+ * key applied before returns the stored result (replayed) and writes nothing. `blobKeys` are
+ * the R2 blobs put for the batch: deleted when the transaction fails or the key was applied
+ * before. `write` adds to `drop` the blobs no row points to once it commits (unused new ones,
+ * replaced old ones). Then the batch's audit events are forwarded (after-commit.ts).
+ */
+export async function applyOnce<T extends { replayed: boolean }>(
+  ctx: DatasetObjectContext,
+  batchKey: string,
+  blobKeys: string[],
+  write: (drop: string[]) => T,
+): Promise<T> {
+  const sql = ctx.storage.sql;
+  const drop: string[] = [];
+  let result: T;
+  try {
+    result = ctx.storage.transactionSync(() => {
+      const again = storedResult<T>(sql, batchKey);
+      if (again) {
+        drop.push(...blobKeys);
+        return again;
+      }
+      const out = write(drop);
+      sql.exec(
+        "INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)",
+        batchKey,
+        JSON.stringify(out),
+        new Date().toISOString(),
+      );
+      return out;
+    });
+  } catch (err) {
+    await discardBlobs(ctx.env.BLOBS, blobKeys);
+    throw err;
+  }
+  await discardBlobs(ctx.env.BLOBS, drop);
+  await ctx.afterCommit.run();
+  return result;
+}
+
+/** Rows one UPDATE writes: 5 bound values each, plus 2, within the 100 a statement takes here. */
+const ROWS_PER_UPDATE = 19;
+/** Ids one lookup binds. */
+const IDS_PER_SELECT = 100;
+
+/** The version, size, seq and blob of each existing record among `ids` (the ciphertext is not read). */
+function currentRows(sql: SqlStorage, ids: string[]) {
+  type Current = Omit<store.RecordRow, "ciphertext">;
+  const out = new Map<string, Current>();
+  for (let i = 0; i < ids.length; i += IDS_PER_SELECT) {
+    const part = ids.slice(i, i + IDS_PER_SELECT);
+    const rows = sql.exec<Current>(
+      `SELECT seq, id, version, key_version, created_at, updated_at, size, sha256, blob_key FROM records WHERE id IN (${part.map(() => "?").join(", ")})`,
+      ...part,
+    );
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+}
+
+/**
+ * Writes new versions of rows checked inside this transaction to be at `from_version`, in one
+ * statement; the compare-and-set is repeated in it. Their ciphertexts stay in the row.
+ */
+function updateInline(
+  sql: SqlStorage,
+  keyVersion: number,
+  now: string,
+  batch: { item: JobWrite; ct: Uint8Array }[],
+): void {
+  const values = batch.map(() => "(?, ?, ?, ?, ?)").join(", ");
+  const params = batch.flatMap((s) => [
+    s.item.id,
+    s.item.from_version,
+    s.item.size,
+    s.item.sha256,
+    store.exactBuffer(s.ct),
+  ]);
+  const written = sql.exec(
+    `UPDATE records SET version = v.column2 + 1, key_version = ?, updated_at = ?, size = v.column3, sha256 = v.column4,
+       ciphertext = v.column5, blob_key = NULL
+     FROM (VALUES ${values}) AS v WHERE records.id = v.column1 AND records.version = v.column2`,
+    keyVersion,
+    now,
+    ...params,
+  ).rowsWritten;
+  // Checked in the same synchronous transaction just before: a difference is a bug, not a race.
+  if (written !== batch.length) throw new Error(`job write-back updated ${written} of ${batch.length} rows`);
+}
+
+/**
+ * Applies a batch once per its key (an empty batch too, to keep its `counts`); `audit` is
  * the batch's event, raised when something was written, with the counts added.
  */
 export async function applyJobWrites(
   ctx: DatasetObjectContext,
   ref: DatasetRef,
   scope: AuditScope,
-  batchKey: string,
-  audit: AuditEntry,
-  items: JobWrite[],
-  counts: Record<string, number>,
+  batch: JobWriteBatch,
 ): Promise<JobWriteResult> {
+  const { key: batchKey, audit, items, counts } = batch;
   const sql = ctx.storage.sql;
-  const earlier = stored(sql, batchKey);
-  if (earlier) return { ...(JSON.parse(earlier.result) as JobWriteResult), replayed: true };
+  const earlier = storedResult<JobWriteResult>(sql, batchKey);
+  if (earlier) return earlier;
   const { version: keyVersion, key } = await ctx.keys.current(ref);
   const sealed = await Promise.all(
     items.map(async (item) => {
@@ -61,65 +161,56 @@ export async function applyJobWrites(
       return { item, version, ct, blobKey };
     }),
   );
+  // New versions are re-indexed in the write's transaction, so an anonymized value stops matching.
+  const docs = await ctx.search.prepare(sealed.map((s) => s.item.canonical));
   const blobKeys = await putBlobs(ctx.env.BLOBS, sealed);
   const now = new Date().toISOString();
-  const unused: string[] = [];
-  const replaced: string[] = [];
-  let result: JobWriteResult;
-  try {
-    // New versions are re-indexed in their own transaction, so an anonymized value stops matching.
-    const docs = await ctx.search.prepare(sealed.map((s) => s.item.canonical));
-    result = ctx.storage.transactionSync(() => {
-      const again = stored(sql, batchKey);
-      if (again) {
-        unused.push(...blobKeys);
-        return { ...(JSON.parse(again.result) as JobWriteResult), replayed: true };
+  return applyOnce<JobWriteResult>(ctx, batchKey, blobKeys, (drop) => {
+    let written = 0;
+    let bytes = 0;
+    const current = currentRows(
+      sql,
+      sealed.map((s) => s.item.id),
+    );
+    // Rows whose old and new ciphertexts both live in the row are updated many per statement.
+    const inline: typeof sealed = [];
+    for (const [i, s] of sealed.entries()) {
+      const row = current.get(s.item.id);
+      if (!row || row.version !== s.item.from_version) {
+        if (s.blobKey) drop.push(s.blobKey);
+        continue;
       }
-      let written = 0;
-      let bytes = 0;
-      for (const [i, s] of sealed.entries()) {
-        const row = store.getRecordRow(sql, s.item.id);
-        const next: store.RecordRow | null = row
-          ? {
-              ...row,
-              version: s.version,
-              key_version: keyVersion,
-              updated_at: now,
-              size: s.item.size,
-              sha256: s.item.sha256,
-              ciphertext: s.blobKey ? null : store.exactBuffer(s.ct),
-              blob_key: s.blobKey,
-            }
-          : null;
-        if (!row || !next || !store.updateRecordRow(sql, s.item.from_version, next)) {
-          if (s.blobKey) unused.push(s.blobKey);
+      if (!s.blobKey && !row.blob_key) inline.push(s);
+      else {
+        const next: store.RecordRow = {
+          ...row,
+          ciphertext: s.blobKey ? null : store.exactBuffer(s.ct),
+          blob_key: s.blobKey,
+          version: s.version,
+          key_version: keyVersion,
+          updated_at: now,
+          size: s.item.size,
+          sha256: s.item.sha256,
+        };
+        if (!store.updateRecordRow(sql, s.item.from_version, next)) {
+          if (s.blobKey) drop.push(s.blobKey);
           continue;
         }
-        ctx.search.put(row.seq, docs[i]);
-        if (row.blob_key) replaced.push(row.blob_key);
-        written++;
-        bytes += s.item.size - row.size;
+        if (row.blob_key) drop.push(row.blob_key);
       }
-      const out: JobWriteResult = { written, conflicts: items.length - written, replayed: false, counts };
-      addStats(sql, 0, bytes);
-      sql.exec(
-        "INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)",
-        batchKey,
-        JSON.stringify(out),
-        now,
-      );
-      if (written)
-        ctx.afterCommit.auditInTransaction(scope, {
-          ...audit,
-          details: { ...audit.details, written, conflicts: out.conflicts },
-        });
-      return out;
-    });
-  } catch (err) {
-    await discardBlobs(ctx.env.BLOBS, blobKeys);
-    throw err;
-  }
-  await discardBlobs(ctx.env.BLOBS, [...unused, ...replaced]);
-  await ctx.afterCommit.run();
-  return result;
+      ctx.search.put(row.seq, docs[i]);
+      written++;
+      bytes += s.item.size - row.size;
+    }
+    for (let i = 0; i < inline.length; i += ROWS_PER_UPDATE)
+      updateInline(sql, keyVersion, now, inline.slice(i, i + ROWS_PER_UPDATE));
+    const out: JobWriteResult = { written, conflicts: items.length - written, replayed: false, counts };
+    addStats(sql, 0, bytes);
+    if (written)
+      ctx.afterCommit.auditInTransaction(scope, {
+        ...audit,
+        details: { ...audit.details, written, conflicts: out.conflicts },
+      });
+    return out;
+  });
 }

@@ -7,13 +7,23 @@
  * batch writes nothing and reports the first run's counts.
  */
 import type { AuditScope } from "../audit/append";
-import { discardBlobs, getBlob, putBlobs, recordBlobKey } from "./blobs";
+import { getBlob, putBlobs, recordBlobKey } from "./blobs";
 import { openRecord, sealRecord } from "./cipher";
 import { DecryptionError } from "../crypto/aes-gcm";
-import { INLINE_CIPHERTEXT_BYTES } from "./limits";
+import { applyOnce, storedResult } from "./job-writes";
+import { INLINE_CIPHERTEXT_BYTES, MAX_PAGE_BYTES } from "./limits";
 import type { DatasetObjectContext } from "./object-context";
 import * as store from "./store";
 import type { DatasetRef } from "./wire";
+
+/** One chunk of a re-encrypt job: its key (job, range, cursor), the seq window, the target DEK version and the most records. */
+export interface ReencryptWindow {
+  key: string;
+  afterSeq: number;
+  throughSeq: number;
+  target: number;
+  limit: number;
+}
 
 export interface ReencryptResult {
   /** The last seq looked at, or null when the window has no more records. */
@@ -34,25 +44,56 @@ export function keyVersionsInUse(sql: SqlStorage): { key_version: number; record
     .toArray();
 }
 
-/** Re-seals up to `limit` records after `afterSeq` (up to `throughSeq`) under DEK `target`, once per `batchKey`. */
+/** Rows one UPDATE re-seals: 4 bound values each, plus the target, within SQLite's 100 per statement here. */
+const ROWS_PER_UPDATE = 24;
+
+/**
+ * Re-seals rows in one statement, each only if it is still at the version and key version it
+ * was read at (a seq is never reused, so it names the record). Returns how many were updated.
+ */
+function updateInline(sql: SqlStorage, target: number, batch: { row: store.RecordRow; ct: Uint8Array }[]): number {
+  const values = batch.map(() => "(?, ?, ?, ?)").join(", ");
+  const params = batch.flatMap((s) => [s.row.seq, s.row.version, s.row.key_version, store.exactBuffer(s.ct)]);
+  return sql.exec(
+    `UPDATE records SET key_version = ?, ciphertext = v.column4 FROM (VALUES ${values}) AS v
+     WHERE records.seq = v.column1 AND records.version = v.column2 AND records.key_version = v.column3`,
+    target,
+    ...params,
+  ).rowsWritten;
+}
+
+/**
+ * Rows after `afterSeq` up to `throughSeq`: at most `limit`, and fewer when their sizes reach
+ * MAX_PAGE_BYTES (always at least one), so a chunk of large records stays bounded in memory.
+ */
+function windowRows(sql: SqlStorage, afterSeq: number, throughSeq: number, limit: number): store.RecordRow[] {
+  const rows: store.RecordRow[] = [];
+  let bytes = 0;
+  for (const row of store.recordRowsAfter(sql, afterSeq, limit)) {
+    if (row.seq > throughSeq || (rows.length > 0 && bytes + row.size > MAX_PAGE_BYTES)) break;
+    rows.push(row);
+    bytes += row.size;
+  }
+  return rows;
+}
+
+/** Re-seals up to `limit` records after `afterSeq` (up to `throughSeq`) under DEK `target`, once per window key. */
 export async function reencryptBatch(
   ctx: DatasetObjectContext,
   ref: DatasetRef,
   scope: AuditScope,
-  batchKey: string,
-  afterSeq: number,
-  throughSeq: number,
-  target: number,
-  limit: number,
+  window: ReencryptWindow,
 ): Promise<ReencryptResult> {
+  const { key: batchKey, afterSeq, throughSeq, target, limit } = window;
   const sql = ctx.storage.sql;
-  const stored = () =>
-    sql.exec<{ result: string }>("SELECT result FROM job_writes WHERE batch_key = ?", batchKey).toArray()[0];
-  const earlier = stored();
-  if (earlier) return { ...(JSON.parse(earlier.result) as ReencryptResult), replayed: true };
-  const rows = store.recordRowsAfter(sql, afterSeq, limit).filter((r) => r.seq <= throughSeq);
+  const earlier = storedResult<ReencryptResult>(sql, batchKey);
+  if (earlier) return earlier;
+  const rows = windowRows(sql, afterSeq, throughSeq, limit);
   const stale = rows.filter((r) => r.key_version < target);
   const key = await ctx.keys.version(ref, target);
+  // Each older version's key once, not once per record.
+  const versions = [...new Set(stale.map((r) => r.key_version))];
+  const oldKeys = new Map(await Promise.all(versions.map(async (v) => [v, await ctx.keys.version(ref, v)] as const)));
   const sealed = await Promise.all(
     stale.map(async (row) => {
       const old = row.ciphertext
@@ -62,7 +103,7 @@ export async function reencryptBatch(
           : null;
       if (!old) throw new DecryptionError();
       const binding = { ...ref, recordId: row.id, version: row.version };
-      const canonical = await openRecord(await ctx.keys.version(ref, row.key_version), binding, old);
+      const canonical = await openRecord(oldKeys.get(row.key_version)!, binding, old);
       const ct = await sealRecord(key, binding, canonical);
       // A new blob key per DEK version: the old blob stays valid until the row points elsewhere.
       const blobKey =
@@ -73,59 +114,42 @@ export async function reencryptBatch(
     }),
   );
   const blobKeys = await putBlobs(ctx.env.BLOBS, sealed);
-  const unused: string[] = [];
-  const replaced: string[] = [];
-  let result: ReencryptResult;
-  try {
-    result = ctx.storage.transactionSync(() => {
-      const again = stored();
-      if (again) {
-        unused.push(...blobKeys);
-        return { ...(JSON.parse(again.result) as ReencryptResult), replayed: true };
-      }
-      let done = 0;
-      for (const s of sealed) {
-        const cursor = sql.exec(
-          "UPDATE records SET key_version = ?, ciphertext = ?, blob_key = ? WHERE id = ? AND version = ? AND key_version = ?",
-          target,
-          s.blobKey ? null : store.exactBuffer(s.ct),
-          s.blobKey,
-          s.row.id,
-          s.row.version,
-          s.row.key_version,
-        );
-        if (cursor.rowsWritten > 0) {
-          done++;
-          if (s.row.blob_key) replaced.push(s.row.blob_key);
-        } else if (s.blobKey) unused.push(s.blobKey);
-      }
-      const out: ReencryptResult = {
-        last_seq: rows.length ? rows[rows.length - 1].seq : null,
-        reencrypted: done,
-        already_current: rows.length - stale.length,
-        skipped: stale.length - done,
-        replayed: false,
-      };
-      sql.exec(
-        "INSERT INTO job_writes (batch_key, result, created_at) VALUES (?, ?, ?)",
-        batchKey,
-        JSON.stringify(out),
-        new Date().toISOString(),
+  // Rows whose old and new ciphertexts both live in the row are updated many per statement.
+  const inline = sealed.filter((x) => !x.blobKey && !x.row.blob_key);
+  const withBlobs = sealed.filter((x) => x.blobKey || x.row.blob_key);
+  return applyOnce<ReencryptResult>(ctx, batchKey, blobKeys, (drop) => {
+    let done = 0;
+    for (let i = 0; i < inline.length; i += ROWS_PER_UPDATE)
+      done += updateInline(sql, target, inline.slice(i, i + ROWS_PER_UPDATE));
+    for (const s of withBlobs) {
+      const cursor = sql.exec(
+        "UPDATE records SET key_version = ?, ciphertext = ?, blob_key = ? WHERE seq = ? AND version = ? AND key_version = ?",
+        target,
+        s.blobKey ? null : store.exactBuffer(s.ct),
+        s.blobKey,
+        s.row.seq,
+        s.row.version,
+        s.row.key_version,
       );
-      if (done) {
-        ctx.afterCommit.auditInTransaction(scope, {
-          action: "record.reencrypt",
-          resource: { dataset_id: ref.datasetId, job_id: batchKey.split(":")[0] },
-          details: { key_version: target, reencrypted: done, first_seq: rows[0].seq, last_seq: out.last_seq },
-        });
-      }
-      return out;
-    });
-  } catch (err) {
-    await discardBlobs(ctx.env.BLOBS, blobKeys);
-    throw err;
-  }
-  await discardBlobs(ctx.env.BLOBS, [...unused, ...replaced]);
-  await ctx.afterCommit.run();
-  return result;
+      if (cursor.rowsWritten > 0) {
+        done++;
+        if (s.row.blob_key) drop.push(s.row.blob_key);
+      } else if (s.blobKey) drop.push(s.blobKey);
+    }
+    const out: ReencryptResult = {
+      last_seq: rows.length ? rows[rows.length - 1].seq : null,
+      reencrypted: done,
+      already_current: rows.length - stale.length,
+      skipped: stale.length - done,
+      replayed: false,
+    };
+    if (done) {
+      ctx.afterCommit.auditInTransaction(scope, {
+        action: "record.reencrypt",
+        resource: { dataset_id: ref.datasetId, job_id: batchKey.split(":")[0] },
+        details: { key_version: target, reencrypted: done, first_seq: rows[0].seq, last_seq: out.last_seq },
+      });
+    }
+    return out;
+  });
 }

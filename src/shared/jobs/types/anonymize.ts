@@ -1,7 +1,7 @@
 /**
  * The anonymize job (kind `anonymize`), in place: every record of the dataset whose
  * detected PII the operators change gets a new version under the same id. Ranges run in
- * parallel; a chunk reads up to CHUNK_RECORDS decrypted records, detects and anonymizes
+ * parallel; a chunk reads up to CHUNK_RECORDS decrypted records (seq-window.ts), detects and anonymizes
  * them in the consumer (tokens of reversible operators written to the tenant's vault
  * first, so a stored record never points at a missing token), then writes the batch back
  * through one DatasetObject call keyed (job, range, cursor), which applies it once and
@@ -18,7 +18,6 @@ import { anonymizeJson } from "../../anonymize/anonymize";
 import { OperatorKeys } from "../../anonymize/keys";
 import type { OperatorMap } from "../../anonymize/operators";
 import { TokenVault } from "../../anonymize/vault";
-import type { AuditScope } from "../../audit/append";
 import { db, schema } from "../../db/client";
 import { detectJson, prepareOptions } from "../../pii/detect";
 import { loadRecognizers } from "../../pii/recognizer-store";
@@ -31,13 +30,10 @@ import type { JobWrite } from "../../records/job-writes";
 import { schemaErrors, validatorFor } from "../../records/validate";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { and, eq } from "drizzle-orm";
-import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { DATASET_JOB_BUDGET_MS, readChunk, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
 
 export const ANONYMIZE_KIND = "anonymize";
-/** Records one chunk reads and writes back in one DatasetObject call. */
-export const CHUNK_RECORDS = 500;
-/** A range has at least this many seqs. */
-export const MIN_RANGE_SEQS = 5000;
 
 export type AnonymizeJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 type Staged = StageItem & { changed: boolean };
@@ -64,23 +60,18 @@ export function policyOperators(piiPolicy: string | null): OperatorMap | null {
   return Object.keys(out).length ? out : null;
 }
 
-const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
 const paramsOf = (job: JobRow) => JSON.parse(job.params) as AnonymizeParams;
 /** The target dataset of a copying job, or null in place. */
 const targetOf = (job: JobRow): DatasetRef | null => {
   const id = paramsOf(job).target_dataset_id;
   return id ? { tenantId: job.tenantId, datasetId: id } : null;
 };
-const scopeOf = (job: JobRow): AuditScope => ({
-  tenantId: job.tenantId,
-  actor: job.createdBy,
-  requestId: null,
-  clientIp: null,
-});
 const operatorNames = (params: AnonymizeParams) =>
   Object.fromEntries(Object.entries(params.operators).map(([t, o]) => [t, o?.type ?? "default"]));
 
 registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
+  budgetMs: DATASET_JOB_BUDGET_MS,
+
   async plan(env, job) {
     const ref = refOf(job);
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
@@ -92,28 +83,17 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
       .run();
     const row = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
     const end = (JSON.parse(row?.params ?? job.params) as AnonymizeParams).through_seq ?? 0;
-    if (bounds.min === null || bounds.min > end) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
-    const start = bounds.min;
-    const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
-    const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({
-      start: start + i * size,
-      end: Math.min(end, start + (i + 1) * size - 1),
-    }));
-    return { ranges, itemsTotal: bounds.count };
+    return bounds.min === null ? splitSeqs(1, 0, 0) : splitSeqs(bounds.min, end, bounds.count);
   },
 
   async chunk(env, job, range): Promise<ChunkResult> {
     const ref = refOf(job);
     const params = paramsOf(job);
-    const { start, end } = range.bounds as { start: number; end: number };
-    const after = range.cursor === null ? start - 1 : Number(range.cursor);
-    if (after >= end) return { next: null, progress: {} };
+    const window = windowOf(range);
+    if (!window) return { next: null, progress: {} };
     const scope = scopeOf(job);
     const target = targetOf(job);
-    const stub = datasetObject(env, ref);
-    const page = unwrap(await stub.list(ref, scope, after, CHUNK_RECORDS));
-    const rows = page.items.filter((r) => r.seq <= end);
+    const { rows, next } = await readChunk(env, job, window);
     if (!rows.length) return { next: null, progress: {} };
     const dataset = await db(env.DB)
       .select({ schema: schema.datasets.schema })
@@ -128,31 +108,41 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     });
     const keys = new OperatorKeys(env, job.tenantId);
     const vault = new TokenVault(keys);
+    // Records are anonymized concurrently: their HMAC and digest calls overlap instead of
+    // awaiting one record at a time.
+    const outcomes = await Promise.all(
+      rows.map(async (r) => {
+        const data = JSON.parse(r.data) as unknown;
+        const out = await anonymizeJson(data, detectJson(data, opts), params.operators, { keys, vault });
+        const changed = out.items.length > 0;
+        // In place an unchanged record is left alone; a copy takes every record.
+        if (!changed && !target) return null;
+        const canonical = changed ? canonicalJson(out.data) : r.data;
+        const bytes = changed ? utf8(canonical) : null;
+        const size = bytes ? bytes.byteLength : r.size;
+        // An output the dataset would refuse is left unwritten and counted, never stored.
+        if (size > MAX_RECORD_BYTES || (validator && schemaErrors(validator, out.data, "$").length)) return "invalid";
+        // An unchanged record keeps its canonical text, so its stored digest still holds.
+        const sha256 = bytes ? await sha256Hex(bytes) : r.sha256;
+        return { r, changed, replacements: out.items.length, prepared: { canonical, size, sha256 } };
+      }),
+    );
     const writes: JobWrite[] = [];
     const staged: Staged[] = [];
     let invalid = 0;
     let replacements = 0;
-    for (const r of rows) {
-      const data = JSON.parse(r.data) as unknown;
-      const out = await anonymizeJson(data, detectJson(data, opts), params.operators, { keys, vault });
-      // In place an unchanged record is left alone; a copy takes every record.
-      if (!out.items.length && !target) continue;
-      const canonical = out.items.length ? canonicalJson(out.data) : r.data;
-      const bytes = utf8(canonical);
-      // An output the dataset would refuse is left unwritten and counted, never stored.
-      if (bytes.byteLength > MAX_RECORD_BYTES || (validator && schemaErrors(validator, out.data, "$").length)) {
+    for (const o of outcomes) {
+      if (o === null) continue;
+      if (o === "invalid") {
         invalid++;
         continue;
       }
-      replacements += out.items.length;
-      const prepared = { canonical, size: bytes.byteLength, sha256: await sha256Hex(bytes) };
-      if (target) staged.push({ pos: r.seq, ...prepared, changed: out.items.length > 0 });
-      else writes.push({ id: r.id, from_version: r.version, ...prepared });
+      replacements += o.replacements;
+      if (target) staged.push({ pos: o.r.seq, ...o.prepared, changed: o.changed });
+      else writes.push({ id: o.r.id, from_version: o.r.version, ...o.prepared });
     }
     await vault.flush(env.DB);
     const last = rows[rows.length - 1].seq;
-    const done = page.next === null || rows.length < page.items.length || last >= end;
-    const next = done ? null : String(last);
     if (target) {
       // Staged by source seq, so a redelivered chunk stages nothing twice; the finish commits in seq order.
       const anonymized = staged.filter((s) => s.changed).length;
@@ -165,18 +155,16 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     }
     const operators = operatorNames(params);
     const applied = unwrap(
-      await stub.applyJobWrites(
-        ref,
-        scope,
-        `${job.id}:${range.rangeNo}:${after}`,
-        {
+      await datasetObject(env, ref).applyJobWrites(ref, scope, {
+        key: `${job.id}:${range.rangeNo}:${window.after}`,
+        audit: {
           action: "record.anonymize",
           resource: { dataset_id: ref.datasetId, job_id: job.id },
           details: { operators, first_seq: rows[0].seq, last_seq: last },
         },
-        writes,
-        { items: rows.length, unchanged: rows.length - writes.length - invalid, invalid, replacements },
-      ),
+        items: writes,
+        counts: { items: rows.length, unchanged: rows.length - writes.length - invalid, invalid, replacements },
+      }),
     );
     return { next, progress: { ...applied.counts, anonymized: applied.written, conflicts: applied.conflicts } };
   },

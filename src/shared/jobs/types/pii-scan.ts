@@ -3,17 +3,17 @@
  * of a dataset (all of it, an explicit range, or what was written since the last scan) and
  * reports counts per entity type and JSON path, score histograms and sample positions —
  * never values (scan-report.ts). Ranges run in parallel; a chunk reads up to CHUNK_RECORDS
- * decrypted records, runs detection in the consumer and puts its part, sealed, at an R2 key
+ * decrypted records (seq-window.ts), runs detection in the consumer and puts its part, sealed, at an R2 key
  * fixed by (job, first seq), so a chunk run twice writes the same part once. The finish
  * merges the parts, compares with the previous scan and seals the report; the job's
  * progress carries the counts per entity type (`findings.<TYPE>`, `records.<TYPE>`).
  */
 import { prepareOptions, detectJson } from "../../pii/detect";
 import { loadRecognizers } from "../../pii/recognizer-store";
-import type { AuditScope } from "../../audit/append";
+import { deleteBlobs } from "../../records/blobs";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef } from "../../records/wire";
-import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
 import {
   addRecord,
   compareReports,
@@ -24,12 +24,9 @@ import {
   type ScanReport,
 } from "./scan-report";
 import { getSealedJson, listKeys, putSealedJson, type SealedEnv } from "./sealed-json";
+import { DATASET_JOB_BUDGET_MS, readChunk, refOf, splitSeqs, windowOf } from "./seq-window";
 
 export const PII_SCAN_KIND = "pii-scan";
-/** Records one chunk reads (fewer when they pass 8 MiB). */
-export const CHUNK_RECORDS = 1000;
-/** A range has at least this many seqs. */
-export const MIN_RANGE_SEQS = 5000;
 
 export type ScanJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 
@@ -50,7 +47,6 @@ export const reportKey = (ref: DatasetRef, jobId: string) => `${scanPrefix(ref, 
 const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) =>
   `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
 
-const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
 const paramsOf = (job: JobRow) => JSON.parse(job.params) as ScanParams;
 
 /** The newest successful scan of the dataset created before `job`, if any. */
@@ -111,11 +107,13 @@ async function buildReport(
     created_at: new Date().toISOString(),
   };
   await putSealedJson(env, ref, reportKey(ref, job.id), report);
-  for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
+  await deleteBlobs(env.BLOBS, keys);
   return report;
 }
 
 registerKind<ScanJobEnv>(PII_SCAN_KIND, {
+  budgetMs: DATASET_JOB_BUDGET_MS,
+
   async plan(env, job) {
     const ref = refOf(job);
     const params = paramsOf(job);
@@ -141,25 +139,16 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     const saved = JSON.parse(savedRow?.params ?? job.params) as ScanParams;
     const start = Math.max(saved.from_seq ?? from, bounds.min ?? 1);
     const end = saved.through_seq ?? through;
-    if (bounds.min === null || start > end) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
-    const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
-    const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({
-      start: start + i * size,
-      end: Math.min(end, start + (i + 1) * size - 1),
-    }));
-    return { ranges, itemsTotal: Math.min(bounds.count, end - start + 1) };
+    if (bounds.min === null) return splitSeqs(1, 0, 0);
+    return splitSeqs(start, end, Math.min(bounds.count, end - start + 1));
   },
 
   async chunk(env, job, range): Promise<ChunkResult> {
     const ref = refOf(job);
     const params = paramsOf(job);
-    const { start, end } = range.bounds as { start: number; end: number };
-    const after = range.cursor === null ? start - 1 : Number(range.cursor);
-    if (after >= end) return { next: null, progress: {} };
-    const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
-    const page = unwrap(await datasetObject(env, ref).list(ref, scope, after, CHUNK_RECORDS));
-    const rows = page.items.filter((r) => r.seq <= end);
+    const window = windowOf(range);
+    if (!window) return { next: null, progress: {} };
+    const { rows, next } = await readChunk(env, job, window);
     if (!rows.length) return { next: null, progress: {} };
     const opts = prepareOptions({
       entities: params.entities,
@@ -169,8 +158,7 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     const part = emptyPart();
     for (const r of rows) addRecord(part, r, detectJson(JSON.parse(r.data), opts), params.samples);
     await putSealedJson(env, ref, partKey(ref, job.id, rows[0].seq), part);
-    const done = page.next === null || rows.length < page.items.length || rows[rows.length - 1].seq >= end;
-    return { next: done ? null : String(rows[rows.length - 1].seq), progress: { items: rows.length } };
+    return { next, progress: { items: rows.length } };
   },
 
   async finish(env, job, counters) {
@@ -195,7 +183,6 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
 
   async discard(env, job) {
     const ref = refOf(job);
-    const keys = await listKeys(env.BLOBS, scanPrefix(ref, job.id));
-    for (let i = 0; i < keys.length; i += 1000) await env.BLOBS.delete(keys.slice(i, i + 1000));
+    await deleteBlobs(env.BLOBS, await listKeys(env.BLOBS, scanPrefix(ref, job.id)));
   },
 });

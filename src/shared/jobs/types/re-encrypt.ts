@@ -7,16 +7,13 @@
  * versions retired in D1 and, with `destroy_retired`, deletes their wrapped keys: every
  * copy of a ciphertext sealed under them, wherever it is, can no longer be opened.
  */
-import type { AuditScope } from "../../audit/append";
 import { datasetKeyRow } from "../../crypto/dataset-keys";
 import { datasetObject } from "../../records/object";
-import { unwrap, type DatasetRef } from "../../records/wire";
-import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { unwrap } from "../../records/wire";
+import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { chunkRecords, DATASET_JOB_BUDGET_MS, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
 
 export const REENCRYPT_KIND = "re-encrypt";
-/** Records one chunk re-seals in one DatasetObject call. */
-export const CHUNK_RECORDS = 1000;
-export const MIN_RANGE_SEQS = 5000;
 
 export type ReencryptJobEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG" | "MASTER_KEYS" | "BLOBS">;
 
@@ -28,14 +25,14 @@ export interface ReencryptParams {
   through_seq?: number;
 }
 
-const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
-
 async function savedParams(env: JobEnv, job: JobRow): Promise<ReencryptParams> {
   const row = await env.DB.prepare("SELECT params FROM jobs WHERE id = ?").bind(job.id).first<{ params: string }>();
   return JSON.parse(row?.params ?? job.params) as ReencryptParams;
 }
 
 registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
+  budgetMs: DATASET_JOB_BUDGET_MS,
+
   async plan(env, job) {
     const ref = refOf(job);
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
@@ -47,35 +44,24 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
       .run();
     const params = await savedParams(env, job);
     const end = params.through_seq ?? 0;
-    if (bounds.min === null || bounds.min > end) return { ranges: [{ start: 1, end: 0 }], itemsTotal: 0 };
-    const start = bounds.min;
-    const n = Math.max(1, Math.min(MAX_RANGES_PER_JOB, Math.ceil((end - start + 1) / MIN_RANGE_SEQS)));
-    const size = Math.ceil((end - start + 1) / n);
-    const ranges = Array.from({ length: n }, (_, i) => ({
-      start: start + i * size,
-      end: Math.min(end, start + (i + 1) * size - 1),
-    }));
-    return { ranges, itemsTotal: bounds.count };
+    return bounds.min === null ? splitSeqs(1, 0, 0) : splitSeqs(bounds.min, end, bounds.count);
   },
 
   async chunk(env, job, range): Promise<ChunkResult> {
     const ref = refOf(job);
     const params = JSON.parse(job.params) as ReencryptParams;
     const target = params.target_version ?? (await savedParams(env, job)).target_version!;
-    const { start, end } = range.bounds as { start: number; end: number };
-    const after = range.cursor === null ? start - 1 : Number(range.cursor);
-    if (after >= end) return { next: null, progress: {} };
-    const scope: AuditScope = { tenantId: job.tenantId, actor: job.createdBy, requestId: null, clientIp: null };
+    const window = windowOf(range);
+    if (!window) return { next: null, progress: {} };
+    const { after, end } = window;
     const r = unwrap(
-      await datasetObject(env, ref).reencryptBatch(
-        ref,
-        scope,
-        `${job.id}:${range.rangeNo}:${after}`,
-        after,
-        end,
+      await datasetObject(env, ref).reencryptBatch(ref, scopeOf(job), {
+        key: `${job.id}:${range.rangeNo}:${after}`,
+        afterSeq: after,
+        throughSeq: end,
         target,
-        CHUNK_RECORDS,
-      ),
+        limit: chunkRecords(env),
+      }),
     );
     const done = r.last_seq === null || r.last_seq >= end;
     return {
