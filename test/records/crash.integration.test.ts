@@ -100,6 +100,30 @@ describe("a crash between commit and forward", () => {
     expect(await verify(token)).toMatchObject({ ok: true });
   });
 
+  it("every committed write has an armed alarm until its event is out, also when an earlier write armed it", async () => {
+    const { token, tenant, ds } = await seed();
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull();
+    await postRecord(token, ds.id, { n: 2 });
+    const armed = await alarmOf(tenant.id, ds.id);
+    expect(armed).not.toBeNull();
+    // The next write finds that alarm armed and keeps it rather than writing it again.
+    await postRecord(token, ds.id, { n: 3 });
+    expect(await alarmOf(tenant.id, ds.id)).toBe(armed);
+    // Once the alarm has fired it is used up: the next write arms a new one.
+    expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull();
+    await postRecord(token, ds.id, { n: 4 });
+    expect(await alarmOf(tenant.id, ds.id)).not.toBeNull();
+    // Killed before its alarm fires, the object still has it; it forwards nothing twice.
+    await abortAllDurableObjects();
+    expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
+    expect(await inObject(tenant.id, ds.id, (sql) => outboxRows(sql))).toBe(0);
+    const created = (await auditEvents(tenant.id)).filter((e) => e.action === "record.create");
+    expect(created.map((e) => e.details.seq)).toEqual([1, 2, 3, 4]);
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull();
+    expect(await verify(token)).toMatchObject({ ok: true });
+  });
+
   it("the alarm commits and rolls back with the change it belongs to", async () => {
     const { tenant, key, ds } = await seed();
     const scope: AuditScope = { tenantId: tenant.id, actor: key.id, requestId: null, clientIp: null };

@@ -33,6 +33,14 @@ export class AfterCommit {
    * await deletion. Forgotten on restart, which only re-sends (the TenantObject skips stored ids).
    */
   private forwardedThrough = 0;
+  /**
+   * True once a change that armed the alarm has committed (run() follows only committed
+   * changes) and until the alarm fires or is deleted: later changes then need not arm it
+   * again, which in local workerd is a write (and fsync) of the alarm store per change.
+   */
+  private alarmArmed = false;
+  /** A change armed the alarm in its transaction; it counts once that change has committed. */
+  private arming = false;
   private readonly forwarder = new Coalescer(() => this.forwardPending());
 
   constructor(
@@ -52,7 +60,16 @@ export class AfterCommit {
     deleteForwarded(this.storage.sql, this.forwardedThrough);
     enqueueOutbox(this.storage.sql, toEventInput(scope, entry));
     this.changes++;
+    if (this.alarmArmed) return;
+    this.arming = true;
     void this.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
+  }
+
+  /** The alarm handler: the alarm that fired is used up, so the next change arms a new one. */
+  onAlarm(): Promise<void> {
+    this.alarmArmed = false;
+    this.arming = false;
+    return this.run();
   }
 
   /**
@@ -64,6 +81,11 @@ export class AfterCommit {
    */
   async run(opts: { replyFirst?: boolean } = {}): Promise<void> {
     const seen = this.changes;
+    if (this.arming) {
+      // Called after a committed change: an alarm one of them armed is in storage.
+      this.arming = false;
+      this.alarmArmed = true;
+    }
     const results = await Promise.allSettled([this.forwarder.run(), this.counters.sync()]);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length) {
@@ -81,7 +103,10 @@ export class AfterCommit {
     if (opts.replyFirst) return;
     deleteForwarded(this.storage.sql, this.forwardedThrough);
     // No await between the check and the delete: a change committing later arms the alarm again.
-    if (this.changes === seen && outboxSize(this.storage.sql) === 0) await this.storage.deleteAlarm();
+    if (this.changes === seen && outboxSize(this.storage.sql) === 0) {
+      this.alarmArmed = false;
+      await this.storage.deleteAlarm();
+    }
   }
 
   private async forwardPending(): Promise<void> {
