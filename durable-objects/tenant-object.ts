@@ -14,7 +14,6 @@ import {
 } from "../src/shared/audit/checkpoint";
 import type { AuditEvent, AuditEventInput } from "../src/shared/audit/event";
 import {
-  appendEvents,
   eventsBetween,
   getMeta,
   hashAt,
@@ -26,15 +25,19 @@ import {
   type ChainHead,
   type VerifyProgress,
 } from "../src/shared/audit/store";
+import { GroupAppend } from "../src/shared/audit/group-append";
 import { migrateObject } from "../src/shared/db/object-migrations";
 import { TENANT_OBJECT_MIGRATIONS } from "./migrations/tenant-object";
 
 export class TenantObject extends DurableObject<Env> {
   /** Highest seq written to D1 as a checkpoint: only decides when the alarm is due. */
   private checkpointedSeq = 0;
+  /** Concurrent appends share a transaction and a commit (group-append.ts). */
+  private readonly appends: GroupAppend;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.appends = new GroupAppend(ctx.storage);
     ctx.blockConcurrencyWhile(async () => {
       migrateObject(ctx.storage, TENANT_OBJECT_MIGRATIONS);
       this.checkpointedSeq = Number(getMeta(this.sql, "checkpoint_seq") ?? 0);
@@ -50,7 +53,7 @@ export class TenantObject extends DurableObject<Env> {
    * stored again. Returns the stored events (new or existing) in input order.
    */
   async append(events: AuditEventInput[]): Promise<AuditEvent[]> {
-    const stored = appendEvents(this.ctx.storage, events);
+    const stored = await this.appends.append(events);
     await this.scheduleCheckpoint();
     return stored;
   }
