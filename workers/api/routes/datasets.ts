@@ -111,7 +111,6 @@ export const datasetRoutes = router()
         () => datasets.insertDataset(c.env.DB, prepared),
       ),
     );
-    datasets.rememberDataset(c.env, row);
     await applySearchSettings(c.env, auditScope(c), row, null);
     c.header("ETag", datasets.datasetEtag(dataset));
     c.header("Location", `/api/v1/datasets/${dataset.id}`);
