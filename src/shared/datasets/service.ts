@@ -11,7 +11,14 @@ import { ifMatchTags } from "../etag";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../pii/policy";
-import { datasetCacheTtlMs, evictDataset, getCachedDataset, putCachedDataset, type DatasetCacheEnv } from "./cache";
+import {
+  datasetCacheTtlMs,
+  evictDataset,
+  getCachedDataset,
+  markCountersStale,
+  putCachedDataset,
+  type DatasetCacheEnv,
+} from "./cache";
 import { checkSearchSettings } from "../search/settings";
 
 export type DatasetRow = typeof schema.datasets.$inferSelect;
@@ -224,6 +231,9 @@ export async function applyUpdate(
     throw preconditionFailed("The dataset changed while this update was applied; read it again.");
   }
   rememberDataset(env, row);
+  // Record counters change through the DatasetObject (jobs included), not through this row:
+  // GET /datasets/{id} reads them from D1 again, as it did when an update evicted the row.
+  markCountersStale(row.tenantId, row.id);
   return toDataset(row);
 }
 
