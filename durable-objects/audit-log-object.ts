@@ -14,7 +14,6 @@ import {
 } from "../src/shared/audit/checkpoint";
 import type { AuditEvent, AuditEventInput } from "../src/shared/audit/event";
 import {
-  appendEvents,
   eventsBetween,
   getMeta,
   hashAt,
@@ -27,15 +26,19 @@ import {
   type VerifyProgress,
 } from "../src/shared/audit/store";
 import type { AuditLogRpc } from "../src/shared/audit/rpc";
+import { GroupAppend } from "../src/shared/audit/group-append";
 import { migrateObject } from "../src/shared/db/object-migrations";
 import { AUDIT_LOG_OBJECT_MIGRATIONS } from "./migrations/audit-log-object";
 
 export class AuditLogObject extends DurableObject<Env> implements AuditLogRpc {
   /** Highest seq written to D1 as a checkpoint: only decides when the alarm is due. */
   private checkpointedSeq = 0;
+  /** Concurrent appends share a transaction and a commit (group-append.ts). */
+  private readonly appends: GroupAppend;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.appends = new GroupAppend(ctx.storage);
     ctx.blockConcurrencyWhile(async () => {
       migrateObject(ctx.storage, AUDIT_LOG_OBJECT_MIGRATIONS);
       this.checkpointedSeq = Number(getMeta(this.sql, "checkpoint_seq") ?? 0);
@@ -51,7 +54,7 @@ export class AuditLogObject extends DurableObject<Env> implements AuditLogRpc {
    * stored again. Returns the stored events (new or existing) in input order.
    */
   async append(events: AuditEventInput[]): Promise<AuditEvent[]> {
-    const stored = appendEvents(this.ctx.storage, events);
+    const stored = await this.appends.append(events);
     await this.scheduleCheckpoint();
     return stored;
   }

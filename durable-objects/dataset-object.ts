@@ -348,7 +348,7 @@ export class DatasetObject extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     if (this.purged) return;
-    await this.records.afterCommit.run();
+    await this.records.afterCommit.onAlarm();
   }
 
   // ---- guard -------------------------------------------------------------------------

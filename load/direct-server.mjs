@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,24 +24,29 @@ const run = (args) => {
 run(["deploy", "--dry-run", "--outdir", outdir, "-c", "wrangler.toml"]);
 run(["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", persist]);
 
-const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
-const mf = new Miniflare({
-  host: process.env.HOST ?? "127.0.0.1",
-  port: Number(process.env.PORT ?? 8807),
-  d1Persist: join(persist, "v3", "d1"),
-  r2Persist: join(persist, "v3", "r2"),
-  durableObjectsPersist: join(persist, "v3", "do"),
-  workers: [
-    {
-      ...workerOptions,
-      // Server-Timing phases on every response: where a request's time goes.
-      bindings: { ...workerOptions.bindings, SERVER_TIMING: "1" },
-      name: "llm-data-vault-api",
-      modules: true,
-      scriptPath: join(outdir, "index.js"),
-    },
-  ],
-});
+// modulesRules: Miniflare 5 refuses them, and the bundle is one file, so they have nothing to match.
+const { workerOptions: wranglerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+const { modulesRules: _unused, ...workerOptions } = wranglerOptions;
+// Miniflare 5 takes a new option shape; wrangler's worker options are still the v4 one, which
+// convertV4MiniflareOptions translates (as wrangler itself does). State under <persist>/v3, as
+// `wrangler d1 migrations apply --persist-to <persist>` lays it out.
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    host: process.env.HOST ?? "127.0.0.1",
+    port: Number(process.env.PORT ?? 8807),
+    resourcePersistencePath: join(persist, "v3"),
+    workers: [
+      {
+        ...workerOptions,
+        // Server-Timing phases on every response: where a request's time goes.
+        bindings: { ...workerOptions.bindings, SERVER_TIMING: "1" },
+        name: "llm-data-vault-api",
+        modules: true,
+        scriptPath: join(outdir, "index.js"),
+      },
+    ],
+  }),
+);
 const url = await mf.ready;
 console.log(`llm-data-vault API on Miniflare directly (no dev proxy): ${url}`);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => mf.dispose().finally(() => process.exit(0)));

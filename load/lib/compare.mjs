@@ -21,6 +21,7 @@ export const ENDPOINT_TAGS = {
   encrypt: "POST /encrypt",
   decrypt: "POST /decrypt",
   "audit-logs": "GET /audit/logs",
+  search: "GET /search",
 };
 export const ENDPOINT_SCRIPTS = Object.keys(ENDPOINT_TAGS);
 

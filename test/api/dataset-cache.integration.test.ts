@@ -19,7 +19,8 @@ describe("dataset cache", () => {
     await changeInD1(ds.id, "changed elsewhere");
     // Within DATASET_CACHE_TTL_SECONDS the cached row answers: no D1 query was made.
     expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.description).toBe("first");
-    // An update through this isolate reads D1 itself and evicts the row.
+    // An update through this isolate may start from the cached row (its If-Match matches), but
+    // writes with a compare-and-swap on the version and caches the row D1 returns.
     const etag = first.res.headers.get("etag")!;
     await callJson(
       `/api/v1/datasets/${ds.id}`,
@@ -50,6 +51,38 @@ describe("dataset cache", () => {
       ),
     ).toEqual([{ n: 1 }, { n: 2 }]);
     expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(2);
+  });
+
+  it("updates and deletes start from the cached row but never let a stale one through", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, { description: "first" });
+    const v1 = (await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).res.headers.get("etag")!;
+    // Another isolate updated it: version 2 in D1, version 1 in this isolate's cache.
+    await env.DB.prepare("UPDATE datasets SET description = 'elsewhere', version = 2 WHERE id = ?").bind(ds.id).run();
+    const put = (etag: string, description: string) =>
+      call(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, headers: { "If-Match": etag }, body: { description } });
+    await expectProblem(await put(v1, "lost update"), 412);
+    const row = () =>
+      env.DB.prepare("SELECT description, version, deleted_at FROM datasets WHERE id = ?")
+        .bind(ds.id)
+        .first<{ description: string; version: number; deleted_at: string | null }>();
+    expect(await row()).toMatchObject({ description: "elsewhere", version: 2 });
+    // The client that saw version 2 wins, though this isolate had cached version 1.
+    const ok = await put(`"${ds.id}.v2"`, "second");
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("etag")).toBe(`"${ds.id}.v3"`);
+    expect(await row()).toMatchObject({ description: "second", version: 3 });
+    // Another isolate deleted it while this one holds it in its cache: PUT and DELETE say 404.
+    await env.DB.prepare("UPDATE datasets SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(ds.id).run();
+    await expectProblem(await put(`"${ds.id}.v3"`, "too late"), 404);
+    await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 404);
+    const again = await createDataset(token, { description: "to delete" });
+    await callJson(`/api/v1/datasets/${again.id}`, { token }, 200);
+    await env.DB.prepare("UPDATE datasets SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?")
+      .bind(again.id)
+      .run();
+    await expectProblem(await call(`/api/v1/datasets/${again.id}`, { method: "DELETE", token }), 404);
+    expect(await row()).toMatchObject({ description: "second", version: 3 });
   });
 
   it("never answers one tenant from another tenant's cached row", async () => {

@@ -54,8 +54,35 @@ describe("audit of record operations", () => {
     expect(events[4].details).toEqual({ count: 2, first_seq: 1, last_seq: 2 });
     expect(events[5]).toMatchObject({ resource: { record_id: batch[0].id } });
     expect(JSON.stringify(events)).not.toContain(MARKER);
-    // Forwarded: nothing is left waiting in the object's outbox.
+    // Forwarded: each reply waited for its event to reach the chain. The forwarded rows go with
+    // the next change or with the alarm the last change armed; once it ran, nothing is left.
+    expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
     expect(await outboxSize(tenant.id, ds.id)).toBe(0);
+  });
+
+  it("concurrent writes each answer once their own event is in the chain, stored once; forwarded rows leave with the next change", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    const outbox = () => outboxSize(tenant.id, ds.id);
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const rec = await postRecord(token, ds.id, { i });
+        // This reply is out: its event must already be in the tenant's chain.
+        const events = await auditEvents(tenant.id);
+        expect(events.filter((e) => e.resource.record_id === rec.id).map((e) => e.action)).toEqual(["record.create"]);
+        ids.push(rec.id);
+      }),
+    );
+    const created = (await auditEvents(tenant.id)).filter((e) => e.action === "record.create");
+    expect(created.map((e) => e.resource.record_id).sort()).toEqual([...ids].sort());
+    expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 20 });
+    const last = await postRecord(token, ds.id, { i: 20 });
+    // Its transaction deleted every row forwarded before it; only its own awaits the next change.
+    expect(await outbox()).toBe(1);
+    expect((await auditEvents(tenant.id)).filter((e) => e.resource.record_id === last.id)).toHaveLength(1);
+    expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
+    expect(await outbox()).toBe(0);
   });
 
   it("the object's alarm forwards events left in its outbox and repairs D1 counters", async () => {

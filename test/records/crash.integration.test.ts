@@ -35,13 +35,18 @@ async function seed() {
   const { token, tenant, key } = await newTenant();
   const ds = await createDataset(token);
   const first = await postRecord(token, ds.id, { n: 1 });
+  // A completed write has its event in the chain and leaves its alarm armed, due within
+  // OUTBOX_RETRY_MS, to delete the forwarded outbox row; run now, it leaves nothing behind.
+  expect(await alarmOf(tenant.id, ds.id)).toBeLessThanOrEqual(Date.now() + OUTBOX_RETRY_MS);
+  expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
+  expect(await inObject(tenant.id, ds.id, (sql) => outboxRows(sql))).toBe(0);
   return { token, tenant, key, ds, first };
 }
 
 describe("a crash between commit and forward", () => {
   it("the alarm armed with the write delivers its record.create event and its count, with no other write", async () => {
     const { token, tenant, key, ds } = await seed();
-    expect(await alarmOf(tenant.id, ds.id)).toBeNull(); // a completed write leaves no alarm behind
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull(); // and once its alarm ran, none is left
     const scope: AuditScope = { tenantId: tenant.id, actor: key.id, requestId: "req-crash", clientIp: null };
     const ref = { tenantId: tenant.id, datasetId: ds.id };
     const dataset = { id: ds.id, tenantId: tenant.id, schema: null, piiPolicy: null };
@@ -91,6 +96,30 @@ describe("a crash between commit and forward", () => {
     const bytes = prepared.size + (await callJson(`${recordsPath(ds.id)}?limit=1`, { token }, 200)).body.items[0].size;
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 2, bytes });
     expect(await inObject(tenant.id, ds.id, (sql) => outboxRows(sql))).toBe(0);
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull();
+    expect(await verify(token)).toMatchObject({ ok: true });
+  });
+
+  it("every committed write has an armed alarm until its event is out, also when an earlier write armed it", async () => {
+    const { token, tenant, ds } = await seed();
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull();
+    await postRecord(token, ds.id, { n: 2 });
+    const armed = await alarmOf(tenant.id, ds.id);
+    expect(armed).not.toBeNull();
+    // The next write finds that alarm armed and keeps it rather than writing it again.
+    await postRecord(token, ds.id, { n: 3 });
+    expect(await alarmOf(tenant.id, ds.id)).toBe(armed);
+    // Once the alarm has fired it is used up: the next write arms a new one.
+    expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
+    expect(await alarmOf(tenant.id, ds.id)).toBeNull();
+    await postRecord(token, ds.id, { n: 4 });
+    expect(await alarmOf(tenant.id, ds.id)).not.toBeNull();
+    // Killed before its alarm fires, the object still has it; it forwards nothing twice.
+    await abortAllDurableObjects();
+    expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
+    expect(await inObject(tenant.id, ds.id, (sql) => outboxRows(sql))).toBe(0);
+    const created = (await auditEvents(tenant.id)).filter((e) => e.action === "record.create");
+    expect(created.map((e) => e.details.seq)).toEqual([1, 2, 3, 4]);
     expect(await alarmOf(tenant.id, ds.id)).toBeNull();
     expect(await verify(token)).toMatchObject({ ok: true });
   });

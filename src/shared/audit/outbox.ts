@@ -74,21 +74,45 @@ export function outboxBacklog(sql: SqlStorage): { pending: number; oldest_enqueu
 export async function flushOutbox(sql: SqlStorage, env: AuditEnv): Promise<number> {
   let forwarded = 0;
   for (;;) {
-    const rows = sql
-      .exec<{ pos: number; tenant_id: string; event: string }>(
-        "SELECT pos, tenant_id, event FROM audit_outbox ORDER BY pos LIMIT ?",
-        MAX_FORWARD_BATCH,
-      )
-      .toArray();
-    if (rows.length === 0) return forwarded;
-    // One object serves one tenant, but group anyway so a mixed outbox cannot misroute.
-    const tenantId = rows[0].tenant_id;
-    const batch = rows.filter((r) => r.tenant_id === tenantId);
-    await auditLogObject(env, tenantId).append(batch.map((r) => JSON.parse(r.event) as AuditEventInput));
-    const last = batch[batch.length - 1].pos;
-    sql.exec("DELETE FROM audit_outbox WHERE tenant_id = ? AND pos <= ?", tenantId, last);
-    forwarded += batch.length;
+    const batch = await forwardBatch(sql, env, 0);
+    if (!batch) return forwarded;
+    deleteForwarded(sql, batch.lastPos);
+    forwarded += batch.count;
   }
+}
+
+/**
+ * Sends the oldest pending events after outbox position `afterPos` (at most one batch: a
+ * run of consecutive rows of one tenant) to the AuditLogObject and resolves once it has stored
+ * them, with the position of the last one; every row up to it is then forwarded. Deletes
+ * nothing, so a caller can answer before the delete commits (`deleteForwarded`). Null when
+ * nothing is pending; throws if forwarding failed.
+ */
+export async function forwardBatch(
+  sql: SqlStorage,
+  env: AuditEnv,
+  afterPos: number,
+): Promise<{ lastPos: number; count: number } | null> {
+  const rows = sql
+    .exec<{ pos: number; tenant_id: string; event: string }>(
+      "SELECT pos, tenant_id, event FROM audit_outbox WHERE pos > ? ORDER BY pos LIMIT ?",
+      afterPos,
+      MAX_FORWARD_BATCH,
+    )
+    .toArray();
+  if (rows.length === 0) return null;
+  // One object serves one tenant, but stop at another tenant's row so a mixed outbox cannot
+  // misroute, and forwarded rows stay a prefix of the outbox.
+  const tenantId = rows[0].tenant_id;
+  const other = rows.findIndex((r) => r.tenant_id !== tenantId);
+  const batch = other < 0 ? rows : rows.slice(0, other);
+  await auditLogObject(env, tenantId).append(batch.map((r) => JSON.parse(r.event) as AuditEventInput));
+  return { lastPos: batch[batch.length - 1].pos, count: batch.length };
+}
+
+/** Deletes the outbox rows up to `throughPos`, once forwardBatch has forwarded them all. */
+export function deleteForwarded(sql: SqlStorage, throughPos: number): void {
+  sql.exec("DELETE FROM audit_outbox WHERE pos <= ?", throughPos);
 }
 
 /**

@@ -11,7 +11,14 @@ import { ifMatchTags } from "../etag";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { CreateDataset, Dataset, UpdateDataset } from "../schema/datasets";
 import { validatePolicy } from "../anonymize/policy";
-import { datasetCacheTtlMs, evictDataset, getCachedDataset, putCachedDataset, type DatasetCacheEnv } from "./cache";
+import {
+  datasetCacheTtlMs,
+  evictDataset,
+  getCachedDataset,
+  markCountersStale,
+  putCachedDataset,
+  type DatasetCacheEnv,
+} from "./cache";
 import { checkSearchSettings } from "../search/settings";
 
 export type DatasetRow = typeof schema.datasets.$inferSelect;
@@ -115,7 +122,12 @@ export async function findLiveDataset(d1: D1Database, tenantId: string, id: stri
   return (await db(d1).select().from(schema.datasets).where(live(tenantId, id)).get()) ?? null;
 }
 
-/** One D1 query: the tenant scope is part of the lookup, so another tenant's id is simply absent (404 problem). */
+/** After a change through this isolate: the row as D1 now holds it, so the next request needs no read. */
+export function rememberDataset(env: DatasetCacheEnv, row: DatasetRow): void {
+  putCachedDataset(row.tenantId, row.id, row, datasetCacheTtlMs(env));
+}
+
+/** One D1 query: the tenant scope is part of the lookup, so another tenant's id is simply absent. */
 export async function getDatasetRow(d1: D1Database, tenantId: string, id: string): Promise<DatasetRow> {
   const row = await findLiveDataset(d1, tenantId, id);
   if (!row) throw notFound("The dataset");
@@ -161,6 +173,24 @@ export function matchesEtag(ifMatch: string, current: string): boolean {
   return tags === "*" || tags.includes(current);
 }
 
+/**
+ * The row an update or delete starts from: the cached one when it matches `ifMatch` (or when
+ * no If-Match applies), else the row read from D1, since a cached row may be up to
+ * DATASET_CACHE_TTL_SECONDS old. No staleness can slip through: the write itself is
+ * conditional on the version (applyUpdate) or on the row being live (softDeleteDataset).
+ * @throws ProblemError 404 when the dataset does not exist (or is another tenant's).
+ */
+export async function rowForChange(
+  env: DatasetCacheEnv,
+  tenantId: string,
+  id: string,
+  ifMatch?: string,
+): Promise<DatasetRow> {
+  const cached = getCachedDataset<DatasetRow>(tenantId, id, false);
+  if (cached && (ifMatch === undefined || matchesEtag(ifMatch, datasetEtag(cached)))) return cached;
+  return getDatasetRow(env.DB, tenantId, id);
+}
+
 /** Checks the If-Match and the schema; the caller validates a new PII policy (validatePolicy, async). */
 export function prepareUpdate(current: DatasetRow, ifMatch: string, input: UpdateDataset): Partial<DatasetRow> {
   if (!matchesEtag(ifMatch, datasetEtag(current))) {
@@ -180,31 +210,53 @@ export function prepareUpdate(current: DatasetRow, ifMatch: string, input: Updat
 
 /**
  * Applies the update only if the version is still the one the caller saw (compare and
- * swap in the WHERE clause), so two racing writers cannot both win.
+ * swap in the WHERE clause, the new row RETURNING in the same statement), so two racing
+ * writers cannot both win. The new row replaces the cached one.
+ * @throws ProblemError 412 when the version moved on; 404 when the dataset was deleted meanwhile; 409 name taken.
  */
-export async function applyUpdate(d1: D1Database, current: DatasetRow, changes: Partial<DatasetRow>): Promise<Dataset> {
+export async function applyUpdate(
+  env: DatasetCacheEnv,
+  current: DatasetRow,
+  changes: Partial<DatasetRow>,
+): Promise<Dataset> {
   let row: DatasetRow | undefined;
   try {
-    row = await db(d1)
+    row = await db(env.DB)
       .update(schema.datasets)
       .set({ ...changes, version: current.version + 1, updatedAt: new Date().toISOString() })
       .where(and(live(current.tenantId, current.id), eq(schema.datasets.version, current.version)))
       .returning()
       .get();
   } catch (err) {
+    evictDataset(current.tenantId, current.id);
     if (isUniqueViolation(err)) throw nameTaken(changes.name ?? current.name);
     throw err;
   }
-  evictDataset(current.tenantId, current.id);
-  if (!row) throw preconditionFailed("The dataset changed while this update was applied; read it again.");
+  if (!row) {
+    evictDataset(current.tenantId, current.id);
+    // Only on this failure path: tell a deleted dataset (404) from a newer version (412).
+    await getDatasetRow(env.DB, current.tenantId, current.id);
+    throw preconditionFailed("The dataset changed while this update was applied; read it again.");
+  }
+  rememberDataset(env, row);
+  // Record counters change through the DatasetObject (jobs included), not through this row:
+  // GET /datasets/{id} reads them from D1 again, as it did when an update evicted the row.
+  markCountersStale(row.tenantId, row.id);
   return toDataset(row);
 }
 
-export async function softDeleteDataset(d1: D1Database, current: DatasetRow): Promise<void> {
+/**
+ * Soft-deletes a live dataset in one statement; false when it was no longer live (deleted
+ * meanwhile, e.g. through another isolate while this one held it in its cache).
+ */
+export async function softDeleteDataset(d1: D1Database, current: DatasetRow): Promise<boolean> {
   evictDataset(current.tenantId, current.id);
   const now = new Date().toISOString();
-  await db(d1)
+  const gone = await db(d1)
     .update(schema.datasets)
     .set({ deletedAt: now, updatedAt: now, version: sql`${schema.datasets.version} + 1` })
-    .where(live(current.tenantId, current.id));
+    .where(live(current.tenantId, current.id))
+    .returning({ id: schema.datasets.id })
+    .get();
+  return gone !== undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { db, schema } from "../db/client";
+import { Coalescer } from "./coalesce";
 import { metaGet, metaSet } from "./store";
 import type { DatasetRef } from "./wire";
 
@@ -29,8 +30,7 @@ export function addStats(sql: SqlStorage, records: number, bytes: number): void 
  * is queued (not started) shares it.
  */
 export class CounterSync {
-  private chain: Promise<void> = Promise.resolve();
-  private queued: Promise<void> | null = null;
+  private readonly writes = new Coalescer(() => this.write());
 
   /** `target` is the dataset to write, or null when there is none (never written, or purged). */
   constructor(
@@ -41,19 +41,12 @@ export class CounterSync {
 
   /** Queues a D1 write of the current counters; rejects when that write fails. */
   sync(): Promise<void> {
-    if (this.queued) return this.queued;
-    const run = this.chain.then(() => {
-      this.queued = null;
-      return this.write();
-    });
-    this.queued = run;
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.writes.run();
   }
 
   /** Resolves once every write queued so far has landed or failed; never rejects. */
   settled(): Promise<void> {
-    return this.chain;
+    return this.writes.settled();
   }
 
   private async write(): Promise<void> {

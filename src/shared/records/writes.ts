@@ -119,7 +119,7 @@ export async function createRecords(
     await discardBlobs(ctx.env.BLOBS, blobKeys);
     return result;
   }
-  await ctx.afterCommit.run();
+  await ctx.afterCommit.run({ replyFirst: true });
   return result;
 }
 
@@ -177,7 +177,7 @@ export async function updateRecord(
     throw err;
   }
   if (row.blob_key) await discardBlobs(ctx.env.BLOBS, [row.blob_key]);
-  await ctx.afterCommit.run();
+  await ctx.afterCommit.run({ replyFirst: true });
   return store.toMeta(next);
 }
 
@@ -208,7 +208,7 @@ export async function deleteRecord(
     return current;
   });
   if (row.blob_key) await discardBlobs(ctx.env.BLOBS, [row.blob_key]);
-  await ctx.afterCommit.run();
+  await ctx.afterCommit.run({ replyFirst: true });
   return null;
 }
 

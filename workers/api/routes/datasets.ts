@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { audited } from "../../../src/shared/audit/append";
 import * as datasets from "../../../src/shared/datasets/service";
 import { validatePolicy } from "../../../src/shared/anonymize/policy";
-import { preconditionRequired } from "../../../src/shared/errors";
+import { notFound, preconditionRequired } from "../../../src/shared/errors";
 import { purgeDataset } from "../../../src/shared/records/lifecycle";
 import { applySearchSettings } from "../../../src/shared/search/rebuild";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
@@ -133,7 +133,7 @@ export const datasetRoutes = router()
   .openapi(updateDataset, async (c) => {
     const ifMatch = c.req.valid("header")["if-match"];
     if (!ifMatch) throw preconditionRequired("Send If-Match with the ETag from GET /api/v1/datasets/{id}.");
-    const current = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
+    const current = await datasets.rowForChange(c.env, tenantOf(c).tenantId, c.req.valid("param").id, ifMatch);
     const input = c.req.valid("json");
     const changes = datasets.prepareUpdate(current, ifMatch, input);
     await validatePolicy(c.env.DB, current.tenantId, input.pii_policy);
@@ -145,7 +145,7 @@ export const datasetRoutes = router()
         resource: { dataset_id: current.id },
         details: { fields: Object.keys(input), schema_changed: input.schema !== undefined },
       },
-      () => datasets.applyUpdate(c.env.DB, current, changes),
+      () => datasets.applyUpdate(c.env, current, changes),
     );
     if (changes.search !== undefined)
       await applySearchSettings(c.env, auditScope(c), { ...current, ...changes }, current.search);
@@ -157,9 +157,14 @@ export const datasetRoutes = router()
       await purgeDataset(c.env, auditScope(c), tenantOf(c).tenantId, c.req.valid("param").id);
       return c.body(null, 204);
     }
-    const current = await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
-    await audited(c.env, auditScope(c), { action: "dataset.delete", resource: { dataset_id: current.id } }, () =>
-      datasets.softDeleteDataset(c.env.DB, current),
+    const current = await datasets.rowForChange(c.env, tenantOf(c).tenantId, c.req.valid("param").id);
+    await audited(
+      c.env,
+      auditScope(c),
+      { action: "dataset.delete", resource: { dataset_id: current.id } },
+      async () => {
+        if (!(await datasets.softDeleteDataset(c.env.DB, current))) throw notFound("The dataset");
+      },
     );
     return c.body(null, 204);
   });
