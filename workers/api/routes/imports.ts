@@ -15,8 +15,8 @@ import {
   SingleImportQuerySchema,
 } from "../../../src/shared/schema/imports";
 import { auditScope, tenantOf, type AppContext } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const ImportParams = z.object({ id: idParam("ds"), importId: idParam("imp", "importId") });
@@ -28,8 +28,8 @@ const PartParams = ImportParams.extend({
     .max(MAX_PARTS)
     .openapi({ param: { name: "part", in: "path" }, example: 1 }),
 });
-const read = { security: tenantSecurity, tags: ["imports"], middleware: [tenantAuth, requireScope("records:read")] };
-const write = { security: tenantSecurity, tags: ["imports"], middleware: [tenantAuth, requireScope("records:write")] };
+const read = tenantRoute("records:read", "imports");
+const write = tenantRoute("records:write", "imports");
 
 /** Media types of a file sent as the body, by format. */
 const FILE_TYPES: [RegExp, "ndjson" | "csv" | "parquet"][] = [

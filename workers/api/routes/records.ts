@@ -16,8 +16,8 @@ import {
 } from "../../../src/shared/schema/records";
 import { wrapTime } from "hono/timing";
 import { auditScope, tenantOf, type AppContext } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const RecordParams = z.object({ id: idParam("ds"), recordId: idParam("rec", "recordId") });
@@ -29,8 +29,8 @@ const replayedHeader = z.object({
     description: "`true` when this is the stored reply to an earlier request with the same Idempotency-Key",
   }),
 });
-const read = { security: tenantSecurity, tags: ["records"], middleware: [tenantAuth, requireScope("records:read")] };
-const write = { security: tenantSecurity, tags: ["records"], middleware: [tenantAuth, requireScope("records:write")] };
+const read = tenantRoute("records:read", "records");
+const write = tenantRoute("records:write", "records");
 
 const createRecord = createRoute({
   ...write,

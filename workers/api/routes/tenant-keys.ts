@@ -6,13 +6,11 @@ import { idParam } from "../../../src/shared/schema/common";
 import { RewrapResultSchema } from "../../../src/shared/schema/records";
 import * as tenants from "../../../src/shared/tenants/service";
 import { auditScope } from "../context";
-import { operatorAuth } from "../middleware/auth";
-import { jsonResponse, operatorSecurity, pick, router } from "../openapi";
+import { operatorRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
 const rewrap = createRoute({
-  security: operatorSecurity,
-  middleware: [operatorAuth],
-  tags: ["tenants"],
+  ...operatorRoute("tenants"),
   method: "post",
   path: "/{id}/rewrap-keys",
   summary: "Re-wrap the tenant's KEKs under the newest master key (operator)",

@@ -30,19 +30,11 @@ import { KeyPolicy } from "../../../src/shared/transit/key-policy";
 import { dataKey, decryptItem, encryptItem, rewrapItem, runBatch } from "../../../src/shared/transit/operations";
 import { decryptRaw, encryptRaw } from "../../../src/shared/transit/raw";
 import { auditScope, tenantOf, type AppContext } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
-const encrypting = {
-  security: tenantSecurity,
-  tags: ["transit"],
-  middleware: [tenantAuth, requireScope("crypto:encrypt")],
-};
-const decrypting = {
-  security: tenantSecurity,
-  tags: ["transit"],
-  middleware: [tenantAuth, requireScope("crypto:decrypt")],
-};
+const encrypting = tenantRoute("crypto:encrypt", "transit");
+const decrypting = tenantRoute("crypto:decrypt", "transit");
 const jsonErrors = pick(400, 401, 403, 404, 413, 415, 422);
 
 const OCTET_STREAM = "application/octet-stream";
