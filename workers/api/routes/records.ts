@@ -17,6 +17,8 @@ import {
 import { wrapTime } from "hono/timing";
 import { auditScope, tenantOf, type AppContext } from "../context";
 import { tenantRoute } from "../route-access";
+import { bodyLimit } from "../middleware/body-limit";
+import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../../src/shared/records/limits";
 import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
@@ -30,7 +32,7 @@ const replayedHeader = z.object({
   }),
 });
 const read = tenantRoute("records:read", "records");
-const write = tenantRoute("records:write", "records");
+const write = tenantRoute("records:write", "records", bodyLimit(MAX_RECORD_BODY_BYTES));
 
 const createRecord = createRoute({
   ...write,
@@ -51,7 +53,7 @@ const createRecord = createRoute({
 });
 
 const batchCreate = createRoute({
-  ...write,
+  ...tenantRoute("records:write", "records", bodyLimit(MAX_BATCH_BYTES)),
   method: "post",
   path: "/{id}/records/batch",
   summary: "Store up to 1000 records, all or nothing",

@@ -31,10 +31,18 @@ import { dataKey, decryptItem, encryptItem, rewrapItem, runBatch } from "../../.
 import { decryptRaw, encryptRaw } from "../../../src/shared/transit/raw";
 import { auditScope, tenantOf, type AppContext } from "../context";
 import { tenantRoute } from "../route-access";
+import { bodyLimit, OCTET_STREAM_TYPE } from "../middleware/body-limit";
+import {
+  RAW_CIPHERTEXT_LIMIT_BYTES,
+  RAW_PLAINTEXT_LIMIT_BYTES,
+  TRANSIT_JSON_LIMIT_BYTES,
+} from "../../../src/shared/transit/limits";
 import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const encrypting = tenantRoute("crypto:encrypt", "transit");
-const decrypting = tenantRoute("crypto:decrypt", "transit");
+// Batches of up to 1000 items need more room than the JSON default.
+const encryptingBatch = tenantRoute("crypto:encrypt", "transit", bodyLimit(TRANSIT_JSON_LIMIT_BYTES));
+const decryptingBatch = tenantRoute("crypto:decrypt", "transit", bodyLimit(TRANSIT_JSON_LIMIT_BYTES));
 const jsonErrors = pick(400, 401, 403, 404, 413, 415, 422);
 
 const OCTET_STREAM = "application/octet-stream";
@@ -64,7 +72,7 @@ function assertOctetStream(c: AppContext): void {
 }
 
 const encrypt = createRoute({
-  ...encrypting,
+  ...encryptingBatch,
   method: "post",
   path: "/encrypt",
   summary: "Encrypt base64 plaintext or a JSON value (or a batch of up to 1000)",
@@ -73,7 +81,7 @@ const encrypt = createRoute({
 });
 
 const decrypt = createRoute({
-  ...decrypting,
+  ...decryptingBatch,
   method: "post",
   path: "/decrypt",
   summary: "Decrypt a ciphertext (or a batch); audited",
@@ -85,7 +93,7 @@ const decrypt = createRoute({
 });
 
 const rewrap = createRoute({
-  ...encrypting,
+  ...encryptingBatch,
   method: "post",
   path: "/rewrap",
   summary: "Re-encrypt under the newest key version without returning plaintext (or a batch); audited",
@@ -109,7 +117,7 @@ const datakey = createRoute({
 });
 
 const encryptStream = createRoute({
-  ...encrypting,
+  ...tenantRoute("crypto:encrypt", "transit", bodyLimit(RAW_PLAINTEXT_LIMIT_BYTES, { alsoAccept: OCTET_STREAM_TYPE })),
   method: "post",
   path: "/encrypt/{name}",
   summary: "Encrypt a raw body (up to 10 MiB) into the chunked framing, streamed",
@@ -118,7 +126,7 @@ const encryptStream = createRoute({
 });
 
 const decryptStream = createRoute({
-  ...decrypting,
+  ...tenantRoute("crypto:decrypt", "transit", bodyLimit(RAW_CIPHERTEXT_LIMIT_BYTES, { alsoAccept: OCTET_STREAM_TYPE })),
   method: "post",
   path: "/decrypt/{name}",
   summary: "Decrypt a framed raw body; plaintext is released only once every segment authenticated; audited",

@@ -4,10 +4,12 @@ import { dryRunValidate } from "../../../src/shared/records/dry-run";
 import { ValidateRequestSchema, ValidateResponseSchema } from "../../../src/shared/schema/records";
 import { tenantOf } from "../context";
 import { tenantRoute } from "../route-access";
+import { bodyLimit } from "../middleware/body-limit";
+import { MAX_BATCH_BYTES } from "../../../src/shared/records/limits";
 import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const validate = createRoute({
-  ...tenantRoute("datasets:read", "records"),
+  ...tenantRoute("datasets:read", "records", bodyLimit(MAX_BATCH_BYTES)),
   method: "post",
   path: "/",
   summary: "Validate records without storing them",
