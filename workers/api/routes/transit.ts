@@ -31,6 +31,7 @@ import { dataKey, decryptItem, encryptItem, rewrapItem, runBatch } from "../../.
 import { decryptRaw, encryptRaw } from "../../../src/shared/transit/raw";
 import { auditScope, tenantOf, type AppContext } from "../context";
 import { tenantRoute } from "../route-access";
+import { problemOf } from "../middleware/errors";
 import { bodyLimit, OCTET_STREAM_TYPE } from "../middleware/body-limit";
 import {
   RAW_CIPHERTEXT_LIMIT_BYTES,
@@ -169,7 +170,7 @@ export const transitRoutes = router()
     const key = await openKey(c, name);
     key.assertEncryptionKey();
     if (batch_input) {
-      const { batch_results } = await runBatch(batch_input, (item, path) => encryptItem(key, item, path));
+      const { batch_results } = await runBatch(batch_input, (item, path) => encryptItem(key, item, path), problemOf);
       return c.json({ batch_results }, 200);
     }
     return c.json(await encryptItem(key, single), 200);
@@ -188,7 +189,7 @@ export const transitRoutes = router()
         c.env,
         auditScope(c),
         entry,
-        () => runBatch(batch_input, (item, path) => decryptItem(key, item, path)),
+        () => runBatch(batch_input, (item, path) => decryptItem(key, item, path), problemOf),
         (r) => ({ failed: r.failed }),
       );
       return c.json({ batch_results }, 200);
@@ -218,7 +219,7 @@ export const transitRoutes = router()
         c.env,
         auditScope(c),
         entry,
-        () => runBatch(batch_input, (item, path) => rewrapItem(key, item, path)),
+        () => runBatch(batch_input, (item, path) => rewrapItem(key, item, path), problemOf),
         (r) => ({ failed: r.failed }),
       );
       return c.json({ batch_results }, 200);
