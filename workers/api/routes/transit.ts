@@ -9,6 +9,7 @@ import { auditedRelease } from "../../../src/shared/transit/audit";
 import { ProblemError } from "../../../src/shared/errors";
 import {
   DataKeyRequestSchema,
+  type DecryptItem,
   DataKeyResponseSchema,
   DecryptRequestSchema,
   DecryptResponseSchema,
@@ -22,6 +23,7 @@ import {
   HmacVerifyResponseSchema,
   KeyNameParams,
   RawQuerySchema,
+  type RewrapItem,
   RewrapRequestSchema,
   RewrapResponseSchema,
 } from "../../../src/shared/schema/transit";
@@ -164,11 +166,44 @@ const hmacVerify = createRoute({
 
 const resource = (name: string) => ({ transit_key: name });
 
+async function openEncryptionKey(c: AppContext, name: string): Promise<KeyPolicy> {
+  const key = await openKey(c, name);
+  key.assertEncryptionKey();
+  return key;
+}
+
+/**
+ * A release of protected output (decrypt, rewrap), audited before it leaves: `single`, or each
+ * item of `batch` with its own error in `batch_results` and the count of failures in the event.
+ */
+async function auditedItems<I, T>(
+  c: AppContext,
+  action: string,
+  name: string,
+  single: I,
+  batch: (I & { reference?: string })[] | undefined,
+  op: (item: I, path?: string) => Promise<T>,
+) {
+  const entry = {
+    action,
+    resource: resource(name),
+    details: { mode: batch ? "batch" : "single", items: batch?.length ?? 1 },
+  };
+  if (!batch) return auditedRelease(c.env, auditScope(c), entry, () => op(single));
+  const { batch_results } = await auditedRelease(
+    c.env,
+    auditScope(c),
+    entry,
+    () => runBatch(batch, op, problemOf),
+    (r) => ({ failed: r.failed }),
+  );
+  return { batch_results };
+}
+
 export const transitRoutes = router()
   .openapi(encrypt, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
-    const key = await openKey(c, name);
-    key.assertEncryptionKey();
+    const key = await openEncryptionKey(c, name);
     if (batch_input) {
       const { batch_results } = await runBatch(batch_input, (item, path) => encryptItem(key, item, path), problemOf);
       return c.json({ batch_results }, 200);
@@ -177,64 +212,25 @@ export const transitRoutes = router()
   })
   .openapi(decrypt, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
-    const key = await openKey(c, name);
-    key.assertEncryptionKey();
-    const entry = {
-      action: "transit.decrypt",
-      resource: resource(name),
-      details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 },
+    const key = await openEncryptionKey(c, name);
+    const item: DecryptItem = {
+      ciphertext: single.ciphertext!,
+      context: single.context,
+      associated_data: single.associated_data,
     };
-    if (batch_input) {
-      const { batch_results } = await auditedRelease(
-        c.env,
-        auditScope(c),
-        entry,
-        () => runBatch(batch_input, (item, path) => decryptItem(key, item, path), problemOf),
-        (r) => ({ failed: r.failed }),
-      );
-      return c.json({ batch_results }, 200);
-    }
-    return c.json(
-      await auditedRelease(c.env, auditScope(c), entry, () =>
-        decryptItem(key, {
-          ciphertext: single.ciphertext!,
-          context: single.context,
-          associated_data: single.associated_data,
-        }),
-      ),
-      200,
-    );
+    const op = (it: DecryptItem, path?: string) => decryptItem(key, it, path);
+    return c.json(await auditedItems(c, "transit.decrypt", name, item, batch_input, op), 200);
   })
   .openapi(rewrap, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
-    const key = await openKey(c, name);
-    key.assertEncryptionKey();
-    const entry = {
-      action: "transit.rewrap",
-      resource: resource(name),
-      details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 },
-    };
-    if (batch_input) {
-      const { batch_results } = await auditedRelease(
-        c.env,
-        auditScope(c),
-        entry,
-        () => runBatch(batch_input, (item, path) => rewrapItem(key, item, path), problemOf),
-        (r) => ({ failed: r.failed }),
-      );
-      return c.json({ batch_results }, 200);
-    }
-    return c.json(
-      await auditedRelease(c.env, auditScope(c), entry, () =>
-        rewrapItem(key, { ...single, ciphertext: single.ciphertext! }),
-      ),
-      200,
-    );
+    const key = await openEncryptionKey(c, name);
+    const item: RewrapItem = { ...single, ciphertext: single.ciphertext! };
+    const op = (it: RewrapItem, path?: string) => rewrapItem(key, it, path);
+    return c.json(await auditedItems(c, "transit.rewrap", name, item, batch_input, op), 200);
   })
   .openapi(datakey, async (c) => {
     const req = c.req.valid("json");
-    const key = await openKey(c, req.key);
-    key.assertEncryptionKey();
+    const key = await openEncryptionKey(c, req.key);
     // A plaintext data key is key material leaving the vault: recorded like a decrypt.
     const entry = {
       action: "transit.datakey",
