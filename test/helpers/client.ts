@@ -11,7 +11,8 @@
 import { env, exports } from "cloudflare:workers";
 import { hc, type ClientResponse } from "hono/client";
 import type { AppType } from "../../workers/api/app";
-import { BASE } from "./api";
+
+export const BASE = "https://vault.test";
 
 /** The typed client, sending `Authorization: Bearer <token>` when a token is given. */
 export function client(token?: string, headers: Record<string, string> = {}) {
