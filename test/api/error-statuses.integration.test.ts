@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { DecryptionError } from "../../src/shared/crypto/aes-gcm";
 import { RecordIntegrityError } from "../../src/shared/records/integrity-error";
 import { unwrap } from "../../src/shared/records/wire";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { env } from "cloudflare:workers";
 import { datasetStub, inObject, postRecord, rawRow, recordsPath } from "../records/helpers";
 
@@ -37,7 +38,7 @@ describe("decryption failures raised in the DatasetObject", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const rec = await postRecord(token, ds.id, { big: "x".repeat(300_000) });
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     // Re-sealing cannot read a record whose blob is gone.
     await lostBlob(tenant.id, ds.id, rec.id);
     const ref = { tenantId: tenant.id, datasetId: ds.id };
