@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { tenantObject } from "../../src/shared/audit/append";
 import type { AuditEvent } from "../../src/shared/audit/event";
-import { callJson } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 export const stubOf = (tenantId: string) => tenantObject(env, tenantId);
 
@@ -15,10 +15,13 @@ export function withChainSql<R>(
   return runInDurableObject(stubOf(tenantId), (_instance, state) => fn(state.storage.sql, state.storage));
 }
 
+/** Query values as the URL carries them; the route's schema checks the names. */
+const asQuery = (query: Record<string, string | number>) =>
+  Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
+
 export async function logs(token: string, query: Record<string, string | number> = {}) {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
-  const { body } = await callJson(`/api/v1/audit/logs${qs ? `?${qs}` : ""}`, { token }, 200);
-  return body as { items: AuditEvent[]; next_cursor: string | null };
+  const page = await expectJson(await client(token).api.v1.audit.logs.$get({ query: asQuery(query) }), 200);
+  return page as { items: AuditEvent[]; next_cursor: string | null };
 }
 
 /** Every event of the tenant, oldest first, following cursors. */
@@ -34,17 +37,7 @@ export async function allEvents(token: string, query: Record<string, string | nu
 }
 
 export async function verify(token: string, query: Record<string, string | number> = {}) {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
-  const { body } = await callJson(`/api/v1/audit/verify${qs ? `?${qs}` : ""}`, { token }, 200);
-  return body as {
-    ok: boolean;
-    checked: number;
-    head_seq: number;
-    head_hash: string;
-    first_bad_seq?: number;
-    reason?: string;
-    checkpoint: { seq: number; hash: string } | null;
-  };
+  return expectJson(await client(token).api.v1.audit.verify.$get({ query: asQuery(query) }), 200);
 }
 
 /** A minimal valid event input for direct appends. */
