@@ -1,15 +1,16 @@
 /** Import and export helpers for tests: send files, wait for jobs, read reports. */
 import { call, callJson } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 export async function waitForJob(
   token: string,
   jobId: string,
   done = (s: string) => ["succeeded", "failed", "partially_failed", "cancelled"].includes(s),
 ) {
-  let job = (await callJson(`/api/v1/jobs/${jobId}`, { token }, 200)).body;
+  let job = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: jobId } }), 200);
   for (let i = 0; i < 400 && !done(job.status); i++) {
     await new Promise((r) => setTimeout(r, 50));
-    job = (await callJson(`/api/v1/jobs/${jobId}`, { token }, 200)).body;
+    job = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: jobId } }), 200);
   }
   return job;
 }

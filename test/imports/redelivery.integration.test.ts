@@ -11,6 +11,7 @@ import { importBody } from "../../src/shared/imports/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { callJson, createDataset, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, errorReport, waitForJob } from "./helpers";
 
 type Mode = "twice" | "concurrent" | "crash-before-cas" | "crash-before-send" | "crash-before-ack";
@@ -109,7 +110,7 @@ describe("import under redelivery", () => {
       );
       expect(h.sent).toHaveLength(1);
       await drive(h, mode);
-      const job = (await callJson(`/api/v1/jobs/${imp.job_id}`, { token }, 200)).body;
+      const job = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: imp.job_id! } }), 200);
       expect(job.status).toBe("succeeded");
       expect(job.ranges.length).toBe(2);
       const invalid = Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 === 5);

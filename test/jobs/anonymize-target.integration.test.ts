@@ -10,6 +10,7 @@ import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 
 async function postAll(token: string, datasetId: string, records: unknown[]) {
@@ -126,7 +127,7 @@ describe("anonymize job into a new dataset", () => {
     expect(job.params.target_dataset_id).toBe(targetId);
     expect(job.progress).toMatchObject({ items: 4, anonymized: 3, unchanged: 1, invalid: 0, written: 4 });
 
-    const target = (await callJson(`/api/v1/datasets/${targetId}`, { token }, 200)).body;
+    const target = await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: targetId } }), 200);
     expect(target.name).toBe(name);
     expect(target.schema).toEqual(recordSchema);
     expect(target.pii_policy).toEqual({ rules: { EMAIL: { action: "allow" }, PHONE: { action: "allow" } } });
@@ -200,13 +201,16 @@ describe("anonymize job into a new dataset", () => {
         undefined,
         concurrent,
       );
-      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
       expect(done.status).toBe("succeeded");
       expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, written: 1200 });
       const copied = await allRecords(token, target.id);
       expect(copied.map((r) => r.data.i)).toEqual(Array.from({ length: 1200 }, (_, i) => i));
       expect(JSON.stringify(copied)).not.toContain("@example.com");
-      expect((await callJson(`/api/v1/datasets/${target.id}`, { token }, 200)).body.record_count).toBe(1200);
+      expect(
+        (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: target.id } }), 200))
+          .record_count,
+      ).toBe(1200);
       expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
       const events = await callJson(
         `/api/v1/audit/logs?action=record.anonymize&dataset_id=${target.id}&limit=100`,
@@ -249,7 +253,7 @@ describe("anonymize job into a new dataset", () => {
       },
     );
     expect(cancelled).toBe(true);
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("cancelled");
     expect(await allRecords(token, target.id)).toEqual([]);
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);

@@ -10,6 +10,7 @@ import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 
 async function postAll(token: string, datasetId: string, records: unknown[]) {
@@ -185,7 +186,7 @@ describe("anonymize job (in place)", () => {
         { type: "anonymize", target: "in_place", operators: { EMAIL: { type: "pseudonymize" } } },
         mode,
       );
-      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
       expect(done.status).toBe("succeeded");
       expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, conflicts: 0 });
       const vs = await versions(token, ds.id);
@@ -231,7 +232,7 @@ describe("anonymize job (in place)", () => {
         }
       },
     );
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("cancelled");
     const vs = await versions(token, ds.id);
     const after = await allRecords(token, ds.id);

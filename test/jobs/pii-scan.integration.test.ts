@@ -10,6 +10,7 @@ import { reportKey } from "../../src/shared/jobs/types/pii-scan";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { waitForJob } from "../imports/helpers";
 
 const people = [
@@ -239,7 +240,7 @@ describe("pii-scan job", () => {
           await deliver();
         }
       }
-      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
       expect(done.status).toBe("succeeded");
       expect(done.ranges.length).toBe(2);
       expect(done.progress).toMatchObject({

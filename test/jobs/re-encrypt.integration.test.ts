@@ -11,6 +11,7 @@ import { openRecord } from "../../src/shared/records/cipher";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { inObject, postBatch, rawRow } from "../records/helpers";
 
@@ -135,7 +136,7 @@ describe("re-encrypt job", () => {
         await getQueueResult(batch, ctx);
       }
     }
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({ items: 1500, reencrypted: 1500, already_current: 0 });
     const audit = await callJson(

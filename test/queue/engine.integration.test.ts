@@ -9,6 +9,7 @@ import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
 import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 const RANGES = 3;
 const CHUNKS = 4;
@@ -178,7 +179,7 @@ describe("job engine", () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.ranged" });
     const final = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
     );
     expect(final.progress).toMatchObject({ items: RANGES * CHUNKS * PER_CHUNK, bytes: RANGES * CHUNKS * 100 });
@@ -219,7 +220,7 @@ describe("job engine", () => {
     (globalThis as { healed?: boolean }).healed = false;
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.poison" });
     const failed = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "partially_failed",
     );
     expect(failed.status).toBe("partially_failed");
@@ -233,7 +234,7 @@ describe("job engine", () => {
     const retried = await callJson(`/api/v1/jobs/${job.id}/retry`, { method: "POST", token }, 200);
     expect(retried.body.status).toBe("running");
     const done = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
     );
     expect(done.progress.items).toBe(2);
@@ -244,13 +245,14 @@ describe("job engine", () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.slow" });
     await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => (j.progress.items ?? 0) >= 2,
     );
     await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
-    const at = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.progress.items;
+    const at = (await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).progress
+      .items;
     await new Promise((r) => setTimeout(r, 300));
-    const later = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const later = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(later.status).toBe("cancelled");
     // At most the chunk that was in flight when the cancel landed.
     expect(later.progress.items).toBeLessThanOrEqual(at + 1);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createJob } from "../../src/shared/jobs/service";
 import { registerJobKind } from "../../src/shared/jobs/run";
 import { call, callJson, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 // A kind that never finishes on its own, so there is something to cancel.
 registerJobKind("test.forever", async (_env, _job, cursor) => ({
@@ -27,7 +28,7 @@ describe("jobs API", () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.once", params: { note: "n" } });
     const final = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
     );
     expect(final).toMatchObject({
@@ -48,7 +49,9 @@ describe("jobs API", () => {
     const cancelled = await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
     expect(cancelled.body.status).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 200));
-    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
+    expect((await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).status).toBe(
+      "cancelled",
+    );
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }), 409);
   });
 
@@ -70,7 +73,7 @@ describe("jobs API", () => {
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: b.token }), 404);
     expect((await callJson("/api/v1/jobs", { token: b.token }, 200)).body.items).toHaveLength(0);
     const reader = await createKey(a.tenant.id, ["jobs:read"]);
-    await callJson(`/api/v1/jobs/${job.id}`, { token: reader.key }, 200);
+    await expectJson(await client(reader.key).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: reader.key }), 403);
     await expectProblem(await call(`/api/v1/jobs/${job.id}`), 401);
     await expectProblem(await call(`/api/v1/jobs/not-a-job`, { token: a.token }), 422);

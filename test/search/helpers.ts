@@ -1,5 +1,6 @@
 /** Helpers for the search tests: searchable datasets, searching, waiting for rebuild jobs, reading the index. */
 import { callJson, createDataset } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { inObject } from "../records/helpers";
 
 export async function searchableDataset(
@@ -44,7 +45,7 @@ export async function ids(token: string, datasetId: string, q: string): Promise<
 
 export async function waitForJob(token: string, jobId: string) {
   for (let i = 0; i < 200; i++) {
-    const { body } = await callJson(`/api/v1/jobs/${jobId}`, { token }, 200);
+    const body = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: jobId } }), 200);
     if (body.status !== "queued" && body.status !== "running")
       return body as { status: string; progress: Record<string, number>; kind: string };
     await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { auditEvents, datasetStub, postBatch, postRecord, recordsPath } from "../records/helpers";
 import { unwrap } from "../../src/shared/records/wire";
 import {
@@ -114,12 +115,19 @@ describe("what is indexed", () => {
   it("shows the settings on the dataset; paths default to every string", async () => {
     const { token } = await newTenant();
     const ds = await searchableDataset(token);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.search).toEqual({
+    expect(
+      (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200)).search,
+    ).toEqual({
       enabled: true,
       paths: ["$"],
     });
     expect(
-      (await callJson(`/api/v1/datasets/${(await createDataset(token)).id}`, { token }, 200)).body.search,
+      (
+        await expectJson(
+          await client(token).api.v1.datasets[":id"].$get({ param: { id: (await createDataset(token)).id } }),
+          200,
+        )
+      ).search,
     ).toBeNull();
   });
 
