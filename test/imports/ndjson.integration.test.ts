@@ -3,6 +3,7 @@
 // report, on_error skip and abort, idempotent completion, cancel, and tenant isolation.
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, errorReport, gzip, importFile, waitForJob } from "./helpers";
 
 const schema = {
@@ -230,7 +231,7 @@ describe("NDJSON import", () => {
     const ds = await createDataset(token);
     const text = Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ i, pad: "q".repeat(200) })).join("\n");
     const imp = await importFile(token, ds.id, text, "application/x-ndjson");
-    await callJson(`/api/v1/jobs/${imp.job_id}/cancel`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: imp.job_id } }), 200);
     const job = await waitForJob(token, imp.job_id);
     expect(job.status).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 500));

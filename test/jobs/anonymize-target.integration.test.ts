@@ -248,7 +248,7 @@ describe("anonymize job into a new dataset", () => {
           const id = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
             .bind(ds.id)
             .first<{ id: string }>())!.id;
-          await callJson(`/api/v1/jobs/${id}/cancel`, { method: "POST", token }, 200);
+          await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: id } }), 200);
         }
       },
     );

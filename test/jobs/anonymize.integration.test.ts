@@ -228,7 +228,7 @@ describe("anonymize job (in place)", () => {
           jobId = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
             .bind(ds.id)
             .first<{ id: string }>())!.id;
-          await callJson(`/api/v1/jobs/${jobId}/cancel`, { method: "POST", token }, 200);
+          await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: jobId } }), 200);
         }
       },
     );

@@ -20,7 +20,7 @@ describe("re-encrypt job", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const recs = await postBatch(token, ds.id, [{ a: 1 }, { b: "two" }, { big: "x".repeat(300_000) }]);
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     await postBatch(token, ds.id, [{ c: "after rotation" }]);
     const before = await allRecords(token, ds.id);
 
@@ -80,7 +80,7 @@ describe("re-encrypt job", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const [rec] = await postBatch(token, ds.id, [{ keep: true }]);
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     const copy = new Uint8Array((await rawRow(tenant.id, ds.id, rec.id)).ciphertext!.slice(0));
     const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt" } }, 202);
     const job = await waitForJob(token, started.body.id);
@@ -109,7 +109,7 @@ describe("re-encrypt job", () => {
         ds.id,
         Array.from({ length: 500 }, (_, j) => ({ i, j })),
       );
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     const sent: JobMessage[] = [];
     const JOBS = {
       async send(body: JobMessage) {

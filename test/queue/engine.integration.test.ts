@@ -231,8 +231,11 @@ describe("job engine", () => {
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }), 409);
 
     (globalThis as { healed?: boolean }).healed = true;
-    const retried = await callJson(`/api/v1/jobs/${job.id}/retry`, { method: "POST", token }, 200);
-    expect(retried.body.status).toBe("running");
+    const retried = await expectJson(
+      await client(token).api.v1.jobs[":id"].retry.$post({ param: { id: job.id } }),
+      200,
+    );
+    expect(retried.status).toBe("running");
     const done = await waitFor(
       async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
@@ -248,7 +251,7 @@ describe("job engine", () => {
       async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => (j.progress.items ?? 0) >= 2,
     );
-    await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: job.id } }), 200);
     const at = (await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).progress
       .items;
     await new Promise((r) => setTimeout(r, 300));

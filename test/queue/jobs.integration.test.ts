@@ -46,8 +46,11 @@ describe("jobs API", () => {
   it("cancels a running job; the consumer stops, and a second cancel is a 409", async () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.forever" });
-    const cancelled = await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
-    expect(cancelled.body.status).toBe("cancelled");
+    const cancelled = await expectJson(
+      await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: job.id } }),
+      200,
+    );
+    expect(cancelled.status).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 200));
     expect((await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).status).toBe(
       "cancelled",
@@ -71,7 +74,7 @@ describe("jobs API", () => {
     const job = await createJob(env, scopeOf(a.tenant.id), { kind: "test.once" });
     await expectProblem(await call(`/api/v1/jobs/${job.id}`, { token: b.token }), 404);
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: b.token }), 404);
-    expect((await callJson("/api/v1/jobs", { token: b.token }, 200)).body.items).toHaveLength(0);
+    expect((await expectJson(await client(b.token).api.v1.jobs.$get({ query: {} }), 200)).items).toHaveLength(0);
     const reader = await createKey(a.tenant.id, ["jobs:read"]);
     await expectJson(await client(reader.key).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: reader.key }), 403);

@@ -236,10 +236,13 @@ describe("rebuild and key rotation", () => {
     const [before] = await slots(tenant.id, ds);
     expect(before).toMatchObject({ state: "active", key_version: 1 });
     const termsBefore = await indexTerms(tenant.id, ds, before.slot);
-    const rotated = await callJson(`/api/v1/datasets/${ds}/rotate-key`, { method: "POST", token }, 200);
-    expect(rotated.body.key_version).toBe(2);
-    expect(rotated.body.search_rebuild_job_id).toMatch(/^job_/);
-    const job = await waitForJob(token, rotated.body.search_rebuild_job_id);
+    const rotated = await expectJson(
+      await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds } }),
+      200,
+    );
+    expect(rotated.key_version).toBe(2);
+    expect(rotated.search_rebuild_job_id).toMatch(/^job_/);
+    const job = await waitForJob(token, rotated.search_rebuild_job_id!);
     expect(job).toMatchObject({ status: "succeeded", kind: "search.rebuild", progress: { indexed: 3 } });
     const after = await slots(tenant.id, ds);
     expect(after).toEqual([expect.objectContaining({ state: "active", key_version: 2 })]);
