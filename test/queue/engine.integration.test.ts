@@ -8,7 +8,7 @@ import { registerKind, type JobEnv } from "../../src/shared/jobs/run";
 import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { call, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 
 const RANGES = 3;
@@ -206,12 +206,9 @@ describe("job engine", () => {
         .bind(job.id)
         .all<{ step: number }>();
       expect(steps.results.map((r) => r.step)).toEqual(Array(RANGES).fill(CHUNKS));
-      const finishes = await callJson(
-        `/api/v1/audit/logs?action=job.finish&resource_id=${job.id}`,
-        { token: t.token },
-        200,
-      );
-      expect(finishes.body.items).toHaveLength(1);
+      const query = { action: "job.finish", resource_id: job.id };
+      const finishes = await expectJson(await client(t.token).api.v1.audit.logs.$get({ query }), 200);
+      expect(finishes.items).toHaveLength(1);
     });
   }
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createJob } from "../../src/shared/jobs/service";
 import { registerJobKind } from "../../src/shared/jobs/run";
-import { call, callJson, createKey, expectProblem, newTenant } from "../helpers/api";
+import { call, createKey, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 
 // A kind that never finishes on its own, so there is something to cancel.
@@ -62,10 +62,11 @@ describe("jobs API", () => {
     const { tenant, token } = await newTenant();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await createJob(env, scopeOf(tenant.id), { kind: "test.once" })).id);
-    const first = await callJson("/api/v1/jobs?limit=2", { token }, 200);
-    const second = await callJson(`/api/v1/jobs?limit=2&cursor=${first.body.next_cursor}`, { token }, 200);
-    expect([...first.body.items, ...second.body.items].map((j: { id: string }) => j.id)).toEqual(ids.reverse());
-    expect(second.body.next_cursor).toBeNull();
+    const jobs = client(token).api.v1.jobs;
+    const first = await expectJson(await jobs.$get({ query: { limit: "2" } }), 200);
+    const second = await expectJson(await jobs.$get({ query: { limit: "2", cursor: first.next_cursor! } }), 200);
+    expect([...first.items, ...second.items].map((j) => j.id)).toEqual(ids.reverse());
+    expect(second.next_cursor).toBeNull();
   });
 
   it("isolates tenants and checks scopes", async () => {
