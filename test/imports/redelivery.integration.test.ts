@@ -10,7 +10,7 @@ import { getDatasetRow } from "../../src/shared/datasets/service";
 import { importBody } from "../../src/shared/imports/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import consumer from "../../workers/queue-consumer/index";
-import { callJson, createDataset, newTenant } from "../helpers/api";
+import { createDataset, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { allRecords, errorReport, waitForJob } from "./helpers";
 
@@ -125,10 +125,11 @@ describe("import under redelivery", () => {
         Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 !== 5),
       );
       expect((await errorReport(token, ds.id, imp.id)).map((e) => e.line)).toEqual(invalid.map((i) => i + 1));
-      const audit = await callJson(`/api/v1/audit/logs?action=record.import&dataset_id=${ds.id}`, { token }, 200);
-      expect(audit.body.items).toHaveLength(1);
-      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&resource_id=${imp.job_id}`, { token }, 200);
-      expect(finishes.body.items).toHaveLength(1);
+      const logs = client(token).api.v1.audit.logs;
+      const audit = await expectJson(await logs.$get({ query: { action: "record.import", dataset_id: ds.id } }), 200);
+      expect(audit.items).toHaveLength(1);
+      const query = { action: "job.finish", resource_id: imp.job_id! };
+      expect((await expectJson(await logs.$get({ query }), 200)).items).toHaveLength(1);
     });
   }
 
