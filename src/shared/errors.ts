@@ -61,20 +61,34 @@ export type ProblemSlug =
 
 export const PROBLEM_BASE = "https://llm-data-vault.dev/problems/";
 
-export class ProblemError extends Error {
-  readonly status: number;
+/**
+ * A problem of the vault's domain that does not choose an HTTP status: the API worker maps
+ * its class to one where errors become responses (workers/api/middleware/errors.ts).
+ * `slug` names the kind of problem (audit reasons, job failure notes, the problem `type`).
+ */
+export class DomainError extends Error {
   readonly slug: ProblemSlug;
   readonly detail?: string;
+
+  constructor(slug: ProblemSlug, detail?: string, message = detail ?? slug, cause?: unknown) {
+    super(message, { cause });
+    this.name = "DomainError";
+    this.slug = slug;
+    this.detail = detail;
+  }
+}
+
+/** A problem whose status is part of what it means (404, 409, 422…), thrown where it is found. */
+export class ProblemError extends DomainError {
+  readonly status: number;
   readonly errors?: FieldError[];
   readonly headers?: Record<string, string>;
   readonly extensions?: Record<string, unknown>;
 
   constructor(status: number, slug: ProblemSlug, init: ProblemInit = {}) {
-    super(init.detail ?? TITLES[status] ?? slug, { cause: init.cause });
+    super(slug, init.detail, init.detail ?? TITLES[status] ?? slug, init.cause);
     this.name = "ProblemError";
     this.status = status;
-    this.slug = slug;
-    this.detail = init.detail;
     this.errors = init.errors;
     this.headers = init.headers;
     this.extensions = init.extensions;

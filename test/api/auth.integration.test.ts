@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createKey, createTenant, expectProblem, newTenant } from "../helpers/api";
+import { call, createKey, createTenant, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson, operator } from "../helpers/client";
 
-const op = env.OPERATOR_TOKEN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("tenant API key authentication", () => {
@@ -34,27 +34,33 @@ describe("tenant API key authentication", () => {
   it("403 when the key lacks the route's scope; * holds every scope", async () => {
     const t = await createTenant();
     const reader = await createKey(t.id, ["datasets:read"]);
-    await callJson("/api/v1/datasets", { token: reader.key }, 200);
+    await expectJson(await client(reader.key).api.v1.datasets.$get({ query: {} }), 200);
     const p = await expectProblem(await call("/api/v1/datasets", { token: reader.key, body: { name: "x" } }), 403);
     expect(p.detail).toContain("datasets:write");
     const all = await createKey(t.id, ["*"]);
-    await callJson("/api/v1/datasets", { token: all.key, body: { name: "x" } }, 201);
+    await expectJson(await client(all.key).api.v1.datasets.$post({ json: { name: "x" } }), 201);
   });
 
   it("403 for every key of a suspended tenant, and back to normal when reactivated", async () => {
     const { tenant, token } = await newTenant();
-    await callJson("/api/v1/datasets", { token }, 200);
-    await callJson(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", token: op, body: { status: "suspended" } }, 200);
+    await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
+    await expectJson(
+      await operator().api.v1.tenants[":id"].$patch({ param: { id: tenant.id }, json: { status: "suspended" } }),
+      200,
+    );
     const p = await expectProblem(await call("/api/v1/datasets", { token }), 403);
     expect(p.type).toMatch(/tenant-suspended$/);
-    await callJson(`/api/v1/tenants/${tenant.id}`, { method: "PATCH", token: op, body: { status: "active" } }, 200);
-    await callJson("/api/v1/datasets", { token }, 200);
+    await expectJson(
+      await operator().api.v1.tenants[":id"].$patch({ param: { id: tenant.id }, json: { status: "active" } }),
+      200,
+    );
+    await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
   });
 
   it("a revocation made elsewhere (straight to D1, as another isolate would) takes effect within the cache bound", async () => {
     // The test config sets AUTH_CACHE_TTL_SECONDS=1; production uses 30 (max 60).
     const { key, token } = await newTenant();
-    await callJson("/api/v1/datasets", { token }, 200);
+    await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
     await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?")
       .bind(new Date().toISOString(), key.id)
       .run();
@@ -64,7 +70,7 @@ describe("tenant API key authentication", () => {
 
   it("a suspension made elsewhere takes effect within the cache bound", async () => {
     const { tenant, token } = await newTenant();
-    await callJson("/api/v1/datasets", { token }, 200);
+    await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
     await env.DB.prepare("UPDATE tenants SET status = 'suspended' WHERE id = ?").bind(tenant.id).run();
     await sleep(1100);
     await expectProblem(await call("/api/v1/datasets", { token }), 403);

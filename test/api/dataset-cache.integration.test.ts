@@ -2,7 +2,8 @@
 // served from it, changes made through this isolate are seen at once, tenants stay apart.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 const postRecord = (token: string, id: string, data: unknown) =>
   call(`/api/v1/datasets/${id}/records`, { token, body: { data } });
@@ -15,19 +16,24 @@ describe("dataset cache", () => {
   it("serves GET /datasets/{id} from the isolate until this isolate changes the dataset", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { description: "first" });
-    const first = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
+    const dataset = client(token).api.v1.datasets[":id"];
+    const first = await dataset.$get({ param: { id: ds.id } });
+    await expectJson(first, 200);
     await changeInD1(ds.id, "changed elsewhere");
     // Within DATASET_CACHE_TTL_SECONDS the cached row answers: no D1 query was made.
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.description).toBe("first");
+    expect(
+      (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200)).description,
+    ).toBe("first");
     // An update through this isolate may start from the cached row (its If-Match matches), but
     // writes with a compare-and-swap on the version and caches the row D1 returns.
-    const etag = first.res.headers.get("etag")!;
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, headers: { "If-Match": etag }, body: { name: "renamed" } },
+    const etag = first.headers.get("etag")!;
+    await expectJson(
+      await dataset.$put({ param: { id: ds.id }, header: { "if-match": etag }, json: { name: "renamed" } }),
       200,
     );
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body).toMatchObject({
+    expect(
+      await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200),
+    ).toMatchObject({
       name: "renamed",
       description: "changed elsewhere",
       version: 2,
@@ -41,22 +47,33 @@ describe("dataset cache", () => {
   it("re-reads the record counters after a record write, and keeps using the row for record routes", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(0);
+    expect(
+      (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200)).record_count,
+    ).toBe(0);
     expect((await postRecord(token, ds.id, { n: 1 })).status).toBe(201);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(1);
+    expect(
+      (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200)).record_count,
+    ).toBe(1);
     expect((await postRecord(token, ds.id, { n: 2 })).status).toBe(201);
     expect(
-      (await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200)).body.items.map(
-        (r: { data: unknown }) => r.data,
-      ),
+      (
+        await expectJson(
+          await client(token).api.v1.datasets[":id"].records.$get({ param: { id: ds.id }, query: {} }),
+          200,
+        )
+      ).items.map((r: { data: unknown }) => r.data),
     ).toEqual([{ n: 1 }, { n: 2 }]);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.record_count).toBe(2);
+    expect(
+      (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200)).record_count,
+    ).toBe(2);
   });
 
   it("updates and deletes start from the cached row but never let a stale one through", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { description: "first" });
-    const v1 = (await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).res.headers.get("etag")!;
+    const got = await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } });
+    await expectJson(got, 200);
+    const v1 = got.headers.get("etag")!;
     // Another isolate updated it: version 2 in D1, version 1 in this isolate's cache.
     await env.DB.prepare("UPDATE datasets SET description = 'elsewhere', version = 2 WHERE id = ?").bind(ds.id).run();
     const put = (etag: string, description: string) =>
@@ -75,9 +92,9 @@ describe("dataset cache", () => {
     // Another isolate deleted it while this one holds it in its cache: PUT and DELETE say 404.
     await env.DB.prepare("UPDATE datasets SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(ds.id).run();
     await expectProblem(await put(`"${ds.id}.v3"`, "too late"), 404);
-    await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 404);
+    await expectProblem(await call(`/api/v1/datasets/${ds.id}/records`, { token }), 404);
     const again = await createDataset(token, { description: "to delete" });
-    await callJson(`/api/v1/datasets/${again.id}`, { token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: again.id } }), 200);
     await env.DB.prepare("UPDATE datasets SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?")
       .bind(again.id)
       .run();
@@ -89,7 +106,7 @@ describe("dataset cache", () => {
     const a = await newTenant();
     const b = await newTenant();
     const ds = await createDataset(a.token);
-    await callJson(`/api/v1/datasets/${ds.id}`, { token: a.token }, 200);
+    await expectJson(await client(a.token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token: b.token }), 404);
     await expectProblem(await postRecord(b.token, ds.id, { a: 1 }), 404);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/records`, { token: b.token }), 404);

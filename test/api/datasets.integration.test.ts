@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 const MISSING = "ds_01M8D7FC3N01XM8X2HV5R7MNCG";
 
@@ -12,43 +13,44 @@ describe("datasets", () => {
       description: "Load test dataset",
       schema: { type: "object", properties: { name: { type: "string" }, email: { type: "string" } } },
     };
-    const created = await callJson("/api/v1/datasets", { token, body }, 201);
-    expect(created.body).toMatchObject({ ...body, version: 1, record_count: 0, bytes: 0 });
-    expect(created.body.id).toMatch(/^ds_/);
-    expect(created.res.headers.get("location")).toBe(`/api/v1/datasets/${created.body.id}`);
+    const datasets = client(token).api.v1.datasets;
+    const createdRes = await datasets.$post({ json: body });
+    const created = await expectJson(createdRes, 201);
+    expect(created).toMatchObject({ ...body, version: 1, record_count: 0, bytes: 0 });
+    expect(created.id).toMatch(/^ds_/);
+    expect(createdRes.headers.get("location")).toBe(`/api/v1/datasets/${created.id}`);
 
-    const got = await callJson(`/api/v1/datasets/${created.body.id}`, { token }, 200);
-    expect(got.body).toEqual(created.body);
-    expect(got.res.headers.get("etag")).toBe(created.res.headers.get("etag"));
+    const gotRes = await datasets[":id"].$get({ param: { id: created.id } });
+    expect(await expectJson(gotRes, 200)).toEqual(created);
+    expect(gotRes.headers.get("etag")).toBe(createdRes.headers.get("etag"));
   });
 
   it("updates metadata with If-Match; a stale ETag gets 412 and a missing one 428", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { description: "v1" });
-    const first = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    const etag = first.res.headers.get("etag")!;
+    const dataset = client(token).api.v1.datasets[":id"];
+    const param = { id: ds.id };
+    const first = await dataset.$get({ param });
+    await expectJson(first, 200);
+    const etag = first.headers.get("etag")!;
 
     await expectProblem(
       await call(`/api/v1/datasets/${ds.id}`, { method: "PUT", token, body: { description: "no precondition" } }),
       428,
     );
 
-    const updated = await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      {
-        method: "PUT",
-        token,
-        headers: { "If-Match": etag },
-        body: { description: "v2", schema: { type: "object", required: ["text"] } },
-      },
-      200,
-    );
-    expect(updated.body).toMatchObject({
+    const updatedRes = await dataset.$put({
+      param,
+      header: { "if-match": etag },
+      json: { description: "v2", schema: { type: "object", required: ["text"] } },
+    });
+    const updated = await expectJson(updatedRes, 200);
+    expect(updated).toMatchObject({
       description: "v2",
       version: 2,
       schema: { type: "object", required: ["text"] },
     });
-    expect(updated.res.headers.get("etag")).not.toBe(etag);
+    expect(updatedRes.headers.get("etag")).not.toBe(etag);
 
     const p = await expectProblem(
       await call(`/api/v1/datasets/${ds.id}`, {
@@ -59,17 +61,16 @@ describe("datasets", () => {
       }),
       412,
     );
-    expect(p.detail).toContain(updated.res.headers.get("etag")!);
-    const after = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    expect(after.body.description).toBe("v2");
+    expect(p.detail).toContain(updatedRes.headers.get("etag")!);
+    const after = await expectJson(await dataset.$get({ param }), 200);
+    expect(after.description).toBe("v2");
 
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: null, schema: null } },
+    await expectJson(
+      await dataset.$put({ param, header: { "if-match": "*" }, json: { description: null, schema: null } }),
       200,
     );
-    const cleared = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    expect(cleared.body).toMatchObject({ description: null, schema: null, version: 3 });
+    const cleared = await expectJson(await dataset.$get({ param }), 200);
+    expect(cleared).toMatchObject({ description: null, schema: null, version: 3 });
   });
 
   it("rejects a second live dataset with the same name, and frees the name on delete", async () => {
@@ -82,8 +83,8 @@ describe("datasets", () => {
     expect(del.status).toBe(204);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token }), 404);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token }), 404);
-    const { body } = await callJson("/api/v1/datasets", { token }, 200);
-    expect(body.items.map((d: { id: string }) => d.id)).not.toContain(ds.id);
+    const body = await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
+    expect(body.items.map((d) => d.id)).not.toContain(ds.id);
 
     const again = await createDataset(token, { name: "chats" });
     expect(again.id).not.toBe(ds.id);
@@ -102,7 +103,8 @@ describe("datasets", () => {
       }),
       409,
     );
-    expect((await callJson(`/api/v1/datasets/${b.id}`, { token }, 200)).body.name).toBe("b");
+    const dataset = client(token).api.v1.datasets[":id"];
+    expect((await expectJson(await dataset.$get({ param: { id: b.id } }), 200)).name).toBe("b");
   });
 
   it("pages through more than two pages with no duplicates or gaps", async () => {
@@ -113,10 +115,10 @@ describe("datasets", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const q: string = cursor ? `?limit=3&cursor=${encodeURIComponent(cursor)}` : "?limit=3";
-      const { body } = await callJson(`/api/v1/datasets${q}`, { token }, 200);
+      const query: { limit: string; cursor?: string } = cursor ? { limit: "3", cursor } : { limit: "3" };
+      const body = await expectJson(await client(token).api.v1.datasets.$get({ query }), 200);
       expect(body.items.length).toBeLessThanOrEqual(3);
-      seen.push(...body.items.map((d: { id: string }) => d.id));
+      seen.push(...body.items.map((d) => d.id));
       cursor = body.next_cursor;
       pages++;
     } while (cursor);
@@ -147,7 +149,7 @@ describe("datasets", () => {
       422,
     );
     expect(p.errors?.[0].path).toBe("$.schema");
-    const { body } = await callJson("/api/v1/datasets", { token }, 200);
+    const body = await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
     expect(body.items).toHaveLength(0);
   });
 
@@ -224,12 +226,12 @@ describe("datasets", () => {
       const missing = await expectProblem(await call(`/api/v1/datasets/${MISSING}`, init), 404);
       expect({ ...theirs, request_id: "" }).toEqual({ ...missing, request_id: "" });
     }
-    const list = await callJson("/api/v1/datasets", { token: b.token }, 200);
-    expect(list.body.items).toHaveLength(0);
+    const list = await expectJson(await client(b.token).api.v1.datasets.$get({ query: {} }), 200);
+    expect(list.items).toHaveLength(0);
     // B may use the same name: names are unique per tenant.
     await createDataset(b.token, { name: "private" });
-    const mine = await callJson(`/api/v1/datasets/${ds.id}`, { token: a.token }, 200);
-    expect(mine.body).toMatchObject({ description: null, version: 1 });
+    const mine = await expectJson(await client(a.token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);
+    expect(mine).toMatchObject({ description: null, version: 1 });
   });
 
   it("audits dataset changes in the tenant's chain", async () => {
@@ -237,9 +239,9 @@ describe("datasets", () => {
     const stub = env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(`tenant:${tenant.id}`));
     const before = (await stub.chainHead()).seq;
     const ds = await createDataset(token);
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, headers: { "If-Match": "*" }, body: { description: "d" } },
+    const dataset = client(token).api.v1.datasets[":id"];
+    await expectJson(
+      await dataset.$put({ param: { id: ds.id }, header: { "if-match": "*" }, json: { description: "d" } }),
       200,
     );
     await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token });

@@ -2,7 +2,8 @@
 // (issue 9 §5): what the document allows is accepted, what it forbids is refused.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 const components = async () =>
   ((await (await call("/openapi.json")).json()) as { components: { schemas: Record<string, any> } }).components.schemas;
@@ -14,7 +15,8 @@ describe("datasets: null and boolean schemas as documented", () => {
     expect(ds).toMatchObject({ schema: null, pii_policy: null });
     const open = await createDataset(token, { schema: true });
     expect(open.schema).toBe(true);
-    await callJson(`/api/v1/datasets/${open.id}/records`, { token, body: { data: { any: 1 } } }, 201);
+    const records = client(token).api.v1.datasets[":id"].records;
+    await expectJson(await records.$post({ param: { id: open.id }, header: {}, json: { data: { any: 1 } } }), 201);
     const closed = await createDataset(token, { schema: false });
     await expectProblem(await call(`/api/v1/datasets/${closed.id}/records`, { token, body: { data: {} } }), 422);
     const doc = await components();
@@ -79,7 +81,8 @@ describe("rules the document now states", () => {
 
     const { token } = await newTenant();
     const name = `k-${crypto.randomUUID().slice(0, 8)}`;
-    await callJson("/api/v1/keys", { token, body: { name } }, 201);
+    const api = client(token).api.v1;
+    await expectJson(await api.keys.$post({ json: { name } }), 201);
     for (const body of [{ text: "a", data: {} }, {}])
       await expectProblem(await call("/api/v1/pii/detect", { token, body }), 422);
     await expectProblem(await call(`/api/v1/keys/${name}`, { method: "PATCH", token, body: {} }), 422);
@@ -91,7 +94,7 @@ describe("rules the document now states", () => {
       await call("/api/v1/encrypt", { token, body: { key: name, batch_input: [{ plaintext: "" }], context: "" } }),
       422,
     );
-    await callJson("/api/v1/encrypt", { token, body: { key: name, batch_input: [{ plaintext: "" }] } }, 200);
+    await expectJson(await api.encrypt.$post({ json: { key: name, batch_input: [{ plaintext: "" }] } }), 200);
     const anonymize = await call("/api/v1/anonymize", {
       token,
       body: { text: "x", operators: { "not a type": { type: "redact" } } },

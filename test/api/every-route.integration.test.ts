@@ -2,7 +2,8 @@
 // route added later is covered without anyone remembering to write these cases.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 interface Operation {
   method: string;
@@ -33,29 +34,33 @@ interface Fixture {
 async function fixture(): Promise<Fixture> {
   const { tenant, key, token } = await newTenant();
   const ds = await createDataset(token, { schema: { type: "object" } });
-  const rec = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { text: "x" } } }, 201);
-  const job = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
-  const recognizer = await callJson(
-    "/api/v1/pii/recognizers",
-    { token, body: { name: "ticket", entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 } },
+  const api = client(token).api.v1;
+  const dataset = api.datasets[":id"];
+  const param = { id: ds.id };
+  const rec = await expectJson(await dataset.records.$post({ param, header: {}, json: { data: { text: "x" } } }), 201);
+  const job = await expectJson(await dataset["validation-report"].$post({ param }), 202);
+  const recognizer = await expectJson(
+    await api.pii.recognizers.$post({
+      json: { name: "ticket", entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 },
+    }),
     201,
   );
   const transitKey = `k-${crypto.randomUUID().slice(0, 8)}`;
   const hmacKey = `h-${crypto.randomUUID().slice(0, 8)}`;
-  await callJson("/api/v1/keys", { token, body: { name: transitKey, type: "aes256-gcm" } }, 201);
-  await callJson("/api/v1/keys", { token, body: { name: hmacKey, type: "hmac-sha256" } }, 201);
-  const imp = await callJson(`/api/v1/datasets/${ds.id}/imports`, { token, body: { format: "ndjson" } }, 201);
-  const exp = await callJson(`/api/v1/datasets/${ds.id}/exports`, { token, body: { format: "ndjson" } }, 202);
+  await expectJson(await api.keys.$post({ json: { name: transitKey, type: "aes256-gcm" } }), 201);
+  await expectJson(await api.keys.$post({ json: { name: hmacKey, type: "hmac-sha256" } }), 201);
+  const imp = await expectJson(await dataset.imports.$post({ param, query: {}, json: { format: "ndjson" } }), 201);
+  const exp = await expectJson(await dataset.exports.$post({ param, json: { format: "ndjson" } }), 202);
   return {
-    importId: imp.body.id,
-    exportId: exp.body.id,
+    importId: imp.id,
+    exportId: exp.id,
     token,
     tenantId: tenant.id,
     keyId: key.id,
     datasetId: ds.id,
-    recordId: rec.body.id,
-    jobId: job.body.job_id,
-    recognizerId: recognizer.body.id,
+    recordId: rec.id,
+    jobId: job.job_id,
+    recognizerId: recognizer.id,
     transitKey,
     hmacKey,
   };
@@ -349,13 +354,27 @@ describe("every tenant route", () => {
       await expectProblem(res, 404).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
     }
     // Everything the owner has is still there and unchanged.
-    await callJson(`/api/v1/datasets/${owner.datasetId}`, { token: owner.token }, 200);
-    await callJson(`/api/v1/datasets/${owner.datasetId}/records/${owner.recordId}`, { token: owner.token }, 200);
-    await callJson(`/api/v1/pii/recognizers/${owner.recognizerId}`, { token: owner.token }, 200);
-    const key = await callJson(`/api/v1/keys/${owner.transitKey}`, { token: owner.token }, 200);
-    expect(key.body.latest_version).toBe(1);
-    const job = await callJson(`/api/v1/jobs/${owner.jobId}`, { token: owner.token }, 200);
-    expect(job.body.status).not.toBe("cancelled");
+    await expectJson(await client(owner.token).api.v1.datasets[":id"].$get({ param: { id: owner.datasetId } }), 200);
+    await expectJson(
+      await client(owner.token).api.v1.datasets[":id"].records[":recordId"].$get({
+        param: { id: owner.datasetId, recordId: owner.recordId },
+      }),
+      200,
+    );
+    await expectJson(
+      await client(owner.token).api.v1.pii.recognizers[":id"].$get({ param: { id: owner.recognizerId } }),
+      200,
+    );
+    const key = await expectJson(
+      await client(owner.token).api.v1.keys[":name"].$get({ param: { name: owner.transitKey } }),
+      200,
+    );
+    expect(key.latest_version).toBe(1);
+    const job = await expectJson(
+      await client(owner.token).api.v1.jobs[":id"].$get({ param: { id: owner.jobId } }),
+      200,
+    );
+    expect(job.status).not.toBe("cancelled");
   });
 
   it("answers another tenant's ids with 404 and changes nothing (routes with a JSON body)", async () => {
@@ -370,17 +389,27 @@ describe("every tenant route", () => {
       });
       await expectProblem(res, 404).catch((e) => Promise.reject(new Error(`${label(op)}: ${e.message}`)));
     }
-    const ds = await callJson(`/api/v1/datasets/${owner.datasetId}`, { token: owner.token }, 200);
-    expect(ds.body).toMatchObject({ description: null, record_count: 1 });
-    const rec = await callJson(
-      `/api/v1/datasets/${owner.datasetId}/records/${owner.recordId}`,
-      { token: owner.token },
+    const ds = await expectJson(
+      await client(owner.token).api.v1.datasets[":id"].$get({ param: { id: owner.datasetId } }),
       200,
     );
-    expect(rec.body).toMatchObject({ version: 1, data: { text: "x" } });
-    const recognizer = await callJson(`/api/v1/pii/recognizers/${owner.recognizerId}`, { token: owner.token }, 200);
-    expect(recognizer.body.name).toBe("ticket");
-    const key = await callJson(`/api/v1/keys/${owner.transitKey}`, { token: owner.token }, 200);
-    expect(key.body.deletion_allowed).toBe(false);
+    expect(ds).toMatchObject({ description: null, record_count: 1 });
+    const rec = await expectJson(
+      await client(owner.token).api.v1.datasets[":id"].records[":recordId"].$get({
+        param: { id: owner.datasetId, recordId: owner.recordId },
+      }),
+      200,
+    );
+    expect(rec).toMatchObject({ version: 1, data: { text: "x" } });
+    const recognizer = await expectJson(
+      await client(owner.token).api.v1.pii.recognizers[":id"].$get({ param: { id: owner.recognizerId } }),
+      200,
+    );
+    expect(recognizer.name).toBe("ticket");
+    const key = await expectJson(
+      await client(owner.token).api.v1.keys[":name"].$get({ param: { name: owner.transitKey } }),
+      200,
+    );
+    expect(key.deletion_allowed).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import canonicalize from "canonicalize";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 let token: string;
 let datasetId: string;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   ({ token } = await newTenant());
   datasetId = (await createDataset(token)).id;
   transitKey = `rt-${crypto.randomUUID().slice(0, 8)}`;
-  await callJson("/api/v1/keys", { token, body: { name: transitKey } }, 201);
+  await expectJson(await client(token).api.v1.keys.$post({ json: { name: transitKey } }), 201);
 });
 
 /** Any JSON object, with strings over all of Unicode (well-formed) and any finite double. */
@@ -68,7 +69,12 @@ describe("records come back exactly", () => {
           { token, raw: JSON.stringify({ data }), headers: { "Content-Type": "application/json" } },
           201,
         );
-        const { body } = await callJson(`/api/v1/datasets/${datasetId}/records/${created.body.id}`, { token }, 200);
+        const body = await expectJson(
+          await client(token).api.v1.datasets[":id"].records[":recordId"].$get({
+            param: { id: datasetId, recordId: created.body.id },
+          }),
+          200,
+        );
         expect(canonical(body.data)).toBe(sent);
         expect(body.size).toBe(new TextEncoder().encode(sent).byteLength);
         expect(body.sha256).toBe(await sha256Hex(sent));
@@ -121,13 +127,15 @@ describe("transit data and dataset schemas come back exactly", () => {
   it("encrypt {data} then decrypt gives the same JSON value", async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 5, stringUnit: "grapheme" }), async (data) => {
-        const enc = await callJson("/api/v1/encrypt", { token, body: { key: transitKey, data } }, 200);
-        const dec = await callJson(
-          "/api/v1/decrypt",
-          { token, body: { key: transitKey, ciphertext: enc.body.ciphertext } },
+        const api = client(token).api.v1;
+        const enc = await expectJson(await api.encrypt.$post({ json: { key: transitKey, data } }), 200);
+        if (!("ciphertext" in enc)) throw new Error("expected one ciphertext");
+        const dec = await expectJson(
+          await api.decrypt.$post({ json: { key: transitKey, ciphertext: enc.ciphertext } }),
           200,
         );
-        expect(canonical(dec.body.data)).toBe(canonical(data));
+        if (!("data" in dec)) throw new Error("expected data");
+        expect(canonical(dec.data)).toBe(canonical(data));
       }),
       { numRuns: 25 },
     );
@@ -138,7 +146,7 @@ describe("transit data and dataset schemas come back exactly", () => {
       fc.asyncProperty(fc.jsonValue({ maxDepth: 4, stringUnit: "grapheme" }), async (value) => {
         const schema = { type: "object", properties: { v: { const: value } } };
         const ds = await createDataset(token, { schema });
-        const { body } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
+        const body = await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);
         expect(canonical(body.schema)).toBe(canonical(schema));
       }),
       { numRuns: 15 },

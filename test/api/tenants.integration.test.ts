@@ -1,24 +1,22 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createKey, createTenant, expectProblem } from "../helpers/api";
+import { call, createKey, createTenant, expectProblem } from "../helpers/api";
+import { client, expectJson, operator } from "../helpers/client";
 
 const op = env.OPERATOR_TOKEN;
 
 describe("operator: tenants", () => {
   it("creates, reads, lists and suspends a tenant", async () => {
-    const created = await callJson("/api/v1/tenants", { token: op, body: { name: "Acme Corp" } }, 201);
-    expect(created.body).toMatchObject({ name: "Acme Corp", status: "active" });
-    expect(created.body.id).toMatch(/^tnt_/);
+    const tenants = operator().api.v1.tenants;
+    const created = await expectJson(await tenants.$post({ json: { name: "Acme Corp" } }), 201);
+    expect(created).toMatchObject({ name: "Acme Corp", status: "active" });
+    expect(created.id).toMatch(/^tnt_/);
 
-    const got = await callJson(`/api/v1/tenants/${created.body.id}`, { token: op }, 200);
-    expect(got.body).toEqual(created.body);
+    const param = { id: created.id };
+    expect(await expectJson(await tenants[":id"].$get({ param }), 200)).toEqual(created);
 
-    const patched = await callJson(
-      `/api/v1/tenants/${created.body.id}`,
-      { method: "PATCH", token: op, body: { status: "suspended" } },
-      200,
-    );
-    expect(patched.body.status).toBe("suspended");
+    const patched = await expectJson(await tenants[":id"].$patch({ param, json: { status: "suspended" } }), 200);
+    expect(patched.status).toBe("suspended");
   });
 
   it("creates the tenant's first key-encryption key with the tenant, wrapped, never raw", async () => {
@@ -38,9 +36,9 @@ describe("operator: tenants", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const q: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
-      const { body } = await callJson(`/api/v1/tenants${q}`, { token: op }, 200);
-      seen.push(...body.items.map((t: { id: string }) => t.id));
+      const query: { limit: string; cursor?: string } = cursor ? { limit: "2", cursor } : { limit: "2" };
+      const body = await expectJson(await operator().api.v1.tenants.$get({ query }), 200);
+      seen.push(...body.items.map((t) => t.id));
       cursor = body.next_cursor;
       pages++;
     } while (cursor);
@@ -111,7 +109,10 @@ describe("operator: API keys", () => {
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(row!.secret_hash).toMatch(/^[0-9a-f]{64}$/);
 
-    const { body } = await callJson(`/api/v1/tenants/${t.id}/keys`, { token: op }, 200);
+    const body = await expectJson(
+      await operator().api.v1.tenants[":id"].keys.$get({ param: { id: t.id }, query: {} }),
+      200,
+    );
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({ id: k.id, name: "reader", scopes: ["datasets:read"], revoked_at: null });
     expect(JSON.stringify(body)).not.toContain(secret);
@@ -136,9 +137,10 @@ describe("operator: API keys", () => {
   it("revokes a key: it stops working at once in this isolate", async () => {
     const t = await createTenant();
     const k = await createKey(t.id);
-    await callJson("/api/v1/datasets", { token: k.key }, 200);
-    const revoked = await callJson(`/api/v1/tenants/${t.id}/keys/${k.id}`, { method: "DELETE", token: op }, 200);
-    expect(revoked.body.revoked_at).not.toBeNull();
+    await expectJson(await client(k.key).api.v1.datasets.$get({ query: {} }), 200);
+    const key = operator().api.v1.tenants[":id"].keys[":keyId"];
+    const revoked = await expectJson(await key.$delete({ param: { id: t.id, keyId: k.id } }), 200);
+    expect(revoked.revoked_at).not.toBeNull();
     await expectProblem(await call("/api/v1/datasets", { token: k.key }), 401);
   });
 
@@ -147,6 +149,6 @@ describe("operator: API keys", () => {
     const b = await createTenant();
     const k = await createKey(a.id);
     await expectProblem(await call(`/api/v1/tenants/${b.id}/keys/${k.id}`, { method: "DELETE", token: op }), 404);
-    await callJson("/api/v1/datasets", { token: k.key }, 200);
+    await expectJson(await client(k.key).api.v1.datasets.$get({ query: {} }), 200);
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from "vitest";
 import { toEventInput } from "../../src/shared/audit/append";
 import { encodeCursor } from "../../src/shared/pagination";
 import { createVerifier } from "../../scripts/lib/audit-chain.mjs";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allEvents, logs, stubOf, verify, withChainSql } from "./helpers";
 
 /** Appends `n` events straight into a tenant's chain (faster than n requests). */
@@ -132,7 +133,8 @@ describe("GET /api/v1/audit/logs", () => {
       await call(`/api/v1/audit/logs?limit=2&action=test.seed&order=asc&cursor=${page.next_cursor}`, { token }),
       400,
     );
-    await callJson(`/api/v1/audit/logs?limit=2&action=test.seed&cursor=${page.next_cursor}`, { token }, 200);
+    const query = { limit: "2", action: "test.seed", cursor: page.next_cursor! };
+    await expectJson(await client(token).api.v1.audit.logs.$get({ query }), 200);
   });
 
   it("rejects bad query parameters with 422 naming each one", async () => {

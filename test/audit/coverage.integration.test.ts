@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, createKey, createTenant, newTenant, OPERATOR } from "../helpers/api";
+import { call, createDataset, createKey, createTenant, newTenant, OPERATOR } from "../helpers/api";
+import { client, expectJson, operator } from "../helpers/client";
 import { allEvents } from "./helpers";
 
 const IP = { "cf-connecting-ip": "203.0.113.7" };
@@ -9,21 +10,11 @@ describe("what is audited", () => {
     const tenant = await createTenant("acme-audit");
     const key = await createKey(tenant.id, ["audit:read", "datasets:read"], "auditor");
     const other = await createKey(tenant.id, ["datasets:read"], "other");
-    await callJson(
-      `/api/v1/tenants/${tenant.id}/keys/${other.id}`,
-      { method: "DELETE", headers: { ...OPERATOR, ...IP } },
-      200,
-    );
-    await callJson(
-      `/api/v1/tenants/${tenant.id}`,
-      { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } },
-      200,
-    );
-    await callJson(
-      `/api/v1/tenants/${tenant.id}`,
-      { method: "PATCH", headers: OPERATOR, body: { status: "active" } },
-      200,
-    );
+    const tenants = client(undefined, { ...OPERATOR, ...IP }).api.v1.tenants;
+    await expectJson(await tenants[":id"].keys[":keyId"].$delete({ param: { id: tenant.id, keyId: other.id } }), 200);
+    const ops = operator().api.v1.tenants[":id"];
+    await expectJson(await ops.$patch({ param: { id: tenant.id }, json: { status: "suspended" } }), 200);
+    await expectJson(await ops.$patch({ param: { id: tenant.id }, json: { status: "active" } }), 200);
 
     const res = await call("/api/v1/audit/logs?order=asc", { token: key.key });
     const text = await res.text();
@@ -63,21 +54,14 @@ describe("what is audited", () => {
     const victim = await createKey(tenant.id, ["datasets:read"], "victim");
     const forged = `ldv.${victim.id}.${"B".repeat(43)}`;
     expect((await call("/api/v1/datasets", { token: forged, headers: IP })).status).toBe(401);
-    await callJson(`/api/v1/tenants/${tenant.id}/keys/${victim.id}`, { method: "DELETE", headers: OPERATOR }, 200);
+    const ops = operator().api.v1.tenants[":id"];
+    await expectJson(await ops.keys[":keyId"].$delete({ param: { id: tenant.id, keyId: victim.id } }), 200);
     // The isolate's key cache lives for AUTH_CACHE_TTL_SECONDS (1 s in tests).
     await new Promise((r) => setTimeout(r, 1100));
     expect((await call("/api/v1/datasets", { token: victim.key })).status).toBe(401);
-    await callJson(
-      `/api/v1/tenants/${tenant.id}`,
-      { method: "PATCH", headers: OPERATOR, body: { status: "suspended" } },
-      200,
-    );
+    await expectJson(await ops.$patch({ param: { id: tenant.id }, json: { status: "suspended" } }), 200);
     expect((await call("/api/v1/datasets", { token: admin })).status).toBe(403);
-    await callJson(
-      `/api/v1/tenants/${tenant.id}`,
-      { method: "PATCH", headers: OPERATOR, body: { status: "active" } },
-      200,
-    );
+    await expectJson(await ops.$patch({ param: { id: tenant.id }, json: { status: "active" } }), 200);
     const failures = await allEvents(admin, { action: "auth.failure" });
     expect(failures.map((e) => [e.actor, e.outcome, e.resource.key_id, e.details.reason])).toEqual([
       [victim.id, "denied", victim.id, "bad-secret"],
@@ -103,22 +87,15 @@ describe("what is audited", () => {
 
   it("dataset create, update and delete, with the request id of the response", async () => {
     const { key, token } = await newTenant();
-    const created = await callJson(
-      "/api/v1/datasets",
-      { token, body: { name: "ds-audited", schema: { type: "object" } }, headers: IP },
-      201,
-    );
-    const id = created.body.id as string;
-    const updated = await callJson(
-      `/api/v1/datasets/${id}`,
-      {
-        token,
-        method: "PUT",
-        body: { description: "x", name: "ds-renamed" },
-        headers: { "If-Match": created.res.headers.get("etag")! },
-      },
-      200,
-    );
+    const datasets = client(token, IP).api.v1.datasets;
+    const created = await datasets.$post({ json: { name: "ds-audited", schema: { type: "object" } } });
+    const { id } = await expectJson(created, 201);
+    const updated = await client(token).api.v1.datasets[":id"].$put({
+      param: { id },
+      header: { "if-match": created.headers.get("etag")! },
+      json: { description: "x", name: "ds-renamed" },
+    });
+    await expectJson(updated, 200);
     const deleted = await call(`/api/v1/datasets/${id}`, { token, method: "DELETE" });
     expect(deleted.status).toBe(204);
     const events = await allEvents(token, { dataset_id: id });
@@ -128,8 +105,8 @@ describe("what is audited", () => {
       ["dataset.delete", key.id, "success", {}],
     ]);
     expect(events.map((e) => e.request_id)).toEqual([
-      created.res.headers.get("x-request-id"),
-      updated.res.headers.get("x-request-id"),
+      created.headers.get("x-request-id"),
+      updated.headers.get("x-request-id"),
       deleted.headers.get("x-request-id"),
     ]);
     expect(events[0].client_ip).toBe("203.0.113.7");
@@ -155,8 +132,8 @@ describe("what is audited", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
     const before = (await allEvents(token)).length;
-    await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson("/api/v1/datasets", { token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);
+    await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
     expect((await call("/api/v1/datasets", { token, body: { name: 5 } })).status).toBe(422);
     expect((await allEvents(token)).length).toBe(before);
   });

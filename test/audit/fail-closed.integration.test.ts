@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant, OPERATOR } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant, OPERATOR } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { verify, withChainSql } from "./helpers";
 
 /**
@@ -26,7 +27,7 @@ describe("when the audit log cannot record, the request fails and changes nothin
     expect(problem.type).toMatch(/audit-unavailable$/);
     expect(await datasetRow(tenant.id, "never-stored")).toBeNull();
     await repairAudit(tenant.id);
-    await callJson("/api/v1/datasets", { token, body: { name: "never-stored" } }, 201);
+    await expectJson(await client(token).api.v1.datasets.$post({ json: { name: "never-stored" } }), 201);
     expect(await datasetRow(tenant.id, "never-stored")).not.toBeNull();
   });
 
@@ -72,7 +73,7 @@ describe("when the audit log cannot record, the request fails and changes nothin
       .first<{ status: string }>();
     expect(status?.status).toBe("active");
     // Reads are not blocked, and the chain holds no trace of the refused requests.
-    await callJson("/api/v1/datasets", { token }, 200);
+    await expectJson(await client(token).api.v1.datasets.$get({ query: {} }), 200);
     await repairAudit(tenant.id);
     expect(await verify(token)).toMatchObject({ ok: true, head_seq: 2 });
   });

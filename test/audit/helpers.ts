@@ -3,8 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { auditLogObject } from "../../src/shared/audit/append";
 import type { AuditEvent } from "../../src/shared/audit/event";
-import type { AuditVerifyResult } from "../../src/shared/schema/audit";
-import { callJson } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 export const stubOf = (tenantId: string) => auditLogObject(env, tenantId);
 
@@ -16,10 +15,13 @@ export function withChainSql<R>(
   return runInDurableObject(stubOf(tenantId), (_instance, state) => fn(state.storage.sql, state.storage));
 }
 
+/** Query values as the URL carries them; the route's schema checks the names. */
+const asQuery = (query: Record<string, string | number>) =>
+  Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
+
 export async function logs(token: string, query: Record<string, string | number> = {}) {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
-  const { body } = await callJson(`/api/v1/audit/logs${qs ? `?${qs}` : ""}`, { token }, 200);
-  return body as { items: AuditEvent[]; next_cursor: string | null };
+  const page = await expectJson(await client(token).api.v1.audit.logs.$get({ query: asQuery(query) }), 200);
+  return page as { items: AuditEvent[]; next_cursor: string | null };
 }
 
 /** Every event of the tenant, oldest first, following cursors. */
@@ -35,9 +37,7 @@ export async function allEvents(token: string, query: Record<string, string | nu
 }
 
 export async function verify(token: string, query: Record<string, string | number> = {}) {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
-  const { body } = await callJson(`/api/v1/audit/verify${qs ? `?${qs}` : ""}`, { token }, 200);
-  return body as AuditVerifyResult;
+  return expectJson(await client(token).api.v1.audit.verify.$get({ query: asQuery(query) }), 200);
 }
 
 /** A minimal valid event input for direct appends. */

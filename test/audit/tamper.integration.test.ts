@@ -2,7 +2,8 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { chainHash } from "../../src/shared/audit/event";
 import type { EventRow } from "../../src/shared/audit/store";
-import { call, callJson, createDataset, createKey, newTenant, OPERATOR } from "../helpers/api";
+import { call, createDataset, createKey, newTenant } from "../helpers/api";
+import { client, expectJson, operator } from "../helpers/client";
 import { allEvents, stubOf, verify, withChainSql } from "./helpers";
 
 /** A tenant with a chain of a known length: tenant.create, key.create, then `datasets` dataset.create events. */
@@ -69,21 +70,19 @@ describe("audit chain verification", () => {
     const reader = await createKey(tenant.id, ["datasets:read"], "reader");
     const ds = await createDataset(admin);
     const ds2 = await createDataset(writer.key);
-    const got = await callJson(`/api/v1/datasets/${ds2.id}`, { token: writer.key }, 200);
-    await callJson(
-      `/api/v1/datasets/${ds2.id}`,
-      {
-        token: writer.key,
-        method: "PUT",
-        body: { description: "d" },
-        headers: { "If-Match": got.res.headers.get("etag")! },
-      },
+    const dataset = client(writer.key).api.v1.datasets[":id"];
+    const got = await dataset.$get({ param: { id: ds2.id } });
+    await expectJson(got, 200);
+    const etag = got.headers.get("etag")!;
+    await expectJson(
+      await dataset.$put({ param: { id: ds2.id }, header: { "if-match": etag }, json: { description: "d" } }),
       200,
     );
     expect((await call(`/api/v1/datasets/${ds.id}`, { token: reader.key, method: "DELETE" })).status).toBe(403);
     expect((await call("/api/v1/datasets", { token: `ldv.${reader.id}.${"A".repeat(43)}` })).status).toBe(401);
     expect((await call(`/api/v1/datasets/${ds.id}`, { token: writer.key, method: "DELETE" })).status).toBe(204);
-    await callJson(`/api/v1/tenants/${tenant.id}/keys/${reader.id}`, { method: "DELETE", headers: OPERATOR }, 200);
+    const key = operator().api.v1.tenants[":id"].keys[":keyId"];
+    await expectJson(await key.$delete({ param: { id: tenant.id, keyId: reader.id } }), 200);
 
     const v = await verify(admin);
     expect(v).toMatchObject({ ok: true });

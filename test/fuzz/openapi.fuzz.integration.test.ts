@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, callJson, createDataset, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { invalid, valid, type JsonSchema, type OpenApiDocument } from "./schema-arbitrary";
 
 const BUDGET_SECONDS = Number(env.FUZZ_SECONDS ?? "30") || 30;
@@ -41,7 +42,10 @@ async function fixture(): Promise<Fixture> {
   const victim = await newTenant();
   const ds = await createDataset(token, { schema: { type: "object" } });
   const rec = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { text: "x" } } }, 201);
-  const job = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
+  const job = await expectJson(
+    await client(token).api.v1.datasets[":id"]["validation-report"].$post({ param: { id: ds.id } }),
+    202,
+  );
   const recognizer = await callJson(
     "/api/v1/pii/recognizers",
     {
@@ -59,7 +63,7 @@ async function fixture(): Promise<Fixture> {
     ids: {
       "/api/v1/tenants/{id}": victim.tenant.id,
       "/api/v1/datasets/{id}": ds.id,
-      "/api/v1/jobs/{id}": job.body.job_id,
+      "/api/v1/jobs/{id}": job.job_id,
       "/api/v1/pii/recognizers/{id}": recognizer.body.id,
       "/api/v1/hmac/{name}": hmacKey,
       "{name}": transitKey,

@@ -2,7 +2,8 @@
 // dataset schema, malformed rows; Parquet with nested columns over several row groups.
 import { describe, expect, it } from "vitest";
 import { base64Decode } from "../../src/shared/ids";
-import { callJson, createDataset, newTenant } from "../helpers/api";
+import { createDataset, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { NESTED_PARQUET_BAD_ROW, NESTED_PARQUET_BASE64, NESTED_PARQUET_ROWS } from "../fixtures/parquet";
 import { allRecords, errorReport, gzip, importFile, waitForJob } from "./helpers";
 
@@ -110,6 +111,13 @@ describe("Parquet import", () => {
     const job = await waitForJob(token, imp.job_id);
     expect(job.status).toBe("failed");
     expect(job.error).toMatch(/could not be started/);
-    expect((await callJson(`/api/v1/datasets/${ds.id}/records`, { token }, 200)).body.items).toHaveLength(0);
+    expect(
+      (
+        await expectJson(
+          await client(token).api.v1.datasets[":id"].records.$get({ param: { id: ds.id }, query: {} }),
+          200,
+        )
+      ).items,
+    ).toHaveLength(0);
   });
 });

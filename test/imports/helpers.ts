@@ -1,15 +1,16 @@
 /** Import and export helpers for tests: send files, wait for jobs, read reports. */
-import { call, callJson } from "../helpers/api";
+import { call } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 export async function waitForJob(
   token: string,
   jobId: string,
   done = (s: string) => ["succeeded", "failed", "partially_failed", "cancelled"].includes(s),
 ) {
-  let job = (await callJson(`/api/v1/jobs/${jobId}`, { token }, 200)).body;
+  let job = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: jobId } }), 200);
   for (let i = 0; i < 400 && !done(job.status); i++) {
     await new Promise((r) => setTimeout(r, 50));
-    job = (await callJson(`/api/v1/jobs/${jobId}`, { token }, 200)).body;
+    job = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: jobId } }), 200);
   }
   return job;
 }
@@ -43,13 +44,11 @@ export async function allRecords(token: string, datasetId: string) {
   const out: { id: string; seq: number; sha256: string; data: Record<string, unknown> }[] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: { items: typeof out; next_cursor: string | null } } = await callJson(
-      `/api/v1/datasets/${datasetId}/records?limit=1000${cursor ? `&cursor=${cursor}` : ""}`,
-      { token },
-      200,
-    );
-    out.push(...page.body.items);
-    cursor = page.body.next_cursor;
+    const query: { limit: string; cursor?: string } = cursor ? { limit: "1000", cursor } : { limit: "1000" };
+    const records = client(token).api.v1.datasets[":id"].records;
+    const page = await expectJson(await records.$get({ param: { id: datasetId }, query }), 200);
+    out.push(...page.items);
+    cursor = page.next_cursor;
   } while (cursor);
   return out;
 }

@@ -2,7 +2,8 @@
 // (plain and gzip), multipart uploads, per-line validation and PII policy with an error
 // report, on_error skip and abort, idempotent completion, cancel, and tenant isolation.
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, errorReport, gzip, importFile, waitForJob } from "./helpers";
 
 const schema = {
@@ -57,9 +58,10 @@ describe("NDJSON import", () => {
     expect(report[5]).toEqual({ line: 12, path: "$", reason: "The line is not valid JSON." });
     // The first errors show on the job too.
     expect(job.first_errors[0]).toEqual({ line: 1, path: "$", reason: "The line is not valid JSON." });
-    const audit = await callJson(`/api/v1/audit/logs?action=record.import&dataset_id=${ds.id}`, { token }, 200);
-    expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0].details).toMatchObject({ count: 5, first_seq: 1, last_seq: 5 });
+    const query = { action: "record.import", dataset_id: ds.id };
+    const audit = await expectJson(await client(token).api.v1.audit.logs.$get({ query }), 200);
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0].details).toMatchObject({ count: 5, first_seq: 1, last_seq: 5 });
   });
 
   it("holds every line to the I-JSON rules of POST /records: such lines are reported, the rest stored", async () => {
@@ -164,12 +166,9 @@ describe("NDJSON import", () => {
   it("takes a multipart upload: parts in any order, a part sent twice is harmless, complete is idempotent", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { schema });
-    const created = await callJson(
-      `/api/v1/datasets/${ds.id}/imports`,
-      { token, body: { format: "ndjson", part_size: 5 * 1024 * 1024 } },
-      201,
-    );
-    const imp = created.body;
+    const imports = client(token).api.v1.datasets[":id"].imports;
+    const json = { format: "ndjson" as const, part_size: 5 * 1024 * 1024 };
+    const imp = await expectJson(await imports.$post({ param: { id: ds.id }, query: {}, json }), 201);
     expect(imp).toMatchObject({ status: "uploading", part_size: 5 * 1024 * 1024, parts: [], job_id: null });
     expect(imp.max_bytes).toBeGreaterThanOrEqual(5 * 1024 ** 3);
     // Part 1: exactly 5 MiB of lines (the last line padded to fit); part 2: the rest.
@@ -203,19 +202,17 @@ describe("NDJSON import", () => {
     );
     expect((await put(1, part1)).status).toBe(200);
     expect((await put(1, part1)).status).toBe(200);
-    const resumed = await callJson(`/api/v1/datasets/${ds.id}/imports/${imp.id}`, { token }, 200);
-    expect(resumed.body.parts).toEqual([
+    const upload = imports[":importId"];
+    const param = { id: ds.id, importId: imp.id };
+    const resumed = await expectJson(await upload.$get({ param }), 200);
+    expect(resumed.parts).toEqual([
       { part_number: 1, bytes: part1.byteLength },
       { part_number: 2, bytes: part2.byteLength },
     ]);
-    const done = await callJson(`/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`, { method: "POST", token }, 202);
-    const again = await callJson(
-      `/api/v1/datasets/${ds.id}/imports/${imp.id}/complete`,
-      { method: "POST", token },
-      202,
-    );
-    expect(again.body.job_id).toBe(done.body.job_id);
-    const job = await waitForJob(token, done.body.job_id);
+    const done = await expectJson(await upload.complete.$post({ param }), 202);
+    const again = await expectJson(await upload.complete.$post({ param }), 202);
+    expect(again.job_id).toBe(done.job_id);
+    const job = await waitForJob(token, done.job_id!);
     expect(job.status).toBe("succeeded");
     const records = await allRecords(token, ds.id);
     expect(records).toHaveLength(rows.length + 2);
@@ -230,7 +227,7 @@ describe("NDJSON import", () => {
     const ds = await createDataset(token);
     const text = Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ i, pad: "q".repeat(200) })).join("\n");
     const imp = await importFile(token, ds.id, text, "application/x-ndjson");
-    await callJson(`/api/v1/jobs/${imp.job_id}/cancel`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: imp.job_id } }), 200);
     const job = await waitForJob(token, imp.job_id);
     expect(job.status).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 500));

@@ -7,8 +7,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDatasetRow } from "../../src/shared/datasets/service";
 import { importBody } from "../../src/shared/imports/service";
-import { callJson, createDataset, newTenant } from "../helpers/api";
+import { createDataset, newTenant } from "../helpers/api";
 import { deliver, keepingProducer } from "../helpers/queue";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, errorReport, waitForJob } from "./helpers";
 
 type Mode = "twice" | "concurrent" | "crash-before-cas" | "crash-before-send" | "crash-before-ack";
@@ -85,7 +86,7 @@ describe("import under redelivery", () => {
       const { token, ds, h, imp } = await startImport(stream(file()));
       expect(h.sent).toHaveLength(1);
       await drive(h, mode);
-      const job = (await callJson(`/api/v1/jobs/${imp.job_id}`, { token }, 200)).body;
+      const job = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: imp.job_id! } }), 200);
       expect(job.status).toBe("succeeded");
       expect(job.ranges.length).toBe(2);
       const invalid = Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 === 5);
@@ -100,10 +101,11 @@ describe("import under redelivery", () => {
         Array.from({ length: 4500 }, (_, i) => i).filter((i) => i % 997 !== 5),
       );
       expect((await errorReport(token, ds.id, imp.id)).map((e) => e.line)).toEqual(invalid.map((i) => i + 1));
-      const audit = await callJson(`/api/v1/audit/logs?action=record.import&dataset_id=${ds.id}`, { token }, 200);
-      expect(audit.body.items).toHaveLength(1);
-      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&resource_id=${imp.job_id}`, { token }, 200);
-      expect(finishes.body.items).toHaveLength(1);
+      const logs = client(token).api.v1.audit.logs;
+      const audit = await expectJson(await logs.$get({ query: { action: "record.import", dataset_id: ds.id } }), 200);
+      expect(audit.items).toHaveLength(1);
+      const query = { action: "job.finish", resource_id: imp.job_id! };
+      expect((await expectJson(await logs.$get({ query }), 200)).items).toHaveLength(1);
     });
   }
 

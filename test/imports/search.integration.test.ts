@@ -1,7 +1,8 @@
 // Imported records join the dataset's blind search index in the commit's transaction: found by
 // word and phrase with no rebuild, and no plaintext word in the object's SQLite, staged or committed.
 import { describe, expect, it } from "vitest";
-import { callJson, newTenant } from "../helpers/api";
+import { newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { datasetStub } from "../records/helpers";
 import { dumpObject, ids, latestJob, searchableDataset, slots } from "../search/helpers";
 import { unwrap } from "../../src/shared/records/wire";
@@ -81,17 +82,11 @@ describe("imports and the search index", () => {
     const ref2 = { tenantId: t2.id, datasetId: off };
     const stub2 = datasetStub(t2.id, off);
     unwrap(await stub2.stageImport(ref2, "imp_b", await stageItems([{ text: "zephyrean" }])));
-    const { res } = await callJson(`/api/v1/datasets/${off}`, { token: token2 }, 200);
-    await callJson(
-      `/api/v1/datasets/${off}`,
-      {
-        method: "PUT",
-        token: token2,
-        body: { search: { enabled: true } },
-        headers: { "If-Match": res.headers.get("etag")! },
-      },
-      200,
-    );
+    const dataset = client(token2).api.v1.datasets[":id"];
+    const res = await dataset.$get({ param: { id: off } });
+    await expectJson(res, 200);
+    const header = { "if-match": res.headers.get("etag")! };
+    await expectJson(await dataset.$put({ param: { id: off }, header, json: { search: { enabled: true } } }), 200);
     const settle = await latestJob(token2, off);
     if (settle) await waitForJob(token2, settle.id);
     const b = unwrap(await stub2.commitImport(ref2, { ...scope, tenantId: t2.id }, "imp_b", "job_b"));

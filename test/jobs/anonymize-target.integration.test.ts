@@ -9,6 +9,7 @@ import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { cancelJob } from "../../src/shared/jobs/service";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { expectAnonymizedPeople, postAll, runJob, userEmails, type Delivery } from "./helpers";
 
@@ -79,7 +80,7 @@ describe("anonymize job into a new dataset", () => {
     expect(job.params.target_dataset_id).toBe(targetId);
     expect(job.progress).toMatchObject({ items: 4, anonymized: 3, unchanged: 1, invalid: 0, written: 4 });
 
-    const target = (await callJson(`/api/v1/datasets/${targetId}`, { token }, 200)).body;
+    const target = await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: targetId } }), 200);
     expect(target.name).toBe(name);
     expect(target.schema).toEqual(recordSchema);
     expect(target.pii_policy).toEqual({ rules: { EMAIL: { action: "allow" }, PHONE: { action: "allow" } } });
@@ -140,13 +141,16 @@ describe("anonymize job into a new dataset", () => {
         { EMAIL: { type: "pseudonymize" } },
         concurrent ? "concurrent" : "twice",
       );
-      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
       expect(done.status).toBe("succeeded");
       expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, written: 1200 });
       const copied = await allRecords(token, target.id);
       expect(copied.map((r) => r.data.i)).toEqual(Array.from({ length: 1200 }, (_, i) => i));
       expect(JSON.stringify(copied)).not.toContain("@example.com");
-      expect((await callJson(`/api/v1/datasets/${target.id}`, { token }, 200)).body.record_count).toBe(1200);
+      expect(
+        (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: target.id } }), 200))
+          .record_count,
+      ).toBe(1200);
       expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
       const events = await callJson(
         `/api/v1/audit/logs?action=record.anonymize&dataset_id=${target.id}&limit=100`,
@@ -192,7 +196,7 @@ describe("anonymize job into a new dataset", () => {
     const cancel = cancelUnderThirdBatch(token, ds.id, tenant.id);
     const job = await anonymizeInto(tenant.id, ds.id, target, { EMAIL: { type: "redact" } }, "twice", cancel.hook);
     expect(cancel.cancelled()).toBe(true);
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("cancelled");
     expect(await allRecords(token, target.id)).toEqual([]);
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);

@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { expectAnonymizedPeople, postAll, runJob, userEmails } from "./helpers";
 
@@ -106,7 +107,7 @@ describe("anonymize job (in place)", () => {
         undefined,
         500,
       );
-      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
       expect(done.status).toBe("succeeded");
       expect(done.progress).toMatchObject({ items: 1200, anonymized: 1200, conflicts: 0 });
       const vs = await versions(token, ds.id);
@@ -151,12 +152,12 @@ describe("anonymize job (in place)", () => {
           jobId = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
             .bind(ds.id)
             .first<{ id: string }>())!.id;
-          await callJson(`/api/v1/jobs/${jobId}/cancel`, { method: "POST", token }, 200);
+          await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: jobId } }), 200);
         }
       },
       500,
     );
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("cancelled");
     const vs = await versions(token, ds.id);
     const after = await allRecords(token, ds.id);

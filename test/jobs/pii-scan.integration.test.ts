@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { reportKey } from "../../src/shared/jobs/types/pii-scan";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { waitForJob } from "../imports/helpers";
 import { postAll, runJob } from "./helpers";
 
@@ -196,7 +197,7 @@ describe("pii-scan job", () => {
         undefined,
         1000,
       );
-      const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+      const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
       expect(done.status).toBe("succeeded");
       expect(done.ranges.length).toBe(2);
       expect(done.progress).toMatchObject({

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { openRecord } from "../../src/shared/records/cipher";
 import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { inObject, postBatch, rawRow } from "../records/helpers";
 import { runJob } from "./helpers";
@@ -16,7 +17,7 @@ describe("re-encrypt job", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const recs = await postBatch(token, ds.id, [{ a: 1 }, { b: "two" }, { big: "x".repeat(300_000) }]);
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     await postBatch(token, ds.id, [{ c: "after rotation" }]);
     const before = await allRecords(token, ds.id);
 
@@ -76,7 +77,7 @@ describe("re-encrypt job", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const [rec] = await postBatch(token, ds.id, [{ keep: true }]);
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     const copy = new Uint8Array((await rawRow(tenant.id, ds.id, rec.id)).ciphertext!.slice(0));
     const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt" } }, 202);
     const job = await waitForJob(token, started.body.id);
@@ -105,7 +106,7 @@ describe("re-encrypt job", () => {
         ds.id,
         Array.from({ length: 500 }, (_, j) => ({ i, j })),
       );
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     const job = await runJob(
       tenant.id,
       { kind: "re-encrypt", datasetId: ds.id, params: { type: "re-encrypt", destroy_retired: false } },
@@ -113,7 +114,7 @@ describe("re-encrypt job", () => {
       undefined,
       1000,
     );
-    const done = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({ items: 1500, reencrypted: 1500, already_current: 0 });
     const audit = await callJson(

@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { registerKind, type JobEnv } from "../../src/shared/jobs/run";
 import { createJob } from "../../src/shared/jobs/service";
 import type { JobMessage } from "../../src/shared/queue/messages";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { call, expectProblem, newTenant } from "../helpers/api";
 import { deliver, keepingProducer } from "../helpers/queue";
+import { client, expectJson } from "../helpers/client";
 
 const RANGES = 3;
 const CHUNKS = 4;
@@ -154,7 +155,7 @@ describe("job engine", () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.ranged" });
     const final = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
     );
     expect(final.progress).toMatchObject({ items: RANGES * CHUNKS * PER_CHUNK, bytes: RANGES * CHUNKS * 100 });
@@ -181,12 +182,9 @@ describe("job engine", () => {
         .bind(job.id)
         .all<{ step: number }>();
       expect(steps.results.map((r) => r.step)).toEqual(Array(RANGES).fill(CHUNKS));
-      const finishes = await callJson(
-        `/api/v1/audit/logs?action=job.finish&resource_id=${job.id}`,
-        { token: t.token },
-        200,
-      );
-      expect(finishes.body.items).toHaveLength(1);
+      const query = { action: "job.finish", resource_id: job.id };
+      const finishes = await expectJson(await client(t.token).api.v1.audit.logs.$get({ query }), 200);
+      expect(finishes.items).toHaveLength(1);
     });
   }
 
@@ -195,7 +193,7 @@ describe("job engine", () => {
     (globalThis as { healed?: boolean }).healed = false;
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.poison" });
     const failed = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "partially_failed",
     );
     expect(failed.status).toBe("partially_failed");
@@ -206,10 +204,13 @@ describe("job engine", () => {
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }), 409);
 
     (globalThis as { healed?: boolean }).healed = true;
-    const retried = await callJson(`/api/v1/jobs/${job.id}/retry`, { method: "POST", token }, 200);
-    expect(retried.body.status).toBe("running");
+    const retried = await expectJson(
+      await client(token).api.v1.jobs[":id"].retry.$post({ param: { id: job.id } }),
+      200,
+    );
+    expect(retried.status).toBe("running");
     const done = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
     );
     expect(done.progress.items).toBe(2);
@@ -220,13 +221,14 @@ describe("job engine", () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.slow" });
     await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => (j.progress.items ?? 0) >= 2,
     );
-    await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
-    const at = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.progress.items;
+    await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: job.id } }), 200);
+    const at = (await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).progress
+      .items;
     await new Promise((r) => setTimeout(r, 300));
-    const later = (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body;
+    const later = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(later.status).toBe("cancelled");
     // At most the chunk that was in flight when the cancel landed.
     expect(later.progress.items).toBeLessThanOrEqual(at + 1);

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createJob } from "../../src/shared/jobs/service";
 import { registerJobKind } from "../../src/shared/jobs/run";
-import { call, callJson, createKey, expectProblem, newTenant } from "../helpers/api";
+import { call, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 
 // A kind that never finishes on its own, so there is something to cancel.
 registerJobKind("test.forever", async (_env, _job, cursor) => ({
@@ -27,7 +28,7 @@ describe("jobs API", () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.once", params: { note: "n" } });
     const final = await waitFor(
-      async () => (await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body,
+      async () => await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200),
       (j) => j.status === "succeeded",
     );
     expect(final).toMatchObject({
@@ -45,10 +46,15 @@ describe("jobs API", () => {
   it("cancels a running job; the consumer stops, and a second cancel is a 409", async () => {
     const { tenant, token } = await newTenant();
     const job = await createJob(env, scopeOf(tenant.id), { kind: "test.forever" });
-    const cancelled = await callJson(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }, 200);
-    expect(cancelled.body.status).toBe("cancelled");
+    const cancelled = await expectJson(
+      await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id: job.id } }),
+      200,
+    );
+    expect(cancelled.status).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 200));
-    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
+    expect((await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).status).toBe(
+      "cancelled",
+    );
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token }), 409);
   });
 
@@ -56,10 +62,11 @@ describe("jobs API", () => {
     const { tenant, token } = await newTenant();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await createJob(env, scopeOf(tenant.id), { kind: "test.once" })).id);
-    const first = await callJson("/api/v1/jobs?limit=2", { token }, 200);
-    const second = await callJson(`/api/v1/jobs?limit=2&cursor=${first.body.next_cursor}`, { token }, 200);
-    expect([...first.body.items, ...second.body.items].map((j: { id: string }) => j.id)).toEqual(ids.reverse());
-    expect(second.body.next_cursor).toBeNull();
+    const jobs = client(token).api.v1.jobs;
+    const first = await expectJson(await jobs.$get({ query: { limit: "2" } }), 200);
+    const second = await expectJson(await jobs.$get({ query: { limit: "2", cursor: first.next_cursor! } }), 200);
+    expect([...first.items, ...second.items].map((j) => j.id)).toEqual(ids.reverse());
+    expect(second.next_cursor).toBeNull();
   });
 
   it("isolates tenants and checks scopes", async () => {
@@ -68,9 +75,9 @@ describe("jobs API", () => {
     const job = await createJob(env, scopeOf(a.tenant.id), { kind: "test.once" });
     await expectProblem(await call(`/api/v1/jobs/${job.id}`, { token: b.token }), 404);
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: b.token }), 404);
-    expect((await callJson("/api/v1/jobs", { token: b.token }, 200)).body.items).toHaveLength(0);
+    expect((await expectJson(await client(b.token).api.v1.jobs.$get({ query: {} }), 200)).items).toHaveLength(0);
     const reader = await createKey(a.tenant.id, ["jobs:read"]);
-    await callJson(`/api/v1/jobs/${job.id}`, { token: reader.key }, 200);
+    await expectJson(await client(reader.key).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     await expectProblem(await call(`/api/v1/jobs/${job.id}/cancel`, { method: "POST", token: reader.key }), 403);
     await expectProblem(await call(`/api/v1/jobs/${job.id}`), 401);
     await expectProblem(await call(`/api/v1/jobs/not-a-job`, { token: a.token }), 422);

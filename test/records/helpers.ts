@@ -1,6 +1,7 @@
 /** Helpers for the records tests: writing records through the API and looking inside the objects. */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { client, expectJson } from "../helpers/client";
 import { callJson } from "../helpers/api";
 
 export const recordsPath = (datasetId: string) => `/api/v1/datasets/${datasetId}/records`;
@@ -11,8 +12,11 @@ export async function postRecord(
   data: unknown,
   headers: Record<string, string> = {},
 ) {
-  const { body } = await callJson(recordsPath(datasetId), { token, body: { data }, headers }, 201);
-  return body as { id: string; seq: number; version: number; created_at: string };
+  const records = client(token, headers).api.v1.datasets[":id"].records;
+  return expectJson(
+    await records.$post({ param: { id: datasetId }, header: {}, json: { data: data as Record<string, unknown> } }),
+    201,
+  );
 }
 
 export async function postBatch(
@@ -21,12 +25,9 @@ export async function postBatch(
   data: unknown[],
   headers: Record<string, string> = {},
 ) {
-  const { body } = await callJson(
-    `${recordsPath(datasetId)}/batch`,
-    { token, body: { records: data.map((d) => ({ data: d })) }, headers },
-    201,
-  );
-  return body.items as { id: string; seq: number; version: number; created_at: string }[];
+  const batch = client(token, headers).api.v1.datasets[":id"].records.batch;
+  const json = { records: data.map((d) => ({ data: d as Record<string, unknown> })) };
+  return (await expectJson(await batch.$post({ param: { id: datasetId }, header: {}, json }), 201)).items;
 }
 
 export function datasetStub(tenantId: string, datasetId: string) {

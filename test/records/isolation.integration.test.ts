@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { datasetCounters, postRecord, recordsPath } from "./helpers";
 
 const MISSING_DS = "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
@@ -55,8 +56,8 @@ describe("tenant isolation on every record route", () => {
     const { body } = await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token: owner.token }, 200);
     expect(body).toMatchObject({ version: 1, data: { secret: "owner's data" } });
     expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 1 });
-    const meta = await callJson(`/api/v1/datasets/${ds.id}`, { token: owner.token }, 200);
-    expect(meta.body.record_count).toBe(1);
+    const meta = await expectJson(await client(owner.token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);
+    expect(meta.record_count).toBe(1);
   });
 
   it("a record id of one dataset is not found through another dataset of the same tenant", async () => {

@@ -6,6 +6,7 @@ import { forgetTenantKeks, kekAad, tenantKek } from "../../src/shared/crypto/ten
 import { rewrapKey, unwrapKey } from "../../src/shared/crypto/wrapping";
 import { dekAad } from "../../src/shared/crypto/dataset-keys";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { auditEvents, postRecord, rawRow, recordsPath } from "./helpers";
 
 const dekRows = (datasetId: string) =>
@@ -52,8 +53,11 @@ describe("dataset keys", () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     const before = await postRecord(token, ds.id, { when: "before" });
-    const rotated = await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
-    expect(rotated.body).toMatchObject({ dataset_id: ds.id, key_version: 2 });
+    const rotated = await expectJson(
+      await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }),
+      200,
+    );
+    expect(rotated).toMatchObject({ dataset_id: ds.id, key_version: 2 });
     const after = await postRecord(token, ds.id, { when: "after" });
     expect((await rawRow(tenant.id, ds.id, before.id)).key_version).toBe(1);
     expect((await rawRow(tenant.id, ds.id, after.id)).key_version).toBe(2);

@@ -6,6 +6,7 @@ import { tenantKek } from "../../src/shared/crypto/tenant-kek";
 import { recordAad } from "../../src/shared/records/cipher";
 import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { auditEvents, datasetCounters, inObject, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
 
 interface Copy {
@@ -92,7 +93,7 @@ describe("deleting datasets", () => {
     await postRecord(token, neighbour.id, { n: 1 });
     const small = await postRecord(token, ds.id, { secret: "small secret" });
     const large = await postRecord(token, ds.id, { secret: "large secret", pad: "p".repeat(300_000) });
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     const after = await postBatch(token, ds.id, [{ secret: "sealed under v2" }]);
 
     const copies: Copy[] = [];

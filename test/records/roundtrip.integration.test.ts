@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { datasetCounters, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
 
 describe("records round trip", () => {
@@ -147,7 +148,7 @@ describe("records round trip", () => {
       postBatch(token, ds.id, [{ v: "f" }, { v: "g" }]),
     ]);
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 5, bytes: 14 + 11 + 9 + 9 + 9 });
-    const { body } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
+    const body = await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);
     expect(body).toMatchObject({ record_count: 5, bytes: 52 });
   });
 });

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson, createDataset, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { auditEvents, datasetStub, postBatch, postRecord, recordsPath } from "./helpers";
 
 /** Every value of every table of a SQLite database, as text (blobs decoded byte for byte). */
@@ -82,7 +83,10 @@ describe("plaintext never reaches storage", () => {
       },
       200,
     );
-    await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { method: "POST", token }, 202);
+    await expectJson(
+      await client(token).api.v1.datasets[":id"]["validation-report"].$post({ param: { id: ds.id } }),
+      202,
+    );
     let report: { status: string; items: { errors: { message: string }[] }[] } | undefined;
     for (let i = 0; i < 100 && report?.status !== "complete"; i++) {
       await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,6 @@
 /** Helpers for the search tests: searchable datasets, searching, waiting for rebuild jobs, reading the index. */
-import { callJson, createDataset } from "../helpers/api";
+import { createDataset } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { inObject } from "../records/helpers";
 
 export async function searchableDataset(
@@ -26,8 +27,9 @@ export interface Hit {
 }
 
 export async function search(token: string, q: string, params: Record<string, string | number> = {}) {
-  const { body } = await callJson(searchPath(q, params), { token }, 200);
-  return body as { items: Hit[]; next_cursor: string | null };
+  const query = { q, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) };
+  const page = await expectJson(await client(token).api.v1.search.$get({ query }), 200);
+  return page as { items: Hit[]; next_cursor: string | null };
 }
 
 /** Ids of the records a query finds in one dataset (all pages). */
@@ -44,7 +46,7 @@ export async function ids(token: string, datasetId: string, q: string): Promise<
 
 export async function waitForJob(token: string, jobId: string) {
   for (let i = 0; i < 200; i++) {
-    const { body } = await callJson(`/api/v1/jobs/${jobId}`, { token }, 200);
+    const body = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: jobId } }), 200);
     if (body.status !== "queued" && body.status !== "running")
       return body as { status: string; progress: Record<string, number>; kind: string };
     await new Promise((r) => setTimeout(r, 50));
@@ -54,10 +56,8 @@ export async function waitForJob(token: string, jobId: string) {
 
 /** The newest job of a kind for a dataset. */
 export async function latestJob(token: string, datasetId: string, kind = "search.rebuild") {
-  const { body } = await callJson(`/api/v1/jobs?limit=100`, { token }, 200);
-  return (body.items as { id: string; kind: string; dataset_id: string | null }[]).find(
-    (j) => j.kind === kind && j.dataset_id === datasetId,
-  );
+  const page = await expectJson(await client(token).api.v1.jobs.$get({ query: { limit: "100" } }), 200);
+  return page.items.find((j) => j.kind === kind && j.dataset_id === datasetId);
 }
 
 export interface SlotInfo {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { auditEvents, datasetStub, postBatch, postRecord, recordsPath } from "../records/helpers";
 import { unwrap } from "../../src/shared/records/wire";
 import {
@@ -24,9 +25,12 @@ describe("the index holds no plaintext", () => {
       { text: "mbaqanga rhythms of the ptarmigan" },
     ]);
     const one = await postRecord(token, ds, { text: "fjordlike coastline" });
-    await callJson(
-      `${recordsPath(ds)}/${created[1].id}`,
-      { method: "PUT", token, body: { data: { text: "mbaqanga and fjordlike" } }, headers: { "If-Match": "*" } },
+    await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$put({
+        param: { id: ds, recordId: created[1].id },
+        header: { "if-match": "*" },
+        json: { data: { text: "mbaqanga and fjordlike" } },
+      }),
       200,
     );
     await call(`${recordsPath(ds)}/${one.id}`, { method: "DELETE", token });
@@ -114,12 +118,19 @@ describe("what is indexed", () => {
   it("shows the settings on the dataset; paths default to every string", async () => {
     const { token } = await newTenant();
     const ds = await searchableDataset(token);
-    expect((await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200)).body.search).toEqual({
+    expect(
+      (await expectJson(await client(token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200)).search,
+    ).toEqual({
       enabled: true,
       paths: ["$"],
     });
     expect(
-      (await callJson(`/api/v1/datasets/${(await createDataset(token)).id}`, { token }, 200)).body.search,
+      (
+        await expectJson(
+          await client(token).api.v1.datasets[":id"].$get({ param: { id: (await createDataset(token)).id } }),
+          200,
+        )
+      ).search,
     ).toBeNull();
   });
 
@@ -172,7 +183,10 @@ describe("what is indexed", () => {
     for (const q of ["aardvark", "zoomail", '"aardvark.keeper@zoomail.example"', "4111", '"4111 1111 1111 1111"'])
       expect(await ids(token, ds, q)).toEqual([]);
     // What is stored (and so what is indexed) is the anonymized form.
-    const { body } = await callJson(`${recordsPath(ds)}/${r.id}`, { token }, 200);
+    const body = await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$get({ param: { id: ds, recordId: r.id } }),
+      200,
+    );
     expect(body.data.note).toBe("write to <EMAIL> today");
     const { text } = await dumpObject(tenant.id, ds);
     expect(text).not.toContain("aardvark");
@@ -188,10 +202,12 @@ describe("rebuild and key rotation", () => {
       created.id,
       Array.from({ length: 30 }, (_, i) => ({ text: `capybara number ${i}` })),
     );
-    const { res } = await callJson(`/api/v1/datasets/${created.id}`, { token }, 200);
-    await callJson(
-      `/api/v1/datasets/${created.id}`,
-      { method: "PUT", token, body: { search: { enabled: true } }, headers: { "If-Match": res.headers.get("etag")! } },
+    const dataset = client(token).api.v1.datasets[":id"];
+    const res = await dataset.$get({ param: { id: created.id } });
+    await expectJson(res, 200);
+    const header = { "if-match": res.headers.get("etag")! };
+    await expectJson(
+      await dataset.$put({ param: { id: created.id }, header, json: { search: { enabled: true } } }),
       200,
     );
     const job = await latestJob(token, created.id);
@@ -205,12 +221,11 @@ describe("rebuild and key rotation", () => {
     const { tenant, token } = await newTenant();
     const ds = await searchableDataset(token);
     await postRecord(token, ds.id, { text: "dugong" });
-    const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, body: { search: { enabled: false } }, headers: { "If-Match": res.headers.get("etag")! } },
-      200,
-    );
+    const dataset = client(token).api.v1.datasets[":id"];
+    const res = await dataset.$get({ param: { id: ds.id } });
+    await expectJson(res, 200);
+    const header = { "if-match": res.headers.get("etag")! };
+    await expectJson(await dataset.$put({ param: { id: ds.id }, header, json: { search: { enabled: false } } }), 200);
     expect(await slots(tenant.id, ds.id)).toEqual([]);
     expect(await indexTerms(tenant.id, ds.id, 0)).toEqual([]);
     expect(await indexTerms(tenant.id, ds.id, 1)).toEqual([]);
@@ -228,10 +243,13 @@ describe("rebuild and key rotation", () => {
     const [before] = await slots(tenant.id, ds);
     expect(before).toMatchObject({ state: "active", key_version: 1 });
     const termsBefore = await indexTerms(tenant.id, ds, before.slot);
-    const rotated = await callJson(`/api/v1/datasets/${ds}/rotate-key`, { method: "POST", token }, 200);
-    expect(rotated.body.key_version).toBe(2);
-    expect(rotated.body.search_rebuild_job_id).toMatch(/^job_/);
-    const job = await waitForJob(token, rotated.body.search_rebuild_job_id);
+    const rotated = await expectJson(
+      await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds } }),
+      200,
+    );
+    expect(rotated.key_version).toBe(2);
+    expect(rotated.search_rebuild_job_id).toMatch(/^job_/);
+    const job = await waitForJob(token, rotated.search_rebuild_job_id!);
     expect(job).toMatchObject({ status: "succeeded", kind: "search.rebuild", progress: { indexed: 3 } });
     const after = await slots(tenant.id, ds);
     expect(after).toEqual([expect.objectContaining({ state: "active", key_version: 2 })]);
@@ -261,9 +279,12 @@ describe("rebuild and key rotation", () => {
     expect(await ids(token, ds, "quetzal")).toHaveLength(12);
     // A write during the rebuild is searchable at once (active slot) and will be in the new one.
     const late = await postRecord(token, ds, { text: "quetzal late arrival" });
-    await callJson(
-      `${recordsPath(ds)}/${recs[0].id}`,
-      { method: "PUT", token, body: { data: { text: "toucan now" } }, headers: { "If-Match": "*" } },
+    await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$put({
+        param: { id: ds, recordId: recs[0].id },
+        header: { "if-match": "*" },
+        json: { data: { text: "toucan now" } },
+      }),
       200,
     );
     await call(`${recordsPath(ds)}/${recs[1].id}`, { method: "DELETE", token });
@@ -295,8 +316,9 @@ describe("rebuild and key rotation", () => {
     const { token } = await newTenant();
     const ds = (await searchableDataset(token)).id;
     await postRecord(token, ds, { text: "bilby" });
-    const started = await callJson(`/api/v1/datasets/${ds}/search/rebuild`, { method: "POST", token }, 202);
-    expect((await waitForJob(token, started.body.job_id)).status).toBe("succeeded");
+    const rebuild = client(token).api.v1.datasets[":id"].search.rebuild;
+    const started = await expectJson(await rebuild.$post({ param: { id: ds } }), 202);
+    expect((await waitForJob(token, started.job_id)).status).toBe("succeeded");
     expect(await ids(token, ds, "bilby")).toHaveLength(1);
     const off = (await createDataset(token)).id;
     await expectProblem(await call(`/api/v1/datasets/${off}/search/rebuild`, { method: "POST", token }), 409);
@@ -313,18 +335,21 @@ describe("dataset jobs keep the index in line", () => {
     ]);
     expect(await ids(token, ds, "quokka")).toEqual([changed.id]);
     expect(await ids(token, ds, "wombat")).toEqual([kept.id, changed.id].sort());
-    const started = await callJson(
-      `/api/v1/datasets/${ds}/jobs`,
-      {
-        token,
-        body: { type: "anonymize", target: "in_place", entities: ["EMAIL"], operators: { EMAIL: { type: "redact" } } },
-      },
-      202,
+    const jobs = client(token).api.v1.datasets[":id"].jobs;
+    const json = {
+      type: "anonymize" as const,
+      target: "in_place" as const,
+      entities: ["EMAIL"],
+      operators: { EMAIL: { type: "redact" as const } },
+    };
+    const started = await expectJson(await jobs.$post({ param: { id: ds }, json }), 202);
+    expect((await waitForJob(token, started.id)).status).toBe("succeeded");
+    const after = await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$get({ param: { id: ds, recordId: changed.id } }),
+      200,
     );
-    expect((await waitForJob(token, started.body.id)).status).toBe("succeeded");
-    const after = await callJson(`${recordsPath(ds)}/${changed.id}`, { token }, 200);
-    expect(after.body.data.note).toBe("wombat owner");
-    expect(after.body.data.email).not.toContain("quokka");
+    expect(after.data.note).toBe("wombat owner");
+    expect(after.data.email).not.toContain("quokka");
     expect(await ids(token, ds, "quokka")).toEqual([]);
     expect(await ids(token, ds, "wombat")).toEqual([kept.id, changed.id].sort());
   });

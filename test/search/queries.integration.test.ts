@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { call, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { postBatch, postRecord, recordsPath } from "../records/helpers";
 import { ids, search, searchableDataset, searchPath } from "./helpers";
 
@@ -133,9 +134,12 @@ describe("search queries", () => {
   it("drops updated and deleted records from the results in the same write", async () => {
     const r = await postRecord(token, ds, { note: "ephemeral wombat" });
     expect(await find("wombat")).toEqual([r.id]);
-    await callJson(
-      `${recordsPath(ds)}/${r.id}`,
-      { method: "PUT", token, body: { data: { note: "permanent numbat" } }, headers: { "If-Match": '"1"' } },
+    await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$put({
+        param: { id: ds, recordId: r.id },
+        header: { "if-match": '"1"' },
+        json: { data: { note: "permanent numbat" } },
+      }),
       200,
     );
     expect(await find("wombat")).toEqual([]);

@@ -1,13 +1,10 @@
 /** The API worker's Hono app: middleware, resource routers, OpenAPI document, error handling. */
 import { requestId } from "hono/request-id";
 import { timing } from "hono/timing";
-import { bodyGuard } from "./middleware/body-guard";
-import { jsonBody } from "./middleware/json-body";
 import { onError, onNotFound } from "./middleware/errors";
 import { methodGuard, registerRoutes } from "./middleware/allowed-methods";
 import { requestLog } from "./middleware/request-log";
 import { router } from "./openapi";
-import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../src/shared/records/limits";
 import { anonymizeRoutes } from "./routes/anonymize";
 import { datasetMaintenanceRoutes } from "./routes/dataset-maintenance";
 import { auditRoutes } from "./routes/audit";
@@ -20,18 +17,12 @@ import { validateRoutes } from "./routes/validate";
 import { healthRoutes } from "./routes/health";
 import { datasetJobRoutes } from "./routes/dataset-jobs";
 import { jobRoutes } from "./routes/jobs";
-import { IMPORT_BODY_TYPES, importRoutes } from "./routes/imports";
+import { importRoutes } from "./routes/imports";
 import { exportRoutes } from "./routes/exports";
-import { MAX_REQUEST_BYTES } from "../../src/shared/imports/limits";
 import { piiRoutes } from "./routes/pii";
 import { tenantRoutes } from "./routes/tenants";
 import { transitRoutes } from "./routes/transit";
 import { transitKeyRoutes } from "./routes/transit-keys";
-import {
-  RAW_CIPHERTEXT_LIMIT_BYTES,
-  RAW_PLAINTEXT_LIMIT_BYTES,
-  TRANSIT_JSON_LIMIT_BYTES,
-} from "../../src/shared/transit/limits";
 
 const app = router();
 
@@ -42,36 +33,7 @@ app.use("*", methodGuard);
 // Phases (auth, dataset lookup, object calls) are always timed, cheaply; the header is only
 // sent with SERVER_TIMING=1 (load tests), since it tells a client where its request spent time.
 app.use("*", timing({ enabled: (c) => c.env.SERVER_TIMING === "1", totalDescription: "app" }));
-// Record bodies have their own limits (src/shared/records/limits.ts); the first guard wins.
-app.use("/api/v1/datasets/:id/records/batch", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
-app.use("/api/v1/validate", bodyGuard({ maxBytes: MAX_BATCH_BYTES }));
-app.use("/api/v1/datasets/:id/records", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
-app.use("/api/v1/datasets/:id/records/:recordId", bodyGuard({ maxBytes: MAX_RECORD_BODY_BYTES }));
-// Transit: raw octet-stream bodies up to 10 MiB of plaintext (framed ciphertext for
-// decrypt), and room for 1000-item batches on the JSON operations.
-app.use(
-  "/api/v1/encrypt/:name",
-  bodyGuard({ maxBytes: RAW_PLAINTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }),
-);
-app.use(
-  "/api/v1/decrypt/:name",
-  bodyGuard({ maxBytes: RAW_CIPHERTEXT_LIMIT_BYTES, alsoAccept: /^application\/octet-stream/i }),
-);
-for (const op of ["encrypt", "decrypt", "rewrap"])
-  app.use(`/api/v1/${op}`, bodyGuard({ maxBytes: TRANSIT_JSON_LIMIT_BYTES }));
-// Imports: a file body (NDJSON, CSV, Parquet, maybe gzip) up to 100 MiB, streamed; parts likewise.
-// (A JSON body there, the upload's options, keeps the default JSON limit.)
-const importFileGuard = bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: IMPORT_BODY_TYPES });
-app.use("/api/v1/datasets/:id/imports", (c, next) =>
-  IMPORT_BODY_TYPES.test(c.req.header("content-type") ?? "") ? importFileGuard(c, next) : next(),
-);
-app.use(
-  "/api/v1/datasets/:id/imports/:importId/parts/:part",
-  bodyGuard({ maxBytes: MAX_REQUEST_BYTES, alsoAccept: /^application\/octet-stream/i }),
-);
-app.use("/api/*", bodyGuard());
-// Every JSON body is read once, under the I-JSON rules, after its guard allowed it.
-app.use("/api/*", jsonBody);
+// Body rules (media type, size limit, I-JSON reading) are each route's own: see route-access.ts.
 
 // Only its type is used (AppType, for hono/client); the chain is what registers the routes.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars

@@ -12,8 +12,6 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     principal?: Principal;
-    /** Set by the first body guard that ran, so the app-wide default does not run twice. */
-    bodyGuarded?: boolean;
   };
 }
 

@@ -1,6 +1,6 @@
 /** Appending to a tenant's audit chain from a Worker: one AuditLogObject per tenant. */
 import { newId } from "../ids";
-import { ProblemError } from "../errors";
+import { DomainError, ProblemError } from "../errors";
 import { normalizeEventInput, type AuditEvent, type AuditEventInput, type AuditOutcome } from "./event";
 import type { AuditLogRpc } from "./rpc";
 
@@ -92,7 +92,7 @@ export async function audited<T>(
   try {
     return await change();
   } catch (err) {
-    const reason = err instanceof ProblemError ? err.slug : "internal";
+    const reason = err instanceof DomainError ? err.slug : "internal";
     await appendAudit(env, scope, {
       ...entry,
       outcome: "error",

@@ -1,7 +1,7 @@
 /** Resolves a bearer token to a Principal, checking the operator token or a tenant API key. */
 import { and, eq } from "drizzle-orm";
 import { db, schema } from "../db/client";
-import { forbidden, ProblemError, unauthorized } from "../errors";
+import { DomainError, forbidden, ProblemError, unauthorized } from "../errors";
 import { digestsEqual, hashSecret, parseApiKey, secretsEqual } from "./api-key";
 import { cacheTtlMs } from "../cache-ttl";
 import { getCachedKey, putCachedKey, type CachedKey } from "./key-cache";
@@ -13,17 +13,18 @@ export interface AuthEnv {
   AUTH_CACHE_TTL_SECONDS?: string;
 }
 
-/** A failed authentication that names a known key (for the audit log). */
-export class KeyAuthFailure extends ProblemError {
+/** A failed authentication that names a known key (for the audit log); 401, or 403 when suspended, at the edge. */
+export class KeyAuthFailure extends DomainError {
   constructor(
     readonly keyId: string,
     readonly tenantId: string,
     readonly reason: "bad-secret" | "revoked" | "suspended",
   ) {
-    super(reason === "suspended" ? 403 : 401, reason === "suspended" ? "tenant-suspended" : "unauthorized", {
-      detail: reason === "suspended" ? "The tenant is suspended." : "The API key is not valid.",
-      headers: reason === "suspended" ? undefined : { "WWW-Authenticate": 'Bearer realm="llm-data-vault"' },
-    });
+    super(
+      reason === "suspended" ? "tenant-suspended" : "unauthorized",
+      reason === "suspended" ? "The tenant is suspended." : "The API key is not valid.",
+    );
+    this.name = "KeyAuthFailure";
   }
 }
 

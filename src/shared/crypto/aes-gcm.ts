@@ -1,6 +1,6 @@
 /** AES-256-GCM with a random 96-bit IV and associated data; the IV travels in front of the ciphertext. */
 import { concatBytes } from "@noble/hashes/utils.js";
-import { ProblemError } from "../errors";
+import { DomainError } from "../errors";
 
 export const IV_BYTES = 12;
 const encoder = new TextEncoder();
@@ -23,10 +23,14 @@ export function splitIv(sealed: Uint8Array): { iv: Uint8Array; ciphertext: Uint8
   return { iv: sealed.subarray(0, IV_BYTES), ciphertext: sealed.subarray(IV_BYTES) };
 }
 
-/** The error for every failed decryption: it says nothing about why, which would help an attacker. */
-export class DecryptionError extends ProblemError {
+/**
+ * The error for every failed decryption: it says nothing about why, which would help an attacker.
+ * A ciphertext the client sent (400 at the API edge); a stored record's is a RecordIntegrityError.
+ */
+export class DecryptionError extends DomainError {
   constructor(detail = "The ciphertext could not be decrypted.") {
-    super(400, "decryption-failed", { detail });
+    super("decryption-failed", detail);
+    this.name = "DecryptionError";
   }
 }
 

@@ -7,7 +7,15 @@
 import { and, asc, eq } from "drizzle-orm";
 import { appendAudit, type AuditScope } from "../audit/append";
 import { db, schema } from "../db/client";
-import { badRequest, conflict, notFound, payloadTooLarge, ProblemError, validationFailed } from "../errors";
+import {
+  badRequest,
+  conflict,
+  DomainError,
+  notFound,
+  payloadTooLarge,
+  ProblemError,
+  validationFailed,
+} from "../errors";
 import { newId } from "../ids";
 import { absoluteLine } from "../jobs/progress";
 import { createJob, type JobsEnv } from "../jobs/service";
@@ -287,7 +295,7 @@ export async function importBody(
       try {
         chunk = await reader.read();
       } catch (cause) {
-        if (cause instanceof ProblemError) throw cause;
+        if (cause instanceof DomainError) throw cause;
         throw new ProblemError(400, "bad-request", {
           detail: gzip ? "The body is not valid gzip." : "The body could not be read.",
           cause,

@@ -17,7 +17,7 @@
  * the finish exact.
  */
 import { appendAudit, type AuditEnv } from "../audit/append";
-import { ProblemError } from "../errors";
+import { DomainError } from "../errors";
 import { dropCreatedDataset, type CreatedDatasetEnv } from "./created-dataset";
 import type { JobChunkMessage, JobMessage } from "../queue/messages";
 import type { schema } from "../db/client";
@@ -369,7 +369,7 @@ async function endJob(env: JobEnv, job: JobRow, outcome: Finish, details: Record
 
 /** A failure's description for the range row and logs: never record content. */
 export function describeFailure(err: unknown): string {
-  if (err instanceof ProblemError) return `${err.slug}: ${err.detail ?? ""}`.slice(0, 300);
+  if (err instanceof DomainError) return `${err.slug}: ${err.detail ?? ""}`.slice(0, 300);
   return err instanceof Error ? err.name : "error";
 }
 

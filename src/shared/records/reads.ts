@@ -1,10 +1,11 @@
 /**
  * Reading records inside a DatasetObject: rows → ciphertext (row or R2) → plaintext. A
- * record that fails to decrypt is an integrity problem: audited, and a 500 without content.
+ * record that fails to decrypt is an integrity problem: audited, and a RecordIntegrityError without content.
  */
 import type { AuditScope } from "../audit/append";
 import { DecryptionError } from "../crypto/aes-gcm";
-import { notFound, ProblemError } from "../errors";
+import { notFound } from "../errors";
+import { RecordIntegrityError } from "./integrity-error";
 import { getBlob } from "./blobs";
 import { openRecord } from "./cipher";
 import { MAX_PAGE_BYTES } from "./limits";
@@ -14,7 +15,7 @@ import type { DatasetRef, OpenedRecord } from "./wire";
 
 /**
  * Decrypts a row to its canonical JSON text.
- * @throws ProblemError 500 `decryption-failed` (after auditing `record.integrity_failure`) when
+ * @throws RecordIntegrityError (after auditing `record.integrity_failure`) when
  *   the ciphertext is missing, altered, moved or sealed under a key that no longer opens it.
  */
 export async function openRow(
@@ -43,9 +44,9 @@ export async function openRow(
       }),
     );
     await ctx.afterCommit.run();
-    throw new ProblemError(500, "decryption-failed", {
-      detail: `Record ${row.id} failed its integrity check and cannot be read. The event has been audited.`,
-    });
+    throw new RecordIntegrityError(
+      `Record ${row.id} failed its integrity check and cannot be read. The event has been audited.`,
+    );
   }
 }
 
@@ -59,7 +60,7 @@ export async function openRowOrNull(
   try {
     return await openRow(ctx, ref, scope, row);
   } catch (err) {
-    if (err instanceof ProblemError && err.slug === "decryption-failed") return null;
+    if (err instanceof RecordIntegrityError) return null;
     throw err;
   }
 }

@@ -7,8 +7,9 @@
  */
 import type { AuditScope } from "../audit/append";
 import { aad, open, seal } from "../crypto/aes-gcm";
-import { notFound, ProblemError } from "../errors";
+import { notFound } from "../errors";
 import { SchemaPatternProblem } from "../json-schema/linear-regex";
+import { RecordIntegrityError } from "./integrity-error";
 import { utf8 } from "./canonical";
 import { MAX_PAGE_BYTES } from "./limits";
 import type { DatasetObjectContext } from "./object-context";
@@ -181,7 +182,7 @@ async function reportErrors(
   try {
     return schemaErrors(validator, JSON.parse(await openRow(ctx, ref, scope, row)), "$");
   } catch (err) {
-    if (err instanceof ProblemError && err.slug === "decryption-failed") {
+    if (err instanceof RecordIntegrityError) {
       return [{ path: "$", message: "The record failed its integrity check." }];
     }
     // A request would be refused; a stored record is reported, and the report goes on.

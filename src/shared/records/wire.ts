@@ -1,10 +1,21 @@
 /**
  * What crosses the RPC boundary between routes and the DatasetObject. Errors travel as
- * values: a ProblemError thrown inside the object would reach the caller as a bare Error
- * without its status, so the object returns `{ ok: false, problem }` and the caller
- * rethrows it as the same ProblemError.
+ * values: a ProblemError (or a status-less DomainError below) thrown inside the object would
+ * reach the caller as a bare Error without its status or class, so the object returns
+ * `{ ok: false, problem }` and the caller rethrows it as the same error.
  */
+import { DecryptionError } from "../crypto/aes-gcm";
 import { ProblemError, type FieldError, type ProblemSlug } from "../errors";
+import { RecordIntegrityError } from "./integrity-error";
+
+/** The status-less errors that may cross, by name; the API edge chooses their status. */
+const DOMAIN_ERRORS = {
+  DecryptionError: (detail?: string) => new DecryptionError(detail),
+  RecordIntegrityError: (detail?: string) => new RecordIntegrityError(detail ?? ""),
+};
+type DomainErrorName = keyof typeof DOMAIN_ERRORS;
+const isDomainError = (err: unknown): err is DecryptionError | RecordIntegrityError =>
+  err instanceof DecryptionError || err instanceof RecordIntegrityError;
 
 /** Which dataset an object serves; every call names it, and the object checks it. */
 export interface DatasetRef {
@@ -21,7 +32,13 @@ export interface WireProblem {
   extensions?: Record<string, unknown>;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: WireProblem };
+/** A status-less error, by class name. */
+export interface WireDomainError {
+  error: DomainErrorName;
+  detail?: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: WireProblem | WireDomainError };
 
 export function toWire(err: ProblemError): WireProblem {
   return {
@@ -35,22 +52,24 @@ export function toWire(err: ProblemError): WireProblem {
 }
 
 /**
- * Runs an RPC body, returning ProblemErrors as values (they do not survive RPC as
- * exceptions); any other error is thrown.
+ * Runs an RPC body, returning ProblemErrors and the domain errors above as values (they do
+ * not survive RPC as exceptions); any other error is thrown.
  */
 export async function outcomeOf<T>(body: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await body() };
   } catch (err) {
     if (err instanceof ProblemError) return { ok: false, problem: toWire(err) };
+    if (isDomainError(err)) return { ok: false, problem: { error: err.name as DomainErrorName, detail: err.detail } };
     throw err;
   }
 }
 
-/** The value of an outcome, or its problem thrown as a ProblemError. */
+/** The value of an outcome, or its problem thrown as the error it was. */
 export function unwrap<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   const p = outcome.problem;
+  if ("error" in p) throw DOMAIN_ERRORS[p.error](p.detail);
   throw new ProblemError(p.status, p.slug, {
     detail: p.detail,
     errors: p.errors,

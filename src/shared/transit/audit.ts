@@ -11,7 +11,7 @@
  * ≈4.5 to ≈2.9 ms, 1 MB from ≈9.5 to ≈6.3 ms (BENCHMARKS.md, transit).
  */
 import { appendAudit, type AuditEntry, type AuditEnv, type AuditScope } from "../audit/append";
-import { ProblemError } from "../errors";
+import { DomainError } from "../errors";
 
 /**
  * Runs `work`, stores the audit event, then returns the result. `resultDetails` adds what
@@ -28,7 +28,7 @@ export async function auditedRelease<T>(
   try {
     value = await work();
   } catch (err) {
-    const reason = err instanceof ProblemError ? err.slug : "internal";
+    const reason = err instanceof DomainError ? err.slug : "internal";
     await appendAudit(env, scope, { ...entry, outcome: "error", details: { ...(entry.details ?? {}), reason } }).catch(
       () => undefined,
     );

@@ -124,11 +124,14 @@ export type BatchResult<T> =
 /**
  * Runs `op` on every item. Problems (bad base64, a context the key does not take,
  * a version the policy refuses, a ciphertext that does not open) become that item's
- * `error`; anything else (storage down) fails the whole request.
+ * `error`, as `problemOf` renders them (the API edge's table, so an item's status is the
+ * one the same error would get alone); anything it does not render (storage down) fails
+ * the whole request.
  */
 export async function runBatch<I extends { reference?: string }, T>(
   items: I[],
   op: (item: I, path: string) => Promise<T>,
+  problemOf: (err: unknown) => ProblemError | undefined,
 ): Promise<{ batch_results: BatchResult<T>[]; failed: number }> {
   let failed = 0;
   const batch_results = await Promise.all(
@@ -137,9 +140,10 @@ export async function runBatch<I extends { reference?: string }, T>(
       try {
         return { ...(await op(item, `$.batch_input[${i}]`)), ...reference };
       } catch (err) {
-        if (!(err instanceof ProblemError)) throw err;
+        const problem = problemOf(err);
+        if (!problem) throw err;
         failed++;
-        return { error: err.toProblem(undefined), ...reference };
+        return { error: problem.toProblem(undefined), ...reference };
       }
     }),
   );

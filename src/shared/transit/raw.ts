@@ -7,7 +7,7 @@
  * that buffering is affordable (a larger limit would stream and lose the clean 400).
  */
 import { DecryptionError } from "../crypto/aes-gcm";
-import { badRequest, ProblemError } from "../errors";
+import { badRequest, DomainError } from "../errors";
 import type { KeyPolicy } from "./key-policy";
 import { decodeField } from "./operations";
 import {
@@ -70,7 +70,7 @@ export async function decryptRaw(
       inChunksOf(body ?? emptyBody(), SEGMENT_BYTES + SEGMENT_OVERHEAD).pipeThrough(decryptingStream(resolve)),
     );
   } catch (err) {
-    if (err instanceof ProblemError) throw err;
+    if (err instanceof DomainError) throw err;
     throw new DecryptionError();
   }
 }

@@ -9,6 +9,14 @@
  * complaining that "batch" is not a record id. `methodGuard` answers before any route runs,
  * for every path, present and future.
  *
+ * Why not `hono/method-not-allowed` (Hono 4.13.19, checked against the every-route test): it
+ * runs after the route, and only turns a plain 404 with no route error into a 405, and its Allow
+ * is the union of every template matching the path. With a dataset `ds_X`:
+ * - `GET /api/v1/datasets/ds_X/records/batch` reaches `GET …/records/{recordId}` and answers
+ *   422 "$path.recordId: not a valid id" (ours: 405, `Allow: POST`); DELETE likewise;
+ * - `PATCH` on the same path is a 405 with `Allow: POST, GET, HEAD, PUT, DELETE`
+ *   (ours: `Allow: POST`, the methods of the literal `batch` template only).
+ *
  * @example
  * registerRoutes(app.routes); // once, after every route is registered
  * app.use("*", methodGuard);  // registered before the routes

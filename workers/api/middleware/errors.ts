@@ -1,7 +1,14 @@
-/** Turns every error into one RFC 9457 problem document; unknown errors are logged and become a plain 500. */
+/**
+ * Turns every error into one RFC 9457 problem document; unknown errors are logged and become a plain 500.
+ * This is where statuses are chosen for the vault's status-less domain errors (STATUS_OF); a
+ * ProblemError brings its own (404, 409, 422… are what it means).
+ */
 import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ProblemError, type ProblemSlug } from "../../../src/shared/errors";
+import { KeyAuthFailure } from "../../../src/shared/auth/authenticate";
+import { DecryptionError } from "../../../src/shared/crypto/aes-gcm";
+import { DomainError, ProblemError, unauthorized, type ProblemSlug } from "../../../src/shared/errors";
+import { RecordIntegrityError } from "../../../src/shared/records/integrity-error";
 import type { AppEnv } from "../context";
 import { allowedMethods, methodNotAllowed } from "./allowed-methods";
 
@@ -29,11 +36,35 @@ function fromHttpException(err: HTTPException): ProblemError {
   });
 }
 
+type DomainErrorClass<E extends DomainError> = abstract new (...args: never[]) => E;
+const rule = <E extends DomainError>(cls: DomainErrorClass<E>, render: (err: E) => ProblemError) => ({ cls, render });
+
+/** Status-less domain errors, by class, and the problem each becomes. */
+const STATUS_OF = [
+  // A ciphertext the client sent that does not open: their input, and nothing said about why.
+  rule(DecryptionError, (e) => new ProblemError(400, e.slug, { detail: e.detail, cause: e })),
+  // A stored record that does not open: our data failed, not the request.
+  rule(RecordIntegrityError, (e) => new ProblemError(500, e.slug, { detail: e.detail, cause: e })),
+  rule(KeyAuthFailure, (e) =>
+    e.reason === "suspended"
+      ? new ProblemError(403, e.slug, { detail: e.detail, cause: e })
+      : unauthorized(e.detail ?? "The API key is not valid."),
+  ),
+];
+
+/** The problem an error becomes: its own if it is a ProblemError, else STATUS_OF's; undefined for any other error. */
+export function problemOf(err: unknown): ProblemError | undefined {
+  if (err instanceof ProblemError) return err;
+  for (const { cls, render } of STATUS_OF) if (err instanceof cls) return render(err as never);
+  return undefined;
+}
+
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get("requestId");
-  if (err instanceof ProblemError) {
-    if (err.status >= 500) logError(requestId, err);
-    return problemResponse(err, requestId);
+  const problem = problemOf(err);
+  if (problem) {
+    if (problem.status >= 500) logError(requestId, problem);
+    return problemResponse(problem, requestId);
   }
   if (err instanceof HTTPException) return problemResponse(fromHttpException(err), requestId);
   logError(requestId, err);

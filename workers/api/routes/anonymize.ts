@@ -11,13 +11,11 @@ import {
   DeanonymizeResponseSchema,
 } from "../../../src/shared/schema/pii";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const anonymize = createRoute({
-  security: tenantSecurity,
-  tags: ["pii"],
-  middleware: [tenantAuth, requireScope("anonymize")],
+  ...tenantRoute("anonymize", "pii"),
   method: "post",
   path: "/anonymize",
   summary: "Detect PII in a text or JSON value and replace it with each type's operator",
@@ -29,9 +27,7 @@ const anonymize = createRoute({
 });
 
 const deanonymizeRoute = createRoute({
-  security: tenantSecurity,
-  tags: ["pii"],
-  middleware: [tenantAuth, requireScope("deanonymize")],
+  ...tenantRoute("deanonymize", "pii"),
   method: "post",
   path: "/deanonymize",
   summary: "Restore tokenized, FPE-encrypted and encrypted values (audited)",

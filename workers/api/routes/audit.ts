@@ -11,10 +11,10 @@ import {
   AuditVerifyResultSchema,
 } from "../../../src/shared/schema/audit";
 import { tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
-const common = { security: tenantSecurity, tags: ["audit"], middleware: [tenantAuth, requireScope("audit:read")] };
+const common = tenantRoute("audit:read", "audit");
 
 const listLogs = createRoute({
   ...common,

@@ -6,13 +6,13 @@ import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/com
 import { JobResultSchema, StartDatasetJobSchema } from "../../../src/shared/schema/dataset-jobs";
 import { JobSchema } from "../../../src/shared/schema/jobs";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const JobParams = z.object({ id: idParam("job") });
-const read = { security: tenantSecurity, tags: ["jobs"], middleware: [tenantAuth, requireScope("jobs:read")] };
-const write = { security: tenantSecurity, tags: ["jobs"], middleware: [tenantAuth, requireScope("jobs:write")] };
+const read = tenantRoute("jobs:read", "jobs");
+const write = tenantRoute("jobs:write", "jobs");
 
 const startJob = createRoute({
   ...write,

@@ -6,15 +6,13 @@ import { getValidationReport, startValidationReport } from "../../../src/shared/
 import { idParam, PageQuerySchema } from "../../../src/shared/schema/common";
 import { ReportJobSchema, RotatedKeySchema, ValidationReportSchema } from "../../../src/shared/schema/records";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
 const Params = z.object({ id: idParam("ds") });
 
 const rotateDatasetKey = createRoute({
-  security: tenantSecurity,
-  tags: ["datasets"],
-  middleware: [tenantAuth, requireScope("datasets:write")],
+  ...tenantRoute("datasets:write", "datasets"),
   method: "post",
   path: "/{id}/rotate-key",
   summary: "Rotate the dataset's data-encryption key",
@@ -24,9 +22,7 @@ const rotateDatasetKey = createRoute({
 });
 
 const startReport = createRoute({
-  security: tenantSecurity,
-  tags: ["datasets"],
-  middleware: [tenantAuth, requireScope("records:read")],
+  ...tenantRoute("records:read", "datasets"),
   method: "post",
   path: "/{id}/validation-report",
   summary: "Validate every stored record against the current schema (queued job)",
@@ -38,9 +34,7 @@ const startReport = createRoute({
 });
 
 const getReport = createRoute({
-  security: tenantSecurity,
-  tags: ["datasets"],
-  middleware: [tenantAuth, requireScope("records:read")],
+  ...tenantRoute("records:read", "datasets"),
   method: "get",
   path: "/{id}/validation-report",
   summary: "The latest validation report, with a page of invalid records",

@@ -10,17 +10,13 @@ import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/com
 import { CreateDatasetSchema, DatasetSchema, UpdateDatasetSchema } from "../../../src/shared/schema/datasets";
 import { wrapTime } from "hono/timing";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const Params = z.object({ id: idParam("ds") });
 const etagHeader = z.object({ etag: z.string().openapi({ description: "Pass as If-Match to update" }) });
-const read = { security: tenantSecurity, tags: ["datasets"], middleware: [tenantAuth, requireScope("datasets:read")] };
-const write = {
-  security: tenantSecurity,
-  tags: ["datasets"],
-  middleware: [tenantAuth, requireScope("datasets:write")],
-};
+const read = tenantRoute("datasets:read", "datasets");
+const write = tenantRoute("datasets:write", "datasets");
 
 const createDataset = createRoute({
   ...write,

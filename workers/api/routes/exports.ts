@@ -9,12 +9,12 @@ import * as exportsService from "../../../src/shared/exports/service";
 import { idParam } from "../../../src/shared/schema/common";
 import { ExportSchema, SignedUrlSchema, StartExportSchema } from "../../../src/shared/schema/exports";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const Params = z.object({ id: idParam("exp") });
-const read = { security: tenantSecurity, tags: ["exports"], middleware: [tenantAuth, requireScope("records:read")] };
+const read = tenantRoute("records:read", "exports");
 const bytes = { schema: z.string().openapi({ format: "binary" }) };
 
 const startExport = createRoute({

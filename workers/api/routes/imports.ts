@@ -3,10 +3,11 @@
  * in one request; the import's state and its error report. The job does the work.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import * as datasets from "../../../src/shared/datasets/service";
 import { ProblemError, validationFailed } from "../../../src/shared/errors";
 import * as imports from "../../../src/shared/imports/service";
-import { MAX_PARTS } from "../../../src/shared/imports/limits";
+import { MAX_PARTS, MAX_REQUEST_BYTES } from "../../../src/shared/imports/limits";
 import { idParam } from "../../../src/shared/schema/common";
 import {
   CreateImportSchema,
@@ -14,9 +15,10 @@ import {
   PartSchema,
   SingleImportQuerySchema,
 } from "../../../src/shared/schema/imports";
-import { auditScope, tenantOf, type AppContext } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { auditScope, tenantOf, type AppContext, type AppEnv } from "../context";
+import { tenantRoute } from "../route-access";
+import { bodyLimit, jsonBodyLimit, OCTET_STREAM_TYPE } from "../middleware/body-limit";
+import { jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const ImportParams = z.object({ id: idParam("ds"), importId: idParam("imp", "importId") });
@@ -28,8 +30,8 @@ const PartParams = ImportParams.extend({
     .max(MAX_PARTS)
     .openapi({ param: { name: "part", in: "path" }, example: 1 }),
 });
-const read = { security: tenantSecurity, tags: ["imports"], middleware: [tenantAuth, requireScope("records:read")] };
-const write = { security: tenantSecurity, tags: ["imports"], middleware: [tenantAuth, requireScope("records:write")] };
+const read = tenantRoute("records:read", "imports");
+const write = tenantRoute("records:write", "imports");
 
 /** Media types of a file sent as the body, by format. */
 const FILE_TYPES: [RegExp, "ndjson" | "csv" | "parquet"][] = [
@@ -37,13 +39,18 @@ const FILE_TYPES: [RegExp, "ndjson" | "csv" | "parquet"][] = [
   [/^text\/csv\s*(;|$)/i, "csv"],
   [/^application\/(vnd\.apache\.parquet|x-parquet)\s*(;|$)/i, "parquet"],
 ];
-export const IMPORT_BODY_TYPES =
-  /^(application\/(x-ndjson|jsonl|x-jsonlines|vnd\.apache\.parquet|x-parquet)|text\/csv)/i;
+const IMPORT_BODY_TYPES = /^(application\/(x-ndjson|jsonl|x-jsonlines|vnd\.apache\.parquet|x-parquet)|text\/csv)/i;
+
+// A file body (NDJSON, CSV, Parquet, maybe gzip) up to 100 MiB, streamed; a JSON body (the
+// upload's options) keeps the JSON default.
+const importFileLimit = bodyLimit(MAX_REQUEST_BYTES, { alsoAccept: IMPORT_BODY_TYPES });
+const importBodyLimit: MiddlewareHandler<AppEnv> = (c, next) =>
+  (IMPORT_BODY_TYPES.test(c.req.header("content-type") ?? "") ? importFileLimit : jsonBodyLimit)(c, next);
 
 const file = { schema: z.string().openapi({ format: "binary" }) };
 
 const createImport = createRoute({
-  ...write,
+  ...tenantRoute("records:write", "imports", importBodyLimit),
   method: "post",
   path: "/{id}/imports",
   summary: "Create an upload, or import a file sent as the body",
@@ -81,7 +88,7 @@ const getImport = createRoute({
 });
 
 const putPart = createRoute({
-  ...write,
+  ...tenantRoute("records:write", "imports", bodyLimit(MAX_REQUEST_BYTES, { alsoAccept: OCTET_STREAM_TYPE })),
   method: "put",
   path: "/{id}/imports/{importId}/parts/{part}",
   summary: "Upload one part of the file",

@@ -6,12 +6,12 @@ import * as jobs from "../../../src/shared/jobs/service";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
 import { JobDetailSchema, JobSchema } from "../../../src/shared/schema/jobs";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
 const Params = z.object({ id: idParam("job") });
-const read = { security: tenantSecurity, tags: ["jobs"], middleware: [tenantAuth, requireScope("jobs:read")] };
-const write = { security: tenantSecurity, tags: ["jobs"], middleware: [tenantAuth, requireScope("jobs:write")] };
+const read = tenantRoute("jobs:read", "jobs");
+const write = tenantRoute("jobs:write", "jobs");
 
 const listJobs = createRoute({
   ...read,

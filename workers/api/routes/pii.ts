@@ -11,12 +11,12 @@ import {
   RecognizerSchema,
 } from "../../../src/shared/schema/pii";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const Params = z.object({ id: idParam(recognizers.RECOGNIZER_ID_PREFIX) });
-const detectAccess = { security: tenantSecurity, tags: ["pii"], middleware: [tenantAuth, requireScope("pii:detect")] };
-const adminAccess = { security: tenantSecurity, tags: ["pii"], middleware: [tenantAuth, requireScope("pii:admin")] };
+const detectAccess = tenantRoute("pii:detect", "pii");
+const adminAccess = tenantRoute("pii:admin", "pii");
 
 const detect = createRoute({
   ...detectAccess,

@@ -16,8 +16,10 @@ import {
 } from "../../../src/shared/schema/records";
 import { wrapTime } from "hono/timing";
 import { auditScope, tenantOf, type AppContext } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { bodyLimit } from "../middleware/body-limit";
+import { MAX_BATCH_BYTES, MAX_RECORD_BODY_BYTES } from "../../../src/shared/records/limits";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const DatasetParams = z.object({ id: idParam("ds") });
 const RecordParams = z.object({ id: idParam("ds"), recordId: idParam("rec", "recordId") });
@@ -29,8 +31,8 @@ const replayedHeader = z.object({
     description: "`true` when this is the stored reply to an earlier request with the same Idempotency-Key",
   }),
 });
-const read = { security: tenantSecurity, tags: ["records"], middleware: [tenantAuth, requireScope("records:read")] };
-const write = { security: tenantSecurity, tags: ["records"], middleware: [tenantAuth, requireScope("records:write")] };
+const read = tenantRoute("records:read", "records");
+const write = tenantRoute("records:write", "records", bodyLimit(MAX_RECORD_BODY_BYTES));
 
 const createRecord = createRoute({
   ...write,
@@ -51,7 +53,7 @@ const createRecord = createRoute({
 });
 
 const batchCreate = createRoute({
-  ...write,
+  ...tenantRoute("records:write", "records", bodyLimit(MAX_BATCH_BYTES)),
   method: "post",
   path: "/{id}/records/batch",
   summary: "Store up to 1000 records, all or nothing",

@@ -7,8 +7,8 @@ import { MAX_FANOUT_DATASETS } from "../../../src/shared/search/limits";
 import { startSearchRebuild } from "../../../src/shared/search/rebuild";
 import { search } from "../../../src/shared/search/service";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
 const truncatedHeader = z.object({
   "search-truncated": z
@@ -22,9 +22,7 @@ const truncatedHeader = z.object({
 });
 
 const searchRoute = createRoute({
-  security: tenantSecurity,
-  tags: ["search"],
-  middleware: [tenantAuth, requireScope("records:read")],
+  ...tenantRoute("records:read", "search"),
   method: "get",
   path: "/search",
   summary: "Full-text search over records (blind index), ranked by BM25",
@@ -42,9 +40,7 @@ const searchRoute = createRoute({
 });
 
 const rebuildRoute = createRoute({
-  security: tenantSecurity,
-  tags: ["search"],
-  middleware: [tenantAuth, requireScope("datasets:write")],
+  ...tenantRoute("datasets:write", "search"),
   method: "post",
   path: "/datasets/{id}/search/rebuild",
   summary: "Rebuild the dataset's search index (queued job)",

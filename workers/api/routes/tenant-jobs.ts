@@ -6,13 +6,11 @@ import { JobDetailSchema, JobSchema } from "../../../src/shared/schema/jobs";
 import { StartTenantJobSchema } from "../../../src/shared/schema/tenant-jobs";
 import * as tenants from "../../../src/shared/tenants/service";
 import { auditScope } from "../context";
-import { operatorAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, operatorSecurity, pick, router } from "../openapi";
-
-const operator = { security: operatorSecurity, middleware: [operatorAuth], tags: ["tenants"] };
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
+import { operatorRoute } from "../route-access";
 
 const startJob = createRoute({
-  ...operator,
+  ...operatorRoute("tenants"),
   method: "post",
   path: "/{id}/jobs",
   summary: "Start an operator job over the whole tenant (operator)",
@@ -27,7 +25,7 @@ const startJob = createRoute({
 });
 
 const getJob = createRoute({
-  ...operator,
+  ...operatorRoute("tenants"),
   method: "get",
   path: "/{id}/jobs/{job_id}",
   summary: "Status and progress of an operator job of the tenant (operator)",

@@ -8,13 +8,11 @@ import { RewrapResultSchema } from "../../../src/shared/schema/records";
 import { TenantKeyStatusSchema } from "../../../src/shared/schema/tenant-jobs";
 import * as tenants from "../../../src/shared/tenants/service";
 import { auditScope } from "../context";
-import { operatorAuth } from "../middleware/auth";
-import { jsonResponse, operatorSecurity, pick, router } from "../openapi";
+import { operatorRoute } from "../route-access";
+import { jsonResponse, pick, router } from "../openapi";
 
 const rewrap = createRoute({
-  security: operatorSecurity,
-  middleware: [operatorAuth],
-  tags: ["tenants"],
+  ...operatorRoute("tenants"),
   method: "post",
   path: "/{id}/rewrap-keys",
   summary: "Re-wrap the tenant's KEKs under the newest master key (operator)",
@@ -26,9 +24,7 @@ const rewrap = createRoute({
 });
 
 const keyStatus = createRoute({
-  security: operatorSecurity,
-  middleware: [operatorAuth],
-  tags: ["tenants"],
+  ...operatorRoute("tenants"),
   method: "get",
   path: "/{id}/key-status",
   summary: "The tenant's KEK versions: master version, retirement, and how many keys each wraps (operator)",

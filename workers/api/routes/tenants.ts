@@ -13,12 +13,12 @@ import {
 import { newId } from "../../../src/shared/ids";
 import * as tenants from "../../../src/shared/tenants/service";
 import { auditScope } from "../context";
-import { operatorAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, operatorSecurity, pick, router } from "../openapi";
+import { operatorRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const TenantParams = z.object({ id: idParam("tnt") });
 const KeyParams = z.object({ id: idParam("tnt"), keyId: idParam("key", "keyId") });
-const common = { security: operatorSecurity, middleware: [operatorAuth], tags: ["tenants"] };
+const common = operatorRoute("tenants");
 
 const createTenant = createRoute({
   ...common,

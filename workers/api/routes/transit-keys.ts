@@ -11,14 +11,10 @@ import {
 } from "../../../src/shared/schema/transit";
 import * as keys from "../../../src/shared/transit/keys";
 import { auditScope, tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
-const admin = {
-  security: tenantSecurity,
-  tags: ["transit keys"],
-  middleware: [tenantAuth, requireScope("crypto:admin")],
-};
+const admin = tenantRoute("crypto:admin", "transit keys");
 const resource = (name: string) => ({ transit_key: name });
 
 const createKey = createRoute({

@@ -9,6 +9,7 @@ import { auditedRelease } from "../../../src/shared/transit/audit";
 import { ProblemError } from "../../../src/shared/errors";
 import {
   DataKeyRequestSchema,
+  type DecryptItem,
   DataKeyResponseSchema,
   DecryptRequestSchema,
   DecryptResponseSchema,
@@ -22,6 +23,7 @@ import {
   HmacVerifyResponseSchema,
   KeyNameParams,
   RawQuerySchema,
+  type RewrapItem,
   RewrapRequestSchema,
   RewrapResponseSchema,
 } from "../../../src/shared/schema/transit";
@@ -30,19 +32,20 @@ import { KeyPolicy } from "../../../src/shared/transit/key-policy";
 import { dataKey, decryptItem, encryptItem, rewrapItem, runBatch } from "../../../src/shared/transit/operations";
 import { decryptRaw, encryptRaw } from "../../../src/shared/transit/raw";
 import { auditScope, tenantOf, type AppContext } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { problemOf } from "../middleware/errors";
+import { bodyLimit, OCTET_STREAM_TYPE } from "../middleware/body-limit";
+import {
+  RAW_CIPHERTEXT_LIMIT_BYTES,
+  RAW_PLAINTEXT_LIMIT_BYTES,
+  TRANSIT_JSON_LIMIT_BYTES,
+} from "../../../src/shared/transit/limits";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
-const encrypting = {
-  security: tenantSecurity,
-  tags: ["transit"],
-  middleware: [tenantAuth, requireScope("crypto:encrypt")],
-};
-const decrypting = {
-  security: tenantSecurity,
-  tags: ["transit"],
-  middleware: [tenantAuth, requireScope("crypto:decrypt")],
-};
+const encrypting = tenantRoute("crypto:encrypt", "transit");
+// Batches of up to 1000 items need more room than the JSON default.
+const encryptingBatch = tenantRoute("crypto:encrypt", "transit", bodyLimit(TRANSIT_JSON_LIMIT_BYTES));
+const decryptingBatch = tenantRoute("crypto:decrypt", "transit", bodyLimit(TRANSIT_JSON_LIMIT_BYTES));
 const jsonErrors = pick(400, 401, 403, 404, 413, 415, 422);
 
 const OCTET_STREAM = "application/octet-stream";
@@ -72,7 +75,7 @@ function assertOctetStream(c: AppContext): void {
 }
 
 const encrypt = createRoute({
-  ...encrypting,
+  ...encryptingBatch,
   method: "post",
   path: "/encrypt",
   summary: "Encrypt base64 plaintext or a JSON value (or a batch of up to 1000)",
@@ -81,7 +84,7 @@ const encrypt = createRoute({
 });
 
 const decrypt = createRoute({
-  ...decrypting,
+  ...decryptingBatch,
   method: "post",
   path: "/decrypt",
   summary: "Decrypt a ciphertext (or a batch); audited",
@@ -93,7 +96,7 @@ const decrypt = createRoute({
 });
 
 const rewrap = createRoute({
-  ...encrypting,
+  ...encryptingBatch,
   method: "post",
   path: "/rewrap",
   summary: "Re-encrypt under the newest key version without returning plaintext (or a batch); audited",
@@ -117,7 +120,7 @@ const datakey = createRoute({
 });
 
 const encryptStream = createRoute({
-  ...encrypting,
+  ...tenantRoute("crypto:encrypt", "transit", bodyLimit(RAW_PLAINTEXT_LIMIT_BYTES, { alsoAccept: OCTET_STREAM_TYPE })),
   method: "post",
   path: "/encrypt/{name}",
   summary: "Encrypt a raw body (up to 10 MiB) into the chunked framing, streamed",
@@ -126,7 +129,7 @@ const encryptStream = createRoute({
 });
 
 const decryptStream = createRoute({
-  ...decrypting,
+  ...tenantRoute("crypto:decrypt", "transit", bodyLimit(RAW_CIPHERTEXT_LIMIT_BYTES, { alsoAccept: OCTET_STREAM_TYPE })),
   method: "post",
   path: "/decrypt/{name}",
   summary: "Decrypt a framed raw body; plaintext is released only once every segment authenticated; audited",
@@ -163,77 +166,71 @@ const hmacVerify = createRoute({
 
 const resource = (name: string) => ({ transit_key: name });
 
+async function openEncryptionKey(c: AppContext, name: string): Promise<KeyPolicy> {
+  const key = await openKey(c, name);
+  key.assertEncryptionKey();
+  return key;
+}
+
+/**
+ * A release of protected output (decrypt, rewrap), audited before it leaves: `single`, or each
+ * item of `batch` with its own error in `batch_results` and the count of failures in the event.
+ */
+async function auditedItems<I, T>(
+  c: AppContext,
+  action: string,
+  name: string,
+  single: I,
+  batch: (I & { reference?: string })[] | undefined,
+  op: (item: I, path?: string) => Promise<T>,
+) {
+  const entry = {
+    action,
+    resource: resource(name),
+    details: { mode: batch ? "batch" : "single", items: batch?.length ?? 1 },
+  };
+  if (!batch) return auditedRelease(c.env, auditScope(c), entry, () => op(single));
+  const { batch_results } = await auditedRelease(
+    c.env,
+    auditScope(c),
+    entry,
+    () => runBatch(batch, op, problemOf),
+    (r) => ({ failed: r.failed }),
+  );
+  return { batch_results };
+}
+
 export const transitRoutes = router()
   .openapi(encrypt, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
-    const key = await openKey(c, name);
-    key.assertEncryptionKey();
+    const key = await openEncryptionKey(c, name);
     if (batch_input) {
-      const { batch_results } = await runBatch(batch_input, (item, path) => encryptItem(key, item, path));
+      const { batch_results } = await runBatch(batch_input, (item, path) => encryptItem(key, item, path), problemOf);
       return c.json({ batch_results }, 200);
     }
     return c.json(await encryptItem(key, single), 200);
   })
   .openapi(decrypt, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
-    const key = await openKey(c, name);
-    key.assertEncryptionKey();
-    const entry = {
-      action: "transit.decrypt",
-      resource: resource(name),
-      details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 },
+    const key = await openEncryptionKey(c, name);
+    const item: DecryptItem = {
+      ciphertext: single.ciphertext!,
+      context: single.context,
+      associated_data: single.associated_data,
     };
-    if (batch_input) {
-      const { batch_results } = await auditedRelease(
-        c.env,
-        auditScope(c),
-        entry,
-        () => runBatch(batch_input, (item, path) => decryptItem(key, item, path)),
-        (r) => ({ failed: r.failed }),
-      );
-      return c.json({ batch_results }, 200);
-    }
-    return c.json(
-      await auditedRelease(c.env, auditScope(c), entry, () =>
-        decryptItem(key, {
-          ciphertext: single.ciphertext!,
-          context: single.context,
-          associated_data: single.associated_data,
-        }),
-      ),
-      200,
-    );
+    const op = (it: DecryptItem, path?: string) => decryptItem(key, it, path);
+    return c.json(await auditedItems(c, "transit.decrypt", name, item, batch_input, op), 200);
   })
   .openapi(rewrap, async (c) => {
     const { key: name, batch_input, ...single } = c.req.valid("json");
-    const key = await openKey(c, name);
-    key.assertEncryptionKey();
-    const entry = {
-      action: "transit.rewrap",
-      resource: resource(name),
-      details: { mode: batch_input ? "batch" : "single", items: batch_input?.length ?? 1 },
-    };
-    if (batch_input) {
-      const { batch_results } = await auditedRelease(
-        c.env,
-        auditScope(c),
-        entry,
-        () => runBatch(batch_input, (item, path) => rewrapItem(key, item, path)),
-        (r) => ({ failed: r.failed }),
-      );
-      return c.json({ batch_results }, 200);
-    }
-    return c.json(
-      await auditedRelease(c.env, auditScope(c), entry, () =>
-        rewrapItem(key, { ...single, ciphertext: single.ciphertext! }),
-      ),
-      200,
-    );
+    const key = await openEncryptionKey(c, name);
+    const item: RewrapItem = { ...single, ciphertext: single.ciphertext! };
+    const op = (it: RewrapItem, path?: string) => rewrapItem(key, it, path);
+    return c.json(await auditedItems(c, "transit.rewrap", name, item, batch_input, op), 200);
   })
   .openapi(datakey, async (c) => {
     const req = c.req.valid("json");
-    const key = await openKey(c, req.key);
-    key.assertEncryptionKey();
+    const key = await openEncryptionKey(c, req.key);
     // A plaintext data key is key material leaving the vault: recorded like a decrypt.
     const entry = {
       action: "transit.datakey",

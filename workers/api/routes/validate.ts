@@ -3,13 +3,13 @@ import { createRoute } from "@hono/zod-openapi";
 import { dryRunValidate } from "../../../src/shared/records/dry-run";
 import { ValidateRequestSchema, ValidateResponseSchema } from "../../../src/shared/schema/records";
 import { tenantOf } from "../context";
-import { requireScope, tenantAuth } from "../middleware/auth";
-import { jsonBody, jsonResponse, pick, router, tenantSecurity } from "../openapi";
+import { tenantRoute } from "../route-access";
+import { bodyLimit } from "../middleware/body-limit";
+import { MAX_BATCH_BYTES } from "../../../src/shared/records/limits";
+import { jsonBody, jsonResponse, pick, router } from "../openapi";
 
 const validate = createRoute({
-  security: tenantSecurity,
-  tags: ["records"],
-  middleware: [tenantAuth, requireScope("datasets:read")],
+  ...tenantRoute("datasets:read", "records", bodyLimit(MAX_BATCH_BYTES)),
   method: "post",
   path: "/",
   summary: "Validate records without storing them",

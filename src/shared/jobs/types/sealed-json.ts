@@ -21,7 +21,7 @@ export async function putSealedJson(env: SealedEnv, ref: DatasetRef, key: string
   await env.BLOBS.put(key, body, { customMetadata: { key_version: String(row.version) } });
 }
 
-/** The document at `key`, or null when there is none. DecryptionError (400) when it does not open. */
+/** The document at `key`, or null when there is none. DecryptionError when it does not open. */
 export async function getSealedJson<T>(env: SealedEnv, ref: DatasetRef, key: string): Promise<T | null> {
   const obj = await env.BLOBS.get(key);
   if (!obj) return null;
