@@ -42,7 +42,10 @@ export async function newDatasetKey(
   return { row, key };
 }
 
-/** The DEK row of `version`, or the newest one. A dataset without keys has been purged: 404. */
+/**
+ * The DEK row of `version`, or the newest one. A dataset without keys has been purged: 404; a version that is gone
+ * (destroyed by re-encrypt with destroy_retired) is a 404 naming the version.
+ */
 export async function datasetKeyRow(
   d1: D1Database,
   tenantId: string,
@@ -56,7 +59,7 @@ export async function datasetKeyRow(
     version === undefined ? undefined : eq(k.version, version),
   );
   const row = await db(d1).select().from(k).where(where).orderBy(desc(k.version)).limit(1).get();
-  if (!row) throw notFound("The dataset");
+  if (!row) throw notFound(version === undefined ? "The dataset" : `Dataset key version ${version}`);
   return row;
 }
 

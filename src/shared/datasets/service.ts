@@ -191,11 +191,19 @@ export async function rowForChange(
   return getDatasetRow(env.DB, tenantId, id);
 }
 
-/** Checks the If-Match and the schema; the caller validates a new PII policy (validatePolicy, async). */
-export function prepareUpdate(current: DatasetRow, ifMatch: string, input: UpdateDataset): Partial<DatasetRow> {
-  if (!matchesEtag(ifMatch, datasetEtag(current))) {
+/**
+ * RFC 9110 §13.1.1: an If-Match that is sent must match the dataset's current ETag (`*` matches any).
+ * @throws ProblemError 412 naming the current ETag.
+ */
+export function checkIfMatch(current: DatasetRow, ifMatch: string | undefined): void {
+  if (ifMatch !== undefined && !matchesEtag(ifMatch, datasetEtag(current))) {
     throw preconditionFailed(`The dataset has changed since you read it; its ETag is now ${datasetEtag(current)}.`);
   }
+}
+
+/** Checks the If-Match and the schema; the caller validates a new PII policy (validatePolicy, async). */
+export function prepareUpdate(current: DatasetRow, ifMatch: string, input: UpdateDataset): Partial<DatasetRow> {
+  checkIfMatch(current, ifMatch);
   assertSchemaUsable(input.schema);
   checkSearchSettings(input.search);
   const changes: Partial<DatasetRow> = {};
@@ -249,13 +257,17 @@ export async function applyUpdate(
  * Soft-deletes a live dataset in one statement; false when it was no longer live (deleted
  * meanwhile, e.g. through another isolate while this one held it in its cache).
  */
-export async function softDeleteDataset(d1: D1Database, current: DatasetRow): Promise<boolean> {
+export async function softDeleteDataset(d1: D1Database, current: DatasetRow, sameVersion = false): Promise<boolean> {
   evictDataset(current.tenantId, current.id);
   const now = new Date().toISOString();
+  // With an If-Match the delete is a compare-and-swap on the version the caller saw, like an update.
+  const where = sameVersion
+    ? and(live(current.tenantId, current.id), eq(schema.datasets.version, current.version))
+    : live(current.tenantId, current.id);
   const gone = await db(d1)
     .update(schema.datasets)
     .set({ deletedAt: now, updatedAt: now, version: sql`${schema.datasets.version} + 1` })
-    .where(live(current.tenantId, current.id))
+    .where(where)
     .returning({ id: schema.datasets.id })
     .get();
   return gone !== undefined;

@@ -7,9 +7,10 @@ import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { checkOperators, type OperatorMap } from "../anonymize/operators";
 import { insertDataset, prepareCreate } from "../datasets/service";
 import { appendAudit, audited, type AuditScope } from "../audit/append";
-import { hasScope, type Scope } from "../auth/scopes";
+import { requireKeyScope } from "../auth/require-scope";
+import type { Scope } from "../auth/scopes";
 import { db, schema } from "../db/client";
-import { conflict, forbidden, notFound } from "../errors";
+import { conflict, notFound } from "../errors";
 import { loadRecognizers } from "../pii/recognizer-store";
 import { checkEntityNames } from "../pii/service";
 import { decodeCursor, keysetPage } from "../pagination";
@@ -45,7 +46,14 @@ export async function startDatasetJob(
   input: StartDatasetJob,
 ): Promise<Job> {
   const needed = TYPE_SCOPE[input.type];
-  if (!hasScope(scopes, needed)) throw forbidden(`A ${input.type} job needs the '${needed}' scope.`);
+  await requireKeyScope(
+    env,
+    scope,
+    scopes,
+    needed,
+    { job_type: input.type },
+    `A ${input.type} job needs the '${needed}' scope.`,
+  );
   if (input.type === "re-encrypt") {
     return createJob(env, scope, {
       kind: REENCRYPT_KIND,
@@ -118,7 +126,14 @@ async function createTarget(
   name: string,
   operators: OperatorMap,
 ) {
-  if (!hasScope(scopes, "datasets:write")) throw forbidden("Anonymizing into a new dataset needs 'datasets:write'.");
+  await requireKeyScope(
+    env,
+    scope,
+    scopes,
+    "datasets:write",
+    { job_type: "anonymize", target: "new dataset" },
+    "Anonymizing into a new dataset needs 'datasets:write'.",
+  );
   const types = Object.keys(operators).filter((t) => t !== "DEFAULT");
   const allow = { action: "allow" as const };
   const prepared = await prepareCreate(env, scope.tenantId, {

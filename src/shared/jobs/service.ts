@@ -2,13 +2,14 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { appendAudit, type AuditEnv, type AuditScope } from "../audit/append";
 import { db, schema } from "../db/client";
-import { conflict, notFound } from "../errors";
+import { conflict, forbidden, notFound } from "../errors";
 import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { JobMessage } from "../queue/messages";
 import type { Job, JobDetail } from "../schema/jobs";
 import { requestFinish, resumeMessages } from "./run";
 import { jobDetail } from "./progress";
+import { REWRAP_TENANT_KIND } from "./types/rewrap-tenant";
 
 type JobRow = typeof schema.jobs.$inferSelect;
 
@@ -125,9 +126,25 @@ export async function listJobs(d1: D1Database, tenantId: string, limit: number, 
   return keysetPage(rows, limit, toJob);
 }
 
-/** Cancels a queued or running job; the consumer skips chunks of cancelled jobs. */
-export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string): Promise<Job> {
+/**
+ * Kinds the operator starts (POST /tenants/{id}/jobs) and alone controls: the tenant's keys may read them (they are
+ * the tenant's jobs, in its audit log), but not cancel or retry them, so a tenant cannot hold up a master-key rotation.
+ */
+export const OPERATOR_JOB_KINDS: readonly string[] = [REWRAP_TENANT_KIND];
+
+function checkController(kind: string, byOperator: boolean) {
+  if (!byOperator && OPERATOR_JOB_KINDS.includes(kind))
+    throw forbidden("The operator started this job; only the operator can cancel or retry it.");
+}
+
+/**
+ * Cancels a queued or running job: 409 for any other status; 403 when a tenant key tries an operator job
+ * (`byOperator` false) — the operator cancels those through POST /tenants/{id}/jobs/{job_id}/cancel. The consumer
+ * skips chunks of cancelled jobs.
+ */
+export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string, byOperator = false): Promise<Job> {
   const current = await getJob(env.DB, scope.tenantId, id);
+  checkController(current.kind, byOperator);
   if (current.status !== "queued" && current.status !== "running") {
     throw conflict(`The job is already ${current.status}.`);
   }
@@ -153,6 +170,7 @@ export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string): Pr
  */
 export async function retryJob(env: JobsEnv, scope: AuditScope, id: string): Promise<Job> {
   const current = await getJobRow(env.DB, scope.tenantId, id);
+  checkController(current.kind, false);
   if (current.status !== "failed" && current.status !== "partially_failed") {
     throw conflict(`Only a failed or partially failed job can be retried; this one is ${current.status}.`);
   }

@@ -8,13 +8,13 @@ import { masterKeys } from "../crypto/master-keys";
 import { notFound } from "../errors";
 import type { Job, JobDetail } from "../schema/jobs";
 import type { StartTenantJob } from "../schema/tenant-jobs";
-import { createJob, getJobDetail, type JobsEnv } from "./service";
+import { cancelJob, createJob, getJobDetail, OPERATOR_JOB_KINDS, type JobsEnv } from "./service";
 import { REWRAP_TENANT_KIND } from "./types/rewrap-tenant";
 
 export type TenantJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS">;
 
-/** Kinds this module starts; the operator can read only these. */
-export const TENANT_JOB_KINDS: readonly string[] = [REWRAP_TENANT_KIND];
+/** Kinds this module starts; the operator can read and cancel only these. */
+export const TENANT_JOB_KINDS = OPERATOR_JOB_KINDS;
 
 /**
  * Starts a job of `input.type` over the tenant of `scope` (the caller has checked the tenant exists).
@@ -39,4 +39,13 @@ export async function getTenantJob(d1: D1Database, tenantId: string, jobId: stri
   const job = await getJobDetail(d1, tenantId, jobId);
   if (!TENANT_JOB_KINDS.includes(job.kind)) throw notFound("The job");
   return job;
+}
+
+/**
+ * Cancels an operator job of the tenant (the tenant's own keys get 403 for these at POST /jobs/{id}/cancel).
+ * @throws ProblemError 404 as getTenantJob; 409 when the job is no longer queued or running.
+ */
+export async function cancelTenantJob(env: JobsEnv, scope: AuditScope, jobId: string): Promise<Job> {
+  await getTenantJob(env.DB, scope.tenantId, jobId);
+  return cancelJob(env, scope, jobId, true);
 }

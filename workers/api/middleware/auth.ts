@@ -3,7 +3,8 @@ import { createMiddleware } from "hono/factory";
 import { wrapTime } from "hono/timing";
 import { appendAudit } from "../../../src/shared/audit/append";
 import { authenticateKey, authenticateOperator, KeyAuthFailure } from "../../../src/shared/auth/authenticate";
-import { hasScope, type Scope } from "../../../src/shared/auth/scopes";
+import { requireKeyScope } from "../../../src/shared/auth/require-scope";
+import type { Scope } from "../../../src/shared/auth/scopes";
 import { forbidden } from "../../../src/shared/errors";
 import { auditScope, type AppEnv } from "../context";
 
@@ -44,14 +45,7 @@ export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const p = c.get("principal");
     if (p?.kind !== "key") throw forbidden("This endpoint needs a tenant API key.");
-    if (!hasScope(p.scopes, scope)) {
-      await appendAudit(c.env, auditScope(c), {
-        action: "auth.scope_denied",
-        outcome: "denied",
-        details: { scope, route: `${c.req.method} ${c.req.path}` },
-      }).catch(() => undefined);
-      throw forbidden(`This API key lacks the '${scope}' scope.`);
-    }
+    await requireKeyScope(c.env, auditScope(c), p.scopes, scope, { route: `${c.req.method} ${c.req.path}` });
     await next();
   });
 }

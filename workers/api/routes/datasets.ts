@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { audited } from "../../../src/shared/audit/append";
 import * as datasets from "../../../src/shared/datasets/service";
 import { validatePolicy } from "../../../src/shared/anonymize/policy";
-import { notFound, preconditionRequired } from "../../../src/shared/errors";
+import { preconditionFailed, preconditionRequired } from "../../../src/shared/errors";
 import { purgeDataset } from "../../../src/shared/records/lifecycle";
 import { applySearchSettings } from "../../../src/shared/search/rebuild";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
@@ -78,6 +78,13 @@ const deleteDataset = createRoute({
     "storage and its R2 blobs are deleted; any copy of its ciphertext is unreadable from then on.",
   request: {
     params: Params,
+    headers: z.object({
+      "if-match": z
+        .string()
+        .max(200)
+        .optional()
+        .openapi({ description: "Optional: the ETag from GET; when sent and no longer current, 412 (RFC 9110)" }),
+    }),
     query: z.object({
       purge: z
         .enum(["true", "false"])
@@ -85,7 +92,7 @@ const deleteDataset = createRoute({
         .openapi({ param: { name: "purge", in: "query" }, description: "Destroy the records and keys" }),
     }),
   },
-  responses: { 204: { description: "Deleted" }, ...pick(401, 403, 404, 422, 503) },
+  responses: { 204: { description: "Deleted" }, ...pick(401, 403, 404, 412, 422, 503) },
 });
 
 export const datasetRoutes = router()
@@ -149,17 +156,28 @@ export const datasetRoutes = router()
     return c.json(dataset, 200);
   })
   .openapi(deleteDataset, async (c) => {
+    const ifMatch = c.req.valid("header")["if-match"];
     if (c.req.valid("query").purge === "true") {
+      // A purge also reaches soft-deleted datasets, which have no ETag to match: If-Match applies to live ones.
+      if (ifMatch !== undefined)
+        datasets.checkIfMatch(
+          await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id),
+          ifMatch,
+        );
       await purgeDataset(c.env, auditScope(c), tenantOf(c).tenantId, c.req.valid("param").id);
       return c.body(null, 204);
     }
-    const current = await datasets.rowForChange(c.env, tenantOf(c).tenantId, c.req.valid("param").id);
+    const current = await datasets.rowForChange(c.env, tenantOf(c).tenantId, c.req.valid("param").id, ifMatch);
+    datasets.checkIfMatch(current, ifMatch);
     await audited(
       c.env,
       auditScope(c),
       { action: "dataset.delete", resource: { dataset_id: current.id } },
       async () => {
-        if (!(await datasets.softDeleteDataset(c.env.DB, current))) throw notFound("The dataset");
+        if (await datasets.softDeleteDataset(c.env.DB, current, ifMatch !== undefined)) return;
+        // Only on this failure path: tell a deleted dataset (404) from a newer version (412).
+        await datasets.getDatasetRow(c.env.DB, current.tenantId, current.id);
+        throw preconditionFailed("The dataset changed while it was being deleted; read it again.");
       },
     );
     return c.body(null, 204);

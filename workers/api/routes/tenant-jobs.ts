@@ -34,6 +34,19 @@ const getJob = createRoute({
   responses: { 200: jsonResponse(JobDetailSchema, "The job"), ...pick(401, 403, 404, 422) },
 });
 
+const cancelJob = createRoute({
+  ...operatorRoute("tenants"),
+  method: "post",
+  path: "/{id}/jobs/{job_id}/cancel",
+  summary: "Cancel an operator job of the tenant (operator)",
+  description:
+    "Only the operator controls the jobs it starts here: a tenant key gets 403 at POST /jobs/{id}/cancel for them. " +
+    "A cancelled rewrap-tenant job leaves every key wrapped under a KEK version that still exists (each re-wrap is a " +
+    "compare-and-set), retires nothing, and can be started again.",
+  request: { params: z.object({ id: idParam("tnt"), job_id: idParam("job", "job_id") }) },
+  responses: { 200: jsonResponse(JobSchema, "The cancelled job"), ...pick(401, 403, 404, 409, 422, 503) },
+});
+
 export const tenantJobRoutes = router()
   .openapi(startJob, async (c) => {
     const { id } = c.req.valid("param");
@@ -46,4 +59,9 @@ export const tenantJobRoutes = router()
     const { id, job_id } = c.req.valid("param");
     await tenants.getTenant(c.env, id);
     return c.json(await tenantJobs.getTenantJob(c.env.DB, id, job_id), 200);
+  })
+  .openapi(cancelJob, async (c) => {
+    const { id, job_id } = c.req.valid("param");
+    await tenants.getTenant(c.env, id);
+    return c.json(await tenantJobs.cancelTenantJob(c.env, auditScope(c, id), job_id), 200);
   });

@@ -42,7 +42,9 @@ export interface ScanParams {
   through_seq?: number;
 }
 
-export const scanPrefix = (ref: DatasetRef, jobId: string) => `pii-scans/${ref.tenantId}/${ref.datasetId}/${jobId}/`;
+/** Where every scan of the dataset keeps its sealed parts and report. */
+export const scanDocsPrefix = (ref: DatasetRef) => `pii-scans/${ref.tenantId}/${ref.datasetId}/`;
+export const scanPrefix = (ref: DatasetRef, jobId: string) => `${scanDocsPrefix(ref)}${jobId}/`;
 export const reportKey = (ref: DatasetRef, jobId: string) => `${scanPrefix(ref, jobId)}report`;
 const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) =>
   `${scanPrefix(ref, jobId)}parts/${String(firstSeq).padStart(12, "0")}`;
@@ -90,7 +92,9 @@ async function buildReport(
     throw new Error("scan parts missing: another finish is writing the report");
   }
   const prev = await previousScan(env.DB, job);
-  const previous = prev ? await readReport(env, ref, prev.id) : null;
+  // A report that no longer opens (sealed under a key destroyed before re-encrypt re-sealed reports) has nothing to
+  // compare with; the new scan must not fail for it.
+  const previous = prev ? await readReport(env, ref, prev.id).catch(() => null) : null;
   const report: ScanReport = {
     job_id: job.id,
     dataset_id: ref.datasetId,

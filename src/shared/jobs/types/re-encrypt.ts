@@ -5,12 +5,16 @@
  * (job, range, cursor) (records/reencrypt.ts), so reads keep working and redelivery writes
  * once. The finish checks that no record is left under an older version, marks the older
  * versions retired in D1 and, with `destroy_retired`, deletes their wrapped keys: every
- * copy of a ciphertext sealed under them, wherever it is, can no longer be opened.
+ * copy of a ciphertext sealed under them, wherever it is, can no longer be opened. The vault's
+ * own sealed documents of the dataset (pii-scan reports) are re-sealed under the new version
+ * first; exports are copies and are shredded with the old versions.
  */
 import { datasetKeyRow } from "../../crypto/dataset-keys";
 import { datasetObject } from "../../records/object";
 import { unwrap } from "../../records/wire";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { scanDocsPrefix } from "./pii-scan";
+import { resealJsonUnder } from "./sealed-json";
 import { chunkRecords, DATASET_JOB_BUDGET_MS, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
 
 export const REENCRYPT_KIND = "re-encrypt";
@@ -86,6 +90,9 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
         status: "failed",
         error: `${left} records are still sealed under DEK versions older than ${target}; run the job again.`,
       };
+    // The scan reports are the vault's own documents about this dataset: they move to the new key too, so a destroy
+    // shreds copies of records, not the history a later scan compares with.
+    const resealed = await resealJsonUnder(env, ref, scanDocsPrefix(ref), target);
     const at = new Date().toISOString();
     const retired = await env.DB.prepare(
       "UPDATE dataset_keys SET retired_at = coalesce(retired_at, ?) WHERE tenant_id = ? AND dataset_id = ? AND version < ?",
@@ -105,7 +112,12 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
     }
     return {
       status: "succeeded",
-      progress: { target_version: target, retired_versions: retired.meta.changes ?? 0, destroyed_versions: destroyed },
+      progress: {
+        target_version: target,
+        retired_versions: retired.meta.changes ?? 0,
+        destroyed_versions: destroyed,
+        resealed_documents: resealed,
+      },
     };
   },
 });

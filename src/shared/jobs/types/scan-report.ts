@@ -66,8 +66,19 @@ export interface ScanReport {
 
 const emptyTally = (): Tally => ({ records: 0, findings: 0, histogram: new Array<number>(HISTOGRAM_BINS).fill(0) });
 
-/** Array indices become `[*]`, so one field of every array element is one path. */
-export const pathPattern = (path: string) => path.replace(/\[\d+\]/g, "[*]");
+/**
+ * What a report says of a finding's JSON path: where PII is, never what it is. A member name that is not a plain field
+ * name (written `["…"]` in the path: an e-mail address, a phone number or an id used as a key) becomes `[<key>]`, and
+ * so does a plain name holding a run of four or more digits; field names like `user.email` stay.
+ */
+export function reportPath(path: string): string {
+  return path
+    .replace(/\["(?:[^"\\]|\\.)*"\]/g, "[<key>]")
+    .replace(/\.[A-Za-z_$][\w$]*/g, (seg) => (/\d{4}/.test(seg) ? ".<key>" : seg));
+}
+
+/** Array indices become `[*]`, so one field of every array element is one path; member names as reportPath says. */
+export const pathPattern = (path: string) => reportPath(path).replace(/\[\d+\]/g, "[*]");
 
 const bin = (score: number) => Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(score * HISTOGRAM_BINS)));
 
@@ -111,7 +122,7 @@ export function addRecord(
       samples.push({
         seq: record.seq,
         record_id: record.id,
-        path: f.path ?? "$",
+        path: reportPath(f.path ?? "$"),
         start: f.start,
         end: f.end,
         score: f.score,

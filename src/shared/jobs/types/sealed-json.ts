@@ -31,6 +31,24 @@ export async function getSealedJson<T>(env: SealedEnv, ref: DatasetRef, key: str
   return JSON.parse(new TextDecoder().decode(await open(dek, bytes, aadOf(ref, key)))) as T;
 }
 
+/**
+ * Re-seals every document under `prefix` still sealed under a DEK version below `target` under the newest version
+ * (re-encrypt does this before it retires and may destroy the older versions, so the vault's own documents stay
+ * readable). Idempotent: a document already at `target` or above is left alone. Returns how many were re-sealed.
+ */
+export async function resealJsonUnder(env: SealedEnv, ref: DatasetRef, prefix: string, target: number) {
+  let resealed = 0;
+  for (const key of await listKeys(env.BLOBS, prefix)) {
+    const head = await env.BLOBS.head(key);
+    if (!head || Number(head.customMetadata?.key_version) >= target) continue;
+    const value = await getSealedJson<unknown>(env, ref, key);
+    if (value === null) continue;
+    await putSealedJson(env, ref, key, value);
+    resealed++;
+  }
+  return resealed;
+}
+
 /** Every key under `prefix`, in key order. */
 export async function listKeys(bucket: R2Bucket, prefix: string): Promise<string[]> {
   const keys: string[] = [];
