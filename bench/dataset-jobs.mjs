@@ -8,9 +8,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { cpus, loadavg } from "node:os";
 import { operatorToken, seedTenant } from "../load/lib/seed.mjs";
-import { apiClient, waitJob } from "./lib/api.mjs";
+import { apiClient, machineLine, waitJob } from "./lib/api.mjs";
 import { jobRecord as record } from "./dataset-jobs-records.mjs";
 import { readdirSync, readFileSync } from "node:fs";
 import { assertLoopback, groupCpuSeconds, isHealthy, startStack } from "../load/lib/stack.mjs";
@@ -133,11 +132,7 @@ try {
   log(
     `\nchunks: 5000 records (src/shared/jobs/types/seq-window.ts), 10 s of chunks per queue delivery; one range per 5000 seqs, at most 8, of which the consumer runs 4 at once; seconds from the job's created_at to its finished_at (polled every 1 s); CPU over POST to the poll that saw the end`,
   );
-  log(
-    `machine: ${cpus().length} cores, load average ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}`,
-  );
+  log(machineLine());
 } finally {
   if (started) await started.stop();
 }

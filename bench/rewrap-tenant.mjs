@@ -7,12 +7,13 @@
 // re-wraps none: the baseline), with rotate_kek (re-wraps every one), and with rotate_kek and
 // destroy_retired. Wall time from POST to the job's end, polled every 100 ms. Loopback only.
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir, cpus, loadavg } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { operatorToken, seedTenant } from "../load/lib/seed.mjs";
 import { assertLoopback, isHealthy, startStack } from "../load/lib/stack.mjs";
+import { machineLine } from "./lib/api.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
@@ -97,11 +98,7 @@ try {
   log(
     `\n${N} datasets; chunks of 200 wrapped keys; one dataset range per 20 datasets (at most 7) plus the tenant's own`,
   );
-  log(
-    `machine: ${cpus().length} cores, load average ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}`,
-  );
+  log(machineLine());
 } finally {
   if (started) await started.stop();
   if (state) rmSync(state, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { cpus, loadavg } from "node:os";
 // The bench scripts' client of the local stack: authorized JSON API calls that throw on an error
 // status, and waiting for a job to finish.
 
@@ -33,4 +34,11 @@ export async function waitJob(api, token, id, pollMs = 250) {
     if (["succeeded", "failed", "partially_failed", "cancelled"].includes(job.status)) return job;
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** One line for a bench's output: the machine's core count and load average now (a shared machine's figures need it). */
+export function machineLine() {
+  return `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`;
 }
