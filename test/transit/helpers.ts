@@ -7,6 +7,15 @@ export const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 export const utf8b64 = (text: string) => b64(new TextEncoder().encode(text));
 export const fromB64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
+/**
+ * The single-item form of an /encrypt, /decrypt or /rewrap answer: the routes declare a union of it and the batch form
+ * (`batch_results`), chosen by the request. Fails if the answer is the batch form.
+ */
+export function single<T extends object>(body: T): Exclude<T, { batch_results: unknown }> {
+  if ("batch_results" in body) throw new Error(`expected a single result, got a batch: ${JSON.stringify(body)}`);
+  return body as Exclude<T, { batch_results: unknown }>;
+}
+
 export async function createTransitKey(token: string, body: Record<string, unknown> = {}) {
   const name = (body.name as string | undefined) ?? `k-${crypto.randomUUID().slice(0, 8)}`;
   // `body` is not checked here: tests pass any key settings the route takes.
