@@ -2,14 +2,37 @@
 // with Content-Length and ranges, signed URLs, views and fields, CSV, export → import into a
 // new dataset → the same hashes and root, audit, and tenant isolation.
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import type { InferRequestType } from "hono/client";
+import { logs } from "../audit/helpers";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
+import { postBatch, postRecord } from "../records/helpers";
 import { allRecords, importFile, waitForJob } from "../imports/helpers";
 
-async function exportOf(token: string, datasetId: string, body: Record<string, unknown>) {
-  const started = await callJson(`/api/v1/datasets/${datasetId}/exports`, { token, body }, 202);
-  const job = await waitForJob(token, started.body.job_id);
+type StartExport = InferRequestType<
+  ReturnType<typeof client>["api"]["v1"]["datasets"][":id"]["exports"]["$post"]
+>["json"];
+
+async function exportOf(token: string, datasetId: string, body: StartExport) {
+  const api = client(token).api.v1;
+  const started = await expectJson(
+    await api.datasets[":id"].exports.$post({ param: { id: datasetId }, json: body }),
+    202,
+  );
+  const job = await waitForJob(token, started.job_id!);
   expect(job.status).toBe("succeeded");
-  return (await callJson(`/api/v1/exports/${started.body.id}`, { token }, 200)).body;
+  return expectJson(await api.exports[":id"].$get({ param: { id: started.id } }), 200);
+}
+
+/**
+ * GET /exports/{id}/manifest; fails unless 200. Raw: the route declares a streamed byte body, not a JSON schema,
+ * so the typed client would type it as a string.
+ */
+async function manifestOf(token: string, id: string) {
+  const res = await call(`/api/v1/exports/${id}/manifest`, { token });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`manifest: expected 200, got ${res.status}: ${text}`);
+  return JSON.parse(text) as { root_hash: string; records: { seq: number; sha256: string }[] };
 }
 
 async function download(token: string, id: string, headers: Record<string, string> = {}) {
@@ -46,11 +69,7 @@ describe("export", () => {
   it("writes the dataset in seq order with a manifest whose root is the same for the same data", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    await callJson(
-      `/api/v1/datasets/${ds.id}/records/batch`,
-      { token, body: { records: records.map((data) => ({ data })) } },
-      201,
-    );
+    await postBatch(token, ds.id, records);
     const stored = await allRecords(token, ds.id);
     const exp = await exportOf(token, ds.id, { format: "ndjson" });
     expect(exp.status).toBe("succeeded");
@@ -71,21 +90,21 @@ describe("export", () => {
     // Each line is the record's canonical form; its SHA-256 is the stored one.
     for (const [i, line] of lines.entries()) expect(await sha256(line)).toBe(stored[i].sha256);
 
-    const full = await callJson(`/api/v1/exports/${exp.id}/manifest`, { token }, 200);
-    expect(full.body.records).toEqual(stored.map((r) => ({ seq: r.seq, sha256: r.sha256 })));
-    expect(full.body.root_hash).toBe(await rootOf(stored.map((r) => r.sha256)));
+    const full = await manifestOf(token, exp.id);
+    expect(full.records).toEqual(stored.map((r) => ({ seq: r.seq, sha256: r.sha256 })));
+    expect(full.root_hash).toBe(await rootOf(stored.map((r) => r.sha256)));
 
     const again = await exportOf(token, ds.id, { format: "ndjson" });
-    expect(again.manifest.root_hash).toBe(exp.manifest.root_hash);
-    await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { name: "new" } } }, 201);
+    expect(again.manifest!.root_hash).toBe(exp.manifest!.root_hash);
+    await postRecord(token, ds.id, { name: "new" });
     const changed = await exportOf(token, ds.id, { format: "ndjson" });
-    expect(changed.manifest.root_hash).not.toBe(exp.manifest.root_hash);
-    expect(changed.manifest.record_count).toBe(5);
+    expect(changed.manifest!.root_hash).not.toBe(exp.manifest!.root_hash);
+    expect(changed.manifest!.record_count).toBe(5);
 
-    const audit = await callJson(`/api/v1/audit/logs?dataset_id=${ds.id}&action=export.create`, { token }, 200);
-    expect(audit.body.items).toHaveLength(3);
-    const downloads = await callJson(`/api/v1/audit/logs?dataset_id=${ds.id}&action=export.download`, { token }, 200);
-    expect(downloads.body.items).toHaveLength(1);
+    const audit = await logs(token, { dataset_id: ds.id, action: "export.create" });
+    expect(audit.items).toHaveLength(3);
+    const downloads = await logs(token, { dataset_id: ds.id, action: "export.download" });
+    expect(downloads.items).toHaveLength(1);
   });
 
   it("serves byte ranges of the file for resuming a download, and signed short-lived URLs", async () => {
@@ -108,8 +127,11 @@ describe("export", () => {
     const bad = await download(token, exp.id, { Range: `bytes=${size}-` });
     expect(bad.res.status).toBe(416);
 
-    const signed = await callJson(`/api/v1/exports/${exp.id}/url?expires_in=60`, { method: "POST", token }, 200);
-    const url = new URL(signed.body.url);
+    const signed = await expectJson(
+      await client(token).api.v1.exports[":id"].url.$post({ param: { id: exp.id }, query: { expires_in: "60" } }),
+      200,
+    );
+    const url = new URL(signed.url);
     const viaUrl = await call(url.pathname + url.search);
     expect(viaUrl.status).toBe(200);
     expect(await viaUrl.text()).toBe(whole);
@@ -124,23 +146,17 @@ describe("export", () => {
   it("exports, then imports into a new dataset, reproducing the same record hashes and manifest root", async () => {
     const { token } = await newTenant();
     const source = await createDataset(token);
-    await callJson(
-      `/api/v1/datasets/${source.id}/records/batch`,
-      { token, body: { records: records.map((data) => ({ data })) } },
-      201,
-    );
+    await postBatch(token, source.id, records);
     const first = await exportOf(token, source.id, { format: "ndjson" });
     const file = (await download(token, first.id)).text;
     const target = await createDataset(token);
     const imp = await importFile(token, target.id, file, "application/x-ndjson", "?on_error=abort");
     expect((await waitForJob(token, imp.job_id)).status).toBe("succeeded");
     const second = await exportOf(token, target.id, { format: "ndjson" });
-    expect(second.manifest.root_hash).toBe(first.manifest.root_hash);
-    const a = await callJson(`/api/v1/exports/${first.id}/manifest`, { token }, 200);
-    const b = await callJson(`/api/v1/exports/${second.id}/manifest`, { token }, 200);
-    expect(b.body.records.map((r: { sha256: string }) => r.sha256)).toEqual(
-      a.body.records.map((r: { sha256: string }) => r.sha256),
-    );
+    expect(second.manifest!.root_hash).toBe(first.manifest!.root_hash);
+    const a = await manifestOf(token, first.id);
+    const b = await manifestOf(token, second.id);
+    expect(b.records.map((r) => r.sha256)).toEqual(a.records.map((r) => r.sha256));
   });
 
   it("writes CSV (RFC 4180) with the chosen fields, which imports back typed by the schema", async () => {
@@ -151,11 +167,7 @@ describe("export", () => {
     };
     const ds = await createDataset(token, { schema });
     const flat = records.map(({ name, n, ok }) => ({ name, n, ok }));
-    await callJson(
-      `/api/v1/datasets/${ds.id}/records/batch`,
-      { token, body: { records: flat.map((data) => ({ data })) } },
-      201,
-    );
+    await postBatch(token, ds.id, flat);
     const exp = await exportOf(token, ds.id, { format: "csv", fields: ["name", "n", "ok"] });
     const csv = (await download(token, exp.id)).text;
     expect(csv.split("\r\n")[0]).toBe("name,n,ok");
@@ -167,7 +179,7 @@ describe("export", () => {
     expect(job.status).toBe("succeeded");
     expect((await allRecords(token, target.id)).map((r) => r.data)).toEqual(flat);
     const back = await exportOf(token, target.id, { format: "csv", fields: ["name", "n", "ok"] });
-    expect(back.manifest.root_hash).toBe(exp.manifest.root_hash);
+    expect(back.manifest!.root_hash).toBe(exp.manifest!.root_hash);
   });
 
   it("writes Parquet (hyparquet-writer in workerd) that imports back to the same records and root", async () => {
@@ -180,11 +192,7 @@ describe("export", () => {
       ok: i % 2 === 0,
       meta: { tags: ["a", String(i)] },
     }));
-    await callJson(
-      `/api/v1/datasets/${ds.id}/records/batch`,
-      { token, body: { records: rows.map((data) => ({ data })) } },
-      201,
-    );
+    await postBatch(token, ds.id, rows);
     const exp = await exportOf(token, ds.id, { format: "parquet" });
     const res = await call(`/api/v1/exports/${exp.id}/download`, { token });
     expect(res.headers.get("content-type")).toBe("application/vnd.apache.parquet");
@@ -196,17 +204,13 @@ describe("export", () => {
     expect((await waitForJob(token, imp.job_id)).status).toBe("succeeded");
     expect((await allRecords(token, target.id)).map((r) => r.data)).toEqual(rows);
     const back = await exportOf(token, target.id, { format: "parquet" });
-    expect(back.manifest.root_hash).toBe(exp.manifest.root_hash);
+    expect(back.manifest!.root_hash).toBe(exp.manifest!.root_hash);
   });
 
   it("exports the anonymized view and only the fields asked for", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token);
-    await callJson(
-      `/api/v1/datasets/${ds.id}/records`,
-      { token, body: { data: { email: "write to jane@example.com", keep: 1, drop: 2 } } },
-      201,
-    );
+    await postRecord(token, ds.id, { email: "write to jane@example.com", keep: 1, drop: 2 });
     const exp = await exportOf(token, ds.id, { format: "ndjson", view: "anonymized", fields: ["email", "keep"] });
     const text = (await download(token, exp.id)).text;
     expect(JSON.parse(text.trim())).toEqual({ email: "write to <EMAIL>", keep: 1 });
@@ -231,8 +235,11 @@ describe("export", () => {
       await expectProblem(await call(path, { method, token: b.token }), 404);
     }
     // A URL signed by tenant A does not work when it names tenant B.
-    const signed = await callJson(`/api/v1/exports/${exp.id}/url`, { method: "POST", token: a.token }, 200);
-    const url = new URL(signed.body.url);
+    const signed = await expectJson(
+      await client(a.token).api.v1.exports[":id"].url.$post({ param: { id: exp.id }, query: {} }),
+      200,
+    );
+    const url = new URL(signed.url);
     url.searchParams.set("tenant", b.tenant.id);
     await expectProblem(await call(url.pathname + url.search), 404);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { listRecords, postRecord } from "../records/helpers";
 
 const b64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
@@ -18,8 +19,7 @@ describe("cursors are validated on every paginated route", () => {
   it("records: a seq that is not a non-negative safe integer is a 400 problem; a real cursor works", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, {});
-    for (let i = 0; i < 3; i++)
-      await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { i } } }, 201);
+    for (let i = 0; i < 3; i++) await postRecord(token, ds.id, { i });
     for (const c of BAD_SEQ) {
       const problem = await expectProblem(
         await call(`/api/v1/datasets/${ds.id}/records?cursor=${b64url(c)}`, { token }),
@@ -28,13 +28,9 @@ describe("cursors are validated on every paginated route", () => {
       expect(problem.errors).toEqual([expect.objectContaining({ path: "$.cursor" })]);
     }
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/records?cursor=%21%21`, { token }), 400);
-    const first = await callJson(`/api/v1/datasets/${ds.id}/records?limit=2`, { token }, 200);
-    const next = await callJson(
-      `/api/v1/datasets/${ds.id}/records?limit=2&cursor=${first.body.next_cursor}`,
-      { token },
-      200,
-    );
-    expect(next.body.items).toHaveLength(1);
+    const first = await listRecords(token, ds.id, { limit: "2" });
+    const next = await listRecords(token, ds.id, { limit: "2", cursor: first.next_cursor! });
+    expect(next.items).toHaveLength(1);
   });
 
   it("audit logs and datasets refuse malformed cursors the same way", async () => {

@@ -1,21 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
+import { postRecord, replaceRecord } from "../records/helpers";
 
 // RFC 9110 §13.1.1: If-Match uses the strong comparison, so a weak entity-tag never matches.
 describe("If-Match compares strongly on every route that takes it", () => {
   it('PUT and DELETE /records/{id}: W/"1" is 412, "1" works', async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, {});
-    const { body: rec } = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { a: 1 } } }, 201);
+    const rec = await postRecord(token, ds.id, { a: 1 });
     const path = `/api/v1/datasets/${ds.id}/records/${rec.id}`;
     const weak = await call(path, { token, method: "PUT", headers: { "If-Match": 'W/"1"' }, body: { data: { a: 2 } } });
     await expectProblem(weak, 412);
     await expectProblem(await call(path, { token, method: "DELETE", headers: { "If-Match": 'W/"1"' } }), 412);
-    const strong = await callJson(
-      path,
-      { token, method: "PUT", headers: { "If-Match": 'W/"1", "1"' }, body: { data: { a: 3 } } },
-      200,
-    );
+    const strong = await replaceRecord(token, ds.id, rec.id, { a: 3 }, 'W/"1", "1"');
     expect(strong.res.headers.get("etag")).toBe('"2"');
   });
 
@@ -28,6 +26,13 @@ describe("If-Match compares strongly on every route that takes it", () => {
       await call(path, { token, method: "PUT", headers: { "If-Match": `W/${etag}` }, body: { description: "x" } }),
       412,
     );
-    await callJson(path, { token, method: "PUT", headers: { "If-Match": etag }, body: { description: "x" } }, 200);
+    await expectJson(
+      await client(token).api.v1.datasets[":id"].$put({
+        param: { id: ds.id },
+        header: { "if-match": etag },
+        json: { description: "x" },
+      }),
+      200,
+    );
   });
 });

@@ -1,7 +1,7 @@
 /** Calling the real API worker from tests, and seeding tenants and keys through it. */
 import { env, exports } from "cloudflare:workers";
 import type { Scope } from "../../src/shared/auth/scopes";
-import type { CreateDataset } from "../../src/shared/schema/datasets";
+import type { CreateDataset, UpdateDataset } from "../../src/shared/schema/datasets";
 import { BASE, client, expectJson, operator } from "./client";
 
 export { BASE };
@@ -64,6 +64,33 @@ export async function newTenant(scopes: string[] = ["*"]) {
 export async function createDataset(token: string, body: Record<string, unknown> = {}) {
   const json = { name: `ds-${crypto.randomUUID().slice(0, 8)}`, ...body } as CreateDataset;
   return expectJson(await client(token).api.v1.datasets.$post({ json }), 201);
+}
+
+/**
+ * GET /openapi.json; fails unless 200. The document is generated from the routes rather than declared by one, so
+ * the typed client has no route for it: its shape is typed loosely here (paths and component schemas).
+ */
+export async function openapiDocument() {
+  const res = await call("/openapi.json");
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/openapi.json: expected 200, got ${res.status}: ${text}`);
+  return JSON.parse(text) as {
+    paths: Record<string, Record<string, any>>;
+    components: { schemas: Record<string, any> };
+    [field: string]: unknown;
+  };
+}
+
+/**
+ * PUT /datasets/{id} with `body`, sending the ETag read by a GET just before as If-Match; fails unless both
+ * answer 200. Returns the updated dataset.
+ */
+export async function updateDataset(token: string, id: string, body: UpdateDataset) {
+  const dataset = client(token).api.v1.datasets[":id"];
+  const res = await dataset.$get({ param: { id } });
+  await expectJson(res, 200);
+  const header = { "if-match": res.headers.get("etag")! };
+  return expectJson(await dataset.$put({ param: { id }, header, json: body }), 200);
 }
 
 export async function expectProblem(res: Response, status: number) {

@@ -8,10 +8,17 @@ import { env } from "cloudflare:workers";
 import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { cancelJob } from "../../src/shared/jobs/service";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { logs } from "../audit/helpers";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
-import { expectAnonymizedPeople, postAll, runJob, userEmails, type Delivery } from "./helpers";
+import { expectAnonymizedPeople, postAll, runJob, startJob, userEmails, type Delivery } from "./helpers";
+
+/** The names of the tenant's first 100 datasets (GET /datasets?limit=100). */
+async function datasetNames(token: string) {
+  const page = await expectJson(await client(token).api.v1.datasets.$get({ query: { limit: "100" } }), 200);
+  return page.items.map((d) => d.name);
+}
 
 async function withVersions(token: string, datasetId: string) {
   return (await allRecords(token, datasetId)).map((r) => ({
@@ -60,22 +67,15 @@ describe("anonymize job into a new dataset", () => {
     await postAll(token, ds.id, data);
     const sourceBefore = await withVersions(token, ds.id);
     const name = `copy-${crypto.randomUUID().slice(0, 8)}`;
-    const started = await callJson(
-      `/api/v1/datasets/${ds.id}/jobs`,
-      {
-        token,
-        body: {
-          type: "anonymize",
-          target: { dataset_name: name },
-          operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } },
-        },
-      },
-      202,
-    );
-    const targetId = started.body.params.target_dataset_id as string;
+    const started = await startJob(token, ds.id, {
+      type: "anonymize",
+      target: { dataset_name: name },
+      operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } },
+    });
+    const targetId = started.params.target_dataset_id as string;
     expect(targetId).toMatch(/^ds_/);
     expect(targetId).not.toBe(ds.id);
-    const job = await waitForJob(token, started.body.id);
+    const job = await waitForJob(token, started.id);
     expect(job.status).toBe("succeeded");
     expect(job.params.target_dataset_id).toBe(targetId);
     expect(job.progress).toMatchObject({ items: 4, anonymized: 3, unchanged: 1, invalid: 0, written: 4 });
@@ -101,30 +101,29 @@ describe("anonymize job into a new dataset", () => {
     // The source is exactly as it was: same records, versions and content.
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
 
-    const restored = await callJson("/api/v1/deanonymize", { token, body: { data: copied[0].data } }, 200);
-    expect((restored.body.data as { who: { email: string } }).who.email).toBe("maria.garcia@example.com");
+    const restored = await expectJson(
+      await client(token).api.v1.deanonymize.$post({ json: { data: copied[0].data } }),
+      200,
+    );
+    expect((restored.data as { who: { email: string } }).who.email).toBe("maria.garcia@example.com");
 
-    const created = await callJson(`/api/v1/audit/logs?action=job.create&dataset_id=${ds.id}`, { token }, 200);
-    expect(created.body.items[0].details).toMatchObject({
+    const created = await logs(token, { action: "job.create", dataset_id: ds.id });
+    expect(created.items[0].details).toMatchObject({
       kind: "anonymize",
       target_dataset_id: targetId,
       operators: { EMAIL: "tokenize", PHONE: "pseudonymize" },
     });
-    const committed = await callJson(
-      `/api/v1/audit/logs?action=record.anonymize&dataset_id=${targetId}`,
-      { token },
-      200,
-    );
-    expect(committed.body.items).toHaveLength(1);
-    expect(committed.body.items[0].resource).toMatchObject({ dataset_id: targetId, job_id: job.id });
-    expect(committed.body.items[0].details).toMatchObject({
+    const committed = await logs(token, { action: "record.anonymize", dataset_id: targetId });
+    expect(committed.items).toHaveLength(1);
+    expect(committed.items[0].resource).toMatchObject({ dataset_id: targetId, job_id: job.id });
+    expect(committed.items[0].details).toMatchObject({
       source_dataset_id: ds.id,
       operators: { EMAIL: "tokenize", PHONE: "pseudonymize" },
       count: 4,
       items: 4,
     });
-    const made = await callJson(`/api/v1/audit/logs?action=dataset.create&dataset_id=${targetId}`, { token }, 200);
-    expect(made.body.items[0].details).toMatchObject({ name, anonymized_from: ds.id });
+    const made = await logs(token, { action: "dataset.create", dataset_id: targetId });
+    expect(made.items[0].details).toMatchObject({ name, anonymized_from: ds.id });
   });
 
   for (const concurrent of [false, true])
@@ -152,13 +151,9 @@ describe("anonymize job into a new dataset", () => {
           .record_count,
       ).toBe(1200);
       expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
-      const events = await callJson(
-        `/api/v1/audit/logs?action=record.anonymize&dataset_id=${target.id}&limit=100`,
-        { token },
-        200,
-      );
-      expect(events.body.items).toHaveLength(1);
-      expect(events.body.items[0].details.count).toBe(1200);
+      const events = await logs(token, { action: "record.anonymize", dataset_id: target.id, limit: 100 });
+      expect(events.items).toHaveLength(1);
+      expect(events.items[0].details.count).toBe(1200);
     });
 
   /**
@@ -176,7 +171,8 @@ describe("anonymize job into a new dataset", () => {
           const id = (await env.DB.prepare("SELECT id FROM jobs WHERE dataset_id = ? AND kind = 'anonymize'")
             .bind(sourceId)
             .first<{ id: string }>())!.id;
-          if (via === "api") await callJson(`/api/v1/jobs/${id}/cancel`, { method: "POST", token }, 200);
+          if (via === "api")
+            await expectJson(await client(token).api.v1.jobs[":id"].cancel.$post({ param: { id } }), 200);
           else await cancelJob(e, { tenantId, actor: "test", requestId: null, clientIp: null }, id);
         }
       },
@@ -218,23 +214,19 @@ describe("anonymize job into a new dataset", () => {
       created_dataset_id: target.id,
     });
     expect(cancel.cancelled()).toBe(true);
-    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
-    await expectProblem(await call(`/api/v1/datasets/${target.id}`, { token }), 404);
-    const names = (await callJson(`/api/v1/datasets?limit=100`, { token }, 200)).body.items.map(
-      (d: { name: string }) => d.name,
+    expect((await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).status).toBe(
+      "cancelled",
     );
+    await expectProblem(await call(`/api/v1/datasets/${target.id}`, { token }), 404);
+    const names = await datasetNames(token);
     expect(names).not.toContain(target.name);
     await createDataset(token, { name: target.name });
     expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
     // Every message was delivered twice: the target is deleted and audited once.
-    const events = await callJson(`/api/v1/audit/logs?action=dataset.delete&dataset_id=${target.id}`, { token }, 200);
-    expect(
-      events.body.items.map((e: { actor: string; outcome: string; details: unknown }) => [
-        e.actor,
-        e.outcome,
-        e.details,
-      ]),
-    ).toEqual([["system", "success", { reason: "job_cancelled", job_id: job.id }]]);
+    const events = await logs(token, { action: "dataset.delete", dataset_id: target.id });
+    expect(events.items.map((e) => [e.actor, e.outcome, e.details])).toEqual([
+      ["system", "success", { reason: "job_cancelled", job_id: job.id }],
+    ]);
   });
 
   it("a cancel keeps a target the job created if someone wrote records into it, and says so in the audit log", async () => {
@@ -251,12 +243,14 @@ describe("anonymize job into a new dataset", () => {
     const job = await anonymizeInto(tenant.id, ds.id, target, { EMAIL: { type: "redact" } }, "twice", cancel.hook, {
       created_dataset_id: target.id,
     });
-    expect((await callJson(`/api/v1/jobs/${job.id}`, { token }, 200)).body.status).toBe("cancelled");
+    expect((await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200)).status).toBe(
+      "cancelled",
+    );
     expect(await allRecords(token, target.id)).toEqual([written]);
-    const events = await callJson(`/api/v1/audit/logs?action=dataset.delete&dataset_id=${target.id}`, { token }, 200);
+    const events = await logs(token, { action: "dataset.delete", dataset_id: target.id });
     // The finish message was delivered twice: one event.
-    expect(events.body.items).toHaveLength(1);
-    for (const e of events.body.items)
+    expect(events.items).toHaveLength(1);
+    for (const e of events.items)
       expect(e).toMatchObject({
         actor: "system",
         outcome: "error",
@@ -270,8 +264,11 @@ describe("anonymize job into a new dataset", () => {
     const taken = await createDataset(token);
     const body = { type: "anonymize", target: { dataset_name: taken.name } };
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/jobs`, { token, body }), 409);
-    const jobs = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token }, 200);
-    expect(jobs.body.items).toHaveLength(0);
+    const jobs = await expectJson(
+      await client(token).api.v1.datasets[":id"].jobs.$get({ param: { id: ds.id }, query: {} }),
+      200,
+    );
+    expect(jobs.items).toHaveLength(0);
 
     const limited = await createKey(tenant.id, ["jobs:write", "jobs:read", "anonymize", "datasets:read"]);
     const fresh = `fresh-${crypto.randomUUID().slice(0, 8)}`;
@@ -300,16 +297,13 @@ describe("anonymize job into a new dataset", () => {
     );
     // Names are per tenant: another tenant may use the taken name for its own copy.
     const theirs = await createDataset(other.token);
-    const started = await callJson(
-      `/api/v1/datasets/${theirs.id}/jobs`,
-      { token: other.token, body: { type: "anonymize", target: { dataset_name: taken.name } } },
-      202,
-    );
-    expect((await waitForJob(other.token, started.body.id)).status).toBe("succeeded");
+    const started = await startJob(other.token, theirs.id, {
+      type: "anonymize",
+      target: { dataset_name: taken.name },
+    });
+    expect((await waitForJob(other.token, started.id)).status).toBe("succeeded");
     // Nothing was created for the refused requests.
-    const names = (await callJson(`/api/v1/datasets?limit=100`, { token }, 200)).body.items.map(
-      (d: { name: string }) => d.name,
-    );
+    const names = await datasetNames(token);
     expect(names).not.toContain(fresh);
   });
 });

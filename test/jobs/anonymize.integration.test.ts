@@ -5,10 +5,11 @@
 // or its new version; scopes and tenants are enforced.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { logs } from "../audit/helpers";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
-import { expectAnonymizedPeople, postAll, runJob, userEmails } from "./helpers";
+import { expectAnonymizedPeople, postAll, runJob, startJob, userEmails } from "./helpers";
 
 async function versions(token: string, datasetId: string) {
   const out = new Map<string, number>();
@@ -28,19 +29,12 @@ describe("anonymize job (in place)", () => {
     ];
     await postAll(token, ds.id, data);
     const before = await allRecords(token, ds.id);
-    const started = await callJson(
-      `/api/v1/datasets/${ds.id}/jobs`,
-      {
-        token,
-        body: {
-          type: "anonymize",
-          target: "in_place",
-          operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } },
-        },
-      },
-      202,
-    );
-    const job = await waitForJob(token, started.body.id);
+    const started = await startJob(token, ds.id, {
+      type: "anonymize",
+      target: "in_place",
+      operators: { EMAIL: { type: "tokenize" }, PHONE: { type: "pseudonymize" } },
+    });
+    const job = await waitForJob(token, started.id);
     expect(job.status).toBe("succeeded");
     expect(job.progress).toMatchObject({ items: 4, anonymized: 3, unchanged: 1, invalid: 0, conflicts: 0 });
 
@@ -50,18 +44,21 @@ describe("anonymize job (in place)", () => {
     expect(after.map((r) => vs.get(r.id))).toEqual([2, 2, 2, 1]);
     expectAnonymizedPeople(after, data);
 
-    const restored = await callJson("/api/v1/deanonymize", { token, body: { data: after[0].data } }, 200);
-    expect((restored.body.data as { who: { email: string } }).who.email).toBe("maria.garcia@example.com");
-    expect(restored.body.restored.tokens).toBeGreaterThanOrEqual(1);
+    const restored = await expectJson(
+      await client(token).api.v1.deanonymize.$post({ json: { data: after[0].data } }),
+      200,
+    );
+    expect((restored.data as { who: { email: string } }).who.email).toBe("maria.garcia@example.com");
+    expect(restored.restored.tokens).toBeGreaterThanOrEqual(1);
 
-    const created = await callJson(`/api/v1/audit/logs?action=job.create&dataset_id=${ds.id}`, { token }, 200);
-    expect(created.body.items[0].details).toMatchObject({
+    const created = await logs(token, { action: "job.create", dataset_id: ds.id });
+    expect(created.items[0].details).toMatchObject({
       kind: "anonymize",
       operators: { EMAIL: "tokenize", PHONE: "pseudonymize" },
     });
-    const batches = await callJson(`/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}`, { token }, 200);
-    expect(batches.body.items).toHaveLength(1);
-    expect(batches.body.items[0].details).toMatchObject({
+    const batches = await logs(token, { action: "record.anonymize", dataset_id: ds.id });
+    expect(batches.items).toHaveLength(1);
+    expect(batches.items[0].details).toMatchObject({
       written: 3,
       conflicts: 0,
       operators: { EMAIL: "tokenize", PHONE: "pseudonymize" },
@@ -72,20 +69,15 @@ describe("anonymize job (in place)", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { pii_policy: { rules: { EMAIL: { action: "allow" } } } });
     await postAll(token, ds.id, [{ email: "keep.me@example.com" }]);
-    const patched = await callJson(`/api/v1/datasets/${ds.id}`, {
-      method: "PUT",
-      token,
-      headers: { "If-Match": `"${ds.id}.v${ds.version}"` },
-      body: { pii_policy: { rules: { EMAIL: { action: "anonymize", operator: { type: "redact" } } } } },
+    const patched = await client(token).api.v1.datasets[":id"].$put({
+      param: { id: ds.id },
+      header: { "if-match": `"${ds.id}.v${ds.version}"` },
+      json: { pii_policy: { rules: { EMAIL: { action: "anonymize", operator: { type: "redact" } } } } },
     });
-    expect(patched.body).toMatchObject({ pii_policy: { rules: { EMAIL: { action: "anonymize" } } } });
-    const started = await callJson(
-      `/api/v1/datasets/${ds.id}/jobs`,
-      { token, body: { type: "anonymize", target: "in_place" } },
-      202,
-    );
-    expect(started.body.params.operators).toEqual({ EMAIL: { type: "redact" } });
-    const job = await waitForJob(token, started.body.id);
+    expect(await expectJson(patched, 200)).toMatchObject({ pii_policy: { rules: { EMAIL: { action: "anonymize" } } } });
+    const started = await startJob(token, ds.id, { type: "anonymize", target: "in_place" });
+    expect(started.params.operators).toEqual({ EMAIL: { type: "redact" } });
+    const job = await waitForJob(token, started.id);
     expect(job.status).toBe("succeeded");
     const [rec] = await allRecords(token, ds.id);
     expect(JSON.stringify(rec.data)).not.toContain("keep.me@example.com");
@@ -115,19 +107,11 @@ describe("anonymize job (in place)", () => {
       const records = await allRecords(token, ds.id);
       expect(JSON.stringify(records)).not.toContain("@example.com");
       // 1200 records in chunks of 500: three batches, each audited once.
-      const batches = await callJson(
-        `/api/v1/audit/logs?action=record.anonymize&dataset_id=${ds.id}&limit=100`,
-        { token },
-        200,
-      );
-      expect(batches.body.items).toHaveLength(3);
-      expect(
-        batches.body.items.reduce((n: number, e: { details: { written: number } }) => n + e.details.written, 0),
-      ).toBe(1200);
-      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&limit=100`, { token }, 200);
-      expect(
-        finishes.body.items.filter((e: { resource: { job_id: string } }) => e.resource.job_id === job.id),
-      ).toHaveLength(1);
+      const batches = await logs(token, { action: "record.anonymize", dataset_id: ds.id, limit: 100 });
+      expect(batches.items).toHaveLength(3);
+      expect(batches.items.reduce((n, e) => n + (e.details.written as number), 0)).toBe(1200);
+      const finishes = await logs(token, { action: "job.finish", limit: 100 });
+      expect(finishes.items.filter((e) => e.resource.job_id === job.id)).toHaveLength(1);
     });
   }
 

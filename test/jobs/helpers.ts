@@ -1,7 +1,9 @@
 /** Dataset-job test harness: seed records in batches, and run a job through the real queue consumer. */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { InferRequestType } from "hono/client";
 import { createJob, type NewJob } from "../../src/shared/jobs/service";
+import { client, expectJson } from "../helpers/client";
 import { deliver, keepingProducer } from "../helpers/queue";
 import { postBatch } from "../records/helpers";
 
@@ -11,6 +13,13 @@ export async function postAll(token: string, datasetId: string, records: unknown
   for (let i = 0; i < records.length; i += 1000)
     out.push(...(await postBatch(token, datasetId, records.slice(i, i + 1000))));
   return out;
+}
+
+type StartJob = InferRequestType<ReturnType<typeof client>["api"]["v1"]["datasets"][":id"]["jobs"]["$post"]>["json"];
+
+/** POST /datasets/{id}/jobs with `json` (a job request the route takes); fails unless 202. Returns the queued job. */
+export async function startJob(token: string, datasetId: string, json: StartJob) {
+  return expectJson(await client(token).api.v1.datasets[":id"].jobs.$post({ param: { id: datasetId }, json }), 202);
 }
 
 /** `n` records `{ i, email }` whose e-mail addresses repeat every 50 (user0@example.com …), for anonymize jobs. */

@@ -5,10 +5,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { reportKey } from "../../src/shared/jobs/types/pii-scan";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { logs } from "../audit/helpers";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { waitForJob } from "../imports/helpers";
-import { postAll, runJob } from "./helpers";
+import { postAll, runJob, startJob } from "./helpers";
 
 const people = [
   {
@@ -25,16 +26,19 @@ const people = [
   },
 ];
 
-async function scan(token: string, datasetId: string, body: Record<string, unknown> = {}) {
-  const started = await callJson(
-    `/api/v1/datasets/${datasetId}/jobs`,
-    { token, body: { type: "pii-scan", samples: 100, ...body } },
-    202,
-  );
-  const job = await waitForJob(token, started.body.id);
+/** GET /jobs/{id}/result; fails unless 200. */
+const jobResult = async (token: string, jobId: string) =>
+  expectJson(await client(token).api.v1.jobs[":id"].result.$get({ param: { id: jobId } }), 200);
+
+async function scan(
+  token: string,
+  datasetId: string,
+  body: { since_last_scan?: boolean; from_seq?: number; to_seq?: number } = {},
+) {
+  const started = await startJob(token, datasetId, { type: "pii-scan", samples: 100, ...body });
+  const job = await waitForJob(token, started.id);
   expect(job.status).toBe("succeeded");
-  const result = await callJson(`/api/v1/jobs/${job.id}/result`, { token }, 200);
-  return { job, report: result.body.result };
+  return { job, report: (await jobResult(token, job.id)).result };
 }
 
 const pattern = (p: string) => p.replace(/\[\d+\]/g, "[*]");
@@ -49,12 +53,12 @@ describe("pii-scan job", () => {
     // The expectation comes from the public detect endpoint, record by record.
     const expected: { record_id: string; type: string; path: string; start: number; end: number; score: number }[] = [];
     for (const [i, data] of people.entries()) {
-      const { body } = await callJson("/api/v1/pii/detect", { token, body: { data } }, 200);
+      const body = await expectJson(await client(token).api.v1.pii.detect.$post({ json: { data } }), 200);
       for (const f of body.findings)
         expected.push({
           record_id: created[i].id,
           type: f.type,
-          path: f.path,
+          path: f.path!, // data input: every finding has a path
           start: f.start,
           end: f.end,
           score: f.score,
@@ -107,8 +111,8 @@ describe("pii-scan job", () => {
     expect(raw).not.toContain("records_scanned");
     expect(raw).not.toContain("EMAIL");
 
-    const audit = await callJson(`/api/v1/audit/logs?action=job.result.read`, { token }, 200);
-    expect(audit.body.items.map((e: { resource: { job_id: string } }) => e.resource.job_id)).toContain(job.id);
+    const audit = await logs(token, { action: "job.result.read" });
+    expect(audit.items.map((e) => e.resource.job_id)).toContain(job.id);
   });
 
   it("compares with the previous scan, scans only what was written since when asked, and lists the scans", async () => {
@@ -125,9 +129,9 @@ describe("pii-scan job", () => {
     const since = await scan(token, ds.id, { since_last_scan: true });
     expect(since.report.records_scanned).toBe(2);
     expect(since.report.from_seq).toBe(later[0].seq);
-    expect(since.report.compared_with.job_id).toBe(first.job.id);
-    expect(since.report.compared_with.new_types).toEqual(["IBAN"]);
-    expect(since.report.compared_with.new_paths).toEqual([{ type: "IBAN", path: "$.billing.iban" }]);
+    expect(since.report.compared_with!.job_id).toBe(first.job.id);
+    expect(since.report.compared_with!.new_types).toEqual(["IBAN"]);
+    expect(since.report.compared_with!.new_paths).toEqual([{ type: "IBAN", path: "$.billing.iban" }]);
     expect(since.job.progress).toMatchObject({
       records_scanned: 2,
       new_types: 1,
@@ -137,10 +141,13 @@ describe("pii-scan job", () => {
 
     const range = await scan(token, ds.id, { from_seq: 1, to_seq: 1 });
     expect(range.report.records_scanned).toBe(1);
-    expect(range.report.compared_with.new_types).toEqual([]);
+    expect(range.report.compared_with!.new_types).toEqual([]);
 
-    const list = await callJson(`/api/v1/datasets/${ds.id}/jobs?type=pii-scan`, { token }, 200);
-    expect(list.body.items.map((j: { id: string }) => j.id)).toEqual([range.job.id, since.job.id, first.job.id]);
+    const list = await expectJson(
+      await client(token).api.v1.datasets[":id"].jobs.$get({ param: { id: ds.id }, query: { type: "pii-scan" } }),
+      200,
+    );
+    expect(list.items.map((j) => j.id)).toEqual([range.job.id, since.job.id, first.job.id]);
   });
 
   it("rejects bad input with a problem document and isolates tenants on every job route", async () => {
@@ -207,15 +214,13 @@ describe("pii-scan job", () => {
         "findings.EMAIL": 2000,
         "records.EMAIL": 2000,
       });
-      const report = (await callJson(`/api/v1/jobs/${job.id}/result`, { token }, 200)).body.result;
+      const report = (await jobResult(token, job.id)).result;
       expect(report.entities).toEqual(baseline.entities);
-      expect(report.samples.EMAIL.map((s: { record_id: string }) => s.record_id)).toEqual(
-        baseline.samples.EMAIL.slice(0, 5).map((s: { record_id: string }) => s.record_id),
+      expect(report.samples.EMAIL.map((s) => s.record_id)).toEqual(
+        baseline.samples.EMAIL.slice(0, 5).map((s) => s.record_id),
       );
-      const finishes = await callJson(`/api/v1/audit/logs?action=job.finish&limit=100`, { token }, 200);
-      expect(
-        finishes.body.items.filter((ev: { resource: { job_id: string } }) => ev.resource.job_id === job.id),
-      ).toHaveLength(1);
+      const finishes = await logs(token, { action: "job.finish", limit: 100 });
+      expect(finishes.items.filter((ev) => ev.resource.job_id === job.id)).toHaveLength(1);
     }
   });
 });

@@ -6,11 +6,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { openRecord } from "../../src/shared/records/cipher";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { logs } from "../audit/helpers";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { inObject, postBatch, rawRow } from "../records/helpers";
-import { runJob } from "./helpers";
+import { runJob, startJob } from "./helpers";
 
 describe("re-encrypt job", () => {
   it("moves every record and blob to the newest DEK, retires and destroys the older ones", async () => {
@@ -29,12 +30,8 @@ describe("re-encrypt job", () => {
     const smallCopy = new Uint8Array(small.ciphertext!.slice(0));
     const largeCopy = new Uint8Array(await (await env.BLOBS.get(large.blob_key!))!.arrayBuffer());
 
-    const started = await callJson(
-      `/api/v1/datasets/${ds.id}/jobs`,
-      { token, body: { type: "re-encrypt", destroy_retired: true } },
-      202,
-    );
-    const job = await waitForJob(token, started.body.id);
+    const started = await startJob(token, ds.id, { type: "re-encrypt", destroy_retired: true });
+    const job = await waitForJob(token, started.id);
     expect(job.status).toBe("succeeded");
     expect(job.progress).toMatchObject({
       items: 4,
@@ -69,8 +66,8 @@ describe("re-encrypt job", () => {
         openRecord(v2, { tenantId: tenant.id, datasetId: ds.id, recordId: id, version: 1 }, copy),
       ).rejects.toMatchObject({ slug: "decryption-failed" });
     }
-    const audit = await callJson(`/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}`, { token }, 200);
-    expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted)).toEqual([3]);
+    const audit = await logs(token, { action: "record.reencrypt", dataset_id: ds.id });
+    expect(audit.items.map((e) => e.details.reencrypted)).toEqual([3]);
   });
 
   it("without destroy_retired keeps the retired keys, and a ciphertext copied before still opens", async () => {
@@ -79,8 +76,8 @@ describe("re-encrypt job", () => {
     const [rec] = await postBatch(token, ds.id, [{ keep: true }]);
     await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
     const copy = new Uint8Array((await rawRow(tenant.id, ds.id, rec.id)).ciphertext!.slice(0));
-    const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt" } }, 202);
-    const job = await waitForJob(token, started.body.id);
+    const started = await startJob(token, ds.id, { type: "re-encrypt" });
+    const job = await waitForJob(token, started.id);
     expect(job.progress).toMatchObject({ reencrypted: 1, retired_versions: 1, destroyed_versions: 0 });
     const keys = await env.DB.prepare(
       "SELECT version, retired_at FROM dataset_keys WHERE dataset_id = ? ORDER BY version",
@@ -117,14 +114,8 @@ describe("re-encrypt job", () => {
     const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({ items: 1500, reencrypted: 1500, already_current: 0 });
-    const audit = await callJson(
-      `/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}&limit=100`,
-      { token },
-      200,
-    );
-    expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted).sort()).toEqual([
-      1000, 500,
-    ]);
+    const audit = await logs(token, { action: "record.reencrypt", dataset_id: ds.id, limit: 100 });
+    expect(audit.items.map((e) => e.details.reencrypted).sort()).toEqual([1000, 500]);
   });
 
   it("bounds a chunk by bytes: 12 records of 1 MB re-seal in chunks of at most 8 MiB", async () => {
@@ -137,17 +128,15 @@ describe("re-encrypt job", () => {
         Array.from({ length: 4 }, (_, j) => ({ n: i * 4 + j, pad: "x".repeat(1_000_000) })),
       );
     const before = await allRecords(token, ds.id);
-    await callJson(`/api/v1/datasets/${ds.id}/rotate-key`, { method: "POST", token }, 200);
-    const started = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token, body: { type: "re-encrypt" } }, 202);
-    const job = await waitForJob(token, started.body.id);
+    await expectJson(await client(token).api.v1.datasets[":id"]["rotate-key"].$post({ param: { id: ds.id } }), 200);
+    const started = await startJob(token, ds.id, { type: "re-encrypt" });
+    const job = await waitForJob(token, started.id);
     expect(job.status).toBe("succeeded");
     expect(job.progress).toMatchObject({ items: 12, reencrypted: 12, skipped: 0 });
     expect(await allRecords(token, ds.id)).toEqual(before);
     // 8 records of ~1,000,020 bytes fit in 8 MiB, a ninth does not.
-    const audit = await callJson(`/api/v1/audit/logs?action=record.reencrypt&dataset_id=${ds.id}`, { token }, 200);
-    expect(audit.body.items.map((e: { details: { reencrypted: number } }) => e.details.reencrypted).sort()).toEqual([
-      4, 8,
-    ]);
+    const audit = await logs(token, { action: "record.reencrypt", dataset_id: ds.id });
+    expect(audit.items.map((e) => e.details.reencrypted).sort()).toEqual([4, 8]);
   });
 
   it("needs crypto:admin and answers another tenant with 404", async () => {

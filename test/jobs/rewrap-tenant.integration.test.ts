@@ -18,11 +18,30 @@ import { openRecord } from "../../src/shared/records/cipher";
 import { rotateDatasetKey, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
 import { versionAad } from "../../src/shared/transit/material";
 import consumer from "../../workers/queue-consumer/index";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson, operator } from "../helpers/client";
 import { waitForJob } from "../imports/helpers";
-import { auditEvents, postBatch, rawRow } from "../records/helpers";
+import { auditEvents, getRecord, postBatch, rawRow } from "../records/helpers";
+import { single } from "../transit/helpers";
+import { startJob } from "./helpers";
 
 const OP = env.OPERATOR_TOKEN;
+
+type TenantJobRequest = { type: "rewrap-tenant"; rotate_kek?: boolean; destroy_retired?: boolean };
+
+/** POST /tenants/{id}/jobs as the operator; fails unless 202. The response is returned too, for its headers. */
+async function startTenantJob(tenantId: string, json: TenantJobRequest) {
+  const res = await operator().api.v1.tenants[":id"].jobs.$post({ param: { id: tenantId }, json });
+  return { body: await expectJson(res, 202), res };
+}
+
+/** GET /tenants/{id}/jobs/{job_id} as the operator; fails unless 200. */
+async function tenantJob(tenantId: string, jobId: string) {
+  return expectJson(
+    await operator().api.v1.tenants[":id"].jobs[":job_id"].$get({ param: { id: tenantId, job_id: jobId } }),
+    200,
+  );
+}
 /** MASTER_KEYS with version 1 dropped, as the operator leaves it after the rotation. */
 const ONLY_NEWEST = env.MASTER_KEYS!.split(",").filter((e) => e.startsWith("2:"))[0];
 
@@ -124,18 +143,20 @@ async function seededTenant(datasets = 3) {
     const [rec] = await postBatch(token, d.id, data);
     written.push({ datasetId: d.id, id: rec.id, data: data[0] });
   }
-  await callJson(`/api/v1/datasets/${ds[0].id}/rotate-key`, { method: "POST", token }, 200);
+  const api = client(token).api.v1;
+  await expectJson(await api.datasets[":id"]["rotate-key"].$post({ param: { id: ds[0].id } }), 200);
   const transitKey = `k-${crypto.randomUUID().slice(0, 8)}`;
-  await callJson("/api/v1/keys", { token, body: { name: transitKey, type: "aes256-gcm" } }, 201);
-  const sealed = (await callJson("/api/v1/encrypt", { token, body: { key: transitKey, data: { s: "transit" } } }, 200))
-    .body.ciphertext as string;
+  await expectJson(await api.keys.$post({ json: { name: transitKey, type: "aes256-gcm" } }), 201);
+  const sealed = single(
+    await expectJson(await api.encrypt.$post({ json: { key: transitKey, data: { s: "transit" } } }), 200),
+  ).ciphertext;
   const text = "jane.roe@example.com";
   const anonymized = (
-    await callJson("/api/v1/anonymize", { token, body: { text, operators: { DEFAULT: { type: "tokenize" } } } }, 200)
-  ).body.text as string;
+    await expectJson(await api.anonymize.$post({ json: { text, operators: { DEFAULT: { type: "tokenize" } } } }), 200)
+  ).text as string;
   expect(anonymized).not.toContain("jane.roe");
   // A second purpose key (the hash salt), so secrets of more than one purpose are re-wrapped.
-  await callJson("/api/v1/anonymize", { token, body: { text, operators: { DEFAULT: { type: "hash" } } } }, 200);
+  await expectJson(await api.anonymize.$post({ json: { text, operators: { DEFAULT: { type: "hash" } } } }), 200);
   await underMaster1(tenant.id);
   await abortAllDurableObjects();
   return { token, tenant, ds, written, transitKey, sealed, text, anonymized };
@@ -147,17 +168,16 @@ async function stillWorks(s: Awaited<ReturnType<typeof seededTenant>>) {
   forgetTenantSecrets(s.tenant.id);
   await abortAllDurableObjects();
   for (const w of s.written) {
-    const got = await callJson(`/api/v1/datasets/${w.datasetId}/records/${w.id}`, { token: s.token }, 200);
+    const got = await getRecord(s.token, w.datasetId, w.id);
     expect(got.body.data).toEqual(w.data);
   }
-  const opened = await callJson(
-    "/api/v1/decrypt",
-    { token: s.token, body: { key: s.transitKey, ciphertext: s.sealed } },
-    200,
+  const api = client(s.token).api.v1;
+  const opened = single(
+    await expectJson(await api.decrypt.$post({ json: { key: s.transitKey, ciphertext: s.sealed } }), 200),
   );
-  expect(opened.body.data).toEqual({ s: "transit" });
-  const restored = await callJson("/api/v1/deanonymize", { token: s.token, body: { text: s.anonymized } }, 200);
-  expect(restored.body.text).toBe(s.text);
+  expect(opened.data).toEqual({ s: "transit" });
+  const restored = await expectJson(await api.deanonymize.$post({ json: { text: s.anonymized } }), 200);
+  expect(restored.text).toBe(s.text);
 }
 
 /** Runs a job through the real consumer code with every message delivered twice: one copy after the other, or both at once. */
@@ -214,11 +234,11 @@ describe("rewrap-tenant job", () => {
     expect(before.secrets.length).toBeGreaterThanOrEqual(2);
     expect(before.transit).toHaveLength(1);
 
-    const started = await callJson(
-      `/api/v1/tenants/${s.tenant.id}/jobs`,
-      { token: OP, body: { type: "rewrap-tenant", rotate_kek: true, destroy_retired: true } },
-      202,
-    );
+    const started = await startTenantJob(s.tenant.id, {
+      type: "rewrap-tenant",
+      rotate_kek: true,
+      destroy_retired: true,
+    });
     expect(started.res.headers.get("location")).toBe(`/api/v1/tenants/${s.tenant.id}/jobs/${started.body.id}`);
     expect(started.body).toMatchObject({ kind: "rewrap-tenant", dataset_id: null, status: "queued" });
     // Records written while it is queued or running.
@@ -244,9 +264,9 @@ describe("rewrap-tenant job", () => {
       destroyed_kek_versions: 1,
     });
     // The operator polls the same job; no key material in it.
-    const polled = await callJson(`/api/v1/tenants/${s.tenant.id}/jobs/${job.id}`, { token: OP }, 200);
-    expect(polled.body).toMatchObject({ id: job.id, status: "succeeded", progress: job.progress });
-    expect(JSON.stringify(polled.body)).not.toMatch(/[A-Za-z0-9+/]{40,}/);
+    const polled = await tenantJob(s.tenant.id, job.id);
+    expect(polled).toMatchObject({ id: job.id, status: "succeeded", progress: job.progress });
+    expect(JSON.stringify(polled)).not.toMatch(/[A-Za-z0-9+/]{40,}/);
 
     const after = await wrappedRows(s.tenant.id);
     expect(after.keks.map((k) => [k.version, k.master_version, k.retired_at])).toEqual([[2, 2, null]]);
@@ -256,9 +276,12 @@ describe("rewrap-tenant job", () => {
     expect(after.deks.map((d) => [d.name, d.version])).toEqual(before.deks.map((d) => [d.name, d.version]));
     expect(after.deks.every((d, i) => d.wrapped !== before.deks[i].wrapped)).toBe(true);
 
-    const status = await callJson(`/api/v1/tenants/${s.tenant.id}/key-status`, { token: OP }, 200);
-    expect(status.body).toMatchObject({ tenant_id: s.tenant.id, master_version: 2, master_versions_in_use: [2] });
-    expect(status.body.kek_versions).toEqual([
+    const status = await expectJson(
+      await operator().api.v1.tenants[":id"]["key-status"].$get({ param: { id: s.tenant.id } }),
+      200,
+    );
+    expect(status).toMatchObject({ tenant_id: s.tenant.id, master_version: 2, master_versions_in_use: [2] });
+    expect(status.kek_versions).toEqual([
       {
         version: 2,
         master_version: 2,
@@ -291,11 +314,7 @@ describe("rewrap-tenant job", () => {
   it("without rotate_kek re-wraps only the KEKs under master 1; the DEKs stay as they were", async () => {
     const s = await seededTenant(2);
     const before = await wrappedRows(s.tenant.id);
-    const started = await callJson(
-      `/api/v1/tenants/${s.tenant.id}/jobs`,
-      { token: OP, body: { type: "rewrap-tenant" } },
-      202,
-    );
+    const started = await startTenantJob(s.tenant.id, { type: "rewrap-tenant" });
     const job = await waitForJob(s.token, started.body.id);
     expect(job.progress).toMatchObject({
       target_kek_version: 1,
@@ -317,11 +336,7 @@ describe("rewrap-tenant job", () => {
 
   it("retires without destroying, and a later run with destroy_retired deletes the retired KEK", async () => {
     const s = await seededTenant(1);
-    const first = await callJson(
-      `/api/v1/tenants/${s.tenant.id}/jobs`,
-      { token: OP, body: { type: "rewrap-tenant", rotate_kek: true } },
-      202,
-    );
+    const first = await startTenantJob(s.tenant.id, { type: "rewrap-tenant", rotate_kek: true });
     expect((await waitForJob(s.token, first.body.id)).progress).toMatchObject({
       retired_kek_versions: 1,
       destroyed_kek_versions: 0,
@@ -332,11 +347,7 @@ describe("rewrap-tenant job", () => {
       [2, 2, false],
     ]);
     await stillWorks(s);
-    const second = await callJson(
-      `/api/v1/tenants/${s.tenant.id}/jobs`,
-      { token: OP, body: { type: "rewrap-tenant", destroy_retired: true } },
-      202,
-    );
+    const second = await startTenantJob(s.tenant.id, { type: "rewrap-tenant", destroy_retired: true });
     expect((await waitForJob(s.token, second.body.id)).progress).toMatchObject({
       target_kek_version: 2,
       keks_rewrapped: 0,
@@ -363,9 +374,7 @@ describe("rewrap-tenant job", () => {
         const [rec] = await postBatch(s.token, ds.id, data);
         s.written.push({ datasetId: ds.id, id: rec.id, data: data[0] });
         for (const w of s.written.filter((x) => x.datasetId === ds.id))
-          expect(
-            (await callJson(`/api/v1/datasets/${ds.id}/records/${w.id}`, { token: s.token }, 200)).body.data,
-          ).toEqual(w.data);
+          expect((await getRecord(s.token, ds.id, w.id)).body.data).toEqual(w.data);
       };
       const job = await driveTwice(
         s.tenant.id,
@@ -373,7 +382,7 @@ describe("rewrap-tenant job", () => {
         between,
         together,
       );
-      const done = (await callJson(`/api/v1/tenants/${s.tenant.id}/jobs/${job.id}`, { token: OP }, 200)).body;
+      const done = await tenantJob(s.tenant.id, job.id);
       expect(done.status).toBe("succeeded");
       // Two dataset ranges besides the tenant's own.
       expect(done.ranges).toHaveLength(3);
@@ -442,7 +451,7 @@ describe("rewrap-tenant job", () => {
       true,
     );
     expect(crashes).toBeGreaterThanOrEqual(2);
-    const done = (await callJson(`/api/v1/tenants/${s.tenant.id}/jobs/${job.id}`, { token: OP }, 200)).body;
+    const done = await tenantJob(s.tenant.id, job.id);
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({
       keks_rewrapped: 1,
@@ -468,7 +477,7 @@ describe("rewrap-tenant job", () => {
       false,
       { MASTER_KEYS: onlyOldest },
     );
-    const done = (await callJson(`/api/v1/tenants/${s.tenant.id}/jobs/${job.id}`, { token: OP }, 200)).body;
+    const done = await tenantJob(s.tenant.id, job.id);
     expect(done.status).toBe("failed");
     expect(done.error).toMatch(/consumer's MASTER_KEYS has no version 2/);
     expect(await wrappedRows(s.tenant.id)).toEqual(before);
@@ -503,23 +512,23 @@ describe("rewrap-tenant job", () => {
     );
     await expectProblem(await call(`/api/v1/tenants/${s.tenant.id}/key-status`, { token: s.token }), 403);
 
-    const started = await callJson(
-      `/api/v1/tenants/${s.tenant.id}/jobs`,
-      { token: OP, body: { type: "rewrap-tenant", rotate_kek: true, destroy_retired: true } },
-      202,
-    );
+    const started = await startTenantJob(s.tenant.id, {
+      type: "rewrap-tenant",
+      rotate_kek: true,
+      destroy_retired: true,
+    });
     await expectProblem(await call(`/api/v1/tenants/${s.tenant.id}/jobs/${started.body.id}`, { token: s.token }), 403);
     const job = await waitForJob(s.token, started.body.id);
     expect(job.status).toBe("succeeded");
     // The job is the tenant's: readable with jobs:read, and 404 to another tenant and under another tenant's path.
     const reader = await createKey(s.tenant.id, ["jobs:read"]);
-    await callJson(`/api/v1/jobs/${job.id}`, { token: reader.key }, 200);
+    await expectJson(await client(reader.key).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
     await expectProblem(await call(`/api/v1/jobs/${job.id}`, { token: other.token }), 404);
     await expectProblem(await call(`/api/v1/tenants/${other.tenant.id}/jobs/${job.id}`, { token: OP }), 404);
     // A tenant's own job of another kind is not the operator's to read here.
     const ds = s.ds[0];
-    const scan = await callJson(`/api/v1/datasets/${ds.id}/jobs`, { token: s.token, body: { type: "pii-scan" } }, 202);
-    await expectProblem(await call(`/api/v1/tenants/${s.tenant.id}/jobs/${scan.body.id}`, { token: OP }), 404);
+    const scan = await startJob(s.token, ds.id, { type: "pii-scan" });
+    await expectProblem(await call(`/api/v1/tenants/${s.tenant.id}/jobs/${scan.id}`, { token: OP }), 404);
 
     expect(await wrappedRows(other.tenant.id)).toEqual(otherBefore);
     expect(otherBefore.keks.map((k) => k.master_version)).toEqual([1]);

@@ -1,6 +1,9 @@
 // A dataset's PII policy through the datasets API: set on create and PUT, validated, returned.
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
+import { createRecognizer } from "./helpers";
+import type { UpdateDataset } from "../../src/shared/schema/datasets";
 
 const POLICY = {
   rules: {
@@ -17,21 +20,24 @@ describe("dataset PII policy", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { pii_policy: POLICY });
     expect((ds as any).pii_policy).toEqual(POLICY);
-    const got = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    expect(got.body.pii_policy).toEqual(POLICY);
-    const next = { rules: { PHONE: { action: "anonymize", operator: { type: "mask", keep: 4 } } } };
-    const put = await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { token, method: "PUT", body: { pii_policy: next }, headers: { "If-Match": got.res.headers.get("etag")! } },
-      200,
-    );
-    expect(put.body.pii_policy).toEqual(next);
-    const cleared = await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { token, method: "PUT", body: { pii_policy: null }, headers: { "If-Match": put.res.headers.get("etag")! } },
-      200,
-    );
-    expect(cleared.body.pii_policy).toBeNull();
+    const dataset = client(token).api.v1.datasets[":id"];
+    const got = await dataset.$get({ param: { id: ds.id } });
+    expect((await expectJson(got, 200)).pii_policy).toEqual(POLICY);
+    const next: UpdateDataset["pii_policy"] = {
+      rules: { PHONE: { action: "anonymize", operator: { type: "mask", keep: 4 } } },
+    };
+    const put = await dataset.$put({
+      param: { id: ds.id },
+      header: { "if-match": got.headers.get("etag")! },
+      json: { pii_policy: next },
+    });
+    expect((await expectJson(put, 200)).pii_policy).toEqual(next);
+    const cleared = await dataset.$put({
+      param: { id: ds.id },
+      header: { "if-match": put.headers.get("etag")! },
+      json: { pii_policy: null },
+    });
+    expect((await expectJson(cleared, 200)).pii_policy).toBeNull();
     expect(Object.hasOwn(await createDataset(token), "pii_policy")).toBe(true);
   });
 
@@ -52,11 +58,7 @@ describe("dataset PII policy", () => {
       expect(p.errors?.map((e) => e.path)).toContain(path);
     }
     // A custom recognizer's entity is a valid rule key.
-    await callJson(
-      "/api/v1/pii/recognizers",
-      { token, body: { name: "emp", entity: "EMPLOYEE_ID", pattern: "EMP-\\d{6}", score: 0.8 } },
-      201,
-    );
+    await createRecognizer(token, { name: "emp", entity: "EMPLOYEE_ID", pattern: "EMP-\\d{6}", score: 0.8 });
     await createDataset(token, { pii_policy: { rules: { EMPLOYEE_ID: { action: "reject" } } } });
   });
 });

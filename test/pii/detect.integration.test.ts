@@ -1,6 +1,7 @@
 // POST /api/v1/pii/detect: text and JSON input, options, and every kind of bad request.
 import { describe, expect, it } from "vitest";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { call, expectProblem, newTenant } from "../helpers/api";
+import { detect } from "./helpers";
 
 const URL = "/api/v1/pii/detect";
 
@@ -8,21 +9,21 @@ describe("POST /api/v1/pii/detect", () => {
   it("finds PII in text, with offsets and text only on request", async () => {
     const { token } = await newTenant(["pii:detect"]);
     const text = "Contact John Smith at john.smith@example.com, SSN 536-22-8174.";
-    const { body } = await callJson(URL, { token, body: { text } }, 200);
-    expect(body.findings.map((f: any) => f.type)).toEqual(["PERSON", "EMAIL", "US_SSN"]);
+    const body = await detect(token, { text });
+    expect(body.findings.map((f) => f.type)).toEqual(["PERSON", "EMAIL", "US_SSN"]);
     for (const f of body.findings) {
       expect(f.text).toBeUndefined();
       expect(f.score).toBeGreaterThanOrEqual(0.5);
     }
-    const withText = await callJson(URL, { token, body: { text, return_text: true } }, 200);
-    for (const f of withText.body.findings) expect(text.slice(f.start, f.end)).toBe(f.text);
+    const withText = await detect(token, { text, return_text: true });
+    for (const f of withText.findings) expect(text.slice(f.start, f.end)).toBe(f.text);
   });
 
   it("scans every string of JSON and reports JSON paths", async () => {
     const { token } = await newTenant();
     const data = { user: { email: "a@b.co", phones: ["(415) 555-2671"] }, "odd key": "ip 10.0.0.1", n: 5 };
-    const { body } = await callJson(URL, { token, body: { data, entities: ["EMAIL", "PHONE", "IP_ADDRESS"] } }, 200);
-    expect(body.findings.map((f: any) => [f.type, f.path])).toEqual([
+    const body = await detect(token, { data, entities: ["EMAIL", "PHONE", "IP_ADDRESS"] });
+    expect(body.findings.map((f) => [f.type, f.path])).toEqual([
       ["EMAIL", "$.user.email"],
       ["PHONE", "$.user.phones[0]"],
       ["IP_ADDRESS", '$["odd key"]'],
@@ -31,20 +32,13 @@ describe("POST /api/v1/pii/detect", () => {
 
   it("applies min_score, allow and deny", async () => {
     const { token } = await newTenant();
-    const { body } = await callJson(
-      URL,
-      {
-        token,
-        body: {
-          text: "ops@acme.test, jane@example.com, Project Falcon",
-          allow: ["ops@acme.test"],
-          deny: ["project falcon"],
-          min_score: 0.8,
-        },
-      },
-      200,
-    );
-    expect(body.findings.map((f: any) => f.type)).toEqual(["EMAIL", "DENY_LIST"]);
+    const body = await detect(token, {
+      text: "ops@acme.test, jane@example.com, Project Falcon",
+      allow: ["ops@acme.test"],
+      deny: ["project falcon"],
+      min_score: 0.8,
+    });
+    expect(body.findings.map((f) => f.type)).toEqual(["EMAIL", "DENY_LIST"]);
   });
 
   it("rejects bad input with a clear problem", async () => {

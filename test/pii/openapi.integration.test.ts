@@ -1,10 +1,10 @@
 // The PII endpoints are described in the OpenAPI document.
 import { describe, expect, it } from "vitest";
-import { callJson } from "../helpers/api";
+import { openapiDocument } from "../helpers/api";
 
 describe("OpenAPI", () => {
   it("documents detect, anonymize, deanonymize and recognizers", async () => {
-    const { body } = await callJson("/openapi.json", {}, 200);
+    const body = await openapiDocument();
     for (const path of [
       "/api/v1/pii/detect",
       "/api/v1/anonymize",

@@ -1,7 +1,8 @@
 // POST /pii/detect and /anonymize: `default_region` and `language` read phone numbers written
 // without "+"; both are validated, and both appear in the OpenAPI document.
 import { describe, expect, it } from "vitest";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { call, expectProblem, newTenant, openapiDocument } from "../helpers/api";
+import { anonymize, detect } from "./helpers";
 
 const DETECT = "/api/v1/pii/detect";
 const ANONYMIZE = "/api/v1/anonymize";
@@ -15,34 +16,28 @@ const phones = (body: { findings: { type: string; start: number; end: number }[]
 describe("reading hints", () => {
   it("default_region makes a national number a phone without a context word", async () => {
     const { token } = await newTenant();
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT } }, 200)).body)).toEqual([]);
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, default_region: "GB" } }, 200)).body)).toEqual([
-      NUMBER,
-    ]);
+    expect(phones(await detect(token, { text: TEXT }))).toEqual([]);
+    expect(phones(await detect(token, { text: TEXT, default_region: "GB" }))).toEqual([NUMBER]);
     // Not a valid number in that region: still only a shape.
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, default_region: "US" } }, 200)).body)).toEqual(
-      [],
-    );
+    expect(phones(await detect(token, { text: TEXT, default_region: "US" }))).toEqual([]);
   });
 
   it("a language tag with a region, or a language of one country, stands in for default_region", async () => {
     const { token } = await newTenant();
-    expect(phones((await callJson(DETECT, { token, body: { text: TEXT, language: ["en-GB"] } }, 200)).body)).toEqual([
-      NUMBER,
-    ]);
+    expect(phones(await detect(token, { text: TEXT, language: ["en-GB"] }))).toEqual([NUMBER]);
     const de = "Notiert: 030 23474959 im Vorgang.";
-    const { body } = await callJson(DETECT, { token, body: { text: de, language: ["de"], return_text: true } }, 200);
-    expect(body.findings.filter((f: any) => f.type === "PHONE").map((f: any) => f.text)).toEqual(["030 23474959"]);
-    const plain = await callJson(DETECT, { token, body: { text: de, language: ["en"] } }, 200);
-    expect(plain.body.findings.filter((f: any) => f.type === "PHONE")).toEqual([]);
+    const body = await detect(token, { text: de, language: ["de"], return_text: true });
+    expect(body.findings.filter((f) => f.type === "PHONE").map((f) => f.text)).toEqual(["030 23474959"]);
+    const plain = await detect(token, { text: de, language: ["en"] });
+    expect(plain.findings.filter((f) => f.type === "PHONE")).toEqual([]);
   });
 
   it("anonymize uses the same hints", async () => {
     const { token } = await newTenant();
-    const { body } = await callJson(ANONYMIZE, { token, body: { text: TEXT, default_region: "GB" } }, 200);
+    const body = await anonymize(token, { text: TEXT, default_region: "GB" });
     expect(body.text).toBe("Noted <PHONE> in the file.");
-    const without = await callJson(ANONYMIZE, { token, body: { text: TEXT } }, 200);
-    expect(without.body.text).toBe(TEXT);
+    const without = await anonymize(token, { text: TEXT });
+    expect(without.text).toBe(TEXT);
   });
 
   it("rejects malformed hints with a 422 naming the field", async () => {
@@ -64,7 +59,7 @@ describe("reading hints", () => {
   });
 
   it("are documented in the OpenAPI document", async () => {
-    const { body: doc } = await callJson("/openapi.json", {}, 200);
+    const doc = await openapiDocument();
     for (const name of ["DetectRequest", "AnonymizeRequest"]) {
       const props = doc.components.schemas[name].properties;
       expect(props.default_region.description).toMatch(/ISO 3166-1 alpha-2/);

@@ -1,11 +1,11 @@
 // The dataset PII policy on the real record write path (POST, batch, PUT): each action.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
-import { datasetCounters, postBatch, postRecord, recordsPath } from "../records/helpers";
+import { call, createDataset, expectProblem, newTenant, updateDataset } from "../helpers/api";
+import { datasetCounters, getRecord, postBatch, postRecord, recordsPath, replaceRecord } from "../records/helpers";
+import { createRecognizer, deanonymize } from "./helpers";
 
-const read = async (token: string, ds: string, id: string) =>
-  (await callJson(`${recordsPath(ds)}/${id}`, { token }, 200)).body.data;
+const read = async (token: string, ds: string, id: string) => (await getRecord(token, ds, id)).body.data;
 const tokenRows = async (tenantId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM pii_tokens WHERE tenant_id = ?")
     .bind(tenantId)
@@ -23,11 +23,7 @@ describe("dataset PII policy on ingest", () => {
   it("tenant patterns share one scan budget per request: a batch past it is a 413 and stores nothing", async () => {
     const { token } = await newTenant();
     // Each leftmost-first match of this pattern reads to the end of its window: the most costly kind.
-    await callJson(
-      "/api/v1/pii/recognizers",
-      { token, body: { name: "quad", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 } },
-      201,
-    );
+    await createRecognizer(token, { name: "quad", entity: "QUAD", pattern: "a[^x]*y|a", score: 0.9 });
     const ds = await createDataset(token, { pii_policy: { rules: { QUAD: { action: "reject" } } } });
     // Each record alone is well within the budget; ten in one request are not.
     const data = { text: "a".repeat(2_500) };
@@ -105,13 +101,10 @@ describe("dataset PII policy on ingest", () => {
     expect(ra.card).not.toBe(RECORD.card);
     expect(ra.email).toMatch(/^TOK_EMAIL_/);
     expect(rb.email).toBe(ra.email);
-    const back = await callJson(
-      "/api/v1/deanonymize",
-      { token, body: { data: ra, fpe_entities: ["CREDIT_CARD"] } },
-      200,
-    );
-    expect(back.body.data.email).toBe(RECORD.email);
-    expect(back.body.data.card).toBe(RECORD.card);
+    const back = await deanonymize(token, { data: ra, fpe_entities: ["CREDIT_CARD"] });
+    // `data` comes back in the shape it was sent (the route declares it as any JSON).
+    expect((back.data as typeof RECORD).email).toBe(RECORD.email);
+    expect((back.data as typeof RECORD).card).toBe(RECORD.card);
   });
 
   it("encrypt seals the whole field; deanonymize restores it", async () => {
@@ -124,9 +117,9 @@ describe("dataset PII policy on ingest", () => {
     expect(stored.ssn).toMatch(/^ENC_v1_[A-Za-z0-9_-]+$/);
     expect(stored.prompt).toMatch(/^ENC_v1_/);
     expect(stored.email).toBe(RECORD.email);
-    const back = await callJson("/api/v1/deanonymize", { token, body: { data: stored } }, 200);
-    expect(back.body.data).toEqual(RECORD);
-    expect(back.body.restored.encrypted).toBe(2);
+    const back = await deanonymize(token, { data: stored });
+    expect(back.data).toEqual(RECORD);
+    expect(back.restored.encrypted).toBe(2);
   });
 
   it("applies to replacements and follows policy updates", async () => {
@@ -134,17 +127,7 @@ describe("dataset PII policy on ingest", () => {
     const ds = await createDataset(token);
     const rec = await postRecord(token, ds.id, RECORD);
     expect(await read(token, ds.id, rec.id)).toEqual(RECORD);
-    const got = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      {
-        token,
-        method: "PUT",
-        headers: { "If-Match": got.res.headers.get("etag")! },
-        body: { pii_policy: { rules: { EMAIL: { action: "reject" } } } },
-      },
-      200,
-    );
+    await updateDataset(token, ds.id, { pii_policy: { rules: { EMAIL: { action: "reject" } } } });
     const p = await expectProblem(
       await call(`${recordsPath(ds.id)}/${rec.id}`, {
         token,
@@ -155,10 +138,6 @@ describe("dataset PII policy on ingest", () => {
       422,
     );
     expect(p.errors?.[0].path).toBe("$.data.email");
-    await callJson(
-      `${recordsPath(ds.id)}/${rec.id}`,
-      { token, method: "PUT", headers: { "If-Match": '"1"' }, body: { data: { prompt: "no pii here" } } },
-      200,
-    );
+    await replaceRecord(token, ds.id, rec.id, { prompt: "no pii here" }, '"1"');
   });
 });

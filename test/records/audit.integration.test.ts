@@ -3,8 +3,19 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { toEventInput } from "../../src/shared/audit/append";
 import { enqueueOutbox } from "../../src/shared/audit/outbox";
-import { call, callJson, createDataset, newTenant } from "../helpers/api";
-import { auditEvents, datasetCounters, datasetStub, inObject, postBatch, postRecord, recordsPath } from "./helpers";
+import { call, createDataset, newTenant } from "../helpers/api";
+import {
+  auditEvents,
+  datasetCounters,
+  datasetStub,
+  getRecord,
+  inObject,
+  listRecords,
+  postBatch,
+  postRecord,
+  recordsPath,
+  replaceRecord,
+} from "./helpers";
 
 /** Events waiting in the dataset object's audit outbox. */
 const outboxSize = (tenantId: string, datasetId: string) =>
@@ -17,13 +28,9 @@ describe("audit of record operations", () => {
     const ds = await createDataset(token);
     const one = await postRecord(token, ds.id, { m: MARKER });
     const batch = await postBatch(token, ds.id, [{ m: MARKER }, { m: MARKER }, { m: MARKER }]);
-    await callJson(
-      `${recordsPath(ds.id)}/${one.id}`,
-      { method: "PUT", token, body: { data: { m: `${MARKER}!` } }, headers: { "If-Match": '"1"' } },
-      200,
-    );
-    await callJson(`${recordsPath(ds.id)}/${one.id}`, { token }, 200);
-    await callJson(`${recordsPath(ds.id)}?limit=2`, { token }, 200);
+    await replaceRecord(token, ds.id, one.id, { m: `${MARKER}!` }, '"1"');
+    await getRecord(token, ds.id, one.id);
+    await listRecords(token, ds.id, { limit: "2" });
     expect((await call(`${recordsPath(ds.id)}/${batch[0].id}`, { method: "DELETE", token })).status).toBe(204);
 
     const events = (await auditEvents(tenant.id)).filter((e) => e.action.startsWith("record."));

@@ -17,8 +17,8 @@ import { createRecords } from "../../src/shared/records/writes";
 import { DatasetSearch } from "../../src/shared/search/dataset-search";
 import { deriveSearchKey } from "../../src/shared/search/keys";
 import { verify } from "../audit/helpers";
-import { callJson, createDataset, newTenant } from "../helpers/api";
-import { auditEvents, datasetCounters, datasetStub, inObject, postRecord, recordsPath } from "./helpers";
+import { createDataset, newTenant } from "../helpers/api";
+import { auditEvents, datasetCounters, datasetStub, inObject, listRecords, postRecord } from "./helpers";
 
 /** The instance dies right after the commit: nothing that follows it runs. */
 class DiesAfterCommit extends AfterCommit {
@@ -93,7 +93,7 @@ describe("a crash between commit and forward", () => {
     expect(await runDurableObjectAlarm(datasetStub(tenant.id, ds.id))).toBe(true);
     const created = (await auditEvents(tenant.id)).filter((e) => e.resource.record_id === committed.id);
     expect(created.map((e) => [e.action, e.actor, e.details.seq])).toEqual([["record.create", key.id, 2]]);
-    const bytes = prepared.size + (await callJson(`${recordsPath(ds.id)}?limit=1`, { token }, 200)).body.items[0].size;
+    const bytes = prepared.size + (await listRecords(token, ds.id, { limit: "1" })).items[0].size;
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 2, bytes });
     expect(await inObject(tenant.id, ds.id, (sql) => outboxRows(sql))).toBe(0);
     expect(await alarmOf(tenant.id, ds.id)).toBeNull();

@@ -2,9 +2,39 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { client, expectJson } from "../helpers/client";
-import { callJson } from "../helpers/api";
 
 export const recordsPath = (datasetId: string) => `/api/v1/datasets/${datasetId}/records`;
+
+/** The typed records routes (`/datasets/{id}/records…`), as the holder of `token`. */
+export const recordsApi = (token: string, headers: Record<string, string> = {}) =>
+  client(token, headers).api.v1.datasets[":id"].records;
+
+/** GET one record; fails unless 200. The response is returned too, for its headers. */
+export async function getRecord(token: string, datasetId: string, recordId: string) {
+  const res = await recordsApi(token)[":recordId"].$get({ param: { id: datasetId, recordId } });
+  return { body: await expectJson(res, 200), res };
+}
+
+/** GET a page of records (`limit`, `cursor` as in the query string); fails unless 200. */
+export async function listRecords(token: string, datasetId: string, query: { limit?: string; cursor?: string } = {}) {
+  return expectJson(await recordsApi(token).$get({ param: { id: datasetId }, query }), 200);
+}
+
+/** PUT a record's data with the given If-Match; fails unless 200. The response is returned too, for its headers. */
+export async function replaceRecord(
+  token: string,
+  datasetId: string,
+  recordId: string,
+  data: Record<string, unknown>,
+  ifMatch: string,
+) {
+  const res = await recordsApi(token)[":recordId"].$put({
+    param: { id: datasetId, recordId },
+    header: { "if-match": ifMatch },
+    json: { data },
+  });
+  return { body: await expectJson(res, 200), res };
+}
 
 export async function postRecord(
   token: string,
@@ -91,8 +121,12 @@ export const utf8Bytes = (s: string) => new TextEncoder().encode(s).byteLength;
 /** Polls GET …/validation-report every 50 ms until the dataset's report is complete (10 s at most); returns it. */
 export async function waitForReport(token: string, datasetId: string) {
   for (let i = 0; i < 200; i++) {
-    const { status, body } = await callJson(`/api/v1/datasets/${datasetId}/validation-report`, { token });
-    if (status === 200 && body.status === "complete") return body;
+    const report = client(token).api.v1.datasets[":id"]["validation-report"];
+    const res = await report.$get({ param: { id: datasetId }, query: {} });
+    if (res.status === 200) {
+      const body = await expectJson(res, 200);
+      if (body.status === "complete") return body;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("the validation report did not complete");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
-import { datasetCounters, postRecord, recordsPath } from "./helpers";
+import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
+import { datasetCounters, getRecord, postBatch, postRecord, recordsPath } from "./helpers";
 
 const MISSING_DS = "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
 const MISSING_REC = "rec_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
@@ -110,9 +110,12 @@ describe("records API: bad input", () => {
     expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 1 });
     // Just under the limits is accepted: a 1 MiB record and a 9.5 MB batch.
     const exact = "w".repeat(1024 * 1024 - '{"s":""}'.length);
-    await callJson(recordsPath(ds.id), { token, body: { data: { s: exact } } }, 201);
-    const ok = { records: Array.from({ length: 10 }, (_, i) => ({ data: { i, s: "v".repeat(950 * 1000) } })) };
-    await callJson(`${recordsPath(ds.id)}/batch`, { token, body: ok }, 201);
+    await postRecord(token, ds.id, { s: exact });
+    await postBatch(
+      token,
+      ds.id,
+      Array.from({ length: 10 }, (_, i) => ({ i, s: "v".repeat(950 * 1000) })),
+    );
     expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 12 });
   });
 
@@ -196,7 +199,7 @@ describe("records API: bad input", () => {
       );
     }
     // Nothing changed.
-    const { body } = await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token: owner.token }, 200);
+    const { body } = await getRecord(owner.token, ds.id, rec.id);
     expect(body.version).toBe(1);
   });
 });

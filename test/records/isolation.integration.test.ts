@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
-import { datasetCounters, postRecord, recordsPath } from "./helpers";
+import { datasetCounters, getRecord, postRecord, recordsPath } from "./helpers";
 
 const MISSING_DS = "ds_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
 const MISSING_REC = "rec_01JD0Z5W3K8Q4V2M7N6P5R4S3T";
@@ -53,7 +53,7 @@ describe("tenant isolation on every record route", () => {
     // The owner's record id inside the intruder's own dataset is simply not there.
     await expectProblem(await call(`${recordsPath(ownDs.id)}/${rec.id}`, { token: intruder.token }), 404);
 
-    const { body } = await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token: owner.token }, 200);
+    const { body } = await getRecord(owner.token, ds.id, rec.id);
     expect(body).toMatchObject({ version: 1, data: { secret: "owner's data" } });
     expect(await datasetCounters(ds.id)).toMatchObject({ record_count: 1 });
     const meta = await expectJson(await client(owner.token).api.v1.datasets[":id"].$get({ param: { id: ds.id } }), 200);

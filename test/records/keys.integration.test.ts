@@ -5,9 +5,9 @@ import { masterKeys } from "../../src/shared/crypto/master-keys";
 import { forgetTenantKeks, kekAad, tenantKek } from "../../src/shared/crypto/tenant-kek";
 import { rewrapKey, unwrapKey } from "../../src/shared/crypto/wrapping";
 import { dekAad } from "../../src/shared/crypto/dataset-keys";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
-import { client, expectJson } from "../helpers/client";
-import { auditEvents, postRecord, rawRow, recordsPath } from "./helpers";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson, operator } from "../helpers/client";
+import { auditEvents, getRecord, listRecords, postRecord, rawRow, replaceRecord } from "./helpers";
 
 const dekRows = (datasetId: string) =>
   env.DB.prepare("SELECT * FROM dataset_keys WHERE dataset_id = ? ORDER BY version")
@@ -65,14 +65,10 @@ describe("dataset keys", () => {
 
     // A fresh object (caches gone) reads both, unwrapping each version from D1.
     await abortAllDurableObjects();
-    const { body } = await callJson(recordsPath(ds.id), { token }, 200);
-    expect(body.items.map((r: { data: { when: string } }) => r.data.when)).toEqual(["before", "after"]);
+    const body = await listRecords(token, ds.id);
+    expect(body.items.map((r) => r.data.when)).toEqual(["before", "after"]);
     // Replacing a record seals its new version under the newest key.
-    await callJson(
-      `${recordsPath(ds.id)}/${before.id}`,
-      { method: "PUT", token, body: { data: { when: "rewritten" } }, headers: { "If-Match": "*" } },
-      200,
-    );
+    await replaceRecord(token, ds.id, before.id, { when: "rewritten" }, "*");
     expect((await rawRow(tenant.id, ds.id, before.id)).key_version).toBe(2);
 
     const rotations = await Promise.all(
@@ -118,14 +114,11 @@ describe("master key rotation", () => {
       .run();
     forgetTenantKeks(tenant.id);
     await abortAllDurableObjects();
-    expect((await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token }, 200)).body.data).toEqual({ v: "kept" });
+    expect((await getRecord(token, ds.id, rec.id)).body.data).toEqual({ v: "kept" });
 
-    const first = await callJson(
-      `/api/v1/tenants/${tenant.id}/rewrap-keys`,
-      { method: "POST", token: env.OPERATOR_TOKEN },
-      200,
-    );
-    expect(first.body).toEqual({ tenant_id: tenant.id, master_version: 2, rewrapped: 1, kek_versions: 1 });
+    const rewrap = operator().api.v1.tenants[":id"]["rewrap-keys"];
+    const first = await expectJson(await rewrap.$post({ param: { id: tenant.id } }), 200);
+    expect(first).toEqual({ tenant_id: tenant.id, master_version: 2, rewrapped: 1, kek_versions: 1 });
     const now = await env.DB.prepare(
       "SELECT wrapped, master_version FROM tenant_keys WHERE tenant_id = ? AND version = 1",
     )
@@ -137,13 +130,9 @@ describe("master key rotation", () => {
 
     forgetTenantKeks(tenant.id);
     await abortAllDurableObjects();
-    expect((await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token }, 200)).body.data).toEqual({ v: "kept" });
-    const again = await callJson(
-      `/api/v1/tenants/${tenant.id}/rewrap-keys`,
-      { method: "POST", token: env.OPERATOR_TOKEN },
-      200,
-    );
-    expect(again.body.rewrapped).toBe(0);
+    expect((await getRecord(token, ds.id, rec.id)).body.data).toEqual({ v: "kept" });
+    const again = await expectJson(await rewrap.$post({ param: { id: tenant.id } }), 200);
+    expect(again.rewrapped).toBe(0);
     expect((await auditEvents(tenant.id)).filter((e) => e.action === "tenant.kek_rewrap")).toHaveLength(2);
   });
 

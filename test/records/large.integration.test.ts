@@ -1,7 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, newTenant } from "../helpers/api";
-import { datasetCounters, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
+import { call, createDataset, newTenant } from "../helpers/api";
+import {
+  datasetCounters,
+  getRecord,
+  listRecords,
+  postBatch,
+  postRecord,
+  rawRow,
+  recordsPath,
+  replaceRecord,
+} from "./helpers";
 
 const blobs = async (tenantId: string, datasetId: string) =>
   (await env.BLOBS.list({ prefix: `records/${tenantId}/${datasetId}/` })).objects.map((o) => o.key);
@@ -18,24 +27,16 @@ describe("records too large for a row live in R2", () => {
     expect(row.blob_key).toBe(`records/${tenant.id}/${ds.id}/${big.id}/v1`);
     expect(await blobs(tenant.id, ds.id)).toEqual([row.blob_key]);
 
-    const got = await callJson(`${recordsPath(ds.id)}/${big.id}`, { token }, 200);
+    const got = await getRecord(token, ds.id, big.id);
     expect(got.body.data.s).toHaveLength(300_000);
-    const page = await callJson(recordsPath(ds.id), { token }, 200);
-    expect(page.body.items.map((r: { id: string }) => r.id)).toEqual([small.id, big.id]);
+    const page = await listRecords(token, ds.id);
+    expect(page.items.map((r) => r.id)).toEqual([small.id, big.id]);
 
     // Bigger again: a new blob for v2, the v1 blob is gone.
-    await callJson(
-      `${recordsPath(ds.id)}/${big.id}`,
-      { method: "PUT", token, body: { data: { s: "z".repeat(400_000) } }, headers: { "If-Match": '"1"' } },
-      200,
-    );
+    await replaceRecord(token, ds.id, big.id, { s: "z".repeat(400_000) }, '"1"');
     expect(await blobs(tenant.id, ds.id)).toEqual([`records/${tenant.id}/${ds.id}/${big.id}/v2`]);
     // Small again: back in the row, no blob left.
-    await callJson(
-      `${recordsPath(ds.id)}/${big.id}`,
-      { method: "PUT", token, body: { data: { s: "small now" } }, headers: { "If-Match": '"2"' } },
-      200,
-    );
+    await replaceRecord(token, ds.id, big.id, { s: "small now" }, '"2"');
     expect(await blobs(tenant.id, ds.id)).toEqual([]);
     expect((await rawRow(tenant.id, ds.id, big.id)).ciphertext).not.toBeNull();
 
@@ -58,15 +59,13 @@ describe("records too large for a row live in R2", () => {
         ds.id,
         Array.from({ length: 10 }, (_, i) => ({ i: b * 10 + i, s: "q".repeat(900_000) })),
       );
-    const first = await callJson(`${recordsPath(ds.id)}?limit=1000`, { token }, 200);
-    expect(first.body.items.length).toBe(9);
-    expect(first.body.next_cursor).not.toBeNull();
-    const second = await callJson(`${recordsPath(ds.id)}?limit=1000&cursor=${first.body.next_cursor}`, { token }, 200);
-    const third = await callJson(`${recordsPath(ds.id)}?limit=1000&cursor=${second.body.next_cursor}`, { token }, 200);
-    const all = [...first.body.items, ...second.body.items, ...third.body.items].map(
-      (r: { data: { i: number } }) => r.data.i,
-    );
+    const first = await listRecords(token, ds.id, { limit: "1000" });
+    expect(first.items.length).toBe(9);
+    expect(first.next_cursor).not.toBeNull();
+    const second = await listRecords(token, ds.id, { limit: "1000", cursor: first.next_cursor! });
+    const third = await listRecords(token, ds.id, { limit: "1000", cursor: second.next_cursor! });
+    const all = [...first.items, ...second.items, ...third.items].map((r) => r.data.i);
     expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(third.body.next_cursor).toBeNull();
+    expect(third.next_cursor).toBeNull();
   });
 });

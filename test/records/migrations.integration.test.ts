@@ -7,8 +7,9 @@ import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { migrateObject } from "../../src/shared/db/object-migrations";
 import { DATASET_OBJECT_MIGRATIONS } from "../../durable-objects/migrations/dataset-object";
-import { callJson, createDataset, newTenant } from "../helpers/api";
-import { inObject, postBatch, postRecord, recordsPath } from "./helpers";
+import { createDataset, newTenant } from "../helpers/api";
+import { expectJson } from "../helpers/client";
+import { inObject, listRecords, postBatch, postRecord, recordsApi } from "./helpers";
 
 /** The schema DatasetObjects got before versioning, as that code wrote it (commit 8714f0d). */
 const PRE_VERSIONING_DDL = `
@@ -124,8 +125,8 @@ describe("DatasetObject schema migrations", () => {
 
       // The next call starts a new instance, whose constructor runs the migrations.
       await abortAllDurableObjects();
-      const { body: page } = await callJson(recordsPath(ds.id), { token }, 200);
-      expect(page.items.map((r: { id: string; data: unknown }) => [r.id, r.data])).toEqual([
+      const page = await listRecords(token, ds.id);
+      expect(page.items.map((r) => [r.id, r.data])).toEqual([
         [one.id, { text: "first", n: 1 }],
         [batch[0].id, { text: "second" }],
         [batch[1].id, { text: "third", nested: { a: [1, 2] } }],
@@ -142,10 +143,11 @@ describe("DatasetObject schema migrations", () => {
       // The upgraded object keeps working where it left off: seqs continue, the old key replays.
       const next = await postRecord(token, ds.id, { text: "fourth" });
       expect(next.seq).toBe(4);
-      const again = { token, body: { data: { text: "first", n: 1 } }, headers: { "Idempotency-Key": key } };
-      const replay = await callJson(recordsPath(ds.id), again, 201);
-      expect(replay.res.headers.get("idempotent-replayed")).toBe("true");
-      expect(replay.body.id).toBe(one.id);
+      const again = recordsApi(token, { "Idempotency-Key": key });
+      const res = await again.$post({ param: { id: ds.id }, header: {}, json: { data: { text: "first", n: 1 } } });
+      const replay = await expectJson(res, 201);
+      expect(res.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.id).toBe(one.id);
     });
   }
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { callJson } from "../helpers/api";
+import { openapiDocument } from "../helpers/api";
 
 describe("OpenAPI document", () => {
   it("describes the records routes, their bodies and limits", async () => {
-    const { body } = await callJson("/openapi.json", {}, 200);
+    const body = await openapiDocument();
     const paths = body.paths as Record<
       string,
       Record<string, { summary?: string; requestBody?: unknown; parameters?: { name: string }[] }>

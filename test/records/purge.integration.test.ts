@@ -5,9 +5,18 @@ import { masterKeys } from "../../src/shared/crypto/master-keys";
 import { tenantKek } from "../../src/shared/crypto/tenant-kek";
 import { recordAad } from "../../src/shared/records/cipher";
 import { datasetKeyRow, unwrapDatasetKey } from "../../src/shared/crypto/dataset-keys";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
-import { auditEvents, datasetCounters, inObject, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
+import {
+  auditEvents,
+  datasetCounters,
+  inObject,
+  listRecords,
+  postBatch,
+  postRecord,
+  rawRow,
+  recordsPath,
+} from "./helpers";
 
 interface Copy {
   recordId: string;
@@ -137,7 +146,7 @@ describe("deleting datasets", () => {
     // Purged once: a second purge finds nothing.
     await expectProblem(await call(`/api/v1/datasets/${ds.id}?purge=true`, { method: "DELETE", token }), 404);
     // The neighbour is untouched.
-    expect((await callJson(recordsPath(neighbour.id), { token }, 200)).body.items).toHaveLength(1);
+    expect((await listRecords(token, neighbour.id)).items).toHaveLength(1);
 
     const purge = (await auditEvents(tenant.id)).filter((e) => e.action === "dataset.purge");
     expect(purge).toHaveLength(1);
@@ -169,6 +178,6 @@ describe("deleting datasets", () => {
       await call(`/api/v1/datasets/${ds.id}?purge=true`, { method: "DELETE", token: other.token }),
       404,
     );
-    expect((await callJson(recordsPath(ds.id), { token: owner.token }, 200)).body.items).toHaveLength(1);
+    expect((await listRecords(owner.token, ds.id)).items).toHaveLength(1);
   });
 });

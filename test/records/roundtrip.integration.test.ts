@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
-import { datasetCounters, postBatch, postRecord, rawRow, recordsPath } from "./helpers";
+import {
+  datasetCounters,
+  getRecord,
+  listRecords,
+  postBatch,
+  postRecord,
+  rawRow,
+  recordsPath,
+  replaceRecord,
+} from "./helpers";
 
 describe("records round trip", () => {
   it("stores, reads, replaces and deletes a record through the real object", async () => {
@@ -12,7 +21,7 @@ describe("records round trip", () => {
     expect(created).toMatchObject({ seq: 1, version: 1 });
     expect(created.id).toMatch(/^rec_/);
 
-    const got = await callJson(`${recordsPath(ds.id)}/${created.id}`, { token }, 200);
+    const got = await getRecord(token, ds.id, created.id);
     expect(got.body.data).toEqual(data);
     expect(got.body).toMatchObject({ id: created.id, seq: 1, version: 1, created_at: created.created_at });
     expect(got.res.headers.get("etag")).toBe('"1"');
@@ -26,14 +35,10 @@ describe("records round trip", () => {
     expect(row.ciphertext).not.toBeNull();
     expect(row.ciphertext!.byteLength).toBe(12 + canonical.length + 16);
 
-    const replaced = await callJson(
-      `${recordsPath(ds.id)}/${created.id}`,
-      { method: "PUT", token, body: { data: { prompt: "x" } }, headers: { "If-Match": '"1"' } },
-      200,
-    );
+    const replaced = await replaceRecord(token, ds.id, created.id, { prompt: "x" }, '"1"');
     expect(replaced.body).toMatchObject({ id: created.id, seq: 1, version: 2 });
     expect(replaced.res.headers.get("etag")).toBe('"2"');
-    const again = await callJson(`${recordsPath(ds.id)}/${created.id}`, { token }, 200);
+    const again = await getRecord(token, ds.id, created.id);
     expect(again.body.data).toEqual({ prompt: "x" });
     expect(again.body.version).toBe(2);
 
@@ -63,7 +68,7 @@ describe("records round trip", () => {
     const { id } = await postRecord(token, ds.id, { a: 1 });
     const path = `${recordsPath(ds.id)}/${id}`;
     await expectProblem(await call(path, { method: "PUT", token, body: { data: { a: 2 } } }), 428);
-    await callJson(path, { method: "PUT", token, body: { data: { a: 2 } }, headers: { "If-Match": '"1"' } }, 200);
+    await replaceRecord(token, ds.id, id, { a: 2 }, '"1"');
     const stale = await call(path, { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": '"1"' } });
     expect(stale.headers.get("etag")).toBe('"2"');
     await expectProblem(stale, 412);
@@ -71,11 +76,7 @@ describe("records round trip", () => {
       await call(path, { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": "garbage" } }),
       412,
     );
-    const star = await callJson(
-      path,
-      { method: "PUT", token, body: { data: { a: 3 } }, headers: { "If-Match": "*" } },
-      200,
-    );
+    const star = await replaceRecord(token, ds.id, id, { a: 3 }, "*");
     expect(star.body.version).toBe(3);
     await expectProblem(await call(path, { method: "DELETE", token, headers: { "If-Match": '"2"' } }), 412);
     expect((await call(path, { method: "DELETE", token, headers: { "If-Match": '"3"' } })).status).toBe(204);
@@ -99,9 +100,8 @@ describe("records round trip", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const q: string = cursor ? `?limit=300&cursor=${cursor}` : "?limit=300";
-      const { body } = await callJson(recordsPath(ds.id) + q, { token }, 200);
-      for (const r of body.items) seen.push({ i: r.data.i, seq: r.seq, id: r.id });
+      const body = await listRecords(token, ds.id, cursor ? { limit: "300", cursor } : { limit: "300" });
+      for (const r of body.items) seen.push({ i: r.data.i as number, seq: r.seq, id: r.id });
       cursor = body.next_cursor;
       pages++;
     } while (cursor);
@@ -109,11 +109,11 @@ describe("records round trip", () => {
     expect(seen.map((s) => s.i)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(seen.map((s) => s.id)).toEqual(items.map((r) => r.id));
 
-    const all = await callJson(`${recordsPath(ds.id)}?limit=1000`, { token }, 200);
-    expect(all.body.items).toHaveLength(1000);
-    expect(all.body.next_cursor).toBeNull();
-    const dflt = await callJson(recordsPath(ds.id), { token }, 200);
-    expect(dflt.body.items).toHaveLength(100);
+    const all = await listRecords(token, ds.id, { limit: "1000" });
+    expect(all.items).toHaveLength(1000);
+    expect(all.next_cursor).toBeNull();
+    const dflt = await listRecords(token, ds.id);
+    expect(dflt.items).toHaveLength(100);
   });
 
   it("concurrent writes get distinct, increasing sequence numbers without gaps", async () => {
@@ -122,11 +122,11 @@ describe("records round trip", () => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => postRecord(token, ds.id, { i })));
     const seqs = results.map((r) => r.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    const { body } = await callJson(`${recordsPath(ds.id)}?limit=1000`, { token }, 200);
-    const listed = body.items.map((r: { seq: number }) => r.seq);
+    const body = await listRecords(token, ds.id, { limit: "1000" });
+    const listed = body.items.map((r) => r.seq);
     expect(listed).toEqual(seqs);
     // Each record is the one its seq was assigned to.
-    for (const r of results) expect(body.items.find((x: { id: string }) => x.id === r.id).seq).toBe(r.seq);
+    for (const r of results) expect(body.items.find((x) => x.id === r.id)!.seq).toBe(r.seq);
   });
 
   it("keeps record_count and bytes in D1 right after any mix of writes, updates and deletes", async () => {
@@ -135,11 +135,7 @@ describe("records round trip", () => {
     const a = await postRecord(token, ds.id, { v: "aaaa" }); // {"v":"aaaa"} = 12 bytes
     const batch = await postBatch(token, ds.id, [{ v: "b" }, { v: "cc" }, { v: "ddd" }]); // 9 + 10 + 11
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 4, bytes: 12 + 9 + 10 + 11 });
-    await callJson(
-      `${recordsPath(ds.id)}/${batch[1].id}`,
-      { method: "PUT", token, body: { data: { v: "cccccc" } }, headers: { "If-Match": "*" } },
-      200,
-    );
+    await replaceRecord(token, ds.id, batch[1].id, { v: "cccccc" }, "*");
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 4, bytes: 12 + 9 + 14 + 11 });
     await Promise.all([
       call(`${recordsPath(ds.id)}/${a.id}`, { method: "DELETE", token }),

@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, newTenant } from "../helpers/api";
+import { call, createDataset, newTenant, updateDataset } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
-import { auditEvents, datasetStub, postBatch, postRecord, recordsPath } from "./helpers";
+import { auditEvents, datasetStub, getRecord, postBatch, postRecord, replaceRecord } from "./helpers";
 
 /** Every value of every table of a SQLite database, as text (blobs decoded byte for byte). */
 function dumpSql(sql: SqlStorage): string {
@@ -66,23 +66,9 @@ describe("plaintext never reaches storage", () => {
     await postBatch(token, ds.id, [{ a: MARKER }, { [MARKER]: { nested: [MARKER] } }], {
       "Idempotency-Key": crypto.randomUUID(),
     });
-    await callJson(
-      `${recordsPath(ds.id)}/${small.id}`,
-      { method: "PUT", token, body: { data: { note: `${MARKER}-v2` } }, headers: { "If-Match": "*" } },
-      200,
-    );
+    await replaceRecord(token, ds.id, small.id, { note: `${MARKER}-v2` }, "*");
     // A validation report whose errors quote the record's property names.
-    const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      {
-        method: "PUT",
-        token,
-        body: { schema: { type: "object", propertyNames: { maxLength: 8 } } },
-        headers: { "If-Match": res.headers.get("etag")! },
-      },
-      200,
-    );
+    await updateDataset(token, ds.id, { schema: { type: "object", propertyNames: { maxLength: 8 } } });
     await expectJson(
       await client(token).api.v1.datasets[":id"]["validation-report"].$post({ param: { id: ds.id } }),
       202,
@@ -98,7 +84,7 @@ describe("plaintext never reaches storage", () => {
     // The report itself (a response to an authorized reader) does quote the marker...
     expect(JSON.stringify(report)).toContain(MARKER);
     // ...and reading back works, so the marker really went through the system.
-    const read = await callJson(`${recordsPath(ds.id)}/${large.id}`, { token }, 200);
+    const read = await getRecord(token, ds.id, large.id);
     expect(read.body.data.note).toBe(MARKER);
 
     // ...but no storage holds it.

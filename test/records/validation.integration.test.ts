@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, createDataset, expectProblem, newTenant } from "../helpers/api";
-import { auditEvents, datasetCounters, postBatch, postRecord, recordsPath, waitForReport } from "./helpers";
+import { call, createDataset, expectProblem, newTenant, updateDataset } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
+import {
+  auditEvents,
+  datasetCounters,
+  getRecord,
+  listRecords,
+  postBatch,
+  postRecord,
+  recordsPath,
+  waitForReport,
+} from "./helpers";
 
 const SCHEMA = {
   type: "object",
@@ -44,8 +54,7 @@ describe("schema validation on write", () => {
     expect(problem.errors!.every((e) => typeof e.message === "string" && e.message.length > 0)).toBe(true);
     // Nothing of the batch was stored, and the next write takes the next seq without a gap.
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 1, bytes: expect.any(Number) });
-    const { body } = await callJson(recordsPath(ds.id), { token }, 200);
-    expect(body.items).toHaveLength(1);
+    expect((await listRecords(token, ds.id)).items).toHaveLength(1);
     const next = await postRecord(token, ds.id, { prompt: "second", score: 1 });
     expect(next.seq).toBe(2);
     expect((await auditEvents(tenant.id)).filter((e) => e.action === "record.batch_create")).toHaveLength(0);
@@ -70,7 +79,7 @@ describe("schema validation on write", () => {
       422,
     );
     expect(put.errors?.[0]).toMatchObject({ path: "$.data" });
-    const { body } = await callJson(`${recordsPath(ds.id)}/${rec.id}`, { token }, 200);
+    const { body } = await getRecord(token, ds.id, rec.id);
     expect(body).toMatchObject({ version: 1, data: { prompt: "ok", score: 0 } });
   });
 
@@ -93,16 +102,13 @@ describe("schema validation on write", () => {
 describe("POST /api/v1/validate", () => {
   it("validates against a given schema and reports per record without storing", async () => {
     const { token } = await newTenant();
-    const raw = `{"schema":${JSON.stringify(SCHEMA)},"records":[{"prompt":"a","score":0.2},{"prompt":"","score":-1},[1,2]]}`;
-    const { body } = await callJson(
-      "/api/v1/validate",
-      { token, raw, headers: { "Content-Type": "application/json" } },
-      200,
-    );
+    const request = { schema: SCHEMA, records: [{ prompt: "a", score: 0.2 }, { prompt: "", score: -1 }, [1, 2]] };
+    const raw = JSON.stringify(request);
+    const body = await expectJson(await client(token).api.v1.validate.$post({ json: request }), 200);
     expect(body.valid).toBe(false);
     expect(body.results[0]).toEqual({ index: 0, valid: true, errors: [] });
     expect(body.results[1].valid).toBe(false);
-    expect(body.results[1].errors.map((e: { path: string }) => e.path).sort()).toEqual(["$.prompt", "$.score"]);
+    expect(body.results[1].errors.map((e) => e.path).sort()).toEqual(["$.prompt", "$.score"]);
     expect(body.results[2].errors).toEqual([{ path: "$", message: expect.stringContaining("object") }]);
     // 1e999 would become Infinity: the body reader refuses the whole request, naming the path.
     const inf = await expectProblem(
@@ -120,18 +126,17 @@ describe("POST /api/v1/validate", () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, { schema: SCHEMA });
     const free = await createDataset(token);
-    const withSchema = await callJson(
-      "/api/v1/validate",
-      { token, body: { dataset_id: ds.id, records: [{ prompt: "x", score: 0 }, { prompt: "x" }] } },
+    const validate = client(token).api.v1.validate;
+    const withSchema = await expectJson(
+      await validate.$post({ json: { dataset_id: ds.id, records: [{ prompt: "x", score: 0 }, { prompt: "x" }] } }),
       200,
     );
-    expect(withSchema.body.results.map((r: { valid: boolean }) => r.valid)).toEqual([true, false]);
-    const without = await callJson(
-      "/api/v1/validate",
-      { token, body: { dataset_id: free.id, records: [{ anything: [1, { deep: true }] }] } },
+    expect(withSchema.results.map((r) => r.valid)).toEqual([true, false]);
+    const without = await expectJson(
+      await validate.$post({ json: { dataset_id: free.id, records: [{ anything: [1, { deep: true }] }] } }),
       200,
     );
-    expect(without.body).toEqual({ valid: true, results: [{ index: 0, valid: true, errors: [] }] });
+    expect(without).toEqual({ valid: true, results: [{ index: 0, valid: true, errors: [] }] });
     expect(await datasetCounters(ds.id)).toEqual({ record_count: 0, bytes: 0 });
   });
 
@@ -191,39 +196,34 @@ describe("schema changes and the validation report", () => {
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }), 409);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}/validation-report`, { token }), 404);
 
-    const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, body: { schema: SCHEMA }, headers: { "If-Match": res.headers.get("etag")! } },
-      200,
-    );
+    await updateDataset(token, ds.id, { schema: SCHEMA });
     // Stored records stay readable as they are; new writes must match.
-    const all = await callJson(recordsPath(ds.id), { token }, 200);
-    expect(all.body.items).toHaveLength(4);
+    const all = await listRecords(token, ds.id);
+    expect(all.items).toHaveLength(4);
     await expectProblem(await call(recordsPath(ds.id), { token, body: { data: { prompt: "x" } } }), 422);
 
-    const started = await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }, 202);
-    expect(started.body).toMatchObject({ job_id: expect.stringMatching(/^job_/), status: "queued" });
+    const validationReport = client(token).api.v1.datasets[":id"]["validation-report"];
+    const started = await expectJson(await validationReport.$post({ param: { id: ds.id } }), 202);
+    expect(started).toMatchObject({ job_id: expect.stringMatching(/^job_/), status: "queued" });
     const report = await waitForReport(token, ds.id);
     expect(report).toMatchObject({
-      job_id: started.body.job_id,
+      job_id: started.job_id,
       status: "complete",
       checked: 4,
       invalid: 2,
       next_cursor: null,
     });
-    expect(report.items.map((i: { seq: number }) => i.seq)).toEqual([2, 3]);
+    expect(report.items.map((i) => i.seq)).toEqual([2, 3]);
     expect(report.items[0].errors).toEqual([{ path: "$", message: expect.stringContaining("score") }]);
-    expect(report.items[1].errors.map((e: { path: string }) => e.path).sort()).toEqual(["$.prompt", "$.score"]);
+    expect(report.items[1].errors.map((e) => e.path).sort()).toEqual(["$.prompt", "$.score"]);
 
-    const paged = await callJson(`/api/v1/datasets/${ds.id}/validation-report?limit=1`, { token }, 200);
-    expect(paged.body.items).toHaveLength(1);
-    const rest = await callJson(
-      `/api/v1/datasets/${ds.id}/validation-report?limit=1&cursor=${paged.body.next_cursor}`,
-      { token },
+    const paged = await expectJson(await validationReport.$get({ param: { id: ds.id }, query: { limit: "1" } }), 200);
+    expect(paged.items).toHaveLength(1);
+    const rest = await expectJson(
+      await validationReport.$get({ param: { id: ds.id }, query: { limit: "1", cursor: paged.next_cursor! } }),
       200,
     );
-    expect(rest.body.items[0].seq).toBe(3);
+    expect(rest.items[0].seq).toBe(3);
 
     // The job finishes (and audits job.finish) in a queue message of its own after the report's last chunk.
     let events = await auditEvents(tenant.id);
@@ -250,13 +250,11 @@ describe("schema changes and the validation report", () => {
       ds.id,
       Array.from({ length: 200 }, (_, i) => ({ prompt: `q${i}`, score: 0.5 })),
     );
-    const { res } = await callJson(`/api/v1/datasets/${ds.id}`, { token }, 200);
-    await callJson(
-      `/api/v1/datasets/${ds.id}`,
-      { method: "PUT", token, body: { schema: SCHEMA }, headers: { "If-Match": res.headers.get("etag")! } },
-      200,
+    await updateDataset(token, ds.id, { schema: SCHEMA });
+    await expectJson(
+      await client(token).api.v1.datasets[":id"]["validation-report"].$post({ param: { id: ds.id } }),
+      202,
     );
-    await callJson(`/api/v1/datasets/${ds.id}/validation-report`, { token, method: "POST" }, 202);
     const report = await waitForReport(token, ds.id);
     expect(report).toMatchObject({ checked: 1200, invalid: 10 });
   });

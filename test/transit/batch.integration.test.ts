@@ -1,6 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
-import { auditEvents, createTransitKey, encrypt, encryptBatch, patchKey, rotate, utf8b64 } from "./helpers";
+import { call, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
+import {
+  auditEvents,
+  batch,
+  createTransitKey,
+  encrypt,
+  encryptBatch,
+  failed,
+  ok,
+  patchKey,
+  rotate,
+  utf8b64,
+} from "./helpers";
+
+type DecryptItems = { ciphertext: string; context?: string; reference?: string }[];
+
+/** POST /decrypt of `items` as one batch under `key`: its `batch_results`. Fails unless 200. */
+async function decryptBatch(token: string, key: string, items: DecryptItems) {
+  return batch(await expectJson(await client(token).api.v1.decrypt.$post({ json: { key, batch_input: items } }), 200));
+}
 
 describe("batch operations", () => {
   it("encrypts, decrypts and rewraps batches in order, echoing references", async () => {
@@ -13,39 +32,19 @@ describe("batch operations", () => {
     expect(encrypted).toHaveLength(50);
     expect(encrypted[1]).toMatchObject({ key_version: 1, reference: "r1" });
     expect(encrypted[0]).not.toHaveProperty("reference");
-    const { body: dec } = await callJson(
-      "/api/v1/decrypt",
-      {
-        token,
-        body: {
-          key: name,
-          batch_input: encrypted.map((r: { ciphertext: string }, i: number) => ({
-            ciphertext: r.ciphertext,
-            reference: `d${i}`,
-          })),
-        },
-      },
-      200,
+    const dec = await decryptBatch(
+      token,
+      name,
+      encrypted.map((r, i) => ({ ciphertext: ok(r).ciphertext, reference: `d${i}` })),
     );
-    expect(dec.batch_results[0]).toEqual({ data: { i: 0 }, reference: "d0" });
-    expect(dec.batch_results[1]).toEqual({ plaintext: utf8b64("item-1"), reference: "d1" });
+    expect(dec[0]).toEqual({ data: { i: 0 }, reference: "d0" });
+    expect(dec[1]).toEqual({ plaintext: utf8b64("item-1"), reference: "d1" });
     await rotate(token, name);
-    const { body: rw } = await callJson(
-      "/api/v1/rewrap",
-      {
-        token,
-        body: {
-          key: name,
-          batch_input: encrypted.map((r: { ciphertext: string }) => ({ ciphertext: r.ciphertext })),
-        },
-      },
-      200,
+    const batch_input = encrypted.map((r) => ({ ciphertext: ok(r).ciphertext }));
+    const rw = batch(
+      await expectJson(await client(token).api.v1.rewrap.$post({ json: { key: name, batch_input } }), 200),
     );
-    expect(
-      rw.batch_results.every(
-        (r: { key_version: number; ciphertext: string }) => r.key_version === 2 && r.ciphertext.startsWith("ldv:v2:"),
-      ),
-    ).toBe(true);
+    expect(rw.every((r) => "key_version" in r && r.key_version === 2 && r.ciphertext.startsWith("ldv:v2:"))).toBe(true);
   });
 
   it("an item with neither or both of plaintext and data gets its own error; the rest are encrypted", async () => {
@@ -65,11 +64,10 @@ describe("batch operations", () => {
       reference: "both",
       error: { status: 422, errors: [{ path: "$.batch_input[1].data" }] },
     });
-    expect(nul.ciphertext).toMatch(/^ldv:v1:/);
-    expect(plain.ciphertext).toMatch(/^ldv:v1:/);
-    const { body: dec } = await callJson(
-      "/api/v1/decrypt",
-      { token, body: { key: name, ciphertext: nul.ciphertext } },
+    expect(ok(nul).ciphertext).toMatch(/^ldv:v1:/);
+    expect(ok(plain).ciphertext).toMatch(/^ldv:v1:/);
+    const dec = await expectJson(
+      await client(token).api.v1.decrypt.$post({ json: { key: name, ciphertext: ok(nul).ciphertext } }),
       200,
     );
     expect(dec).toEqual({ data: null });
@@ -83,48 +81,38 @@ describe("batch operations", () => {
     const { name } = await createTransitKey(token, { derived: true });
     const ctx = utf8b64("ctx");
     const good = await encrypt(token, { key: name, plaintext: utf8b64("ok"), context: ctx });
-    const [ok, badB64, noCtx, noVersion] = await encryptBatch(token, name, [
+    const [first, badB64, noCtx, noVersion] = await encryptBatch(token, name, [
       { plaintext: utf8b64("a"), context: ctx },
       { plaintext: "***", context: ctx, reference: "bad-b64" },
       { plaintext: utf8b64("c") },
       { plaintext: utf8b64("d"), context: ctx, key_version: 7 },
     ]);
-    expect(ok.ciphertext).toMatch(/^ldv:v1:/);
+    expect(ok(first).ciphertext).toMatch(/^ldv:v1:/);
     expect(badB64).toMatchObject({
       reference: "bad-b64",
       error: { status: 422, errors: [{ path: "$.batch_input[1].plaintext" }] },
     });
-    expect(noCtx.error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[2].context" }] });
-    expect(noVersion.error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].key_version" }] });
-    expect(badB64.error.type).toBe("https://llm-data-vault.dev/problems/validation-failed");
+    expect(failed(noCtx)).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[2].context" }] });
+    expect(failed(noVersion)).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].key_version" }] });
+    expect(failed(badB64).type).toBe("https://llm-data-vault.dev/problems/validation-failed");
 
-    const { body: dec } = await callJson(
-      "/api/v1/decrypt",
-      {
-        token,
-        body: {
-          key: name,
-          batch_input: [
-            { ciphertext: good.ciphertext, context: ctx },
-            { ciphertext: good.ciphertext, context: utf8b64("wrong") },
-            { ciphertext: "garbage", context: ctx },
-            { ciphertext: good.ciphertext },
-          ],
-        },
-      },
-      200,
-    );
-    expect(dec.batch_results[0]).toEqual({ plaintext: utf8b64("ok") });
-    expect(dec.batch_results[1].error).toMatchObject({
+    const dec = await decryptBatch(token, name, [
+      { ciphertext: good.ciphertext, context: ctx },
+      { ciphertext: good.ciphertext, context: utf8b64("wrong") },
+      { ciphertext: "garbage", context: ctx },
+      { ciphertext: good.ciphertext },
+    ]);
+    expect(dec[0]).toEqual({ plaintext: utf8b64("ok") });
+    expect(failed(dec[1])).toMatchObject({
       status: 400,
       type: "https://llm-data-vault.dev/problems/decryption-failed",
       detail: "The ciphertext could not be decrypted.",
     });
-    expect(dec.batch_results[2].error).toMatchObject({
+    expect(failed(dec[2])).toMatchObject({
       status: 400,
       type: "https://llm-data-vault.dev/problems/decryption-failed",
     });
-    expect(dec.batch_results[3].error).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].context" }] });
+    expect(failed(dec[3])).toMatchObject({ status: 400, errors: [{ path: "$.batch_input[3].context" }] });
     const events = (await auditEvents(tenant.id)).filter((e) => e.action === "transit.decrypt");
     expect(events.map((e) => [e.outcome, e.details.mode, e.details.items, e.details.failed])).toEqual([
       ["success", "batch", 4, 3],
@@ -138,13 +126,9 @@ describe("batch operations", () => {
     await rotate(token, name);
     const fresh = await encrypt(token, { key: name, plaintext: utf8b64("new") });
     await patchKey(token, name, { min_decryption_version: 2 });
-    const { body } = await callJson(
-      "/api/v1/decrypt",
-      { token, body: { key: name, batch_input: [{ ciphertext: old.ciphertext }, { ciphertext: fresh.ciphertext }] } },
-      200,
-    );
-    expect(body.batch_results[0].error.detail).toMatch(/min_decryption_version/);
-    expect(body.batch_results[1]).toEqual({ plaintext: utf8b64("new") });
+    const results = await decryptBatch(token, name, [{ ciphertext: old.ciphertext }, { ciphertext: fresh.ciphertext }]);
+    expect(failed(results[0]).detail).toMatch(/min_decryption_version/);
+    expect(results[1]).toEqual({ plaintext: utf8b64("new") });
   });
 
   it("takes up to 1000 items and refuses more, empty batches, mixed shapes and mistyped items with 422", async () => {

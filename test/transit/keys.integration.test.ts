@@ -1,14 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
+import { call, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
 import { auditEvents, createTransitKey, decrypt, encrypt, patchKey, rotate, utf8b64 } from "./helpers";
 
 describe("transit keys: create, read, list", () => {
   it("creates a key with version 1 and returns metadata only", async () => {
     const { token } = await newTenant();
-    const res = await callJson("/api/v1/keys", { token, body: { name: "payments", type: "aes256-gcm" } }, 201);
-    expect(res.res.headers.get("location")).toBe("/api/v1/keys/payments");
-    const key = res.body;
+    const res = await client(token).api.v1.keys.$post({ json: { name: "payments", type: "aes256-gcm" } });
+    const key = await expectJson(res, 201);
+    expect(res.headers.get("location")).toBe("/api/v1/keys/payments");
     expect(key).toMatchObject({
       name: "payments",
       type: "aes256-gcm",
@@ -35,8 +36,8 @@ describe("transit keys: create, read, list", () => {
         "versions",
       ].sort(),
     );
-    const got = await callJson("/api/v1/keys/payments", { token }, 200);
-    expect(got.body).toEqual(key);
+    const got = await expectJson(await client(token).api.v1.keys[":name"].$get({ param: { name: "payments" } }), 200);
+    expect(got).toEqual(key);
   });
 
   it("defaults the type to aes256-gcm and accepts derived, convergent and hmac keys", async () => {
@@ -106,8 +107,8 @@ describe("transit keys: create, read, list", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const q: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
-      const { body } = await callJson(`/api/v1/keys${q}`, { token }, 200);
+      const query: { limit: string; cursor?: string } = cursor ? { limit: "2", cursor } : { limit: "2" };
+      const body = await expectJson(await client(token).api.v1.keys.$get({ query }), 200);
       expect(body.items.length).toBeLessThanOrEqual(2);
       for (const item of body.items) {
         expect(item).not.toHaveProperty("versions");
@@ -158,9 +159,8 @@ describe("transit keys: rotation and policy", () => {
     const v1 = await encrypt(token, { key: name, plaintext: utf8b64("old") });
     await rotate(token, name);
     const v2 = await encrypt(token, { key: name, plaintext: utf8b64("new") });
-    const patched = await patchKey(token, name, { min_decryption_version: 2 });
-    expect(patched.status).toBe(200);
-    expect(patched.body.min_decryption_version).toBe(2);
+    const patched = await patchKey(token, name, { min_decryption_version: 2 }); // fails unless 200
+    expect(patched.min_decryption_version).toBe(2);
     const p = await expectProblem(
       await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: v1.ciphertext } }),
       400,
@@ -176,7 +176,7 @@ describe("transit keys: rotation and policy", () => {
       400,
     );
     expect(enc.errors?.[0].path).toBe("$.key_version");
-    expect((await patchKey(token, name, { min_decryption_version: 1 })).status).toBe(200);
+    await patchKey(token, name, { min_decryption_version: 1 }); // fails unless 200
     expect(await decrypt(token, { key: name, ciphertext: v1.ciphertext })).toEqual({ plaintext: utf8b64("old") });
   });
 
@@ -186,7 +186,7 @@ describe("transit keys: rotation and policy", () => {
     await rotate(token, name);
     await rotate(token, name);
     expect(await encrypt(token, { key: name, plaintext: "", key_version: 1 })).toMatchObject({ key_version: 1 });
-    expect((await patchKey(token, name, { min_encryption_version: 2 })).body.min_encryption_version).toBe(2);
+    expect((await patchKey(token, name, { min_encryption_version: 2 })).min_encryption_version).toBe(2);
     const p = await expectProblem(
       await call("/api/v1/encrypt", { token, body: { key: name, plaintext: "", key_version: 1 } }),
       400,
@@ -223,7 +223,7 @@ describe("transit keys: rotation and policy", () => {
     }
     await expectProblem(await call(`/api/v1/keys/${name}`, { token, method: "PATCH", body: {} }), 422);
     const ok = await patchKey(token, name, { min_decryption_version: 2, min_encryption_version: 2 });
-    expect(ok.body).toMatchObject({ min_decryption_version: 2, min_encryption_version: 2 });
+    expect(ok).toMatchObject({ min_decryption_version: 2, min_encryption_version: 2 });
     // Raising min_decryption_version above a non-zero min_encryption_version is inconsistent.
     await rotate(token, name);
     await expectProblem(
@@ -241,7 +241,7 @@ describe("transit keys: deletion (crypto-shredding)", () => {
     await rotate(token, name);
     const refused = await expectProblem(await call(`/api/v1/keys/${name}`, { token, method: "DELETE" }), 409);
     expect(refused.detail).toMatch(/deletion_allowed/);
-    expect((await patchKey(token, name, { deletion_allowed: true })).body.deletion_allowed).toBe(true);
+    expect((await patchKey(token, name, { deletion_allowed: true })).deletion_allowed).toBe(true);
     const del = await call(`/api/v1/keys/${name}`, { token, method: "DELETE" });
     expect(del.status).toBe(204);
     const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM transit_key_versions WHERE tenant_id = ? AND name = ?")

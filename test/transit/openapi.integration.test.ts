@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { callJson } from "../helpers/api";
+import { openapiDocument } from "../helpers/api";
 
 describe("transit in the OpenAPI document", () => {
   it("documents every transit route with its security", async () => {
-    const { body } = await callJson("/openapi.json", {}, 200);
+    const body = await openapiDocument();
     const paths = body.paths as Record<
       string,
       Record<string, { security?: unknown[]; requestBody?: { content: Record<string, unknown> } }>

@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, expectProblem, newTenant } from "../helpers/api";
-import { auditEvents, b64, createTransitKey, decrypt, encrypt, fromB64, rotate, utf8b64 } from "./helpers";
+import { call, expectProblem, newTenant } from "../helpers/api";
+import { client, expectJson } from "../helpers/client";
+import {
+  auditEvents,
+  b64,
+  createTransitKey,
+  dataKey,
+  decrypt,
+  encrypt,
+  fromB64,
+  patchKey,
+  rotate,
+  single,
+  utf8b64,
+} from "./helpers";
 
 /** Flips one bit of the blob inside an envelope, keeping it well-formed. */
 function tamper(ciphertext: string, byteIndex: number): string {
@@ -218,10 +231,11 @@ describe("derived and convergent keys", () => {
     expect(c1.ciphertext).toBe(c2.ciphertext);
     expect(c1.ciphertext).not.toBe(a.ciphertext);
     // Rewrap keeps convergence: rewrapping the v1 ciphertext gives the v2 ciphertext.
-    const { body: rewrapped } = await callJson(
-      "/api/v1/rewrap",
-      { token, body: { key: name, ciphertext: a.ciphertext, context: ctx } },
-      200,
+    const rewrapped = single(
+      await expectJson(
+        await client(token).api.v1.rewrap.$post({ json: { key: name, ciphertext: a.ciphertext, context: ctx } }),
+        200,
+      ),
     );
     expect(rewrapped.ciphertext).toBe(c1.ciphertext);
   });
@@ -243,10 +257,13 @@ describe("rewrap", () => {
     const v1 = await encrypt(token, { key: name, data: { card: "4111" }, associated_data: utf8b64("ad") });
     await rotate(token, name);
     await rotate(token, name);
-    const { body } = await callJson(
-      "/api/v1/rewrap",
-      { token, body: { key: name, ciphertext: v1.ciphertext, associated_data: utf8b64("ad") } },
-      200,
+    const body = single(
+      await expectJson(
+        await client(token).api.v1.rewrap.$post({
+          json: { key: name, ciphertext: v1.ciphertext, associated_data: utf8b64("ad") },
+        }),
+        200,
+      ),
     );
     expect(Object.keys(body).sort()).toEqual(["ciphertext", "key_version"]);
     expect(body.key_version).toBe(3);
@@ -255,7 +272,7 @@ describe("rewrap", () => {
       data: { card: "4111" },
     });
     // Now v1 can be retired.
-    await callJson(`/api/v1/keys/${name}`, { token, method: "PATCH", body: { min_decryption_version: 3 } }, 200);
+    await patchKey(token, name, { min_decryption_version: 3 });
     await expectProblem(
       await call("/api/v1/decrypt", {
         token,
@@ -280,34 +297,30 @@ describe("data keys", () => {
   it("returns a fresh data key whose wrapped form decrypts through the API to the same bytes", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    const { body } = await callJson("/api/v1/datakey", { token, body: { key: name } }, 200);
+    const body = await dataKey(token, { key: name });
     expect(body.key_version).toBe(1);
-    expect(fromB64(body.plaintext)).toHaveLength(32);
+    expect(fromB64(body.plaintext!)).toHaveLength(32);
     expect(await decrypt(token, { key: name, ciphertext: body.ciphertext })).toEqual({ plaintext: body.plaintext });
     // The data key really is an AES-256 key the client can use.
-    const dk = await crypto.subtle.importKey("raw", fromB64(body.plaintext), "AES-GCM", false, ["encrypt"]);
+    const dk = await crypto.subtle.importKey("raw", fromB64(body.plaintext!), "AES-GCM", false, ["encrypt"]);
     expect(dk.algorithm.name).toBe("AES-GCM");
-    const again = await callJson("/api/v1/datakey", { token, body: { key: name } }, 200);
-    expect(again.body.plaintext).not.toBe(body.plaintext);
+    const again = await dataKey(token, { key: name });
+    expect(again.plaintext).not.toBe(body.plaintext);
   });
 
   it("wrapped only when plaintext is false; bits and derived context are honoured", async () => {
     const { token } = await newTenant();
     const { name } = await createTransitKey(token);
-    const { body } = await callJson(
-      "/api/v1/datakey",
-      { token, body: { key: name, plaintext: false, bits: 512 } },
-      200,
-    );
+    const body = await dataKey(token, { key: name, plaintext: false, bits: 512 });
     expect(body).not.toHaveProperty("plaintext");
     const opened = await decrypt(token, { key: name, ciphertext: body.ciphertext });
     expect(fromB64(opened.plaintext!)).toHaveLength(64);
     const derived = await createTransitKey(token, { derived: true });
     const ctx = utf8b64("app-1");
-    const d = await callJson("/api/v1/datakey", { token, body: { key: derived.name, context: ctx, bits: 128 } }, 200);
-    expect(fromB64(d.body.plaintext)).toHaveLength(16);
-    expect(await decrypt(token, { key: derived.name, ciphertext: d.body.ciphertext, context: ctx })).toEqual({
-      plaintext: d.body.plaintext,
+    const d = await dataKey(token, { key: derived.name, context: ctx, bits: 128 });
+    expect(fromB64(d.plaintext!)).toHaveLength(16);
+    expect(await decrypt(token, { key: derived.name, ciphertext: d.ciphertext, context: ctx })).toEqual({
+      plaintext: d.plaintext,
     });
   });
 });
@@ -323,7 +336,7 @@ describe("decrypt audit", () => {
       await call("/api/v1/decrypt", { token, body: { key: name, ciphertext: tamperLast(ct.ciphertext) } }),
       400,
     );
-    await callJson("/api/v1/datakey", { token, body: { key: name } }, 200);
+    await dataKey(token, { key: name });
     const events = await auditEvents(tenant.id);
     const decrypts = events.filter((e) => e.action === "transit.decrypt");
     expect(decrypts.map((e) => e.outcome)).toEqual(["success", "error"]);

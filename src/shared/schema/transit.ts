@@ -290,7 +290,9 @@ const ItemErrorSchema = z
   })
   .openapi("BatchItemError");
 
-const batchResults = <T extends z.ZodObject>(ok: T, name: string) =>
+// Generic over the shape, not the object: `T extends z.ZodObject` made `ok.extend` lose the shape, so the declared
+// result item was typed as any JSON object rather than this schema's fields.
+const batchResults = <S extends z.ZodRawShape>(ok: z.ZodObject<S>, name: string) =>
   z
     .object({
       batch_results: z.array(
