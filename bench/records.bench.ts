@@ -2,7 +2,8 @@
 // CPU timings here are coarse; bench/node/records.bench.ts runs the same CPU code under Node.
 // The end-to-end group goes through the API worker, the DatasetObject, D1 and R2 (all local).
 import { test } from "vitest";
-import { callJson, createDataset, newTenant } from "../test/helpers/api";
+import { createDataset, newTenant } from "../test/helpers/api";
+import { listRecords, postBatch, postRecord } from "../test/records/helpers";
 import { canonicalBenches, hashingBenches, recordCryptoBenches, validationBenches } from "./records-cpu";
 import { trainingRecord } from "./records-cases";
 
@@ -15,10 +16,10 @@ const setup = (async () => {
   const { token } = await newTenant();
   const ds = await createDataset(token);
   const full = await createDataset(token);
-  await callJson(
-    `/api/v1/datasets/${full.id}/records/batch`,
-    { token, body: { records: Array.from({ length: 1000 }, (_, i) => ({ data: trainingRecord(i) })) } },
-    201,
+  await postBatch(
+    token,
+    full.id,
+    Array.from({ length: 1000 }, (_, i) => trainingRecord(i)),
   );
   return { token, ds, full };
 })();
@@ -28,16 +29,16 @@ let n = 0;
 test("records API end to end (workerd, local D1/DO/R2)", async ({ bench }) => {
   const { token, ds, full } = await setup;
   await bench("POST /records, one ~1 KB record", async () => {
-    await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: trainingRecord(n++) } }, 201);
+    await postRecord(token, ds.id, trainingRecord(n++));
   }).run({ iterations: 100, time: 0 });
   await bench("POST /records/batch, 1000 records of ~1 KB", async () => {
-    await callJson(
-      `/api/v1/datasets/${ds.id}/records/batch`,
-      { token, body: { records: Array.from({ length: 1000 }, (_, i) => ({ data: trainingRecord(i) })) } },
-      201,
+    await postBatch(
+      token,
+      ds.id,
+      Array.from({ length: 1000 }, (_, i) => trainingRecord(i)),
     );
   }).run({ iterations: 10, time: 0 });
   await bench("GET /records?limit=1000 (1000 records of ~1 KB)", async () => {
-    await callJson(`/api/v1/datasets/${full.id}/records?limit=1000`, { token }, 200);
+    await listRecords(token, full.id, { limit: "1000" });
   }).run({ iterations: 20, time: 0 });
 });

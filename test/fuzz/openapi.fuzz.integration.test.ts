@@ -8,7 +8,10 @@ import { Validator } from "@cfworker/json-schema";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, callJson, createDataset, newTenant } from "../helpers/api";
+import { call, createDataset, newTenant } from "../helpers/api";
+import { createRecognizer } from "../pii/helpers";
+import { postRecord } from "../records/helpers";
+import { createTransitKey } from "../transit/helpers";
 import { client, expectJson } from "../helpers/client";
 import { invalid, valid, type JsonSchema, type OpenApiDocument } from "./schema-arbitrary";
 
@@ -41,34 +44,32 @@ async function fixture(): Promise<Fixture> {
   const { token } = await newTenant();
   const victim = await newTenant();
   const ds = await createDataset(token, { schema: { type: "object" } });
-  const rec = await callJson(`/api/v1/datasets/${ds.id}/records`, { token, body: { data: { text: "x" } } }, 201);
+  const rec = await postRecord(token, ds.id, { text: "x" });
   const job = await expectJson(
     await client(token).api.v1.datasets[":id"]["validation-report"].$post({ param: { id: ds.id } }),
     202,
   );
-  const recognizer = await callJson(
-    "/api/v1/pii/recognizers",
-    {
-      token,
-      body: { name: `r${crypto.randomUUID().slice(0, 8)}`, entity: "TICKET_ID", pattern: "TCK-[0-9]{6}", score: 0.8 },
-    },
-    201,
-  );
+  const recognizer = await createRecognizer(token, {
+    name: `r${crypto.randomUUID().slice(0, 8)}`,
+    entity: "TICKET_ID",
+    pattern: "TCK-[0-9]{6}",
+    score: 0.8,
+  });
   const transitKey = `k-${crypto.randomUUID().slice(0, 8)}`;
   const hmacKey = `h-${crypto.randomUUID().slice(0, 8)}`;
-  await callJson("/api/v1/keys", { token, body: { name: transitKey, type: "aes256-gcm" } }, 201);
-  await callJson("/api/v1/keys", { token, body: { name: hmacKey, type: "hmac-sha256" } }, 201);
+  await createTransitKey(token, { name: transitKey, type: "aes256-gcm" });
+  await createTransitKey(token, { name: hmacKey, type: "hmac-sha256" });
   return {
     token,
     ids: {
       "/api/v1/tenants/{id}": victim.tenant.id,
       "/api/v1/datasets/{id}": ds.id,
       "/api/v1/jobs/{id}": job.job_id,
-      "/api/v1/pii/recognizers/{id}": recognizer.body.id,
+      "/api/v1/pii/recognizers/{id}": recognizer.id,
       "/api/v1/hmac/{name}": hmacKey,
       "{name}": transitKey,
       "{keyId}": victim.key.id,
-      "{recordId}": rec.body.id,
+      "{recordId}": rec.id,
     },
   };
 }

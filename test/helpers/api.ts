@@ -29,21 +29,6 @@ export async function call(path: string, init: CallInit = {}): Promise<Response>
   );
 }
 
-/** Calls and parses JSON, failing with the body in the message when the status is not the expected one. */
-export async function callJson<T = any>(
-  path: string,
-  init: CallInit = {},
-  expected?: number,
-): Promise<{ status: number; body: T; res: Response }> {
-  const res = await call(path, init);
-  const text = await res.text();
-  const body = text ? JSON.parse(text) : undefined;
-  if (expected !== undefined && res.status !== expected) {
-    throw new Error(`${init.method ?? "GET"} ${path}: expected ${expected}, got ${res.status}: ${text}`);
-  }
-  return { status: res.status, body, res };
-}
-
 export async function createTenant(name = `tenant-${crypto.randomUUID().slice(0, 8)}`) {
   return expectJson(await operator().api.v1.tenants.$post({ json: { name } }), 201);
 }
