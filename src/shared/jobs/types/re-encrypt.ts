@@ -15,7 +15,7 @@ import { unwrap } from "../../records/wire";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
 import { scanDocsPrefix } from "./pii-scan";
 import { resealJsonUnder } from "./sealed-json";
-import { chunkRecords, DATASET_JOB_BUDGET_MS, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
+import { reencryptChunkRecords, DATASET_JOB_BUDGET_MS, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
 
 export const REENCRYPT_KIND = "re-encrypt";
 
@@ -64,7 +64,7 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
         afterSeq: after,
         throughSeq: end,
         target,
-        limit: chunkRecords(env),
+        limit: reencryptChunkRecords(env),
       }),
     );
     const done = r.last_seq === null || r.last_seq >= end;

@@ -22,6 +22,19 @@ export function chunkRecords(env: object): number {
   return Number.isInteger(n) && n > 0 ? Math.min(n, CHUNK_RECORDS) : CHUNK_RECORDS;
 }
 
+/**
+ * Records per re-encrypt chunk: re-encryption stays inside the DatasetObject (no records cross RPC), so its chunks
+ * can be larger than a scan's — fewer transactions, D1 compare-and-sets and audit events — still bounded by the
+ * object's 8 MiB page. `DATASET_JOB_CHUNK_RECORDS`, when set, applies as for the other kinds.
+ */
+export const REENCRYPT_CHUNK_RECORDS = 12_500;
+
+export function reencryptChunkRecords(env: object): number {
+  return (env as { DATASET_JOB_CHUNK_RECORDS?: string }).DATASET_JOB_CHUNK_RECORDS === undefined
+    ? REENCRYPT_CHUNK_RECORDS
+    : chunkRecords(env);
+}
+
 /** A range has at least this many seqs; a job has at most MAX_RANGES_PER_JOB ranges. */
 export const MIN_RANGE_SEQS = 5000;
 /**
