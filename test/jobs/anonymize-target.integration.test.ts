@@ -179,7 +179,8 @@ describe("anonymize job into a new dataset", () => {
     };
   };
 
-  it("a cancel mid-way leaves a target the job did not create empty, and the source untouched", async () => {
+  /** A fresh tenant and a source dataset of 1,500 records, each with an e-mail address: three chunks of 500. */
+  const sourceOfPeople = async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);
     await postAll(
@@ -187,6 +188,11 @@ describe("anonymize job into a new dataset", () => {
       ds.id,
       Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
     );
+    return { token, tenant, ds };
+  };
+
+  it("a cancel mid-way leaves a target the job did not create empty, and the source untouched", async () => {
+    const { token, tenant, ds } = await sourceOfPeople();
     const sourceBefore = await withVersions(token, ds.id);
     const target = await createDataset(token);
     const cancel = cancelUnderThirdBatch(token, ds.id, tenant.id);
@@ -199,13 +205,7 @@ describe("anonymize job into a new dataset", () => {
   });
 
   it("a cancel deletes the empty target the job created (its name is free again), once, audited", async () => {
-    const { token, tenant } = await newTenant();
-    const ds = await createDataset(token);
-    await postAll(
-      token,
-      ds.id,
-      Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
-    );
+    const { token, tenant, ds } = await sourceOfPeople();
     const sourceBefore = await withVersions(token, ds.id);
     // Made as the job's route makes it (createTarget), and named in the params as created by the job.
     const target = await createDataset(token);
@@ -230,13 +230,7 @@ describe("anonymize job into a new dataset", () => {
   });
 
   it("a cancel keeps a target the job created if someone wrote records into it, and says so in the audit log", async () => {
-    const { token, tenant } = await newTenant();
-    const ds = await createDataset(token);
-    await postAll(
-      token,
-      ds.id,
-      Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
-    );
+    const { token, tenant, ds } = await sourceOfPeople();
     const target = await createDataset(token);
     const [written] = await postAll(token, target.id, [{ mine: true }]).then(() => allRecords(token, target.id));
     const cancel = cancelUnderThirdBatch(token, ds.id, tenant.id, "driven");
