@@ -12,6 +12,7 @@ import { logs } from "../audit/helpers";
 import { call, createDataset, createKey, expectProblem, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
+import { inObject } from "../records/helpers";
 import { expectAnonymizedPeople, postAll, runJob, startJob, userEmails, type Delivery } from "./helpers";
 
 /** The names of the tenant's first 100 datasets (GET /datasets?limit=100). */
@@ -250,6 +251,34 @@ describe("anonymize job into a new dataset", () => {
         outcome: "error",
         details: { reason: "job_cancelled", job_id: job.id, kept: "holds records", records: 1 },
       });
+  });
+
+  it("a target deleted while the job runs gets nothing: the job fails and says why", async () => {
+    const { token, tenant, ds } = await sourceOfPeople();
+    const sourceBefore = await withVersions(token, ds.id);
+    const target = await createDataset(token);
+    let deleted = false;
+    const job = await anonymizeInto(tenant.id, ds.id, target, { EMAIL: { type: "redact" } }, "twice", async (n) => {
+      // After the first chunk has staged its records, the target is deleted through the API.
+      if (n === 3 && !deleted) {
+        deleted = true;
+        expect((await call(`/api/v1/datasets/${target.id}`, { method: "DELETE", token })).status).toBe(204);
+      }
+    });
+    expect(deleted).toBe(true);
+    const done = await expectJson(await client(token).api.v1.jobs[":id"].$get({ param: { id: job.id } }), 200);
+    expect(done.status).toBe("failed");
+    expect(JSON.stringify(done)).toContain("The target dataset was deleted while the job ran");
+    // Nothing was committed into the deleted target: no record rows, no record.anonymize event.
+    const rows = await inObject(
+      tenant.id,
+      target.id,
+      (sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM records").one().n,
+    );
+    expect(rows).toBe(0);
+    const events = await logs(token, { action: "record.anonymize", dataset_id: target.id });
+    expect(events.items).toHaveLength(0);
+    expect(await withVersions(token, ds.id)).toEqual(sourceBefore);
   });
 
   it("answers a taken name with 409, a missing datasets:write with 403 and another tenant's dataset with 404", async () => {

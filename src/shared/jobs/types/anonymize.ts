@@ -18,6 +18,7 @@ import { anonymizeJson } from "../../anonymize/anonymize";
 import { OperatorKeys } from "../../anonymize/keys";
 import type { OperatorMap } from "../../anonymize/operators";
 import { TokenVault } from "../../anonymize/vault";
+import { findLiveDataset } from "../../datasets/service";
 import { db, schema } from "../../db/client";
 import { detectJson, prepareOptions } from "../../pii/detect";
 import { loadRecognizers } from "../../pii/recognizer-store";
@@ -174,6 +175,14 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     if (!target) return { status: "succeeded" };
     const params = paramsOf(job);
     const scope = scopeOf(job);
+    // A target deleted while the job ran gets nothing: committing into it would fill a dataset nobody can see.
+    if (!(await findLiveDataset(env.DB, target.tenantId, target.datasetId))) {
+      unwrap(await datasetObject(env, target).discardImport(target, job.id));
+      return {
+        status: "failed",
+        error: "The target dataset was deleted while the job ran; nothing was written to it.",
+      };
+    }
     // One event on the target, raised in the commit's transaction, so a finish run twice audits once.
     const committed = unwrap(
       await datasetObject(env, target).commitImport(target, scope, job.id, job.id, {
