@@ -11,6 +11,7 @@
  * they did.
  */
 import { MAX_JSON_DEPTH } from "../json/limits";
+import { pathSegment } from "../json/i-json";
 import { validationFailed } from "../errors";
 import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
@@ -204,14 +205,8 @@ export function detectText(
 /** Deepest JSON nesting accepted: the body reader's limit, checked again here because the walk recurses. */
 export { MAX_JSON_DEPTH };
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-/** JSON path segment in the style of validation errors: `$.a.b`, `$.items[0]`, `$["odd key"]`. */
-export const pathSegment = (parent: string, key: string | number) =>
-  typeof key === "number"
-    ? `${parent}[${key}]`
-    : IDENT.test(key)
-      ? `${parent}.${key}`
-      : `${parent}[${JSON.stringify(key)}]`;
+/** A JSON path segment as every path of the vault writes it (json/i-json.ts). */
+export { pathSegment };
 
 /**
  * Rebuilds a JSON value with each scalar leaf (string, number, boolean, null) replaced by
