@@ -101,8 +101,16 @@ describe("findings of the new-user pass", () => {
     await expectProblem(await del(etag), 412);
     expect((await call(`/api/v1/datasets/${ds.id}`, { token })).status).toBe(200);
     const now = (await call(`/api/v1/datasets/${ds.id}`, { token })).headers.get("etag")!;
+    // Another tenant's key with the right ETag: 404, like a missing dataset; nothing is deleted.
+    const other = await newTenant();
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token: other.token, headers: { "If-Match": now } }),
+      404,
+    );
     expect((await del(now)).status).toBe(204);
     await expectProblem(await call(`/api/v1/datasets/${ds.id}`, { token }), 404);
+    // A soft-deleted dataset has no ETag left: a purge with the old If-Match still goes through.
+    expect((await del(now, true)).status).toBe(204);
   });
 
   it("a job type's scope is refused with 403 and an audited auth.scope_denied, like a route's scope", async () => {

@@ -159,11 +159,10 @@ export const datasetRoutes = router()
     const ifMatch = c.req.valid("header")["if-match"];
     if (c.req.valid("query").purge === "true") {
       // A purge also reaches soft-deleted datasets, which have no ETag to match: If-Match applies to live ones.
-      if (ifMatch !== undefined)
-        datasets.checkIfMatch(
-          await datasets.getDatasetRow(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id),
-          ifMatch,
-        );
+      if (ifMatch !== undefined) {
+        const live = await datasets.findLiveDataset(c.env.DB, tenantOf(c).tenantId, c.req.valid("param").id);
+        if (live) datasets.checkIfMatch(live, ifMatch);
+      }
       await purgeDataset(c.env, auditScope(c), tenantOf(c).tenantId, c.req.valid("param").id);
       return c.body(null, 204);
     }
