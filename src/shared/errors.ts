@@ -56,6 +56,7 @@ export type ProblemSlug =
   | "query-invalid"
   | "search-disabled"
   | "decryption-failed"
+  | "dataset-deleted"
   | "audit-unavailable"
   | "internal";
 

@@ -1,6 +1,6 @@
 /**
  * A dataset a job created for its output (an anonymize job's target) goes away with a
- * cancelled job: the engine calls this once the job's staged work has been discarded, and the
+ * cancelled job, or one that failed for good (a JobFailure: its source was deleted): the engine calls this once the job's staged work has been discarded, and the
  * dataset is soft-deleted (its name becomes free), as DELETE /datasets/{id} would, and audited
  * as `dataset.delete` by the system actor with the job and the reason. Only a dataset the job's
  * params name as `created_dataset_id` is considered, and only while it holds no committed
@@ -23,7 +23,11 @@ export type CreatedDatasetEnv = AuditEnv & Pick<Env, "DB" | "DATASET">;
  * Soft-deletes the live dataset `job` created, if it is empty.
  * @returns "deleted", "kept" (it holds records) or "none" (no such dataset, or already deleted).
  */
-export async function dropCreatedDataset(env: CreatedDatasetEnv, job: JobRow): Promise<"deleted" | "kept" | "none"> {
+export async function dropCreatedDataset(
+  env: CreatedDatasetEnv,
+  job: JobRow,
+  reason: "job_cancelled" | "job_failed",
+): Promise<"deleted" | "kept" | "none"> {
   const id = (JSON.parse(job.params) as { created_dataset_id?: unknown }).created_dataset_id;
   if (typeof id !== "string") return "none";
   const d = schema.datasets;
@@ -35,7 +39,7 @@ export async function dropCreatedDataset(env: CreatedDatasetEnv, job: JobRow): P
   if (!row) return "none";
   const ref = refOf(row);
   const scope: AuditScope = { tenantId: job.tenantId, actor: "system", requestId: null, clientIp: null };
-  const details = { reason: "job_cancelled", job_id: job.id };
+  const details = { reason, job_id: job.id };
   const { count } = unwrap(await datasetObject(env, ref).seqBounds(ref));
   const entry: AuditEntry = { action: "dataset.delete", resource: { dataset_id: id }, details };
   if (count > 0) {

@@ -60,6 +60,13 @@ export interface Finish {
   progress?: Record<string, number>;
 }
 
+/**
+ * Thrown by a kind's plan, chunk or finish when the job cannot go on whatever is retried (its dataset was deleted):
+ * the engine discards what the job staged and removes a dataset it created (as after a cancel), then ends the job
+ * `failed` with `<slug>: <detail>` as its error, once. Anything else thrown is retried.
+ */
+export class JobFailure extends DomainError {}
+
 /** What a job kind supplies. Every function may run more than once for the same input. */
 export interface JobKind<E extends JobEnv = JobEnv> {
   /** Splits the job into ranges (at most MAX_RANGES_PER_JOB); default: one range. */
@@ -216,7 +223,13 @@ async function startJob<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow)
         return;
       }
     }
-    const plan = kind.plan ? await kind.plan(env, job) : { ranges: [{}] };
+    let plan: Plan;
+    try {
+      plan = kind.plan ? await kind.plan(env, job) : { ranges: [{}] };
+    } catch (err) {
+      if (err instanceof JobFailure) return failJob(env, kind, job, err);
+      throw err;
+    }
     if (plan.ranges.length < 1 || plan.ranges.length > MAX_RANGES_PER_JOB)
       throw new Error(`a plan must have 1..${MAX_RANGES_PER_JOB} ranges`);
     const at = now();
@@ -285,12 +298,14 @@ async function runOneChunk<E extends JobEnv>(
     return "stop";
   }
   const counters = JSON.parse(range.counters) as Record<string, number>;
-  const result = await kind.chunk(env, job, {
-    rangeNo,
-    bounds: JSON.parse(range.bounds),
-    cursor: range.cursor,
-    counters,
-  });
+  let result: ChunkResult;
+  try {
+    result = await kind.chunk(env, job, { rangeNo, bounds: JSON.parse(range.bounds), cursor: range.cursor, counters });
+  } catch (err) {
+    if (!(err instanceof JobFailure)) throw err;
+    await failJob(env, kind, job, err);
+    return "stop";
+  }
   for (const [k, v] of Object.entries(result.progress)) counters[k] = (counters[k] ?? 0) + v;
   const done = result.next === null;
   const at = now();
@@ -321,7 +336,7 @@ async function finishJob<E extends JobEnv>(env: E, job: JobRow): Promise<void> {
   if (job.status === "cancelled") {
     await kind?.discard?.(env, job);
     // The consumer's env has the dataset objects; an output dataset the job made goes with it.
-    await dropCreatedDataset(env as unknown as CreatedDatasetEnv, job);
+    await dropCreatedDataset(env as unknown as CreatedDatasetEnv, job, "job_cancelled");
     return;
   }
   if (TERMINAL.has(job.status) || !kind) return;
@@ -347,8 +362,37 @@ async function finishJob<E extends JobEnv>(env: E, job: JobRow): Promise<void> {
     );
     return;
   }
-  const outcome = kind.finish ? await kind.finish(env, job, counters) : { status: "succeeded" as const };
+  let outcome: Finish;
+  try {
+    outcome = kind.finish ? await kind.finish(env, job, counters) : { status: "succeeded" };
+  } catch (err) {
+    if (err instanceof JobFailure) return failJob(env, kind, job, err, counters);
+    throw err;
+  }
   await endJob(env, job, outcome, { counters: { ...counters, ...(outcome.progress ?? {}) } });
+}
+
+/**
+ * Ends a live job `failed` for a JobFailure. What it staged goes first, so a crash before the end leaves the job
+ * running and the redelivered message (which meets the same failure) discards again, idempotently, then ends it.
+ */
+async function failJob<E extends JobEnv>(
+  env: E,
+  kind: JobKind<E>,
+  job: JobRow,
+  err: JobFailure,
+  counters?: Record<string, number>,
+): Promise<void> {
+  await kind.discard?.(env, job);
+  await dropCreatedDataset(env as unknown as CreatedDatasetEnv, job, "job_failed");
+  const error = `${err.slug}: ${err.detail ?? ""}`;
+  await endJob(env, job, { status: "failed", error }, { reason: err.slug, ...(counters ? { counters } : {}) });
+  // Its unfinished ranges fail with it, so POST /jobs/{id}/retry resumes them (and meets the same failure if it holds).
+  await env.DB.prepare(
+    "UPDATE job_ranges SET status = 'failed', error = ?, updated_at = ? WHERE job_id = ? AND status IN ('pending', 'running')",
+  )
+    .bind(error.slice(0, 300), now(), job.id)
+    .run();
 }
 
 /** Moves a live job to its final status once; the copy that lands audits it. */

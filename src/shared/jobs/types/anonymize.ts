@@ -32,7 +32,15 @@ import { schemaErrors, validatorFor } from "../../records/validate";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { and, eq } from "drizzle-orm";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
-import { DATASET_JOB_BUDGET_MS, readChunk, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
+import {
+  DATASET_JOB_BUDGET_MS,
+  readChunk,
+  refOf,
+  requireLiveDataset,
+  scopeOf,
+  splitSeqs,
+  windowOf,
+} from "./seq-window";
 
 export const ANONYMIZE_KIND = "anonymize";
 
@@ -74,6 +82,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
   budgetMs: DATASET_JOB_BUDGET_MS,
 
   async plan(env, job) {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
     // Records written after the job starts already passed the policy: the job covers those before.
@@ -88,6 +97,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
   },
 
   async chunk(env, job, range): Promise<ChunkResult> {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const params = paramsOf(job);
     const window = windowOf(range);
@@ -154,6 +164,8 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         progress: { items: rows.length, anonymized, unchanged: staged.length - anonymized, invalid, replacements },
       };
     }
+    // Detection took a while: a dataset deleted meanwhile gets no new versions.
+    await requireLiveDataset(env, job);
     const operators = operatorNames(params);
     const applied = unwrap(
       await datasetObject(env, ref).applyJobWrites(ref, scope, {
@@ -171,6 +183,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
   },
 
   async finish(env, job, counters) {
+    await requireLiveDataset(env, job);
     const target = targetOf(job);
     if (!target) return { status: "succeeded" };
     const params = paramsOf(job);

@@ -24,7 +24,7 @@ import {
   type ScanReport,
 } from "./scan-report";
 import { getSealedJson, listKeys, putSealedJson, type SealedEnv } from "./sealed-json";
-import { DATASET_JOB_BUDGET_MS, readChunk, refOf, splitSeqs, windowOf } from "./seq-window";
+import { DATASET_JOB_BUDGET_MS, readChunk, refOf, requireLiveDataset, splitSeqs, windowOf } from "./seq-window";
 
 export const PII_SCAN_KIND = "pii-scan";
 
@@ -119,6 +119,7 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
   budgetMs: DATASET_JOB_BUDGET_MS,
 
   async plan(env, job) {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const params = paramsOf(job);
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
@@ -148,6 +149,7 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
   },
 
   async chunk(env, job, range): Promise<ChunkResult> {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const params = paramsOf(job);
     const window = windowOf(range);
@@ -166,6 +168,7 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
   },
 
   async finish(env, job, counters) {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const params = paramsOf(job);
     // A finish that ran before (redelivered) already wrote the report: the parts may be gone.

@@ -15,7 +15,15 @@ import { unwrap } from "../../records/wire";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
 import { scanDocsPrefix } from "./pii-scan";
 import { resealJsonUnder } from "./sealed-json";
-import { reencryptChunkRecords, DATASET_JOB_BUDGET_MS, refOf, scopeOf, splitSeqs, windowOf } from "./seq-window";
+import {
+  reencryptChunkRecords,
+  DATASET_JOB_BUDGET_MS,
+  refOf,
+  requireLiveDataset,
+  scopeOf,
+  splitSeqs,
+  windowOf,
+} from "./seq-window";
 
 export const REENCRYPT_KIND = "re-encrypt";
 
@@ -38,6 +46,7 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
   budgetMs: DATASET_JOB_BUDGET_MS,
 
   async plan(env, job) {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const bounds = unwrap(await datasetObject(env, ref).seqBounds(ref));
     const current = await datasetKeyRow(env.DB, ref.tenantId, ref.datasetId);
@@ -52,6 +61,7 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
   },
 
   async chunk(env, job, range): Promise<ChunkResult> {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const params = JSON.parse(job.params) as ReencryptParams;
     const target = params.target_version ?? (await savedParams(env, job)).target_version!;
@@ -80,6 +90,7 @@ registerKind<ReencryptJobEnv>(REENCRYPT_KIND, {
   },
 
   async finish(env, job) {
+    await requireLiveDataset(env, job);
     const ref = refOf(job);
     const params = await savedParams(env, job);
     const target = params.target_version!;

@@ -4,9 +4,10 @@
  * and reading a chunk's decrypted records through the DatasetObject.
  */
 import type { AuditScope } from "../../audit/append";
+import { findLiveDataset } from "../../datasets/service";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef, type OpenedRecord } from "../../records/wire";
-import { MAX_RANGES_PER_JOB, type JobEnv, type JobRow, type Plan, type RangeState } from "../run";
+import { JobFailure, MAX_RANGES_PER_JOB, type JobEnv, type JobRow, type Plan, type RangeState } from "../run";
 
 /**
  * Records one chunk reads (fewer when they pass the object's 8 MiB page): large, since each
@@ -48,6 +49,19 @@ type DatasetEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG">;
 
 /** The dataset a job runs over. */
 export const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
+
+/**
+ * Ends the job (JobFailure `dataset-deleted`) unless its dataset is still live: a dataset soft-deleted or purged while
+ * the job runs gets nothing more written, and the job does not pass for a success over no records. One D1 query;
+ * the kinds call it before every step that reads or writes the dataset.
+ */
+export async function requireLiveDataset(env: Pick<JobEnv, "DB">, job: JobRow): Promise<void> {
+  if (await findLiveDataset(env.DB, job.tenantId, job.datasetId!)) return;
+  throw new JobFailure(
+    "dataset-deleted",
+    `Dataset ${job.datasetId} was deleted while the job ran; the job stopped and wrote nothing more.`,
+  );
+}
 
 /** The audit scope of a job's work: its creator, no request. */
 export const scopeOf = (job: JobRow): AuditScope => ({
