@@ -6,6 +6,7 @@ import { anonymizeJson } from "../../src/shared/anonymize/anonymize";
 import type { OperatorKeys } from "../../src/shared/anonymize/keys";
 import type { TokenVault } from "../../src/shared/anonymize/vault";
 import { detectJson, prepareOptions } from "../../src/shared/pii/detect";
+import { detectJsonWithNames, detectMemberNames } from "../../src/shared/pii/member-names";
 import { canonicalJson, sha256Hex, utf8 } from "../../src/shared/records/canonical";
 import { openRecord, sealRecord } from "../../src/shared/records/cipher";
 import { jobRecord } from "../dataset-jobs-records.mjs";
@@ -35,6 +36,15 @@ test(`dataset jobs, per ${N} records of ~200 bytes (node)`, async ({ bench }) =>
     bench("detectJson (all entities)", () => {
       const o = prepareOptions({});
       for (const d of parsed) detectJson(d, o);
+    }),
+    // What a scan or anonymize chunk runs: values and member names (names cached per prepared options, as per chunk).
+    bench("detectJsonWithNames (all entities)", () => {
+      const o = prepareOptions({});
+      for (const d of parsed) detectJsonWithNames(d, o);
+    }),
+    bench("detectMemberNames alone", () => {
+      const o = prepareOptions({});
+      for (const d of parsed) detectMemberNames(d, o);
     }),
     bench("anonymizeJson (pseudonymize EMAIL, PHONE), sequential", async () => {
       for (let i = 0; i < N; i++) await anonymizeJson(parsed[i], findings[i], operators, { keys, vault });

@@ -57,6 +57,7 @@ export type ProblemSlug =
   | "search-disabled"
   | "decryption-failed"
   | "dataset-deleted"
+  | "member-name-collision"
   | "audit-unavailable"
   | "internal";
 

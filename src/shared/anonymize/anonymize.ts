@@ -1,10 +1,15 @@
 /**
  * Anonymizing a text or a JSON value given its findings: each finding's span is replaced
  * by its operator's output, and every change is reported with its offsets in the OUTPUT
- * (UTF-16 code units), its JSON path and the operator that was applied.
+ * (UTF-16 code units), its JSON path in the output and the operator that was applied.
+ * Findings in member names (path ending in MEMBER_NAME, pii/member-names.ts) rename the
+ * member with the same operators, so a keyed operator gives a name the output it gives
+ * the same value anywhere else.
  */
-import { mapJsonLeaves } from "../pii/detect";
+import { MEMBER_NAME } from "../pii/member-names";
 import type { Finding } from "../pii/types";
+import { pathSegment } from "../json/i-json";
+import { mapJson } from "./json-map";
 import { applyOperator, operatorFor, type OperatorContext, type OperatorMap } from "./operators";
 
 export interface ChangedItem {
@@ -61,9 +66,12 @@ function byPath(findings: readonly Finding[]): Map<string, Finding[]> {
 }
 
 /**
- * A copy of `data` with every string (or scanned number) that has findings anonymized.
- * A number with findings becomes a string. The record is passed to the operators so that
- * date_shift's `subject_field` can key one person's dates to move together.
+ * A copy of `data` with every string (or scanned number) that has findings anonymized, and
+ * every member name that has findings renamed. A number with findings becomes a string. The
+ * record is passed to the operators so that date_shift's `subject_field` can key one
+ * person's dates to move together. Items' paths are those of the output (a renamed member's
+ * `path~` for its name).
+ * @throws MemberNameCollision (422) when renaming would give two members of one object the same name.
  */
 export async function anonymizeJson(
   data: unknown,
@@ -74,16 +82,25 @@ export async function anonymizeJson(
   ctx = { ...ctx, record: data };
   const groups = byPath(findings);
   const items: ChangedItem[] = [];
-  const visit = async (value: unknown, path: string): Promise<unknown> => {
-    if (typeof value === "string" || typeof value === "number") {
-      const found = groups.get(path);
+  if (!groups.size) return { data, items };
+  const out = await mapJson(data, {
+    async leaf(value, inPath, outPath) {
+      if (typeof value !== "string" && typeof value !== "number") return value;
+      const found = groups.get(inPath);
       if (!found) return value;
-      const r = await anonymizeString(String(value), found, operators, ctx, path);
+      const r = await anonymizeString(String(value), found, operators, ctx, outPath);
       items.push(...r.items);
       return r.items.length ? r.text : value;
-    }
-    return value;
-  };
-  if (!groups.size) return { data, items };
-  return { data: await mapJsonLeaves(data, visit), items };
+    },
+    async name(name, inPath, outParent) {
+      const found = groups.get(inPath + MEMBER_NAME);
+      if (!found) return name;
+      const r = await anonymizeString(name, found, operators, ctx);
+      if (!r.items.length) return name;
+      const path = pathSegment(outParent, r.text) + MEMBER_NAME;
+      items.push(...r.items.map((i) => ({ ...i, path })));
+      return r.text;
+    },
+  });
+  return { data: out, items };
 }

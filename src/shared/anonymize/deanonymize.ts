@@ -6,8 +6,10 @@
  */
 import { DecryptionError } from "../crypto/aes-gcm";
 import { validationFailed, type FieldError } from "../errors";
-import { detectText, mapJsonLeaves, pathSegment, prepareOptions } from "../pii/detect";
+import { detectText, pathSegment, prepareOptions } from "../pii/detect";
+import { MEMBER_NAME } from "../pii/member-names";
 import type { ChangedItem } from "./anonymize";
+import { mapJson } from "./json-map";
 import { fpe, FpeUnsupported } from "./fpe";
 import type { OperatorKeys } from "./keys";
 import { decryptField, detokenize, ENCRYPTED_PATTERN, TOKEN_PATTERN } from "./vault";
@@ -38,11 +40,16 @@ export function countCandidates(input: DeanonymizeInput): Restored {
   return { tokens, fpe: (input.items ?? []).filter((i) => i.operator === "fpe").length, encrypted };
 }
 
+/** Every string value and member name (at its path + MEMBER_NAME) of a JSON value. */
 function forEachString(value: unknown, fn: (s: string, path: string) => void, path = "$"): void {
   if (typeof value === "string") fn(value, path);
   else if (Array.isArray(value)) value.forEach((v, i) => forEachString(v, fn, pathSegment(path, i)));
   else if (value && typeof value === "object")
-    for (const [k, v] of Object.entries(value)) forEachString(v, fn, pathSegment(path, k));
+    for (const [k, v] of Object.entries(value)) {
+      const member = pathSegment(path, k);
+      fn(k, member + MEMBER_NAME);
+      forEachString(v, fn, member);
+    }
 }
 
 type Span = { start: number; end: number; type: string };
@@ -161,6 +168,15 @@ export async function deanonymize(
   const lengths = new Map<string, number>();
   forEachString(input.data, (s, p) => lengths.set(p, s.length));
   const spans = fpeSpans(input, (p) => (p === undefined ? undefined : lengths.get(p)));
+  /** FPE spans (listed or detected), then tokens and inline ciphertexts, of one string or member name. */
+  const restoreString = async (s: string, path: string) => {
+    if (fpeKey) {
+      const r = restoreFpe(s, [...(spans.get(path) ?? []), ...detectedFpeSpans(s, input.fpeEntities)], fpeKey);
+      s = r.text;
+      restored.fpe += r.count;
+    }
+    return restoreInline(s, tokens, keys, restored);
+  };
   const visit = async (value: unknown, path: string): Promise<unknown> => {
     if (typeof value === "string") {
       // A whole-field ciphertext restores the original JSON value, whatever its type.
@@ -174,15 +190,14 @@ export async function deanonymize(
           return value;
         }
       }
-      let s = value;
-      if (fpeKey) {
-        const r = restoreFpe(s, [...(spans.get(path) ?? []), ...detectedFpeSpans(s, input.fpeEntities)], fpeKey);
-        s = r.text;
-        restored.fpe += r.count;
-      }
-      return restoreInline(s, tokens, keys, restored);
+      return restoreString(value, path);
     }
     return value;
   };
-  return { data: await mapJsonLeaves(input.data, visit), restored };
+  // Member names anonymized with reversible operators come back too (anonymize.ts renames them).
+  const data = await mapJson(input.data, {
+    leaf: (value, inPath) => visit(value, inPath),
+    name: (name, inPath) => restoreString(name, inPath + MEMBER_NAME),
+  });
+  return { data, restored };
 }

@@ -9,11 +9,12 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { and, asc, eq } from "drizzle-orm";
+import { MemberNameCollision } from "../anonymize/json-map";
 import { anonymizeForTenant } from "../anonymize/service";
 import type { AuditScope } from "../audit/append";
 import { aad, seal } from "../crypto/aes-gcm";
 import { db, schema } from "../db/client";
-import { MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../jobs/run";
+import { JobFailure, MAX_RANGES_PER_JOB, registerKind, type ChunkResult, type JobEnv, type JobRow } from "../jobs/run";
 import { canonicalJson, sha256Hex, utf8 } from "../records/canonical";
 import { datasetKeyRow, unwrapDatasetKey } from "../crypto/dataset-keys";
 import { datasetObject } from "../records/object";
@@ -153,7 +154,14 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     for (const r of rows) {
       let data = JSON.parse(r.data) as Record<string, unknown>;
       if (exp.view === "anonymized") {
-        const result = await anonymizeForTenant(env, job.tenantId, { data, operators: options.operators });
+        const result = await anonymizeForTenant(env, job.tenantId, { data, operators: options.operators }).catch(
+          (err: unknown) => {
+            // No retry can help: the same record collides again.
+            if (err instanceof MemberNameCollision)
+              throw new JobFailure("member-name-collision", `Record ${r.id}: ${err.detail}`);
+            throw err;
+          },
+        );
         await result.vault.flush(env.DB);
         data = result.data as Record<string, unknown>;
       }

@@ -5,8 +5,9 @@
  */
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { validationFailed, type FieldError } from "../errors";
-import { detectJson, detectText, prepareOptions } from "./detect";
+import { detectText, prepareOptions } from "./detect";
 import { isBuiltinEntity } from "./entities";
+import { detectJsonWithNames } from "./member-names";
 import { loadRecognizers } from "./recognizer-store";
 import type { CompiledRecognizer, Finding } from "./types";
 
@@ -37,7 +38,7 @@ export function checkEntityNames(names: Iterable<[string, string]>, custom: read
     );
 }
 
-/** Runs detection for a tenant: built-in recognizers plus the tenant's own. */
+/** Runs detection for a tenant: built-in recognizers plus the tenant's own; JSON member names are scanned too. */
 export async function detectForTenant(
   env: KeyEnv,
   tenantId: string,
@@ -59,5 +60,5 @@ export async function detectForTenant(
     defaultRegion: input.default_region,
     languages: input.language,
   });
-  return input.text !== undefined ? detectText(input.text, opts) : detectJson(input.data, opts);
+  return input.text !== undefined ? detectText(input.text, opts) : detectJsonWithNames(input.data, opts);
 }

@@ -15,12 +15,14 @@
  * discards them. The source is only read.
  */
 import { anonymizeJson } from "../../anonymize/anonymize";
+import { MemberNameCollision } from "../../anonymize/json-map";
 import { OperatorKeys } from "../../anonymize/keys";
 import type { OperatorMap } from "../../anonymize/operators";
 import { TokenVault } from "../../anonymize/vault";
 import { findLiveDataset } from "../../datasets/service";
 import { db, schema } from "../../db/client";
-import { detectJson, prepareOptions } from "../../pii/detect";
+import { prepareOptions } from "../../pii/detect";
+import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
 import type { PiiPolicy } from "../../schema/pii";
 import { canonicalJson, sha256Hex, utf8 } from "../../records/canonical";
@@ -75,6 +77,15 @@ const targetOf = (job: JobRow): DatasetRef | null => {
   const id = paramsOf(job).target_dataset_id;
   return id ? { tenantId: job.tenantId, datasetId: id } : null;
 };
+/** The job's error note when records were left out because renaming their members would merge two of them. */
+function collisionNote(counters: Record<string, number>, copy: boolean): { error?: string } {
+  const n = counters.name_collisions ?? 0;
+  if (!n) return {};
+  return {
+    error: `member-name-collision: ${n} records were ${copy ? "not copied" : "left unchanged"}: anonymizing their member names would give two members of one object the same name.`,
+  };
+}
+
 const operatorNames = (params: AnonymizeParams) =>
   Object.fromEntries(Object.entries(params.operators).map(([t, o]) => [t, o?.type ?? "default"]));
 
@@ -124,7 +135,14 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const outcomes = await Promise.all(
       rows.map(async (r) => {
         const data = JSON.parse(r.data) as unknown;
-        const out = await anonymizeJson(data, detectJson(data, opts), params.operators, { keys, vault });
+        let out: Awaited<ReturnType<typeof anonymizeJson>>;
+        try {
+          out = await anonymizeJson(data, detectJsonWithNames(data, opts), params.operators, { keys, vault });
+        } catch (err) {
+          // Renamed members would merge: the record is left as it is (in place) or not copied, and counted.
+          if (err instanceof MemberNameCollision) return "collision";
+          throw err;
+        }
         const changed = out.items.length > 0;
         // In place an unchanged record is left alone; a copy takes every record.
         if (!changed && !target) return null;
@@ -141,11 +159,13 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const writes: JobWrite[] = [];
     const staged: Staged[] = [];
     let invalid = 0;
+    let collisions = 0;
     let replacements = 0;
     for (const o of outcomes) {
       if (o === null) continue;
-      if (o === "invalid") {
-        invalid++;
+      if (o === "invalid" || o === "collision") {
+        if (o === "invalid") invalid++;
+        else collisions++;
         continue;
       }
       replacements += o.replacements;
@@ -161,7 +181,14 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
       if (items.length) unwrap(await datasetObject(env, target).stageImport(target, job.id, items));
       return {
         next,
-        progress: { items: rows.length, anonymized, unchanged: staged.length - anonymized, invalid, replacements },
+        progress: {
+          items: rows.length,
+          anonymized,
+          unchanged: staged.length - anonymized,
+          invalid,
+          name_collisions: collisions,
+          replacements,
+        },
       };
     }
     // Detection took a while: a dataset deleted meanwhile gets no new versions.
@@ -176,7 +203,13 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
           details: { operators, first_seq: rows[0].seq, last_seq: last },
         },
         items: writes,
-        counts: { items: rows.length, unchanged: rows.length - writes.length - invalid, invalid, replacements },
+        counts: {
+          items: rows.length,
+          unchanged: rows.length - writes.length - invalid - collisions,
+          invalid,
+          name_collisions: collisions,
+          replacements,
+        },
       }),
     );
     return { next, progress: { ...applied.counts, anonymized: applied.written, conflicts: applied.conflicts } };
@@ -185,7 +218,8 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
   async finish(env, job, counters) {
     await requireLiveDataset(env, job);
     const target = targetOf(job);
-    if (!target) return { status: "succeeded" };
+    const note = collisionNote(counters, target !== null);
+    if (!target) return { status: "succeeded", ...note };
     const params = paramsOf(job);
     const scope = scopeOf(job);
     // A target deleted while the job ran gets nothing: committing into it would fill a dataset nobody can see.
@@ -209,7 +243,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         },
       }),
     );
-    return { status: "succeeded", progress: { written: committed.count } };
+    return { status: "succeeded", progress: { written: committed.count }, ...note };
   },
 
   async discard(env, job) {

@@ -8,7 +8,8 @@
  * merges the parts, compares with the previous scan and seals the report; the job's
  * progress carries the counts per entity type (`findings.<TYPE>`, `records.<TYPE>`).
  */
-import { prepareOptions, detectJson } from "../../pii/detect";
+import { prepareOptions } from "../../pii/detect";
+import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
 import { deleteBlobs } from "../../records/blobs";
 import { datasetObject } from "../../records/object";
@@ -162,7 +163,7 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
       custom: await loadRecognizers(env.DB, job.tenantId),
     });
     const part = emptyPart();
-    for (const r of rows) addRecord(part, r, detectJson(JSON.parse(r.data), opts), params.samples);
+    for (const r of rows) addRecord(part, r, detectJsonWithNames(JSON.parse(r.data), opts), params.samples);
     await putSealedJson(env, ref, partKey(ref, job.id, rows[0].seq), part);
     return { next, progress: { items: rows.length } };
   },
