@@ -56,9 +56,9 @@ describe("POST /api/v1/anonymize", () => {
     const a1 = (await anonymize(a.token, body)).text;
     const a2 = (await anonymize(a.token, body)).text;
     const b1 = (await anonymize(b.token, body)).text;
-    expect(a1).toMatch(/^Ask PERSON_[0-9a-f]{8}\.$/);
+    expect(a1).toMatch(/^Ask PERSON_[0-9a-f]{16}\.$/);
     expect(a2).toBe(a1);
-    expect(b1).toMatch(/^Ask PERSON_[0-9a-f]{8}\.$/);
+    expect(b1).toMatch(/^Ask PERSON_[0-9a-f]{16}\.$/);
     expect(b1).not.toBe(a1);
   });
 

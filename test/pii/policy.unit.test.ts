@@ -51,7 +51,7 @@ describe("applyPiiPolicy", () => {
     const { data, items } = await applyPiiPolicyDetailed(env, t.id, policy, RECORD);
     expect(data).toEqual({
       ...RECORD,
-      name: expect.stringMatching(/^PERSON_[0-9a-f]{8}$/),
+      name: expect.stringMatching(/^PERSON_[0-9a-f]{16}$/),
       note: "call (***) ***-2671",
     });
     expect(items.map((i) => [i.type, i.path, i.operator])).toEqual([

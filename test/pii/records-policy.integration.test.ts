@@ -93,7 +93,7 @@ describe("dataset PII policy on ingest", () => {
     const [a, b] = await postBatch(token, ds.id, [RECORD, { ...RECORD, name: "Jane Roe" }]);
     const ra = await read(token, ds.id, a.id);
     const rb = await read(token, ds.id, b.id);
-    expect(ra.name).toMatch(/^PERSON_[0-9a-f]{8}$/);
+    expect(ra.name).toMatch(/^PERSON_[0-9a-f]{16}$/);
     expect(rb.name).not.toBe(ra.name);
     expect(ra.ssn).toBe("<US_SSN>");
     expect(ra.prompt).toBe("call (***) ***-2671");

@@ -7,7 +7,7 @@
 import { concatBytes } from "@noble/hashes/utils.js";
 import { validationFailed, type FieldError } from "../errors";
 import { hex } from "../ids";
-import type { Operator } from "../schema/pii";
+import { PSEUDONYM_DEFAULT_HEX, type Operator } from "../schema/pii";
 import { parseDate, shiftDate } from "./dates";
 import { fpe, FpeUnsupported, FPE_TYPES } from "./fpe";
 import { generalize } from "./generalize";
@@ -106,7 +106,8 @@ export async function applyOperator(op: Operator, type: string, value: string, c
     }
     case "pseudonymize": {
       const mac = await hmacParts(ctx.keys, "pseudonym", type, normalizeValue(type, value));
-      return { text: `${type}_${hex(mac).slice(0, op.length ?? 8)}`, operator: "pseudonymize" };
+      // A prefix of the HMAC: a pseudonym of another width for the same value starts with this one's characters.
+      return { text: `${type}_${hex(mac).slice(0, op.length ?? PSEUDONYM_DEFAULT_HEX)}`, operator: "pseudonymize" };
     }
     case "tokenize":
       return { text: await ctx.vault.tokenize(type, value), operator: "tokenize" };

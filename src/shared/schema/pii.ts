@@ -4,6 +4,15 @@ import { ENTITY_NAME_PATTERN } from "../pii/entities";
 import { isPhoneRegion } from "../pii/region";
 import { exactlyOneOf, JsonValueSchema } from "./common";
 
+/**
+ * Pseudonym width in hex characters. 64 bits by default: at 32 bits (the earlier default, 8 hex) two distinct values
+ * are likely to share a pseudonym from about 2^16 = 65,536 values on (birthday bound), which breaks the one-to-one
+ * mapping a pseudonymized dataset relies on; at 64 bits that takes about 2^32 values. The maximum is the whole HMAC.
+ */
+export const PSEUDONYM_DEFAULT_HEX = 16;
+export const PSEUDONYM_MIN_HEX = 16;
+export const PSEUDONYM_MAX_HEX = 64;
+
 export const EntityNameSchema = z
   .string()
   .regex(ENTITY_NAME_PATTERN, "an entity type: upper-case letters, digits and '_', 2-48 characters")
@@ -140,7 +149,18 @@ export const OperatorSchema = z
     z
       .object({
         type: z.literal("pseudonymize"),
-        length: z.number().int().min(6).max(32).optional().openapi({ description: "Hex characters (default 8)" }),
+        length: z
+          .number()
+          .int()
+          .min(PSEUDONYM_MIN_HEX)
+          .max(PSEUDONYM_MAX_HEX)
+          .optional()
+          .openapi({
+            description:
+              `Hex characters of the HMAC-SHA-256 after \`TYPE_\` (default ${PSEUDONYM_DEFAULT_HEX}: 64 bits, so two distinct ` +
+              "values of a dataset of millions share a pseudonym with negligible probability; a longer pseudonym " +
+              "starts with the shorter one)",
+          }),
       })
       .strict(),
     z.object({ type: z.literal("tokenize") }).strict(),
