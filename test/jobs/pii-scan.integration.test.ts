@@ -185,6 +185,59 @@ describe("pii-scan job", () => {
     );
   });
 
+  it("refuses since_last_scan with from_seq or to_seq (422, no job), and a report to a key without records:read (403)", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    await postAll(token, ds.id, people);
+    for (const range of [{ from_seq: 2 }, { to_seq: 3 }, { from_seq: 1, to_seq: 3 }]) {
+      const problem = await expectProblem(
+        await call(`/api/v1/datasets/${ds.id}/jobs`, {
+          token,
+          body: { type: "pii-scan", since_last_scan: true, ...range },
+        }),
+        422,
+      );
+      expect(problem.errors).toEqual([
+        {
+          path: "$.since_last_scan",
+          message: "since_last_scan chooses the seqs itself: send it without from_seq and to_seq.",
+        },
+      ]);
+    }
+    const listed = await expectJson(
+      await client(token).api.v1.datasets[":id"].jobs.$get({ param: { id: ds.id }, query: {} }),
+      200,
+    );
+    expect(listed.items).toHaveLength(0);
+    // Either way of choosing the seqs alone is taken.
+    const { job } = await scan(token, ds.id, { from_seq: 1, to_seq: 2 });
+    await scan(token, ds.id, { since_last_scan: true });
+
+    // jobs:read shows the job, but its report names records holding PII: it needs records:read too.
+    const jobsOnly = await createKey(tenant.id, ["jobs:read"]);
+    const summary = await expectJson(
+      await client(jobsOnly.key).api.v1.jobs[":id"].$get({ param: { id: job.id } }),
+      200,
+    );
+    expect(summary.progress.findings).toBeGreaterThan(0);
+    const denied = await expectProblem(await call(`/api/v1/jobs/${job.id}/result`, { token: jobsOnly.key }), 403);
+    expect(denied.detail).toContain("records:read");
+    const refusals = await logs(token, { action: "auth.scope_denied" });
+    expect(refusals.items.map((e) => e.details)).toContainEqual({
+      scope: "records:read",
+      route: "GET /jobs/{id}/result",
+    });
+    const reader = await createKey(tenant.id, ["jobs:read", "records:read"]);
+    const report = await expectJson(
+      await client(reader.key).api.v1.jobs[":id"].result.$get({ param: { id: job.id } }),
+      200,
+    );
+    expect(report.result.records_scanned).toBe(2);
+    // Another tenant's job is still 404, with or without the scope.
+    const other = await newTenant();
+    await expectProblem(await call(`/api/v1/jobs/${job.id}/result`, { token: other.token }), 404);
+  });
+
   it("delivering every message twice, or two copies at once, gives the same report and one finish", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);

@@ -181,10 +181,30 @@ export async function listDatasetJobs(
 }
 
 /**
- * The whole result of a finished dataset job (a scan's report).
- * @throws ProblemError 404 for another tenant's or a missing job, or a kind without a result; 409 while it is not done.
+ * The scope reading a job's result needs besides `jobs:read`: a scan's report names the records holding each entity
+ * type and where, which is read from their content, so it takes the scope that reads those records.
  */
-export async function jobResult(env: DatasetJobsEnv, scope: AuditScope, jobId: string): Promise<JobResult> {
+export const RESULT_SCOPE: Scope = "records:read";
+
+/**
+ * The whole result of a finished dataset job (a scan's report).
+ * @throws ProblemError 403 without RESULT_SCOPE (audited); 404 for another tenant's or a missing job, or a kind without
+ *   a result; 409 while it is not done.
+ */
+export async function jobResult(
+  env: DatasetJobsEnv,
+  scope: AuditScope,
+  scopes: readonly string[],
+  jobId: string,
+): Promise<JobResult> {
+  await requireKeyScope(
+    env,
+    scope,
+    scopes,
+    RESULT_SCOPE,
+    { route: "GET /jobs/{id}/result" },
+    `A job's result names records and where they hold PII: reading it needs the '${RESULT_SCOPE}' scope.`,
+  );
   const tenantId = scope.tenantId;
   const job = await getJob(env.DB, tenantId, jobId);
   if (job.kind !== PII_SCAN_KIND || !job.dataset_id) throw notFound("The job's result");

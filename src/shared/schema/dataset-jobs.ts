@@ -35,15 +35,19 @@ export const PiiScanJobSchema = z
       .openapi({ description: "Sample positions kept per entity type" }),
     from_seq: seq.optional().openapi({ description: "First seq to scan (default: the first record)" }),
     to_seq: seq.optional().openapi({ description: "Last seq to scan (default: the highest seq when the job starts)" }),
-    since_last_scan: z
-      .boolean()
-      .default(false)
-      .openapi({ description: "Scan only seqs after those of the previous successful scan" }),
+    since_last_scan: z.boolean().default(false).openapi({
+      description: "Scan only seqs after those of the previous successful scan (not with `from_seq` or `to_seq`)",
+    }),
   })
   .strict()
   .refine((v) => v.from_seq === undefined || v.to_seq === undefined || v.from_seq <= v.to_seq, {
     path: ["to_seq"],
     message: "to_seq must not be below from_seq.",
+  })
+  // Two ways of choosing the seqs to scan: taking both would silently drop one of them.
+  .refine((v) => !v.since_last_scan || (v.from_seq === undefined && v.to_seq === undefined), {
+    path: ["since_last_scan"],
+    message: "since_last_scan chooses the seqs itself: send it without from_seq and to_seq.",
   })
   .openapi("PiiScanJob");
 

@@ -52,7 +52,9 @@ const result = createRoute({
   method: "get",
   path: "/jobs/{id}/result",
   summary: "The whole result of a finished dataset job (a PII scan's report)",
-  description: "409 until the job has succeeded; 404 for a job kind without a result. Reading a report is audited.",
+  description:
+    "Needs `records:read` besides `jobs:read` (a scan's report names records and where they hold PII). 409 until the job " +
+    "has succeeded; 404 for a job kind without a result. Reading a report is audited.",
   request: { params: JobParams },
   responses: { 200: jsonResponse(JobResultSchema, "The result"), ...pick(401, 403, 404, 409, 422) },
 });
@@ -72,5 +74,5 @@ export const datasetJobRoutes = router()
     return c.json(await datasetJobs.listDatasetJobs(c.env.DB, tenantId, dataset.id, type, limit, cursor), 200);
   })
   .openapi(result, async (c) =>
-    c.json(await datasetJobs.jobResult(c.env, auditScope(c), c.req.valid("param").id), 200),
+    c.json(await datasetJobs.jobResult(c.env, auditScope(c), tenantOf(c).scopes, c.req.valid("param").id), 200),
   );
