@@ -17,6 +17,40 @@ describe("If-Match compares strongly on every route that takes it", () => {
     expect(strong.res.headers.get("etag")).toBe('"2"');
   });
 
+  it("an unquoted version is not an entity-tag: 412 on records as on datasets, nothing changed", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, {});
+    const rec = await postRecord(token, ds.id, { a: 1 });
+    const path = `/api/v1/datasets/${ds.id}/records/${rec.id}`;
+    const put = await call(path, { token, method: "PUT", headers: { "If-Match": "1" }, body: { data: { a: 2 } } });
+    expect(put.headers.get("etag")).toBe('"1"');
+    await expectProblem(put, 412);
+    await expectProblem(await call(path, { token, method: "DELETE", headers: { "If-Match": "1" } }), 412);
+    const kept = await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$get({ param: { id: ds.id, recordId: rec.id } }),
+      200,
+    );
+    expect(kept.data).toEqual({ a: 1 });
+    // The same for a dataset's ETag without its quotes.
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}`, {
+        token,
+        method: "PUT",
+        headers: { "If-Match": `${ds.id}.v${ds.version}` },
+        body: { description: "x" },
+      }),
+      412,
+    );
+    await expectProblem(
+      await call(`/api/v1/datasets/${ds.id}`, {
+        token,
+        method: "DELETE",
+        headers: { "If-Match": `${ds.id}.v${ds.version}` },
+      }),
+      412,
+    );
+  });
+
   it("PUT /datasets/{id}: the weak form of the current ETag is 412", async () => {
     const { token } = await newTenant();
     const ds = await createDataset(token, {});

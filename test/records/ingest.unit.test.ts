@@ -126,11 +126,13 @@ describe("schema errors", () => {
 });
 
 describe("If-Match", () => {
-  it("accepts quoted and bare versions, lists and *; weak tags never match (RFC 9110 §13.1.1)", () => {
+  it("accepts quoted versions, lists and *; weak tags and unquoted versions never match (RFC 9110 §13.1.1)", () => {
     expect(parseIfMatch(recordEtag(3))).toEqual([3]);
     expect(parseIfMatch('W/"2", "5"')).toEqual([5]);
     expect(parseIfMatch('W/"2"')).toEqual([]);
-    expect(parseIfMatch("7")).toEqual([7]);
+    expect(parseIfMatch("7")).toEqual([]);
+    expect(parseIfMatch('7, "8"')).toEqual([8]);
+    expect(parseIfMatch('"7')).toEqual([]);
     expect(parseIfMatch('"1", *')).toBe("*");
     expect(parseIfMatch('"rec_x.v1"')).toEqual([]);
   });

@@ -6,16 +6,17 @@ import type { VersionMatch } from "./wire";
 export const recordEtag = (version: number) => `"${version}"`;
 
 /**
- * Parses If-Match into the versions it accepts. Entries that are not a strong record ETag
- * (or a bare version number) can never match — weak tags included (RFC 9110 §13.1.1) — so a
- * header of only such entries yields [] → 412.
+ * Parses If-Match into the versions it accepts. Entries that are not a strong record ETag can
+ * never match: weak tags, and unquoted versions (`3` is not the entity-tag `"3"`, RFC 9110
+ * §8.8.3), as an unquoted dataset ETag never matches on /datasets — so a header of only such
+ * entries yields [] → 412.
  */
 export function parseIfMatch(header: string): VersionMatch {
   const tags = ifMatchTags(header);
   if (tags === "*") return "*";
   const versions: number[] = [];
   for (const tag of tags) {
-    const m = /^"?(\d{1,15})"?$/.exec(tag);
+    const m = /^"(\d{1,15})"$/.exec(tag);
     if (m) versions.push(Number(m[1]));
   }
   return versions;
