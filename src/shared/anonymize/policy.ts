@@ -2,17 +2,22 @@
  * Dataset PII policies, applied to every record written to the dataset. For each entity
  * type the policy says: allow it, reject the write (422 naming the type and JSON path,
  * never the value), anonymize it with an operator, or encrypt the whole field it sits in.
- * Types without a rule are not scanned.
+ * Types without a rule are not scanned. Member names are scanned too (pii/member-names.ts):
+ * a rejected type in a name rejects the record, and a name is anonymized or encrypted (inline,
+ * `ENC_v1_…` as the name) by its type's rule.
  */
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { ProblemError, validationFailed, type FieldError } from "../errors";
-import { detectJson, mapJsonLeaves, prepareOptions } from "../pii/detect";
+import { maskedPath } from "../json/masked-path";
+import { pathSegment, prepareOptions } from "../pii/detect";
 import { isBuiltinEntity } from "../pii/entities";
+import { detectJsonWithNames, MEMBER_NAME } from "../pii/member-names";
 import { loadRecognizers } from "../pii/recognizer-store";
 import { ScanBudget } from "../pii/tenant-scan";
 import type { CompiledRecognizer, Finding } from "../pii/types";
 import type { PiiPolicy } from "../schema/pii";
 import { anonymizeString, type ChangedItem } from "./anonymize";
+import { mapJson, MemberNameCollision } from "./json-map";
 import { OperatorKeys } from "./keys";
 import { checkOperators, type OperatorContext, type OperatorMap } from "./operators";
 import { encryptField, TokenVault } from "./vault";
@@ -51,15 +56,19 @@ export interface PolicyResult {
   items: ChangedItem[];
 }
 
-/** The 422 for rejected PII: entity types and JSON paths only, never the values. */
+/**
+ * The 422 for rejected PII: entity types and JSON paths only, never the values. Member names that may be the PII
+ * (`["alice@example.com"]`) are masked in the paths (json/masked-path.ts), since an import keeps its errors.
+ */
 function rejection(found: Finding[]): ProblemError {
   const seen = new Set<string>();
   const errors: FieldError[] = [];
   for (const f of found) {
-    const key = `${f.type}@${f.path}`;
+    const path = maskedPath(f.path ?? "$");
+    const key = `${f.type}@${path}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    errors.push({ path: f.path ?? "$", message: `${f.type} detected; the dataset's PII policy rejects it.` });
+    errors.push({ path, message: `${f.type} detected; the dataset's PII policy rejects it.` });
   }
   const types = [...new Set(found.map((f) => f.type))];
   return new ProblemError(422, "pii-rejected", {
@@ -94,7 +103,7 @@ export async function applyPiiPolicyDetailed(
   const custom: CompiledRecognizer[] = rules.some(([t]) => !isBuiltinEntity(t))
     ? await loadRecognizers(env.DB, tenantId)
     : [];
-  const findings = detectJson(
+  const findings = detectJsonWithNames(
     data,
     prepareOptions({
       entities: rules.map(([t]) => t),
@@ -127,23 +136,42 @@ export async function applyPiiPolicyDetailed(
   const ctx: OperatorContext = { keys, vault: options.vault ?? new TokenVault(keys), record: data };
   const items: ChangedItem[] = [];
 
-  const visit = async (value: unknown, path: string): Promise<unknown> => {
-    if (typeof value === "string" || typeof value === "number") {
-      const encType = encryptPaths.get(path);
+  const out = await mapJson(data, {
+    async leaf(value, inPath, outPath) {
+      if (typeof value !== "string" && typeof value !== "number") return value;
+      const encType = encryptPaths.get(inPath);
       if (encType) {
         const sealed = await encryptField(keys, value);
-        items.push({ type: encType, path, start: 0, end: sealed.length, operator: "encrypt" });
+        items.push({ type: encType, path: outPath, start: 0, end: sealed.length, operator: "encrypt" });
         return sealed;
       }
-      const found = anonymize.get(path);
+      const found = anonymize.get(inPath);
       if (!found) return value;
-      const r = await anonymizeString(String(value), found, operators, ctx, path);
+      const r = await anonymizeString(String(value), found, operators, ctx, outPath);
       items.push(...r.items);
       return r.items.length ? r.text : value;
-    }
-    return value;
-  };
-  const out = await mapJsonLeaves(data, visit);
+    },
+    // A name cannot hold a JSON value: `encrypt` seals the name itself into an inline ciphertext.
+    async name(name, inPath, outParent) {
+      const at = inPath + MEMBER_NAME;
+      const encType = encryptPaths.get(at);
+      const found = anonymize.get(at);
+      if (!encType && !found) return name;
+      let renamed: string;
+      let changed: ChangedItem[];
+      if (encType) {
+        renamed = await encryptField(keys, name);
+        changed = [{ type: encType, start: 0, end: renamed.length, operator: "encrypt" }];
+      } else {
+        const r = await anonymizeString(name, found!, operators, ctx);
+        renamed = r.items.length ? r.text : name;
+        changed = r.items;
+      }
+      const path = pathSegment(outParent, renamed) + MEMBER_NAME;
+      items.push(...changed.map((i) => ({ ...i, path })));
+      return renamed;
+    },
+  });
   if (!options.vault) await ctx.vault.flush(env.DB);
   return { data: out, items };
 }
@@ -183,11 +211,18 @@ export async function applyPiiPolicyToRecords(
   const budget = new ScanBudget();
   const values: unknown[] = [];
   const errors: FieldError[] = [];
+  const collisions: FieldError[] = [];
   const types = new Set<string>();
   for (let i = 0; i < records.length; i++) {
     try {
       values.push((await applyPiiPolicyDetailed(env, tenantId, policy, records[i], { vault, budget })).data);
     } catch (err) {
+      if (err instanceof MemberNameCollision) {
+        for (const e of err.errors ?? [])
+          collisions.push({ ...e, path: rootOf(i) + e.path.slice(1), ...(batch ? { index: i } : {}) });
+        values.push(undefined);
+        continue;
+      }
       if (!(err instanceof ProblemError) || err.slug !== "pii-rejected") throw err;
       for (const e of err.errors ?? [])
         errors.push({ ...e, path: rootOf(i) + e.path.slice(1), ...(batch ? { index: i } : {}) });
@@ -200,6 +235,14 @@ export async function applyPiiPolicyToRecords(
       detail: `${batch ? "Some records contain" : "The record contains"} ${[...types].join(", ")}, which the dataset's PII policy rejects.`,
       errors,
       extensions: { entities: [...types] },
+    });
+  }
+  if (collisions.length) {
+    throw new ProblemError(422, "member-name-collision", {
+      detail:
+        "The dataset's PII policy would give two members of one object the same name; choose an operator whose " +
+        "outputs differ (pseudonymize, tokenize, hash).",
+      errors: collisions,
     });
   }
   return { values, flush: () => vault.flush(env.DB) };

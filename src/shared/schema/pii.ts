@@ -101,10 +101,11 @@ export const FindingSchema = z
     end: z.number().int().openapi({ description: "UTF-16 code unit offset after the last character" }),
     score: z.number(),
     recognizer: z.string(),
-    path: z
-      .string()
-      .optional()
-      .openapi({ description: "JSON path of the string (data input only)", example: "$.user.email" }),
+    path: z.string().optional().openapi({
+      description:
+        "JSON path of the string (data input only); a finding in a member name has the member's path followed by `~`",
+      example: "$.user.email",
+    }),
     text: z.string().optional().openapi({ description: "The matched text (only with return_text)" }),
   })
   .openapi("Finding");
@@ -228,7 +229,9 @@ export const AnonymizeRequestSchema = z
 export const ChangedItemSchema = z
   .object({
     type: z.string(),
-    path: z.string().optional(),
+    path: z.string().optional().openapi({
+      description: "JSON path in the OUTPUT (data input only); a renamed member name's path is followed by `~`",
+    }),
     start: z.number().int().openapi({ description: "Offset in the OUTPUT string (UTF-16 code units)" }),
     end: z.number().int(),
     operator: z.string(),

@@ -4,6 +4,7 @@
  * over their records; the finish merges the parts in seq order and compares the result
  * with the previous scan of the dataset.
  */
+import { maskedPath } from "../../json/masked-path";
 import type { Finding } from "../../pii/types";
 
 /** Bins of the score histogram: [0, 0.1), [0.1, 0.2), ... [0.9, 1.0]. */
@@ -71,11 +72,7 @@ const emptyTally = (): Tally => ({ records: 0, findings: 0, histogram: new Array
  * name (written `["…"]` in the path: an e-mail address, a phone number or an id used as a key) becomes `[<key>]`, and
  * so does a plain name holding a run of four or more digits; field names like `user.email` stay.
  */
-export function reportPath(path: string): string {
-  return path
-    .replace(/\["(?:[^"\\]|\\.)*"\]/g, "[<key>]")
-    .replace(/\.[A-Za-z_$][\w$]*/g, (seg) => (/\d{4}/.test(seg) ? ".<key>" : seg));
-}
+export const reportPath = maskedPath;
 
 /** Array indices become `[*]`, so one field of every array element is one path; member names as reportPath says. */
 export const pathPattern = (path: string) => reportPath(path).replace(/\[\d+\]/g, "[*]");
