@@ -2,7 +2,9 @@
  * GET /search: parse the query, find the datasets to search, ask each DatasetObject for
  * its best matches (in parallel, at most FANOUT_CONCURRENCY at a time), merge them by
  * score, then have the objects that own the winners decrypt them and cut snippets.
- * Two phases, so only the records returned are decrypted and audited.
+ * Two phases, so only the records returned are decrypted and audited. A search of one
+ * dataset (`dataset_id`) reads its row from the isolate's dataset cache and has its object
+ * run both phases in one call (`searchPage`): one object round trip instead of two.
  *
  * Order is (bm25, dataset id, seq); the cursor holds the last returned position and a
  * tie to the query, so a cursor from another query is a 400.
