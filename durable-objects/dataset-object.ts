@@ -308,6 +308,20 @@ export class DatasetObject extends DurableObject<Env> {
     });
   }
 
+  /** Both phases for a search of this dataset alone: the matches (limit + 1) and the page of them opened. */
+  async searchPage(
+    ref: DatasetRef,
+    scope: AuditScope,
+    query: QueryNode,
+    after: { bm25: number; seq: number } | null,
+    limit: number,
+  ): Promise<Outcome<{ hits: SearchHitRef[]; opened: OpenedHit[] }>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      return this.records.search.page(query, after, limit, (row) => openRowOrNull(this.records, ref, scope, row));
+    });
+  }
+
   /** Starts rebuilding the index under the newest key and `paths` (JSON array text). */
   async startSearchRebuild(ref: DatasetRef, jobId: string | null, paths: string): Promise<Outcome<null>> {
     return outcomeOf(async () => {

@@ -354,3 +354,26 @@ describe("dataset jobs keep the index in line", () => {
     expect(await ids(token, ds, "wombat")).toEqual([kept.id, changed.id].sort());
   });
 });
+
+describe("one dataset searched alone (both phases in one object call)", () => {
+  it("cuts its page at 8 MiB as a tenant-wide search does, continues with the cursor, and answers 404 once deleted", async () => {
+    const { token } = await newTenant();
+    const ds = await searchableDataset(token);
+    const recs = await postBatch(
+      token,
+      ds.id,
+      Array.from({ length: 10 }, (_, i) => ({ i, s: `okapi ${"q".repeat(900_000)}` })),
+    );
+    const alone = await search(token, "okapi", { dataset_id: ds.id, limit: 20 });
+    const wide = await search(token, "okapi", { limit: 20 });
+    expect(alone.items).toHaveLength(9);
+    expect(alone.items.map((i) => i.id)).toEqual(wide.items.map((i) => i.id));
+    expect(alone.items.every((i) => i.data.s === `okapi ${"q".repeat(900_000)}`)).toBe(true);
+    const rest = await search(token, "okapi", { dataset_id: ds.id, limit: 20, cursor: alone.next_cursor! });
+    expect(rest.next_cursor).toBeNull();
+    expect([...alone.items, ...rest.items].map((i) => i.id).sort()).toEqual(recs.map((r) => r.id).sort());
+
+    expect((await call(`/api/v1/datasets/${ds.id}`, { method: "DELETE", token })).status).toBe(204);
+    await expectProblem(await call(searchPath("okapi", { dataset_id: ds.id }), { token }), 404);
+  });
+});

@@ -64,6 +64,47 @@ describe("scanIJson: syntax agrees with JSON.parse", () => {
   });
 });
 
+describe("long strings (skipped a run at a time)", () => {
+  /** Strings of up to 400 characters, mostly ordinary ones, with the characters that end a run mixed in. */
+  const longish = fc
+    .array(
+      fc.oneof(
+        { weight: 20, arbitrary: fc.constantFrom(..."abcXYZ019+/= é€") },
+        { weight: 1, arbitrary: fc.constantFrom('"', "\\", '\\"', "\\n", "\\u0041", "\\ud83d", "\n", "\u0001") },
+        { weight: 1, arbitrary: fc.constantFrom("\ud83d\ude00", "\ud83d", "\ude00") },
+      ),
+      { minLength: 20, maxLength: 400, size: "max" },
+    )
+    .map((cs) => cs.join(""));
+
+  it("agree with JSON.parse on syntax, and find lone surrogates anywhere in them", () => {
+    fc.assert(
+      fc.property(longish, (body) => {
+        const text = `{"k":"${body}"}`;
+        const r = scanIJson(text);
+        if (!parses(text)) {
+          expect(r.ok ? 200 : r.status, text).toBe(400);
+        } else {
+          const value = (JSON.parse(text) as { k: string }).k;
+          const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+          expect(r, text).toEqual(lone ? expect.objectContaining({ ok: false, status: 422 }) : { ok: true });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a 100 KB base64 value passes; one control character, quote or lone surrogate near its end does not", () => {
+    const b64 = "QUJD".repeat(34_000);
+    expect(scanIJson(`{"plaintext":"${b64}"}`)).toEqual({ ok: true });
+    const near = (ch: string) => `{"plaintext":"${b64.slice(0, -5)}${ch}${b64.slice(-4)}"}`;
+    expect(scanIJson(near("\u0001"))).toMatchObject({ ok: false, status: 400 });
+    expect(scanIJson(near('"'))).toMatchObject({ ok: false, status: 400 });
+    expect(scanIJson(near("\ud800"))).toMatchObject({ ok: false, status: 422, errors: [{ path: "$.plaintext" }] });
+    expect(scanIJson(`{"plaintext":"${b64}`)).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
 describe("numbers (RFC 7493 §2.2)", () => {
   /** The integer a double's shortest decimal form writes, in BigInt arithmetic. */
   const written = (x: number) => {

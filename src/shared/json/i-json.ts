@@ -56,6 +56,15 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** 1 at the code of each character that may follow a backslash besides `u`: " \ / b f n r t. */
 const SIMPLE_ESCAPE = new Uint8Array(128);
 for (const ch of '"\\/bfnrt') SIMPLE_ESCAPE[ch.charCodeAt(0)] = 1;
+/**
+ * A run of string characters that need no look of their own: not a quote, backslash, control
+ * character or surrogate (without the u flag a regex sees UTF-16 code units). Long strings
+ * (base64 payloads, prose) are skipped with it natively instead of a character at a time.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what ends a run (RFC 8259 §7)
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]+/y;
+/** Plain characters the loop steps through before it hands the rest of a run to PLAIN_RUN. */
+const SHORT_RUN = 32;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const NOT_I_JSON = "The request body is not acceptable I-JSON (RFC 7493).";
 // Without the u flag a regex sees UTF-16 code units, so this finds unpaired surrogates.
@@ -122,6 +131,7 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
     lone = false;
     let surrogateEscape = false;
     let j = start + 1;
+    let skipFrom = j + SHORT_RUN;
     for (;;) {
       const c = text.charCodeAt(j);
       if (c === 0x22) break;
@@ -148,8 +158,13 @@ export function scanIJson(text: string, options: ScanOptions = {}): ScanResult {
           lone = true;
           j++;
         }
-      } else {
+      } else if (j < skipFrom) {
         j++;
+      } else {
+        // Short strings (names, words) stay in this loop; a long run pays for one regex call.
+        PLAIN_RUN.lastIndex = j;
+        j = PLAIN_RUN.test(text) ? PLAIN_RUN.lastIndex : j + 1;
+        skipFrom = j + SHORT_RUN;
       }
     }
     // Escaped surrogates may pair with each other or with raw ones: decide on the value.

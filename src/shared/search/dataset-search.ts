@@ -11,6 +11,7 @@ import * as idx from "./index-store";
 import { Blinder } from "./keys";
 import { MAX_TOKENS_PER_RECORD, REBUILD_CHUNK_RECORDS } from "./limits";
 import { indexedTexts, parsePath, type Selector } from "./paths";
+import { pageHits } from "./page";
 import { positivePhrases, toFtsMatch, type QueryNode } from "./query";
 import { snippetOf, type Snippet } from "./snippet";
 import { tokenize } from "./tokenize";
@@ -224,6 +225,26 @@ export class DatasetSearch {
       out.push({ seq, id: row.id, version: row.version, data, snippet });
     }
     return out;
+  }
+
+  /**
+   * Both phases for a search of this dataset alone, in one object call: up to `limit` + 1 matches
+   * after `after` (the extra one tells the caller that more follow), and the page of them
+   * (pageHits) opened.
+   */
+  async page(
+    query: QueryNode,
+    after: { bm25: number; seq: number } | null,
+    limit: number,
+    openRecord: OpenRecord,
+  ): Promise<{ hits: SearchHitRef[]; opened: OpenedHit[] }> {
+    const hits = await this.hits(query, after, limit + 1);
+    const opened = await this.open(
+      query,
+      pageHits(hits, limit).map((h) => h.seq),
+      openRecord,
+    );
+    return { hits, opened };
   }
 
   // ---- rebuild ---------------------------------------------------------------------------

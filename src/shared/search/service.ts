@@ -2,7 +2,9 @@
  * GET /search: parse the query, find the datasets to search, ask each DatasetObject for
  * its best matches (in parallel, at most FANOUT_CONCURRENCY at a time), merge them by
  * score, then have the objects that own the winners decrypt them and cut snippets.
- * Two phases, so only the records returned are decrypted and audited.
+ * Two phases, so only the records returned are decrypted and audited. A search of one
+ * dataset (`dataset_id`) reads its row from the isolate's dataset cache and has its object
+ * run both phases in one call (`searchPage`): one object round trip instead of two.
  *
  * Order is (bm25, dataset id, seq); the cursor holds the last returned position and a
  * tie to the query, so a cursor from another query is a 400.
@@ -14,16 +16,19 @@ import { db, schema } from "../db/client";
 import { badRequest, ProblemError } from "../errors";
 import { base64UrlEncode } from "../ids";
 import { decodeCursor, encodeCursor } from "../pagination";
-import { MAX_PAGE_BYTES } from "../records/limits";
 import { datasetObject, refOf } from "../records/object";
 import { unwrap } from "../records/wire";
 import type { DatasetRef } from "../records/wire";
+import type { OpenedHit, SearchHitRef } from "./dataset-search";
 import type { Snippet } from "./snippet";
+import type { DatasetCacheEnv } from "../datasets/cache";
+import { cachedDatasetRow } from "../datasets/service";
 import { FANOUT_CONCURRENCY, MAX_FANOUT_DATASETS } from "./limits";
+import { pageHits } from "./page";
 import { parseQuery } from "./query";
 import { enabledSearch } from "./settings";
 
-export type SearchEnv = Pick<Env, "DB" | "DATASET" | "AUDIT_LOG" | "MASTER_KEYS">;
+export type SearchEnv = Pick<Env, "DB" | "DATASET" | "AUDIT_LOG" | "MASTER_KEYS"> & DatasetCacheEnv;
 
 export interface SearchInput {
   q: string;
@@ -147,25 +152,27 @@ export async function search(env: SearchEnv, scope: AuditScope, input: SearchInp
     truncated = targets.length > MAX_FANOUT_DATASETS;
     targets = targets.slice(0, MAX_FANOUT_DATASETS);
   } else {
-    const d = schema.datasets;
-    const row = await db(env.DB)
-      .select({ id: d.id, tenantId: d.tenantId, search: d.search })
-      .from(d)
-      .where(and(eq(d.id, input.dataset_id!), eq(d.tenantId, scope.tenantId), isNull(d.deletedAt)))
-      .get();
-    if (!row) throw new ProblemError(404, "not-found", { detail: "The dataset was not found." });
+    // The isolate's cached row, as the record routes read it (404 for a missing or another tenant's id).
+    const row = await cachedDatasetRow(env, scope.tenantId, input.dataset_id!);
     if (!enabledSearch(row))
       throw new ProblemError(409, "search-disabled", { detail: "Search is not enabled for this dataset." });
     targets = [row];
   }
 
+  // Opened records by dataset id: one dataset searched alone answers both phases in one object call.
+  const openedBy = new Map<string, OpenedHit[]>();
   // Phase one: each dataset's best limit + 1 after the cursor.
   const perDataset = await mapBounded(targets, FANOUT_CONCURRENCY, async (ds): Promise<MergedHit[]> => {
     const ref = refOf(ds);
+    const resume = resumeIn(ds.id, after);
     try {
-      const hits = unwrap(
-        await datasetObject(env, ref).searchHits(ref, query, resumeIn(ds.id, after), input.limit + 1),
-      );
+      let hits: SearchHitRef[];
+      if (fanOut) hits = unwrap(await datasetObject(env, ref).searchHits(ref, query, resume, input.limit + 1));
+      else {
+        const both = unwrap(await datasetObject(env, ref).searchPage(ref, scope, query, resume, input.limit));
+        openedBy.set(ds.id, both.opened);
+        hits = both.hits;
+      }
       return hits.map((h) => ({ bm25: h.bm25, seq: h.seq, size: h.size, datasetId: ds.id }));
     } catch (err) {
       if (skippable(err, fanOut)) return [];
@@ -177,38 +184,38 @@ export async function search(env: SearchEnv, scope: AuditScope, input: SearchInp
     .sort(
       (a, b) => a.bm25 - b.bm25 || (a.datasetId < b.datasetId ? -1 : a.datasetId > b.datasetId ? 1 : a.seq - b.seq),
     );
-  const page: MergedHit[] = [];
-  let bytes = 0;
-  for (const h of merged.slice(0, input.limit)) {
-    if (page.length > 0 && bytes + h.size > MAX_PAGE_BYTES) break;
-    page.push(h);
-    bytes += h.size;
-  }
+  // Alone, the object cut the same page from the same hits in the same order.
+  const page = pageHits(merged, input.limit);
 
   // Phase two: the owners of the winners decrypt them.
   const byDataset = new Map<string, number[]>();
-  for (const h of page) byDataset.set(h.datasetId, [...(byDataset.get(h.datasetId) ?? []), h.seq]);
+  for (const h of page) {
+    if (!openedBy.has(h.datasetId)) byDataset.set(h.datasetId, [...(byDataset.get(h.datasetId) ?? []), h.seq]);
+  }
   const refs = new Map(targets.map((t) => [t.id, refOf(t)]));
-  const opened = new Map<string, SearchItem>();
   await mapBounded([...byDataset], FANOUT_CONCURRENCY, async ([datasetId, seqs]) => {
     const ref = refs.get(datasetId) as DatasetRef;
     try {
-      for (const o of unwrap(await datasetObject(env, ref).openSearchHits(ref, scope, query, seqs))) {
-        const hit = page.find((h) => h.datasetId === datasetId && h.seq === o.seq)!;
-        opened.set(`${datasetId}:${o.seq}`, {
-          dataset_id: datasetId,
-          id: o.id,
-          seq: o.seq,
-          version: o.version,
-          score: -hit.bm25,
-          snippet: o.snippet,
-          data: JSON.parse(o.data) as Record<string, unknown>,
-        });
-      }
+      openedBy.set(datasetId, unwrap(await datasetObject(env, ref).openSearchHits(ref, scope, query, seqs)));
     } catch (err) {
       if (!skippable(err, fanOut)) throw err;
     }
   });
+  const opened = new Map<string, SearchItem>();
+  for (const [datasetId, hits] of openedBy) {
+    for (const o of hits) {
+      const hit = page.find((h) => h.datasetId === datasetId && h.seq === o.seq)!;
+      opened.set(`${datasetId}:${o.seq}`, {
+        dataset_id: datasetId,
+        id: o.id,
+        seq: o.seq,
+        version: o.version,
+        score: -hit.bm25,
+        snippet: o.snippet,
+        data: JSON.parse(o.data) as Record<string, unknown>,
+      });
+    }
+  }
   const items = page.map((h) => opened.get(`${h.datasetId}:${h.seq}`)).filter((i): i is SearchItem => i !== undefined);
 
   await appendAudit(env, scope, ...auditEntries(items, input.dataset_id));
