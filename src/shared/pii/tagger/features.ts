@@ -47,7 +47,23 @@ export const LINK = 3;
  * one punctuation token; a run mixing letters and digits ("4th", "SW1A", "2C") counts as a number.
  */
 const TOKEN_RE =
-  /((?:https?:\/\/|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)|([A-Z]\.(?![\p{L}\d])|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*(?![\p{L}\p{M}\d]))|(\d+(?![\p{L}])|[\p{L}\p{M}\d]+)|([^\s\p{L}\p{M}\d])/gu;
+  /(?:https?:\/\/|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Z]\.(?![\p{L}\d])|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*(?![\p{L}\p{M}\d])|\d+(?![\p{L}])|[\p{L}\p{M}\d]+|[^\s\p{L}\p{M}\d]/gu;
+
+const LETTER_OR_MARK = /^[\p{L}\p{M}]/u;
+const DIGIT = /[0-9]/;
+
+/**
+ * The kind of a token TOKEN_RE matched, from its text alone (the regex has no groups: filling
+ * them cost more than this). An e-mail has an "@" and more; a URL starts with its scheme or
+ * "www."; no word has a digit while every number does (a letter run followed by a digit is read
+ * as one number); a word starts with a letter or mark, punctuation never does.
+ */
+function kindOf(s: string): number {
+  if ((s.length > 1 && s.includes("@")) || s.startsWith("http://") || s.startsWith("https://") || s.startsWith("www."))
+    return LINK;
+  if (DIGIT.test(s)) return NUMBER;
+  return LETTER_OR_MARK.test(s) ? WORD : PUNCT;
+}
 
 export interface Tokens {
   text: string;
@@ -145,9 +161,10 @@ export interface WordInfo {
 const WORDS = new Map<string, WordInfo>();
 const WORDS_LIMIT = 50_000;
 
-function wordInfo(s: string, kind: number): WordInfo {
+function wordInfo(s: string): WordInfo {
   let info = WORDS.get(s);
   if (info) return info;
+  const kind = kindOf(s);
   const lower = kind === LINK ? (s.includes("@") ? "<email>" : "<url>") : s.toLowerCase();
   const shape =
     kind === WORD ? wordShape(s) : kind === NUMBER ? (s.length > 4 ? "d+" : wordShape(s)) : kind === LINK ? lower : s;
@@ -217,8 +234,8 @@ export function tokenize(text: string, reuse?: Tokens): Tokens {
   let prevEndsSentence = false;
   while ((m = TOKEN_RE.exec(text)) !== null) {
     const s = m[0];
-    const kind = m[2] !== undefined ? WORD : m[3] !== undefined ? NUMBER : m[1] !== undefined ? LINK : PUNCT;
-    const info = wordInfo(s, kind);
+    const info = wordInfo(s);
+    const kind = info.kind;
     t.starts.push(m.index);
     t.ends.push(m.index + s.length);
     t.kinds.push(kind);
