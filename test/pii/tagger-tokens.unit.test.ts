@@ -1,5 +1,6 @@
-// The tagger's tokenizer reads each token's kind from its text; the reference here is the grouped
-// regex the kinds were once read from (one group per kind), run on generated text.
+// The tagger's tokenizer finds tokens with an anchored regex after white space and reads each token's
+// kind from its text; the reference here is the global regex with one group per kind that it replaced,
+// run on generated text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LINK, NUMBER, PUNCT, tokenize, WORD } from "../../src/shared/pii/tagger/features";
@@ -7,18 +8,26 @@ import { LINK, NUMBER, PUNCT, tokenize, WORD } from "../../src/shared/pii/tagger
 const GROUPED =
   /((?:https?:\/\/|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)|([A-Z]\.(?![\p{L}\d])|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*(?![\p{L}\p{M}\d]))|(\d+(?![\p{L}])|[\p{L}\p{M}\d]+)|([^\s\p{L}\p{M}\d])/gu;
 
-function reference(text: string): [start: number, end: number, kind: number][] {
-  const out: [number, number, number][] = [];
+const SENTENCE_END = new Set([".", "!", "?", ":", ";", '"', "{", "[", "(", "|", ","]);
+
+/** Spans, kinds and line starts (a line break before, or sentence-ending punctuation just before). */
+function reference(text: string): [start: number, end: number, kind: number, lineStart: boolean][] {
+  const out: [number, number, number, boolean][] = [];
+  let prevEnd = 0;
+  let prevEndsSentence = false;
   for (const m of text.matchAll(GROUPED)) {
     const kind = m[2] !== undefined ? WORD : m[3] !== undefined ? NUMBER : m[1] !== undefined ? LINK : PUNCT;
-    out.push([m.index, m.index + m[0].length, kind]);
+    const newline = text.slice(prevEnd, m.index).includes("\n");
+    out.push([m.index, m.index + m[0].length, kind, newline || prevEndsSentence]);
+    prevEnd = m.index + m[0].length;
+    prevEndsSentence = kind === PUNCT && SENTENCE_END.has(m[0]);
   }
   return out;
 }
 
 const tokensOf = (text: string) => {
   const t = tokenize(text);
-  return t.starts.map((s, i): [number, number, number] => [s, t.ends[i], t.kinds[i]]);
+  return t.starts.map((s, i): [number, number, number, boolean] => [s, t.ends[i], t.kinds[i], t.lineStart[i]]);
 };
 
 // Pieces that sit on the kinds' borders: e-mails, URLs, initials, apostrophes, letters next to digits,
@@ -58,6 +67,13 @@ const PIECES = [
   "jane@example.com",
   "a@b",
   "O'Neil",
+  "\u00a0",
+  "\u2003",
+  "\u3000",
+  "\ufeff",
+  "\u200b",
+  "\r\n",
+  "\u2028",
   "4th",
   "SW1A",
   "Ünïcode",
