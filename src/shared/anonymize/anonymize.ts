@@ -3,7 +3,7 @@
  * by its operator's output, and every change is reported with its offsets in the OUTPUT
  * (UTF-16 code units), its JSON path and the operator that was applied.
  */
-import { mapJsonLeaves } from "../pii/detect";
+import { forEachJsonLeaf, mapJsonLeavesSync } from "../pii/detect";
 import type { Finding } from "../pii/types";
 import { applyOperator, operatorFor, type OperatorContext, type OperatorMap } from "./operators";
 
@@ -74,16 +74,18 @@ export async function anonymizeJson(
   ctx = { ...ctx, record: data };
   const groups = byPath(findings);
   const items: ChangedItem[] = [];
-  const visit = async (value: unknown, path: string): Promise<unknown> => {
-    if (typeof value === "string" || typeof value === "number") {
-      const found = groups.get(path);
-      if (!found) return value;
-      const r = await anonymizeString(String(value), found, operators, ctx, path);
-      items.push(...r.items);
-      return r.items.length ? r.text : value;
-    }
-    return value;
-  };
   if (!groups.size) return { data, items };
-  return { data: await mapJsonLeaves(data, visit), items };
+  // The leaves with findings, in document order; only they run operators (one at a time, in that order), and
+  // the copy is built afterwards without a promise per value.
+  const found: [path: string, value: string | number][] = [];
+  forEachJsonLeaf(data, (value, path) => {
+    if ((typeof value === "string" || typeof value === "number") && groups.has(path)) found.push([path, value]);
+  });
+  const replaced = new Map<string, string>();
+  for (const [path, value] of found) {
+    const r = await anonymizeString(String(value), groups.get(path)!, operators, ctx, path);
+    items.push(...r.items);
+    if (r.items.length) replaced.set(path, r.text);
+  }
+  return { data: mapJsonLeavesSync(data, (value, path) => (replaced.has(path) ? replaced.get(path) : value)), items };
 }

@@ -251,6 +251,45 @@ export async function mapJsonLeaves(
 }
 
 /**
+ * mapJsonLeaves with a synchronous `leaf`: the same copy (objects and arrays copied, each scalar
+ * leaf replaced by what `leaf` returns, leaves visited in document order), without a promise per value.
+ */
+export function mapJsonLeavesSync(
+  value: unknown,
+  leaf: (value: unknown, path: string) => unknown,
+  path = "$",
+): unknown {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(mapJsonLeavesSync(value[i], leaf, pathSegment(path, i)));
+    return out;
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    // defineProperty: a "__proto__" key must stay a plain key, not set the prototype.
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, {
+        value: mapJsonLeavesSync(v, leaf, pathSegment(path, k)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return leaf(value, path);
+}
+
+/** Calls `visit` with each scalar leaf of a JSON value and its path, in document order (as mapJsonLeaves visits). */
+export function forEachJsonLeaf(value: unknown, visit: (value: unknown, path: string) => void, path = "$"): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) forEachJsonLeaf(value[i], visit, pathSegment(path, i));
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) forEachJsonLeaf(v, visit, pathSegment(path, k));
+  } else visit(value, path);
+}
+
+/**
  * Visits every string (and, under a telling field name, every number) of a JSON value.
  * `path()` builds the JSON path on demand: most values have no findings and never need it.
  */
