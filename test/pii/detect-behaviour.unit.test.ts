@@ -160,6 +160,34 @@ describe("options", () => {
     );
   });
 
+  it("entities without a tagger type find what the whole detector finds of them (the tagger is skipped)", () => {
+    const only = prepareOptions({ entities: ["EMAIL", "PHONE"], returnText: true });
+    const every = prepareOptions({ returnText: true });
+    const pick = (fs: { type: string; text?: string; start: number }[]) =>
+      fs.filter((f) => f.type === "EMAIL" || f.type === "PHONE").map((f) => [f.type, f.text, f.start]);
+    for (const text of [
+      "Maria Garcia, 742 Evergreen Terrace, Springfield: maria@example.com, +1 415 555 2671",
+      "Mail: Via Roma 71, 00184 Roma, call 06 4991 2345",
+      "Please reach me at user12@example.com or +1 415 555 1012.",
+    ]) {
+      const expected = pick(detectText(text, every));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(pick(detectText(text, only))).toEqual(expected);
+    }
+  });
+
+  it("a type the tagger drops keeps the tagger: a ZIP code inside an address it reads is not reported alone", () => {
+    const zip = prepareOptions({ entities: ["ZIP_CODE"], returnText: true });
+    const text = "Postal address: Lindenweg 12, 64154 Lüneburg";
+    // The tagger reads the address line whole (STREET_ADDRESS) and drops the postcode inside it; asked for
+    // alone, the postcode must not come back: that would be the pattern's reading without the tagger.
+    expect(detectText(text, prepareOptions({ returnText: true })).map((f) => [f.type, f.text])).toEqual([
+      ["STREET_ADDRESS", "Lindenweg 12, 64154 Lüneburg"],
+    ]);
+    expect(detectText(text, zip)).toEqual([]);
+    expect(detectText("zip 64154 please", zip).map((f) => f.text)).toEqual(["64154"]);
+  });
+
   it("allow list suppresses exact values; deny list reports values as DENY_LIST", () => {
     const text = "Contact support@acme.test or jane@example.com about Project Falcon.";
     const f = detectText(

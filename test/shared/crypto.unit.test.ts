@@ -26,6 +26,16 @@ describe("master key set", () => {
 });
 
 describe("AES-GCM with associated data", () => {
+  it("associated data is the length-prefixed parts joined by |, byte for byte (stored ciphertexts depend on it)", () => {
+    const str = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    expect(str(aad("record", "t1", "d1", "r1", 1))).toBe("6:record|2:t1|2:d1|2:r1|1:1");
+    expect(str(aad("x"))).toBe("1:x");
+    expect(str(aad("", "a", 12))).toBe("0:|1:a|2:12");
+    // Lengths are in UTF-16 code units; the bytes are UTF-8.
+    expect([...aad("é|")]).toEqual([...text.encode("2:é|")]);
+    expect(str(aad("ab", "c"))).not.toBe(str(aad("a", "bc")));
+  });
+
   it("round-trips, and any change to ciphertext or associated data fails", async () => {
     const key = await aesKey();
     const sealed = await seal(key, text.encode("hello"), aad("record", "t1", "d1", "r1", 1));

@@ -6,6 +6,7 @@
  * member with the same operators, so a keyed operator gives a name the output it gives
  * the same value anywhere else.
  */
+import { forEachJsonLeaf, mapJsonLeavesSync } from "../pii/detect";
 import { MEMBER_NAME } from "../pii/member-names";
 import type { Finding } from "../pii/types";
 import { pathSegment } from "../json/i-json";
@@ -83,6 +84,21 @@ export async function anonymizeJson(
   const groups = byPath(findings);
   const items: ChangedItem[] = [];
   if (!groups.size) return { data, items };
+  if (![...groups.keys()].some((path) => path.endsWith(MEMBER_NAME))) {
+    // No member is renamed, so input and output paths agree: only the leaves with findings run operators (one at a
+    // time, in document order) and the copy is built afterwards without a promise per value.
+    const found: [path: string, value: string | number][] = [];
+    forEachJsonLeaf(data, (value, path) => {
+      if ((typeof value === "string" || typeof value === "number") && groups.has(path)) found.push([path, value]);
+    });
+    const replaced = new Map<string, string>();
+    for (const [path, value] of found) {
+      const r = await anonymizeString(String(value), groups.get(path)!, operators, ctx, path);
+      items.push(...r.items);
+      if (r.items.length) replaced.set(path, r.text);
+    }
+    return { data: mapJsonLeavesSync(data, (value, path) => (replaced.has(path) ? replaced.get(path) : value)), items };
+  }
   const out = await mapJson(data, {
     async leaf(value, inPath, outPath) {
       if (typeof value !== "string" && typeof value !== "number") return value;

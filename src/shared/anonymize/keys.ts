@@ -1,4 +1,5 @@
 /** The tenant keys an anonymization call may need, fetched (or created) only when first used. */
+import { aad } from "../crypto/aes-gcm";
 import { tenantSecretBytes, tenantSecretKey } from "../crypto/tenant-secrets";
 import type { KeyEnv } from "../crypto/tenant-kek";
 
@@ -34,10 +35,8 @@ export class OperatorKeys {
   }
 }
 
-const encoder = new TextEncoder();
-
 /** HMAC-SHA-256 of labelled parts under the tenant's HMAC key. */
 export async function hmacParts(keys: OperatorKeys, ...parts: string[]): Promise<Uint8Array> {
-  const data = encoder.encode(parts.map((p) => `${p.length}:${p}`).join("|"));
-  return new Uint8Array(await crypto.subtle.sign("HMAC", await keys.hmac(), data));
+  // The same length-prefixed encoding as associated data ("5:token|5:EMAIL|..."), built once per call.
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await keys.hmac(), aad(...parts)));
 }

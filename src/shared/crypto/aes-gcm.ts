@@ -7,8 +7,14 @@ const encoder = new TextEncoder();
 
 /** Associated data from labelled parts, e.g. aad("record", tenantId, datasetId, recordId, "3"). */
 export function aad(...parts: (string | number)[]): Uint8Array {
-  // A length prefix per part keeps ("ab","c") and ("a","bc") apart.
-  return encoder.encode(parts.map((p) => `${String(p).length}:${p}`).join("|"));
+  // A length prefix per part keeps ("ab","c") and ("a","bc") apart. Built in one string: every record
+  // opened or sealed builds one.
+  let s = "";
+  for (let i = 0; i < parts.length; i++) {
+    const p = String(parts[i]);
+    s += i ? `|${p.length}:${p}` : `${p.length}:${p}`;
+  }
+  return encoder.encode(s);
 }
 
 /** Encrypts and returns iv || ciphertext || tag. */

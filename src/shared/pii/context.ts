@@ -71,6 +71,12 @@ export interface ContextCache {
   words?: { before: string[]; after: string[] };
 }
 
+/** Whether any of words[from, to) is in `set` (bounds clamped to the list). */
+function anyIn(words: readonly string[], set: ReadonlySet<string>, from = 0, to = words.length): boolean {
+  for (let i = Math.max(0, from), end = Math.min(words.length, to); i < end; i++) if (set.has(words[i])) return true;
+  return false;
+}
+
 /**
  * Applies a candidate's context rule in place: +boost once if any context word is near,
  * -penalty once if a negative word is, and a retype when its words are near.
@@ -99,19 +105,16 @@ export function scoreWithContext(
       }
     }
     const { before, after } = ctx;
-    const words = before.concat(after);
     const near = (set: ReadonlySet<string>) =>
-      before.slice(-RETYPE_BEFORE).some((w) => set.has(w)) || after.slice(0, RETYPE_AFTER).some((w) => set.has(w));
+      anyIn(before, set, before.length - RETYPE_BEFORE) || anyIn(after, set, 0, RETYPE_AFTER);
+    const nearby = (set: ReadonlySet<string>) => anyIn(before, set) || anyIn(after, set);
     if (rule.retype && (near(rule.retype.words) || hints?.has(rule.retype.entity))) {
       c.type = rule.retype.entity;
       c.score += rule.retype.boost;
-    } else if (
-      words.some((w) => rule.words.has(w)) ||
-      (!hints?.has(c.type) && keyWords?.some((w) => rule.words.has(w)))
-    ) {
+    } else if (nearby(rule.words) || (!hints?.has(c.type) && keyWords && anyIn(keyWords, rule.words))) {
       c.score += rule.boost;
     }
-    if (rule.negative && (words.some((w) => rule.negative!.has(w)) || keyWords?.some((w) => rule.negative!.has(w))))
+    if (rule.negative && (nearby(rule.negative) || (keyWords && anyIn(keyWords, rule.negative))))
       c.score -= rule.penalty ?? 0.3;
   }
   if (hints?.has(c.type)) c.score += CONTEXT_BOOST;

@@ -15,7 +15,7 @@ import { pathSegment } from "../json/i-json";
 import { validationFailed } from "../errors";
 import { scoreWithContext, type ContextCache } from "./context";
 import { entityRank } from "./entities";
-import { fieldHints, keyTokens, wholeValueScore, type FieldHints } from "./fields";
+import { fieldHints, keyWords as keyWordsOf, wholeValueScore, type FieldHints } from "./fields";
 import { phoneRegion, validInRegion } from "./region";
 import { builtinScanner } from "./recognizers/index";
 import { tagCandidates } from "./tagger/candidates";
@@ -33,7 +33,17 @@ export interface PreparedOptions {
   returnText: boolean;
   /** Region national phone numbers are checked against (default_region or a language hint). */
   region: string | null;
+  /** Whether the sequence tagger runs: only when a type it finds or drops (TAGGER_TYPES) was asked for. */
+  tag: boolean;
 }
+
+/**
+ * What the tagger (tagger/candidates.ts) can change: it adds PERSON, LOCATION and STREET_ADDRESS
+ * spans and drops LOCATION, STREET_ADDRESS and ZIP_CODE candidates inside an address. Nothing else
+ * it does reaches a finding, and the entity filter runs before overlaps are resolved, so when none
+ * of these types was asked for the tagger cannot change the findings and is skipped.
+ */
+const TAGGER_TYPES = ["PERSON", "LOCATION", "STREET_ADDRESS", "ZIP_CODE"] as const;
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -59,6 +69,7 @@ export function prepareOptions(opts: DetectOptions = {}): PreparedOptions {
     budget: opts.budget ?? new ScanBudget(),
     returnText: opts.returnText ?? false,
     region: phoneRegion(opts.defaultRegion, opts.languages),
+    tag: !entities || TAGGER_TYPES.some((t) => entities.has(t)),
   };
 }
 
@@ -152,7 +163,7 @@ function candidatesOf(
     while ((m = re.exec(text)) !== null)
       raw.push({ type: "DENY_LIST", start: m.index, end: m.index + m[0].length, score: 1, recognizer: "deny_list" });
   }
-  tagCandidates(text, raw, key);
+  if (opts.tag) tagCandidates(text, raw, key);
   if (hints?.whole && key !== undefined) {
     const s = wholeValueScore(hints.whole, text, key);
     if (s > 0) {
@@ -170,7 +181,7 @@ function candidatesOf(
   const boost = hints?.boost.size ? hints.boost : undefined;
   const out: Candidate[] = [];
   const cache: ContextCache = { start: -1, end: -1 };
-  const keyWords = key !== undefined ? keyTokens(key) : undefined;
+  const keyWords = key !== undefined ? keyWordsOf(key) : undefined;
   for (const c of raw) {
     scoreWithContext(c, text, boost, cache, keyWords);
     if (c.score < opts.minScore) continue;
@@ -237,6 +248,45 @@ export async function mapJsonLeaves(
     return out;
   }
   return leaf(value, path);
+}
+
+/**
+ * mapJsonLeaves with a synchronous `leaf`: the same copy (objects and arrays copied, each scalar
+ * leaf replaced by what `leaf` returns, leaves visited in document order), without a promise per value.
+ */
+export function mapJsonLeavesSync(
+  value: unknown,
+  leaf: (value: unknown, path: string) => unknown,
+  path = "$",
+): unknown {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(mapJsonLeavesSync(value[i], leaf, pathSegment(path, i)));
+    return out;
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    // defineProperty: a "__proto__" key must stay a plain key, not set the prototype.
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, {
+        value: mapJsonLeavesSync(v, leaf, pathSegment(path, k)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return leaf(value, path);
+}
+
+/** Calls `visit` with each scalar leaf of a JSON value and its path, in document order (as mapJsonLeaves visits). */
+export function forEachJsonLeaf(value: unknown, visit: (value: unknown, path: string) => void, path = "$"): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) forEachJsonLeaf(value[i], visit, pathSegment(path, i));
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) forEachJsonLeaf(v, visit, pathSegment(path, k));
+  } else visit(value, path);
 }
 
 /**

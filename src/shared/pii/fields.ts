@@ -262,6 +262,17 @@ export function keyTokens(key: string): string[] {
 
 const cache = new Map<string, FieldHints>();
 const CACHE_LIMIT = 10_000;
+const wordsCache = new Map<string, readonly string[]>();
+
+/** keyTokens(key), cached per isolate: detection asks for it on every string under the key. */
+export function keyWords(key: string): readonly string[] {
+  let words = wordsCache.get(key);
+  if (words) return words;
+  words = keyTokens(key);
+  if (wordsCache.size >= CACHE_LIMIT) wordsCache.clear();
+  wordsCache.set(key, words);
+  return words;
+}
 
 /** What a field name says about its value; cached per isolate (keys repeat across records). */
 export function fieldHints(key: string): FieldHints {

@@ -24,6 +24,7 @@ import { db, schema } from "../../db/client";
 import { prepareOptions } from "../../pii/detect";
 import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
+import type { Finding } from "../../pii/types";
 import type { PiiPolicy } from "../../schema/pii";
 import { canonicalJson, sha256Hex, utf8 } from "../../records/canonical";
 import { MAX_RECORD_BYTES } from "../../records/limits";
@@ -132,28 +133,33 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const vault = new TokenVault(keys);
     // Records are anonymized concurrently: their HMAC and digest calls overlap instead of
     // awaiting one record at a time.
+    const anonymizeRow = async (r: (typeof rows)[number], data: unknown, findings: Finding[]) => {
+      let out: Awaited<ReturnType<typeof anonymizeJson>>;
+      try {
+        out = await anonymizeJson(data, findings, params.operators, { keys, vault });
+      } catch (err) {
+        // Renamed members would merge: the record is left as it is (in place) or not copied, and counted.
+        if (err instanceof MemberNameCollision) return "collision" as const;
+        throw err;
+      }
+      const changed = out.items.length > 0;
+      // In place an unchanged record is left alone; a copy takes every record.
+      if (!changed && !target) return null;
+      const canonical = changed ? canonicalJson(out.data) : r.data;
+      const bytes = changed ? utf8(canonical) : null;
+      const size = bytes ? bytes.byteLength : r.size;
+      // An output the dataset would refuse is left unwritten and counted, never stored.
+      if (size > MAX_RECORD_BYTES || (validator && schemaErrors(validator, out.data, "$").length)) return "invalid";
+      // An unchanged record keeps its canonical text, so its stored digest still holds.
+      const sha256 = bytes ? await sha256Hex(bytes) : r.sha256;
+      return { r, changed, replacements: out.items.length, prepared: { canonical, size, sha256 } };
+    };
     const outcomes = await Promise.all(
-      rows.map(async (r) => {
+      rows.map((r) => {
         const data = JSON.parse(r.data) as unknown;
-        let out: Awaited<ReturnType<typeof anonymizeJson>>;
-        try {
-          out = await anonymizeJson(data, detectJsonWithNames(data, opts), params.operators, { keys, vault });
-        } catch (err) {
-          // Renamed members would merge: the record is left as it is (in place) or not copied, and counted.
-          if (err instanceof MemberNameCollision) return "collision";
-          throw err;
-        }
-        const changed = out.items.length > 0;
-        // In place an unchanged record is left alone; a copy takes every record.
-        if (!changed && !target) return null;
-        const canonical = changed ? canonicalJson(out.data) : r.data;
-        const bytes = changed ? utf8(canonical) : null;
-        const size = bytes ? bytes.byteLength : r.size;
-        // An output the dataset would refuse is left unwritten and counted, never stored.
-        if (size > MAX_RECORD_BYTES || (validator && schemaErrors(validator, out.data, "$").length)) return "invalid";
-        // An unchanged record keeps its canonical text, so its stored digest still holds.
-        const sha256 = bytes ? await sha256Hex(bytes) : r.sha256;
-        return { r, changed, replacements: out.items.length, prepared: { canonical, size, sha256 } };
+        const findings = detectJsonWithNames(data, opts);
+        // In place a record without findings stays as it is: no operator runs, no promise to wait for.
+        return !findings.length && !target ? null : anonymizeRow(r, data, findings);
       }),
     );
     const writes: JobWrite[] = [];

@@ -47,7 +47,25 @@ export const LINK = 3;
  * one punctuation token; a run mixing letters and digits ("4th", "SW1A", "2C") counts as a number.
  */
 const TOKEN_RE =
-  /((?:https?:\/\/|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)|([A-Z]\.(?![\p{L}\d])|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*(?![\p{L}\p{M}\d]))|(\d+(?![\p{L}])|[\p{L}\p{M}\d]+)|([^\s\p{L}\p{M}\d])/gu;
+  /(?:https?:\/\/|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Z]\.(?![\p{L}\d])|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*(?![\p{L}\p{M}\d])|\d+(?![\p{L}])|[\p{L}\p{M}\d]+|[^\s\p{L}\p{M}\d]/gu;
+
+/** TOKEN_RE anchored where a token starts (see tokenize). */
+const TOKEN_AT = new RegExp(TOKEN_RE.source, "uy");
+const LETTER_OR_MARK = /^[\p{L}\p{M}]/u;
+const DIGIT = /[0-9]/;
+
+/**
+ * The kind of a token TOKEN_RE matched, from its text alone (the regex has no groups: filling
+ * them cost more than this). An e-mail has an "@" and more; a URL starts with its scheme or
+ * "www."; no word has a digit while every number does (a letter run followed by a digit is read
+ * as one number); a word starts with a letter or mark, punctuation never does.
+ */
+function kindOf(s: string): number {
+  if ((s.length > 1 && s.includes("@")) || s.startsWith("http://") || s.startsWith("https://") || s.startsWith("www."))
+    return LINK;
+  if (DIGIT.test(s)) return NUMBER;
+  return LETTER_OR_MARK.test(s) ? WORD : PUNCT;
+}
 
 export interface Tokens {
   text: string;
@@ -137,17 +155,35 @@ export interface WordInfo {
   gaz: number;
   hasUpper: boolean;
   hasLower: boolean;
+  /** Punctuation that ends a sentence (SENTENCE_END): the next token starts a line. */
+  endsSentence: boolean;
+  /** The token's text (the cache below compares it). */
+  text: string;
   /** Summed weights of the token's static features per document case (runtime cache, see decode.ts). */
   statics?: (Float32Array | undefined)[];
 }
 
-/** Per-isolate cache of WordInfo by token text; cleared when it grows past WORDS_LIMIT. */
-const WORDS = new Map<string, WordInfo>();
+/**
+ * Per-isolate cache of WordInfo by the FNV hash of the token's text, checked against the text
+ * (a colliding token replaces the entry); cleared when it grows past WORDS_LIMIT. Keyed by
+ * hash so a token seen before is found without cutting its text out of the document.
+ */
+const WORDS = new Map<number, WordInfo>();
 const WORDS_LIMIT = 50_000;
 
-function wordInfo(s: string, kind: number): WordInfo {
-  let info = WORDS.get(s);
-  if (info) return info;
+/** The WordInfo of text[start, end). */
+function wordAt(text: string, start: number, end: number): WordInfo {
+  const h = fnv(text, 0x811c9dc5, start, end);
+  const hit = WORDS.get(h);
+  if (hit && hit.text.length === end - start && text.startsWith(hit.text, start)) return hit;
+  const info = wordInfo(text.slice(start, end));
+  if (WORDS.size >= WORDS_LIMIT) WORDS.clear();
+  WORDS.set(h, info);
+  return info;
+}
+
+function wordInfo(s: string): WordInfo {
+  const kind = kindOf(s);
   const lower = kind === LINK ? (s.includes("@") ? "<email>" : "<url>") : s.toLowerCase();
   const shape =
     kind === WORD ? wordShape(s) : kind === NUMBER ? (s.length > 4 ? "d+" : wordShape(s)) : kind === LINK ? lower : s;
@@ -167,7 +203,7 @@ function wordInfo(s: string, kind: number): WordInfo {
     }
     gaz = gazetteerBits(s, lower);
   }
-  info = {
+  return {
     kind,
     lower,
     wordHash: fnv(kind === NUMBER ? (/^\d+$/.test(s) ? (s.length > 4 ? "<num>" : `<num${s.length}>`) : lower) : lower),
@@ -176,10 +212,25 @@ function wordInfo(s: string, kind: number): WordInfo {
     gaz,
     hasUpper: kind === WORD && lower !== s,
     hasLower: kind === WORD && s.toUpperCase() !== s,
+    endsSentence: kind === PUNCT && SENTENCE_END.has(s),
+    text: s,
   };
-  if (WORDS.size >= WORDS_LIMIT) WORDS.clear();
-  WORDS.set(s, info);
-  return info;
+}
+
+/** Whether code unit c is white space as a regex's \s reads it (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 const emptyTokens = (text: string): Tokens => ({
@@ -211,17 +262,30 @@ export function tokenize(text: string, reuse?: Tokens): Tokens {
   } else t = emptyTokens(text);
   let hasUpper = false;
   let hasLower = false;
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let prevEnd = 0;
   let prevEndsSentence = false;
-  while ((m = TOKEN_RE.exec(text)) !== null) {
-    const s = m[0];
-    const kind = m[2] !== undefined ? WORD : m[3] !== undefined ? NUMBER : m[1] !== undefined ? LINK : PUNCT;
-    const info = wordInfo(s, kind);
-    t.starts.push(m.index);
-    t.ends.push(m.index + s.length);
-    t.kinds.push(kind);
+  // Every character but white space starts a token (a letter or digit starts a word or number, anything
+  // else is punctuation), so a token starts at the first non-space character: the anchored regex tried
+  // there finds what the global one would, without building a match array.
+  const len = text.length;
+  let p = 0;
+  let newline = false;
+  for (;;) {
+    let c: number;
+    while (p < len && isSpace((c = text.charCodeAt(p)))) {
+      if (c === 10) newline = true;
+      p++;
+    }
+    if (p >= len) break;
+    TOKEN_AT.lastIndex = p;
+    if (!TOKEN_AT.test(text)) {
+      p += (text.codePointAt(p) ?? 0) > 0xffff ? 2 : 1;
+      continue;
+    }
+    const end = TOKEN_AT.lastIndex;
+    const info = wordAt(text, p, end);
+    t.starts.push(p);
+    t.ends.push(end);
+    t.kinds.push(info.kind);
     t.lower.push(info.lower);
     t.wordHash.push(info.wordHash);
     t.shapeHash.push(info.shapeHash);
@@ -230,11 +294,10 @@ export function tokenize(text: string, reuse?: Tokens): Tokens {
     t.info.push(info);
     if (info.hasUpper) hasUpper = true;
     if (info.hasLower) hasLower = true;
-    let newline = false;
-    for (let c = prevEnd; c < m.index && !newline; c++) newline = text.charCodeAt(c) === 10;
     t.lineStart.push(newline || prevEndsSentence);
-    prevEnd = m.index + s.length;
-    prevEndsSentence = kind === PUNCT && SENTENCE_END.has(s);
+    prevEndsSentence = info.endsSentence;
+    newline = false;
+    p = end;
   }
   t.docCase = hasUpper && hasLower ? 0 : hasUpper ? 2 : hasLower ? 1 : 0;
   return t;
