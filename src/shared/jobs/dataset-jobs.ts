@@ -17,7 +17,7 @@ import { decodeCursor, keysetPage } from "../pagination";
 import type { JobResult, StartDatasetJob } from "../schema/dataset-jobs";
 import type { CreateDataset } from "../schema/datasets";
 import type { Job } from "../schema/jobs";
-import { createJob, getJob, toJob, type JobsEnv } from "./service";
+import { createJob, getJob, toJob, type JobMatch, type JobsEnv } from "./service";
 import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
 import { PII_SCAN_KIND, readReport } from "./types/pii-scan";
 import { REENCRYPT_KIND } from "./types/re-encrypt";
@@ -31,12 +31,23 @@ const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = {
   "re-encrypt": "crypto:admin",
 };
 
+/**
+ * Jobs that write new content or ciphertexts into their own dataset: two of them at once would fight over the same
+ * records (each compare-and-set makes the loser skip, so neither finishes its work), so one is refused while another
+ * is queued or running (409 `job-conflict`). Scans and anonymizing into another dataset only read it and run freely.
+ */
+export const REWRITES_DATASET: readonly JobMatch[] = [
+  { kind: REENCRYPT_KIND },
+  { kind: ANONYMIZE_KIND, param: { name: "target", value: "in_place" } },
+];
+
 /** Kinds whose jobs this module starts and lists. */
 export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND, REENCRYPT_KIND] as const;
 
 /**
  * Starts a job of `input.type` over a live dataset of the tenant.
- * @throws ProblemError 403 without the type's scope; 422 for unknown entity types.
+ * @throws ProblemError 403 without the type's scope; 422 for unknown entity types; 409 `job-conflict` (with
+ *   `running_job_id`) for a re-encrypt or in-place anonymize while another of those is queued or running on it.
  */
 export async function startDatasetJob(
   env: DatasetJobsEnv,
@@ -59,6 +70,7 @@ export async function startDatasetJob(
       kind: REENCRYPT_KIND,
       datasetId: dataset.id,
       params: { type: input.type, destroy_retired: input.destroy_retired },
+      exclusiveWith: REWRITES_DATASET,
       details: { type: input.type, destroy_retired: input.destroy_retired },
     });
   }
@@ -81,6 +93,7 @@ export async function startDatasetJob(
     return createJob(env, scope, {
       kind: ANONYMIZE_KIND,
       datasetId: dataset.id,
+      ...(input.target === "in_place" ? { exclusiveWith: REWRITES_DATASET } : {}),
       params: {
         type: input.type,
         target: input.target,

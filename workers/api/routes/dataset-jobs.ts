@@ -26,7 +26,9 @@ const startJob = createRoute({
     "stay reversible with POST /deanonymize; `target: {dataset_name}` (also needs `datasets:write`) creates that dataset " +
     "(409 if the name is taken) and copies every record into it anonymized, committed in seq order once the job " +
     "succeeds (the job's params name `target_dataset_id`). `type: re-encrypt` (also needs `crypto:admin`): every record to the newest DEK, " +
-    "older versions retired, and with `destroy_retired` their wrapped keys deleted. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
+    "older versions retired, and with `destroy_retired` their wrapped keys deleted. A re-encrypt or in-place anonymize " +
+    "while another of those is queued or running on the dataset is refused with 409 `job-conflict` (its `running_job_id` " +
+    "names that job); scans and copies run alongside. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
   request: { params: DatasetParams, body: jsonBody(StartDatasetJobSchema) },
   responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 409, 415, 422, 503) },
 });
