@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { checkOperators, type OperatorMap } from "../anonymize/operators";
-import { insertDataset, prepareCreate } from "../datasets/service";
+import { getDatasetRow, insertDataset, prepareCreate } from "../datasets/service";
 import { appendAudit, audited, type AuditScope } from "../audit/append";
 import { requireKeyScope } from "../auth/require-scope";
 import type { Scope } from "../auth/scopes";
@@ -201,8 +201,8 @@ export const RESULT_SCOPE: Scope = "records:read";
 
 /**
  * The whole result of a finished dataset job (a scan's report).
- * @throws ProblemError 403 without RESULT_SCOPE (audited); 404 for another tenant's or a missing job, or a kind without
- *   a result; 409 while it is not done.
+ * @throws ProblemError 403 without RESULT_SCOPE (audited); 404 for another tenant's or a missing job, a kind without
+ *   a result, or a dataset deleted (soft or purged) since; 409 while it is not done.
  */
 export async function jobResult(
   env: DatasetJobsEnv,
@@ -221,6 +221,8 @@ export async function jobResult(
   const tenantId = scope.tenantId;
   const job = await getJob(env.DB, tenantId, jobId);
   if (job.kind !== PII_SCAN_KIND || !job.dataset_id) throw notFound("The job's result");
+  // The report names the dataset's records and where they hold PII: it goes when the dataset does (soft delete too).
+  await getDatasetRow(env.DB, tenantId, job.dataset_id);
   if (job.status !== "succeeded") throw conflict(`The job is ${job.status}; its result exists once it has succeeded.`);
   const report = await readReport(env, { tenantId, datasetId: job.dataset_id }, job.id);
   if (!report) throw notFound("The job's result");

@@ -5,6 +5,12 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 export const datasetBlobPrefix = (tenantId: string, datasetId: string) => `records/${tenantId}/${datasetId}/`;
 
 /**
+ * Where the dataset's PII scans keep their sealed parts and reports (jobs/types/pii-scan.ts); defined here, beside
+ * the records' prefix, because purge deletes both.
+ */
+export const datasetScanPrefix = (tenantId: string, datasetId: string) => `pii-scans/${tenantId}/${datasetId}/`;
+
+/**
  * A new, never reused key for one write of a record's ciphertext:
  * `records/<tenant>/<dataset>/<record>/v<version>[.k<keyVersion>].<32 hex random>`.
  * Concurrent writers of the same record version (two jobs, a job and a PUT, a chunk

@@ -56,7 +56,7 @@ const result = createRoute({
   summary: "The whole result of a finished dataset job (a PII scan's report)",
   description:
     "Needs `records:read` besides `jobs:read` (a scan's report names records and where they hold PII). 409 until the job " +
-    "has succeeded; 404 for a job kind without a result. Reading a report is audited.",
+    "has succeeded; 404 for a job kind without a result, and once the job's dataset is deleted (its report names records). Reading a report is audited.",
   request: { params: JobParams },
   responses: { 200: jsonResponse(JobResultSchema, "The result"), ...pick(401, 403, 404, 409, 422) },
 });
