@@ -13,7 +13,11 @@ import { db, schema } from "../db/client";
 import { conflict, notFound } from "../errors";
 import { loadRecognizers } from "../pii/recognizer-store";
 import { checkEntityNames } from "../pii/service";
+import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
+import { idempotencyClaim } from "../records/idempotency";
+import { datasetObject, refOf } from "../records/object";
+import { unwrap } from "../records/wire";
 import type { JobResult, StartDatasetJob } from "../schema/dataset-jobs";
 import type { CreateDataset } from "../schema/datasets";
 import type { Job } from "../schema/jobs";
@@ -22,7 +26,7 @@ import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
 import { PII_SCAN_KIND, readReport } from "./types/pii-scan";
 import { REENCRYPT_KIND } from "./types/re-encrypt";
 
-export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS">;
+export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS" | "DATASET">;
 
 /** The scope a job type needs besides `jobs:write`: it reads (or changes) what that scope guards. */
 const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = {
@@ -55,6 +59,7 @@ export async function startDatasetJob(
   scopes: readonly string[],
   dataset: { id: string; tenantId: string; piiPolicy: string | null; schema: string | null },
   input: StartDatasetJob,
+  jobId: string = newId("job"),
 ): Promise<Job> {
   const needed = TYPE_SCOPE[input.type];
   await requireKeyScope(
@@ -67,6 +72,7 @@ export async function startDatasetJob(
   );
   if (input.type === "re-encrypt") {
     return createJob(env, scope, {
+      id: jobId,
       kind: REENCRYPT_KIND,
       datasetId: dataset.id,
       params: { type: input.type, destroy_retired: input.destroy_retired },
@@ -91,6 +97,7 @@ export async function startDatasetJob(
         ? null
         : await createTarget(env, scope, scopes, dataset, input.target.dataset_name, operators);
     return createJob(env, scope, {
+      id: jobId,
       kind: ANONYMIZE_KIND,
       datasetId: dataset.id,
       ...(input.target === "in_place" ? { exclusiveWith: REWRITES_DATASET } : {}),
@@ -113,6 +120,7 @@ export async function startDatasetJob(
     });
   }
   return createJob(env, scope, {
+    id: jobId,
     kind: PII_SCAN_KIND,
     datasetId: dataset.id,
     params: { ...input },
@@ -123,6 +131,40 @@ export async function startDatasetJob(
       to_seq: input.to_seq ?? null,
     },
   });
+}
+
+/**
+ * startDatasetJob once per Idempotency-Key (when one is given): the key is claimed in the dataset's object for a new
+ * job id before anything is created, so a retry, or a concurrent copy, of the request gets the job the first one
+ * created (`replayed`, in its current state) and creates nothing; a request that fails gives the key up again.
+ * @throws ProblemError 422 `idempotency-key-reused` when the key came with a different request; 409 while the first
+ *   request with the key is still creating its job; otherwise as startDatasetJob.
+ */
+export async function startDatasetJobOnce(
+  env: DatasetJobsEnv,
+  scope: AuditScope,
+  scopes: readonly string[],
+  dataset: { id: string; tenantId: string; piiPolicy: string | null; schema: string | null },
+  input: StartDatasetJob,
+  idempotencyKey: string | undefined,
+): Promise<{ job: Job; replayed: boolean }> {
+  const claim = idempotencyKey ? await idempotencyClaim(idempotencyKey, "jobs.create", input) : null;
+  if (!claim) return { job: await startDatasetJob(env, scope, scopes, dataset, input), replayed: false };
+  const ref = refOf(dataset);
+  const stub = datasetObject(env, ref);
+  const jobId = newId("job");
+  const claimed = unwrap(await stub.claimJobKey(ref, claim, jobId));
+  if (claimed !== jobId) {
+    const job = await getJob(env.DB, scope.tenantId, claimed).catch(() => null);
+    if (!job) throw conflict("A request with this Idempotency-Key is still starting its job; retry in a moment.");
+    return { job, replayed: true };
+  }
+  try {
+    return { job: await startDatasetJob(env, scope, scopes, dataset, input, jobId), replayed: false };
+  } catch (err) {
+    await stub.releaseJobKey(ref, claim.key, jobId);
+    throw err;
+  }
 }
 
 /**
