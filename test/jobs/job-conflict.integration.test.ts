@@ -59,6 +59,25 @@ describe("rewriting jobs of one dataset", () => {
     await expectJobConflict(await call(jobsPath(ds.id), { token, body: IN_PLACE }), held.id);
   });
 
+  it("a failed re-encrypt is not retried while an in-place anonymize is queued on the dataset", async () => {
+    const { token, tenant } = await newTenant();
+    const ds = await createDataset(token);
+    const failed = await heldJob(tenant.id, ds.id, { type: "re-encrypt", destroy_retired: false });
+    // As the consumer leaves a job whose chunk failed for good.
+    await env.DB.prepare("UPDATE jobs SET status = 'failed', error = 'x', finished_at = updated_at WHERE id = ?")
+      .bind(failed.id)
+      .run();
+    const held = await heldJob(tenant.id, ds.id, { ...IN_PLACE });
+    await expectJobConflict(await call(`/api/v1/jobs/${failed.id}/retry`, { token, method: "POST" }), held.id);
+    const still = await env.DB.prepare("SELECT status FROM jobs WHERE id = ?")
+      .bind(failed.id)
+      .first<{ status: string }>();
+    expect(still?.status).toBe("failed");
+    // Once the other job is cancelled the retry goes ahead.
+    expect((await call(`/api/v1/jobs/${held.id}/cancel`, { token, method: "POST" })).status).toBe(200);
+    expect((await call(`/api/v1/jobs/${failed.id}/retry`, { token, method: "POST" })).status).toBe(200);
+  });
+
   it("of three rewriting jobs created at once, exactly one is created; the others get job-conflict", async () => {
     const { token, tenant } = await newTenant();
     const ds = await createDataset(token);

@@ -260,15 +260,33 @@ export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string, byO
   return toJob(row);
 }
 
+/** True when `row` is a job `matches` names (its kind, and its param when one is given). */
+function isMatch(row: JobRow, matches: readonly JobMatch[]): boolean {
+  const params = JSON.parse(row.params) as Record<string, unknown>;
+  return matches.some((m) => m.kind === row.kind && (!m.param || params[m.param.name] === m.param.value));
+}
+
 /**
  * Re-runs what failed: the failed ranges of a `failed` or `partially_failed` job resume
  * from where they stopped (nothing already applied runs again). 409 for any other status.
+ * A job that `exclusiveWith` names runs again only while no other such job is queued or
+ * running on its dataset (409 `job-conflict`, as createJob's).
  */
-export async function retryJob(env: JobsEnv, scope: AuditScope, id: string): Promise<Job> {
+export async function retryJob(
+  env: JobsEnv,
+  scope: AuditScope,
+  id: string,
+  exclusiveWith: readonly JobMatch[] = [],
+): Promise<Job> {
   const current = await getJobRow(env.DB, scope.tenantId, id);
   checkController(current.kind, false);
   if (current.status !== "failed" && current.status !== "partially_failed") {
     throw conflict(`Only a failed or partially failed job can be retried; this one is ${current.status}.`);
+  }
+  if (current.datasetId && isMatch(current, exclusiveWith)) {
+    // The job itself is failed, so it is not among the active ones found.
+    const running = await activeMatch(env.DB, current.tenantId, current.datasetId, exclusiveWith);
+    if (running) throw jobConflict(running);
   }
   const failed = (
     await env.DB.prepare("SELECT range_no FROM job_ranges WHERE job_id = ? AND status = 'failed' ORDER BY range_no")
