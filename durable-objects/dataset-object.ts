@@ -15,7 +15,7 @@ import { notFound } from "../src/shared/errors";
 import { AfterCommit } from "../src/shared/records/after-commit";
 import { CounterSync } from "../src/shared/records/counters";
 import { DekCache } from "../src/shared/records/dek-cache";
-import { replayFor } from "../src/shared/records/idempotency-store";
+import { claimJobKey, releaseJobKey, replayFor } from "../src/shared/records/idempotency-store";
 import { applyJobWrites, type JobWriteBatch, type JobWriteResult } from "../src/shared/records/job-writes";
 import {
   keyVersionsInUse,
@@ -94,6 +94,23 @@ export class DatasetObject extends DurableObject<Env> {
     return outcomeOf(async () => {
       this.bind(ref, false);
       return replayFor(this.sql, claim);
+    });
+  }
+
+  /** Claims an Idempotency-Key of a job request for `jobId`, or returns the job id it was claimed for before. */
+  async claimJobKey(ref: DatasetRef, claim: IdempotencyClaim, jobId: string): Promise<Outcome<string>> {
+    return outcomeOf(async () => {
+      this.bind(ref, true);
+      return claimJobKey(this.ctx.storage, claim, jobId);
+    });
+  }
+
+  /** Releases a claim of claimJobKey whose job was not created. */
+  async releaseJobKey(ref: DatasetRef, key: string, jobId: string): Promise<Outcome<null>> {
+    return outcomeOf(async () => {
+      this.bind(ref, false);
+      releaseJobKey(this.sql, key, jobId);
+      return null;
     });
   }
 

@@ -45,6 +45,7 @@ export type ProblemSlug =
   | "not-found"
   | "method-not-allowed"
   | "conflict"
+  | "job-conflict"
   | "idempotency-key-reused"
   | "precondition-failed"
   | "precondition-required"

@@ -19,7 +19,10 @@ type StartJob = InferRequestType<ReturnType<typeof client>["api"]["v1"]["dataset
 
 /** POST /datasets/{id}/jobs with `json` (a job request the route takes); fails unless 202. Returns the queued job. */
 export async function startJob(token: string, datasetId: string, json: StartJob) {
-  return expectJson(await client(token).api.v1.datasets[":id"].jobs.$post({ param: { id: datasetId }, json }), 202);
+  return expectJson(
+    await client(token).api.v1.datasets[":id"].jobs.$post({ param: { id: datasetId }, header: {}, json }),
+    202,
+  );
 }
 
 /** `n` records `{ i, email }` whose e-mail addresses repeat every 50 (user0@example.com …), for anonymize jobs. */

@@ -342,7 +342,7 @@ describe("dataset jobs keep the index in line", () => {
       entities: ["EMAIL"],
       operators: { EMAIL: { type: "redact" as const } },
     };
-    const started = await expectJson(await jobs.$post({ param: { id: ds }, json }), 202);
+    const started = await expectJson(await jobs.$post({ param: { id: ds }, header: {}, json }), 202);
     expect((await waitForJob(token, started.id)).status).toBe("succeeded");
     const after = await expectJson(
       await client(token).api.v1.datasets[":id"].records[":recordId"].$get({ param: { id: ds, recordId: changed.id } }),

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { checkOperators, type OperatorMap } from "../anonymize/operators";
-import { insertDataset, prepareCreate } from "../datasets/service";
+import { getDatasetRow, insertDataset, prepareCreate } from "../datasets/service";
 import { appendAudit, audited, type AuditScope } from "../audit/append";
 import { requireKeyScope } from "../auth/require-scope";
 import type { Scope } from "../auth/scopes";
@@ -13,16 +13,20 @@ import { db, schema } from "../db/client";
 import { conflict, notFound } from "../errors";
 import { loadRecognizers } from "../pii/recognizer-store";
 import { checkEntityNames } from "../pii/service";
+import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
+import { idempotencyClaim } from "../records/idempotency";
+import { datasetObject, refOf } from "../records/object";
+import { unwrap } from "../records/wire";
 import type { JobResult, StartDatasetJob } from "../schema/dataset-jobs";
 import type { CreateDataset } from "../schema/datasets";
 import type { Job } from "../schema/jobs";
-import { createJob, getJob, toJob, type JobsEnv } from "./service";
+import { createJob, getJob, toJob, type JobMatch, type JobsEnv } from "./service";
 import { ANONYMIZE_KIND, policyOperators } from "./types/anonymize";
 import { PII_SCAN_KIND, readReport } from "./types/pii-scan";
 import { REENCRYPT_KIND } from "./types/re-encrypt";
 
-export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS">;
+export type DatasetJobsEnv = JobsEnv & Pick<Env, "MASTER_KEYS" | "BLOBS" | "DATASET">;
 
 /** The scope a job type needs besides `jobs:write`: it reads (or changes) what that scope guards. */
 const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = {
@@ -31,12 +35,23 @@ const TYPE_SCOPE: Record<StartDatasetJob["type"], Scope> = {
   "re-encrypt": "crypto:admin",
 };
 
+/**
+ * Jobs that write new content or ciphertexts into their own dataset: two of them at once would fight over the same
+ * records (each compare-and-set makes the loser skip, so neither finishes its work), so one is refused while another
+ * is queued or running (409 `job-conflict`). Scans and anonymizing into another dataset only read it and run freely.
+ */
+export const REWRITES_DATASET: readonly JobMatch[] = [
+  { kind: REENCRYPT_KIND },
+  { kind: ANONYMIZE_KIND, param: { name: "target", value: "in_place" } },
+];
+
 /** Kinds whose jobs this module starts and lists. */
 export const DATASET_JOB_KINDS = [PII_SCAN_KIND, ANONYMIZE_KIND, REENCRYPT_KIND] as const;
 
 /**
  * Starts a job of `input.type` over a live dataset of the tenant.
- * @throws ProblemError 403 without the type's scope; 422 for unknown entity types.
+ * @throws ProblemError 403 without the type's scope; 422 for unknown entity types; 409 `job-conflict` (with
+ *   `running_job_id`) for a re-encrypt or in-place anonymize while another of those is queued or running on it.
  */
 export async function startDatasetJob(
   env: DatasetJobsEnv,
@@ -44,6 +59,7 @@ export async function startDatasetJob(
   scopes: readonly string[],
   dataset: { id: string; tenantId: string; piiPolicy: string | null; schema: string | null },
   input: StartDatasetJob,
+  jobId: string = newId("job"),
 ): Promise<Job> {
   const needed = TYPE_SCOPE[input.type];
   await requireKeyScope(
@@ -56,9 +72,11 @@ export async function startDatasetJob(
   );
   if (input.type === "re-encrypt") {
     return createJob(env, scope, {
+      id: jobId,
       kind: REENCRYPT_KIND,
       datasetId: dataset.id,
       params: { type: input.type, destroy_retired: input.destroy_retired },
+      exclusiveWith: REWRITES_DATASET,
       details: { type: input.type, destroy_retired: input.destroy_retired },
     });
   }
@@ -79,8 +97,10 @@ export async function startDatasetJob(
         ? null
         : await createTarget(env, scope, scopes, dataset, input.target.dataset_name, operators);
     return createJob(env, scope, {
+      id: jobId,
       kind: ANONYMIZE_KIND,
       datasetId: dataset.id,
+      ...(input.target === "in_place" ? { exclusiveWith: REWRITES_DATASET } : {}),
       params: {
         type: input.type,
         target: input.target,
@@ -100,6 +120,7 @@ export async function startDatasetJob(
     });
   }
   return createJob(env, scope, {
+    id: jobId,
     kind: PII_SCAN_KIND,
     datasetId: dataset.id,
     params: { ...input },
@@ -110,6 +131,40 @@ export async function startDatasetJob(
       to_seq: input.to_seq ?? null,
     },
   });
+}
+
+/**
+ * startDatasetJob once per Idempotency-Key (when one is given): the key is claimed in the dataset's object for a new
+ * job id before anything is created, so a retry, or a concurrent copy, of the request gets the job the first one
+ * created (`replayed`, in its current state) and creates nothing; a request that fails gives the key up again.
+ * @throws ProblemError 422 `idempotency-key-reused` when the key came with a different request; 409 while the first
+ *   request with the key is still creating its job; otherwise as startDatasetJob.
+ */
+export async function startDatasetJobOnce(
+  env: DatasetJobsEnv,
+  scope: AuditScope,
+  scopes: readonly string[],
+  dataset: { id: string; tenantId: string; piiPolicy: string | null; schema: string | null },
+  input: StartDatasetJob,
+  idempotencyKey: string | undefined,
+): Promise<{ job: Job; replayed: boolean }> {
+  const claim = idempotencyKey ? await idempotencyClaim(idempotencyKey, "jobs.create", input) : null;
+  if (!claim) return { job: await startDatasetJob(env, scope, scopes, dataset, input), replayed: false };
+  const ref = refOf(dataset);
+  const stub = datasetObject(env, ref);
+  const jobId = newId("job");
+  const claimed = unwrap(await stub.claimJobKey(ref, claim, jobId));
+  if (claimed !== jobId) {
+    const job = await getJob(env.DB, scope.tenantId, claimed).catch(() => null);
+    if (!job) throw conflict("A request with this Idempotency-Key is still starting its job; retry in a moment.");
+    return { job, replayed: true };
+  }
+  try {
+    return { job: await startDatasetJob(env, scope, scopes, dataset, input, jobId), replayed: false };
+  } catch (err) {
+    await stub.releaseJobKey(ref, claim.key, jobId);
+    throw err;
+  }
 }
 
 /**
@@ -188,8 +243,8 @@ export const RESULT_SCOPE: Scope = "records:read";
 
 /**
  * The whole result of a finished dataset job (a scan's report).
- * @throws ProblemError 403 without RESULT_SCOPE (audited); 404 for another tenant's or a missing job, or a kind without
- *   a result; 409 while it is not done.
+ * @throws ProblemError 403 without RESULT_SCOPE (audited); 404 for another tenant's or a missing job, a kind without
+ *   a result, or a dataset deleted (soft or purged) since; 409 while it is not done.
  */
 export async function jobResult(
   env: DatasetJobsEnv,
@@ -208,6 +263,8 @@ export async function jobResult(
   const tenantId = scope.tenantId;
   const job = await getJob(env.DB, tenantId, jobId);
   if (job.kind !== PII_SCAN_KIND || !job.dataset_id) throw notFound("The job's result");
+  // The report names the dataset's records and where they hold PII: it goes when the dataset does (soft delete too).
+  await getDatasetRow(env.DB, tenantId, job.dataset_id);
   if (job.status !== "succeeded") throw conflict(`The job is ${job.status}; its result exists once it has succeeded.`);
   const report = await readReport(env, { tenantId, datasetId: job.dataset_id }, job.id);
   if (!report) throw notFound("The job's result");

@@ -2,7 +2,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { appendAudit, type AuditEnv, type AuditScope } from "../audit/append";
 import { db, schema } from "../db/client";
-import { conflict, forbidden, notFound } from "../errors";
+import { conflict, forbidden, notFound, ProblemError } from "../errors";
 import { newId } from "../ids";
 import { decodeCursor, keysetPage } from "../pagination";
 import type { JobMessage } from "../queue/messages";
@@ -42,11 +42,100 @@ export interface NewJob {
   details?: Record<string, unknown>;
   /** Runs after the job row exists and before its first chunk is enqueued (e.g. to set up state the chunks need). */
   prepare?: (jobId: string) => Promise<void>;
+  /**
+   * Jobs of the same dataset this one may not run beside: while one of them is queued or running, the job is
+   * refused (409 `job-conflict`). Checked and inserted in one statement, so two racing requests cannot both pass.
+   */
+  exclusiveWith?: readonly JobMatch[];
+}
+
+/** A kind of job, optionally only with a top-level string param of a given value (e.g. `target: "in_place"`). */
+export interface JobMatch {
+  kind: string;
+  param?: { name: string; value: string };
+}
+
+/** Statuses in which a job may still write: what `exclusiveWith` waits for. */
+const ACTIVE_STATUSES = ["queued", "running"] as const;
+
+/** SQL over `jobs` true for an active job of the dataset matching one of `matches`, with its bound values. */
+function activeMatchSql(tenantId: string, datasetId: string, matches: readonly JobMatch[]) {
+  const params: string[] = [tenantId, datasetId, ...ACTIVE_STATUSES];
+  const terms = matches.map((m) => {
+    params.push(m.kind);
+    if (!m.param) return "kind = ?";
+    params.push(`$.${m.param.name}`, m.param.value);
+    return "(kind = ? AND json_extract(params, ?) = ?)";
+  });
+  const where = `tenant_id = ? AND dataset_id = ? AND status IN (${ACTIVE_STATUSES.map(() => "?").join(", ")}) AND (${terms.join(" OR ")})`;
+  return { where, params };
+}
+
+/**
+ * The 409 `job-conflict` problem for a job refused because `running` (an active job of the same dataset) rewrites
+ * what it would; `running_job_id` names that job.
+ */
+function jobConflict(running: { id: string; kind: string }): ProblemError {
+  return new ProblemError(409, "job-conflict", {
+    detail: `Job ${running.id} (${running.kind}) is rewriting this dataset; wait until it has finished or cancel it, then start this one.`,
+    extensions: { running_job_id: running.id },
+  });
+}
+
+/** The oldest active job of `datasetId` matching `matches`, if any. */
+async function activeMatch(d1: D1Database, tenantId: string, datasetId: string, matches: readonly JobMatch[]) {
+  const { where, params } = activeMatchSql(tenantId, datasetId, matches);
+  return d1
+    .prepare(`SELECT id, kind FROM jobs WHERE ${where} ORDER BY id LIMIT 1`)
+    .bind(...params)
+    .first<{ id: string; kind: string }>();
+}
+
+/**
+ * Inserts the job row, or throws 409 `job-conflict` naming the active job that prevents it: a request that started
+ * a conflicting job after createJob's first check. If that job ended before it could be named, the insert is tried
+ * again (a few times: each failure means a conflicting job was active at that moment).
+ */
+async function insertOrConflict(d1: D1Database, row: JobRow, matches: readonly JobMatch[]): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await insertExclusive(d1, row, matches)) return;
+    const running = await activeMatch(d1, row.tenantId, row.datasetId!, matches);
+    if (running) throw jobConflict(running);
+  }
+  throw conflict("Jobs rewriting this dataset keep starting and ending; try again.");
+}
+
+/** Inserts the job row unless an active job of its dataset matches `matches`; false when one does. */
+async function insertExclusive(d1: D1Database, row: JobRow, matches: readonly JobMatch[]): Promise<boolean> {
+  const { where, params } = activeMatchSql(row.tenantId, row.datasetId!, matches);
+  const cols = {
+    id: row.id,
+    tenant_id: row.tenantId,
+    dataset_id: row.datasetId,
+    kind: row.kind,
+    status: row.status,
+    params: row.params,
+    progress: row.progress,
+    created_by: row.createdBy,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+  const names = Object.keys(cols);
+  const res = await d1
+    .prepare(
+      `INSERT INTO jobs (${names.join(", ")}) SELECT ${names.map(() => "?").join(", ")}
+       WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE ${where})`,
+    )
+    .bind(...Object.values(cols), ...params)
+    .run();
+  return res.meta.changes > 0;
 }
 
 /**
  * Creates a job, audits it and enqueues its first chunk. If preparing or enqueueing
  * fails, the job is marked failed rather than left looking queued.
+ * @throws ProblemError 409 `job-conflict` (with `running_job_id`) while a job of `input.exclusiveWith` is queued or
+ *   running on the dataset.
  */
 export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob): Promise<Job> {
   const now = new Date().toISOString();
@@ -67,12 +156,19 @@ export async function createJob(env: JobsEnv, scope: AuditScope, input: NewJob):
     updatedAt: now,
     finishedAt: null,
   };
+  const exclusive = row.datasetId && input.exclusiveWith?.length ? input.exclusiveWith : null;
+  if (exclusive) {
+    // Checked before the audit event too, so a refused request leaves no job.create behind in the usual case.
+    const running = await activeMatch(env.DB, row.tenantId, row.datasetId!, exclusive);
+    if (running) throw jobConflict(running);
+  }
   await appendAudit(env, scope, {
     action: "job.create",
     resource: { job_id: row.id, ...(row.datasetId ? { dataset_id: row.datasetId } : {}) },
     details: { kind: row.kind, ...(input.details ?? {}) },
   });
-  await db(env.DB).insert(schema.jobs).values(row);
+  if (!exclusive) await db(env.DB).insert(schema.jobs).values(row);
+  else await insertOrConflict(env.DB, row, exclusive);
   try {
     await input.prepare?.(row.id);
     await env.JOBS.send({
@@ -164,15 +260,33 @@ export async function cancelJob(env: JobsEnv, scope: AuditScope, id: string, byO
   return toJob(row);
 }
 
+/** True when `row` is a job `matches` names (its kind, and its param when one is given). */
+function isMatch(row: JobRow, matches: readonly JobMatch[]): boolean {
+  const params = JSON.parse(row.params) as Record<string, unknown>;
+  return matches.some((m) => m.kind === row.kind && (!m.param || params[m.param.name] === m.param.value));
+}
+
 /**
  * Re-runs what failed: the failed ranges of a `failed` or `partially_failed` job resume
  * from where they stopped (nothing already applied runs again). 409 for any other status.
+ * A job that `exclusiveWith` names runs again only while no other such job is queued or
+ * running on its dataset (409 `job-conflict`, as createJob's).
  */
-export async function retryJob(env: JobsEnv, scope: AuditScope, id: string): Promise<Job> {
+export async function retryJob(
+  env: JobsEnv,
+  scope: AuditScope,
+  id: string,
+  exclusiveWith: readonly JobMatch[] = [],
+): Promise<Job> {
   const current = await getJobRow(env.DB, scope.tenantId, id);
   checkController(current.kind, false);
   if (current.status !== "failed" && current.status !== "partially_failed") {
     throw conflict(`Only a failed or partially failed job can be retried; this one is ${current.status}.`);
+  }
+  if (current.datasetId && isMatch(current, exclusiveWith)) {
+    // The job itself is failed, so it is not among the active ones found.
+    const running = await activeMatch(env.DB, current.tenantId, current.datasetId, exclusiveWith);
+    if (running) throw jobConflict(running);
   }
   const failed = (
     await env.DB.prepare("SELECT range_no FROM job_ranges WHERE job_id = ? AND status = 'failed' ORDER BY range_no")

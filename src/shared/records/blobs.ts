@@ -1,11 +1,36 @@
 /** R2 storage of record ciphertexts too large for a Durable Object row. */
+import { bytesToHex } from "@noble/hashes/utils.js";
 
 /** All of a dataset's blobs share this prefix, so purge can find them without the object's rows. */
 export const datasetBlobPrefix = (tenantId: string, datasetId: string) => `records/${tenantId}/${datasetId}/`;
 
-/** One object per record version: an update writes a new object before the old one is removed. */
-export const recordBlobKey = (tenantId: string, datasetId: string, recordId: string, version: number) =>
-  `${datasetBlobPrefix(tenantId, datasetId)}${recordId}/v${version}`;
+/**
+ * Where the dataset's PII scans keep their sealed parts and reports (jobs/types/pii-scan.ts); defined here, beside
+ * the records' prefix, because purge deletes both.
+ */
+export const datasetScanPrefix = (tenantId: string, datasetId: string) => `pii-scans/${tenantId}/${datasetId}/`;
+
+/**
+ * A new, never reused key for one write of a record's ciphertext:
+ * `records/<tenant>/<dataset>/<record>/v<version>[.k<keyVersion>].<32 hex random>`.
+ * Concurrent writers of the same record version (two jobs, a job and a PUT, a chunk
+ * delivered twice at once) each get their own object, so the one that loses its
+ * compare-and-set deletes only its own blob, never the one the winner's row points at.
+ */
+export function recordBlobKey(
+  tenantId: string,
+  datasetId: string,
+  recordId: string,
+  version: number,
+  keyVersion?: number,
+): string {
+  const sealedUnder = keyVersion === undefined ? "" : `.k${keyVersion}`;
+  const nonce = bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
+  return `${datasetBlobPrefix(tenantId, datasetId)}${recordId}/v${version}${sealedUnder}.${nonce}`;
+}
+
+/** The record id a key of recordBlobKey (or of the older `…/<record>/v<version>` form) belongs to. */
+export const blobRecordId = (key: string): string | undefined => key.split("/")[3];
 
 /** Reads a blob's bytes, or null when it is missing. */
 export async function getBlob(bucket: R2Bucket, key: string): Promise<Uint8Array | null> {

@@ -49,9 +49,11 @@ export function storedResult<T extends { replayed: boolean }>(sql: SqlStorage, b
 /**
  * Runs `write` in one transaction once per `batchKey` and stores its result with the key; a
  * key applied before returns the stored result (replayed) and writes nothing. `blobKeys` are
- * the R2 blobs put for the batch: deleted when the transaction fails or the key was applied
- * before. `write` adds to `drop` the blobs no row points to once it commits (unused new ones,
- * replaced old ones). Then the batch's audit events are forwarded (after-commit.ts).
+ * the R2 blobs put for the batch (keys of this attempt alone, see recordBlobKey): deleted when
+ * the transaction fails or the key was applied before. `write` adds to `drop` the blobs it
+ * expects no row to point to once it commits (unused new ones, replaced old ones); of those
+ * and of `blobKeys`, only the ones no row points to at the end of the transaction are
+ * deleted. Then the batch's audit events are forwarded (after-commit.ts).
  */
 export async function applyOnce<T extends { replayed: boolean }>(
   ctx: DatasetObjectContext,
@@ -60,13 +62,13 @@ export async function applyOnce<T extends { replayed: boolean }>(
   write: (drop: string[]) => T,
 ): Promise<T> {
   const sql = ctx.storage.sql;
-  const drop: string[] = [];
+  let drop: string[] = [];
   let result: T;
   try {
     result = ctx.storage.transactionSync(() => {
       const again = storedResult<T>(sql, batchKey);
       if (again) {
-        drop.push(...blobKeys);
+        drop = store.unreferencedBlobs(sql, blobKeys);
         return again;
       }
       const out = write(drop);
@@ -76,6 +78,7 @@ export async function applyOnce<T extends { replayed: boolean }>(
         JSON.stringify(out),
         new Date().toISOString(),
       );
+      drop = store.unreferencedBlobs(sql, drop);
       return out;
     });
   } catch (err) {

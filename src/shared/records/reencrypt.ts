@@ -94,25 +94,30 @@ export async function reencryptBatch(
   // Each older version's key once, not once per record.
   const versions = [...new Set(stale.map((r) => r.key_version))];
   const oldKeys = new Map(await Promise.all(versions.map(async (v) => [v, await ctx.keys.version(ref, v)] as const)));
-  const sealed = await Promise.all(
+  const opened = await Promise.all(
     stale.map(async (row) => {
       const old = row.ciphertext
         ? new Uint8Array(row.ciphertext)
         : row.blob_key
           ? await getBlob(ctx.env.BLOBS, row.blob_key)
           : null;
-      if (!old) throw new DecryptionError();
+      if (!old) {
+        // A concurrent write replaced the row (and deleted its blob) since it was read: skipped below.
+        if (store.getRecordRow(sql, row.id)?.blob_key !== row.blob_key) return null;
+        throw new DecryptionError();
+      }
       const binding = { ...ref, recordId: row.id, version: row.version };
       const canonical = await openRecord(oldKeys.get(row.key_version)!, binding, old);
       const ct = await sealRecord(key, binding, canonical);
-      // A new blob key per DEK version: the old blob stays valid until the row points elsewhere.
+      // A new blob key per attempt: the old blob stays valid until the row points elsewhere.
       const blobKey =
         ct.byteLength > INLINE_CIPHERTEXT_BYTES
-          ? `${recordBlobKey(ref.tenantId, ref.datasetId, row.id, row.version)}.k${target}`
+          ? recordBlobKey(ref.tenantId, ref.datasetId, row.id, row.version, target)
           : null;
       return { row, ct, blobKey };
     }),
   );
+  const sealed = opened.filter((s) => s !== null);
   const blobKeys = await putBlobs(ctx.env.BLOBS, sealed);
   // Rows whose old and new ciphertexts both live in the row are updated many per statement.
   const inline = sealed.filter((x) => !x.blobKey && !x.row.blob_key);

@@ -4,6 +4,7 @@
  * `ctx.storage.transactionSync`, so a change, its counters (counters.ts), its idempotency
  * entry (idempotency-store.ts) and its audit outbox row commit together or not at all.
  */
+import { blobRecordId } from "./blobs";
 import type { DatasetRef, RecordMeta } from "./wire";
 
 export type RecordRow = {
@@ -98,6 +99,19 @@ export function updateRecordRow(sql: SqlStorage, fromVersion: number, r: RecordR
     fromVersion,
   );
   return cursor.rowsWritten > 0;
+}
+
+/**
+ * The keys among `keys` that no record row points at, so they may be deleted from R2. A key
+ * names its record (blobs.ts), so each is checked by the indexed id, not by scanning rows.
+ * Run it inside the transaction that last changed the rows, or after it commits.
+ */
+export function unreferencedBlobs(sql: SqlStorage, keys: string[]): string[] {
+  return keys.filter((key) => {
+    const id = blobRecordId(key);
+    if (!id) return false;
+    return sql.exec("SELECT 1 FROM records WHERE id = ? AND blob_key = ?", id, key).toArray().length === 0;
+  });
 }
 
 export function deleteRecordRow(sql: SqlStorage, id: string): RecordRow | undefined {

@@ -1,9 +1,9 @@
 /**
  * Wiping a DatasetObject for a purge (crypto-shredding): pending audit events are forwarded
  * first (if that fails nothing is deleted and the caller retries), then the dataset's R2
- * blobs and all of the object's storage go. The DEKs in D1 are shredded by the caller.
+ * blobs (record ciphertexts and PII scan reports) and all of the object's storage go. The DEKs in D1 are shredded by the caller.
  */
-import { datasetBlobPrefix, deletePrefix } from "./blobs";
+import { datasetBlobPrefix, datasetScanPrefix, deletePrefix } from "./blobs";
 import type { DatasetObjectContext } from "./object-context";
 import type { DatasetRef } from "./wire";
 
@@ -20,6 +20,8 @@ export async function wipeObject(
   await ctx.counters.settled();
   await ctx.afterCommit.flushOrFail();
   const blobsDeleted = await deletePrefix(ctx.env.BLOBS, datasetBlobPrefix(ref.tenantId, ref.datasetId));
+  // Scan reports and their parts name records and where they hold PII: they go with the dataset.
+  await deletePrefix(ctx.env.BLOBS, datasetScanPrefix(ref.tenantId, ref.datasetId));
   // A write that committed while the blobs were deleted has its event forwarded too.
   await ctx.afterCommit.flushOrFail();
   sealOff();

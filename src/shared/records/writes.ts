@@ -155,15 +155,15 @@ export async function updateRecord(
     ciphertext: blobKey ? null : store.exactBuffer(ct),
     blob_key: blobKey,
   };
+  let replaced: string | null;
   try {
     const [doc] = await ctx.search.prepare([item.canonical]);
-    ctx.storage.transactionSync(() => {
-      // Another update may have committed while this one was sealing.
-      if (!store.updateRecordRow(sql, row.version, next)) {
-        const now = store.getRecordRow(sql, recordId);
-        if (!now) throw notFound("The record");
-        throw stale(now);
-      }
+    replaced = ctx.storage.transactionSync(() => {
+      // Another update may have committed while this one was sealing; a re-encrypt may have
+      // moved the same version to another blob, so the blob replaced is the one read here.
+      const current = store.getRecordRow(sql, recordId);
+      if (!current) throw notFound("The record");
+      if (!store.updateRecordRow(sql, row.version, next)) throw stale(current);
       ctx.search.put(row.seq, doc);
       addStats(sql, 0, item.size - row.size);
       ctx.afterCommit.auditInTransaction(scope, {
@@ -171,12 +171,14 @@ export async function updateRecord(
         resource: { dataset_id: ref.datasetId, record_id: recordId },
         details: { version, bytes: item.size },
       });
+      return current.blob_key;
     });
   } catch (err) {
+    // This write's own blob (its key is never reused), so no row points at it.
     await discardBlobs(ctx.env.BLOBS, blobKeys);
     throw err;
   }
-  if (row.blob_key) await discardBlobs(ctx.env.BLOBS, [row.blob_key]);
+  if (replaced) await discardBlobs(ctx.env.BLOBS, [replaced]);
   await ctx.afterCommit.run({ replyFirst: true });
   return store.toMeta(next);
 }

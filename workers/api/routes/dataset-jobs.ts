@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import * as datasets from "../../../src/shared/datasets/service";
 import * as datasetJobs from "../../../src/shared/jobs/dataset-jobs";
+import { IdempotencyKeySchema } from "../../../src/shared/records/idempotency";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
 import { JobResultSchema, StartDatasetJobSchema } from "../../../src/shared/schema/dataset-jobs";
 import { JobSchema } from "../../../src/shared/schema/jobs";
@@ -26,8 +27,14 @@ const startJob = createRoute({
     "stay reversible with POST /deanonymize; `target: {dataset_name}` (also needs `datasets:write`) creates that dataset " +
     "(409 if the name is taken) and copies every record into it anonymized, committed in seq order once the job " +
     "succeeds (the job's params name `target_dataset_id`). `type: re-encrypt` (also needs `crypto:admin`): every record to the newest DEK, " +
-    "older versions retired, and with `destroy_retired` their wrapped keys deleted. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
-  request: { params: DatasetParams, body: jsonBody(StartDatasetJobSchema) },
+    "older versions retired, and with `destroy_retired` their wrapped keys deleted. A re-encrypt or in-place anonymize " +
+    "while another of those is queued or running on the dataset is refused with 409 `job-conflict` (its `running_job_id` " +
+    "names that job); scans and copies run alongside. 202 with the job; follow it with GET /jobs/{id} (and GET /jobs/{id}/result for a scan).",
+  request: {
+    params: DatasetParams,
+    headers: z.object({ "idempotency-key": IdempotencyKeySchema }),
+    body: jsonBody(StartDatasetJobSchema),
+  },
   responses: { 202: jsonResponse(JobSchema, "The job, queued"), ...pick(400, 401, 403, 404, 409, 415, 422, 503) },
 });
 
@@ -54,7 +61,7 @@ const result = createRoute({
   summary: "The whole result of a finished dataset job (a PII scan's report)",
   description:
     "Needs `records:read` besides `jobs:read` (a scan's report names records and where they hold PII). 409 until the job " +
-    "has succeeded; 404 for a job kind without a result. Reading a report is audited.",
+    "has succeeded; 404 for a job kind without a result, and once the job's dataset is deleted (its report names records). Reading a report is audited.",
   request: { params: JobParams },
   responses: { 200: jsonResponse(JobResultSchema, "The result"), ...pick(401, 403, 404, 409, 422) },
 });
@@ -63,7 +70,15 @@ export const datasetJobRoutes = router()
   .openapi(startJob, async (c) => {
     const tenant = tenantOf(c);
     const dataset = await datasets.getDatasetRow(c.env.DB, tenant.tenantId, c.req.valid("param").id);
-    const job = await datasetJobs.startDatasetJob(c.env, auditScope(c), tenant.scopes, dataset, c.req.valid("json"));
+    const { job, replayed } = await datasetJobs.startDatasetJobOnce(
+      c.env,
+      auditScope(c),
+      tenant.scopes,
+      dataset,
+      c.req.valid("json"),
+      c.req.valid("header")["idempotency-key"],
+    );
+    if (replayed) c.header("Idempotent-Replayed", "true");
     c.header("Location", `/api/v1/jobs/${job.id}`);
     return c.json(job, 202);
   })

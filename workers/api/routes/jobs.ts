@@ -1,6 +1,7 @@
 /** Bulk jobs: read their state and progress (or stream it), cancel and retry them. Each job kind has its own create route. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
+import { REWRITES_DATASET } from "../../../src/shared/jobs/dataset-jobs";
 import { jobEvents } from "../../../src/shared/jobs/events";
 import * as jobs from "../../../src/shared/jobs/service";
 import { idParam, PageQuerySchema, pageOf } from "../../../src/shared/schema/common";
@@ -55,7 +56,8 @@ const retryJob = createRoute({
   path: "/{id}/retry",
   summary: "Resume what failed in a failed or partially failed job",
   description:
-    "Failed ranges resume from where they stopped; what was applied is not applied again. 409 for any other status.",
+    "Failed ranges resume from where they stopped; what was applied is not applied again. 409 for any other status, " +
+    "and 409 `job-conflict` for a re-encrypt or in-place anonymize while another of those is queued or running on its dataset.",
   request: { params: Params },
   responses: { 200: jsonResponse(JobSchema, "The job, running again"), ...pick(401, 403, 404, 409, 422, 503) },
 });
@@ -95,5 +97,7 @@ export const jobRoutes = router()
       }
     }) as never;
   })
-  .openapi(retryJob, async (c) => c.json(await jobs.retryJob(c.env, auditScope(c), c.req.valid("param").id), 200))
+  .openapi(retryJob, async (c) =>
+    c.json(await jobs.retryJob(c.env, auditScope(c), c.req.valid("param").id, REWRITES_DATASET), 200),
+  )
   .openapi(cancelJob, async (c) => c.json(await jobs.cancelJob(c.env, auditScope(c), c.req.valid("param").id), 200));

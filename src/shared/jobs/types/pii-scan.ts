@@ -11,7 +11,7 @@
 import { prepareOptions } from "../../pii/detect";
 import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
-import { deleteBlobs } from "../../records/blobs";
+import { datasetScanPrefix, deleteBlobs } from "../../records/blobs";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
@@ -44,7 +44,7 @@ export interface ScanParams {
 }
 
 /** Where every scan of the dataset keeps its sealed parts and report. */
-export const scanDocsPrefix = (ref: DatasetRef) => `pii-scans/${ref.tenantId}/${ref.datasetId}/`;
+export const scanDocsPrefix = (ref: DatasetRef) => datasetScanPrefix(ref.tenantId, ref.datasetId);
 export const scanPrefix = (ref: DatasetRef, jobId: string) => `${scanDocsPrefix(ref)}${jobId}/`;
 export const reportKey = (ref: DatasetRef, jobId: string) => `${scanPrefix(ref, jobId)}report`;
 const partKey = (ref: DatasetRef, jobId: string, firstSeq: number) =>
