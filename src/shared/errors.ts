@@ -50,6 +50,7 @@ export type ProblemSlug =
   | "precondition-required"
   | "payload-too-large"
   | "scan-limit-exceeded"
+  | "answer-too-large"
   | "unsupported-media-type"
   | "schema-invalid"
   | "pii-rejected"
