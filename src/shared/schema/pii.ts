@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { ENTITY_NAME_PATTERN } from "../pii/entities";
 import { isPhoneRegion } from "../pii/region";
-import { exactlyOneOf, JsonValueSchema } from "./common";
+import { exactlyOneOf, JsonValueSchema, ownKeysRecord } from "./common";
 
 /**
  * Pseudonym width in hex characters. 64 bits by default: at 32 bits (the earlier default, 8 hex) two distinct values
@@ -210,9 +210,9 @@ const operatorsDoc = {
   propertyNames: { anyOf: [{ pattern: ENTITY_NAME_PATTERN.source }, { const: "DEFAULT" }] },
 };
 
-export const OperatorsSchema = z
-  .record(z.union([EntityNameSchema, z.literal("DEFAULT")]), OperatorSchema)
-  .openapi(operatorsDoc);
+export const OperatorsSchema = ownKeysRecord(z.union([EntityNameSchema, z.literal("DEFAULT")]), OperatorSchema).openapi(
+  operatorsDoc,
+);
 
 export const AnonymizeRequestSchema = z
   .object({
@@ -359,7 +359,7 @@ const rulesDoc = {
 
 export const PiiPolicySchema = z
   .object({
-    rules: z.record(EntityNameSchema, PolicyRuleSchema).openapi(rulesDoc),
+    rules: ownKeysRecord(EntityNameSchema, PolicyRuleSchema).openapi(rulesDoc),
     min_score: z.number().min(0).max(1).optional(),
     allow: listOfValues("Values never treated as PII.").optional(),
     deny: listOfValues("Values always treated as PII (type DENY_LIST).").optional(),
