@@ -78,8 +78,11 @@ export const NAME_TEXT_PATTERN =
 export const nameText = (max: number) =>
   z.string().min(1).max(max).regex(NAME_TEXT_PATTERN, "no control characters and no leading or trailing white space");
 
-/** A JSON value of any shape (records, schemas). */
-export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({ type: "object", additionalProperties: true });
+/** A JSON value of any shape: object, array, string, number, boolean or null (the `data` of PII requests). */
+export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({
+  type: ["object", "array", "string", "number", "boolean", "null"],
+  description: "Any JSON value: an object, an array, a string, a number, a boolean or null.",
+});
 
 /**
  * `z.record(key, value)` that refuses a `__proto__` member (422 at `$.…["__proto__"]`): zod leaves that key out of
