@@ -81,6 +81,7 @@ export const nameText = (max: number) =>
 /** A JSON value of any shape: object, array, string, number, boolean or null (the `data` of PII requests). */
 export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({
   type: ["object", "array", "string", "number", "boolean", "null"],
+  additionalProperties: true,
   description: "Any JSON value: an object, an array, a string, a number, a boolean or null.",
 });
 
