@@ -51,6 +51,7 @@ export type ProblemSlug =
   | "precondition-required"
   | "payload-too-large"
   | "scan-limit-exceeded"
+  | "answer-too-large"
   | "unsupported-media-type"
   | "schema-invalid"
   | "pii-rejected"

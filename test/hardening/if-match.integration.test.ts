@@ -69,4 +69,41 @@ describe("If-Match compares strongly on every route that takes it", () => {
       200,
     );
   });
+
+  it("a record's ETag matches byte for byte: other spellings of the version and malformed lists are 412", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, {});
+    const rec = await postRecord(token, ds.id, { a: 1 });
+    const path = `/api/v1/datasets/${ds.id}/records/${rec.id}`;
+    // Same number, other opaque-tag; or a list with an element that is not an entity-tag (`*` only stands alone).
+    for (const header of ['"01"', '"001"', '"1.0"', '"+1"', '"1 "', '1, "1"', '"1", 1', '*, "1"', '"1"x']) {
+      const put = await call(path, { token, method: "PUT", headers: { "If-Match": header }, body: { data: { a: 2 } } });
+      expect(put.status, header).toBe(412);
+      await expectProblem(put, 412);
+      const del = await call(path, { token, method: "DELETE", headers: { "If-Match": header } });
+      expect(del.status, header).toBe(412);
+      await del.body?.cancel();
+    }
+    const kept = await expectJson(
+      await client(token).api.v1.datasets[":id"].records[":recordId"].$get({ param: { id: ds.id, recordId: rec.id } }),
+      200,
+    );
+    expect([kept.version, kept.data]).toEqual([1, { a: 1 }]);
+    // Empty list elements are allowed (RFC 9110 §5.6.1), and a weak tag beside the right one is only skipped.
+    const ok = await replaceRecord(token, ds.id, rec.id, { a: 3 }, ' , "1",W/"7"');
+    expect(ok.res.headers.get("etag")).toBe('"2"');
+  });
+
+  it("a dataset's If-Match with an unquoted element beside its ETag is malformed: 412", async () => {
+    const { token } = await newTenant();
+    const ds = await createDataset(token, {});
+    const etag = `"${ds.id}.v${ds.version}"`;
+    const res = await call(`/api/v1/datasets/${ds.id}`, {
+      token,
+      method: "PUT",
+      headers: { "If-Match": `x, ${etag}` },
+      body: { description: "x" },
+    });
+    await expectProblem(res, 412);
+  });
 });

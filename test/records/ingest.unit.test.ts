@@ -126,14 +126,20 @@ describe("schema errors", () => {
 });
 
 describe("If-Match", () => {
-  it("accepts quoted versions, lists and *; weak tags and unquoted versions never match (RFC 9110 §13.1.1)", () => {
+  it("accepts quoted versions, lists and *; weak tags, other spellings and malformed lists never match (RFC 9110 §13.1.1)", () => {
     expect(parseIfMatch(recordEtag(3))).toEqual([3]);
     expect(parseIfMatch('W/"2", "5"')).toEqual([5]);
     expect(parseIfMatch('W/"2"')).toEqual([]);
     expect(parseIfMatch("7")).toEqual([]);
-    expect(parseIfMatch('7, "8"')).toEqual([8]);
+    // A list with an element that is not an entity-tag is malformed: nothing in it matches.
+    expect(parseIfMatch('7, "8"')).toEqual([]);
     expect(parseIfMatch('"7')).toEqual([]);
-    expect(parseIfMatch('"1", *')).toBe("*");
+    expect(parseIfMatch('"1", *')).toEqual([]);
+    expect(parseIfMatch(" * ")).toBe("*");
+    expect(parseIfMatch('"8", , "9",')).toEqual([8, 9]);
+    // Strong comparison is byte for byte: "03" is not the ETag of version 3.
+    expect(parseIfMatch('"03"')).toEqual([]);
+    expect(parseIfMatch('"0"')).toEqual([]);
     expect(parseIfMatch('"rec_x.v1"')).toEqual([]);
   });
 });

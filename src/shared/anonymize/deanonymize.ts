@@ -198,6 +198,7 @@ export async function deanonymize(
   const data = await mapJson(input.data, {
     leaf: (value, inPath) => visit(value, inPath),
     name: (name, inPath) => restoreString(name, inPath + MEMBER_NAME),
+    action: "restoring",
   });
   return { data, restored };
 }

@@ -11,10 +11,13 @@ import { pathSegment } from "../json/i-json";
  * no name that was replaced.
  */
 export class MemberNameCollision extends ProblemError {
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    action: JsonMapper["action"] = "anonymizing",
+  ) {
+    const doing = action === "restoring" ? "Restoring" : "Anonymizing";
     super(422, "member-name-collision", {
-      detail:
-        "Anonymizing the member names of an object would give two of its members the same name; nothing was changed.",
+      detail: `${doing} the member names of an object would give two of its members the same name; nothing was changed.`,
       errors: [{ path, message: "Two member names of this object would become the same." }],
     });
   }
@@ -25,6 +28,8 @@ export interface JsonMapper {
   leaf: (value: unknown, inPath: string, outPath: string) => Promise<unknown>;
   /** The new name of the member at `inPath` (whose parent is at `outParent` in the output). */
   name: (name: string, inPath: string, outParent: string) => Promise<string>;
+  /** What the renames do, for the words of a MemberNameCollision (default "anonymizing"). */
+  action?: "anonymizing" | "restoring";
 }
 
 /**
@@ -44,7 +49,7 @@ export async function mapJson(value: unknown, mapper: JsonMapper, inPath = "$", 
     for (const [k, v] of Object.entries(value)) {
       const memberIn = pathSegment(inPath, k);
       const name = await mapper.name(k, memberIn, outPath);
-      if (Object.hasOwn(out, name)) throw new MemberNameCollision(outPath);
+      if (Object.hasOwn(out, name)) throw new MemberNameCollision(outPath, mapper.action);
       // defineProperty: a "__proto__" name must stay a plain member, not set the prototype.
       Object.defineProperty(out, name, {
         value: await mapJson(v, mapper, memberIn, pathSegment(outPath, name)),

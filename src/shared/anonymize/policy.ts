@@ -8,7 +8,7 @@
  */
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { ProblemError, validationFailed, type FieldError } from "../errors";
-import { maskedPath } from "../json/masked-path";
+import { pathMasker } from "../json/masked-path";
 import { pathSegment, prepareOptions } from "../pii/detect";
 import { isBuiltinEntity } from "../pii/entities";
 import { detectJsonWithNames, MEMBER_NAME } from "../pii/member-names";
@@ -58,13 +58,15 @@ export interface PolicyResult {
 
 /**
  * The 422 for rejected PII: entity types and JSON paths only, never the values. Member names that may be the PII
- * (`["alice@example.com"]`) are masked in the paths (json/masked-path.ts), since an import keeps its errors.
+ * (`["alice@example.com"]`), and every name in which one of `all` was found, are masked in the paths
+ * (json/masked-path.ts), since an import keeps its errors.
  */
-function rejection(found: Finding[]): ProblemError {
+function rejection(found: Finding[], all: readonly Finding[]): ProblemError {
+  const masked = pathMasker(all);
   const seen = new Set<string>();
   const errors: FieldError[] = [];
   for (const f of found) {
-    const path = maskedPath(f.path ?? "$");
+    const path = masked(f.path ?? "$");
     const key = `${f.type}@${path}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -117,7 +119,7 @@ export async function applyPiiPolicyDetailed(
   if (!findings.length) return { data, items: [] };
   const ruleOf = new Map(rules);
   const rejected = findings.filter((f) => ruleOf.get(f.type)?.action === "reject");
-  if (rejected.length) throw rejection(rejected);
+  if (rejected.length) throw rejection(rejected, findings);
 
   const encryptPaths = new Map<string, string>();
   const anonymize = new Map<string, Finding[]>();

@@ -154,14 +154,17 @@ registerKind<ExportJobEnv>(EXPORT_JOB_KIND, {
     for (const r of rows) {
       let data = JSON.parse(r.data) as Record<string, unknown>;
       if (exp.view === "anonymized") {
-        const result = await anonymizeForTenant(env, job.tenantId, { data, operators: options.operators }).catch(
-          (err: unknown) => {
-            // No retry can help: the same record collides again.
-            if (err instanceof MemberNameCollision)
-              throw new JobFailure("member-name-collision", `Record ${r.id}: ${err.detail}`);
-            throw err;
-          },
-        );
+        const result = await anonymizeForTenant(
+          env,
+          job.tenantId,
+          { data, operators: options.operators },
+          { listItems: false },
+        ).catch((err: unknown) => {
+          // No retry can help: the same record collides again.
+          if (err instanceof MemberNameCollision)
+            throw new JobFailure("member-name-collision", `Record ${r.id}: ${err.detail}`);
+          throw err;
+        });
         await result.vault.flush(env.DB);
         data = result.data as Record<string, unknown>;
       }

@@ -5,6 +5,7 @@
  */
 import type { KeyEnv } from "../crypto/tenant-kek";
 import { validationFailed, type FieldError } from "../errors";
+import { assertPathsBounded } from "../json/answer-paths";
 import { detectText, prepareOptions } from "./detect";
 import { isBuiltinEntity } from "./entities";
 import { detectJsonWithNames } from "./member-names";
@@ -38,12 +39,17 @@ export function checkEntityNames(names: Iterable<[string, string]>, custom: read
     );
 }
 
-/** Runs detection for a tenant: built-in recognizers plus the tenant's own; JSON member names are scanned too. */
+/**
+ * Runs detection for a tenant: built-in recognizers plus the tenant's own; JSON member names are scanned too.
+ * @throws ProblemError 422 `answer-too-large` when the findings' paths sum past MAX_ANSWER_PATH_CHARS (unless
+ *   `boundPaths` is false: a caller that does not list the findings).
+ */
 export async function detectForTenant(
   env: KeyEnv,
   tenantId: string,
   input: DetectionInput,
   extraNames: [string, string][] = [],
+  { boundPaths = true }: { boundPaths?: boolean } = {},
 ): Promise<Finding[]> {
   const custom = await loadRecognizers(env.DB, tenantId);
   checkEntityNames(
@@ -60,5 +66,8 @@ export async function detectForTenant(
     defaultRegion: input.default_region,
     languages: input.language,
   });
-  return input.text !== undefined ? detectText(input.text, opts) : detectJsonWithNames(input.data, opts);
+  if (input.text !== undefined) return detectText(input.text, opts);
+  const findings = detectJsonWithNames(input.data, opts);
+  if (boundPaths) assertPathsBounded(findings, "findings");
+  return findings;
 }

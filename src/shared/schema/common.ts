@@ -78,5 +78,24 @@ export const NAME_TEXT_PATTERN =
 export const nameText = (max: number) =>
   z.string().min(1).max(max).regex(NAME_TEXT_PATTERN, "no control characters and no leading or trailing white space");
 
-/** A JSON value of any shape (records, schemas). */
-export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({ type: "object", additionalProperties: true });
+/** A JSON value of any shape: object, array, string, number, boolean or null (the `data` of PII requests). */
+export const JsonValueSchema: z.ZodType<unknown> = z.unknown().openapi({
+  type: ["object", "array", "string", "number", "boolean", "null"],
+  additionalProperties: true,
+  description: "Any JSON value: an object, an array, a string, a number, a boolean or null.",
+});
+
+/**
+ * `z.record(key, value)` that refuses a `__proto__` member (422 at `$.…["__proto__"]`): zod leaves that key out of
+ * its output without an issue (JSON.parse keeps it as an ordinary own property), so the member would be silently
+ * dropped, while any other name the key schema refuses (`constructor`) is a 422.
+ */
+export const ownKeysRecord = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V) =>
+  z.preprocess(
+    (input, ctx) => {
+      if (input !== null && typeof input === "object" && Object.hasOwn(input, "__proto__"))
+        ctx.addIssue({ code: "custom", path: ["__proto__"], input, message: "'__proto__' is not a valid name here." });
+      return input;
+    },
+    z.record(key, value),
+  );

@@ -1,8 +1,9 @@
 /** Request and response schemas of the PII endpoints, the operators and the dataset PII policy. */
 import { z } from "@hono/zod-openapi";
+import { FPE_TYPES } from "../anonymize/fpe";
 import { ENTITY_NAME_PATTERN } from "../pii/entities";
 import { isPhoneRegion } from "../pii/region";
-import { exactlyOneOf, JsonValueSchema } from "./common";
+import { exactlyOneOf, JsonValueSchema, ownKeysRecord } from "./common";
 
 /**
  * Pseudonym width in hex characters. 64 bits by default: at 32 bits (the earlier default, 8 hex) two distinct values
@@ -12,6 +13,9 @@ import { exactlyOneOf, JsonValueSchema } from "./common";
 export const PSEUDONYM_DEFAULT_HEX = 16;
 export const PSEUDONYM_MIN_HEX = 16;
 export const PSEUDONYM_MAX_HEX = 64;
+
+/** The entity types format-preserving encryption supports (anonymize/fpe.ts). */
+const FPE_ENTITY_TYPES = [...FPE_TYPES] as [string, ...string[]];
 
 export const EntityNameSchema = z
   .string()
@@ -82,7 +86,10 @@ const oneOfTextOrData = <T extends { text?: unknown; data?: unknown }>(v: T, ctx
 export const DetectRequestSchema = z
   .object({
     text: z.string().max(MAX_TEXT_CHARS).optional().openapi({ description: "Free text to scan." }),
-    data: JsonValueSchema.optional().openapi({ description: "A JSON value; every string in it is scanned." }),
+    data: JsonValueSchema.optional().openapi({
+      description:
+        "Any JSON value (object, array, string, number, boolean or null); every string in it, and every member name, is scanned.",
+    }),
     ...detectionOptions,
     ...readingHints,
     return_text: z
@@ -210,9 +217,9 @@ const operatorsDoc = {
   propertyNames: { anyOf: [{ pattern: ENTITY_NAME_PATTERN.source }, { const: "DEFAULT" }] },
 };
 
-export const OperatorsSchema = z
-  .record(z.union([EntityNameSchema, z.literal("DEFAULT")]), OperatorSchema)
-  .openapi(operatorsDoc);
+export const OperatorsSchema = ownKeysRecord(z.union([EntityNameSchema, z.literal("DEFAULT")]), OperatorSchema).openapi(
+  operatorsDoc,
+);
 
 export const AnonymizeRequestSchema = z
   .object({
@@ -253,11 +260,9 @@ export const DeanonymizeRequestSchema = z
     items: z.array(ChangedItemSchema).max(100_000).optional().openapi({
       description: "The `items` of the anonymize response: entries with operator `fpe` are decrypted in place.",
     }),
-    fpe_entities: z
-      .array(EntityNameSchema)
-      .max(20)
-      .optional()
-      .openapi({ description: "Decrypt every detected value of these types as FPE output." }),
+    fpe_entities: z.array(z.enum(FPE_ENTITY_TYPES)).max(20).optional().openapi({
+      description: "Decrypt every detected value of these types as FPE output; only types FPE supports.",
+    }),
   })
   .strict()
   .superRefine(oneOfTextOrData)
@@ -359,7 +364,7 @@ const rulesDoc = {
 
 export const PiiPolicySchema = z
   .object({
-    rules: z.record(EntityNameSchema, PolicyRuleSchema).openapi(rulesDoc),
+    rules: ownKeysRecord(EntityNameSchema, PolicyRuleSchema).openapi(rulesDoc),
     min_score: z.number().min(0).max(1).optional(),
     allow: listOfValues("Values never treated as PII.").optional(),
     deny: listOfValues("Values always treated as PII (type DENY_LIST).").optional(),

@@ -19,6 +19,10 @@ const anonymize = createRoute({
   method: "post",
   path: "/anonymize",
   summary: "Detect PII in a text or JSON value and replace it with each type's operator",
+  description:
+    "Every item of `data` repeats its JSON path: when the findings' or the items' paths would sum to more than " +
+    "4 MiB characters (a long member name holding many findings), the request is refused with 422 " +
+    "`answer-too-large` and no token is written.",
   request: { body: jsonBody(AnonymizeRequestSchema) },
   responses: {
     200: jsonResponse(AnonymizeResponseSchema, "The anonymized text or data and the items changed"),

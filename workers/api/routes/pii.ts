@@ -23,6 +23,9 @@ const detect = createRoute({
   method: "post",
   path: "/detect",
   summary: "Find PII and secrets in a text or in every string of a JSON value",
+  description:
+    "Every finding of `data` repeats its JSON path: when the paths would sum to more than 4 MiB characters (a long " +
+    "member name holding many findings), the request is refused with 422 `answer-too-large`.",
   request: { body: jsonBody(DetectRequestSchema) },
   responses: {
     200: jsonResponse(DetectResponseSchema, "Findings, ordered by position (per path for JSON)"),

@@ -4,7 +4,7 @@
  * over their records; the finish merges the parts in seq order and compares the result
  * with the previous scan of the dataset.
  */
-import { maskedPath } from "../../json/masked-path";
+import { pathMasker } from "../../json/masked-path";
 import type { Finding } from "../../pii/types";
 
 /** Bins of the score histogram: [0, 0.1), [0.1, 0.2), ... [0.9, 1.0]. */
@@ -67,15 +67,8 @@ export interface ScanReport {
 
 const emptyTally = (): Tally => ({ records: 0, findings: 0, histogram: new Array<number>(HISTOGRAM_BINS).fill(0) });
 
-/**
- * What a report says of a finding's JSON path: where PII is, never what it is. A member name that is not a plain field
- * name (written `["…"]` in the path: an e-mail address, a phone number or an id used as a key) becomes `[<key>]`, and
- * so does a plain name holding a run of four or more digits; field names like `user.email` stay.
- */
-export const reportPath = maskedPath;
-
-/** Array indices become `[*]`, so one field of every array element is one path; member names as reportPath says. */
-export const pathPattern = (path: string) => reportPath(path).replace(/\[\d+\]/g, "[*]");
+/** Array indices become `[*]`, so one field of every array element is one path. */
+const toPattern = (shown: string) => shown.replace(/\[\d+\]/g, "[*]");
 
 const bin = (score: number) => Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(score * HISTOGRAM_BINS)));
 
@@ -96,9 +89,13 @@ export function addRecord(
   part.findings += findings.length;
   const seenTypes = new Set<string>();
   const seenPaths = new Set<string>();
+  // What a report says of a path: where PII is, never what it is. A member name that is not a plain field name, or
+  // holds four digits, or in which a finding was made, is `[<key>]` in every path of the record (json/masked-path.ts).
+  const masked = pathMasker(findings);
   for (const f of findings) {
     const entity = (part.entities[f.type] ??= { ...emptyTally(), paths: {} });
-    let pattern = pathPattern(f.path ?? "$");
+    const shown = masked(f.path ?? "$");
+    let pattern = toPattern(shown);
     if (!(pattern in entity.paths) && Object.keys(entity.paths).length >= MAX_PATHS_PER_TYPE) pattern = OTHER_PATHS;
     const path = (entity.paths[pattern] ??= emptyTally());
     entity.findings++;
@@ -119,7 +116,7 @@ export function addRecord(
       samples.push({
         seq: record.seq,
         record_id: record.id,
-        path: reportPath(f.path ?? "$"),
+        path: shown,
         start: f.start,
         end: f.end,
         score: f.score,
