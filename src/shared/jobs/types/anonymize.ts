@@ -22,7 +22,6 @@ import { TokenVault } from "../../anonymize/vault";
 import { findLiveDataset } from "../../datasets/service";
 import { db, schema } from "../../db/client";
 import { prepareOptions } from "../../pii/detect";
-import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
 import type { PiiPolicy } from "../../schema/pii";
 import { canonicalJson, sha256Hex, utf8 } from "../../records/canonical";
@@ -34,6 +33,7 @@ import { schemaErrors, validatorFor } from "../../records/validate";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { and, eq } from "drizzle-orm";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { detectRecord, isScanLimited, noteScanLimited, scanLimitNote } from "./record-scan";
 import {
   DATASET_JOB_BUDGET_MS,
   readChunk,
@@ -77,13 +77,19 @@ const targetOf = (job: JobRow): DatasetRef | null => {
   const id = paramsOf(job).target_dataset_id;
   return id ? { tenantId: job.tenantId, datasetId: id } : null;
 };
-/** The job's error note when records were left out because renaming their members would merge two of them. */
+/**
+ * The job's error note when records were left out: renaming their members would merge two of them, or the tenant's
+ * recognizers went past the scan budget of one record (record-scan.ts).
+ */
 function collisionNote(counters: Record<string, number>, copy: boolean): { error?: string } {
   const n = counters.name_collisions ?? 0;
-  if (!n) return {};
-  return {
-    error: `member-name-collision: ${n} records were ${copy ? "not copied" : "left unchanged"}: anonymizing their member names would give two members of one object the same name.`,
-  };
+  const notes = [
+    n
+      ? `member-name-collision: ${n} records were ${copy ? "not copied" : "left unchanged"}: anonymizing their member names would give two members of one object the same name.`
+      : null,
+    scanLimitNote(counters, copy ? "were not copied" : "were left unchanged"),
+  ].filter((x): x is string => x !== null);
+  return notes.length ? { error: notes.join(" ") } : {};
 }
 
 const operatorNames = (params: AnonymizeParams) =>
@@ -135,9 +141,12 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const outcomes = await Promise.all(
       rows.map(async (r) => {
         const data = JSON.parse(r.data) as unknown;
+        const found = detectRecord(data, opts);
+        // Not read to the end: left as it is (in place) or not copied, never passed as clean.
+        if (isScanLimited(found)) return { skipped: { seq: r.seq, id: r.id, reason: found.reason } };
         let out: Awaited<ReturnType<typeof anonymizeJson>>;
         try {
-          out = await anonymizeJson(data, detectJsonWithNames(data, opts), params.operators, { keys, vault });
+          out = await anonymizeJson(data, found, params.operators, { keys, vault });
         } catch (err) {
           // Renamed members would merge: the record is left as it is (in place) or not copied, and counted.
           if (err instanceof MemberNameCollision) return "collision";
@@ -158,6 +167,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     );
     const writes: JobWrite[] = [];
     const staged: Staged[] = [];
+    const skipped: { seq: number; id: string; reason: string }[] = [];
     let invalid = 0;
     let collisions = 0;
     let replacements = 0;
@@ -168,11 +178,16 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         else collisions++;
         continue;
       }
+      if (o.skipped) {
+        skipped.push(o.skipped);
+        continue;
+      }
       replacements += o.replacements;
       if (target) staged.push({ pos: o.r.seq, ...o.prepared, changed: o.changed });
       else writes.push({ id: o.r.id, from_version: o.r.version, ...o.prepared });
     }
     await vault.flush(env.DB);
+    await noteScanLimited(env, job.id, range.rangeNo, range.counters.scan_limited ?? 0, skipped);
     const last = rows[rows.length - 1].seq;
     if (target) {
       // Staged by source seq, so a redelivered chunk stages nothing twice; the finish commits in seq order.
@@ -187,6 +202,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
           unchanged: staged.length - anonymized,
           invalid,
           name_collisions: collisions,
+          scan_limited: skipped.length,
           replacements,
         },
       };
@@ -205,9 +221,10 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         items: writes,
         counts: {
           items: rows.length,
-          unchanged: rows.length - writes.length - invalid - collisions,
+          unchanged: rows.length - writes.length - invalid - collisions - skipped.length,
           invalid,
           name_collisions: collisions,
+          scan_limited: skipped.length,
           replacements,
         },
       }),
