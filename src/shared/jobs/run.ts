@@ -16,7 +16,8 @@
  * it twice has the effect of running it once; the engine makes counters, continuation and
  * the finish exact.
  */
-import { appendAudit, type AuditEnv } from "../audit/append";
+import { auditLogObject, toEventInput, type AuditEnv } from "../audit/append";
+import { InvalidAuditEvent, normalizeEventInput } from "../audit/event";
 import { DomainError } from "../errors";
 import { dropCreatedDataset, type CreatedDatasetEnv } from "./created-dataset";
 import type { JobChunkMessage, JobMessage } from "../queue/messages";
@@ -153,18 +154,69 @@ interface RangeRow {
   counters: string;
 }
 
-function auditFinish(env: JobEnv, job: JobRow, outcome: "success" | "error", details: Record<string, unknown>) {
-  return appendAudit(
-    env,
-    { tenantId: job.tenantId, actor: "system", requestId: null, clientIp: null },
-    {
-      action: "job.finish",
-      outcome,
-      resource: { job_id: job.id, ...(job.datasetId ? { dataset_id: job.datasetId } : {}) },
-      details: { kind: job.kind, ...details },
-    },
-  );
+/**
+ * A job's counters as audit details. Counters named `<counter>.<name>` (a scan's `findings.SECRETS`,
+ * `records.SECRETS`) carry the name as a value, `by_type: [{type: "SECRETS", findings: 3, records: 1}]`, never as
+ * a member name: an entity type like SECRETS or PASSWORD would read as a secret-bearing field and the audit would
+ * refuse the event. The others stay under `counters`.
+ */
+export function auditCounters(counters: Record<string, number>): {
+  counters: Record<string, number>;
+  by_type?: Record<string, string | number>[];
+} {
+  const plain: Record<string, number> = {};
+  const byType = new Map<string, Record<string, string | number>>();
+  for (const [k, v] of Object.entries(counters)) {
+    const dot = k.indexOf(".");
+    if (dot < 0) {
+      plain[k] = v;
+      continue;
+    }
+    const type = k.slice(dot + 1);
+    const row = byType.get(type) ?? { type };
+    row[k.slice(0, dot)] = v;
+    byType.set(type, row);
+  }
+  return byType.size ? { counters: plain, by_type: [...byType.values()] } : { counters: plain };
 }
+
+/**
+ * The job.finish event, checked before anything is sent. Details the audit refuses (a producer bug) must not cost
+ * the event: it is written without them, says so in `audit_note`, and the refusal is logged.
+ */
+function finishEvent(job: JobRow, outcome: "success" | "error", details: Record<string, unknown>, eventId: string) {
+  const scope = { tenantId: job.tenantId, actor: "system", requestId: null, clientIp: null };
+  const { counters, ...rest } = details;
+  const entry = (d: Record<string, unknown>) => ({
+    action: "job.finish",
+    outcome,
+    resource: { job_id: job.id, ...(job.datasetId ? { dataset_id: job.datasetId } : {}) },
+    details: { kind: job.kind, ...d },
+  });
+  const full = { ...rest, ...(counters ? auditCounters(counters as Record<string, number>) : {}) };
+  try {
+    return normalizeEventInput(toEventInput(scope, entry(full), eventId));
+  } catch (err) {
+    if (!(err instanceof InvalidAuditEvent)) throw err;
+    console.error(
+      JSON.stringify({ message: "job.finish details refused by the audit", job_id: job.id, error: err.message }),
+    );
+    return normalizeEventInput(
+      toEventInput(
+        scope,
+        entry({ status: rest.status, audit_note: `details withheld: ${err.message}`.slice(0, 500) }),
+        eventId,
+      ),
+    );
+  }
+}
+
+/**
+ * The id of a job's finish event: fixed per run of the job (POST /jobs/{id}/retry counts runs in `params.retries`),
+ * so copies of a finish append it once and a retried job's new finish is a new event.
+ */
+const finishEventId = (job: JobRow) =>
+  `evt_finish_${job.id}_${(JSON.parse(job.params) as { retries?: number }).retries ?? 0}`;
 
 const chunkMessage = (
   job: Pick<JobRow, "id" | "tenantId">,
@@ -253,6 +305,8 @@ async function startJob<E extends JobEnv>(env: E, kind: JobKind<E>, job: JobRow)
   // Ranges not yet started get their first message; a duplicate start sends duplicates, which the step compare-and-set absorbs.
   const fresh = ranges.filter((r) => r.status === "pending" && r.step === 0);
   if (fresh.length) await env.JOBS.sendBatch(fresh.map((r) => ({ body: chunkMessage(job, r.range_no) })));
+  // Every range already ended (a start re-sent for a job that planned long ago): only the finish can move it.
+  else if (ranges.every((r) => r.status === "done" || r.status === "failed")) await env.JOBS.send(finishMessage(job));
 }
 
 /**
@@ -395,20 +449,30 @@ async function failJob<E extends JobEnv>(
     .run();
 }
 
-/** Moves a live job to its final status once; the copy that lands audits it. */
+/**
+ * Moves a live job to its final status once, after its job.finish event is stored (one event per run of the job,
+ * however many copies get here). A failed append throws, leaving the job live for the retried message.
+ */
 async function endJob(env: JobEnv, job: JobRow, outcome: Finish, details: Record<string, unknown>): Promise<void> {
   const at = now();
   const progress = (details.counters as Record<string, number> | undefined) ?? JSON.parse(job.progress);
-  const res = await env.DB.prepare(
+  const event = finishEvent(
+    job,
+    outcome.status === "succeeded" ? "success" : "error",
+    {
+      status: outcome.status,
+      ...details,
+    },
+    finishEventId(job),
+  );
+  // Audited before the status moves, under a fixed id: if the append fails the job stays live and the message is
+  // retried (never a finished job without its event), and copies that both get here store the event once.
+  await auditLogObject(env, job.tenantId).append([event]);
+  await env.DB.prepare(
     "UPDATE jobs SET status = ?, error = ?, progress = ?, updated_at = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
   )
     .bind(outcome.status, outcome.error?.slice(0, 500) ?? null, JSON.stringify(progress), at, at, job.id)
     .run();
-  if (!res.meta.changes) return;
-  await auditFinish(env, job, outcome.status === "succeeded" ? "success" : "error", {
-    status: outcome.status,
-    ...details,
-  });
 }
 
 /** A failure's description for the range row and logs: never record content. */

@@ -1,6 +1,7 @@
 /** Creating, reading and cancelling bulk jobs; the queue consumer runs them (see run.ts). */
 import { and, desc, eq, lt } from "drizzle-orm";
 import { appendAudit, type AuditEnv, type AuditScope } from "../audit/append";
+import { findLiveDataset } from "../datasets/service";
 import { db, schema } from "../db/client";
 import { conflict, forbidden, notFound, ProblemError } from "../errors";
 import { newId } from "../ids";
@@ -267,10 +268,28 @@ function isMatch(row: JobRow, matches: readonly JobMatch[]): boolean {
 }
 
 /**
+ * Why a retry of `job` would meet the same failure whatever it does, or null: its dataset, or the dataset an
+ * anonymize job writes into, is deleted (a target the job created is also dropped when the job fails for good).
+ */
+async function lostDataset(d1: D1Database, job: JobRow): Promise<string | null> {
+  if (job.datasetId && !(await findLiveDataset(d1, job.tenantId, job.datasetId)))
+    return `The job's dataset ${job.datasetId} was deleted; a retry would fail the same way.`;
+  const target = (JSON.parse(job.params) as { target_dataset_id?: unknown }).target_dataset_id;
+  if (typeof target === "string" && !(await findLiveDataset(d1, job.tenantId, target)))
+    return (
+      `The job's target dataset ${target} was deleted, so what the job staged there is gone and a retry would ` +
+      `fail the same way; start a new job instead.`
+    );
+  return null;
+}
+
+/**
  * Re-runs what failed: the failed ranges of a `failed` or `partially_failed` job resume
- * from where they stopped (nothing already applied runs again). 409 for any other status.
- * A job that `exclusiveWith` names runs again only while no other such job is queued or
- * running on its dataset (409 `job-conflict`, as createJob's).
+ * from where they stopped (nothing already applied runs again); a job whose ranges all got
+ * through but whose finish failed runs its finish again. 409 for any other status, for a
+ * job whose dataset or anonymize target was deleted (the detail says which), and, for a job
+ * that `exclusiveWith` names, while another such job is queued or running on its dataset
+ * (409 `job-conflict`, as createJob's).
  */
 export async function retryJob(
   env: JobsEnv,
@@ -283,6 +302,8 @@ export async function retryJob(
   if (current.status !== "failed" && current.status !== "partially_failed") {
     throw conflict(`Only a failed or partially failed job can be retried; this one is ${current.status}.`);
   }
+  const lost = await lostDataset(env.DB, current);
+  if (lost) throw conflict(lost);
   if (current.datasetId && isMatch(current, exclusiveWith)) {
     // The job itself is failed, so it is not among the active ones found.
     const running = await activeMatch(env.DB, current.tenantId, current.datasetId, exclusiveWith);
@@ -300,7 +321,10 @@ export async function retryJob(
   const at = new Date().toISOString();
   const [moved] = await env.DB.batch([
     env.DB.prepare(
-      "UPDATE jobs SET status = ?, error = NULL, updated_at = ?, finished_at = NULL WHERE id = ? AND tenant_id = ? AND status = ?",
+      // `params.retries` counts the job's runs, so each run's finish is its own audit event (run.ts).
+      `UPDATE jobs SET status = ?, error = NULL, updated_at = ?, finished_at = NULL,
+         params = json_set(params, '$.retries', coalesce(json_extract(params, '$.retries'), 0) + 1)
+       WHERE id = ? AND tenant_id = ? AND status = ?`,
     ).bind((total?.n ?? 0) === 0 ? "queued" : "running", at, id, scope.tenantId, current.status),
     // Only if the job moved (same transaction): a lost race leaves the ranges as they were.
     env.DB.prepare(
@@ -308,6 +332,8 @@ export async function retryJob(
     ).bind(at, id, id, at),
   ]);
   if (!moved.meta.changes) throw conflict("The job changed state while it was being retried; read it again.");
-  await resumeMessages(env, current, failed);
+  // No failed range: every range got through and the finish failed; only the finish runs again.
+  if (!failed.length && (total?.n ?? 0) > 0) await requestFinish(env, current);
+  else await resumeMessages(env, current, failed);
   return getJob(env.DB, scope.tenantId, id);
 }

@@ -24,10 +24,11 @@ export type Job = z.infer<typeof JobSchema>;
 export const JobErrorSchema = z
   .object({
     line: z.number().int().openapi({
-      description: "1-based line (NDJSON, CSV: physical line where the record starts; Parquet: row number)",
+      description:
+        "1-based line (NDJSON, CSV: physical line where the record starts; Parquet: row number); for a dataset job (pii-scan, anonymize), the record's seq",
     }),
     path: z.string().openapi({ description: "JSON path of the field at fault, `$` for the whole line" }),
-    reason: z.string().openapi({ description: "Why, without the value" }),
+    reason: z.string().openapi({ description: "Why, without the value (a dataset job names the record id)" }),
   })
   .openapi("JobError");
 

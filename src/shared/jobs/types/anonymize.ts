@@ -22,7 +22,6 @@ import { TokenVault } from "../../anonymize/vault";
 import { findLiveDataset } from "../../datasets/service";
 import { db, schema } from "../../db/client";
 import { prepareOptions } from "../../pii/detect";
-import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
 import type { Finding } from "../../pii/types";
 import type { PiiPolicy } from "../../schema/pii";
@@ -35,6 +34,7 @@ import { schemaErrors, validatorFor } from "../../records/validate";
 import { unwrap, type DatasetRef } from "../../records/wire";
 import { and, eq } from "drizzle-orm";
 import { registerKind, type ChunkResult, type JobEnv, type JobRow } from "../run";
+import { detectRecord, isScanLimited, noteScanLimited, scanLimitNote } from "./record-scan";
 import {
   DATASET_JOB_BUDGET_MS,
   readChunk,
@@ -78,13 +78,19 @@ const targetOf = (job: JobRow): DatasetRef | null => {
   const id = paramsOf(job).target_dataset_id;
   return id ? { tenantId: job.tenantId, datasetId: id } : null;
 };
-/** The job's error note when records were left out because renaming their members would merge two of them. */
+/**
+ * The job's error note when records were left out: renaming their members would merge two of them, or the tenant's
+ * recognizers went past the scan budget of one record (record-scan.ts).
+ */
 function collisionNote(counters: Record<string, number>, copy: boolean): { error?: string } {
   const n = counters.name_collisions ?? 0;
-  if (!n) return {};
-  return {
-    error: `member-name-collision: ${n} records were ${copy ? "not copied" : "left unchanged"}: anonymizing their member names would give two members of one object the same name.`,
-  };
+  const notes = [
+    n
+      ? `member-name-collision: ${n} records were ${copy ? "not copied" : "left unchanged"}: anonymizing their member names would give two members of one object the same name.`
+      : null,
+    scanLimitNote(counters, copy ? "were not copied" : "were left unchanged"),
+  ].filter((x): x is string => x !== null);
+  return notes.length ? { error: notes.join(" ") } : {};
 }
 
 const operatorNames = (params: AnonymizeParams) =>
@@ -157,13 +163,16 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
     const outcomes = await Promise.all(
       rows.map((r) => {
         const data = JSON.parse(r.data) as unknown;
-        const findings = detectJsonWithNames(data, opts);
+        const found = detectRecord(data, opts);
+        // Not read to the end: left as it is (in place) or not copied, never passed as clean.
+        if (isScanLimited(found)) return { skipped: { seq: r.seq, id: r.id, reason: found.reason } };
         // In place a record without findings stays as it is: no operator runs, no promise to wait for.
-        return !findings.length && !target ? null : anonymizeRow(r, data, findings);
+        return !found.length && !target ? null : anonymizeRow(r, data, found);
       }),
     );
     const writes: JobWrite[] = [];
     const staged: Staged[] = [];
+    const skipped: { seq: number; id: string; reason: string }[] = [];
     let invalid = 0;
     let collisions = 0;
     let replacements = 0;
@@ -174,11 +183,16 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         else collisions++;
         continue;
       }
+      if ("skipped" in o) {
+        skipped.push(o.skipped);
+        continue;
+      }
       replacements += o.replacements;
       if (target) staged.push({ pos: o.r.seq, ...o.prepared, changed: o.changed });
       else writes.push({ id: o.r.id, from_version: o.r.version, ...o.prepared });
     }
     await vault.flush(env.DB);
+    await noteScanLimited(env, job.id, range.rangeNo, range.counters.scan_limited ?? 0, skipped);
     const last = rows[rows.length - 1].seq;
     if (target) {
       // Staged by source seq, so a redelivered chunk stages nothing twice; the finish commits in seq order.
@@ -193,6 +207,7 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
           unchanged: staged.length - anonymized,
           invalid,
           name_collisions: collisions,
+          scan_limited: skipped.length,
           replacements,
         },
       };
@@ -211,9 +226,10 @@ registerKind<AnonymizeJobEnv>(ANONYMIZE_KIND, {
         items: writes,
         counts: {
           items: rows.length,
-          unchanged: rows.length - writes.length - invalid - collisions,
+          unchanged: rows.length - writes.length - invalid - collisions - skipped.length,
           invalid,
           name_collisions: collisions,
+          scan_limited: skipped.length,
           replacements,
         },
       }),

@@ -7,9 +7,10 @@
  * fixed by (job, first seq), so a chunk run twice writes the same part once. The finish
  * merges the parts, compares with the previous scan and seals the report; the job's
  * progress carries the counts per entity type (`findings.<TYPE>`, `records.<TYPE>`).
+ * Each record is scanned within a tenant-pattern budget of its own; one that goes past it is
+ * left out of the report, counted as `scan_limited` and listed in the job's errors (record-scan.ts).
  */
 import { prepareOptions } from "../../pii/detect";
-import { detectJsonWithNames } from "../../pii/member-names";
 import { loadRecognizers } from "../../pii/recognizer-store";
 import { datasetScanPrefix, deleteBlobs } from "../../records/blobs";
 import { datasetObject } from "../../records/object";
@@ -24,6 +25,7 @@ import {
   type ScanPart,
   type ScanReport,
 } from "./scan-report";
+import { detectRecord, isScanLimited, noteScanLimited, scanLimitNote } from "./record-scan";
 import { getSealedJson, listKeys, putSealedJson, type SealedEnv } from "./sealed-json";
 import { DATASET_JOB_BUDGET_MS, readChunk, refOf, requireLiveDataset, splitSeqs, windowOf } from "./seq-window";
 
@@ -163,9 +165,15 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
       custom: await loadRecognizers(env.DB, job.tenantId),
     });
     const part = emptyPart();
-    for (const r of rows) addRecord(part, r, detectJsonWithNames(JSON.parse(r.data), opts), params.samples);
+    const skipped: { seq: number; id: string; reason: string }[] = [];
+    for (const r of rows) {
+      const found = detectRecord(JSON.parse(r.data), opts);
+      if (isScanLimited(found)) skipped.push({ seq: r.seq, id: r.id, reason: found.reason });
+      else addRecord(part, r, found, params.samples);
+    }
+    await noteScanLimited(env, job.id, range.rangeNo, range.counters.scan_limited ?? 0, skipped);
     await putSealedJson(env, ref, partKey(ref, job.id, rows[0].seq), part);
-    return { next, progress: { items: rows.length } };
+    return { next, progress: { items: rows.length, scan_limited: skipped.length } };
   },
 
   async finish(env, job, counters) {
@@ -174,7 +182,9 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
     const params = paramsOf(job);
     // A finish that ran before (redelivered) already wrote the report: the parts may be gone.
     let report = await readReport(env, ref, job.id);
-    if (!report) report = await buildReport(env, job, ref, params, counters.items ?? 0);
+    // Records skipped for their scan budget are in no part.
+    if (!report)
+      report = await buildReport(env, job, ref, params, (counters.items ?? 0) - (counters.scan_limited ?? 0));
     const progress: Record<string, number> = {
       records_scanned: report.records_scanned,
       records_with_findings: report.records_with_findings,
@@ -186,7 +196,8 @@ registerKind<ScanJobEnv>(PII_SCAN_KIND, {
       progress[`findings.${type}`] = e.findings;
       progress[`records.${type}`] = e.records;
     }
-    return { status: "succeeded", progress };
+    const note = scanLimitNote(counters, "were not scanned and are not in the report");
+    return { status: "succeeded", progress, ...(note ? { error: note } : {}) };
   },
 
   async discard(env, job) {

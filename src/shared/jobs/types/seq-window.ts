@@ -4,7 +4,6 @@
  * and reading a chunk's decrypted records through the DatasetObject.
  */
 import type { AuditScope } from "../../audit/append";
-import { findLiveDataset } from "../../datasets/service";
 import { datasetObject } from "../../records/object";
 import { unwrap, type DatasetRef, type OpenedRecord } from "../../records/wire";
 import { JobFailure, MAX_RANGES_PER_JOB, type JobEnv, type JobRow, type Plan, type RangeState } from "../run";
@@ -51,16 +50,29 @@ type DatasetEnv = JobEnv & Pick<Env, "DATASET" | "AUDIT_LOG">;
 export const refOf = (job: JobRow): DatasetRef => ({ tenantId: job.tenantId, datasetId: job.datasetId! });
 
 /**
- * Ends the job (JobFailure `dataset-deleted`) unless its dataset is still live: a dataset soft-deleted or purged while
- * the job runs gets nothing more written, and the job does not pass for a success over no records. One D1 query;
- * the kinds call it before every step that reads or writes the dataset.
+ * Ends the job unless its dataset is still live and its tenant active: a dataset soft-deleted or purged while the job
+ * runs gets nothing more written (JobFailure `dataset-deleted`), and the job does not pass for a success over no
+ * records; a tenant suspended while the job runs stops it at its next step (JobFailure `tenant-suspended`; a retry
+ * after the tenant is active again resumes it). One D1 query; the kinds call it before every step that reads or
+ * writes the dataset.
  */
 export async function requireLiveDataset(env: Pick<JobEnv, "DB">, job: JobRow): Promise<void> {
-  if (await findLiveDataset(env.DB, job.tenantId, job.datasetId!)) return;
-  throw new JobFailure(
-    "dataset-deleted",
-    `Dataset ${job.datasetId} was deleted while the job ran; the job stopped and wrote nothing more.`,
-  );
+  const row = await env.DB.prepare(
+    `SELECT (SELECT status FROM tenants WHERE id = ?1) AS tenant,
+       EXISTS (SELECT 1 FROM datasets WHERE id = ?2 AND tenant_id = ?1 AND deleted_at IS NULL) AS live`,
+  )
+    .bind(job.tenantId, job.datasetId)
+    .first<{ tenant: string | null; live: number }>();
+  if (!row?.live)
+    throw new JobFailure(
+      "dataset-deleted",
+      `Dataset ${job.datasetId} was deleted while the job ran; the job stopped and wrote nothing more.`,
+    );
+  if (row.tenant !== "active")
+    throw new JobFailure(
+      "tenant-suspended",
+      "The tenant was suspended while the job ran; the job stopped and wrote nothing more. Retry it once the tenant is active.",
+    );
 }
 
 /** The audit scope of a job's work: its creator, no request. */
