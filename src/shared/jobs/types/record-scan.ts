@@ -28,13 +28,20 @@ export interface ScanLimited {
   reason: string;
 }
 
+const perRecordOptions = new WeakMap<PreparedOptions, PreparedOptions>();
+
 /**
  * The findings of one record (values and member names) within a scan budget of its own, or
  * ScanLimited when a tenant recognizer went past it. Other errors propagate.
  */
 export function detectRecord(data: unknown, opts: PreparedOptions): Finding[] | ScanLimited {
+  // One copy of the chunk's options whose budget is renewed per record, not a copy per record: member-names keeps
+  // its cache of names' findings per options object, and the records of a chunk share their names.
+  let own = perRecordOptions.get(opts);
+  if (!own) perRecordOptions.set(opts, (own = { ...opts }));
+  own.budget = new ScanBudget();
   try {
-    return detectJsonWithNames(data, { ...opts, budget: new ScanBudget() });
+    return detectJsonWithNames(data, own);
   } catch (err) {
     if (err instanceof ProblemError && err.slug === "scan-limit-exceeded")
       return { scanLimited: true, reason: err.detail ?? err.slug };
