@@ -32,17 +32,24 @@ const DASH = /[\p{Pd}\u2212]/gu;
 const SPACE = /\p{Zs}/gu;
 const FORMAT = /\p{Cf}/gu;
 
+/** A non-ASCII character the detection form maps other than NFKC does (a dash, a space, a format character). */
+const MAPPED = /(?![ -])[\p{Pd}\u2212\p{Zs}\p{Cf}]/u;
+
 function detectionPiece(piece: string): string {
-  return piece.normalize("NFKC").replace(FORMAT, "").replace(DASH, "-").replace(SPACE, " ");
+  const nfkc = piece.normalize("NFKC");
+  return MAPPED.test(nfkc) ? nfkc.replace(FORMAT, "").replace(DASH, "-").replace(SPACE, " ") : nfkc;
 }
 
 /**
  * The detection form of `text`, or null when it is `text` itself (all ASCII, or nothing to map).
- * Cost: one regex test for ASCII text; otherwise one pass, with NFKC run per non-ASCII piece.
+ * Cost: one regex test for ASCII text; one regex test and one NFKC of the whole text when nothing is mapped;
+ * otherwise one pass, with NFKC run per non-ASCII piece.
  * @example toDetectionForm("SSN ０７８-０５-１１２０")!.text // "SSN 078-05-1120"
  */
 export function toDetectionForm(text: string): DetectionForm | null {
   if (ASCII.test(text)) return null;
+  // Most non-ASCII text (accented words in NFC) is already in detection form: two native checks settle it.
+  if (!MAPPED.test(text) && text.normalize("NFKC") === text) return null;
   const parts: string[] = [];
   // Changed pieces only: [output offset, output length, original start, original end].
   const spans: number[] = [];
