@@ -24,7 +24,8 @@ const accented = Array.from(
         .replace("how do keys rotate?", "¿cómo rotan las claves? ４１５"),
     ) as unknown,
 );
-const corpus = readFileSync(new URL("../pii/independent/dev.jsonl", import.meta.url), "utf8")
+// Relative to the repository root, where vitest runs.
+const corpus = readFileSync("bench/pii/independent/dev.jsonl", "utf8")
   .split("\n")
   .filter(Boolean)
   .map((l) => JSON.parse(l) as { text: string });
