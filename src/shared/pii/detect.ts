@@ -19,6 +19,7 @@ import { fieldHints, keyWords as keyWordsOf, wholeValueScore, type FieldHints } 
 import { phoneRegion, validInRegion } from "./region";
 import { builtinScanner } from "./recognizers/index";
 import { tagCandidates } from "./tagger/candidates";
+import { originalSpan, toDetectionForm } from "./normalize";
 import { ScanBudget, scanTenantPattern } from "./tenant-scan";
 import { DEFAULT_MIN_SCORE, type Candidate, type CompiledRecognizer, type DetectOptions, type Finding } from "./types";
 
@@ -192,6 +193,32 @@ function candidatesOf(
   return out;
 }
 
+/**
+ * The resolved candidates of one string, with offsets in `text` itself: detection reads the text's
+ * detection form (normalize.ts), and each span is mapped back to the original characters it came from.
+ */
+function resolvedCandidates(
+  text: string,
+  opts: PreparedOptions,
+  hints: FieldHints | undefined,
+  key: string | undefined,
+): Candidate[] {
+  const form = toDetectionForm(text);
+  if (!form) return resolveOverlaps(candidatesOf(text, opts, hints, key));
+  const found = resolveOverlaps(candidatesOf(form.text, opts, hints, key));
+  const out: Candidate[] = [];
+  let prevEnd = 0;
+  for (const c of found) {
+    const [start, end] = originalSpan(form, c.start, c.end);
+    // Two spans that split one mapped piece ("ﬁ" read as "fi") would share it: the first keeps it.
+    const from = Math.max(start, prevEnd);
+    if (end <= from) continue;
+    out.push({ ...c, start: from, end });
+    prevEnd = end;
+  }
+  return out;
+}
+
 function toFinding(c: Candidate, text: string, opts: PreparedOptions, path?: string): Finding {
   const f: Finding = { type: c.type, start: c.start, end: c.end, score: c.score, recognizer: c.recognizer };
   if (path !== undefined) f.path = path;
@@ -200,7 +227,8 @@ function toFinding(c: Candidate, text: string, opts: PreparedOptions, path?: str
 }
 
 /**
- * Findings in a text, ordered by start. Offsets are UTF-16 code units.
+ * Findings in a text, ordered by start. Offsets are UTF-16 code units of `text` as given (detection
+ * reads its NFKC-based detection form, normalize.ts, so lookalike characters do not hide PII).
  * @example detectText("Call 415-555-2671", prepareOptions()) // [{ type: "PHONE", start: 5, end: 17, ... }]
  */
 export function detectText(
@@ -210,7 +238,7 @@ export function detectText(
   path?: string,
   key?: string,
 ): Finding[] {
-  return resolveOverlaps(candidatesOf(text, opts, hints, key)).map((c) => toFinding(c, text, opts, path));
+  return resolvedCandidates(text, opts, hints, key).map((c) => toFinding(c, text, opts, path));
 }
 
 /** Deepest JSON nesting accepted: the body reader's limit, checked again here because the walk recurses. */
@@ -331,10 +359,10 @@ export function walkJson(
 export function detectJson(data: unknown, opts: PreparedOptions): Finding[] {
   const out: Finding[] = [];
   walkJson(data, (text, path, hints, key) => {
-    const found = candidatesOf(text, opts, hints, key);
+    const found = resolvedCandidates(text, opts, hints, key);
     if (!found.length) return;
     const p = path();
-    for (const c of resolveOverlaps(found)) out.push(toFinding(c, text, opts, p));
+    for (const c of found) out.push(toFinding(c, text, opts, p));
   });
   return out;
 }

@@ -64,13 +64,44 @@ export const domain: Alternative = {
   },
 };
 
+/**
+ * Non-ASCII code units an internationalised address (RFC 6531) may hold: the letter blocks of the BMP, without
+ * Latin-1 punctuation, general punctuation, symbols, CJK punctuation or surrogates. The handler checks each one
+ * is a letter, mark or digit (\p{L}\p{M}\p{N}); the combined scanner regex has no `u` flag for property escapes.
+ */
+const INTL = String.raw`\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u1FFF\u2C00-\u2DFF\u3040-\u9FFF\uA000-\uD7FF\uF900-\uFDFF\uFE70-\uFEFE`;
+const NON_ASCII = /[^\0-\x7f]/;
+const NOT_LETTER = /[^\p{L}\p{M}\p{N}\0-\x7f]/u;
+const NOT_LETTER_ALL = /[^\p{L}\p{M}\p{N}\0-\x7f]/gu;
+/** Scripts written without spaces: a run of them before an ASCII local part is the sentence, not the address. */
+const UNSPACED_RUN =
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+/u;
+
+/**
+ * E-mail addresses, ASCII (RFC 5322 dot-atom) or internationalised (RFC 6531: letters of any script in the local part
+ * and the domain). A local part takes no surrounding non-ASCII text: it starts after the last character that is no
+ * letter, digit or mark ("«josé@…"), and after a run of Han, kana or Thai before an ASCII local ("请联系zhang@…").
+ */
 export const email: Alternative = {
   name: "email",
-  source: String.raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[Xx][Nn]--[A-Za-z0-9-]{1,59}|[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])`,
+  source: String.raw`(?<![\w.%+${INTL}-])[A-Za-z0-9${INTL}][A-Za-z0-9${INTL}._%+-]{0,63}@(?:[A-Za-z0-9${INTL}](?:[A-Za-z0-9${INTL}-]{0,61}[A-Za-z0-9${INTL}])?\.)+(?:(?:[Xx][Nn]--[A-Za-z0-9-]{1,59}|[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])|[${INTL}]{2,24}(?![\w-]))`,
   handle(m, start, _text, out) {
-    const local = m.slice(0, m.indexOf("@"));
+    const at = m.indexOf("@");
+    let from = 0;
+    if (NON_ASCII.test(m)) {
+      if (NOT_LETTER.test(m.slice(at))) return -1;
+      let local = m.slice(0, at);
+      NOT_LETTER_ALL.lastIndex = 0;
+      for (let b: RegExpExecArray | null; (b = NOT_LETTER_ALL.exec(local)) !== null;) from = b.index + b[0].length;
+      local = local.slice(from);
+      const run = /[A-Za-z0-9]/.test(local) ? UNSPACED_RUN.exec(local) : null;
+      if (run && run[0].length < local.length) from += run[0].length;
+      while (from < at && "._%+-".includes(m[from])) from++;
+      if (from >= at) return -1;
+    }
+    const local = m.slice(from, at);
     if (local.includes("..") || local.endsWith(".")) return -1;
-    return acceptMatch(out, m, start, "EMAIL", 0.9, "email", EMAIL_CTX);
+    return acceptMatch(out, m.slice(from), start + from, "EMAIL", 0.9, "email", EMAIL_CTX);
   },
 };
 

@@ -33,7 +33,7 @@ const LABELS = new Set(
     "key keys routing aba iban bic swift badge token ip ipv4 ipv6 url sku ref reference ticket invoice " +
     "passport license licence id ids pin otp cvv exp expiry valid thru tel fax mobile dob zip postcode " +
     "vat tax tin ein nhs nino policy member tracking serial imei mac host server port user username login " +
-    "password pwd"
+    "password pwd pii"
   ).split(" "),
 );
 

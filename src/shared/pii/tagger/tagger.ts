@@ -29,6 +29,9 @@ export interface ShippedWeights {
   exactWeights: readonly number[];
 }
 
+/** Longest token (UTF-16 code units) the tagger lets into a PERSON, LOCATION or STREET_ADDRESS span. */
+export const MAX_ENTITY_TOKEN = 100;
+
 let dense: Float32Array | undefined;
 // Reused across calls (a decode is synchronous): allocating typed arrays per text costs more than decoding.
 let tagBuf = new Uint8Array(256);
@@ -106,6 +109,9 @@ export function tagText(text: string): TaggedSpan[] {
   const margins = marginBuf;
   dense ??= expandWeights(WEIGHTS);
   decode(t, dense, tags, margins, true);
+  // No word of a name or place is this long (the longest place names are under 100 letters): a run of
+  // thousands of letters would otherwise join a span, and anonymizing it would wipe the run.
+  for (let i = 0; i < n; i++) if (t.ends[i] - t.starts[i] > MAX_ENTITY_TOKEN) tags[i] = 0;
   const out: TaggedSpan[] = [];
   for (let i = 0; i < n;) {
     const tag = tags[i];
