@@ -11,6 +11,7 @@ import { sealRecord } from "./cipher";
 import { addStats } from "./counters";
 import type { PreparedRecord } from "./ingest";
 import { INLINE_CIPHERTEXT_BYTES } from "./limits";
+import type { PendingDoc } from "../search/dataset-search";
 import type { DatasetObjectContext } from "./object-context";
 import * as store from "./store";
 import type { DatasetRef } from "./wire";
@@ -177,6 +178,7 @@ export async function applyJobWrites(
     );
     // Rows whose old and new ciphertexts both live in the row are updated many per statement.
     const inline: typeof sealed = [];
+    const indexed: [number, PendingDoc][] = [];
     for (const [i, s] of sealed.entries()) {
       const row = current.get(s.item.id);
       if (!row || row.version !== s.item.from_version) {
@@ -201,12 +203,13 @@ export async function applyJobWrites(
         }
         if (row.blob_key) drop.push(row.blob_key);
       }
-      ctx.search.put(row.seq, docs[i]);
+      indexed.push([row.seq, docs[i]]);
       written++;
       bytes += s.item.size - row.size;
     }
     for (let i = 0; i < inline.length; i += ROWS_PER_UPDATE)
       updateInline(sql, keyVersion, now, inline.slice(i, i + ROWS_PER_UPDATE));
+    ctx.search.putMany(indexed);
     const out: JobWriteResult = { written, conflicts: items.length - written, replayed: false, counts };
     addStats(sql, 0, bytes);
     if (written)

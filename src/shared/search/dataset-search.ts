@@ -139,7 +139,22 @@ export class DatasetSearch {
    * `prepare` (a rebuild started meanwhile) is served from the same keys, synchronously.
    */
   put(seq: number, pending: PendingDoc): void {
-    for (const s of idx.slotRows(this.sql)) {
+    this.putWith(idx.slotRows(this.sql), seq, pending);
+  }
+
+  /**
+   * Inside the transaction: `put` for many records (`[seq, doc]` pairs), the slots read once,
+   * since indexing never changes them.
+   */
+  putMany(entries: [number, PendingDoc][]): void {
+    if (!entries.length) return;
+    const slots = idx.slotRows(this.sql);
+    if (!slots.length) return;
+    for (const [seq, pending] of entries) this.putWith(slots, seq, pending);
+  }
+
+  private putWith(slots: idx.SlotRow[], seq: number, pending: PendingDoc): void {
+    for (const s of slots) {
       // A building slot gets records above its progress from the rebuild itself.
       if (s.state === "building" && seq > s.through_seq) continue;
       let doc = pending.docs.get(signature(s));
