@@ -13,7 +13,15 @@ import { call, createDataset, createKey, expectProblem, newTenant } from "../hel
 import { client, expectJson } from "../helpers/client";
 import { allRecords, waitForJob } from "../imports/helpers";
 import { inObject } from "../records/helpers";
-import { expectAnonymizedPeople, postAll, runJob, startJob, userEmails, type Delivery } from "./helpers";
+import {
+  expectAnonymizedPeople,
+  postAll,
+  runJob,
+  sourceOfPeople,
+  startJob,
+  userEmails,
+  type Delivery,
+} from "./helpers";
 
 /** The names of the tenant's first 100 datasets (GET /datasets?limit=100). */
 async function datasetNames(token: string) {
@@ -178,18 +186,6 @@ describe("anonymize job into a new dataset", () => {
         }
       },
     };
-  };
-
-  /** A fresh tenant and a source dataset of 1,500 records, each with an e-mail address: three chunks of 500. */
-  const sourceOfPeople = async () => {
-    const { token, tenant } = await newTenant();
-    const ds = await createDataset(token);
-    await postAll(
-      token,
-      ds.id,
-      Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
-    );
-    return { token, tenant, ds };
   };
 
   it("a cancel mid-way leaves a target the job did not create empty, and the source untouched", async () => {

@@ -1,10 +1,12 @@
 /** Dataset-job test harness: seed records in batches, and run a job through the real queue consumer. */
 import { env } from "cloudflare:workers";
+import canonicalize from "canonicalize";
 import { expect } from "vitest";
 import type { InferRequestType } from "hono/client";
 import { createJob, type NewJob } from "../../src/shared/jobs/service";
 import { client, expectJson } from "../helpers/client";
 import { deliver, keepingProducer } from "../helpers/queue";
+import { createDataset, newTenant } from "../helpers/api";
 import { postBatch } from "../records/helpers";
 
 /** Adds `records` (data objects) to the dataset with POST …/records/batch, 1,000 a request; returns the items. */
@@ -94,4 +96,25 @@ export function expectAnonymizedPeople(records: { data: unknown }[], original: u
   expect(b.phone).toBe(a.phone);
   expect((records[2].data as { phone: string }).phone).not.toBe(a.phone);
   expect(a.note).toBe("call me");
+}
+
+/** A write-back item (records/job-writes.ts JobWrite) carrying `data` as a new version of record `id` read at `fromVersion`. */
+export async function preparedWrite(id: string, fromVersion: number, data: unknown) {
+  const canonical = canonicalize(data)!;
+  const bytes = new TextEncoder().encode(canonical);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const sha256 = [...digest].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return { id, from_version: fromVersion, canonical, size: bytes.byteLength, sha256 };
+}
+
+/** A fresh tenant and a dataset of 1,500 records with an e-mail address each: three chunks of 500. */
+export async function sourceOfPeople() {
+  const { token, tenant } = await newTenant();
+  const ds = await createDataset(token);
+  await postAll(
+    token,
+    ds.id,
+    Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
+  );
+  return { token, tenant, ds };
 }

@@ -2,19 +2,11 @@
 // record gets its new version only if it is still at the version the job read, small and
 // large (R2) records alike, in one transaction per batch key; a replayed key writes nothing.
 import { env } from "cloudflare:workers";
-import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import { createDataset, newTenant } from "../helpers/api";
 import { allRecords } from "../imports/helpers";
 import { datasetStub, postBatch, rawRow } from "../records/helpers";
-
-async function prepared(id: string, fromVersion: number, data: unknown) {
-  const canonical = canonicalize(data)!;
-  const bytes = new TextEncoder().encode(canonical);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const sha256 = [...digest].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return { id, from_version: fromVersion, canonical, size: bytes.byteLength, sha256 };
-}
+import { preparedWrite as prepared } from "./helpers";
 
 describe("job write-back (applyJobWrites)", () => {
   it("writes records still at the version read, leaves the others, and replays a batch key as a no-op", async () => {

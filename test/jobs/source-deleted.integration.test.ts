@@ -8,25 +8,13 @@ import { scanPrefix } from "../../src/shared/jobs/types/pii-scan";
 import { listKeys } from "../../src/shared/jobs/types/sealed-json";
 import type { JobMessage } from "../../src/shared/queue/messages";
 import { logs } from "../audit/helpers";
-import { call, createDataset, expectProblem, newTenant } from "../helpers/api";
+import { call, createDataset, expectProblem } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { deliver, keepingProducer } from "../helpers/queue";
 import { inObject } from "../records/helpers";
-import { postAll, runJob } from "./helpers";
+import { runJob, sourceOfPeople } from "./helpers";
 
 type Removal = "soft-delete" | "purge";
-
-/** A fresh tenant and a dataset of 1,500 records with an e-mail address each: three chunks of 500. */
-async function sourceOfPeople() {
-  const { token, tenant } = await newTenant();
-  const ds = await createDataset(token);
-  await postAll(
-    token,
-    ds.id,
-    Array.from({ length: 1500 }, (_, i) => ({ i, email: `person${i}@example.com` })),
-  );
-  return { token, tenant, ds };
-}
 
 /**
  * A runJob hook that removes the dataset through the API under the third D1 batch, the first chunk's

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { call, createDataset, newTenant } from "../helpers/api";
 import { client, expectJson } from "../helpers/client";
 import { allRecords } from "../imports/helpers";
-import { runJob } from "../jobs/helpers";
+import { preparedWrite as prepared, runJob } from "../jobs/helpers";
 import { datasetStub, getRecord, inObject, postBatch, rawRow, recordsPath } from "./helpers";
 
 const scopeOf = (tenantId: string) => ({ tenantId, actor: "test", requestId: null, clientIp: null });
@@ -50,14 +50,6 @@ const putAtV1 = (token: string, datasetId: string, recordId: string, data: unkno
     body: { data },
     headers: { "If-Match": '"1"' },
   });
-
-async function prepared(id: string, fromVersion: number, data: unknown) {
-  const canonical = canonicalize(data)!;
-  const bytes = new TextEncoder().encode(canonical);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const sha256 = [...digest].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return { id, from_version: fromVersion, canonical, size: bytes.byteLength, sha256 };
-}
 
 describe("concurrent writers of an R2-held record", () => {
   it("two re-encrypt jobs' batches over the same window at once leave the record readable", async () => {
